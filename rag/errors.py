@@ -1,0 +1,17 @@
+"""Errors a user can act on.
+
+Anything raised as ``UserError`` is shown as its one-sentence message (no
+traceback), so the message must say what went wrong and what to do.
+"""
+
+
+class UserError(Exception):
+    """A problem with the user's input, corpus, index or configuration."""
+
+
+class IndexMismatchError(UserError):
+    """The index on disk was built with other settings than the running ones."""
+
+
+class CorruptIndexError(UserError):
+    """The index folder is unreadable or incomplete."""

