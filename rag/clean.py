@@ -22,7 +22,7 @@ import numpy as np
 
 # Bump when any rule below changes: the index manifest records it, and an index
 # built with another version is refused (its chunks would not match questions).
-NORMALISER_VERSION = "zh-clean-3"
+NORMALISER_VERSION = "zh-clean-4"
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _PINYIN_LETTERS = "a-zü\u00e0-\u00fc\u0101-\u01dc\u0144\u0148\u01f9\u1e3f\u0251\u0261"
@@ -31,7 +31,7 @@ _TONE_MARKS = re.compile("[\u00e0-\u00fc\u0101-\u01dc\u0144\u0148\u01f9\u1e3f]")
 # 團(tuán): a reading in brackets after the character it annotates. A reading
 # with a tone mark is dropped wherever it stands (mojibake sometimes destroyed
 # the character before it); one without is checked against that character.
-_PINYIN_ANNOTATION = re.compile(rf"(?<![a-z])[(（](?P<py>[{_PINYIN_LETTERS}]{{1,7}})[)）]")
+_PINYIN_ANNOTATION = re.compile(rf"[(（](?P<py>[{_PINYIN_LETTERS}]{{1,7}})[)）]")
 # ?shù): the annotated character and "(" were destroyed by a bad re-encoding,
 # leaving "?" and the reading.
 _BROKEN_ANNOTATION = re.compile(rf"[?？�][{_PINYIN_LETTERS}]{{1,7}}[)）]")

@@ -93,7 +93,8 @@ class SentenceTransformerEmbeddings(SpecEmbeddings):
         except Exception as exc:  # hub errors, missing folders, bad configs
             raise UserError(f"cannot load sentence-transformers model {model!r}: {exc}".splitlines()[0]) from None
         self.spec = f"st:{model}"
-        self.dim = int(self._model.get_sentence_embedding_dimension())
+        dimension = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dim = int(dimension())
         if prefixes is None:
             prefixes = ("query: ", "passage: ") if "e5" in model.lower() else ("", "")
         self._query_prefix, self._passage_prefix = prefixes

@@ -89,6 +89,13 @@ class ExtractiveAnswerer:
         # Words naming the kind of answer (企业 in 哪家企业) are what is asked, not
         # what the passage must say.
         content = [t for t in question.tokens if not (question.kind == "organisation" and t in _ORG_TYPE_WORDS)]
+        # Search-mode tokens overlap (曲麻莱, 曲麻莱县): weigh each word once, by its
+        # shortest parts, so "青海曲麻莱" counts as naming 曲麻莱县.
+        content = [t for t in content if not any(o != t and o in t for o in content)]
+        # Organisation names are checked by _supports_required (where an article's
+        # subject counts as named), so they do not also count as words to find.
+        names = [alias for org in question.organisations for alias in aliases_of(org)] + [question.text]
+        content = [t for t in content if not any(t in name for name in names[:-1])] or content
         weights = {t: self.idf(t) for t in content}
         total = sum(weights.values()) or 1.0
         candidates = []
@@ -105,7 +112,10 @@ class ExtractiveAnswerer:
                 in_sentence = sum(w for t, w in weights.items() if _contains(sentence, t))
                 # The passage counts, but the sentence that names the terms counts more.
                 coverage = (0.6 * in_sentence + 0.4 * chunk_weight) / total
-                score = coverage + _type_bonus(question, sentence, chunk) + 0.02 / rank
+                # A sentence that itself names the place or year asked about beats
+                # one that only shares the passage with it.
+                named_here = sum(1 for term in question.required_terms if term in sentence)
+                score = coverage + 0.1 * named_here + _type_bonus(question, sentence, chunk) + 0.02 / rank
                 candidates.append(_Candidate(rank, chunk, match.start(), match.end(), coverage, score))
         candidates.sort(key=lambda c: (-c.score, c.hit_rank, c.start))
         return candidates

