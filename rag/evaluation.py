@@ -1,0 +1,230 @@
+"""Retrieval and answer evals against gold facts.
+
+Gold format, one JSON object a line:
+
+    {"id": "...", "question": "...", "facts": [["alt 1", "alt 2"], ["fact 2"]],
+     "sources": ["doc id", ...], "answerable": true, "kind": "optional label"}
+
+Every fact must appear in the answer (any one of its spellings); ``answerable``
+defaults to true. Retrieval is judged at article level: is a source article
+among the articles of the top k retrieved passages.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from rag.clean import normalise
+from rag.documents import Answer
+from rag.errors import UserError
+
+RETRIEVAL_KS = (1, 5, 10)
+
+
+@dataclass(frozen=True)
+class GoldItem:
+    id: str
+    question: str
+    facts: tuple[tuple[str, ...], ...] = ()
+    sources: tuple[str, ...] = ()
+    answerable: bool = True
+    kind: str = "unlabelled"
+
+
+def load_gold(path: Path) -> list[GoldItem]:
+    """Read a gold file; a malformed line is an error naming the line."""
+    path = Path(path)
+    if not path.exists():
+        raise UserError(f"gold file not found: {path}")
+    items = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+            facts = tuple(tuple(str(s) for s in ([f] if isinstance(f, str) else f)) for f in data.get("facts", []))
+            items.append(GoldItem(
+                id=str(data.get("id", number)),
+                question=str(data["question"]),
+                facts=facts,
+                sources=tuple(str(s) for s in data.get("sources", [])),
+                answerable=bool(data.get("answerable", True)),
+                kind=str(data.get("kind") or "unlabelled"),
+            ))
+        except (ValueError, KeyError, TypeError):
+            raise UserError(f"{path}:{number}: not a gold item (needs at least a \"question\")") from None
+    if not items:
+        raise UserError(f"{path} holds no questions")
+    return items
+
+
+# --- matching -------------------------------------------------------------------
+
+
+def normalise_for_match(text: str) -> str:
+    """Simplified script, half-width, lower case, no thousands separators, no spaces."""
+    text = normalise(text).lower()
+    text = re.sub(r"(?<=\d)[,，](?=\d{3}(?!\d))", "", text)
+    return re.sub(r"\s+", "", text)
+
+
+def fact_found(answer_text: str, spellings: Iterable[str]) -> bool:
+    answer = normalise_for_match(answer_text)
+    return any(normalise_for_match(s) in answer for s in spellings if s.strip())
+
+
+# --- per-question scoring ---------------------------------------------------------
+
+
+def retrieval_scores(retrieved_docs: list[str], sources: Iterable[str]) -> dict[str, float]:
+    """Article-level recall@k, MRR@10 and nDCG@10 from the ordered articles of the retrieved passages.
+
+    ``retrieved_docs`` holds one document id per retrieved passage, in rank order
+    (repeats allowed). nDCG counts each article once, at its best rank.
+    """
+    sources = set(sources)
+    scores: dict[str, float] = {}
+    for k in RETRIEVAL_KS:
+        scores[f"recall@{k}"] = float(any(d in sources for d in retrieved_docs[:k]))
+    first = next((i for i, d in enumerate(retrieved_docs[:10], 1) if d in sources), None)
+    scores["mrr@10"] = 1.0 / first if first else 0.0
+    articles = list(dict.fromkeys(retrieved_docs[:10]))
+    dcg = sum(1.0 / math.log2(i + 1) for i, d in enumerate(articles, 1) if d in sources)
+    ideal = sum(1.0 / math.log2(i + 1) for i in range(1, min(len(sources), 10) + 1))
+    scores["ndcg@10"] = dcg / ideal if ideal else 0.0
+    return scores
+
+
+def citation_valid(citation: dict, sources: Iterable[str], raw_texts: dict[str, str]) -> bool:
+    """A citation is valid when its quote occurs verbatim in the cited article, a source of the question."""
+    raw = raw_texts.get(citation["doc_id"])
+    return citation["doc_id"] in set(sources) and bool(citation["quote"]) and raw is not None and citation["quote"] in raw
+
+
+@dataclass
+class QuestionResult:
+    id: str
+    kind: str
+    question: str
+    answer: str
+    answerable_gold: bool
+    answerable_predicted: bool
+    citations: list[dict]
+    retrieved_docs: list[str]
+    retrieval: dict[str, float]
+    facts_found: list[bool]
+    citations_valid: list[bool]
+    latency_ms: float
+    checks: dict[str, bool] = field(default_factory=dict)
+
+
+def score_question(item: GoldItem, answer: Answer, retrieved_docs: list[str], raw_texts: dict[str, str],
+                   latency_ms: float) -> QuestionResult:
+    """Score one answered question against its gold item."""
+    citations = [c.to_json() for c in answer.citations]
+    facts = [fact_found(answer.text, spellings) for spellings in item.facts] if answer.answerable else [False] * len(item.facts)
+    valid = [citation_valid(c, item.sources, raw_texts) for c in citations]
+    retrieval = retrieval_scores(retrieved_docs, item.sources) if item.answerable and item.sources else {}
+    checks = {"refusal_correct": answer.answerable == item.answerable}
+    if item.answerable:
+        checks["all_facts"] = all(facts) if facts else answer.answerable
+        checks["citations_valid"] = all(valid) if valid else False
+        if retrieval:
+            checks["source_in_top5"] = bool(retrieval["recall@5"])
+    return QuestionResult(item.id, item.kind, item.question, answer.text, item.answerable, answer.answerable,
+                          citations, retrieved_docs, retrieval, facts, valid, latency_ms, checks)
+
+
+# --- aggregation -----------------------------------------------------------------
+
+
+def _mean(values: list[float]) -> float | None:
+    return round(sum(values) / len(values), 4) if values else None
+
+
+def _percentile(values: list[float], q: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    position = (len(ordered) - 1) * q
+    low, high = math.floor(position), math.ceil(position)
+    return round(ordered[low] + (ordered[high] - ordered[low]) * (position - low), 2)
+
+
+def aggregate(results: list[QuestionResult]) -> dict:
+    """The metrics.json object for a list of scored questions."""
+    answerable = [r for r in results if r.answerable_gold]
+    unanswerable = [r for r in results if not r.answerable_gold]
+    with_sources = [r for r in answerable if r.retrieval]
+    facts = [f for r in answerable for f in r.facts_found]
+    citations = [v for r in results for v in r.citations_valid]
+    metrics = {
+        "n": len(results),
+        "retrieval": {key: _mean([r.retrieval[key] for r in with_sources])
+                      for key in [f"recall@{k}" for k in RETRIEVAL_KS] + ["mrr@10", "ndcg@10"]},
+        "answer": {
+            "fact_accuracy": _mean([float(all(r.facts_found) and r.answerable_predicted) for r in answerable if r.facts_found]),
+            "fact_recall": _mean([float(f) for f in facts]),
+        },
+        "citations": {"valid_rate": _mean([float(v) for v in citations]), "n": len(citations)},
+        "refusal": {
+            "accuracy": _mean([float(not r.answerable_predicted) for r in unanswerable]),
+            "false_refusal_rate": _mean([float(not r.answerable_predicted) for r in answerable]),
+        },
+        "latency_ms": {"p50": _percentile([r.latency_ms for r in results], 0.5),
+                       "p95": _percentile([r.latency_ms for r in results], 0.95)},
+    }
+    if any(r.kind != "unlabelled" for r in results):
+        kinds = sorted({r.kind for r in results})
+        metrics["by_kind"] = {kind: _kind_summary([r for r in results if r.kind == kind]) for kind in kinds}
+    return metrics
+
+
+def _kind_summary(results: list[QuestionResult]) -> dict:
+    answerable = [r for r in results if r.answerable_gold]
+    unanswerable = [r for r in results if not r.answerable_gold]
+    return {
+        "n": len(results),
+        "fact_accuracy": _mean([float(all(r.facts_found) and r.answerable_predicted) for r in answerable if r.facts_found]),
+        "recall@5": _mean([r.retrieval["recall@5"] for r in answerable if r.retrieval]),
+        "refusal_accuracy": _mean([float(not r.answerable_predicted) for r in unanswerable]),
+        "false_refusal_rate": _mean([float(not r.answerable_predicted) for r in answerable]),
+    }
+
+
+# --- running -----------------------------------------------------------------------
+
+
+def run_eval(assistant, items: list[GoldItem], raw_texts: dict[str, str], k: int = 5,
+             progress: bool = True) -> list[QuestionResult]:
+    """Answer every gold question; retrieval is scored on the top 10 passages, answers use the top ``k``."""
+    from tqdm import tqdm
+
+    results = []
+    depth = max(k, max(RETRIEVAL_KS))
+    for item in tqdm(items, desc="questions", unit="q", disable=not progress, leave=False):
+        started = time.perf_counter()
+        hits = assistant.retriever.search(item.question, k=depth)
+        answer = assistant.answerer.answer(item.question, hits[:k])
+        latency = (time.perf_counter() - started) * 1000
+        results.append(score_question(item, answer, [h.chunk.doc_id for h in hits], raw_texts, latency))
+    return results
+
+
+def write_run(out: Path, results: list[QuestionResult], metrics: dict, settings: dict) -> None:
+    """Write metrics.json, results.jsonl, report.md and chart.png into ``out``."""
+    from rag.report import write_report
+
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "metrics.json").write_text(json.dumps({**metrics, "settings": settings}, ensure_ascii=False, indent=1),
+                                      encoding="utf-8")
+    with open(out / "results.jsonl", "w", encoding="utf-8") as lines:
+        for result in results:
+            lines.write(json.dumps(asdict(result), ensure_ascii=False) + "\n")
+    write_report(out, results, metrics, settings)
