@@ -8,7 +8,7 @@ When no passage supports the question well enough, it says so instead.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 from rag.answer.question import Question, analyse
@@ -57,6 +57,8 @@ class ExtractiveAnswerer:
 
     def answer(self, question: str, hits: list[Hit]) -> Answer:
         analysed = analyse(question)
+        if len(analysed.organisations) > 1 and analysed.kind != "organisation":
+            return self._answer_each_organisation(question, analysed, hits)
         candidates = self._candidates(analysed, hits)
         if not candidates or candidates[0].coverage < self.min_coverage:
             return Answer(question=question, text=NOT_ANSWERED, answerable=False, hits=tuple(hits), answerer=self.name)
@@ -83,6 +85,34 @@ class ExtractiveAnswerer:
                 text += f" {other.chunk.text[o_start:o_end].strip()}[2]"
                 break
         return Answer(question=question, text=text, answerable=True, citations=tuple(citations), hits=tuple(hits), answerer=self.name)
+
+    def _answer_each_organisation(self, question: str, analysed: Question, hits: list[Hit]) -> Answer:
+        """"A和B分别…多少": answer the question once per organisation named, each with its citation."""
+        parts, citations = [], []
+        for organisation in analysed.organisations:
+            single = replace(analysed, organisations=(organisation,))
+            candidates = [c for c in self._candidates(single, hits) if c.coverage >= self.min_coverage]
+            found = None
+            for candidate in candidates:
+                sentence = candidate.chunk.text[candidate.start : candidate.end]
+                headline = self._headline(single, candidate, sentence)
+                if headline:
+                    found = (candidate, headline)
+                    break
+            if found is None:
+                parts.append(f"{organisation}：检索到的段落中没有找到")
+                continue
+            candidate, headline = found
+            start, end = _trim(candidate.chunk.text[candidate.start : candidate.end], single, candidate.start)
+            quote, raw_start, raw_end = candidate.chunk.quote(start, end)
+            n = len(citations) + 1
+            citations.append(Citation(n, candidate.chunk.id, candidate.chunk.doc_id, quote, raw_start, raw_end,
+                                      candidate.chunk.title))
+            parts.append(f"{organisation}：{headline}[{n}]")
+        if not citations:
+            return Answer(question=question, text=NOT_ANSWERED, answerable=False, hits=tuple(hits), answerer=self.name)
+        return Answer(question=question, text="；".join(parts) + "。", answerable=True, citations=tuple(citations),
+                      hits=tuple(hits), answerer=self.name)
 
     # --- scoring ---------------------------------------------------------------
 
