@@ -346,6 +346,9 @@ def build_index(
     corpus, path = Path(corpus), Path(path)
     with _build_lock(path):
         _recover_interrupted_swap(path)
+        # Staging folders of builds that were killed: no one else builds while we hold the lock.
+        for stale in path.parent.glob(f".{path.name}.tmp-*"):
+            shutil.rmtree(stale, ignore_errors=True)
         old = None
         if path.exists() and not rebuild:
             old = load_index(path, settings)

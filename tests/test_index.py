@@ -87,10 +87,17 @@ def test_a_crash_during_a_build_leaves_the_old_index_intact(seed_corpus, tmp_pat
     def crash(*args, **kwargs):
         raise OSError("disk full")
 
+    write_json = index_module._write_json_atomic
+
     monkeypatch.setattr(index_module, "_write_json_atomic", crash)
     with pytest.raises(OSError):
         build(seed_corpus, path)
     assert (path / "chunks.jsonl").read_bytes() == before
+    assert not list(tmp_path.glob(".idx.tmp-*"))
+    # a build killed outright leaves its staging folder; the next build clears it
+    (tmp_path / ".idx.tmp-99999").mkdir()
+    monkeypatch.setattr(index_module, "_write_json_atomic", write_json)
+    build(seed_corpus, path)
     assert not list(tmp_path.glob(".idx.tmp-*"))
     load_index(path, IndexSettings(embedder=FAKE))
 
