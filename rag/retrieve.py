@@ -43,6 +43,7 @@ class HybridRetriever(BaseRetriever):
     depth: int = 50
     rrf_k: int = 60
     weights: dict[str, float] = {"dense": 1.0, "bm25": 1.0}
+    max_per_article: int | None = None
 
     def search(self, question: str, k: int | None = None, doc_ids: set[str] | None = None) -> list[Hit]:
         """The top ``k`` passages for ``question``, each with its per-retriever ranks and scores.
@@ -78,7 +79,18 @@ class HybridRetriever(BaseRetriever):
                 fused[position] = fused.get(position, 0.0) + weight / (self.rrf_k + rank)
                 ranks.setdefault(position, {})[name] = rank
                 scores.setdefault(position, {})[name] = score
-        best = sorted(fused, key=lambda p: (-fused[p], p))[:k]
+        ordered = sorted(fused, key=lambda p: (-fused[p], p))
+        if self.max_per_article:
+            # Several passages of one article would crowd out other articles.
+            taken: dict[str, int] = {}
+            kept = []
+            for p in ordered:
+                doc_id = index.chunks[p].doc_id
+                if taken.get(doc_id, 0) < self.max_per_article:
+                    taken[doc_id] = taken.get(doc_id, 0) + 1
+                    kept.append(p)
+            ordered = kept
+        best = ordered[:k]
         return [Hit(index.chunks[p], fused[p], ranks[p], scores[p]) for p in best]
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[LCDocument]:

@@ -112,3 +112,11 @@ def test_a_question_about_two_organisations_is_answered_for_each(assistant):
     # 004 states two purchase totals (定点扶贫县 2110.31万元, 贫困地区 4272.32万元); either answers this
     assert "4272.32万元" in answer.text or "2110.31万元" in answer.text
     assert {c.doc_id[:3] for c in answer.citations} <= {"001", "004"} and answer.citations
+
+
+def test_max_per_article_spreads_hits_over_articles(seed_index):
+    crowded = HybridRetriever(index=seed_index, mode="bm25", k=5).search("华润集团 海原 帮扶")
+    assert len({h.chunk.doc_id for h in crowded}) < 5
+    spread = HybridRetriever(index=seed_index, mode="bm25", k=5, max_per_article=1).search("华润集团 海原 帮扶")
+    doc_ids = [h.chunk.doc_id for h in spread]
+    assert len(doc_ids) == len(set(doc_ids)) and doc_ids[0] == crowded[0].chunk.doc_id
