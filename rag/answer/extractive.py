@@ -61,19 +61,17 @@ class ExtractiveAnswerer:
             return self._answer_each_organisation(question, analysed, hits)
         candidates = self._candidates(analysed, hits)
         if not candidates or candidates[0].coverage < self.min_coverage:
-            return Answer(question=question, text=NOT_ANSWERED, answerable=False, hits=tuple(hits), answerer=self.name)
+            return self._not_answered(question, hits)
         best = candidates[0]
         sentence = best.chunk.text[best.start : best.end]
         headline = self._headline(analysed, best, sentence)
         if headline is None:
-            return Answer(question=question, text=NOT_ANSWERED, answerable=False, hits=tuple(hits), answerer=self.name)
+            return self._not_answered(question, hits)
         evidence_start, evidence_end = _trim(sentence, analysed, best.start)
         evidence = best.chunk.text[evidence_start:evidence_end].strip()
         quote, raw_start, raw_end = best.chunk.quote(evidence_start, evidence_end)
         citations = [Citation(1, best.chunk.id, best.chunk.doc_id, quote, raw_start, raw_end, best.chunk.title)]
         text = f"{headline}。{evidence}[1]" if headline and headline not in evidence[:len(headline) + 2] else f"{evidence}[1]"
-        if headline and not text.startswith(headline):
-            pass
         # A second sentence from another article, when it is as strong, helps the
         # reader see the question is answered more than once (or differently).
         for other in candidates[1:]:
@@ -85,6 +83,10 @@ class ExtractiveAnswerer:
                 text += f" {other.chunk.text[o_start:o_end].strip()}[2]"
                 break
         return Answer(question=question, text=text, answerable=True, citations=tuple(citations), hits=tuple(hits), answerer=self.name)
+
+    def _not_answered(self, question: str, hits: list[Hit]) -> Answer:
+        # The hits stay on the answer so the caller can show the closest passages.
+        return Answer(question=question, text=NOT_ANSWERED, answerable=False, hits=tuple(hits), answerer=self.name)
 
     def _answer_each_organisation(self, question: str, analysed: Question, hits: list[Hit]) -> Answer:
         """"A和B分别…多少": answer the question once per organisation named, each with its citation."""
@@ -110,7 +112,7 @@ class ExtractiveAnswerer:
                                       candidate.chunk.title))
             parts.append(f"{organisation}：{headline}[{n}]")
         if not citations:
-            return Answer(question=question, text=NOT_ANSWERED, answerable=False, hits=tuple(hits), answerer=self.name)
+            return self._not_answered(question, hits)
         return Answer(question=question, text="；".join(parts) + "。", answerable=True, citations=tuple(citations),
                       hits=tuple(hits), answerer=self.name)
 
