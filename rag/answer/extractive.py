@@ -127,8 +127,8 @@ class ExtractiveAnswerer:
         content = [t for t in content if not any(o != t and o in t for o in content)]
         # Organisation names are checked by _supports_required (where an article's
         # subject counts as named), so they do not also count as words to find.
-        names = [alias for org in question.organisations for alias in aliases_of(org)] + [question.text]
-        content = [t for t in content if not any(t in name for name in names[:-1])] or content
+        names = [alias for org in question.organisations for alias in aliases_of(org)]
+        content = [t for t in content if not any(t in name for name in names)] or content
         weights = {t: self.idf(t) for t in content}
         total = sum(weights.values()) or 1.0
         candidates = []
