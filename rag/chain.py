@@ -14,7 +14,9 @@ from typing import Protocol
 
 from langchain_core.runnables import Runnable, RunnableLambda
 
+from rag.answer.question import Question, analyse
 from rag.documents import Answer, Hit
+from rag.entities import aliases_of
 from rag.errors import UserError
 from rag.index import NO_EMBEDDER, BuildReport, Index, IndexSettings, build_index, corpus_fingerprint, load_index
 from rag.retrieve import HybridRetriever
@@ -28,7 +30,7 @@ class Answerer(Protocol):
 
     name: str
 
-    def answer(self, question: str, hits: list[Hit]) -> Answer: ...
+    def answer(self, question: Question, hits: list[Hit]) -> Answer: ...
 
 
 def default_corpus() -> Path:
@@ -54,13 +56,40 @@ def check_question(question: str) -> str:
     return stripped
 
 
-def make_chain(retriever: HybridRetriever, answerer: Answerer, k: int) -> Runnable[str, Answer]:
-    """``question -> {question, hits} -> Answer`` as an LCEL runnable; LLM answerers slot in here."""
+def retrieve(retriever: HybridRetriever, question: str, k: int, place_names: frozenset[str] = frozenset(),
+             doc_ids: set[str] | None = None) -> tuple[Question, list[Hit]]:
+    """Analyse ``question`` and find its passages.
 
-    def retrieve(question: str) -> dict:
+    An English question is searched with the Chinese words it stands for
+    (``place_names`` lets pinyin find the corpus's places). A question about
+    several organisations ("A和B分别…") is also searched once per organisation,
+    so that one of them cannot crowd the other out of the top ``k``.
+    """
+    analysed = analyse(question, place_names)
+    hits = retriever.search(analysed.text, k=k, doc_ids=doc_ids)
+    if len(analysed.organisations) > 1 and analysed.kind != "organisation":
+        seen = {h.chunk.id for h in hits}
+        for organisation in analysed.organisations:
+            others = [o for o in analysed.organisations if o != organisation]
+            focused = analysed.text
+            for other in others:
+                for alias in sorted(aliases_of(other), key=len, reverse=True):
+                    focused = focused.replace(alias, "")
+            for hit in retriever.search(focused, k=k, doc_ids=doc_ids):
+                if hit.chunk.id not in seen:
+                    seen.add(hit.chunk.id)
+                    hits.append(hit)
+    return analysed, hits
+
+
+def make_chain(retriever: HybridRetriever, answerer: Answerer, k: int,
+               place_names: frozenset[str] = frozenset(), doc_ids: set[str] | None = None) -> Runnable[str, Answer]:
+    """``question -> {Question, hits} -> Answer`` as an LCEL runnable; LLM answerers slot in here."""
+
+    def find_passages(question: str) -> dict:
         started = time.perf_counter()
-        hits = retriever.search(question, k=k)
-        return {"question": question, "hits": hits, "retrieve_ms": (time.perf_counter() - started) * 1000}
+        analysed, hits = retrieve(retriever, question, k, place_names, doc_ids)
+        return {"question": analysed, "hits": hits, "retrieve_ms": (time.perf_counter() - started) * 1000}
 
     def answer(inputs: dict) -> Answer:
         started = time.perf_counter()
@@ -68,7 +97,7 @@ def make_chain(retriever: HybridRetriever, answerer: Answerer, k: int) -> Runnab
         timings = {"retrieve": inputs["retrieve_ms"], "answer": (time.perf_counter() - started) * 1000}
         return replace(result, timings_ms={**result.timings_ms, **timings})
 
-    return RunnableLambda(retrieve, name="retrieve") | RunnableLambda(answer, name="answer")
+    return RunnableLambda(find_passages, name="retrieve") | RunnableLambda(answer, name="answer")
 
 
 class Assistant:
@@ -85,7 +114,7 @@ class Assistant:
 
             embedder = make_embedder(settings.embedder)
         self.retriever = HybridRetriever(index=index, embedder=embedder, mode=mode if index.has_vectors else "bm25")
-        self.answerer = answerer or ExtractiveAnswerer(index.idf)
+        self.answerer = answerer or ExtractiveAnswerer(index.idf, facts=lambda: index.facts)
 
     @classmethod
     def open(cls, corpus: Path | None = None, index_path: Path | None = None, *, embedder_spec: str | None = None,
@@ -113,12 +142,16 @@ class Assistant:
             index = load_index(path, settings)
         return cls(index, settings, mode=mode, embedder=embedder), report
 
-    def chain(self, k: int = 5) -> Runnable[str, Answer]:
-        return make_chain(self.retriever, self.answerer, k)
+    def chain(self, k: int = 5, doc_ids: set[str] | None = None) -> Runnable[str, Answer]:
+        return make_chain(self.retriever, self.answerer, k, self.index.facts.place_names, doc_ids)
 
-    def ask(self, question: str, k: int = 5) -> Answer:
-        """Answer one question (validated) with timings in milliseconds."""
+    def ask(self, question: str, k: int = 5, doc_ids: set[str] | None = None) -> Answer:
+        """Answer one question (validated) with timings in milliseconds.
+
+        Args:
+            doc_ids: Only use these articles (None: all).
+        """
         question = check_question(question)
         started = time.perf_counter()
-        answer = self.chain(k).invoke(question)
+        answer = self.chain(k, doc_ids).invoke(question)
         return replace(answer, timings_ms={**answer.timings_ms, "total": (time.perf_counter() - started) * 1000})

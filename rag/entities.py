@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-_ORG_SUFFIXES = ("集团", "有限公司", "公司", "商会", "协会", "银行", "研究院")
+_ORG_SUFFIXES = ("集团", "有限公司", "公司", "总商会", "商会", "协会", "联谊会", "基金会", "银行", "研究院")
 # Words that precede 集团/公司 without naming anyone: 集团公司 = "the group".
 _NOT_A_NAME = {"集团", "公司", "本", "该", "我们", "各", "下属", "所属", "子", "分", "全", "两家", "农业", "民营", "省级", "组长"}
 
@@ -145,3 +145,36 @@ def aliases_of(canonical: str) -> tuple[str, ...]:
         if org.canonical == canonical:
             return (org.canonical, *org.aliases)
     return (canonical,)
+
+
+@lru_cache(maxsize=1)
+def _english_pattern() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, str]]:
+    """Names matched case-insensitively, and abbreviations (CR, CETC) matched as written."""
+    names: dict[str, str] = {}
+    for org in organisations():
+        for name in org.english:
+            names.setdefault(name.lower(), org.canonical)
+    full = [n for n in names if not _is_abbreviation(n, organisations())]
+    short = [n for n in names if n not in full]
+
+    def alternation(items: list[str]) -> str:
+        return "|".join(re.escape(n) for n in sorted(items, key=len, reverse=True)) or "(?!)"
+
+    return (re.compile(rf"\b(?:{alternation(full)})\b", re.I),
+            re.compile(rf"\b(?:{alternation([n.upper() for n in short])})\b"), names)
+
+
+def _is_abbreviation(lower_name: str, table: tuple[Organisation, ...]) -> bool:
+    return any(e.lower() == lower_name and e.isupper() for org in table for e in org.english)
+
+
+def english_mentions(text: str) -> list[Mention]:
+    """Organisations named in English: "China Resources", "CHN Energy", "CETC"."""
+    full, short, names = _english_pattern()
+    mentions = [Mention(names[m.group().lower()], m.group(), m.start(), m.end()) for p in (full, short) for m in p.finditer(text)]
+    mentions.sort(key=lambda m: (m.start, -(m.end - m.start)))
+    kept: list[Mention] = []
+    for mention in mentions:  # "China Energy Investment" also contains "China Energy": keep the longest
+        if not kept or mention.start >= kept[-1].end:
+            kept.append(mention)
+    return kept

@@ -206,12 +206,16 @@ def run_eval(assistant, items: list[GoldItem], raw_texts: dict[str, str], k: int
     """Answer every gold question; retrieval is scored on the top 10 passages, answers use the top ``k``."""
     from tqdm import tqdm
 
+    from rag.chain import retrieve
+
     results = []
     depth = max(k, max(RETRIEVAL_KS))
     for item in tqdm(items, desc="questions", unit="q", disable=not progress, leave=False):
         started = time.perf_counter()
-        hits = assistant.retriever.search(item.question, k=depth)
-        answer = assistant.answerer.answer(item.question, hits[:k])
+        question, answer_hits = retrieve(assistant.retriever, item.question, k, assistant.index.facts.place_names)
+        answer = assistant.answerer.answer(question, answer_hits)
+        # Retrieval is scored on the plain ranking of the (rendered) question, 10 deep.
+        hits = assistant.retriever.search(question.text, k=depth)
         latency = (time.perf_counter() - started) * 1000
         results.append(score_question(item, answer, [h.chunk.doc_id for h in hits], raw_texts, latency))
     return results

@@ -5,6 +5,7 @@
     <index>/chunks.jsonl    one Chunk per line, in vector order
     <index>/vectors.faiss   faiss.write_index of an inner-product flat index
     <index>/bm25/           bm25s arrays (numpy .npy without pickle, JSON vocab)
+    <index>/facts.jsonl     organisations, places and sums of money of each passage
 
 Builds are incremental: an unchanged article keeps its chunks and vectors, a
 changed one is re-chunked, a removed one leaves. A new index is written to a
@@ -24,6 +25,7 @@ import sys
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Iterator
 
@@ -32,6 +34,7 @@ import numpy as np
 from rag.chunking import ChunkerSettings, chunk_document
 from rag.clean import NORMALISER_VERSION
 from rag.documents import Chunk
+from rag.facts import FACTS_VERSION, FactTable
 from rag.errors import CorruptIndexError, IndexMismatchError, UserError
 from rag.ingest import LoadProblem, RawArticle, corpus_files, iter_corpus, to_document
 from rag.lexical import TOKENIZER_VERSION, tokenize
@@ -161,6 +164,17 @@ class Index:
 
     def document_ids(self) -> list[str]:
         return list(self.manifest["documents"])
+
+    @cached_property
+    def facts(self) -> FactTable:
+        """The passages' facts: read from facts.jsonl, or extracted now from an index built without them."""
+        file = self.path / "facts.jsonl"
+        if self.manifest.get("facts_version") == FACTS_VERSION and file.exists():
+            try:
+                return FactTable.load(file, self.chunks)
+            except (OSError, ValueError, TypeError, KeyError):
+                pass  # damaged: the chunks are enough to extract them again
+        return FactTable.extract(self.chunks)
 
 
 # --- loading ------------------------------------------------------------------
@@ -424,6 +438,8 @@ def build_index(
             with open(staging / "chunks.jsonl", "w", encoding="utf-8") as out:
                 for chunk in chunks:
                     out.write(json.dumps(chunk.to_json(), ensure_ascii=False) + "\n")
+            FactTable.extract(list(_with_progress(chunks, progress, "reading facts", unit="passage"))).save(
+                staging / "facts.jsonl")
             now = time.strftime("%Y-%m-%dT%H:%M:%S%z")
             manifest = {
                 "format": FORMAT_VERSION,
@@ -435,6 +451,7 @@ def build_index(
                 "updated_at": now,
                 "n_documents": len(documents),
                 "n_chunks": len(chunks),
+                "facts_version": FACTS_VERSION,
                 "documents": documents,
             }
             _write_json_atomic(staging / "manifest.json", manifest)

@@ -48,3 +48,11 @@ def seed_index(seed_corpus, tmp_path, fake_settings):
 def read_seed(name_prefix: str) -> str:
     path = next(SEEDS.glob(f"{name_prefix}*.txt"))
     return path.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def assistant(seed_index, fake_settings):
+    """The offline assistant (extractive answerer) over the fake-embedded seed index."""
+    from rag.chain import Assistant
+
+    return Assistant(seed_index, fake_settings, embedder=HashedNgramEmbeddings(64))

@@ -11,11 +11,6 @@ from tests.conftest import FAKE
 HAIYUAN = "000_fbb9004ae26bccc2.txt"
 
 
-@pytest.fixture
-def assistant(seed_index):
-    return Assistant(seed_index, IndexSettings(embedder=FAKE), embedder=HashedNgramEmbeddings(64))
-
-
 def test_hits_carry_fused_score_and_per_retriever_ranks(seed_index):
     retriever = HybridRetriever(index=seed_index, embedder=HashedNgramEmbeddings(64), k=5)
     hits = retriever.search("国家能源集团在曲麻莱县累计投入多少资金？")

@@ -11,9 +11,11 @@ import re
 from dataclasses import dataclass, replace
 from typing import Callable
 
+from rag.answer.aggregate import aggregate_answer, largest_figure
 from rag.answer.question import Question, analyse
 from rag.documents import Answer, Chunk, Citation, Hit
-from rag.entities import aliases_of, find_organisations
+from rag.entities import aliases_of, english_name, find_organisations
+from rag.facts import FactTable, money_in
 
 NOT_ANSWERED = "这些文章没有回答这个问题。(The articles do not answer this question.)"
 
@@ -47,16 +49,25 @@ class ExtractiveAnswerer:
         idf: Token weight (the index's BM25 idf); rarer question words count more.
         min_coverage: Below this share of the question's weighted terms in the
             best passage, the question counts as not answered by the articles.
+        facts: Returns the index's facts, for "which … most" questions that
+            need every passage (called only for those; None: top k only).
     """
 
     name = "extractive"
 
-    def __init__(self, idf: Callable[[str], float], min_coverage: float = MIN_COVERAGE):
+    def __init__(self, idf: Callable[[str], float], min_coverage: float = MIN_COVERAGE,
+                 facts: Callable[[], FactTable] | None = None):
         self.idf = idf
         self.min_coverage = min_coverage
+        self.facts = facts
 
-    def answer(self, question: str, hits: list[Hit]) -> Answer:
-        analysed = analyse(question)
+    def answer(self, question: str | Question, hits: list[Hit]) -> Answer:
+        analysed = analyse(question) if isinstance(question, str) else question
+        question = analysed.original
+        if analysed.is_aggregation and self.facts is not None:
+            aggregated = aggregate_answer(analysed, self.facts(), hits)
+            if aggregated is not None:
+                return aggregated
         if len(analysed.organisations) > 1 and analysed.kind != "organisation":
             return self._answer_each_organisation(question, analysed, hits)
         candidates = self._candidates(analysed, hits)
@@ -71,7 +82,9 @@ class ExtractiveAnswerer:
         evidence = best.chunk.text[evidence_start:evidence_end].strip()
         quote, raw_start, raw_end = best.chunk.quote(evidence_start, evidence_end)
         citations = [Citation(1, best.chunk.id, best.chunk.doc_id, quote, raw_start, raw_end, best.chunk.title)]
-        text = f"{headline}。{evidence}[1]" if headline and headline not in evidence[:len(headline) + 2] else f"{evidence}[1]"
+        # The headline leads even when the evidence starts with it: the reader
+        # sees the answer first, then the sentence that supports it.
+        text = f"{headline}。{evidence}[1]" if headline else f"{evidence}[1]"
         # A second sentence from another article, when it is as strong, helps the
         # reader see the question is answered more than once (or differently).
         for other in candidates[1:]:
@@ -101,6 +114,16 @@ class ExtractiveAnswerer:
                 if headline:
                     found = (candidate, headline)
                     break
+            if found is None and self.facts is not None:
+                # Not in the retrieved passages: the figures of every passage may have it.
+                figure = largest_figure(single, organisation, self.facts())
+                if figure is not None:
+                    chunk, start, end, clause = figure
+                    quote, raw_start, raw_end = chunk.quote(start, end)
+                    n = len(citations) + 1
+                    citations.append(Citation(n, chunk.id, chunk.doc_id, quote, raw_start, raw_end, chunk.title))
+                    parts.append(f"{organisation}：{clause}[{n}]")
+                    continue
             if found is None:
                 parts.append(f"{organisation}：检索到的段落中没有找到")
                 continue
@@ -157,10 +180,15 @@ class ExtractiveAnswerer:
         """The entity or figure asked for; "" when the question asks for neither; None when absent."""
         if question.kind == "organisation":
             named = [m.canonical for m in find_organisations(sentence) if m.canonical not in question.organisations]
-            return named[0] if named else candidate.chunk.subject
+            organisation = named[0] if named else candidate.chunk.subject
+            english = english_name(organisation) if organisation and question.language == "en" else None
+            return f"{organisation} ({english})" if english else organisation
         if question.kind == "amount":
-            money = _nearest(_MONEY, sentence, question)
-            return money
+            if question.money_category:
+                matching = [surface for surface, category in money_in(sentence) if category == question.money_category]
+                if matching:
+                    return matching[0]
+            return _nearest(_MONEY, sentence, question)
         if question.kind == "count":
             return _nearest(_NUMBER, sentence, question)
         if question.kind == "date":
@@ -199,6 +227,9 @@ def _type_bonus(question: Question, sentence: str, chunk: Chunk) -> float:
     bonus = 0.0
     if question.about_money and _MONEY.search(sentence):
         bonus += 0.15
+        # "采购多少": a sentence whose figure is a purchase beats one with an investment.
+        if question.money_category and any(category == question.money_category for _, category in money_in(sentence)):
+            bonus += 0.1
     if question.kind == "count" and _NUMBER.search(sentence) and re.search(r"\d", sentence):
         bonus += 0.1
     if question.kind == "date" and _DATE.search(sentence):

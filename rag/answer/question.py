@@ -6,8 +6,10 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from rag.answer.crosslingual import chinese_terms, is_english
 from rag.clean import normalise
-from rag.entities import find_organisations
+from rag.entities import english_mentions, find_organisations
+from rag.facts import MONEY_CATEGORIES, find_places
 from rag.lexical import tokenize
 
 AnswerKind = Literal["organisation", "amount", "count", "date", "place", "other"]
@@ -20,8 +22,10 @@ _KIND_PATTERNS: list[tuple[AnswerKind, re.Pattern[str]]] = [
     ("place", re.compile(r"哪里|哪儿|哪个(?:县|市|省|地区|地方|村|镇)|哪些(?:县|市|省|地区|地方|村|镇)|\bwhere\b", re.I)),
 ]
 _MONEY_VERBS = re.compile(r"投资|投入|捐赠|捐款|捐助|采购|购买|购销|资金|金额|\binvest|\bspen[dt]|\bdonat|\bbought|\bpurchas", re.I)
+_MOST = re.compile(r"最多|最大|最高|最贵|\b(?:the )?most\b|\blargest\b|\bbiggest\b|\bhighest\b|\bgreatest\b", re.I)
+_LEAST = re.compile(r"最少|最小|最低|\b(?:the )?least\b|\bsmallest\b|\blowest\b|\bfewest\b", re.I)
+_CATEGORY_WORDS = re.compile("|".join(sorted(MONEY_CATEGORIES, key=len, reverse=True)))
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:年|\b)")
-_PLACE_WORD = re.compile(r"^[\u4e00-\u9fff]{2,8}?(?:县|市|省|镇|乡|村|区|州|旗)$")
 # Figures with units; a question that names one must find it in the evidence.
 _FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:万亿|亿|千万|百万|万)?(?:元|美元|人|名|个|家|项|亩|户)")
 
@@ -31,7 +35,10 @@ class Question:
     """A normalised question and what its answer must respect.
 
     Attributes:
-        text: The question, normalised like article text.
+        original: The question as asked.
+        text: The question, normalised like article text; for an English
+            question, followed by the Chinese words it stands for.
+        language: "en" or "zh": the language to answer in.
         kind: What the answer should name.
         tokens: Its BM25 tokens.
         organisations: Canonical names of organisations it names.
@@ -39,9 +46,13 @@ class Question:
         years: Years it names.
         figures: Figures with units it names.
         about_money: It asks about investment, donations, purchases.
+        superlative: "max" or "min" for "most"/"least" questions, else None.
+        money_category: purchase, sales, donation or investment, when it asks about one.
     """
 
+    original: str
     text: str
+    language: str
     kind: AnswerKind
     tokens: tuple[str, ...]
     organisations: tuple[str, ...]
@@ -49,6 +60,13 @@ class Question:
     years: tuple[str, ...]
     figures: tuple[str, ...]
     about_money: bool
+    superlative: str | None = None
+    money_category: str | None = None
+
+    @property
+    def is_aggregation(self) -> bool:
+        """"Which organisation … most/least …": needs every passage, not the top k."""
+        return self.kind == "organisation" and self.superlative is not None and self.about_money
 
     @property
     def required_terms(self) -> tuple[str, ...]:
@@ -56,45 +74,39 @@ class Question:
         return self.places + self.years + self.figures
 
 
-def analyse(question: str) -> Question:
-    """Work out what ``question`` asks for."""
+def analyse(question: str, place_names: frozenset[str] = frozenset()) -> Question:
+    """Work out what ``question`` asks for.
+
+    Args:
+        question: As the user typed it (any script, Chinese or English).
+        place_names: The places the corpus names, to recognise them in pinyin.
+    """
     text = normalise(question)
+    language = "en" if is_english(text) else "zh"
+    chinese = text
+    if language == "en":
+        # BM25 and the passage checks work on Chinese words: use the rendering.
+        chinese = " ".join(chinese_terms(text, place_names))
+        text = f"{text} {chinese}"
     kind: AnswerKind = "other"
     for candidate, pattern in _KIND_PATTERNS:
         if pattern.search(text):
             kind = candidate
             break
-    tokens = tuple(tokenize(text))
-    mentions = find_organisations(text)
-    organisations = tuple(dict.fromkeys(m.canonical for m in mentions))
+    mentions = find_organisations(chinese)
+    organisations = [m.canonical for m in mentions] + [m.canonical for m in english_mentions(text)]
+    category = _CATEGORY_WORDS.findall(chinese)
     return Question(
+        original=question,
         text=text,
+        language=language,
         kind=kind,
-        tokens=tokens,
-        organisations=organisations,
-        places=_places(text, mentions),
+        tokens=tuple(tokenize(chinese)),
+        organisations=tuple(dict.fromkeys(organisations)),
+        places=tuple(dict.fromkeys(p.stem for p in find_places(chinese, mentions))),
         years=tuple(dict.fromkeys(_YEAR.findall(text))),
-        figures=tuple(m.group().replace(" ", "") for m in _FIGURE.finditer(text)),
+        figures=tuple(m.group().replace(" ", "") for m in _FIGURE.finditer(chinese)),
         about_money=bool(_MONEY_VERBS.search(text)) or kind == "amount",
+        superlative="max" if _MOST.search(text) else "min" if _LEAST.search(text) else None,
+        money_category=MONEY_CATEGORIES[category[0]] if category else None,
     )
-
-
-def _places(text: str, organisations) -> tuple[str, ...]:
-    """Place names (jieba's ``ns`` words) outside organisation names, as stems: 海原县 -> 海原."""
-    import rjieba
-
-    places, position = [], 0
-    for word, tag in rjieba.tag(text):
-        start, position = position, position + len(word)
-        if tag != "ns" or word in _TOO_GENERAL_PLACES:
-            continue
-        if any(m.start <= start < m.end for m in organisations):
-            continue
-        stem = word[:-1] if _PLACE_WORD.match(word) and len(word) >= 3 else word
-        places.append(stem)
-    return tuple(dict.fromkeys(places))
-
-
-_TOO_GENERAL_PLACES = {"中国", "全国", "国内", "我国", "中华", "国外", "海外"}
-
-

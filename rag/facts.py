@@ -1,0 +1,236 @@
+"""Facts read from every passage at index time: organisations, places and money.
+
+Aggregation questions ("哪家企业在海原投资最多") need every passage about a
+place, not the five nearest, so each passage's facts are extracted once, when
+the index is built, and stored next to it (``facts.jsonl``, one line a passage,
+in chunk order). Offsets are chunk-relative positions in ``Chunk.text``;
+``Chunk.quote`` turns them into the verbatim raw text for citations.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from rag.documents import Chunk
+from rag.entities import Mention, find_organisations
+
+FACTS_VERSION = "facts-1"
+
+# A clause ends at these; 、 too, because lists such as "捐赠83.5万元、资助1868名"
+# pair each figure with its own verb.
+_CLAUSE_END = "，,；;。！？!?：:、\n"
+_SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]*")
+_MONEY = re.compile(
+    r"(?<![\d.])(\d[\d,]*(?:\.\d+)?)\s*(?:多|余)?\s*(万亿|亿|千万|百万|万|千)?\s*(?:多|余)?\s*(元|美元|港元)"
+)
+_MULTIPLIER = {None: 1, "千": 1e3, "万": 1e4, "百万": 1e6, "千万": 1e7, "亿": 1e8, "万亿": 1e12}
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})年")
+
+# What a sum of money was spent on, from the last verb before it in its clause.
+# Order matters where one word contains another: 购销 is buying, not selling.
+MONEY_CATEGORIES: dict[str, str] = {
+    "购销": "purchase", "购买": "purchase", "采购": "purchase", "消费帮扶": "purchase", "消费扶贫": "purchase",
+    "帮助销售": "sales", "帮销": "sales", "销售": "sales", "带动销售": "sales",
+    "捐赠": "donation", "捐款": "donation", "捐助": "donation", "捐资": "donation", "捐建": "donation",
+    "资助": "donation",
+    "投资": "investment", "投入": "investment", "资金": "investment", "拨付": "investment", "援建": "investment",
+}
+_CATEGORY_WORDS = re.compile("|".join(sorted(MONEY_CATEGORIES, key=len, reverse=True)))
+
+# Words for "the counties an enterprise supports": a figure given for them
+# covers each of those counties, so it counts for a place the article names.
+SCOPE_WORDS = re.compile(r"援扶县|帮扶县|扶贫县|定点帮扶|定点扶贫|对口支援|援扶地区|帮扶地区")
+
+_PLACE_SUFFIX = re.compile(r"^[\u4e00-\u9fff]{2,8}?(?:县|市|省|镇|乡|村|区|州|旗)$")
+_TOO_GENERAL_PLACES = {"中国", "全国", "国内", "我国", "中华", "国外", "海外", "中央", "地方"}
+
+
+@dataclass(frozen=True)
+class MoneyFact:
+    """A sum of money a passage states.
+
+    Attributes:
+        yuan: The amount in its currency's base unit (7.78亿元 -> 778000000).
+        currency: 元, 美元 or 港元.
+        surface: The figure as written.
+        start, end: The figure's span in ``Chunk.text``.
+        clause_start, clause_end: The clause that says what the money was for.
+        category: purchase, sales, donation, investment, or None.
+        year: The year the sentence (or, failing that, the passage) states.
+        organisation: Who spent it: the organisation named last before the
+            figure in its sentence, else the article's subject.
+    """
+
+    yuan: float
+    currency: str
+    surface: str
+    start: int
+    end: int
+    clause_start: int
+    clause_end: int
+    category: str | None
+    year: str | None
+    organisation: str | None
+
+
+@dataclass(frozen=True)
+class Place:
+    """A place named in a passage: ``stem`` drops the 县/市/镇 suffix (海原县 -> 海原)."""
+
+    stem: str
+    surface: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class PassageFacts:
+    chunk_id: str
+    organisations: tuple[str, ...]
+    places: tuple[Place, ...]
+    money: tuple[MoneyFact, ...]
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict) -> PassageFacts:
+        return cls(
+            chunk_id=data["chunk_id"],
+            organisations=tuple(data["organisations"]),
+            places=tuple(Place(**p) for p in data["places"]),
+            money=tuple(MoneyFact(**m) for m in data["money"]),
+        )
+
+
+def parse_money(number: str, multiplier: str | None) -> float:
+    """``("7.78", "亿")`` -> 778000000.0; thousands separators are ignored."""
+    return float(number.replace(",", "")) * _MULTIPLIER[multiplier]
+
+
+def _clause_bounds(text: str, start: int, end: int, lower: int, upper: int) -> tuple[int, int]:
+    """The clause around ``text[start:end]``, within ``[lower, upper)``."""
+    clause_start = max(max(text.rfind(c, lower, start) for c in _CLAUSE_END) + 1, lower)
+    clause_end = min([i for i in (text.find(c, end, upper) for c in _CLAUSE_END) if i >= 0], default=upper)
+    return clause_start, clause_end
+
+
+def _category_before(text: str, clause_start: int, start: int) -> str | None:
+    verbs = list(_CATEGORY_WORDS.finditer(text, clause_start, start))
+    return MONEY_CATEGORIES[verbs[-1].group()] if verbs else None
+
+
+def money_in(sentence: str) -> list[tuple[str, str | None]]:
+    """Each sum of money in ``sentence`` as written, with what it was spent on (cheap: no tagging)."""
+    found = []
+    for match in _MONEY.finditer(sentence):
+        clause_start, _ = _clause_bounds(sentence, match.start(), match.end(), 0, len(sentence))
+        found.append((match.group().strip(), _category_before(sentence, clause_start, match.start())))
+    return found
+
+
+def find_places(text: str, organisations: Iterable[Mention] = ()) -> list[Place]:
+    """Places (jieba's ``ns`` words) that are not part of an organisation's name."""
+    import rjieba
+
+    taken = [(m.start, m.end) for m in organisations]
+    places, position = [], 0
+    for word, tag in rjieba.tag(text):
+        start, position = position, position + len(word)
+        if tag != "ns" or word in _TOO_GENERAL_PLACES or len(word) < 2:
+            continue
+        if any(s <= start < e for s, e in taken):
+            continue
+        stem = word[:-1] if _PLACE_SUFFIX.match(word) and len(word) >= 3 else word
+        places.append(Place(stem, word, start, position))
+    return places
+
+
+def extract_facts(chunk: Chunk) -> PassageFacts:
+    """The organisations, places and sums of money of one passage."""
+    text = chunk.text
+    mentions = find_organisations(text)
+    organisations = list(dict.fromkeys(m.canonical for m in mentions))
+    if not organisations and chunk.subject:
+        organisations = [chunk.subject]
+    passage_years = set(_YEAR.findall(text))
+    money = []
+    for sentence in _SENTENCE.finditer(text):
+        sentence_years = _YEAR.findall(sentence.group())
+        for match in _MONEY.finditer(sentence.group()):
+            start, end = sentence.start() + match.start(), sentence.start() + match.end()
+            clause_start, clause_end = _clause_bounds(text, start, end, sentence.start(), sentence.end())
+            spender = [m for m in mentions if sentence.start() <= m.start < start and not _is_partner(text, m)]
+            year = sentence_years[-1] if sentence_years else (next(iter(passage_years)) if len(passage_years) == 1 else None)
+            money.append(MoneyFact(
+                yuan=parse_money(match.group(1), match.group(2)),
+                currency=match.group(3),
+                surface=match.group().strip(),
+                start=start,
+                end=end,
+                clause_start=clause_start,
+                clause_end=clause_end,
+                category=_category_before(text, clause_start, start),
+                year=year,
+                organisation=spender[-1].canonical if spender else chunk.subject,
+            ))
+    return PassageFacts(chunk.id, tuple(organisations), tuple(find_places(text, mentions)), tuple(money))
+
+
+_PARTNER_BEFORE = ("与", "和", "同", "跟", "联合", "携手", "向", "为")
+
+
+def _is_partner(text: str, mention: Mention) -> bool:
+    """"与招商局集团联合主办": an organisation after 与/和/向… is a partner or recipient, not the spender."""
+    before = text[max(0, mention.start - 2) : mention.start]
+    return before.endswith(_PARTNER_BEFORE)
+
+
+class FactTable:
+    """The facts of every passage of an index, looked up by chunk position or place."""
+
+    def __init__(self, chunks: list[Chunk], facts: list[PassageFacts]):
+        if len(chunks) != len(facts):
+            raise ValueError("one PassageFacts per chunk expected")
+        self.chunks = chunks
+        self.facts = facts
+
+    @classmethod
+    def extract(cls, chunks: list[Chunk]) -> FactTable:
+        return cls(chunks, [extract_facts(c) for c in chunks])
+
+    def save(self, path: Path) -> None:
+        with open(path, "w", encoding="utf-8") as out:
+            for passage in self.facts:
+                out.write(json.dumps(passage.to_json(), ensure_ascii=False) + "\n")
+
+    @classmethod
+    def load(cls, path: Path, chunks: list[Chunk]) -> FactTable:
+        with open(path, encoding="utf-8") as lines:
+            facts = [PassageFacts.from_json(json.loads(line)) for line in lines if line.strip()]
+        return cls(chunks, facts)
+
+    def __iter__(self) -> Iterator[tuple[Chunk, PassageFacts]]:
+        return iter(zip(self.chunks, self.facts))
+
+    @cached_property
+    def place_names(self) -> frozenset[str]:
+        """Every place stem and surface form in the corpus (for pinyin lookup)."""
+        return frozenset(name for passage in self.facts for p in passage.places for name in (p.stem, p.surface))
+
+    @cached_property
+    def _documents_by_place(self) -> dict[str, set[str]]:
+        by_place: dict[str, set[str]] = {}
+        for chunk, passage in self:
+            for place in passage.places:
+                by_place.setdefault(place.stem, set()).add(chunk.doc_id)
+        return by_place
+
+    def documents_naming(self, place: str) -> set[str]:
+        """Ids of the articles with a passage that names ``place`` (a stem)."""
+        return set(self._documents_by_place.get(place, ()))

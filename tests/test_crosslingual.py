@@ -1,0 +1,60 @@
+"""English questions: English enterprise names, pinyin places, glossary words."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.answer.crosslingual import chinese_terms, glossary_terms, is_english, pinyin_places
+from rag.answer.question import analyse
+from rag.entities import english_mentions
+
+PLACES = frozenset({"海原", "海原县", "曲麻莱", "曲麻莱县", "叙永", "叙永县", "安"})
+
+
+@pytest.mark.parametrize("text, canonical", [
+    ("China Resources", "华润集团"), ("CR", "华润集团"), ("CHN Energy", "国家能源集团"),
+    ("China Energy Investment Corporation", "国家能源集团"), ("CETC", "中国电科"), ("Ansteel", "鞍钢集团"),
+    ("china resources", "华润集团"),
+])
+def test_english_names_and_abbreviations_map_to_the_chinese_name(text, canonical):
+    assert [m.canonical for m in english_mentions(f"What did {text} do?")] == [canonical]
+
+
+def test_abbreviations_are_matched_only_as_written():
+    # "cr" in lower case is not China Resources (nor is "CR" inside a word).
+    assert english_mentions("the crane and CRT screens") == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Which enterprise invested most in Haiyuan?", ["海原"]),
+    ("Who helps Qumalai county", ["曲麻莱"]),
+    ("what about Xu Yong", ["叙永"]),
+    ("an enterprise", []),  # too short to be a place
+    ("Beijing", []),  # not a place of this corpus
+])
+def test_places_are_found_by_pinyin_among_the_corpus_places(text, expected):
+    assert pinyin_places(text, PLACES) == expected
+
+
+def test_glossary_words_and_inflections():
+    assert sorted(glossary_terms("Which companies bought agricultural products?")) == sorted(["企业", "央企", "购买", "采购", "农产品"])
+    assert glossary_terms("nothing here") == []
+
+
+def test_language_detection():
+    assert is_english("Which enterprise invested most in Haiyuan?")
+    assert not is_english("CETC在哪里帮扶？")
+
+
+def test_an_english_question_is_analysed_like_its_chinese_twin():
+    english = analyse("Which enterprise invested most in Haiyuan?", PLACES)
+    chinese = analyse("哪家企业在海原投资最多？", PLACES)
+    assert english.language == "en" and chinese.language == "zh"
+    for field in ("kind", "places", "superlative", "money_category", "about_money"):
+        assert getattr(english, field) == getattr(chinese, field), field
+    assert english.is_aggregation
+    assert "海原" in english.text and "投资" in english.tokens
+
+
+def test_chinese_terms_put_organisations_and_places_first():
+    assert chinese_terms("How much did CETC invest in Xuyong?", PLACES)[:2] == ["中国电科", "叙永"]
