@@ -10,7 +10,7 @@ import os
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import Protocol
+from typing import Iterator, Protocol
 
 from langchain_core.runnables import Runnable, RunnableLambda
 
@@ -104,7 +104,7 @@ class Assistant:
     """An index plus a retriever and an answerer, ready to answer questions."""
 
     def __init__(self, index: Index, settings: IndexSettings, answerer: Answerer | None = None,
-                 mode: str = "hybrid", embedder=None):
+                 mode: str = "hybrid", embedder=None, llm: str | None = None):
         from rag.answer.extractive import ExtractiveAnswerer
 
         self.index = index
@@ -114,11 +114,32 @@ class Assistant:
 
             embedder = make_embedder(settings.embedder)
         self.retriever = HybridRetriever(index=index, embedder=embedder, mode=mode if index.has_vectors else "bm25")
-        self.answerer = answerer or ExtractiveAnswerer(index.idf, facts=lambda: index.facts)
+        self.extractive = ExtractiveAnswerer(index.idf, facts=lambda: index.facts)
+        self.answerer = answerer or self.make_answerer(llm)
+
+    def make_answerer(self, llm: str | None) -> Answerer:
+        """The extractive answerer, or an LLM answerer (openai, ollama, llamacpp) gated by it."""
+        from rag.answer.models import make_chat_model, selected_llm
+
+        kind = selected_llm(llm)
+        if kind == "none":
+            return self.extractive
+        from rag.answer.llm import LLMAnswerer
+
+        chat_model, label = make_chat_model(kind)
+        by_id = {}
+
+        def lookup(chunk_id: str):
+            if not by_id:
+                by_id.update((c.id, c) for c in self.index.chunks)
+            return by_id.get(chunk_id)
+
+        return LLMAnswerer(chat_model, self.extractive, label, lookup=lookup)
 
     @classmethod
     def open(cls, corpus: Path | None = None, index_path: Path | None = None, *, embedder_spec: str | None = None,
-             update: bool = True, progress: bool = True, mode: str = "hybrid") -> tuple["Assistant", BuildReport | None]:
+             update: bool = True, progress: bool = True, mode: str = "hybrid",
+             llm: str | None = None) -> tuple["Assistant", BuildReport | None]:
         """Open the index for ``corpus``, building or updating it first when the corpus changed.
 
         Returns:
@@ -140,7 +161,7 @@ class Assistant:
                 embedder = make_embedder(settings.embedder)
             report = build_index(corpus, path, settings, embedder=embedder, progress=progress)
             index = load_index(path, settings)
-        return cls(index, settings, mode=mode, embedder=embedder), report
+        return cls(index, settings, mode=mode, embedder=embedder, llm=llm), report
 
     def chain(self, k: int = 5, doc_ids: set[str] | None = None) -> Runnable[str, Answer]:
         return make_chain(self.retriever, self.answerer, k, self.index.facts.place_names, doc_ids)
@@ -155,3 +176,29 @@ class Assistant:
         started = time.perf_counter()
         answer = self.chain(k, doc_ids).invoke(question)
         return replace(answer, timings_ms={**answer.timings_ms, "total": (time.perf_counter() - started) * 1000})
+
+    def stream(self, question: str, k: int = 5, doc_ids: set[str] | None = None) -> Iterator[str | Answer]:
+        """Like ``ask``, but an LLM's text arrives piece by piece; the checked ``Answer`` comes last.
+
+        The extractive answerer yields only the ``Answer``.
+        """
+        question = check_question(question)
+        started = time.perf_counter()
+        analysed, hits = retrieve(self.retriever, question, k, self.index.facts.place_names, doc_ids)
+        retrieved = time.perf_counter()
+        first_piece = None
+        if hasattr(self.answerer, "stream"):
+            items = self.answerer.stream(analysed, hits)
+        else:
+            items = iter([self.answerer.answer(analysed, hits)])
+        for item in items:
+            if isinstance(item, Answer):
+                now = time.perf_counter()
+                timings = {"retrieve": (retrieved - started) * 1000, "answer": (now - retrieved) * 1000,
+                           "total": (now - started) * 1000}
+                if first_piece is not None:
+                    timings["first_token"] = (first_piece - started) * 1000
+                yield replace(item, timings_ms={**item.timings_ms, **timings})
+            else:
+                first_piece = first_piece or time.perf_counter()
+                yield item

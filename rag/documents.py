@@ -163,6 +163,10 @@ class Answer:
     hits: tuple[Hit, ...] = ()
     timings_ms: dict[str, float] = field(default_factory=dict)
     answerer: str = "extractive"
+    # What the checks did (an LLM sentence dropped, a fallback), shown with the answer.
+    notes: tuple[str, ...] = ()
+    # An LLM's text before checking, for the eval's records.
+    model_text: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -170,6 +174,8 @@ class Answer:
             "answer": self.text,
             "answerable": self.answerable,
             "answerer": self.answerer,
+            "notes": list(self.notes),
+            "model_text": self.model_text,
             "citations": [c.to_json() for c in self.citations],
             "hits": [h.to_json() for h in self.hits],
             "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},

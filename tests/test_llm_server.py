@@ -1,0 +1,88 @@
+"""Integration: a real local OpenAI-compatible server (llama_cpp.server) with the small GGUF.
+
+Prepare the model once with ``python -m tests.tools.test_model`` (the fixture
+does it too). Marked ``llm``: it needs llama-cpp-python[server] and ~10 s.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.tools.test_model import prepare
+
+pytestmark = pytest.mark.llm
+ASK = Path(sys.executable).with_name("ask")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def openai_server(tmp_path_factory):
+    """``python -m llama_cpp.server`` on a free port, stopped (by its PID) after the module."""
+    pytest.importorskip("llama_cpp.server", reason="pip install -e '.[gguf]'")
+    model = prepare()
+    port = _free_port()
+    # The server logs a lot: a file, not a pipe nobody reads (a full pipe would block it).
+    log_path = tmp_path_factory.mktemp("llama-server") / "server.log"
+    log = open(log_path, "wb")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1",
+         "--port", str(port), "--n_ctx", "4096", "--model_alias", "qwen-test"],
+        stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/v1"
+    try:
+        for _ in range(120):
+            if server.poll() is not None:
+                raise RuntimeError(f"llama_cpp.server exited: {log_path.read_text(errors='replace')[-500:]}")
+            try:
+                urllib.request.urlopen(f"{url}/models", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            raise RuntimeError(f"llama_cpp.server did not start in 60 s: {log_path.read_text(errors='replace')[-500:]}")
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+
+
+def _ask(url: str, *args: str, tmp_path: Path) -> subprocess.CompletedProcess:
+    env = dict(os.environ, OPENAI_BASE_URL=url, OPENAI_API_KEY="local", RAG_LLM_MODEL="qwen-test",
+               RAG_EMBEDDER="none", RAG_INDEX_HOME=str(tmp_path))
+    return subprocess.run([str(ASK), "--llm", "openai", *args], capture_output=True, text=True, env=env, timeout=300)
+
+
+def test_ask_with_a_local_openai_compatible_server(openai_server, tmp_path):
+    result = _ask(openai_server, "--json", "哪家企业在海原投资最多？", tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert answer["answerer"].startswith("openai:qwen-test")  # the model answered (possibly overruled)
+    assert answer["model_text"]  # it did write something
+    assert answer["answerable"] and "华润" in answer["answer"]
+    assert answer["citations"] and "[1]" in answer["answer"]
+    for citation in answer["citations"]:
+        assert citation["doc_id"] == "000_fbb9004ae26bccc2.txt"
+
+
+def test_the_terminal_answer_streams_and_unanswerable_questions_skip_the_model(openai_server, tmp_path):
+    streamed = _ask(openai_server, "国家能源集团在教育扶贫上累计投入多少？", tmp_path=tmp_path)
+    assert streamed.returncode == 0, streamed.stderr
+    assert "3.93" in streamed.stdout and "[1]" in streamed.stdout
+    refused = _ask(openai_server, "中国移动在海原投资了多少？", tmp_path=tmp_path)
+    assert refused.returncode == 0
+    assert "do not answer" in refused.stdout and "not called" in refused.stderr
