@@ -244,6 +244,24 @@ def eval_group(ctx, gold, corpus, index_path, embedder, top_k, retriever, limit,
     click.echo(f"wrote {out}/metrics.json, results.jsonl, report.md")
 
 
+@rag_group.command(name="ui")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=7860, show_default=True, type=click.IntRange(1, 65535))
+@corpus_option
+@index_option
+@embedder_option
+@llm_option
+@_friendly_errors
+def ui_command(host, port, corpus, index_path, embedder, llm):
+    """Serve the chat page (Gradio) on HOST:PORT; no share link, no analytics."""
+    try:
+        from ui.app import launch
+    except ImportError as error:
+        raise UserError(f"the chat page needs gradio ({error.name} is missing): pip install -e '.[ui]'") from None
+    click.echo(f"chat page on http://{host}:{port} (Ctrl+C stops it)", err=True)
+    launch(host, port, corpus, index_path, embedder, llm)
+
+
 @eval_group.command(name="compare")
 @click.argument("runs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @_friendly_errors

@@ -13,6 +13,7 @@ the command that installs it.
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -28,6 +29,7 @@ LLM_CHOICES = ("none", "openai", "ollama", "llamacpp")
 DEFAULT_MODELS = {"openai": "gpt-4o-mini", "ollama": "qwen2.5:7b-instruct"}
 MAX_ANSWER_TOKENS = 400
 TIMEOUT_S = 120
+_GGUF_LOCK = threading.Lock()
 
 
 def selected_llm(choice: str | None) -> str:
@@ -119,12 +121,14 @@ class LocalGGUFChat(BaseChatModel):
 
     def _stream(self, messages: list[BaseMessage], stop: list[str] | None = None,
                 run_manager: CallbackManagerForLLMRun | None = None, **kwargs: Any) -> Iterator[ChatGenerationChunk]:
-        for part in self._llama().create_chat_completion(
-                messages=self._payload(messages), stream=True, temperature=self.temperature,
-                max_tokens=self.max_tokens, stop=stop):
-            piece = part["choices"][0]["delta"].get("content") or ""
-            if piece:
-                chunk = ChatGenerationChunk(message=AIMessageChunk(content=piece))
-                if run_manager:
-                    run_manager.on_llm_new_token(piece, chunk=chunk)
-                yield chunk
+        # One llama.cpp context cannot serve two generations at once (the chat page is threaded).
+        with _GGUF_LOCK:
+            for part in self._llama().create_chat_completion(
+                    messages=self._payload(messages), stream=True, temperature=self.temperature,
+                    max_tokens=self.max_tokens, stop=stop):
+                piece = part["choices"][0]["delta"].get("content") or ""
+                if piece:
+                    chunk = ChatGenerationChunk(message=AIMessageChunk(content=piece))
+                    if run_manager:
+                        run_manager.on_llm_new_token(piece, chunk=chunk)
+                    yield chunk

@@ -1,0 +1,157 @@
+"""What the chat page does, without Gradio: answer, upload, report status.
+
+One ``ChatService`` serves every browser tab. Questions read the current
+assistant; an upload builds the updated index next to the old one (the index
+swap is atomic) and then replaces the assistant under a lock, so questions
+asked meanwhile are answered from the old index and nothing is lost.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from rag.chain import Assistant, default_corpus
+from rag.documents import Answer, Chunk
+from rag.errors import UserError
+from rag.ingest import TEXT_SUFFIXES, decode_bytes
+
+EXTRACTIVE = "extractive"
+
+
+@dataclass(frozen=True)
+class UploadResult:
+    added: list[str]
+    refused: list[str]  # "name: why"
+
+    def message(self) -> str:
+        parts = []
+        if self.added:
+            parts.append(f"added {len(self.added)}: {', '.join(self.added)}")
+        if self.refused:
+            parts.append("not added: " + "; ".join(self.refused))
+        return " · ".join(parts) or "no files"
+
+
+class ChatService:
+    """The assistant behind the page, with the answerers it can offer."""
+
+    def __init__(self, corpus: Path | None = None, index_path: Path | None = None, embedder: str | None = None,
+                 llm: str | None = None):
+        self.corpus = Path(corpus) if corpus else default_corpus()
+        self.index_path = index_path
+        self.embedder = embedder
+        self._lock = threading.Lock()  # guards self.assistant and index rebuilds
+        self.assistant, _ = Assistant.open(self.corpus, index_path, embedder_spec=embedder, progress=False)
+        self._chunks: dict[str, Chunk] | None = None
+        self.answerers: dict[str, object] = {EXTRACTIVE: self.assistant.extractive}
+        self._llm_default = llm
+        for kind in ("openai", "ollama", "llamacpp"):
+            if kind == "ollama" and not (os.environ.get("OLLAMA_HOST") or (llm or os.environ.get("RAG_LLM")) == "ollama"):
+                continue  # a client can be made without a server: offer Ollama only when asked for
+            try:
+                answerer = self.assistant.make_answerer(kind)
+            except UserError:
+                continue  # not configured here: not offered
+            self.answerers[answerer.name] = answerer
+
+    # --- status ----------------------------------------------------------------
+
+    def status_line(self) -> str:
+        manifest = self.assistant.index.manifest
+        updated = manifest.get("updated_at", "")
+        age = _age(updated)
+        return (f"{manifest.get('n_documents', 0)} articles · {manifest.get('n_chunks', 0)} passages · "
+                f"embedder {manifest['settings']['embedder']} · index updated {age}")
+
+    def article_ids(self) -> list[str]:
+        return self.assistant.index.document_ids()
+
+    def default_answerer(self) -> str:
+        if self._llm_default and self._llm_default != "none":
+            for name in self.answerers:
+                if name.startswith(self._llm_default):
+                    return name
+        return EXTRACTIVE
+
+    # --- answering ---------------------------------------------------------------
+
+    def chunks(self) -> dict[str, Chunk]:
+        if self._chunks is None:
+            self._chunks = {c.id: c for c in self.assistant.index.chunks}
+        return self._chunks
+
+    def stream(self, question: str, k: int = 5, answerer: str = EXTRACTIVE,
+               doc_ids: list[str] | None = None) -> Iterator[str | Answer]:
+        """The answer's text as it streams (LLM answerers), then the ``Answer``."""
+        if answerer not in self.answerers:
+            raise UserError(f"answerer {answerer!r} is not configured here; choose one of {', '.join(self.answerers)}")
+        with self._lock:
+            assistant = self.assistant
+        if answerer == EXTRACTIVE:
+            # Extractive answers are fast: one at a time keeps the embedder single-threaded.
+            with self._lock:
+                assistant.answerer = self.answerers[answerer]
+                yield from assistant.stream(question, k=k, doc_ids=set(doc_ids) if doc_ids else None)
+            return
+        llm_assistant = Assistant(assistant.index, assistant.settings, answerer=self.answerers[answerer],
+                                  mode=assistant.retriever.mode, embedder=assistant.retriever.embedder)
+        yield from llm_assistant.stream(question, k=k, doc_ids=set(doc_ids) if doc_ids else None)
+
+    # --- uploads -------------------------------------------------------------------
+
+    def add_files(self, paths: list[Path], progress: bool = False) -> UploadResult:
+        """Copy readable articles into the corpus folder and update the index incrementally.
+
+        Unreadable files (binary, unknown encoding, wrong type) are refused with the
+        reason; an article with the name of an existing one is refused, not overwritten.
+        """
+        if not self.corpus.is_dir():
+            raise UserError(f"uploads need a folder corpus; {self.corpus} is a file")
+        added, refused = [], []
+        for path in paths:
+            path = Path(path)
+            name = path.name
+            if path.suffix.lower() not in TEXT_SUFFIXES:
+                refused.append(f"{name}: not a .txt, .md or .html file")
+                continue
+            try:
+                decode_bytes(path.read_bytes())
+            except (OSError, UserError, ValueError) as error:
+                refused.append(f"{name}: {error}")
+                continue
+            target = self.corpus / name
+            if target.exists():
+                refused.append(f"{name}: an article with this name is already indexed")
+                continue
+            shutil.copyfile(path, target)
+            added.append(name)
+        if added:
+            with self._lock:
+                fresh, _ = Assistant.open(self.corpus, self.index_path, embedder_spec=self.embedder, progress=progress)
+                fresh_answerers = {EXTRACTIVE: fresh.extractive}
+                for name, answerer in self.answerers.items():
+                    if name != EXTRACTIVE:
+                        answerer.gate = fresh.extractive
+                        fresh_answerers[name] = answerer
+                self.assistant, self.answerers, self._chunks = fresh, fresh_answerers, None
+        return UploadResult(added, refused)
+
+
+def _age(timestamp: str) -> str:
+    try:
+        seconds = time.time() - time.mktime(time.strptime(timestamp[:19], "%Y-%m-%dT%H:%M:%S"))
+    except ValueError:
+        return "at an unknown time"
+    if seconds < 120:
+        return "just now"
+    if seconds < 7200:
+        return f"{int(seconds // 60)} minutes ago"
+    if seconds < 172800:
+        return f"{int(seconds // 3600)} hours ago"
+    return f"{int(seconds // 86400)} days ago"
