@@ -122,6 +122,9 @@ class QuestionResult:
     citations_valid: list[bool]
     latency_ms: float
     checks: dict[str, bool] = field(default_factory=dict)
+    answerer: str = ""  # "llamacpp:… → extractive" when an LLM answer was overruled
+    notes: list[str] = field(default_factory=list)
+    model_text: str | None = None
 
 
 def score_question(item: GoldItem, answer: Answer, retrieved_docs: list[str], raw_texts: dict[str, str],
@@ -138,7 +141,8 @@ def score_question(item: GoldItem, answer: Answer, retrieved_docs: list[str], ra
         if retrieval:
             checks["source_in_top5"] = bool(retrieval["recall@5"])
     return QuestionResult(item.id, item.kind, item.question, answer.text, item.answerable, answer.answerable,
-                          citations, retrieved_docs, retrieval, facts, valid, latency_ms, checks)
+                          citations, retrieved_docs, retrieval, facts, valid, latency_ms, checks,
+                          answer.answerer, list(answer.notes), answer.model_text)
 
 
 # --- aggregation -----------------------------------------------------------------
