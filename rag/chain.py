@@ -14,7 +14,7 @@ from typing import Iterator, Protocol
 
 from langchain_core.runnables import Runnable, RunnableLambda
 
-from rag.answer.question import Question, analyse
+from rag.answer.question import PlaceNames, Question, analyse
 from rag.documents import Answer, Hit
 from rag.entities import aliases_of
 from rag.errors import UserError
@@ -56,7 +56,7 @@ def check_question(question: str) -> str:
     return stripped
 
 
-def retrieve(retriever: HybridRetriever, question: str, k: int, place_names: frozenset[str] = frozenset(),
+def retrieve(retriever: HybridRetriever, question: str, k: int, place_names: PlaceNames = frozenset(),
              doc_ids: set[str] | None = None) -> tuple[Question, list[Hit]]:
     """Analyse ``question`` and find its passages.
 
@@ -83,7 +83,7 @@ def retrieve(retriever: HybridRetriever, question: str, k: int, place_names: fro
 
 
 def make_chain(retriever: HybridRetriever, answerer: Answerer, k: int,
-               place_names: frozenset[str] = frozenset(), doc_ids: set[str] | None = None) -> Runnable[str, Answer]:
+               place_names: PlaceNames = frozenset(), doc_ids: set[str] | None = None) -> Runnable[str, Answer]:
     """``question -> {Question, hits} -> Answer`` as an LCEL runnable; LLM answerers slot in here."""
 
     def find_passages(question: str) -> dict:
@@ -116,6 +116,10 @@ class Assistant:
         self.retriever = HybridRetriever(index=index, embedder=embedder, mode=mode if index.has_vectors else "bm25")
         self.extractive = ExtractiveAnswerer(index.idf, facts=lambda: index.facts)
         self.answerer = answerer or self.make_answerer(llm)
+
+    def place_names(self) -> frozenset[str]:
+        """The corpus's places (for pinyin in English questions); read from the index on first use."""
+        return self.index.facts.place_names
 
     def make_answerer(self, llm: str | None) -> Answerer:
         """The extractive answerer, or an LLM answerer (openai, ollama, llamacpp) gated by it."""
@@ -164,7 +168,7 @@ class Assistant:
         return cls(index, settings, mode=mode, embedder=embedder, llm=llm), report
 
     def chain(self, k: int = 5, doc_ids: set[str] | None = None) -> Runnable[str, Answer]:
-        return make_chain(self.retriever, self.answerer, k, self.index.facts.place_names, doc_ids)
+        return make_chain(self.retriever, self.answerer, k, self.place_names, doc_ids)
 
     def ask(self, question: str, k: int = 5, doc_ids: set[str] | None = None) -> Answer:
         """Answer one question (validated) with timings in milliseconds.
@@ -184,7 +188,7 @@ class Assistant:
         """
         question = check_question(question)
         started = time.perf_counter()
-        analysed, hits = retrieve(self.retriever, question, k, self.index.facts.place_names, doc_ids)
+        analysed, hits = retrieve(self.retriever, question, k, self.place_names, doc_ids)
         retrieved = time.perf_counter()
         first_piece = None
         if hasattr(self.answerer, "stream"):

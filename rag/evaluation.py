@@ -216,7 +216,7 @@ def run_eval(assistant, items: list[GoldItem], raw_texts: dict[str, str], k: int
     depth = max(k, max(RETRIEVAL_KS))
     for item in tqdm(items, desc="questions", unit="q", disable=not progress, leave=False):
         started = time.perf_counter()
-        question, answer_hits = retrieve(assistant.retriever, item.question, k, assistant.index.facts.place_names)
+        question, answer_hits = retrieve(assistant.retriever, item.question, k, assistant.place_names)
         answer = assistant.answerer.answer(question, answer_hits)
         # Retrieval is scored on the plain ranking of the (rendered) question, 10 deep.
         hits = assistant.retriever.search(question.text, k=depth)

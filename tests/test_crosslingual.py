@@ -58,3 +58,16 @@ def test_an_english_question_is_analysed_like_its_chinese_twin():
 
 def test_chinese_terms_put_organisations_and_places_first():
     assert chinese_terms("How much did CETC invest in Xuyong?", PLACES)[:2] == ["中国电科", "叙永"]
+
+
+def test_the_corpus_places_are_read_only_for_an_english_question():
+    calls = []
+
+    def places():
+        calls.append(1)
+        return PLACES
+
+    analyse("哪家企业在海原投资最多？", places)
+    assert calls == []
+    assert "海原" in analyse("Which enterprise invested most in Haiyuan?", places).places
+    assert calls == [1]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -17,16 +16,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.tools.ports import free_port
 from tests.tools.test_model import prepare
 
 pytestmark = pytest.mark.llm
 ASK = Path(sys.executable).with_name("ask")
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +29,7 @@ def openai_server(tmp_path_factory):
     """``python -m llama_cpp.server`` on a free port, stopped (by its PID) after the module."""
     pytest.importorskip("llama_cpp.server", reason="pip install -e '.[gguf]'")
     model = prepare()
-    port = _free_port()
+    port = free_port()
     # The server logs a lot: a file, not a pipe nobody reads (a full pipe would block it).
     log_path = tmp_path_factory.mktemp("llama-server") / "server.log"
     log = open(log_path, "wb")

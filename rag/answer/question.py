@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import Callable, Literal
 
 from rag.answer.crosslingual import chinese_terms, is_english
 from rag.clean import normalise
@@ -74,19 +74,25 @@ class Question:
         return self.places + self.years + self.figures
 
 
-def analyse(question: str, place_names: frozenset[str] = frozenset()) -> Question:
+PlaceNames = frozenset[str] | Callable[[], frozenset[str]]
+
+
+def analyse(question: str, place_names: PlaceNames = frozenset()) -> Question:
     """Work out what ``question`` asks for.
 
     Args:
         question: As the user typed it (any script, Chinese or English).
-        place_names: The places the corpus names, to recognise them in pinyin.
+        place_names: The places the corpus names, to recognise them in pinyin; a
+            callable is called only for an English question (reading the index's
+            facts is not free, and Chinese questions do not need them).
     """
     text = normalise(question)
     language = "en" if is_english(text) else "zh"
     chinese = text
     if language == "en":
         # BM25 and the passage checks work on Chinese words: use the rendering.
-        chinese = " ".join(chinese_terms(text, place_names))
+        places = place_names() if callable(place_names) else place_names
+        chinese = " ".join(chinese_terms(text, places))
         text = f"{text} {chinese}"
     kind: AnswerKind = "other"
     for candidate, pattern in _KIND_PATTERNS:
