@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import asdict, dataclass
+from typing import Sequence
 
 import numpy as np
 
@@ -129,3 +130,23 @@ def _offset_runs(relative: np.ndarray) -> tuple[tuple[int, int], ...]:
     jumps = np.flatnonzero(np.diff(relative) != 1) + 1
     starts = np.concatenate(([0], jumps))
     return tuple((int(i), int(relative[i])) for i in starts)
+
+
+def article_text(chunks: Sequence[Chunk]) -> str:
+    """An article's cleaned text rebuilt from its chunks, each overlap taken once.
+
+    The index keeps chunks, not articles; the article-level lexical index is
+    built from this. The title leads when the text does not start with it.
+    """
+    ordered = sorted(chunks, key=lambda c: c.position)
+    if not ordered:
+        return ""
+    parts = [ordered[0].text]
+    for previous, chunk in zip(ordered, ordered[1:]):
+        if chunk.start >= previous.end:
+            parts.append("\n" + chunk.text)
+        else:
+            parts.append(chunk.text_from_raw(previous.end))
+    text = "".join(parts)
+    title = ordered[0].title
+    return f"{title}\n{text}" if title and not text.startswith(title) else text

@@ -22,7 +22,7 @@ import numpy as np
 
 # Bump when any rule below changes: the index manifest records it, and an index
 # built with another version is refused (its chunks would not match questions).
-NORMALISER_VERSION = "zh-clean-4"
+NORMALISER_VERSION = "zh-clean-5"
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _PINYIN_LETTERS = "a-zü\u00e0-\u00fc\u0101-\u01dc\u0144\u0148\u01f9\u1e3f\u0251\u0261"
@@ -195,7 +195,15 @@ _TRAILING_CREDIT = re.compile(r"\s+(?:信息来源|来源|责任编辑|编辑)[:
 _CONTACT = re.compile(r"\b\d{3,4}-\d{7,8}\b|[\w.+-]+@[\w-]+\.[\w.]+|https?://\S+")
 
 
+# Furniture is short. A longer line that opens like furniture is article text:
+# some news exports hold a whole article on one line that starts with its
+# credit ("来源：央视网 | 2023年07月24日，正文：…").
+FURNITURE_MAX_CHARS = 200
+
+
 def _is_furniture(line: str) -> bool:
+    if len(line) > FURNITURE_MAX_CHARS:
+        return False
     if _FURNITURE_LINE.match(line):
         return True
     # A short line that is mostly a phone number, e-mail or link.
@@ -224,8 +232,9 @@ def clean(raw: str) -> Cleaned:
         if body:
             lines.append((body, offs[lead : lead + len(body)]))
     cut = len(lines)
-    for i in range(len(lines) // 2, len(lines)):
-        if _TAIL_MARKER.match(lines[i][0]):
+    # The first line is never the tail, even in a one-line article.
+    for i in range(max(1, len(lines) // 2), len(lines)):
+        if len(lines[i][0]) <= FURNITURE_MAX_CHARS and _TAIL_MARKER.match(lines[i][0]):
             cut = i
             break
     kept_text: list[str] = []

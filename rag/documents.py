@@ -92,6 +92,17 @@ class Chunk:
         clean_at, raw_at = self.runs[lo]
         return raw_at + (i - clean_at)
 
+    def text_from_raw(self, position: int) -> str:
+        """The part of ``text`` that came from raw offset ``position`` (absolute) onwards."""
+        lo, hi = 0, len(self.text)
+        while lo < hi:  # first character whose raw index is at or after position
+            mid = (lo + hi) // 2
+            if self.start + self._raw_index(mid) < position:
+                lo = mid + 1
+            else:
+                hi = mid
+        return self.text[lo:]
+
     def quote(self, start: int, end: int) -> tuple[str, int, int]:
         """The raw text behind ``text[start:end]``, with its absolute raw offsets."""
         raw_start, raw_end = self.raw_span(start, end)

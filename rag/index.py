@@ -4,14 +4,16 @@
                             per-document content hashes, corpus fingerprint
     <index>/chunks.jsonl    one Chunk per line, in vector order
     <index>/vectors.faiss   faiss.write_index of an inner-product flat index
-    <index>/bm25/           bm25s arrays (numpy .npy without pickle, JSON vocab)
+    <index>/bm25/           bm25s arrays over passage words (numpy .npy without pickle, JSON vocab)
+    <index>/bm25-articles/  bm25s arrays over whole articles' character bigrams
     <index>/facts.jsonl     organisations, places and sums of money of each passage
 
 Builds are incremental: an unchanged article keeps its chunks and vectors, a
 changed one is re-chunked, a removed one leaves. A new index is written to a
 temporary folder and renamed into place, so a crash never leaves half an index;
 embeddings are checkpointed as they are computed, so an interrupted build of a
-large corpus resumes where it stopped.
+large corpus resumes where it stopped. A rebuild (new normaliser or chunker)
+reuses the old index's vector of every passage whose text did not change.
 """
 
 from __future__ import annotations
@@ -31,17 +33,22 @@ from typing import Iterator
 
 import numpy as np
 
-from rag.chunking import ChunkerSettings, chunk_document
+from rag.chunking import ChunkerSettings, article_text, chunk_document
 from rag.clean import NORMALISER_VERSION
 from rag.documents import Chunk
 from rag.facts import FACTS_VERSION, FactTable
 from rag.errors import CorruptIndexError, IndexMismatchError, UserError
 from rag.ingest import LoadProblem, RawArticle, corpus_files, iter_corpus, to_document
-from rag.lexical import TOKENIZER_VERSION, tokenize
+from rag.lexical import TOKENIZER_VERSION, han_bigrams, tokenize
 
 FORMAT_VERSION = 1
 NO_EMBEDDER = "none"  # BM25-only index (e.g. a corpus too large to embed on a CPU)
 CHECKPOINT_EVERY = 256  # passages embedded between checkpoints
+# BM25 over article bigrams saturates term frequency early (k1 0.9, not 1.5):
+# a long article repeating a bigram is not more relevant for it. On the CRUD
+# docs-5k dev set k1 0.6-0.9 with b 0.3-0.6 all gave MRR@10 0.881-0.886 and
+# k1 1.2 0.875-0.878 (benchmarks/crud_retrieval.py). Part of TOKENIZER_VERSION.
+ARTICLE_BM25 = {"k1": 0.9, "b": 0.5}
 
 
 @dataclass(frozen=True)
@@ -118,12 +125,17 @@ def corpus_fingerprint(corpus: Path) -> str:
 class Index:
     """A loaded index: chunks, vectors and BM25, searched by ``rag.retrieve``."""
 
-    def __init__(self, path: Path, manifest: dict, chunks: list[Chunk], vectors, bm25):
+    def __init__(self, path: Path, manifest: dict, chunks: list[Chunk], vectors, bm25, article_bm25):
         self.path = path
         self.manifest = manifest
         self.chunks = chunks
         self.vectors = vectors  # faiss.Index or None for a BM25-only index
-        self.bm25 = bm25
+        self.bm25 = bm25  # passages, by words
+        self.article_bm25 = article_bm25  # articles, by character bigrams; rows follow article_ids
+        self.article_ids = article_order(chunks)
+        self.chunks_of: dict[str, list[int]] = {doc_id: [] for doc_id in self.article_ids}
+        for position, chunk in enumerate(chunks):
+            self.chunks_of[chunk.doc_id].append(position)
 
     @property
     def embedder_spec(self) -> str:
@@ -151,6 +163,27 @@ class Index:
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top], kind="stable")]
         return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
+
+    def score_articles(self, tokens: list[str]) -> np.ndarray:
+        """BM25 of every article (in ``article_ids`` order) for the question's bigrams."""
+        known = [t for t in tokens if t in self.article_bm25.vocab_dict]
+        if not known:
+            return np.zeros(len(self.article_ids), dtype=np.float32)
+        return self.article_bm25.get_scores(known)
+
+    def score_passages(self, tokens: list[str]) -> np.ndarray:
+        """BM25 of every passage (in chunk order) for the question's words."""
+        known = [t for t in tokens if t in self.bm25.vocab_dict]
+        if not known:
+            return np.zeros(len(self.chunks), dtype=np.float32)
+        return self.bm25.get_scores(known)
+
+    def passage_similarities(self, question_vector: np.ndarray, positions: list[int]) -> np.ndarray:
+        """Inner products of the question vector with the given passages' vectors."""
+        if self.vectors is None or not positions:
+            return np.zeros(len(positions), dtype=np.float32)
+        matrix = self.vectors.reconstruct_batch(np.asarray(positions, dtype=np.int64))
+        return matrix @ question_vector.reshape(-1).astype(np.float32)
 
     def idf(self, token: str) -> float:
         """BM25's inverse document frequency of a token over passages (unseen: the maximum)."""
@@ -241,7 +274,13 @@ def load_index(path: Path, settings: IndexSettings | None = None) -> Index:
         if vectors.ntotal != len(chunks) or vectors.d != manifest.get("dim"):
             raise CorruptIndexError(f"the vectors of the index at {path} do not match its passages; {rebuild}")
     bm25 = _load_bm25(path / "bm25", len(chunks), rebuild)
-    return Index(path, manifest, chunks, vectors, bm25)
+    article_bm25 = _load_bm25(path / "bm25-articles", len(article_order(chunks)), rebuild)
+    return Index(path, manifest, chunks, vectors, bm25, article_bm25)
+
+
+def article_order(chunks: list[Chunk]) -> list[str]:
+    """Document ids in the order their first chunk appears: the rows of the article index."""
+    return list(dict.fromkeys(chunk.doc_id for chunk in chunks))
 
 
 def _load_bm25(folder: Path, n_chunks: int, rebuild: str):
@@ -419,7 +458,9 @@ def build_index(
         try:
             dim = None
             if settings.embedder != NO_EMBEDDER:
-                matrix, dim = _vectors_for(chunks, old, settings, embedder, path, report, progress)
+                # Vectors a rebuild can keep: same embedder, same passage text.
+                reusable = _reusable_vectors(old, path, settings.embedder)
+                matrix, dim = _vectors_for(chunks, reusable, settings, embedder, path, report, progress)
                 import faiss
 
                 vector_index = faiss.IndexFlatIP(dim)
@@ -434,6 +475,8 @@ def build_index(
             bm25 = bm25s.BM25()
             bm25.index(token_lists, show_progress=False)
             bm25.save(str(staging / "bm25"), allow_pickle=False, show_progress=False)
+            _build_article_bm25(chunks, progress).save(str(staging / "bm25-articles"), allow_pickle=False,
+                                                       show_progress=False)
 
             with open(staging / "chunks.jsonl", "w", encoding="utf-8") as out:
                 for chunk in chunks:
@@ -471,15 +514,64 @@ def _chunk_article(article: RawArticle, settings: IndexSettings) -> list[Chunk]:
     return chunk_document(to_document(article), settings.chunker)
 
 
-def _vectors_for(chunks, old, settings, embedder, path, report, progress) -> tuple[np.ndarray, int]:
-    known: dict[str, np.ndarray] = {}
-    if old is not None and old.vectors is not None and old.chunks:
-        old_matrix = old.vectors.reconstruct_n(0, old.vectors.ntotal)
-        known = {_embed_key(passage_text(c)): old_matrix[i] for i, c in enumerate(old.chunks)}
+def _build_article_bm25(chunks: list[Chunk], progress: bool):
+    """BM25 over each article's character bigrams, rows in ``article_order``.
+
+    Tokens become ids as they are read, so a 68,000-article corpus needs about
+    1.5 GB rather than a list of 34 million strings.
+    """
+    import bm25s
+
+    positions: dict[str, list[int]] = {}
+    for position, chunk in enumerate(chunks):
+        positions.setdefault(chunk.doc_id, []).append(position)
+    vocab: dict[str, int] = {}
+    token_ids = []
+    for doc_id in _with_progress(article_order(chunks), progress, "article bigrams", unit="article"):
+        text = article_text([chunks[p] for p in positions[doc_id]])
+        token_ids.append([vocab.setdefault(token, len(vocab)) for token in han_bigrams(text)])
+    bm25 = bm25s.BM25(**ARTICLE_BM25)
+    bm25.index((token_ids, vocab), show_progress=False)
+    return bm25
+
+
+def _reusable_vectors(old: Index | None, path: Path, embedder_spec: str) -> dict[str, np.ndarray]:
+    """Vectors of the index already at ``path`` by passage-text key, when its embedder is ``embedder_spec``.
+
+    A rebuild for a new normaliser, tokenizer or chunker leaves most passages
+    as they were; their vectors are kept rather than embedded again. Anything
+    unreadable just means embedding from scratch.
+    """
+    if embedder_spec == NO_EMBEDDER:
+        return {}
+    try:
+        if old is None:
+            manifest = _read_manifest(path)
+            if manifest["settings"].get("embedder") != embedder_spec:
+                return {}
+            import faiss
+
+            with open(path / "chunks.jsonl", encoding="utf-8") as lines:
+                texts = [passage_text(Chunk.from_json(json.loads(line))) for line in lines if line.strip()]
+            vectors = faiss.read_index(str(path / "vectors.faiss"))
+        elif old.vectors is not None:
+            texts, vectors = [passage_text(c) for c in old.chunks], old.vectors
+        else:
+            return {}
+        if vectors.ntotal != len(texts) or not texts:
+            return {}
+        matrix = vectors.reconstruct_n(0, vectors.ntotal)
+    except (OSError, ValueError, TypeError, KeyError, RuntimeError, CorruptIndexError):
+        return {}
+    return {_embed_key(text): matrix[i] for i, text in enumerate(texts)}
+
+
+def _vectors_for(chunks, known, settings, embedder, path, report, progress) -> tuple[np.ndarray, int]:
+    known = dict(known)
     keys = [_embed_key(passage_text(c)) for c in chunks]
     missing = [i for i, key in enumerate(keys) if key not in known]
     checkpoint = None
-    if missing or old is None or old.vectors is None:
+    if missing or not known:
         if embedder is None:
             from rag.embeddings import make_embedder
 
@@ -489,7 +581,7 @@ def _vectors_for(chunks, old, settings, embedder, path, report, progress) -> tup
         checkpoint = _Checkpoint(_checkpoint_folder(path), embedder.spec)
         known.update(checkpoint.vectors)
         missing = [i for i in missing if keys[i] not in known]
-    dim = embedder.dim if embedder is not None else old.vectors.d  # embedder is None only when all reused
+    dim = embedder.dim if embedder is not None else len(next(iter(known.values())))  # None only when all reused
     report.reused_vectors = len(chunks) - len(missing)
     bar = _progress_bar(progress, len(missing), "embedding", "passage")
     for batch_start in range(0, len(missing), CHECKPOINT_EVERY):

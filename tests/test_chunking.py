@@ -1,11 +1,13 @@
+import re
 from dataclasses import replace
 
 import numpy as np
+import pytest
 
-from rag.chunking import ChunkerSettings, chunk_document
+from rag.chunking import ChunkerSettings, article_text, chunk_document
 from rag.documents import Document
 from rag.ingest import RawArticle, load_corpus, to_document
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, read_seed
 
 
 def make_doc(text: str, doc_id: str = "t.txt") -> Document:
@@ -58,3 +60,14 @@ def test_chunk_ids_are_stable_and_local_to_changes():
     changed = set(edited) - set(first)
     assert 1 <= len(changed) <= 2
     assert all(i.startswith(doc.id + "#") for i in edited)
+
+
+@pytest.mark.parametrize("max_chars, overlap", [(300, 60), (120, 40), (80, 0)])
+def test_article_text_rebuilds_the_cleaned_article_from_overlapping_chunks(max_chars, overlap):
+    doc = to_document(RawArticle("000.txt", read_seed("000")))
+    chunks = chunk_document(doc, ChunkerSettings(max_chars=max_chars, overlap_chars=overlap))
+    rebuilt = article_text(list(reversed(chunks)))  # order comes from the chunks' positions
+    assert rebuilt.startswith(doc.title)
+    body = rebuilt[len(doc.title):] if not doc.text.startswith(doc.title) else rebuilt
+    # Chunks are trimmed of surrounding spaces; every other character is there once.
+    assert re.sub(r"\s", "", body) == re.sub(r"\s", "", doc.text)

@@ -72,3 +72,12 @@ def test_a_neutral_tone_reading_is_removed_only_after_its_character():
 def test_plain_parentheses_are_kept():
     assert normalise("中国电子科技集团(以下简称中国电科)") == "中国电子科技集团(以下简称中国电科)"
     assert normalise("Apple (AAPL) 公司") == "Apple (AAPL) 公司"
+
+
+def test_a_one_line_article_that_opens_with_its_credit_is_kept():
+    # News exports put whole articles on one line after "来源：…，正文：".
+    body = "据中央纪委国家监委网站消息，2023年上半年，各级纪检监察机关立案审查调查。" * 5
+    raw = f"来源：央视网  |  2023年07月24日 18:05:54，正文： {body}"
+    assert "2023年上半年" in clean(raw).text
+    # A short credit line is still furniture, and still ends the article.
+    assert "央视网" not in clean(f"{body}\n来源：央视网\n扫一扫分享").text

@@ -7,6 +7,7 @@ import pytest
 from rag import index as index_module
 from rag.embeddings import HashedNgramEmbeddings
 from rag.errors import CorruptIndexError, IndexMismatchError, UserError
+from rag.chunking import ChunkerSettings
 from rag.index import IndexSettings, build_index, load_index
 from tests.conftest import FAKE
 
@@ -21,13 +22,13 @@ def test_index_folder_contents_and_no_pickles(seed_corpus, tmp_path):
     report = build(seed_corpus, path)
     assert report.n_documents == 5 and report.n_chunks > 20
     names = {p.name for p in path.iterdir()}
-    assert names == {"manifest.json", "chunks.jsonl", "vectors.faiss", "bm25", "facts.jsonl"}
+    assert names == {"manifest.json", "chunks.jsonl", "vectors.faiss", "bm25", "bm25-articles", "facts.jsonl"}
     manifest = json.loads((path / "manifest.json").read_text())
     assert manifest["settings"]["embedder"] == FAKE
     assert manifest["dim"] == 64
     assert set(manifest["settings"]) == {"embedder", "normaliser", "tokenizer", "chunker"}
     assert all(len(d["hash"]) == 16 for d in manifest["documents"].values())
-    for npy in (path / "bm25").glob("*.npy"):
+    for npy in [*(path / "bm25").glob("*.npy"), *(path / "bm25-articles").glob("*.npy")]:
         np.load(npy, allow_pickle=False)  # raises if anything was pickled
     index = load_index(path, IndexSettings(embedder=FAKE))
     assert index.vectors.ntotal == len(index.chunks)
@@ -42,6 +43,23 @@ def test_unchanged_articles_are_not_re_embedded(seed_corpus, tmp_path):
     report = build(seed_corpus, path, second)
     assert second.calls == 0
     assert report.skipped_build and report.unchanged == 5
+
+
+def test_a_rebuild_embeds_only_passages_whose_text_changed(seed_corpus, tmp_path):
+    path = tmp_path / "idx"
+    first = HashedNgramEmbeddings(64)
+    build(seed_corpus, path, first)
+    again = HashedNgramEmbeddings(64)
+    report = build(seed_corpus, path, again, rebuild=True)
+    assert again.calls == 0 and report.reused_vectors == report.n_chunks
+    # Another chunker (as after an upgrade): only the passages it cut differently are embedded.
+    other = IndexSettings(embedder=FAKE, chunker=ChunkerSettings(max_chars=300, overlap_chars=0))
+    rechunked = HashedNgramEmbeddings(64)
+    report = build_index(seed_corpus, path, other, embedder=rechunked, progress=False, rebuild=True)
+    assert 0 < rechunked.calls < report.n_chunks and report.reused_vectors > 0
+    rebuilt = load_index(path, other)
+    fresh = HashedNgramEmbeddings(64).embed_passages([index_module.passage_text(c) for c in rebuilt.chunks])
+    assert np.allclose(rebuilt.vectors.reconstruct_n(0, len(rebuilt.chunks)), fresh, atol=1e-6)
 
 
 def test_a_changed_article_replaces_only_its_chunks(seed_corpus, tmp_path):

@@ -5,6 +5,7 @@ from rag.answer.extractive import NOT_ANSWERED, ExtractiveAnswerer
 from rag.chain import Assistant
 from rag.embeddings import HashedNgramEmbeddings
 from rag.index import IndexSettings
+from rag.lexical import han_bigrams
 from rag.retrieve import HybridRetriever
 from tests.conftest import FAKE
 
@@ -109,9 +110,40 @@ def test_a_question_about_two_organisations_is_answered_for_each(assistant):
     assert {c.doc_id[:3] for c in answer.citations} <= {"001", "004"} and answer.citations
 
 
-def test_max_per_article_spreads_hits_over_articles(seed_index):
-    crowded = HybridRetriever(index=seed_index, mode="bm25", k=5).search("华润集团 海原 帮扶")
-    assert len({h.chunk.doc_id for h in crowded}) < 5
-    spread = HybridRetriever(index=seed_index, mode="bm25", k=5, max_per_article=1).search("华润集团 海原 帮扶")
-    doc_ids = [h.chunk.doc_id for h in spread]
-    assert len(doc_ids) == len(set(doc_ids)) and doc_ids[0] == crowded[0].chunk.doc_id
+def test_every_article_gives_one_passage_before_any_gives_two(seed_index):
+    hits = HybridRetriever(index=seed_index, mode="bm25", k=8, strong_share=0).search("华润集团 海原 帮扶")
+    doc_ids = [h.chunk.doc_id for h in hits]
+    articles = len(set(doc_ids))
+    assert len(hits) == 8 and 1 < articles < 8
+    assert len(set(doc_ids[:articles])) == articles and doc_ids[0] == HAIYUAN
+    # The second round follows the article order, each article's next-best passage.
+    assert doc_ids[articles:] == doc_ids[: 8 - articles]
+    first = [h for h in hits if h.chunk.doc_id == HAIYUAN]
+    assert first[0].scores["passage"] >= first[1].scores["passage"]
+
+
+def test_bigrams_cover_chinese_runs_and_keep_latin_words_and_figures():
+    assert han_bigrams("海原县投资7.78亿元，CR集团") == ["海原", "原县", "县投", "投资", "7.78", "亿元", "cr", "集团"]
+    assert han_bigrams("在 海") == ["在", "海"]
+
+
+def test_articles_are_ranked_by_their_whole_text(seed_index):
+    # 曲麻莱 and 黄河源 are in one article, but in different passages of it.
+    question = "曲麻莱 黄河源 休牧还草"
+    scores = seed_index.score_articles(han_bigrams(question))
+    best = seed_index.article_ids[int(scores.argmax())]
+    hits = HybridRetriever(index=seed_index, mode="bm25", k=3).search(question)
+    assert hits[0].chunk.doc_id == best and best.startswith("001")
+    assert hits[0].ranks == {"bm25": 1} and hits[0].scores["bm25"] == pytest.approx(float(scores.max()))
+
+
+def test_articles_far_behind_the_best_give_passages_last(seed_index):
+    question = "华润集团 海原 帮扶"
+    k = len(seed_index.chunks_of[HAIYUAN]) + 2
+    hits = HybridRetriever(index=seed_index, mode="bm25", k=k).search(question)
+    best = hits[0].scores["bm25"]
+    strong = [h for h in hits if h.scores["bm25"] >= 0.5 * best]
+    # Every passage of the strong articles comes before any weak article's.
+    assert hits[: len(strong)] == strong and len(strong) > 1
+    assert [h.chunk.doc_id for h in strong] == [HAIYUAN] * len(strong)
+    assert len(strong) == k - 2 and hits[-1].scores["bm25"] < 0.5 * best
