@@ -132,10 +132,9 @@ class Index:
         self.vectors = vectors  # faiss.Index or None for a BM25-only index
         self.bm25 = bm25  # passages, by words
         self.article_bm25 = article_bm25  # articles, by character bigrams; rows follow article_ids
-        self.article_ids = article_order(chunks)
-        self.chunks_of: dict[str, list[int]] = {doc_id: [] for doc_id in self.article_ids}
-        for position, chunk in enumerate(chunks):
-            self.chunks_of[chunk.doc_id].append(position)
+        self.chunks_of = positions_by_article(chunks)
+        self.article_ids = list(self.chunks_of)
+        self.article_row = {doc_id: row for row, doc_id in enumerate(self.article_ids)}
 
     @property
     def embedder_spec(self) -> str:
@@ -274,13 +273,19 @@ def load_index(path: Path, settings: IndexSettings | None = None) -> Index:
         if vectors.ntotal != len(chunks) or vectors.d != manifest.get("dim"):
             raise CorruptIndexError(f"the vectors of the index at {path} do not match its passages; {rebuild}")
     bm25 = _load_bm25(path / "bm25", len(chunks), rebuild)
-    article_bm25 = _load_bm25(path / "bm25-articles", len(article_order(chunks)), rebuild)
+    article_bm25 = _load_bm25(path / "bm25-articles", len({c.doc_id for c in chunks}), rebuild)
     return Index(path, manifest, chunks, vectors, bm25, article_bm25)
 
 
-def article_order(chunks: list[Chunk]) -> list[str]:
-    """Document ids in the order their first chunk appears: the rows of the article index."""
-    return list(dict.fromkeys(chunk.doc_id for chunk in chunks))
+def positions_by_article(chunks: list[Chunk]) -> dict[str, list[int]]:
+    """Each document's chunk positions, documents in the order of their first chunk.
+
+    That order is the row order of the article index.
+    """
+    positions: dict[str, list[int]] = {}
+    for position, chunk in enumerate(chunks):
+        positions.setdefault(chunk.doc_id, []).append(position)
+    return positions
 
 
 def _load_bm25(folder: Path, n_chunks: int, rebuild: str):
@@ -408,10 +413,7 @@ def build_index(
         report = BuildReport()
         fingerprint = corpus_fingerprint(corpus)
         old_docs: dict = old.manifest["documents"] if old else {}
-        old_chunks_by_doc: dict[str, list[int]] = {}
-        if old:
-            for position, chunk in enumerate(old.chunks):
-                old_chunks_by_doc.setdefault(chunk.doc_id, []).append(position)
+        old_chunks_by_doc: dict[str, list[int]] = old.chunks_of if old else {}
 
         # 1. Read the corpus; re-chunk only new and changed articles.
         chunks: list[Chunk] = []
@@ -515,20 +517,18 @@ def _chunk_article(article: RawArticle, settings: IndexSettings) -> list[Chunk]:
 
 
 def _build_article_bm25(chunks: list[Chunk], progress: bool):
-    """BM25 over each article's character bigrams, rows in ``article_order``.
+    """BM25 over each article's character bigrams, rows in ``positions_by_article`` order.
 
     Tokens become ids as they are read, so a 68,000-article corpus needs about
     1.5 GB rather than a list of 34 million strings.
     """
     import bm25s
 
-    positions: dict[str, list[int]] = {}
-    for position, chunk in enumerate(chunks):
-        positions.setdefault(chunk.doc_id, []).append(position)
     vocab: dict[str, int] = {}
     token_ids = []
-    for doc_id in _with_progress(article_order(chunks), progress, "article bigrams", unit="article"):
-        text = article_text([chunks[p] for p in positions[doc_id]])
+    for positions in _with_progress(list(positions_by_article(chunks).values()), progress, "article bigrams",
+                                    unit="article"):
+        text = article_text([chunks[p] for p in positions])
         token_ids.append([vocab.setdefault(token, len(vocab)) for token in han_bigrams(text)])
     bm25 = bm25s.BM25(**ARTICLE_BM25)
     bm25.index((token_ids, vocab), show_progress=False)
