@@ -153,29 +153,22 @@ class Index:
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
 
     def search_bm25(self, tokens: list[str], k: int) -> list[tuple[int, float]]:
-        """Top ``k`` chunk positions by BM25 over the question's tokens."""
-        known = [t for t in tokens if t in self.bm25.vocab_dict]
-        if not known or not self.chunks:
-            return []
-        scores = self.bm25.get_scores(known)
+        """Top ``k`` chunk positions by BM25 over the question's word tokens."""
+        scores = self.score_passages(tokens)
         k = min(k, len(scores))
+        if not k or not scores.any():
+            return []
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top], kind="stable")]
         return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
 
     def score_articles(self, tokens: list[str]) -> np.ndarray:
         """BM25 of every article (in ``article_ids`` order) for the question's bigrams."""
-        known = [t for t in tokens if t in self.article_bm25.vocab_dict]
-        if not known:
-            return np.zeros(len(self.article_ids), dtype=np.float32)
-        return self.article_bm25.get_scores(known)
+        return _bm25_scores(self.article_bm25, tokens, len(self.article_ids))
 
     def score_passages(self, tokens: list[str]) -> np.ndarray:
         """BM25 of every passage (in chunk order) for the question's words."""
-        known = [t for t in tokens if t in self.bm25.vocab_dict]
-        if not known:
-            return np.zeros(len(self.chunks), dtype=np.float32)
-        return self.bm25.get_scores(known)
+        return _bm25_scores(self.bm25, tokens, len(self.chunks))
 
     def passage_similarities(self, question_vector: np.ndarray, positions: list[int]) -> np.ndarray:
         """Inner products of the question vector with the given passages' vectors."""
@@ -275,6 +268,12 @@ def load_index(path: Path, settings: IndexSettings | None = None) -> Index:
     bm25 = _load_bm25(path / "bm25", len(chunks), rebuild)
     article_bm25 = _load_bm25(path / "bm25-articles", len({c.doc_id for c in chunks}), rebuild)
     return Index(path, manifest, chunks, vectors, bm25, article_bm25)
+
+
+def _bm25_scores(bm25, tokens: list[str], n: int) -> np.ndarray:
+    """BM25 scores of all ``n`` rows; tokens the index has never seen are left out (bm25s would fail on them)."""
+    known = [t for t in tokens if t in bm25.vocab_dict]
+    return bm25.get_scores(known) if known and n else np.zeros(n, dtype=np.float32)
 
 
 def positions_by_article(chunks: list[Chunk]) -> dict[str, list[int]]:
