@@ -165,11 +165,17 @@ class Citation:
 
 @dataclass(frozen=True)
 class Answer:
-    """What the assistant says, with the evidence behind it."""
+    """What the assistant says, with the evidence behind it.
+
+    ``short`` is what the user reads first and what the eval scores: the entity,
+    figure, date or phrase that answers, nothing else ("" when not answered).
+    ``text`` leads with it, then the supporting sentences with their ``[n]``.
+    """
 
     question: str
     text: str
     answerable: bool
+    short: str = ""
     citations: tuple[Citation, ...] = ()
     hits: tuple[Hit, ...] = ()
     timings_ms: dict[str, float] = field(default_factory=dict)
@@ -182,6 +188,7 @@ class Answer:
     def to_json(self) -> dict[str, Any]:
         return {
             "question": self.question,
+            "short_answer": self.short,
             "answer": self.text,
             "answerable": self.answerable,
             "answerer": self.answerer,

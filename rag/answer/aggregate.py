@@ -146,8 +146,8 @@ def _compose(question: Question, winner: str, figures: list[_Figure], facts: Fac
     if len(periods) > 1:
         text += "注意：这些数字的统计时段不同（" + "、".join(
             f"{f.organisation}为{f.period}" for f in figures) + "），比较的是文章给出的数字，没有相加。"
-    return Answer(question=question.original, text=text, answerable=True, citations=tuple(citations),
-                  hits=tuple(hits), answerer="extractive")
+    return Answer(question=question.original, text=text, answerable=True, short=_name(winner, english),
+                  citations=tuple(citations), hits=tuple(hits), answerer="extractive")
 
 
 def _name(organisation: str, english: bool) -> str:

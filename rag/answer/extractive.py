@@ -30,6 +30,7 @@ _MONEY = re.compile(r"\d[\d,]*(?:\.\d+)?\s*(?:多)?\s*(?:万亿|亿|千万|百�
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?\s*(?:多|余)?\s*(?:万|亿)?\s*(?:个|名|人次|人|家|项|所|户|次|亩|头|期|份|座|吨|县|村)?")
 _DATE = re.compile(r"(?:19|20)\d{2}年(?:\d{1,2}月(?:\d{1,2}日)?)?|\d{1,2}月\d{1,2}日")
 _MAX_EVIDENCE_CHARS = 160
+_CITATION_MARK = re.compile(r"\[\d+\]")
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,8 @@ class ExtractiveAnswerer:
                 citations.append(Citation(2, other.chunk.id, other.chunk.doc_id, o_quote, o_raw_start, o_raw_end, other.chunk.title))
                 text += f" {other.chunk.text[o_start:o_end].strip()}[2]"
                 break
-        return Answer(question=question, text=text, answerable=True, citations=tuple(citations), hits=tuple(hits), answerer=self.name)
+        return Answer(question=question, text=text, answerable=True, short=headline or evidence,
+                      citations=tuple(citations), hits=tuple(hits), answerer=self.name)
 
     def _not_answered(self, question: str, hits: list[Hit]) -> Answer:
         # The hits stay on the answer so the caller can show the closest passages.
@@ -136,7 +138,8 @@ class ExtractiveAnswerer:
             parts.append(f"{organisation}：{headline}[{n}]")
         if not citations:
             return self._not_answered(question, hits)
-        return Answer(question=question, text="；".join(parts) + "。", answerable=True, citations=tuple(citations),
+        return Answer(question=question, text="；".join(parts) + "。", answerable=True,
+                      short="；".join(_CITATION_MARK.sub("", p) for p in parts), citations=tuple(citations),
                       hits=tuple(hits), answerer=self.name)
 
     # --- scoring ---------------------------------------------------------------

@@ -194,7 +194,10 @@ class LLMAnswerer:
             return replace(draft, answerer=f"{self.name} → extractive", model_text=raw,
                            notes=(fallback_note,) + tuple(f"dropped: {r}" for r in removed))
         notes = tuple(f"dropped unsupported: {r}" for r in checked.removed)
-        return Answer(question=question.original, text=checked.text, answerable=True, citations=checked.citations,
+        # The model's first sentence is its lead; the citation marks are not part of it.
+        short = _CITATION.sub("", _split_sentences(checked.text)[0]).strip() if checked.text else ""
+        return Answer(question=question.original, text=checked.text, answerable=True, short=short,
+                      citations=checked.citations,
                       hits=tuple(hits), answerer=self.name, notes=notes, model_text=raw)
 
 
