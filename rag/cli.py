@@ -6,6 +6,7 @@ A thin layer over the library: every problem the user can fix arrives as a
 
 from __future__ import annotations
 
+import errno
 import functools
 import json
 import os
@@ -15,10 +16,16 @@ from pathlib import Path
 import click
 
 from rag.errors import UserError
+from rag.terminal import printable
 
 EXIT_USER_ERROR = 1
 EXIT_INTERNAL_ERROR = 2
 EXIT_PARTIAL = 3  # built, but some files were skipped
+
+
+def echo(text: str = "", **kwargs) -> None:
+    """``click.echo`` of text with control characters removed (articles and file names reach the terminal)."""
+    click.echo(printable(str(text)), **kwargs)
 
 
 def _friendly_errors(command):
@@ -29,10 +36,10 @@ def _friendly_errors(command):
         try:
             return command(*args, **kwargs)
         except UserError as exc:
-            click.echo(f"error: {exc}", err=True)
+            echo(f"error: {exc}", err=True)
             sys.exit(EXIT_USER_ERROR)
         except KeyboardInterrupt:
-            click.echo("interrupted; the index on disk is unchanged (an interrupted build resumes next time)", err=True)
+            echo("interrupted; the index on disk is unchanged (an interrupted build resumes next time)", err=True)
             sys.exit(130)
         except click.exceptions.Exit:
             raise
@@ -40,7 +47,7 @@ def _friendly_errors(command):
             if os.environ.get("RAG_DEBUG"):
                 raise
             reason = str(exc).splitlines()[0] if str(exc) else ""
-            click.echo(f"error: unexpected {type(exc).__name__}: {reason} (run with RAG_DEBUG=1 for details and report it)", err=True)
+            echo(f"error: unexpected {type(exc).__name__}: {reason} (run with RAG_DEBUG=1 for details and report it)", err=True)
             sys.exit(EXIT_INTERNAL_ERROR)
 
     return wrapper
@@ -71,7 +78,7 @@ def _warn_problems(report) -> None:
     if report is None:
         return
     for problem in report.problems:
-        click.echo(f"warning: {problem}", err=True)
+        echo(f"warning: {problem}", err=True)
 
 
 @click.command(name="ask")
@@ -99,7 +106,7 @@ def ask_command(question, top_k, as_json, retriever, llm, corpus, index_path, em
     assistant, report = Assistant.open(corpus, index_path, embedder_spec=embedder, mode=retriever,
                                        progress=sys.stderr.isatty(), llm=llm)
     if report is not None and not report.skipped_build:
-        click.echo(report.summary(), err=True)
+        echo(report.summary(), err=True)
     _warn_problems(report)
     streamed = []
     answer = None
@@ -107,30 +114,30 @@ def ask_command(question, top_k, as_json, retriever, llm, corpus, index_path, em
         if isinstance(item, str):
             streamed.append(item)
             if not as_json:  # the model's words as they come
-                click.echo(item, nl=False)
+                echo(item, nl=False)
         else:
             answer = item
     if as_json:
-        click.echo(json.dumps(answer.to_json(), ensure_ascii=False, indent=1))
+        echo(json.dumps(answer.to_json(), ensure_ascii=False, indent=1))
         return
     if streamed:
-        click.echo("")
+        echo("")
         if "".join(streamed).strip() != answer.text:
-            click.echo(f"\nChecked answer ({answer.answerer}):")
-            click.echo(answer.text)
+            echo(f"\nChecked answer ({answer.answerer}):")
+            echo(answer.text)
     else:
-        click.echo(answer.text)
+        echo(answer.text)
     for note in answer.notes:
-        click.echo(f"note: {note}", err=True)
+        echo(f"note: {note}", err=True)
     if answer.citations:
-        click.echo("")
+        echo("")
         for citation in answer.citations:
-            click.echo(f"[{citation.n}] {citation.doc_id} · {citation.title}")
-            click.echo(f"    “{_one_line(citation.quote)}”")
+            echo(f"[{citation.n}] {citation.doc_id} · {citation.title}")
+            echo(f"    “{_one_line(citation.quote)}”")
     elif answer.hits:
-        click.echo("\nClosest passages (they do not answer it):")
+        echo("\nClosest passages (they do not answer it):")
         for hit in answer.hits[:3]:
-            click.echo(f"  - {hit.chunk.doc_id} · {_one_line(hit.chunk.text)[:80]}…")
+            echo(f"  - {hit.chunk.doc_id} · {_one_line(hit.chunk.text)[:80]}…")
 
 
 def _one_line(text: str) -> str:
@@ -161,11 +168,11 @@ def index_build(corpus, index_path, embedder, rebuild):
     corpus = corpus or default_corpus()
     settings = IndexSettings(embedder=embedder)
     path = index_path or default_index_path(corpus, settings)
-    report = build_index(corpus, path, settings, rebuild=rebuild, progress=True)
-    click.echo(f"{report.summary()}\nindex: {path}")
+    report = build_index(corpus, path, settings, rebuild=rebuild, progress=True)  # bars on a terminal, lines in a log
+    echo(f"{report.summary()}\nindex: {path}")
     _warn_problems(report)
     if report.problems:
-        click.echo(f"error: {len(report.problems)} file(s) skipped (listed above); fix or remove them and run again", err=True)
+        echo(f"error: {len(report.problems)} file(s) skipped (listed above); fix or remove them and run again", err=True)
         sys.exit(EXIT_PARTIAL)
 
 
@@ -182,15 +189,15 @@ def index_status(corpus, index_path, embedder):
     corpus = corpus or default_corpus()
     settings = IndexSettings(embedder=embedder)
     path = index_path or default_index_path(corpus, settings)
-    index = load_index(path, settings)
+    index = load_index(path, settings, corpus)
     manifest = index.manifest
     current = Path(corpus).exists() and manifest.get("corpus_fingerprint") == corpus_fingerprint(Path(corpus))
-    click.echo(f"index:     {path}")
-    click.echo(f"corpus:    {manifest['corpus']} ({'up to date' if current else 'changed since the build: ask or rag index build will update it'})")
-    click.echo(f"articles:  {manifest['n_documents']}")
-    click.echo(f"passages:  {manifest['n_chunks']}")
-    click.echo(f"embedder:  {manifest['settings']['embedder']} (dim {manifest['dim']})")
-    click.echo(f"built:     {manifest['created_at']}, updated {manifest['updated_at']}")
+    echo(f"index:     {path}")
+    echo(f"corpus:    {manifest['corpus']} ({'up to date' if current else 'changed since the build: ask or rag index build will update it'})")
+    echo(f"articles:  {manifest['n_documents']}")
+    echo(f"passages:  {manifest['n_chunks']}")
+    echo(f"embedder:  {manifest['settings']['embedder']} (dim {manifest['dim']})")
+    echo(f"built:     {manifest['created_at']}, updated {manifest['updated_at']}")
 
 
 @rag_group.group(name="eval", invoke_without_command=True)
@@ -228,7 +235,7 @@ def eval_group(ctx, gold, corpus, index_path, embedder, top_k, retriever, limit,
     assistant, report = Assistant.open(corpus, index_path, embedder_spec=embedder, mode=retriever, progress=True,
                                        llm=llm)
     if report is not None and not report.skipped_build:
-        click.echo(report.summary(), err=True)
+        echo(report.summary(), err=True)
     _warn_problems(report)
     # Citation checks need the stored text of the articles the gold cites.
     wanted = {s for item in items for s in item.sources}
@@ -240,8 +247,8 @@ def eval_group(ctx, gold, corpus, index_path, embedder, top_k, retriever, limit,
     settings = {"gold": str(gold), "corpus": str(corpus), "retriever": retriever, "embedder": embedder,
                 "top_k": top_k, "answerer": assistant.answerer.name}
     write_run(out, results, metrics, settings)
-    click.echo(json.dumps({k: v for k, v in metrics.items() if k != "by_kind"}, ensure_ascii=False))
-    click.echo(f"wrote {out}/metrics.json, results.jsonl, report.md")
+    echo(json.dumps({k: v for k, v in metrics.items() if k != "by_kind"}, ensure_ascii=False))
+    echo(f"wrote {out}/metrics.json, results.jsonl, report.md")
 
 
 @rag_group.command(name="ui")
@@ -258,8 +265,33 @@ def ui_command(host, port, corpus, index_path, embedder, llm):
         from ui.app import launch
     except ImportError as error:
         raise UserError(f"the chat page needs gradio ({error.name} is missing): pip install -e '.[ui]'") from None
-    click.echo(f"chat page on http://{host}:{port} (Ctrl+C stops it)", err=True)
-    launch(host, port, corpus, index_path, embedder, llm)
+    _check_listen(host, port)
+    echo(f"chat page on http://{host}:{port} (Ctrl+C stops it)", err=True)
+    try:
+        launch(host, port, corpus, index_path, embedder, llm)
+    except OSError as error:  # the port was taken meanwhile; Gradio's message names its own settings
+        raise UserError(f"cannot serve on {host}:{port} ({error.strerror or 'in use'}); choose another with --port") from None
+
+
+def _check_listen(host: str, port: int) -> None:
+    """Refuse a host that is not an address of this machine, or a port in use, before anything is built."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as error:
+        raise UserError(f"cannot listen on host {host!r} ({getattr(error, 'strerror', None) or error}); "
+                        f"give --host an address of this machine, e.g. 127.0.0.1") from None
+    family, _, _, _, address = infos[0]
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server will: TIME_WAIT is no conflict
+        try:
+            probe.bind(address)
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                raise UserError(f"port {port} on {host} is in use; choose another with --port") from None
+            raise UserError(f"cannot listen on {host}:{port} ({error.strerror or error}); give --host an address "
+                            f"of this machine, e.g. 127.0.0.1, or another --port") from None
 
 
 @eval_group.command(name="compare")
@@ -277,7 +309,7 @@ def eval_compare(runs):
             tables[run.name] = json.loads((run / "metrics.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
             raise UserError(f"{run} has no readable metrics.json; give folders written by rag eval --out") from None
-    click.echo(compare_table(tables))
+    echo(compare_table(tables))
 
 
 if __name__ == "__main__":

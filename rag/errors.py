@@ -15,3 +15,7 @@ class IndexMismatchError(UserError):
 
 class CorruptIndexError(UserError):
     """The index folder is unreadable or incomplete."""
+
+
+class IndexBusyError(UserError):
+    """Another process holds the build lock of the index."""

