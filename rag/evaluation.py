@@ -5,9 +5,15 @@ Gold format, one JSON object a line:
     {"id": "...", "question": "...", "facts": [["alt 1", "alt 2"], ["fact 2"]],
      "sources": ["doc id", ...], "answerable": true, "kind": "optional label"}
 
-Every fact must appear in the answer (any one of its spellings); ``answerable``
-defaults to true. Retrieval is judged at article level: is a source article
-among the articles of the top k retrieved passages.
+A question may also carry ``"winner": "name"`` (a "which … most" question).
+
+The headline answer figure is ``short_accuracy``: every fact (any one of its
+spellings) appears in ``Answer.short``, the lead a user reads first, and for a
+question with a winner no other organisation is named there (listing every
+competitor is not an answer). ``supported_rate`` is looser: every fact appears in
+the answer text or in its cited quotes. ``answerable`` defaults to true.
+Retrieval is judged at article level: is a source article among the articles of
+the top k retrieved passages.
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ class GoldItem:
     sources: tuple[str, ...] = ()
     answerable: bool = True
     kind: str = "unlabelled"
+    winner: str | None = None
 
 
 def load_gold(path: Path) -> list[GoldItem]:
@@ -56,6 +63,7 @@ def load_gold(path: Path) -> list[GoldItem]:
                 sources=tuple(str(s) for s in data.get("sources", [])),
                 answerable=bool(data.get("answerable", True)),
                 kind=str(data.get("kind") or "unlabelled"),
+                winner=str(data["winner"]) if data.get("winner") else None,
             ))
         except (ValueError, KeyError, TypeError):
             raise UserError(f"{path}:{number}: not a gold item (needs at least a \"question\")") from None
@@ -77,6 +85,20 @@ def normalise_for_match(text: str) -> str:
 def fact_found(answer_text: str, spellings: Iterable[str]) -> bool:
     answer = normalise_for_match(answer_text)
     return any(normalise_for_match(s) in answer for s in spellings if s.strip())
+
+
+def names_only_winner(short: str, winner: str) -> bool:
+    """``short`` names ``winner`` and no other organisation (a list of competitors is no answer)."""
+    from rag.entities import aliases_of, find_organisations
+
+    if not fact_found(short, [winner]):
+        return False
+    found = {normalise_for_match(m.canonical) for m in find_organisations(normalise(short))}
+    allowed = {normalise_for_match(winner)}
+    for name in list(found):
+        if any(a in name or name in a for a in allowed) or fact_found(winner, aliases_of(name)):
+            found.discard(name)
+    return not found
 
 
 # --- per-question scoring ---------------------------------------------------------
@@ -118,31 +140,43 @@ class QuestionResult:
     citations: list[dict]
     retrieved_docs: list[str]
     retrieval: dict[str, float]
-    facts_found: list[bool]
+    facts_found: list[bool]  # in the short answer
+    facts_supported: list[bool]  # in the answer text or its cited quotes
     citations_valid: list[bool]
     latency_ms: float
     checks: dict[str, bool] = field(default_factory=dict)
     answerer: str = ""  # "llamacpp:… → extractive" when an LLM answer was overruled
     notes: list[str] = field(default_factory=list)
     model_text: str | None = None
+    short: str = ""
+    winner_ok: bool | None = None
 
 
 def score_question(item: GoldItem, answer: Answer, retrieved_docs: list[str], raw_texts: dict[str, str],
                    latency_ms: float) -> QuestionResult:
     """Score one answered question against its gold item."""
     citations = [c.to_json() for c in answer.citations]
-    facts = [fact_found(answer.text, spellings) for spellings in item.facts] if answer.answerable else [False] * len(item.facts)
+    answered = answer.answerable
+    facts = [answered and fact_found(answer.short, spellings) for spellings in item.facts]
+    with_quotes = answer.text + "\n" + "\n".join(c.quote for c in answer.citations)
+    supported = [answered and fact_found(with_quotes, spellings) for spellings in item.facts]
+    winner_ok = (answered and names_only_winner(answer.short, item.winner)) if item.winner else None
     valid = [citation_valid(c, item.sources, raw_texts) for c in citations]
     retrieval = retrieval_scores(retrieved_docs, item.sources) if item.answerable and item.sources else {}
     checks = {"refusal_correct": answer.answerable == item.answerable}
     if item.answerable:
-        checks["all_facts"] = all(facts) if facts else answer.answerable
+        checks["short_correct"] = _short_correct(facts, winner_ok, answered)
+        checks["all_facts_supported"] = all(supported) if supported else answered
         checks["citations_valid"] = all(valid) if valid else False
         if retrieval:
             checks["source_in_top5"] = bool(retrieval["recall@5"])
     return QuestionResult(item.id, item.kind, item.question, answer.text, item.answerable, answer.answerable,
-                          citations, retrieved_docs, retrieval, facts, valid, latency_ms, checks,
-                          answer.answerer, list(answer.notes), answer.model_text)
+                          citations, retrieved_docs, retrieval, facts, supported, valid, latency_ms, checks,
+                          answer.answerer, list(answer.notes), answer.model_text, answer.short, winner_ok)
+
+
+def _short_correct(facts: list[bool], winner_ok: bool | None, answered: bool) -> bool:
+    return answered and all(facts) and winner_ok is not False
 
 
 # --- aggregation -----------------------------------------------------------------
@@ -173,7 +207,8 @@ def aggregate(results: list[QuestionResult]) -> dict:
         "retrieval": {key: _mean([r.retrieval[key] for r in with_sources])
                       for key in [f"recall@{k}" for k in RETRIEVAL_KS] + ["mrr@10", "ndcg@10"]},
         "answer": {
-            "fact_accuracy": _mean([float(all(r.facts_found) and r.answerable_predicted) for r in answerable if r.facts_found]),
+            "short_accuracy": _mean([float(r.checks["short_correct"]) for r in answerable]),
+            "supported_rate": _mean([float(r.checks["all_facts_supported"]) for r in answerable]),
             "fact_recall": _mean([float(f) for f in facts]),
         },
         "citations": {"valid_rate": _mean([float(v) for v in citations]), "n": len(citations)},
@@ -195,7 +230,8 @@ def _kind_summary(results: list[QuestionResult]) -> dict:
     unanswerable = [r for r in results if not r.answerable_gold]
     return {
         "n": len(results),
-        "fact_accuracy": _mean([float(all(r.facts_found) and r.answerable_predicted) for r in answerable if r.facts_found]),
+        "short_accuracy": _mean([float(r.checks["short_correct"]) for r in answerable]),
+        "supported_rate": _mean([float(r.checks["all_facts_supported"]) for r in answerable]),
         "recall@5": _mean([r.retrieval["recall@5"] for r in answerable if r.retrieval]),
         "refusal_accuracy": _mean([float(not r.answerable_predicted) for r in unanswerable]),
         "false_refusal_rate": _mean([float(not r.answerable_predicted) for r in answerable]),
@@ -210,17 +246,17 @@ def run_eval(assistant, items: list[GoldItem], raw_texts: dict[str, str], k: int
     """Answer every gold question; retrieval is scored on the top 10 passages, answers use the top ``k``."""
     from tqdm import tqdm
 
-    from rag.chain import retrieve
+    from rag.answer.question import analyse
 
     results = []
     depth = max(k, max(RETRIEVAL_KS))
     for item in tqdm(items, desc="questions", unit="q", disable=not progress, leave=False):
         started = time.perf_counter()
-        question, answer_hits = retrieve(assistant.retriever, item.question, k, assistant.place_names)
-        answer = assistant.answerer.answer(question, answer_hits)
-        # Retrieval is scored on the plain ranking of the (rendered) question, 10 deep.
-        hits = assistant.retriever.search(question.text, k=depth)
+        # The same call that `ask` and the chat page make: the eval measures what users get.
+        answer = assistant.ask(item.question, k=k)
         latency = (time.perf_counter() - started) * 1000
+        # Retrieval is scored on the plain ranking of the (rendered) question, 10 deep.
+        hits = assistant.retriever.search(analyse(item.question, assistant.place_names).text, k=depth)
         results.append(score_question(item, answer, [h.chunk.doc_id for h in hits], raw_texts, latency))
     return results
 

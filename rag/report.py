@@ -6,10 +6,10 @@ from pathlib import Path
 
 HEADLINE = [
     ("retrieval", "recall@1"), ("retrieval", "recall@5"), ("retrieval", "recall@10"), ("retrieval", "mrr@10"),
-    ("retrieval", "ndcg@10"), ("answer", "fact_accuracy"), ("answer", "fact_recall"), ("citations", "valid_rate"),
+    ("retrieval", "ndcg@10"), ("answer", "short_accuracy"), ("answer", "supported_rate"), ("answer", "fact_recall"), ("citations", "valid_rate"),
     ("refusal", "accuracy"), ("refusal", "false_refusal_rate"), ("latency_ms", "p50"), ("latency_ms", "p95"),
 ]
-KIND_COLUMNS = ["n", "fact_accuracy", "recall@5", "refusal_accuracy", "false_refusal_rate"]
+KIND_COLUMNS = ["n", "short_accuracy", "supported_rate", "recall@5", "refusal_accuracy", "false_refusal_rate"]
 
 
 def _fmt(value) -> str:
@@ -33,11 +33,12 @@ def write_report(out: Path, results, metrics: dict, settings: dict) -> None:
         lines += ["", "![metrics by kind](chart.png)"]
     failures = [r for r in results if not all(r.checks.values())]
     if failures:
-        lines += ["", f"## Failed checks ({len(failures)})", "", "| id | kind | failed | answer |", "|---|---|---|---|"]
+        lines += ["", f"## Failed checks ({len(failures)})", "", "| id | kind | failed | short answer | answer |",
+                  "|---|---|---|---|---|"]
         for r in failures[:60]:
             failed = ", ".join(k for k, ok in r.checks.items() if not ok)
-            answer = r.answer.replace("|", "\\|").replace("\n", " ")[:90]
-            lines.append(f"| {r.id} | {r.kind} | {failed} | {answer} |")
+            short, answer = (t.replace("|", "\\|").replace("\n", " ") for t in (r.short[:40], r.answer[:90]))
+            lines.append(f"| {r.id} | {r.kind} | {failed} | {short} | {answer} |")
     (out / "report.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -51,15 +52,15 @@ def _chart(path: Path, metrics: dict) -> bool:
     except ImportError:
         return False
     groups = {"all": {
-        "fact_accuracy": metrics["answer"]["fact_accuracy"],
+        "short_accuracy": metrics["answer"]["short_accuracy"],
         "recall@5": metrics["retrieval"]["recall@5"],
         "refusal_accuracy": metrics["refusal"]["accuracy"],
         "citation_valid": metrics["citations"]["valid_rate"],
     }}
     for kind, row in metrics.get("by_kind", {}).items():
-        groups[kind] = {"fact_accuracy": row["fact_accuracy"], "recall@5": row["recall@5"],
+        groups[kind] = {"short_accuracy": row["short_accuracy"], "recall@5": row["recall@5"],
                         "refusal_accuracy": row["refusal_accuracy"]}
-    series = ["fact_accuracy", "recall@5", "refusal_accuracy", "citation_valid"]
+    series = ["short_accuracy", "recall@5", "refusal_accuracy", "citation_valid"]
     figure, axes = plt.subplots(figsize=(max(6, 1.3 * len(groups)), 3.6), dpi=110)
     width = 0.8 / len(series)
     for i, name in enumerate(series):

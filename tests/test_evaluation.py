@@ -14,8 +14,9 @@ from tests.conftest import FAKE, PROJECT
 RAW = {"a.txt": "華潤集團在海原縣投入1,234萬元。", "b.txt": "中国电科在叙永县。"}
 
 
-def answer(text, answerable=True, citations=()):
-    return Answer(question="q", text=text, answerable=answerable, citations=tuple(citations))
+def answer(text, answerable=True, citations=(), short=None):
+    return Answer(question="q", text=text, answerable=answerable, citations=tuple(citations),
+                  short=text if short is None else short)
 
 
 def test_fact_matching_normalises_script_width_and_thousands_separators():
@@ -64,7 +65,8 @@ def test_aggregate_metrics_pass_and_fail():
     ]
     metrics = aggregate(results)
     assert metrics["n"] == 4
-    assert metrics["answer"]["fact_accuracy"] == 0.5  # q1 right, q2 wrong
+    assert metrics["answer"]["short_accuracy"] == 0.5  # q1 right, q2 wrong
+    assert metrics["answer"]["supported_rate"] == 0.5
     assert metrics["answer"]["fact_recall"] == pytest.approx(2 / 3, abs=1e-3)
     assert metrics["citations"]["valid_rate"] == 0.5
     assert metrics["refusal"]["accuracy"] == 0.5  # q3 refused, q4 not
@@ -72,8 +74,8 @@ def test_aggregate_metrics_pass_and_fail():
     assert metrics["retrieval"]["recall@1"] == 0.5 and metrics["retrieval"]["recall@5"] == 1.0
     assert metrics["latency_ms"]["p50"] == 25.0
     assert metrics["by_kind"]["unanswerable"]["refusal_accuracy"] == 0.5
-    assert results[1].checks == {"refusal_correct": True, "all_facts": False, "citations_valid": False,
-                                 "source_in_top5": True}
+    assert results[1].checks == {"refusal_correct": True, "short_correct": False, "all_facts_supported": False,
+                                 "citations_valid": False, "source_in_top5": True}
 
 
 def test_a_refused_answer_finds_no_facts_and_counts_as_false_refusal():
@@ -82,7 +84,24 @@ def test_a_refused_answer_finds_no_facts_and_counts_as_false_refusal():
     metrics = aggregate([result])
     assert result.facts_found == [False]
     assert metrics["refusal"]["false_refusal_rate"] == 1.0
-    assert metrics["answer"]["fact_accuracy"] == 0.0
+    assert metrics["answer"]["short_accuracy"] == 0.0
+
+
+def test_short_accuracy_scores_the_lead_not_the_quoted_evidence():
+    item = GoldItem("1", "q", (("7.78亿",),), ("a.txt",))
+    quote = Citation(1, "a.txt#1", "a.txt", "投入有償幫扶資金7.78億元", 0, 14)
+    buried = score_question(item, answer("华润集团[1]", citations=[quote], short="华润集团"), ["a.txt"], RAW, 1.0)
+    lead = score_question(item, answer("7.78亿元。投入7.78亿元[1]", citations=[quote], short="7.78亿元"), ["a.txt"], RAW, 1.0)
+    assert buried.checks["short_correct"] is False and buried.checks["all_facts_supported"] is True
+    assert lead.checks["short_correct"] is True
+
+
+def test_a_winner_question_fails_when_the_short_answer_lists_the_competitors():
+    item = GoldItem("1", "哪家企业在海原投资最多？", (("华润",),), ("a.txt",), winner="华润")
+    listing = score_question(item, answer("…", short="华润集团、中国电科"), ["a.txt"], RAW, 1.0)
+    alone = score_question(item, answer("…", short="华润集团 (China Resources)"), ["a.txt"], RAW, 1.0)
+    assert listing.checks["short_correct"] is False and listing.winner_ok is False
+    assert alone.checks["short_correct"] is True
 
 
 def test_gold_loading_defaults_and_errors(tmp_path):
@@ -123,10 +142,11 @@ def test_rag_eval_writes_a_run_and_compare_reads_it(seed_corpus, tmp_path, monke
                                catch_exceptions=False)
         assert result.exit_code == 0, result.output
     metrics = json.loads((tmp_path / "hybrid" / "metrics.json").read_text())
-    assert metrics["answer"]["fact_accuracy"] == 1.0 and metrics["refusal"]["accuracy"] == 1.0
+    assert metrics["answer"]["short_accuracy"] == 1.0 and metrics["refusal"]["accuracy"] == 1.0
     assert metrics["citations"]["valid_rate"] == 1.0
     assert (tmp_path / "hybrid" / "report.md").read_text().startswith("# Eval report")
     assert (tmp_path / "hybrid" / "chart.png").read_bytes()[:4] == b"\x89PNG"
     assert len((tmp_path / "hybrid" / "results.jsonl").read_text().splitlines()) == 2
     compared = runner.invoke(rag_group, ["eval", "compare", str(tmp_path / "hybrid"), str(tmp_path / "bm25")])
+    assert "| answer.short_accuracy |" in compared.output and "| answer.supported_rate |" in compared.output
     assert "| retrieval.recall@5 |" in compared.output and "hybrid" in compared.output

@@ -21,7 +21,7 @@ NOT_ANSWERED = "这些文章没有回答这个问题。(The articles do not answ
 
 # The share of the question's weighted words that the best supporting sentence
 # (with its passage) contains. Calibrated with benchmarks/calibrate_refusal.py
-# on eval/gold/seeds.jsonl: the unanswerable questions that pass the
+# on eval/gold/seeds-dev.jsonl: the unanswerable questions that pass the
 # required-terms check peak at 0.35, answerable ones start at 0.49.
 MIN_COVERAGE = 0.42
 
