@@ -40,7 +40,7 @@ def main() -> None:
     from ui.app import CSS, JS, build_app
     from ui.service import ChatService
 
-    items = [i for i in load_gold(PROJECT / "eval" / "gold" / "seeds.jsonl") if i.answerable][: args.n]
+    items = [i for i in load_gold(PROJECT / "eval" / "gold" / "seeds-dev.jsonl") if i.answerable][: args.n]
     with tempfile.TemporaryDirectory() as folder:
         corpus = Path(folder) / "articles"
         shutil.copytree(PROJECT / "data" / "articles", corpus)

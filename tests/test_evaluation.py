@@ -115,7 +115,7 @@ def test_gold_loading_defaults_and_errors(tmp_path):
 
 
 def test_seed_gold_set_covers_what_the_eval_issue_asks():
-    items = load_gold(PROJECT / "eval" / "gold" / "seeds.jsonl")
+    items = load_gold(PROJECT / "eval" / "gold" / "seeds-dev.jsonl")
     assert len(items) >= 40
     english = [i for i in items if sum(c.isascii() and c.isalpha() for c in i.question) > len(i.question) / 2]
     assert len(english) >= 5
@@ -124,6 +124,17 @@ def test_seed_gold_set_covers_what_the_eval_issue_asks():
     assert sum(1 for i in items if len(i.sources) > 1) >= 4
     sources = {s for i in items for s in i.sources}
     assert len({s[:3] for s in sources}) == 5  # every article covered
+
+
+def test_held_out_test_set_is_asked_as_users_ask():
+    """seeds-test.jsonl was written blind (articles and gold format only); it is never tuned on."""
+    items = load_gold(PROJECT / "eval" / "gold" / "seeds-test.jsonl")
+    assert len(items) >= 120
+    assert sum(1 for i in items if not i.answerable) >= 25
+    kinds = {i.kind for i in items}
+    assert {"english", "traditional", "multipart", "colloquial", "aggregation"} <= kinds
+    dev = {i.question for i in load_gold(PROJECT / "eval" / "gold" / "seeds-dev.jsonl")}
+    assert not dev & {i.question for i in items}
 
 
 def test_rag_eval_writes_a_run_and_compare_reads_it(seed_corpus, tmp_path, monkeypatch):
