@@ -18,8 +18,10 @@ from typing import Iterable, Iterator
 
 from rag.documents import Chunk
 from rag.entities import Mention, find_organisations
+from rag.places import Place
+from rag.places import find_places as _find_places
 
-FACTS_VERSION = "facts-1"
+FACTS_VERSION = "facts-2"  # 2: places from the gazetteer, with their level
 
 # A clause ends at these; 、 too, because lists such as "捐赠83.5万元、资助1868名"
 # pair each figure with its own verb.
@@ -46,8 +48,6 @@ _CATEGORY_WORDS = re.compile("|".join(sorted(MONEY_CATEGORIES, key=len, reverse=
 # covers each of those counties, so it counts for a place the article names.
 SCOPE_WORDS = re.compile(r"援扶县|帮扶县|扶贫县|定点帮扶|定点扶贫|对口支援|援扶地区|帮扶地区")
 
-_PLACE_SUFFIX = re.compile(r"^[\u4e00-\u9fff]{2,8}?(?:县|市|省|镇|乡|村|区|州|旗)$")
-_TOO_GENERAL_PLACES = {"中国", "全国", "国内", "我国", "中华", "国外", "海外", "中央", "地方"}
 
 
 @dataclass(frozen=True)
@@ -76,16 +76,6 @@ class MoneyFact:
     category: str | None
     year: str | None
     organisation: str | None
-
-
-@dataclass(frozen=True)
-class Place:
-    """A place named in a passage: ``stem`` drops the 县/市/镇 suffix (海原县 -> 海原)."""
-
-    stem: str
-    surface: str
-    start: int
-    end: int
 
 
 @dataclass(frozen=True)
@@ -135,20 +125,8 @@ def money_in(sentence: str) -> list[tuple[str, str | None]]:
 
 
 def find_places(text: str, organisations: Iterable[Mention] = ()) -> list[Place]:
-    """Places (jieba's ``ns`` words) that are not part of an organisation's name."""
-    import rjieba
-
-    taken = [(m.start, m.end) for m in organisations]
-    places, position = [], 0
-    for word, tag in rjieba.tag(text):
-        start, position = position, position + len(word)
-        if tag != "ns" or word in _TOO_GENERAL_PLACES or len(word) < 2:
-            continue
-        if any(s <= start < e for s, e in taken):
-            continue
-        stem = word[:-1] if _PLACE_SUFFIX.match(word) and len(word) >= 3 else word
-        places.append(Place(stem, word, start, position))
-    return places
+    """Places (from the gazetteer, see rag.places) that are not part of an organisation's name."""
+    return _find_places(text, [(m.start, m.end) for m in organisations])
 
 
 def extract_facts(chunk: Chunk) -> PassageFacts:

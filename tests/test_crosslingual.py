@@ -1,10 +1,10 @@
-"""English questions: English enterprise names, pinyin places, glossary words."""
+"""English questions: English enterprise names, pinyin places (corpus and gazetteer), CC-CEDICT words."""
 
 from __future__ import annotations
 
 import pytest
 
-from rag.answer.crosslingual import chinese_terms, glossary_terms, is_english, pinyin_places
+from rag.answer.crosslingual import chinese_terms, is_english, pinyin_places
 from rag.answer.question import analyse
 from rag.entities import english_mentions
 
@@ -30,15 +30,26 @@ def test_abbreviations_are_matched_only_as_written():
     ("Who helps Qumalai county", ["曲麻莱"]),
     ("what about Xu Yong", ["叙永"]),
     ("an enterprise", []),  # too short to be a place
-    ("Beijing", []),  # not a place of this corpus
+    ("Beijing", ["北京"]),  # not a place of this corpus, but one of the gazetteer
+    ("Which company invested most in Dingxi?", ["定西"]),
+    ("a long way to go", []),  # "long" is an English word, not 龙
 ])
-def test_places_are_found_by_pinyin_among_the_corpus_places(text, expected):
+def test_places_are_found_by_pinyin_among_the_corpus_and_gazetteer_places(text, expected):
     assert pinyin_places(text, PLACES) == expected
 
 
-def test_glossary_words_and_inflections():
-    assert sorted(glossary_terms("Which companies bought agricultural products?")) == sorted(["企业", "央企", "购买", "采购", "农产品"])
-    assert glossary_terms("nothing here") == []
+def test_english_words_come_from_the_dictionary_with_inflections():
+    # None of these was in the old hand glossary: CC-CEDICT and its most frequent exact senses.
+    terms = chinese_terms("How many farmers received vaccines?")
+    assert "农民" in terms and "疫苗" in terms
+    terms = chinese_terms("Which companies bought cattle?")
+    assert {"公司", "购买", "牛"} & set(terms) >= {"公司", "购买"}
+    assert chinese_terms("the of which") == []
+
+
+def test_an_english_question_about_a_county_outside_the_corpus_keeps_its_place():
+    question = analyse("Which enterprise invested most in Dingxi?", PLACES)
+    assert question.places == ("定西",) and question.is_aggregation
 
 
 def test_language_detection():

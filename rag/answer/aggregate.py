@@ -6,17 +6,27 @@ module compares the organisations on the sums of money the index recorded
 (``rag.facts``), names the winner with the deciding figures, and cites a
 passage for each figure. It never adds figures up; where the compared
 figures cover different periods, the answer says so.
+
+It compares like with like or not at all:
+- a place the question names that no article names is "not in the
+  articles", never "compare everything";
+- a figure an organisation gives for all its supported counties (援扶县) is
+  said to be that, not credited to the county asked about;
+- only one currency (元, 美元, 港元) and one kind of spending at a time.
+Besides "which organisation", it answers "which year", "which county" and
+"which kind of spending" most, from the same figures.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rag.answer.question import Question
 from rag.documents import Answer, Chunk, Citation, Hit
 from rag.entities import english_name
 from rag.facts import SCOPE_WORDS, FactTable, MoneyFact
+from rag.places import find_places
 
 _SENTENCE_END = "。！？；!?;\n"
 _MAX_QUOTE_CHARS = 160
@@ -42,28 +52,106 @@ class _Figure:
         return "累计" if re.search(r"累计|共计|总计", clause) else "年份未注明"
 
 
+# What a superlative question compares, besides organisations.
+_YEAR_TARGET = re.compile(r"哪一?年|哪个年份|\bwhich year\b|\bwhat year\b|\bin which year\b", re.I)
+_PLACE_TARGET = re.compile(r"哪(?:个|些|一个)?(?:县|市|区|地区|地方|村|镇|乡)|\bwhich (?:county|counties|city|village|town|place|region)\b", re.I)
+_CATEGORY_TARGET = re.compile(r"哪(?:一|个)?(?:类|种|方面|项)|什么(?:方面|类|方式)|\bwhich (?:kind|type|category|area)\b|\bwhat (?:kind|type|category)\b", re.I)
+_CATEGORY_NAMES = {"purchase": "采购", "sales": "帮助销售", "donation": "捐赠", "investment": "投资"}
+_CURRENCY_WORDS = {"美元": re.compile(r"美元|\bdollars?\b|\bUSD\b", re.I), "港元": re.compile(r"港元|港币|\bHK\$|\bHKD\b", re.I)}
+NOT_IN_ARTICLES = "这些文章没有提到{place}。(The articles do not mention {place}.)"
+
+
+def comparison_target(question: Question) -> str | None:
+    """What a "… most/least" money question compares: organisation, year, place or category (None: not one)."""
+    if question.superlative is None or not question.about_money:
+        return None
+    text = question.text
+    if _YEAR_TARGET.search(text):
+        return "year"
+    if _PLACE_TARGET.search(text):
+        return "place"
+    if _CATEGORY_TARGET.search(text):
+        return "category"
+    return "organisation" if question.kind == "organisation" else None
+
+
 def aggregate_answer(question: Question, facts: FactTable, hits: list[Hit]) -> Answer | None:
-    """Compare organisations on the figures the articles give, or None when there are none.
+    """Compare the figures the articles give, or None when there are none to compare.
 
     Candidates are the organisations the question lists ("A、B和C中，哪家…"),
     else every organisation with a figure in scope. With a place in the
     question, the scope is the articles that name it: a figure counts when its
     sentence names the place, or speaks of the organisation's supported
-    counties (援扶县, 定点扶贫县) in an article that names the place.
+    counties (援扶县, 定点扶贫县) in an article that names the place. A place
+    that no article names gives a "not in the articles" answer.
     """
-    figures = _figures_in_scope(question, facts)
-    if not figures:
+    target = comparison_target(question)
+    if target is None:
         return None
-    best_by_organisation: dict[str, _Figure] = {}
+    unknown = [p for p in question.places if not facts.documents_naming(p)]
+    if unknown:
+        text = NOT_IN_ARTICLES.format(place="、".join(unknown))
+        return Answer(question=question.original, text=text, answerable=False, hits=tuple(hits), answerer="extractive")
+    candidates = set(question.organisations) if target != "organisation" and question.organisations else None
+    if target == "category":  # "哪类资金最多" compares the kinds, so no kind is required
+        question = replace(question, money_category=None)
+    figures = _figures_in_scope(question, facts, candidates)
+    if target == "place":
+        figures = [f for f in figures if not f.covers_place_by_scope]  # a group's total is no county's figure
+    figures, left_out = _like_with_like(question, figures)
+    key = {"organisation": lambda f: f.organisation, "year": lambda f: f"{f.fact.year}年" if f.fact.year else None,
+           "place": lambda f: _one_place(f), "category": lambda f: _CATEGORY_NAMES.get(f.fact.category or "")}[target]
+    best_by_key: dict[str, _Figure] = {}
     for figure in figures:
-        current = best_by_organisation.get(figure.organisation)
+        name = key(figure)
+        if not name:
+            continue
+        current = best_by_key.get(name)
         if current is None or figure.fact.yuan > current.fact.yuan:
-            best_by_organisation[figure.organisation] = figure
+            best_by_key[name] = figure
+    if not best_by_key:
+        return None
     pick = min if question.superlative == "min" else max
-    winner = pick(best_by_organisation, key=lambda org: best_by_organisation[org].fact.yuan)
-    ordered = [winner] + sorted((o for o in best_by_organisation if o != winner),
-                                key=lambda o: -best_by_organisation[o].fact.yuan)
-    return _compose(question, winner, [best_by_organisation[o] for o in ordered], facts, hits)
+    winner = pick(best_by_key, key=lambda name: best_by_key[name].fact.yuan)
+    ordered = [winner] + sorted((n for n in best_by_key if n != winner), key=lambda n: -best_by_key[n].fact.yuan)
+    return _compose(question, winner, [best_by_key[n] for n in ordered], facts, hits, target, left_out)
+
+
+def _like_with_like(question: Question, figures: list[_Figure]) -> tuple[list[_Figure], list[str]]:
+    """Keep one currency and one kind of spending; say what was left out.
+
+    The currency is the one the question names, else 元 when there are yuan
+    figures; the kind is the question's, else the one most organisations report.
+    """
+    left_out: list[str] = []
+    asked = next((c for c, words in _CURRENCY_WORDS.items() if words.search(question.original)), None)
+    currencies = {f.fact.currency for f in figures}
+    currency = asked or ("元" if "元" in currencies else None)
+    if currency is None and currencies:
+        currency = max(currencies, key=lambda c: len({f.organisation for f in figures if f.fact.currency == c}))
+    if currencies - {currency}:
+        left_out.append("以" + "、".join(sorted(currencies - {currency})) + "计的数字")
+    figures = [f for f in figures if f.fact.currency == currency]
+    if not question.money_category:
+        categories = [f.fact.category for f in figures]
+        if len(set(categories)) > 1:
+            def reach(category: str) -> tuple[int, int]:
+                return (len({f.organisation for f in figures if f.fact.category == category}), categories.count(category))
+            chosen = max(dict.fromkeys(categories), key=reach)
+            left_out.append("其他用途（" + "、".join(_CATEGORY_NAMES[c] for c in dict.fromkeys(categories)
+                                                  if c != chosen) + "）的金额")
+            figures = [f for f in figures if f.fact.category == chosen]
+    return figures, left_out
+
+
+def _one_place(figure: _Figure) -> str | None:
+    """The one county or village the figure's sentence names (None: none, or several)."""
+    start, end = _sentence_span(figure.chunk.text, figure.fact.start)
+    places = [p for p in find_places(figure.chunk.text[start:end]) if p.level in ("county", "local", "city")]
+    named = {p.stem for p in places}
+    if len(named) != 1:
+        return None
+    return max((p.surface for p in places), key=len)
 
 
 def largest_figure(question: Question, organisation: str, facts: FactTable) -> tuple[Chunk, int, int, str] | None:
@@ -113,7 +201,8 @@ def _figures_in_scope(question: Question, facts: FactTable, candidates: set[str]
     return figures
 
 
-def _compose(question: Question, winner: str, figures: list[_Figure], facts: FactTable, hits: list[Hit]) -> Answer:
+def _compose(question: Question, winner: str, figures: list[_Figure], facts: FactTable, hits: list[Hit],
+             target: str = "organisation", left_out: list[str] | None = None) -> Answer:
     english = question.language == "en"
     citations: list[Citation] = []
 
@@ -131,22 +220,27 @@ def _compose(question: Question, winner: str, figures: list[_Figure], facts: Fac
         clause = chunk.text[fact.clause_start : fact.clause_end].strip()
         part = f"{_name(figure.organisation, english)}：{clause}（{figure.period}）[{n}]"
         if figure.covers_place_by_scope:
-            # Show the reader why a figure for "援扶县" counts for the place asked about.
+            # A total for all the counties it supports is not the place's own figure: say so,
+            # and show why it counts for the place asked about.
+            part += f"，这是其全部帮扶县的合计，不单是{question.places[0]}的"
             place_n = _cite_place_mention(question, chunk, facts, cite)
             if place_n:
-                part += f"，{question.places[0]}是其帮扶地区之一[{place_n}]"
+                part += f"；{question.places[0]}是其帮扶地区之一[{place_n}]"
         parts.append(part)
 
-    lead = f"{_name(winner, english)}。"
-    if len(figures) == 1:
+    short = _name(winner, english) if target == "organisation" else winner
+    lead = f"{short}。"
+    if len(figures) == 1 and target == "organisation":
         where = f"在{question.places[0]}" if question.places else ""
         lead += f"文章中只有{winner}{where}有这类金额的记载。"
     text = lead + "；".join(parts) + "。"
     periods = {f.period for f in figures}
-    if len(periods) > 1:
+    if len(periods) > 1 and target != "year":
         text += "注意：这些数字的统计时段不同（" + "、".join(
             f"{f.organisation}为{f.period}" for f in figures) + "），比较的是文章给出的数字，没有相加。"
-    return Answer(question=question.original, text=text, answerable=True, short=_name(winner, english),
+    if left_out:
+        text += "只比较了同一币种、同一用途的金额；" + "、".join(left_out) + "未参与比较。"
+    return Answer(question=question.original, text=text, answerable=True, short=short,
                   citations=tuple(citations), hits=tuple(hits), answerer="extractive")
 
 

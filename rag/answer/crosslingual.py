@@ -2,17 +2,20 @@
 
 BM25 cannot match "Haiyuan" to 海原, and the answerer checks that a passage
 contains what the question names, so an English question is given a Chinese
-rendering of its key terms: enterprises by their English names (from
-``rag/data/organisations.tsv``), places by pinyin against the places the
-corpus names (Haiyuan -> 海原, via pypinyin), other words from a small
-glossary (``rag/data/glossary.tsv``).
+rendering of its key terms:
+- enterprises by their English names (``rag/data/organisations.tsv``);
+- places by pinyin (pypinyin) against the places the corpus names and every
+  division of China's gazetteer (rag.places), so a county that no article
+  names keeps its place constraint and the question is refused, not answered
+  with another county's figure;
+- other words from CC-CEDICT (rag.lexicon), its most frequent exact senses.
+The multilingual embedder covers what neither finds (retrieval is hybrid).
 """
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
-from importlib import resources
 
 from rag.entities import english_mentions
 
@@ -25,62 +28,65 @@ def is_english(text: str) -> bool:
     return len(_LATIN_WORD.findall(text)) > len(_CJK.findall(text))
 
 
-@lru_cache(maxsize=1)
-def glossary() -> tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]:
-    """(English pattern, Chinese words) pairs, longest phrases first."""
-    table = resources.files("rag").joinpath("data/glossary.tsv").read_text(encoding="utf-8")
-    entries = []
-    for line in table.splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        english, chinese = line.split("\t")[:2]
-        for phrase in english.split("|"):
-            entries.append((phrase.strip(), tuple(chinese.split("|"))))
-    entries.sort(key=lambda e: -len(e[0]))
-    return tuple((re.compile(rf"\b{re.escape(phrase)}(?:s|es|ed|d|ing)?\b", re.I), words) for phrase, words in entries)
+def _pinyin_key(name: str) -> str:
+    from pypinyin import lazy_pinyin
 
-
-def glossary_terms(text: str) -> list[str]:
-    """Chinese words for the glossary's English words in ``text`` (a phrase hides its parts)."""
-    terms, remaining = [], text
-    for pattern, words in glossary():
-        if pattern.search(remaining):
-            terms.extend(words)
-            remaining = pattern.sub(" ", remaining)
-    return list(dict.fromkeys(terms))
+    return "".join(lazy_pinyin(name)).lower()
 
 
 @lru_cache(maxsize=8)
 def _pinyin_map(place_names: frozenset[str]) -> dict[str, str]:
-    from pypinyin import lazy_pinyin
+    """Pinyin -> place: the corpus's names first, then the gazetteer's; the shortest name (the stem) wins."""
+    from rag.places import gazetteer
 
     by_pinyin: dict[str, str] = {}
-    for name in sorted(place_names, key=len):  # the shortest name (the stem) wins
-        key = "".join(lazy_pinyin(name)).lower()
-        by_pinyin.setdefault(key, name)
+    for names in (place_names, gazetteer()):
+        for name in sorted(names, key=lambda n: (len(n), n)):
+            by_pinyin.setdefault(_pinyin_key(name), name)
     return by_pinyin
 
 
-def pinyin_places(text: str, place_names: frozenset[str]) -> list[str]:
-    """Places of the corpus named in pinyin: "Haiyuan" / "Hai Yuan" -> 海原."""
-    if not place_names:
-        return []
+def pinyin_places(text: str, place_names: frozenset[str] = frozenset()) -> list[str]:
+    """Places named in pinyin: "Haiyuan" / "Hai Yuan" -> 海原, the corpus's spelling first.
+
+    A lower-case English word ("dalian" is a city, "long" a word) counts only
+    when it is not an English word the dictionary knows; a capitalised one
+    always may.
+    """
+    from rag.lexicon import english_vocabulary
+
     by_pinyin = _pinyin_map(place_names)
-    words = [w.lower() for w in _LATIN_WORD.findall(text)]
+    words = _LATIN_WORD.findall(text)
     found = []
     for i, word in enumerate(words):
-        for candidate in (word, word + words[i + 1] if i + 1 < len(words) else None):
-            # Two letters are too ambiguous to be a place (e.g. "an" -> 安).
-            if candidate and len(candidate) > 3 and candidate in by_pinyin:
-                found.append(by_pinyin[candidate])
+        pairs = [(word, word[:1].isupper())]
+        if i + 1 < len(words):
+            pairs.append((word + words[i + 1], word[:1].isupper() and words[i + 1][:1].isupper()))
+        for candidate, capitalised in pairs:
+            key = candidate.lower()
+            # Two or three letters are too ambiguous to be a place (e.g. "an" -> 安).
+            if len(key) <= 3 or key not in by_pinyin:
+                continue
+            if not capitalised and key in english_vocabulary():
+                continue
+            found.append(by_pinyin[key])
     return list(dict.fromkeys(found))
 
 
 def chinese_terms(text: str, place_names: frozenset[str] = frozenset()) -> list[str]:
     """The Chinese words an English question stands for, organisations and places first."""
-    organisations = [m.canonical for m in english_mentions(text)]
+    from rag.lexicon import chinese_for_english
+
+    mentions = english_mentions(text)
+    organisations = [m.canonical for m in mentions]
     without_names = text
-    for mention in english_mentions(text):
+    for mention in mentions:
         without_names = without_names.replace(mention.surface, " ")
-    terms = organisations + pinyin_places(without_names, place_names) + glossary_terms(without_names)
+    places = pinyin_places(without_names, place_names)
+    # Words read as a place are not looked up as English words too.
+    from pypinyin import lazy_pinyin
+
+    place_keys = {"".join(lazy_pinyin(p)).lower() for p in places}
+    rest = " ".join(w for w in _LATIN_WORD.findall(without_names) if w.lower() not in place_keys)
+    terms = organisations + places + chinese_for_english(rest)
     return list(dict.fromkeys(terms))

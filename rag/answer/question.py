@@ -65,8 +65,10 @@ class Question:
 
     @property
     def is_aggregation(self) -> bool:
-        """"Which organisation … most/least …": needs every passage, not the top k."""
-        return self.kind == "organisation" and self.superlative is not None and self.about_money
+        """"Which organisation/year/county … most/least …": needs every passage, not the top k."""
+        from rag.answer.aggregate import comparison_target  # here: aggregate imports this module
+
+        return comparison_target(self) is not None
 
     @property
     def required_terms(self) -> tuple[str, ...]:

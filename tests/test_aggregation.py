@@ -1,0 +1,107 @@
+"""Aggregation that is right or refuses, on small made-up articles (not the seed articles).
+
+Each article names one enterprise and states figures with a place, a year,
+a currency and a kind of spending, so each rule can be seen on its own.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.documents import Chunk
+from rag.embeddings import HashedNgramEmbeddings
+from rag.facts import extract_facts, find_places
+from rag.index import IndexSettings, build_index, load_index
+
+ARTICLES = {
+    "a.txt": "华润集团定点帮扶海原县和广昌县\n"
+             "2022年，华润集团在援扶县累计投入帮扶资金5亿元。"
+             "2020年，华润集团在海原县投入资金8000万元，建设产业园。"
+             "2021年，华润集团向海原县捐赠1200万元。\n",
+    "b.txt": "中国移动建设数字乡村\n"
+             "2023年，中国移动在海原县投资3亿元建设光纤网络。"
+             "同年，中国移动在西吉县投资8000万元建设基站。\n",
+    "c.txt": "鞍钢集团在海原县的项目\n"
+             "鞍钢集团在海原县投资10亿港元建设新能源项目。\n",
+    "d.txt": "中国电科的公益行动\n"
+             "中国电科向海原县捐赠6亿元用于教育。\n",
+}
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory):
+    from rag.chain import Assistant
+
+    root = tmp_path_factory.mktemp("synthetic")
+    corpus = root / "articles"
+    corpus.mkdir()
+    for name, text in ARTICLES.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    settings = IndexSettings(embedder="fake:64")
+    build_index(corpus, root / "index", settings, embedder=HashedNgramEmbeddings(64), progress=False)
+    return Assistant(load_index(root / "index", settings), settings, embedder=HashedNgramEmbeddings(64))
+
+
+def test_a_county_written_without_its_suffix_is_a_place_and_junk_is_not():
+    places = find_places("工作队赴海原推动帮扶，驻县干部在各乡加大力度，援扶县累计投入。")
+    assert [p.stem for p in places] == ["海原"]
+    assert places[0].level == "county"
+    # A stem that is also a common word needs its suffix: 资源 is "resource", 资源县 a county.
+    assert [p.surface for p in find_places("合理开发资源，资源县的项目")] == ["资源县"]
+
+
+def test_passages_record_a_county_named_without_its_suffix():
+    text = "华润集团董事长多次赴广昌、曲麻莱推动帮扶。"
+    chunk = Chunk(id="d#1", doc_id="d", text=text, start=0, end=len(text), title="t", subject="华润集团")
+    assert {p.stem for p in extract_facts(chunk).places} == {"广昌", "曲麻莱"}
+
+
+def test_a_place_no_article_names_is_refused_not_compared_across_everything(synthetic):
+    # 曲麻莱 (a county, written without 县) is in no article: not "the most anywhere".
+    answer = synthetic.ask("哪家企业在曲麻莱投资最多？")
+    assert not answer.answerable
+    assert answer.short == ""
+
+
+def test_a_total_for_all_supported_counties_is_said_to_be_one(synthetic):
+    answer = synthetic.ask("哪家企业在海原投资最多？")
+    assert answer.answerable and answer.short == "华润集团"
+    # 5亿元 was for all its supported counties (援扶县), not for 海原 alone.
+    lead = answer.text.split("5亿元")[1].split("；")[0]
+    assert "全部帮扶县的合计" in lead
+
+
+def test_only_like_currencies_are_compared(synthetic):
+    # 10亿港元 is not more than 5亿元 in any comparison the articles allow: 港元 figures are left out, and said so.
+    answer = synthetic.ask("哪家企业在海原投资最多？")
+    assert answer.short != "鞍钢集团"
+    assert "港元" in answer.text and "未参与比较" in answer.text
+
+
+def test_only_like_kinds_of_spending_are_compared(synthetic):
+    # The question names no kind: a 6亿元 donation is not compared with investments.
+    answer = synthetic.ask("哪家企业在海原的帮扶金额最多？")
+    assert answer.answerable
+    assert answer.short == "华润集团"
+    assert "捐赠" in answer.text and "未参与比较" in answer.text
+
+
+def test_which_year_most_and_least_from_the_facts(synthetic):
+    assert synthetic.ask("华润集团哪一年投入的资金最少？").short == "2020年"
+    assert synthetic.ask("华润集团哪一年投入的资金最多？").short == "2022年"
+
+
+def test_which_county_most_from_the_facts(synthetic):
+    answer = synthetic.ask("中国移动在哪个县投资最多？")
+    assert answer.short == "海原县"
+    assert any("3亿元" in c.quote for c in answer.citations)
+
+
+def test_which_kind_of_spending_most_from_the_facts(synthetic):
+    answer = synthetic.ask("华润集团哪类帮扶金额最多？")
+    assert answer.short == "投资"
+
+
+def test_an_english_question_about_a_county_outside_the_corpus_is_refused(synthetic):
+    answer = synthetic.ask("Which enterprise invested most in Dingxi?")
+    assert not answer.answerable
