@@ -84,15 +84,23 @@ def _base_forms(word: str) -> list[str]:
     return list(dict.fromkeys(forms))
 
 
-@lru_cache(maxsize=1)
-def _english_index() -> dict[str, tuple[tuple[int, bool, str], ...]]:
-    """English meaning (a word or short phrase, lower case) -> (how exact, is a name, Chinese headword).
+def _meanings(wanted: set[str]) -> dict[str, tuple[tuple[int, bool, str], ...]]:
+    """English meanings (words or short phrases, lower case) -> (how exact, is a name, Chinese headword).
 
-    "exact" is 0 when the definition is the meaning itself ("to invest" for
-    投资) and 1 when the meaning is one part of it ("investment, to invest").
+    Only the dictionary lines that contain a wanted word are parsed (one regex
+    pass over the file, not an index of all 100,000 entries). "exact" is 0
+    when a definition is the meaning itself ("to invest" for 投资) and 1 when
+    the meaning is one comma-separated part of it ("investment, to invest").
     """
+    if not wanted:
+        return {}
+    words = sorted({w for meaning in wanted for w in meaning.split()}, key=len, reverse=True)
+    lines = re.compile(r"^[^/\n]*/.*\b(?:" + "|".join(map(re.escape, words)) + r")\b.*$", re.M)
     entries: dict[str, dict[str, tuple[int, bool, str]]] = {}
-    for match in _ENTRY.finditer(_text()):
+    for line in lines.finditer(_text()):
+        match = _ENTRY.match(line.group())
+        if not match:
+            continue
         headword, reading, definitions = match.groups()
         if not re.fullmatch(r"[\u4e00-\u9fff]+", headword):
             continue
@@ -102,12 +110,9 @@ def _english_index() -> dict[str, tuple[tuple[int, bool, str], ...]]:
                 continue
             meaning = _PARENTHESES.sub(" ", definition).lower().strip()
             meaning = re.sub(r"^(?:to|a|an|the) ", "", meaning).strip(" .;,")
-            if not meaning or len(meaning) > 40:
-                continue
-            parts = [p.strip() for p in meaning.split(",")]
-            for part in {meaning, *parts}:
+            for part in {meaning, *(p.strip() for p in meaning.split(","))}:
                 part = re.sub(r"^(?:to|a|an|the) ", "", part).strip()
-                if not part:
+                if part not in wanted:
                     continue
                 candidate = (0 if part == meaning else 1, name, headword)
                 best = entries.setdefault(part, {})
@@ -138,30 +143,34 @@ def chinese_for_english(text: str, per_word: int = 2) -> list[str]:
     alleviation" -> 扶贫) is used whole and hides its words; otherwise each
     content word gives its ``per_word`` best headwords.
     """
-    index = _english_index()
     words = _ENGLISH_WORD.findall(text.lower())
-    found: list[str] = []
-    used = [False] * len(words)
+    phrases = {}
     for size in (3, 2):
         for i in range(len(words) - size + 1):
-            if any(used[i : i + size]) or words[i] in _STOPWORDS or words[i + size - 1] in _STOPWORDS:
+            if words[i] in _STOPWORDS or words[i + size - 1] in _STOPWORDS:
                 continue
-            phrase = " ".join(words[i : i + size])
-            variants = [" ".join(words[i : i + size - 1] + [form]) for form in _base_forms(words[i + size - 1])]
-            hit = next((index[v] for v in variants if v in index), None)
-            if hit:
-                found.extend(_best_headwords(hit, per_word))
-                used[i : i + size] = [True] * size
-    for i, word in enumerate(words):
-        if used[i] or word in _STOPWORDS or len(word) < 3:
+            phrases[(i, size)] = [" ".join(words[i : i + size - 1] + [form]) for form in _base_forms(words[i + size - 1])]
+    singles = {i: _base_forms(w) for i, w in enumerate(words) if w not in _STOPWORDS and len(w) >= 3}
+    index = _meanings({m for forms in (*phrases.values(), *singles.values()) for m in forms})
+    found: list[str] = []
+    used = [False] * len(words)
+    for (i, size), variants in phrases.items():
+        if any(used[i : i + size]):
             continue
-        hit = next((index[form] for form in _base_forms(word) if form in index), None)
+        hit = tuple(c for v in variants for c in index.get(v, ()))
+        if hit:
+            found.extend(_best_headwords(hit, per_word))
+            used[i : i + size] = [True] * size
+    for i, forms in singles.items():
+        if used[i]:
+            continue
+        hit = tuple(c for form in forms for c in index.get(form, ()))
         if hit:
             found.extend(_best_headwords(hit, per_word))
     return list(dict.fromkeys(found))
 
 
-@lru_cache(maxsize=1)
-def english_vocabulary() -> frozenset[str]:
-    """Every single English word that CC-CEDICT uses as a meaning ("long", "peace"): not a place name."""
-    return frozenset(meaning for meaning in _english_index() if " " not in meaning and meaning.isalpha())
+def is_english_word(word: str) -> bool:
+    """CC-CEDICT uses ``word`` (or its base form) as a meaning: "long", "peace" are words, "haiyuan" is not."""
+    forms = _base_forms(word.lower())
+    return bool(_meanings(set(forms)))

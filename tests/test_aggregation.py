@@ -105,3 +105,31 @@ def test_which_kind_of_spending_most_from_the_facts(synthetic):
 def test_an_english_question_about_a_county_outside_the_corpus_is_refused(synthetic):
     answer = synthetic.ask("Which enterprise invested most in Dingxi?")
     assert not answer.answerable
+
+
+COUNTS = {
+    "e.txt": "国家电网的帮扶成效\n"
+             "2022年，国家电网定点帮扶3个县，新建变电站12座。"
+             "三年来，国家电网累计帮扶两个县的15个村发展产业，其中5个村已通过验收。\n",
+}
+
+
+@pytest.fixture(scope="module")
+def counting(tmp_path_factory):
+    from rag.chain import Assistant
+
+    root = tmp_path_factory.mktemp("counting")
+    corpus = root / "articles"
+    corpus.mkdir()
+    for name, text in {**ARTICLES, **COUNTS}.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    settings = IndexSettings(embedder="fake:64")
+    build_index(corpus, root / "index", settings, embedder=HashedNgramEmbeddings(64), progress=False)
+    return Assistant(load_index(root / "index", settings), settings, embedder=HashedNgramEmbeddings(64))
+
+
+def test_how_many_villages_and_counties_from_the_stated_counts(counting):
+    # The count of the asked unit stated with a word of support, not another figure of the sentence.
+    assert counting.ask("国家电网帮扶了多少个村？").short == "15个村"
+    assert counting.ask("国家电网定点帮扶几个县？").short == "3个县"
+    assert counting.ask("How many villages did State Grid support?").short == "15个村"

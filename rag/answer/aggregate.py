@@ -61,8 +61,20 @@ _CURRENCY_WORDS = {"美元": re.compile(r"美元|\bdollars?\b|\bUSD\b", re.I), "
 NOT_IN_ARTICLES = "这些文章没有提到{place}。(The articles do not mention {place}.)"
 
 
+# "多少个县/几个村/how many counties": a count of places an enterprise supports.
+_PLACE_COUNT = re.compile(r"(?:多少|几)个?(县|区|村|乡|镇|乡镇)|\bhow many (count(?:y|ies)|villages?|towns?|townships?)\b",
+                          re.I)
+_ENGLISH_UNITS = {"count": "县", "vill": "村", "town": "镇"}
+_COUNT_STATED = re.compile(r"(\d+|[一二两三四五六七八九十]+)\s*(?:多|余)?\s*个?\s*(县|区|村|乡|镇|乡镇)")
+_SUPPORT_WORDS = re.compile(r"帮扶|援扶|扶贫|定点|结对|对口|覆盖|支援|惠及")
+_CHINESE_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+
 def comparison_target(question: Question) -> str | None:
-    """What a "… most/least" money question compares: organisation, year, place or category (None: not one)."""
+    """What a "… most/least" money question compares: organisation, year, place or category;
+    "count" for "how many counties/villages" (None: neither)."""
+    if question.kind == "count" and question.organisations and _PLACE_COUNT.search(question.text):
+        return "count"
     if question.superlative is None or not question.about_money:
         return None
     text = question.text
@@ -88,6 +100,8 @@ def aggregate_answer(question: Question, facts: FactTable, hits: list[Hit]) -> A
     target = comparison_target(question)
     if target is None:
         return None
+    if target == "count":
+        return _count_places(question, facts, hits)
     unknown = [p for p in question.places if not facts.documents_naming(p)]
     if unknown:
         text = NOT_IN_ARTICLES.format(place="、".join(unknown))
@@ -115,6 +129,61 @@ def aggregate_answer(question: Question, facts: FactTable, hits: list[Hit]) -> A
     winner = pick(best_by_key, key=lambda name: best_by_key[name].fact.yuan)
     ordered = [winner] + sorted((n for n in best_by_key if n != winner), key=lambda n: -best_by_key[n].fact.yuan)
     return _compose(question, winner, [best_by_key[n] for n in ordered], facts, hits, target, left_out)
+
+
+def _count_places(question: Question, facts: FactTable, hits: list[Hit]) -> Answer | None:
+    """"How many counties/villages does X support": the count the articles state, with its sentence.
+
+    Only a count stated next to a word of support (帮扶, 定点, 覆盖…) in a
+    passage of the organisation counts; several such counts give the largest
+    (a total "累计帮扶12个村" covers the yearly ones). The places are not
+    counted by name: an article lists those it mentions, not all it supports.
+    """
+    match = _PLACE_COUNT.search(question.text)
+    unit = match.group(1) or ""
+    if not unit:
+        word = (match.group(2) or "").lower()
+        unit = next(u for prefix, u in _ENGLISH_UNITS.items() if word.startswith(prefix))
+    best: tuple[int, Chunk, int, int, str] | None = None
+    for chunk, passage in facts:
+        if not (set(question.organisations) & (set(passage.organisations) | {chunk.subject})):
+            continue
+        for stated in _COUNT_STATED.finditer(chunk.text):
+            if stated.group(2) != unit:
+                continue
+            start, end = _sentence_span(chunk.text, stated.start())
+            clause_start, _ = _clause_bounds(chunk.text, stated.start())
+            if not _SUPPORT_WORDS.search(chunk.text[clause_start : stated.start()]):
+                continue
+            if question.years and not any(y in chunk.text[start:end] for y in question.years):
+                continue
+            number = stated.group(1)
+            value = int(number) if number.isdigit() else _chinese_number(number)
+            if value and (best is None or value > best[0]):
+                best = (value, chunk, start, end, stated.group().replace(" ", ""))
+    if best is None:
+        return None
+    _, chunk, start, end, surface = best
+    while start < end and chunk.text[start].isspace():
+        start += 1
+    quote, raw_start, raw_end = chunk.quote(start, end)
+    citation = Citation(1, chunk.id, chunk.doc_id, quote, raw_start, raw_end, chunk.title)
+    text = f"{surface}。{chunk.text[start:end].strip()}[1]"
+    return Answer(question=question.original, text=text, answerable=True, short=surface,
+                  citations=(citation,), hits=tuple(hits), answerer="extractive")
+
+
+def _clause_bounds(text: str, position: int) -> tuple[int, int]:
+    start = max(text.rfind(c, 0, position) for c in "，,；;。！？!?\n") + 1
+    return start, position
+
+
+def _chinese_number(number: str) -> int:
+    """一..九十九 as written in counts (两个县, 十二个村)."""
+    if "十" not in number:
+        return _CHINESE_DIGITS.get(number, 0)
+    tens, _, ones = number.partition("十")
+    return _CHINESE_DIGITS.get(tens, 1) * 10 + _CHINESE_DIGITS.get(ones, 0)
 
 
 def _like_with_like(question: Question, figures: list[_Figure]) -> tuple[list[_Figure], list[str]]:
