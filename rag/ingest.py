@@ -11,13 +11,19 @@ a file that cannot be read becomes a ``LoadProblem`` instead of stopping the run
 from __future__ import annotations
 
 import codecs
+import errno
 import gzip
 import hashlib
 import json
+import os
 import re
+import stat
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
+
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from rag.clean import clean, normalise
 from rag.documents import Document
@@ -25,6 +31,7 @@ from rag.errors import UserError
 
 TEXT_SUFFIXES = {".txt": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
 MAX_FILE_BYTES = 20_000_000
+REPAIRED_NOTE = "UTF-8 text that had been read as Latin-1 and saved again (æµ‹è¯•…); repaired"
 
 
 @dataclass(frozen=True)
@@ -35,6 +42,7 @@ class RawArticle:
     raw: str
     date: str | None = None
     title: str | None = None
+    note: str | None = None  # what loading repaired, for the user (the article is indexed)
 
     @property
     def content_hash(self) -> str:
@@ -73,29 +81,90 @@ def iter_corpus(path: Path) -> Iterator[RawArticle | LoadProblem]:
 
 
 def corpus_files(root: Path) -> list[Path]:
-    """The article files of a directory corpus, in a stable order.
+    """The article files of a directory corpus, in a stable order (see ``corpus_entries``)."""
+    return [entry for entry in corpus_entries(root) if isinstance(entry, Path)]
+
+
+def corpus_entries(root: Path) -> list[Path | LoadProblem]:
+    """The article files of a directory corpus and a ``LoadProblem`` for each thing that cannot be one.
 
     README files describe a folder rather than belong to it, and hidden files are
-    editor or system debris, so both are left out.
+    editor or system debris, so both are left out without a word. Everything else
+    that is not a readable regular file is named: folders that cannot be listed
+    (no permission, past the path limit), links to folders (not followed, so a
+    link loop cannot recurse), links to nothing, pipes and devices (reading a pipe
+    would wait forever), and names that are not valid text.
     """
-    files = []
-    for file in sorted(root.rglob("*")):
-        rel = file.relative_to(root)
-        if any(part.startswith(".") for part in rel.parts) or not file.is_file():
-            continue
-        if file.stem.lower() == "readme":
-            continue
-        files.append(file)
-    return files
+    root = Path(root)
+    found: list[tuple[tuple[str, ...], Path | LoadProblem]] = []
+
+    def problem(path: Path, reason: str) -> None:
+        rel = Path(os.path.relpath(path, root))
+        found.append((rel.parts, LoadProblem(printable_name(rel.as_posix()), reason)))
+
+    def unreadable_folder(error: OSError) -> None:
+        problem(Path(error.filename or root), f"folder cannot be read ({error.strerror or error})")
+
+    for folder, subfolders, names in os.walk(root, onerror=unreadable_folder, followlinks=False):
+        here = Path(folder)
+        for name in list(subfolders):
+            try:
+                hidden_or_link = name.startswith(".") or (here / name).is_symlink()
+            except OSError as error:  # e.g. past the path limit
+                subfolders.remove(name)
+                problem(here / name, f"folder cannot be read ({error.strerror or error})")
+                continue
+            if hidden_or_link:
+                subfolders.remove(name)
+                if not name.startswith("."):
+                    problem(here / name, "a link to a folder; links to folders are not followed (move or copy the folder in)")
+        subfolders.sort()
+        for name in names:
+            path = here / name
+            if name.startswith(".") or path.stem.lower() == "readme":
+                continue
+            if not _valid_name(name):
+                problem(path, "the file name is not valid UTF-8; rename the file")
+                continue
+            try:
+                mode = path.stat().st_mode  # follows a link to a file
+            except OSError as error:
+                reason = "a link loop" if error.errno == errno.ELOOP else (
+                    "a link to nothing" if os.path.islink(path) else f"cannot be read ({error.strerror or error})")
+                problem(path, reason)
+                continue
+            if not stat.S_ISREG(mode):
+                problem(path, "not a regular file (a pipe, socket or device)")
+                continue
+            found.append((path.relative_to(root).parts, path))
+    found.sort(key=lambda item: item[0])
+    return [entry for _, entry in found]
+
+
+def _valid_name(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+        return True
+    except UnicodeEncodeError:  # bytes that did not decode arrive as lone surrogates
+        return False
+
+
+def printable_name(name: str) -> str:
+    """A file name safe to print: undecodable bytes as \\xNN, control characters escaped."""
+    name = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in name)
 
 
 def _iter_directory(root: Path) -> Iterator[RawArticle | LoadProblem]:
-    for file in corpus_files(root):
-        doc_id = file.relative_to(root).as_posix()
-        if file.suffix.lower() not in TEXT_SUFFIXES:
-            yield LoadProblem(doc_id, f"unsupported file type {file.suffix or '(none)'}; use .txt, .md or .html")
+    for entry in corpus_entries(root):
+        if isinstance(entry, LoadProblem):
+            yield entry
             continue
-        yield _read_file(file, doc_id)
+        doc_id = entry.relative_to(root).as_posix()
+        if entry.suffix.lower() not in TEXT_SUFFIXES:
+            yield LoadProblem(printable_name(doc_id), f"unsupported file type {entry.suffix or '(none)'}; use .txt, .md or .html")
+            continue
+        yield _read_file(entry, doc_id)
 
 
 def _read_file(file: Path, doc_id: str) -> RawArticle | LoadProblem:
@@ -110,37 +179,72 @@ def _read_file(file: Path, doc_id: str) -> RawArticle | LoadProblem:
         text = decode_bytes(data)
     except ValueError as exc:
         return LoadProblem(doc_id, str(exc))
+    text, repaired = repair_double_encoding(text)
+    note = REPAIRED_NOTE if repaired else None
     kind = TEXT_SUFFIXES[file.suffix.lower()]
     if kind == "html":
         text, title = html_to_text(text)
-        return RawArticle(doc_id, text, title=title)
+        return RawArticle(doc_id, text, title=title, note=note)
     if kind == "markdown":
         heading = re.search(r"^#{1,6}\s+(.+)$", text, re.MULTILINE)
-        return RawArticle(doc_id, text, title=heading.group(1).strip() if heading else None)
-    return RawArticle(doc_id, text)
+        return RawArticle(doc_id, text, title=heading.group(1).strip() if heading else None, note=note)
+    return RawArticle(doc_id, text, note=note)
+
+
+class _Record(BaseModel):
+    """One JSONL article; a record with other field types is reported and skipped."""
+
+    model_config = ConfigDict(strict=True, extra="ignore")
+
+    id: str | int
+    text: str
+    date: str | None = None
+    title: str | None = None
 
 
 def _iter_jsonl(path: Path) -> Iterator[RawArticle | LoadProblem]:
     opener = gzip.open if path.name.endswith(".gz") else open
+    number = 0
     try:
-        with opener(path, "rt", encoding="utf-8") as lines:
-            for number, line in enumerate(lines, 1):
-                if not line.strip():
+        with opener(path, "rb") as lines:
+            for number, data in enumerate(lines, 1):
+                if not data.strip():
                     continue
                 where = f"{path.name}:{number}"
                 try:
-                    record = json.loads(line)
+                    record = json.loads(data.decode("utf-8"))
+                except UnicodeDecodeError:
+                    yield LoadProblem(where, "not valid UTF-8")
+                    continue
                 except json.JSONDecodeError:
                     yield LoadProblem(where, "not a JSON object")
                     continue
-                if not isinstance(record, dict) or not isinstance(record.get("text"), str) or "id" not in record:
+                if not isinstance(record, dict) or "id" not in record or "text" not in record:
                     yield LoadProblem(where, 'needs "id" and "text" fields')
                     continue
-                date = record.get("date")
-                yield RawArticle(str(record["id"]), record["text"], date=_iso_date(str(date)) if date else None,
-                                 title=record.get("title"))
-    except (OSError, UnicodeDecodeError, EOFError) as exc:
+                try:
+                    article = _Record.model_validate(record)
+                except ValidationError as error:
+                    wrong = error.errors()[0]
+                    field_name = ".".join(str(part) for part in wrong["loc"][:1])
+                    yield LoadProblem(where, f'field "{field_name}" must be {_EXPECTED.get(field_name, "text")}')
+                    continue
+                # JSON can spell lone surrogates ("\\udcff"), which no file can hold: one U+FFFD each.
+                text, repaired = repair_double_encoding(_LONE_SURROGATE.sub("\ufffd", article.text))
+                yield RawArticle(_LONE_SURROGATE.sub("\ufffd", str(article.id)), text,
+                                 title=_LONE_SURROGATE.sub("\ufffd", article.title) if article.title else None,
+                                 date=_iso_date(article.date) if article.date else None,
+                                 note=REPAIRED_NOTE if repaired else None)
+    except (OSError, EOFError, zlib.error) as exc:
+        if number:  # read up to a damaged or truncated end: keep what was read
+            yield LoadProblem(f"{path.name}:{number + 1}", f"the file is damaged or cut off from here ({exc})")
+            return
         raise UserError(f"cannot read {path}: {exc}; check that it is UTF-8 JSONL (gzip for .gz)") from None
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_EXPECTED = {"id": "text or a whole number", "text": "text", "date": "text (YYYY-MM-DD) or null",
+             "title": "text or null"}
 
 
 # --- encodings --------------------------------------------------------------
@@ -195,6 +299,23 @@ def decode_bytes(data: bytes) -> str:
     raise ValueError("unknown text encoding; save it as UTF-8")
 
 
+# UTF-8 bytes read as Latin-1 or Windows-1252 ("æµ‹è¯•" for 测试): a lead byte
+# of a 2-4 byte sequence (Ã‚-ô) followed by a continuation byte (\x80-\xbf or
+# its cp1252 letter). Cheap to look for; ftfy only reads texts that have it.
+_MOJIBAKE_HINT = re.compile("[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192"
+                            "\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]")
+
+
+def repair_double_encoding(text: str) -> tuple[str, bool]:
+    """Undo UTF-8 text that was decoded as Latin-1/cp1252 and saved again; (text, repaired)."""
+    if not _MOJIBAKE_HINT.search(text):
+        return text, False
+    import ftfy  # lazy: only texts that look double-encoded
+
+    fixed = ftfy.fix_encoding(text)
+    return fixed, fixed != text
+
+
 def _plausible_share(text: str) -> float:
     sample = text[:2048]
     if not sample:
@@ -241,12 +362,23 @@ def html_to_text(html: str) -> tuple[str, str | None]:
     soup = BeautifulSoup(html, "html.parser")
     title_tag = soup.find("h1") or soup.find("title")
     title = title_tag.get_text(" ", strip=True) if title_tag else None
-    for tag in soup(["script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "svg"]):
+    for tag in soup(["script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form", "iframe",
+                     "svg"]):
         tag.decompose()
+    # Text a browser does not show must not be indexed (it could outrank what the page says).
+    for tag in soup.find_all(True):
+        if not tag.decomposed and _hidden(tag):
+            tag.decompose()
     body = soup.body or soup
     text = body.get_text("\n")
     text = re.sub(r"[ \t\r\f\v]*\n\s*", "\n", text).strip()
     return text, title or None
+
+
+def _hidden(tag) -> bool:
+    style = re.sub(r"\s+", "", str(tag.get("style") or "")).lower()
+    return (tag.has_attr("hidden") or str(tag.get("aria-hidden", "")).lower() == "true"
+            or "display:none" in style or "visibility:hidden" in style)
 
 
 # --- title and date ---------------------------------------------------------
