@@ -110,7 +110,8 @@ def test_an_english_question_about_a_county_outside_the_corpus_is_refused(synthe
 COUNTS = {
     "e.txt": "国家电网的帮扶成效\n"
              "2022年，国家电网定点帮扶3个县，新建变电站12座。"
-             "三年来，国家电网累计帮扶两个县的15个村发展产业，其中5个村已通过验收。\n",
+             "三年来，国家电网累计帮扶两个县的15个村发展产业，其中5个村已通过验收。"
+             "国家电网目前还承担4个乡的帮扶任务。\n",
 }
 
 
@@ -133,3 +134,8 @@ def test_how_many_villages_and_counties_from_the_stated_counts(counting):
     assert counting.ask("国家电网帮扶了多少个村？").short == "15个村"
     assert counting.ask("国家电网定点帮扶几个县？").short == "3个县"
     assert counting.ask("How many villages did State Grid support?").short == "15个村"
+
+
+def test_a_count_whose_word_of_support_follows_it_counts(counting):
+    # "承担4个乡的帮扶任务": the word of support comes after the count.
+    assert counting.ask("国家电网承担了多少个乡的帮扶任务？").short == "4个乡"

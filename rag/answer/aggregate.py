@@ -134,8 +134,8 @@ def aggregate_answer(question: Question, facts: FactTable, hits: list[Hit]) -> A
 def _count_places(question: Question, facts: FactTable, hits: list[Hit]) -> Answer | None:
     """"How many counties/villages does X support": the count the articles state, with its sentence.
 
-    Only a count stated next to a word of support (帮扶, 定点, 覆盖…) in a
-    passage of the organisation counts; several such counts give the largest
+    Only a count stated in a clause with a word of support (帮扶, 定点, 覆盖…)
+    in a passage of the organisation counts; several such counts give the largest
     (a total "累计帮扶12个村" covers the yearly ones). The places are not
     counted by name: an article lists those it mentions, not all it supports.
     """
@@ -152,8 +152,8 @@ def _count_places(question: Question, facts: FactTable, hits: list[Hit]) -> Answ
             if stated.group(2) != unit:
                 continue
             start, end = _sentence_span(chunk.text, stated.start())
-            clause_start, _ = _clause_bounds(chunk.text, stated.start())
-            if not _SUPPORT_WORDS.search(chunk.text[clause_start : stated.start()]):
+            clause_start, clause_end = _clause_bounds(chunk.text, stated.start())
+            if not _SUPPORT_WORDS.search(chunk.text[clause_start:clause_end]):  # "承担…267个县的帮扶任务" too
                 continue
             if question.years and not any(y in chunk.text[start:end] for y in question.years):
                 continue
@@ -174,8 +174,10 @@ def _count_places(question: Question, facts: FactTable, hits: list[Hit]) -> Answ
 
 
 def _clause_bounds(text: str, position: int) -> tuple[int, int]:
-    start = max(text.rfind(c, 0, position) for c in "，,；;。！？!?\n") + 1
-    return start, position
+    ends = "，,；;。！？!?\n"
+    start = max(text.rfind(c, 0, position) for c in ends) + 1
+    after = [i for i in (text.find(c, position) for c in ends) if i >= 0]
+    return start, min(after, default=len(text))
 
 
 def _chinese_number(number: str) -> int:
