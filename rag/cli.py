@@ -15,8 +15,11 @@ from pathlib import Path
 
 import click
 
+from rag.embeddings import quiet_openmp
 from rag.errors import UserError
 from rag.terminal import printable
+
+quiet_openmp()  # before FAISS or the embedding engine start their OpenMP threads
 
 EXIT_USER_ERROR = 1
 EXIT_INTERNAL_ERROR = 2

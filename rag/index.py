@@ -194,11 +194,7 @@ class Index:
     def idf(self, token: str) -> float:
         """BM25's inverse document frequency of a token over passages (unseen: the maximum)."""
         n = len(self.chunks)
-        token_id = self.bm25.vocab_dict.get(token)
-        df = 0
-        if token_id is not None:
-            indptr = self.bm25.scores["indptr"]
-            df = int(indptr[token_id + 1] - indptr[token_id])
+        df = self.bm25.document_frequency(token)
         return float(np.log(1 + (n - df + 0.5) / (df + 0.5)))
 
     def document_ids(self) -> list[str]:
@@ -496,11 +492,12 @@ def positions_by_article(chunks: list[Chunk]) -> dict[str, list[int]]:
 
 
 def _load_bm25(folder: Path, n_chunks: int, rebuild: str):
-    import bm25s
+    # Memory-mapped and scored with numpy (rag.bm25): a question reads only its tokens' columns.
+    from rag.bm25 import SavedBM25
 
     try:
-        bm25 = bm25s.BM25.load(str(folder), allow_pickle=False, show_progress=False, verbosity=0)
-    except Exception:  # bm25s raises whatever numpy/json raise on damaged files
+        bm25 = SavedBM25.load(folder)
+    except ValueError:
         raise CorruptIndexError(f"the BM25 index at {folder} is unreadable; {rebuild}") from None
     if n_chunks and bm25.scores.get("num_docs") != n_chunks:
         raise CorruptIndexError(f"the BM25 index at {folder} does not match the passages; {rebuild}")

@@ -1,19 +1,20 @@
-"""Hybrid retrieval: articles ranked by bigram BM25 and dense similarity, then their best passages."""
+"""Hybrid retrieval: articles ranked by bigram BM25 and dense similarity, then their best passages.
+
+Plain code over the store protocols (``rag.store.protocols``): no LangChain
+here. ``rag.lc`` wraps ``HybridRetriever`` as a LangChain ``BaseRetriever``
+for those who want one.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
-from langchain_core.callbacks import CallbackManagerForRetrieverRun
-from langchain_core.documents import Document as LCDocument
-from langchain_core.retrievers import BaseRetriever
-from pydantic import ConfigDict
 
 from rag.clean import normalise
 from rag.documents import Hit
-from rag.index import Index
-from rag.lexical import han_bigrams, tokenize
+from rag.store.protocols import Store
 
 RetrieverMode = Literal["hybrid", "dense", "bm25"]
 
@@ -25,7 +26,40 @@ def standardise(values: np.ndarray) -> np.ndarray:
     return (values - values.mean()) / spread if spread > 0 else np.zeros_like(values)
 
 
-class HybridRetriever(BaseRetriever):
+def standardise_sparse(values: np.ndarray, fill: float, population: int) -> tuple[np.ndarray, float]:
+    """z-scores of ``values`` in a population of ``population`` rows where every other row is ``fill``.
+
+    A search returns only its top rows; the articles it did not return count
+    with ``fill`` (0 for BM25, the weakest similarity for dense search), so
+    the scale is that of the whole corpus, as when every article was scored.
+
+    Returns:
+        The z-scores of ``values`` and the z-score of ``fill``.
+    """
+    values = np.asarray(values, dtype=np.float64)
+    population = max(population, len(values))
+    if not population:
+        return values, 0.0
+    rest = population - len(values)
+    mean = (values.sum() + fill * rest) / population
+    variance = (((values - mean) ** 2).sum() + rest * (fill - mean) ** 2) / population
+    spread = float(np.sqrt(max(variance, 0.0)))
+    if spread <= 0:
+        return np.zeros_like(values), 0.0
+    return (values - mean) / spread, (fill - mean) / spread
+
+
+def as_store(store_or_index: Any) -> Store:
+    """A ``Store`` as is; a loaded ``rag.index.Index`` wrapped as the local store."""
+    if hasattr(store_or_index, "passages") and hasattr(store_or_index, "lexical"):
+        return store_or_index
+    from rag.store.local import LocalStore
+
+    return LocalStore(store_or_index)
+
+
+@dataclass
+class HybridRetriever:
     """Find the articles that answer a question, then the passages in them that do.
 
     1. Articles are scored by BM25 over character bigrams of the whole article
@@ -47,20 +81,19 @@ class HybridRetriever(BaseRetriever):
     equal vote. See benchmarks/crud_retrieval.py for the figures.
 
     Attributes:
-        index: The loaded index.
+        store: The index (a ``Store``; a loaded ``Index`` is wrapped as the local store).
         embedder: A ``SpecEmbeddings`` matching the index (None for BM25-only).
         k: Passages returned.
         mode: "hybrid", "dense" or "bm25".
-        depth: Passages taken from the dense search to score articles.
+        depth: Articles taken from the BM25 search, and passages from the
+            dense search, to choose the top articles from.
         dense_weight: Weight of the dense z-score in an article's score (hybrid).
             0.01 only breaks near-ties: every larger weight lowered MRR@10 on CRUD.
         passage_dense_weight: Weight of the dense z-score when choosing passages.
         strong_share: Share of the best article's BM25 score that makes an article strong.
     """
 
-    model_config = ConfigDict(arbitrary_types_allowed=True)
-
-    index: Any
+    store: Any
     embedder: Any = None
     k: int = 5
     mode: RetrieverMode = "hybrid"
@@ -68,6 +101,9 @@ class HybridRetriever(BaseRetriever):
     dense_weight: float = 0.01
     passage_dense_weight: float = 0.5
     strong_share: float = 0.5
+
+    def __post_init__(self) -> None:
+        self.store = as_store(self.store)
 
     def search(self, question: str, k: int | None = None, doc_ids: set[str] | None = None) -> list[Hit]:
         """The top ``k`` passages for ``question``, with the per-retriever ranks and scores of their article.
@@ -78,120 +114,105 @@ class HybridRetriever(BaseRetriever):
             doc_ids: Only search these articles (None: all).
         """
         k = k or self.k
-        index: Index = self.index
-        if not index.chunks:
+        store: Store = self.store
+        if not store.passages.count_passages():
             return []
         query = normalise(question)
         question_vector = None
-        if self.mode in ("hybrid", "dense") and index.has_vectors and self.embedder is not None:
+        if self.mode in ("hybrid", "dense") and store.vectors is not None and self.embedder is not None:
             question_vector = self.embedder.embed_question(query)
-        allowed = np.ones(len(index.article_ids), dtype=bool)
-        if doc_ids is not None:
-            allowed = np.array([doc_id in doc_ids for doc_id in index.article_ids])
 
-        fused, signals, returned = self._score_articles(query, question_vector, deep=doc_ids is not None)
-        eligible = allowed & np.logical_or.reduce(list(returned.values()), initial=False)
-        candidates = np.flatnonzero(eligible)
-        order = candidates[np.lexsort((candidates, -fused[candidates]))][:k]
-        if not len(order):
+        articles, fused, signals, ranks = self._score_articles(query, question_vector, doc_ids, k)
+        if not articles:
             return []
-        ranks = {name: _rank_of(signals[name], returned[name] & allowed) for name in signals}
-        passages = dict(zip(order, self._ranked_passages(query, question_vector, [index.article_ids[i] for i in order])))
+        order = sorted(range(len(articles)), key=lambda i: -fused[i])[:k]  # stable: ties keep search order
+        chosen = [articles[i] for i in order]
+        passages = self._ranked_passages(query, question_vector, chosen)
+        row = {doc_id: i for i, doc_id in enumerate(articles)}
         hits: list[Hit] = []
-        for group in self._strong_then_weak(order, signals.get("bm25")):
-            for round_ in range(max((len(passages[i]) for i in group), default=0)):
-                for i in group:
-                    if round_ < len(passages[i]) and len(hits) < k:
-                        position, passage_score = passages[i][round_]
+        for group in self._strong_then_weak(chosen, signals.get("bm25")):
+            for round_ in range(max((len(passages[d]) for d in group), default=0)):
+                for doc_id in group:
+                    if round_ < len(passages[doc_id]) and len(hits) < k:
+                        chunk, passage_score = passages[doc_id][round_]
+                        i = row[doc_id]
                         hits.append(Hit(
-                            index.chunks[position],
+                            chunk,
                             float(fused[i]),
-                            {name: int(r[i]) for name, r in ranks.items() if r[i]},
-                            {**{name: float(v[i]) for name, v in signals.items()}, "passage": passage_score},
+                            {name: r[doc_id] for name, r in ranks.items() if doc_id in r},
+                            {**{name: float(v.get(doc_id, fill)) for name, (v, fill) in signals.items()},
+                             "passage": passage_score},
                         ))
         return hits
 
-    def _score_articles(self, query: str, question_vector, deep: bool):
-        """Every article's fused score, and per retriever its scores and which articles it found."""
-        index: Index = self.index
-        fused = np.zeros(len(index.article_ids))
-        signals: dict[str, np.ndarray] = {}
-        returned: dict[str, np.ndarray] = {}
+    def _score_articles(self, query: str, question_vector, doc_ids, k: int):
+        """The candidate articles, their fused scores, and per retriever its scores and ranks.
+
+        Returns:
+            (article ids in search order, fused score per article,
+            {retriever: ({doc_id: score}, score of an article it did not return)},
+            {retriever: {doc_id: 1-based rank}})
+        """
+        store: Store = self.store
+        population = store.passages.count_articles()
+        signals: dict[str, tuple[dict[str, float], float]] = {}
+        ranks: dict[str, dict[str, int]] = {}
+        standardised: dict[str, tuple[dict[str, float], float]] = {}
         use_lexical = self.mode in ("hybrid", "bm25")
         if use_lexical:
-            lexical = np.asarray(index.score_articles(han_bigrams(query)), dtype=np.float64)
-            signals["bm25"], returned["bm25"] = lexical, lexical > 0
-            fused += standardise(lexical)
+            found = store.lexical.search_articles(query, max(self.depth, k), doc_ids)
+            scores = {a.doc_id: a.score for a in found}
+            signals["bm25"] = (scores, 0.0)
+            ranks["bm25"] = {a.doc_id: r for r, a in enumerate(found, 1)}
+            z, z_missing = standardise_sparse(np.array(list(scores.values())), 0.0, population)
+            standardised["bm25"] = (dict(zip(scores, z.tolist())), z_missing)
         if question_vector is not None:
-            # A filter (deep) needs every passage scored, not just the global top few.
-            depth = len(index.chunks) if deep else min(self.depth, len(index.chunks))
-            dense = np.full(len(index.article_ids), np.nan)
-            for position, similarity in index.search_dense(question_vector, depth):
-                i = index.article_row[index.chunks[position].doc_id]
-                if np.isnan(dense[i]) or similarity > dense[i]:
-                    dense[i] = similarity
-            seen = ~np.isnan(dense)
-            if seen.any():
-                dense[~seen] = dense[seen].min()  # not in the top passages: as weak as the weakest
-            signals["dense"], returned["dense"] = np.nan_to_num(dense), seen
-            fused += (self.dense_weight if use_lexical else 1.0) * standardise(signals["dense"])
-        return fused, signals, returned
+            best: dict[str, float] = {}
+            for passage in store.vectors.search(question_vector, self.depth, doc_ids):
+                if passage.doc_id not in best or passage.score > best[passage.doc_id]:
+                    best[passage.doc_id] = passage.score
+            if best:
+                weakest = min(best.values())  # not in the top passages: as weak as the weakest
+                signals["dense"] = (best, weakest)
+                by_score = sorted(best, key=lambda d: -best[d])  # stable: ties in search order
+                ranks["dense"] = {d: r for r, d in enumerate(by_score, 1)}
+                z, z_missing = standardise_sparse(np.array(list(best.values())), weakest, population)
+                standardised["dense"] = (dict(zip(best, z.tolist())), z_missing)
+        articles = list(dict.fromkeys(d for z_of, _ in standardised.values() for d in z_of))
+        fused = np.zeros(len(articles))
+        for name, (z_of, z_missing) in standardised.items():
+            weight = self.dense_weight if name == "dense" and use_lexical else 1.0
+            fused += weight * np.array([z_of.get(d, z_missing) for d in articles])
+        return articles, fused, signals, ranks
 
-    def _strong_then_weak(self, order: np.ndarray, lexical: np.ndarray | None) -> list[list[int]]:
+    def _strong_then_weak(self, order: list[str], lexical) -> list[list[str]]:
         """The ranked articles split in two: those within ``strong_share`` of the best BM25 score, then the rest.
 
         The weak ones give passages only after the strong ones have given all of
         theirs: in a small corpus the right article's second passage beats
         another article's best.
         """
-        if lexical is None or lexical[order[0]] <= 0:
+        if lexical is None:
             return [list(order)]
-        floor = self.strong_share * lexical[order].max()
-        return [[i for i in order if lexical[i] >= floor], [i for i in order if lexical[i] < floor]]
+        scores, fill = lexical
+        values = [scores.get(d, fill) for d in order]
+        if values[0] <= 0:
+            return [list(order)]
+        floor = self.strong_share * max(values)
+        return [[d for d, v in zip(order, values) if v >= floor], [d for d, v in zip(order, values) if v < floor]]
 
-    def _ranked_passages(self, query: str, question_vector, article_ids: list[str]) -> list[list[tuple[int, float]]]:
-        """Each article's passages, best first, as (chunk position, score)."""
-        index: Index = self.index
-        positions = [p for doc_id in article_ids for p in index.chunks_of[doc_id]]
-        words = np.asarray(index.score_passages(tokenize(query)), dtype=np.float64)[positions]
-        score = standardise(words)
-        if question_vector is not None:
+    def _ranked_passages(self, query: str, question_vector, article_ids: list[str]) -> dict[str, list[tuple[Any, float]]]:
+        """Each article's passages, best first, as (chunk, score)."""
+        store: Store = self.store
+        by_article = store.passages.passages_of(article_ids)
+        chunks = [c for d in article_ids for c in by_article.get(d, [])]
+        ids = [c.id for c in chunks]
+        score = standardise(np.asarray(store.lexical.score_passages(query, ids), dtype=np.float64))
+        if question_vector is not None and store.vectors is not None:
             score = score + self.passage_dense_weight * standardise(
-                index.passage_similarities(question_vector, positions))
-        by_position = dict(zip(positions, score.tolist()))
-        return [
-            sorted(((p, by_position[p]) for p in index.chunks_of[doc_id]), key=lambda item: (-item[1], item[0]))
-            for doc_id in article_ids
-        ]
-
-    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[LCDocument]:
-        return [to_langchain(hit) for hit in self.search(query)]
-
-
-def to_langchain(hit: Hit) -> LCDocument:
-    """A hit as a LangChain ``Document`` (metadata carries ids, offsets, ranks)."""
-    chunk = hit.chunk
-    return LCDocument(
-        page_content=chunk.text,
-        id=chunk.id,
-        metadata={
-            "chunk_id": chunk.id,
-            "doc_id": chunk.doc_id,
-            "title": chunk.title,
-            "date": chunk.date,
-            "start": chunk.start,
-            "end": chunk.end,
-            "score": hit.score,
-            "ranks": dict(hit.ranks),
-            "scores": dict(hit.scores),
-        },
-    )
-
-
-def _rank_of(values: np.ndarray, eligible: np.ndarray) -> np.ndarray:
-    """1-based rank of each eligible article by ``values`` (0 for the rest)."""
-    ranks = np.zeros(len(values), dtype=np.int64)
-    rows = np.flatnonzero(eligible)
-    ordered = rows[np.argsort(-values[rows], kind="stable")]
-    ranks[ordered] = np.arange(1, len(ordered) + 1)
-    return ranks
+                np.asarray(store.vectors.similarities(question_vector, ids), dtype=np.float64))
+        by_id = dict(zip(ids, score.tolist()))
+        return {
+            d: [(c, by_id[c.id]) for _, c in sorted(enumerate(by_article.get(d, [])), key=lambda item: (-by_id[item[1].id], item[0]))]
+            for d in article_ids
+        }

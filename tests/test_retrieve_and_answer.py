@@ -13,7 +13,7 @@ HAIYUAN = "000_fbb9004ae26bccc2.txt"
 
 
 def test_hits_carry_fused_score_and_per_retriever_ranks(seed_index):
-    retriever = HybridRetriever(index=seed_index, embedder=HashedNgramEmbeddings(64), k=5)
+    retriever = HybridRetriever(seed_index, embedder=HashedNgramEmbeddings(64), k=5)
     hits = retriever.search("国家能源集团在曲麻莱县累计投入多少资金？")
     assert len(hits) == 5
     assert hits[0].chunk.doc_id.startswith("001")
@@ -23,7 +23,9 @@ def test_hits_carry_fused_score_and_per_retriever_ranks(seed_index):
 
 
 def test_retriever_is_a_langchain_retriever(seed_index):
-    retriever = HybridRetriever(index=seed_index, embedder=HashedNgramEmbeddings(64), k=3)
+    from rag.lc import as_langchain_retriever
+
+    retriever = as_langchain_retriever(HybridRetriever(seed_index, embedder=HashedNgramEmbeddings(64), k=3))
     documents = retriever.invoke("叙永县由哪家央企定点帮扶")
     assert len(documents) == 3 and all(isinstance(d, LCDocument) for d in documents)
     assert documents[0].metadata["doc_id"].startswith("004")
@@ -31,7 +33,7 @@ def test_retriever_is_a_langchain_retriever(seed_index):
 
 
 def test_modes_and_article_filter(seed_index):
-    bm25 = HybridRetriever(index=seed_index, mode="bm25", k=4)
+    bm25 = HybridRetriever(seed_index, mode="bm25", k=4)
     assert all(set(h.ranks) == {"bm25"} for h in bm25.search("曲麻莱"))
     only = bm25.search("帮扶", doc_ids={HAIYUAN})
     assert only and {h.chunk.doc_id for h in only} == {HAIYUAN}
@@ -95,7 +97,7 @@ def test_chain_is_a_runnable_with_timings(assistant):
 
 
 def test_refusal_threshold_is_what_decides(seed_index):
-    hits = HybridRetriever(index=seed_index, embedder=HashedNgramEmbeddings(64)).search("哪家企业在海原投资最多？")
+    hits = HybridRetriever(seed_index, embedder=HashedNgramEmbeddings(64)).search("哪家企业在海原投资最多？")
     assert ExtractiveAnswerer(seed_index.idf, min_coverage=0.0).answer("哪家企业在海原投资最多？", hits).answerable
     assert not ExtractiveAnswerer(seed_index.idf, min_coverage=1.01).answer("哪家企业在海原投资最多？", hits).answerable
 
@@ -111,7 +113,7 @@ def test_a_question_about_two_organisations_is_answered_for_each(assistant):
 
 
 def test_every_article_gives_one_passage_before_any_gives_two(seed_index):
-    hits = HybridRetriever(index=seed_index, mode="bm25", k=8, strong_share=0).search("华润集团 海原 帮扶")
+    hits = HybridRetriever(seed_index, mode="bm25", k=8, strong_share=0).search("华润集团 海原 帮扶")
     doc_ids = [h.chunk.doc_id for h in hits]
     articles = len(set(doc_ids))
     assert len(hits) == 8 and 1 < articles < 8
@@ -132,7 +134,7 @@ def test_articles_are_ranked_by_their_whole_text(seed_index):
     question = "曲麻莱 黄河源 休牧还草"
     scores = seed_index.score_articles(han_bigrams(question))
     best = seed_index.article_ids[int(scores.argmax())]
-    hits = HybridRetriever(index=seed_index, mode="bm25", k=3).search(question)
+    hits = HybridRetriever(seed_index, mode="bm25", k=3).search(question)
     assert hits[0].chunk.doc_id == best and best.startswith("001")
     assert hits[0].ranks == {"bm25": 1} and hits[0].scores["bm25"] == pytest.approx(float(scores.max()))
 
@@ -140,7 +142,7 @@ def test_articles_are_ranked_by_their_whole_text(seed_index):
 def test_articles_far_behind_the_best_give_passages_last(seed_index):
     question = "华润集团 海原 帮扶"
     k = len(seed_index.chunks_of[HAIYUAN]) + 2
-    hits = HybridRetriever(index=seed_index, mode="bm25", k=k).search(question)
+    hits = HybridRetriever(seed_index, mode="bm25", k=k).search(question)
     best = hits[0].scores["bm25"]
     strong = [h for h in hits if h.scores["bm25"] >= 0.5 * best]
     # Every passage of the strong articles comes before any weak article's.

@@ -25,8 +25,9 @@ from dataclasses import dataclass, replace
 from rag.answer.question import Question
 from rag.documents import Answer, Chunk, Citation, Hit
 from rag.entities import english_name
-from rag.facts import SCOPE_WORDS, FactTable, MoneyFact
+from rag.facts import SCOPE_WORDS, MoneyFact
 from rag.places import find_places
+from rag.store.protocols import FactStore
 
 _SENTENCE_END = "。！？；!?;\n"
 _MAX_QUOTE_CHARS = 160
@@ -87,7 +88,7 @@ def comparison_target(question: Question) -> str | None:
     return "organisation" if question.kind == "organisation" else None
 
 
-def aggregate_answer(question: Question, facts: FactTable, hits: list[Hit]) -> Answer | None:
+def aggregate_answer(question: Question, facts: FactStore, hits: list[Hit]) -> Answer | None:
     """Compare the figures the articles give, or None when there are none to compare.
 
     Candidates are the organisations the question lists ("A、B和C中，哪家…"),
@@ -102,7 +103,7 @@ def aggregate_answer(question: Question, facts: FactTable, hits: list[Hit]) -> A
         return None
     if target == "count":
         return _count_places(question, facts, hits)
-    unknown = [p for p in question.places if not facts.documents_naming(p)]
+    unknown = [p for p in question.places if not facts.articles_naming([p])]
     if unknown:
         text = NOT_IN_ARTICLES.format(place="、".join(unknown))
         return Answer(question=question.original, text=text, answerable=False, hits=tuple(hits), answerer="extractive")
@@ -131,7 +132,7 @@ def aggregate_answer(question: Question, facts: FactTable, hits: list[Hit]) -> A
     return _compose(question, winner, [best_by_key[n] for n in ordered], facts, hits, target, left_out)
 
 
-def _count_places(question: Question, facts: FactTable, hits: list[Hit]) -> Answer | None:
+def _count_places(question: Question, facts: FactStore, hits: list[Hit]) -> Answer | None:
     """"How many counties/villages does X support": the count the articles state, with its sentence.
 
     Only a count stated in a clause with a word of support (帮扶, 定点, 覆盖…)
@@ -145,9 +146,7 @@ def _count_places(question: Question, facts: FactTable, hits: list[Hit]) -> Answ
         word = (match.group(2) or "").lower()
         unit = next(u for prefix, u in _ENGLISH_UNITS.items() if word.startswith(prefix))
     best: tuple[int, Chunk, int, int, str] | None = None
-    for chunk, passage in facts:
-        if not (set(question.organisations) & (set(passage.organisations) | {chunk.subject})):
-            continue
+    for chunk in facts.passages_about(question.organisations):
         for stated in _COUNT_STATED.finditer(chunk.text):
             if stated.group(2) != unit:
                 continue
@@ -225,7 +224,7 @@ def _one_place(figure: _Figure) -> str | None:
     return max((p.surface for p in places), key=len)
 
 
-def largest_figure(question: Question, organisation: str, facts: FactTable) -> tuple[Chunk, int, int, str] | None:
+def largest_figure(question: Question, organisation: str, facts: FactStore) -> tuple[Chunk, int, int, str] | None:
     """The largest figure of the question's kind of spending that ``organisation`` reports anywhere.
 
     Returns:
@@ -240,39 +239,31 @@ def largest_figure(question: Question, organisation: str, facts: FactTable) -> t
     return best.chunk, start, end, best.chunk.text[best.fact.clause_start : best.fact.clause_end].strip()
 
 
-def _figures_in_scope(question: Question, facts: FactTable, candidates: set[str] | None = None) -> list[_Figure]:
+def _figures_in_scope(question: Question, facts: FactStore, candidates: set[str] | None = None) -> list[_Figure]:
     if candidates is None and len(question.organisations) > 1:
         candidates = set(question.organisations)
-    documents = None
-    if question.places:
-        documents = set().union(*(facts.documents_naming(p) for p in question.places))
     figures, seen = [], set()
-    for chunk, passage in facts:
-        if documents is not None and chunk.doc_id not in documents:
+    found = facts.money_facts(places=question.places or None, organisations=candidates,
+                              category=question.money_category or None)
+    for chunk, fact in found:
+        if fact.organisation is None or fact.category is None:  # income, profits: not something spent
             continue
-        for fact in passage.money:
-            if fact.organisation is None or (candidates is not None and fact.organisation not in candidates):
-                continue
-            if question.money_category and fact.category != question.money_category:
-                continue
-            if fact.category is None:  # income, profits: not something an organisation spent
-                continue
-            by_scope = False
-            if question.places:
-                sentence = chunk.text[slice(*_sentence_span(chunk.text, fact.start))]
-                if not any(p in sentence for p in question.places):
-                    if not SCOPE_WORDS.search(sentence):
-                        continue
-                    by_scope = True
-            # Overlapping passages repeat a sentence: count each figure once.
-            key = (chunk.doc_id, chunk.raw_span(fact.start, fact.end))
-            if key not in seen:
-                seen.add(key)
-                figures.append(_Figure(chunk, fact, by_scope))
+        by_scope = False
+        if question.places:
+            sentence = chunk.text[slice(*_sentence_span(chunk.text, fact.start))]
+            if not any(p in sentence for p in question.places):
+                if not SCOPE_WORDS.search(sentence):
+                    continue
+                by_scope = True
+        # Overlapping passages repeat a sentence: count each figure once.
+        key = (chunk.doc_id, chunk.raw_span(fact.start, fact.end))
+        if key not in seen:
+            seen.add(key)
+            figures.append(_Figure(chunk, fact, by_scope))
     return figures
 
 
-def _compose(question: Question, winner: str, figures: list[_Figure], facts: FactTable, hits: list[Hit],
+def _compose(question: Question, winner: str, figures: list[_Figure], facts: FactStore, hits: list[Hit],
              target: str = "organisation", left_out: list[str] | None = None) -> Answer:
     english = question.language == "en"
     citations: list[Citation] = []
@@ -338,15 +329,12 @@ def _quote_span(text: str, fact: MoneyFact) -> tuple[int, int]:
     return start, end
 
 
-def _cite_place_mention(question: Question, chunk: Chunk, facts: FactTable, cite) -> int | None:
+def _cite_place_mention(question: Question, chunk: Chunk, facts: FactStore, cite) -> int | None:
     """Cite the first sentence of the same article that names the question's place."""
-    for other, passage in facts:
-        if other.doc_id != chunk.doc_id:
-            continue
-        for place in passage.places:
-            if place.stem in question.places:
-                start, end = _sentence_span(other.text, place.start)
-                while start < end and other.text[start].isspace():
-                    start += 1
-                return cite(other, start, min(end, start + _MAX_QUOTE_CHARS))
+    for other, place in facts.places_in(chunk.doc_id):
+        if place.stem in question.places:
+            start, end = _sentence_span(other.text, place.start)
+            while start < end and other.text[start].isspace():
+                start += 1
+            return cite(other, start, min(end, start + _MAX_QUOTE_CHARS))
     return None

@@ -15,7 +15,8 @@ from rag.answer.aggregate import aggregate_answer, largest_figure
 from rag.answer.question import Question, analyse
 from rag.documents import Answer, Chunk, Citation, Hit
 from rag.entities import aliases_of, english_name, find_organisations
-from rag.facts import FactTable, money_in
+from rag.facts import money_in
+from rag.store.protocols import FactStore
 
 NOT_ANSWERED = "这些文章没有回答这个问题。(The articles do not answer this question.)"
 
@@ -50,14 +51,14 @@ class ExtractiveAnswerer:
         idf: Token weight (the index's BM25 idf); rarer question words count more.
         min_coverage: Below this share of the question's weighted terms in the
             best passage, the question counts as not answered by the articles.
-        facts: Returns the index's facts, for "which … most" questions that
-            need every passage (called only for those; None: top k only).
+        facts: The store's facts, for "which … most" questions that need
+            every passage (None: top k only).
     """
 
     name = "extractive"
 
     def __init__(self, idf: Callable[[str], float], min_coverage: float = MIN_COVERAGE,
-                 facts: Callable[[], FactTable] | None = None):
+                 facts: FactStore | None = None):
         self.idf = idf
         self.min_coverage = min_coverage
         self.facts = facts
@@ -66,7 +67,7 @@ class ExtractiveAnswerer:
         analysed = analyse(question) if isinstance(question, str) else question
         question = analysed.original
         if analysed.is_aggregation and self.facts is not None:
-            aggregated = aggregate_answer(analysed, self.facts(), hits)
+            aggregated = aggregate_answer(analysed, self.facts, hits)
             if aggregated is not None:
                 return aggregated
         if len(analysed.organisations) > 1 and analysed.kind != "organisation":
@@ -118,7 +119,7 @@ class ExtractiveAnswerer:
                     break
             if found is None and self.facts is not None:
                 # Not in the retrieved passages: the figures of every passage may have it.
-                figure = largest_figure(single, organisation, self.facts())
+                figure = largest_figure(single, organisation, self.facts)
                 if figure is not None:
                     chunk, start, end, clause = figure
                     quote, raw_start, raw_end = chunk.quote(start, end)

@@ -191,6 +191,10 @@ class FactStore(Protocol):
         """
         ...
 
+    def passages_about(self, organisations: Collection[str]) -> list[Chunk]:
+        """Passages that name one of these organisations (canonical names), or whose article is about one, in store order."""
+        ...
+
     def places_in(self, doc_id: str) -> list[tuple[Chunk, Place]]:
         """The places one article names, with the passage naming each, in reading order."""
         ...

@@ -1,0 +1,216 @@
+"""The local store: the protocols of ``rag.store.protocols`` over a loaded index folder (``rag.index.Index``).
+
+Everything is in memory or memory-mapped; searches are numpy over bm25s and
+FAISS. An article filter becomes a FAISS ID selector over the article's
+passage rows, so a filtered search never scores the rest of the corpus.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import TYPE_CHECKING, Collection, Sequence
+
+import numpy as np
+
+from rag.documents import Chunk
+from rag.lexical import han_bigrams, tokenize
+from rag.store.protocols import ArticleRecord, ArticleScore, PassageScore
+
+if TYPE_CHECKING:
+    from rag.facts import FactTable, MoneyFact, Place
+    from rag.index import Index
+
+
+def top_rows(scores: np.ndarray, k: int, allowed: np.ndarray | None = None) -> np.ndarray:
+    """Rows of the ``k`` highest positive scores, best first, ties in row order."""
+    if allowed is not None:
+        scores = np.where(allowed, scores, 0)
+    positive = np.flatnonzero(scores > 0)
+    if not len(positive) or k <= 0:
+        return positive[:0]
+    if len(positive) > k:
+        # Keep every row tied with the k-th score, then order stably: ties stay in row order.
+        kth = np.partition(scores[positive], len(positive) - k)[len(positive) - k]
+        positive = positive[scores[positive] >= kth]
+    order = positive[np.argsort(-scores[positive], kind="stable")]
+    return order[:k]
+
+
+class LocalPassages:
+    """Passages and article metadata of a loaded index."""
+
+    def __init__(self, index: Index):
+        self._index = index
+
+    @cached_property
+    def _by_id(self) -> dict[str, int]:
+        return {c.id: i for i, c in enumerate(self._index.chunks)}
+
+    def row_of(self, chunk_ids: Sequence[str]) -> list[int]:
+        """Chunk positions of these ids (unknown ids left out)."""
+        by_id = self._by_id
+        return [by_id[c] for c in chunk_ids if c in by_id]
+
+    def count_passages(self) -> int:
+        return len(self._index.chunks)
+
+    def count_articles(self) -> int:
+        return len(self._index.article_ids)
+
+    def article_ids(self) -> list[str]:
+        return list(self._index.article_ids)
+
+    def article(self, doc_id: str) -> ArticleRecord | None:
+        entry = self._index.manifest.get("documents", {}).get(doc_id)
+        positions = self._index.chunks_of.get(doc_id)
+        if entry is None and positions is None:
+            return None
+        entry = entry or {}
+        first = self._index.chunks[positions[0]] if positions else None
+        return ArticleRecord(doc_id, entry.get("title") or (first.title if first else doc_id),
+                             entry.get("date") or (first.date if first else None), entry.get("hash", ""),
+                             len(positions or ()))
+
+    def get_passages(self, chunk_ids: Sequence[str]) -> list[Chunk]:
+        return [self._index.chunks[i] for i in self.row_of(chunk_ids)]
+
+    def passages_of(self, doc_ids: Sequence[str]) -> dict[str, list[Chunk]]:
+        chunks_of = self._index.chunks_of
+        return {d: [self._index.chunks[p] for p in chunks_of[d]] for d in doc_ids if d in chunks_of}
+
+
+class LocalLexical:
+    """BM25 over article bigrams and passage words (bm25s)."""
+
+    def __init__(self, index: Index, passages: LocalPassages):
+        self._index = index
+        self._passages = passages
+
+    def _article_mask(self, doc_ids: Collection[str] | None) -> np.ndarray | None:
+        if doc_ids is None:
+            return None
+        row = self._index.article_row
+        mask = np.zeros(len(self._index.article_ids), dtype=bool)
+        mask[[row[d] for d in doc_ids if d in row]] = True
+        return mask
+
+    def search_articles(self, query: str, k: int, doc_ids: Collection[str] | None = None) -> list[ArticleScore]:
+        scores = np.asarray(self._index.score_articles(han_bigrams(query)), dtype=np.float64)
+        ids = self._index.article_ids
+        return [ArticleScore(ids[i], float(scores[i])) for i in top_rows(scores, k, self._article_mask(doc_ids))]
+
+    def search_passages(self, query: str, k: int, doc_ids: Collection[str] | None = None) -> list[PassageScore]:
+        scores = np.asarray(self._index.score_passages(tokenize(query)), dtype=np.float64)
+        allowed = None
+        if doc_ids is not None:
+            allowed = np.zeros(len(scores), dtype=bool)
+            for d in doc_ids:
+                allowed[self._index.chunks_of.get(d, [])] = True
+        chunks = self._index.chunks
+        return [PassageScore(chunks[i].id, chunks[i].doc_id, float(scores[i])) for i in top_rows(scores, k, allowed)]
+
+    def score_passages(self, query: str, chunk_ids: Sequence[str]) -> np.ndarray:
+        rows = self._passages.row_of(chunk_ids)
+        return np.asarray(self._index.score_passages(tokenize(query)), dtype=np.float64)[rows]
+
+    def idf(self, token: str) -> float:
+        return self._index.idf(token)
+
+
+class LocalVectors:
+    """A FAISS index of passage vectors; rows follow the chunk order."""
+
+    def __init__(self, index: Index, passages: LocalPassages):
+        self._index = index
+        self._passages = passages
+
+    @property
+    def dim(self) -> int:
+        return int(self._index.vectors.d)
+
+    def search(self, vector: np.ndarray, k: int, doc_ids: Collection[str] | None = None) -> list[PassageScore]:
+        import faiss
+
+        vectors, chunks = self._index.vectors, self._index.chunks
+        query = np.asarray(vector, dtype=np.float32).reshape(1, -1)
+        params = None
+        n = len(chunks)
+        if doc_ids is not None:
+            rows = np.asarray([p for d in doc_ids for p in self._index.chunks_of.get(d, [])], dtype=np.int64)
+            if not len(rows):
+                return []
+            n = len(rows)
+            params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(rows))
+        k = min(k, n)
+        if k <= 0:
+            return []
+        scores, ids = vectors.search(query, k, params=params) if params is not None else vectors.search(query, k)
+        return [PassageScore(chunks[i].id, chunks[i].doc_id, float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
+
+    def similarities(self, vector: np.ndarray, chunk_ids: Sequence[str]) -> np.ndarray:
+        rows = self._passages.row_of(chunk_ids)
+        if not rows:
+            return np.zeros(0, dtype=np.float32)
+        matrix = self._index.vectors.reconstruct_batch(np.asarray(rows, dtype=np.int64))
+        return matrix @ np.asarray(vector, dtype=np.float32).reshape(-1)
+
+
+class LocalFacts:
+    """The facts table of an index, read on first use."""
+
+    def __init__(self, index: Index):
+        self._index = index
+
+    @cached_property
+    def _table(self) -> FactTable:
+        return self._index.facts
+
+    def place_names(self) -> frozenset[str]:
+        return self._table.place_names
+
+    def articles_naming(self, places: Collection[str]) -> set[str]:
+        return set().union(*(self._table.documents_naming(p) for p in places)) if places else set()
+
+    def money_facts(self, *, places: Collection[str] | None = None, organisations: Collection[str] | None = None,
+                    category: str | None = None) -> list[tuple[Chunk, MoneyFact]]:
+        documents = self.articles_naming(places) if places else None
+        found = []
+        for chunk, passage in self._table:
+            if documents is not None and chunk.doc_id not in documents:
+                continue
+            for fact in passage.money:
+                if organisations is not None and fact.organisation not in organisations:
+                    continue
+                if category is not None and fact.category != category:
+                    continue
+                found.append((chunk, fact))
+        return found
+
+    def passages_about(self, organisations: Collection[str]) -> list[Chunk]:
+        wanted = set(organisations)
+        return [chunk for chunk, passage in self._table
+                if wanted & set(passage.organisations) or chunk.subject in wanted]
+
+    def places_in(self, doc_id: str) -> list[tuple[Chunk, Place]]:
+        table = self._table
+        return [(table.chunks[p], place) for p in self._index.chunks_of.get(doc_id, [])
+                for place in table.facts[p].places]
+
+
+class LocalStore:
+    """A loaded index folder as a ``Store``."""
+
+    def __init__(self, index: Index):
+        self.index = index
+        self.passages = LocalPassages(index)
+        self.lexical = LocalLexical(index, self.passages)
+        self.vectors = LocalVectors(index, self.passages) if index.has_vectors else None
+        self.facts = LocalFacts(index)
+
+    @property
+    def embedder_spec(self) -> str:
+        return self.index.embedder_spec
+
+    @property
+    def description(self) -> dict:
+        return self.index.manifest
