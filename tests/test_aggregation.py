@@ -139,3 +139,12 @@ def test_how_many_villages_and_counties_from_the_stated_counts(counting):
 def test_a_count_whose_word_of_support_follows_it_counts(counting):
     # "承担4个乡的帮扶任务": the word of support comes after the count.
     assert counting.ask("国家电网承担了多少个乡的帮扶任务？").short == "4个乡"
+
+
+def test_which_year_without_an_organisation_or_place_is_not_compared_across_the_corpus(synthetic):
+    # Figures of unrelated enterprises are no answer to "which year" without a scope.
+    from rag.answer.aggregate import comparison_target
+    from rag.answer.question import analyse
+
+    assert comparison_target(analyse("哪一年投入的资金最多？")) is None
+    assert comparison_target(analyse("华润集团哪一年投入的资金最多？")) == "year"

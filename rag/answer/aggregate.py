@@ -79,6 +79,10 @@ def comparison_target(question: Question) -> str | None:
     if question.superlative is None or not question.about_money:
         return None
     text = question.text
+    if not (question.organisations or question.places):
+        # "哪一年投资最多" of whom? Without an organisation or a place there is
+        # no scope to compare in, only the whole corpus: the top passages answer.
+        return "organisation" if question.kind == "organisation" else None
     if _YEAR_TARGET.search(text):
         return "year"
     if _PLACE_TARGET.search(text):
