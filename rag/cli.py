@@ -173,7 +173,8 @@ def index_build(corpus, index_path, embedder, rebuild):
     corpus = corpus or default_corpus()
     settings = IndexSettings(embedder=embedder)
     path = index_path or default_index_path(corpus, settings)
-    report = build_index(corpus, path, settings, rebuild=rebuild, progress=True)  # bars on a terminal, lines in a log
+    # Bars on a terminal, a few lines in a log; another build of the same index is waited for, not failed.
+    report = build_index(corpus, path, settings, rebuild=rebuild, progress=True, wait=3600)
     echo(f"{report.summary()}\nindex: {path}")
     _warn_problems(report)
     if report.problems:

@@ -508,8 +508,12 @@ def _load_bm25(folder: Path, n_chunks: int, rebuild: str):
 
 
 @contextmanager
-def _build_lock(path: Path) -> Iterator[None]:
-    """Exclusive right to write the index at ``path`` (``filelock``: portable, released if the process dies)."""
+def _build_lock(path: Path, wait: float = 0.0) -> Iterator[None]:
+    """Exclusive right to write the index at ``path`` (``filelock``: portable, released if the process dies).
+
+    Args:
+        wait: Seconds to wait for another build to finish (0: refuse at once).
+    """
     from filelock import FileLock, Timeout
 
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -517,7 +521,14 @@ def _build_lock(path: Path) -> Iterator[None]:
     try:
         lock.acquire(timeout=0)
     except Timeout:
-        raise IndexBusyError(f"another process is building the index at {path}; wait for it to finish and try again") from None
+        try:
+            if not wait:
+                raise
+            print(f"waiting for another process that is building the index at {path}", file=sys.stderr)
+            lock.acquire(timeout=wait)
+        except Timeout:
+            raise IndexBusyError(f"another process is building the index at {path}; wait for it to finish and try "
+                                 f"again") from None
     try:
         yield
     finally:
@@ -600,6 +611,7 @@ def build_index(
     embedder=None,
     rebuild: bool = False,
     progress: bool = True,
+    wait: float = 0.0,
 ) -> BuildReport:
     """Build the index for ``corpus`` at ``path``, or bring an existing one up to date.
 
@@ -610,7 +622,8 @@ def build_index(
             settings is refused unless ``rebuild``.
         embedder: A ``SpecEmbeddings`` to use (built from ``settings.embedder`` if None).
         rebuild: Ignore any existing index and build from scratch.
-        progress: Show a progress bar on stderr.
+        progress: Show a progress bar on stderr (on a terminal; a few lines otherwise).
+        wait: Seconds to wait while another process builds the same index (0: refuse at once).
 
     Raises:
         UserError: Missing or empty corpus, mismatched index, concurrent build.
@@ -621,7 +634,7 @@ def build_index(
         raise UserError(f"corpus not found: {corpus} (give a folder of .txt/.md/.html files or a .jsonl(.gz) file)")
     check_index_location(path, corpus)
     try:
-        with _build_lock(path):
+        with _build_lock(path, wait):
             return _build_locked(corpus, path, settings, embedder, rebuild, progress, started)
     except OSError as error:
         raise UserError(f"cannot write the index at {path}: {error.strerror or error}"

@@ -2,8 +2,9 @@
 
 One ``ChatService`` serves every browser tab. Questions read the current
 assistant; an upload builds the updated index next to the old one (the index
-swap is atomic) and then replaces the assistant under a lock, so questions
-asked meanwhile are answered from the old index and nothing is lost.
+swap is atomic) and then replaces the assistant under a short lock, so
+questions asked meanwhile are answered from the old index without waiting,
+and nothing is lost. No lock is held across a ``yield``.
 """
 
 from __future__ import annotations
@@ -46,7 +47,10 @@ class ChatService:
         self.corpus = Path(corpus) if corpus else default_corpus()
         self.index_path = index_path
         self.embedder = embedder
-        self._lock = threading.Lock()  # guards self.assistant and index rebuilds
+        # Short: held only to read or replace self.assistant/answerers, never across a yield or a build.
+        self._lock = threading.Lock()
+        self._answer_lock = threading.Lock()  # extractive answers one at a time: the embedder is single-threaded
+        self._upload_lock = threading.Lock()  # one index update at a time; questions do not wait for it
         self.assistant, _ = Assistant.open(self.corpus, index_path, embedder_spec=embedder, progress=False)
         self._chunks: dict[str, Chunk] | None = None
         self.answerers: dict[str, object] = {EXTRACTIVE: self.assistant.extractive}
@@ -92,14 +96,16 @@ class ChatService:
         if answerer not in self.answerers:
             raise UserError(f"answerer {answerer!r} is not configured here; choose one of {', '.join(self.answerers)}")
         with self._lock:
-            assistant = self.assistant
+            assistant, chosen = self.assistant, self.answerers[answerer]
         if answerer == EXTRACTIVE:
-            # Extractive answers are fast: one at a time keeps the embedder single-threaded.
-            with self._lock:
-                assistant.answerer = self.answerers[answerer]
-                yield from assistant.stream(question, k=k, doc_ids=set(doc_ids) if doc_ids else None)
+            # Extractive answers are fast and come whole: computed under the answer lock, yielded after it,
+            # so a client that stops reading holds nothing.
+            with self._answer_lock:
+                assistant.answerer = chosen
+                items = list(assistant.stream(question, k=k, doc_ids=set(doc_ids) if doc_ids else None))
+            yield from items
             return
-        llm_assistant = Assistant(assistant.index, assistant.settings, answerer=self.answerers[answerer],
+        llm_assistant = Assistant(assistant.index, assistant.settings, answerer=chosen,
                                   mode=assistant.retriever.mode, embedder=assistant.retriever.embedder)
         yield from llm_assistant.stream(question, k=k, doc_ids=set(doc_ids) if doc_ids else None)
 
@@ -132,14 +138,16 @@ class ChatService:
             shutil.copyfile(path, target)
             added.append(name)
         if added:
-            with self._lock:
+            with self._upload_lock:
+                # The new index is built beside the current one (questions keep reading that), then swapped in.
                 fresh, _ = Assistant.open(self.corpus, self.index_path, embedder_spec=self.embedder, progress=progress)
-                fresh_answerers = {EXTRACTIVE: fresh.extractive}
-                for name, answerer in self.answerers.items():
-                    if name != EXTRACTIVE:
-                        answerer.gate = fresh.extractive
-                        fresh_answerers[name] = answerer
-                self.assistant, self.answerers, self._chunks = fresh, fresh_answerers, None
+                with self._lock:
+                    fresh_answerers = {EXTRACTIVE: fresh.extractive}
+                    for name, answerer in self.answerers.items():
+                        if name != EXTRACTIVE:
+                            answerer.gate = fresh.extractive
+                            fresh_answerers[name] = answerer
+                    self.assistant, self.answerers, self._chunks = fresh, fresh_answerers, None
         return UploadResult(added, refused)
 
 
