@@ -148,3 +148,11 @@ def test_which_year_without_an_organisation_or_place_is_not_compared_across_the_
 
     assert comparison_target(analyse("哪一年投入的资金最多？")) is None
     assert comparison_target(analyse("华润集团哪一年投入的资金最多？")) == "year"
+
+
+def test_a_total_for_all_supported_counties_is_not_given_as_one_countys_figure(synthetic):
+    # "How much in 广昌": the articles give only the total for all of 华润集团's supported counties.
+    answer = synthetic.ask("华润集团在广昌投入了多少资金？")
+    assert "5亿元" in answer.short and "全部帮扶县的合计" in answer.short
+    # A figure its sentence gives for the place itself carries no such note.
+    assert synthetic.ask("华润集团在海原投入了多少资金？").short == "8000万元"

@@ -191,6 +191,16 @@ def _chinese_number(number: str) -> int:
     return _CHINESE_DIGITS.get(tens, 1) * 10 + _CHINESE_DIGITS.get(ones, 0)
 
 
+def group_total_note(question: Question, sentence: str) -> str:
+    """"（其全部帮扶县的合计，不单是海原）" for a figure the sentence gives for all of an
+    enterprise's supported counties when the question asks about one place; "" otherwise."""
+    if question.kind != "amount" or not question.places or any(p in sentence for p in question.places):
+        return ""
+    if not SCOPE_WORDS.search(sentence):
+        return ""
+    return f"（其全部帮扶县的合计，不单是{question.places[0]}）"
+
+
 def _like_with_like(question: Question, figures: list[_Figure]) -> tuple[list[_Figure], list[str]]:
     """Keep one currency and one kind of spending; say what was left out.
 

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Callable
 
-from rag.answer.aggregate import aggregate_answer, largest_figure
+from rag.answer.aggregate import aggregate_answer, group_total_note, largest_figure
 from rag.answer.question import Question, analyse
 from rag.documents import Answer, Chunk, Citation, Hit
 from rag.entities import aliases_of, english_name, find_organisations
@@ -80,6 +80,7 @@ class ExtractiveAnswerer:
         headline = self._headline(analysed, best, sentence)
         if headline is None:
             return self._not_answered(question, hits)
+        headline += group_total_note(analysed, sentence) if headline else ""
         evidence_start, evidence_end = _trim(sentence, analysed, best.start)
         evidence = best.chunk.text[evidence_start:evidence_end].strip()
         quote, raw_start, raw_end = best.chunk.quote(evidence_start, evidence_end)
