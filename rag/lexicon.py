@@ -121,19 +121,38 @@ def _meanings(wanted: set[str]) -> dict[str, tuple[tuple[int, bool, str], ...]]:
     return {meaning: tuple(found.values()) for meaning, found in entries.items()}
 
 
+def _frequency(headword: str) -> int:
+    """jieba's dictionary count of a word (``rjieba.suggest_freq`` of a known word), 0 if unknown."""
+    import rjieba
+
+    return rjieba.suggest_freq(headword) if rjieba.has_word(headword) else 0
+
+
+# A second sense is kept only when it is nearly as common as the first: a rare
+# synonym (商家 next to 企业) is a word the articles seldom use, and a question
+# word no passage contains only lowers the answer's coverage.
+_SECOND_SENSE_SHARE = 0.25
+
+
 def _best_headwords(candidates: tuple[tuple[int, bool, str], ...], limit: int) -> list[str]:
     """Exact meanings first, then common words before names, then the more frequent word.
 
-    Frequency is jieba's dictionary count (``rjieba.suggest_freq`` of a known
-    word), so "invest" gives 投资 before 入股 and "company" 公司 before 商号.
+    So "invest" gives 投资 before 入股 and "company" 公司 before 商号; the
+    senses after the first must be as exact and at least a quarter as frequent.
     """
-    import rjieba
-
     def rank(candidate: tuple[int, bool, str]) -> tuple:
         exact, name, headword = candidate
-        return (exact, name, len(headword) == 1, -rjieba.suggest_freq(headword) if rjieba.has_word(headword) else 0)
+        return (exact, name, len(headword) == 1, -_frequency(headword))
 
-    return [headword for _, _, headword in sorted(candidates, key=rank)[:limit]]
+    ordered = sorted(candidates, key=rank)
+    if not ordered:
+        return []
+    first = ordered[0]
+    kept = [first[2]]
+    for candidate in ordered[1:limit]:
+        if rank(candidate)[:3] == rank(first)[:3] and _frequency(candidate[2]) >= _SECOND_SENSE_SHARE * _frequency(first[2]):
+            kept.append(candidate[2])
+    return kept
 
 
 def chinese_for_english(text: str, per_word: int = 2) -> list[str]:

@@ -82,3 +82,10 @@ def test_the_corpus_places_are_read_only_for_an_english_question():
     assert calls == []
     assert "海原" in analyse("Which enterprise invested most in Haiyuan?", places).places
     assert calls == [1]
+
+
+def test_a_rare_second_sense_is_not_searched_for():
+    # 商家 is an exact sense of "enterprise" too, but far rarer than 企业: a word the articles seldom use.
+    from rag.lexicon import chinese_for_english
+
+    assert chinese_for_english("Which enterprise invested most?") == ["企业", "投资"]
