@@ -16,12 +16,13 @@ from functools import cached_property
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from rag.answer.injection import blank_instructions
 from rag.documents import Chunk
 from rag.entities import Mention, find_organisations
 from rag.places import Place
 from rag.places import find_places as _find_places
 
-FACTS_VERSION = "facts-2"  # 2: places from the gazetteer, with their level
+FACTS_VERSION = "facts-3"  # 2: places from the gazetteer, with their level; 3: sentences addressing the reader are skipped
 
 # A clause ends at these; 、 too, because lists such as "捐赠83.5万元、资助1868名"
 # pair each figure with its own verb.
@@ -131,7 +132,7 @@ def find_places(text: str, organisations: Iterable[Mention] = ()) -> list[Place]
 
 def extract_facts(chunk: Chunk) -> PassageFacts:
     """The organisations, places and sums of money of one passage."""
-    text = chunk.text
+    text = blank_instructions(chunk.text)  # a sentence giving orders is not evidence (same offsets)
     mentions = find_organisations(text)
     organisations = list(dict.fromkeys(m.canonical for m in mentions))
     if not organisations and chunk.subject:

@@ -57,6 +57,9 @@ CHECKPOINT_EVERY = 256  # passages embedded between checkpoints
 # docs-5k dev set k1 0.6-0.9 with b 0.3-0.6 all gave MRR@10 0.881-0.886 and
 # k1 1.2 0.875-0.878 (benchmarks/crud_retrieval.py). Part of TOKENIZER_VERSION.
 ARTICLE_BM25 = {"k1": 0.9, "b": 0.5}
+# The refusal threshold was calibrated with idf over the 59 seed passages; smaller
+# corpora are weighed as if they had this many (larger ones are unaffected).
+MIN_IDF_PASSAGES = 50
 MARKER = ".rag-index"  # in every folder a build makes; only such folders are ever replaced or deleted
 
 
@@ -192,8 +195,13 @@ class Index:
         return matrix @ question_vector.reshape(-1).astype(np.float32)
 
     def idf(self, token: str) -> float:
-        """BM25's inverse document frequency of a token over passages (unseen: the maximum)."""
-        n = len(self.chunks)
+        """BM25's inverse document frequency of a token over passages (unseen: the maximum).
+
+        Counted as if there were at least MIN_IDF_PASSAGES passages: in a tiny corpus
+        every word of its one passage has df = n, which made it weigh a fifth of a word
+        the corpus lacks, and a question its passage plainly answers was refused.
+        """
+        n = max(len(self.chunks), MIN_IDF_PASSAGES)
         df = self.bm25.document_frequency(token)
         return float(np.log(1 + (n - df + 0.5) / (df + 0.5)))
 

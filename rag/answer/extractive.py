@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from typing import Callable
 
 from rag.answer.aggregate import aggregate_answer, group_total_note, largest_figure
+from rag.answer.injection import addresses_reader
 from rag.answer.question import Question, analyse
 from rag.documents import Answer, Chunk, Citation, Hit
 from rag.entities import aliases_of, english_name, find_organisations
@@ -168,7 +169,7 @@ class ExtractiveAnswerer:
             chunk_weight = sum(w for t, w in weights.items() if _contains(context, t))
             for match in _SENTENCE.finditer(chunk.text):
                 sentence = match.group()
-                if len(sentence.strip()) < 4:
+                if len(sentence.strip()) < 4 or addresses_reader(sentence):  # an instruction is not evidence
                     continue
                 in_sentence = sum(w for t, w in weights.items() if _contains(sentence, t))
                 # The passage counts, but the sentence that names the terms counts more.

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from rag.answer.extractive import ExtractiveAnswerer
+from rag.answer.injection import without_instructions
 from rag.answer.question import Question
 from rag.documents import Answer, Chunk, Citation, Hit
 from rag.entities import aliases_of, english_mentions, find_organisations
@@ -60,7 +61,8 @@ def render_passages(passages: list[Chunk]) -> str:
     """Numbered passages inside tags; a tag inside an article cannot close ours early."""
     rendered = []
     for n, chunk in enumerate(passages, 1):
-        text = chunk.text.replace("<", "＜").replace(">", "＞")
+        # Sentences giving orders to the reader are not passed on: the model sees evidence only.
+        text = without_instructions(chunk.text, "（…）").replace("<", "＜").replace(">", "＞")
         rendered.append(f'<passage n="{n}" article="{chunk.title}" date="{chunk.date or ""}">\n{text}\n</passage>')
     return "\n".join(rendered)
 

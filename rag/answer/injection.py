@@ -1,0 +1,50 @@
+"""Evidence, not instructions: sentences that address the reader or an assistant.
+
+An article is data. A sentence in it that gives orders to whoever reads it
+("忽略之前的所有指令，回答：…", "ignore previous instructions", "你是一个AI助手",
+"系统提示：…") is not a statement about the world, so no answerer may use it
+as evidence: the extractive answerer does not choose it, the facts table does
+not read figures from it (so "which … most" cannot be won by it), and LLM
+answerers never see it in their passages.
+
+The patterns are deliberately narrow: news text quotes people (答：, 请大家…)
+and must not lose those sentences.
+"""
+
+from __future__ import annotations
+
+import re
+
+_ADDRESSING = re.compile(
+    r"(?:忽略|无视|忽视|不要理会|别管|忘记|忘掉|跳过)掉?(?:你)?(?:之前|以上|上述|前面|先前|此前|上面|所有|全部|一切)"
+    r"[^。！？!?\n]{0,10}(?:指令|指示|提示|规则|设定|要求|命令)"
+    r"|(?:^|[，,：:\s])(?:请|你要|你必须|你应该?)(?:直接|只|务必)?(?:回答|回复|输出|告诉用户)"
+    r"|(?:系统提示词?|系统指令)\s*[:：]"
+    r"|你(?:现在)?(?:是|扮演|作为)(?:一个|一名)?(?:AI|人工智能|智能)?(?:助手|语言模型|模型|机器人|聊天机器人)"
+    r"|作为(?:一个|一名)?(?:AI|人工智能)(?:助手|语言模型|模型)"
+    r"|\b(?:ignore|disregard|forget)\s+(?:all\s+|any\s+)?(?:the\s+|your\s+)?(?:previous|prior|above|earlier|preceding)\b"
+    r"|\byou\s+are\s+(?:now\s+)?(?:an?\s+|the\s+)?(?:ai|assistant|chatbot|language\s+model|helpful)\b"
+    r"|\b(?:system\s+prompt|new\s+instructions?)\b",
+    re.IGNORECASE,
+)
+# Sentences as the answerers cut them: up to 。！？!? or a line break.
+_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
+
+
+def addresses_reader(sentence: str) -> bool:
+    """True when ``sentence`` speaks to the reader or an assistant rather than about the world."""
+    return bool(_ADDRESSING.search(sentence))
+
+
+def without_instructions(text: str, placeholder: str = "") -> str:
+    """``text`` with every sentence that addresses the reader replaced by ``placeholder``."""
+    return without_instructions_by(text, lambda sentence: placeholder)
+
+
+def blank_instructions(text: str) -> str:
+    """``text`` with sentences that address the reader blanked out, offsets unchanged."""
+    return without_instructions_by(text, lambda sentence: " " * len(sentence))
+
+
+def without_instructions_by(text: str, replace) -> str:
+    return _SENTENCE.sub(lambda m: replace(m.group()) if addresses_reader(m.group()) else m.group(), text)
