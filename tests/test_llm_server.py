@@ -27,7 +27,7 @@ ASK = Path(sys.executable).with_name("ask")
 @pytest.fixture(scope="module")
 def openai_server(tmp_path_factory):
     """``python -m llama_cpp.server`` on a free port, stopped (by its PID) after the module."""
-    pytest.importorskip("llama_cpp.server", reason="pip install -e '.[gguf]'")
+    import llama_cpp.server  # noqa: F401  (the llm marker: fails loudly where the gguf extra is missing)
     model = prepare()
     port = free_port()
     # The server logs a lot: a file, not a pipe nobody reads (a full pipe would block it).

