@@ -14,9 +14,10 @@ from typing import Callable
 from rag.answer.aggregate import aggregate_answer, group_total_note, largest_figure
 from rag.answer.injection import addresses_reader
 from rag.answer.question import Question, analyse
+from rag.answer.spans import Figure, find_figures, gap_span, question_sides, same_unit, tidy
 from rag.documents import Answer, Chunk, Citation, Hit
 from rag.entities import aliases_of, english_name, find_organisations
-from rag.facts import money_in
+from rag.facts import SCOPE_WORDS, find_places, money_in
 from rag.store.protocols import FactStore
 
 NOT_ANSWERED = "这些文章没有回答这个问题。(The articles do not answer this question.)"
@@ -28,10 +29,13 @@ NOT_ANSWERED = "这些文章没有回答这个问题。(The articles do not answ
 MIN_COVERAGE = 0.42
 
 _SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]*")
-_MONEY = re.compile(r"\d[\d,]*(?:\.\d+)?\s*(?:多)?\s*(?:万亿|亿|千万|百万|万|千)?\s*(?:多)?\s*(?:元|美元|港元)")
-_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?\s*(?:多|余)?\s*(?:万|亿)?\s*(?:个|名|人次|人|家|项|所|户|次|亩|头|期|份|座|吨|县|村)?")
-_DATE = re.compile(r"(?:19|20)\d{2}年(?:\d{1,2}月(?:\d{1,2}日)?)?|\d{1,2}月\d{1,2}日")
-_MAX_EVIDENCE_CHARS = 160
+# The quote is the whole supporting sentence unless it is very long; then a
+# window that keeps the answer in it.
+_MAX_EVIDENCE_CHARS = 300
+_FIGURE_KINDS = {"money", "percent", "count", "duration", "rank", "date"}
+# A token that no passage of the corpus contains (a colloquial 花了 for 投入):
+# BM25 gives it the highest idf, but it says nothing about which passage answers.
+_UNSEEN = "\uffff\uffff"
 _CITATION_MARK = re.compile(r"\[\d+\]")
 
 
@@ -76,19 +80,19 @@ class ExtractiveAnswerer:
         candidates = self._candidates(analysed, hits)
         if not candidates or candidates[0].coverage < self.min_coverage:
             return self._not_answered(question, hits)
-        best = candidates[0]
-        sentence = best.chunk.text[best.start : best.end]
-        headline = self._headline(analysed, best, sentence)
-        if headline is None:
+        found = self._first_answered(analysed, candidates)
+        if found is None:
             return self._not_answered(question, hits)
-        headline += group_total_note(analysed, sentence) if headline else ""
+        best, headline = found
+        sentence = best.chunk.text[best.start : best.end]
+        headline += group_total_note(analysed, sentence)
         evidence_start, evidence_end = _trim(sentence, analysed, best.start)
         evidence = best.chunk.text[evidence_start:evidence_end].strip()
         quote, raw_start, raw_end = best.chunk.quote(evidence_start, evidence_end)
         citations = [Citation(1, best.chunk.id, best.chunk.doc_id, quote, raw_start, raw_end, best.chunk.title)]
         # The headline leads even when the evidence starts with it: the reader
         # sees the answer first, then the sentence that supports it.
-        text = f"{headline}。{evidence}[1]" if headline else f"{evidence}[1]"
+        text = f"{headline}。{evidence}[1]"
         # A second sentence from another article, when it is as strong, helps the
         # reader see the question is answered more than once (or differently).
         for other in candidates[1:]:
@@ -99,8 +103,23 @@ class ExtractiveAnswerer:
                 citations.append(Citation(2, other.chunk.id, other.chunk.doc_id, o_quote, o_raw_start, o_raw_end, other.chunk.title))
                 text += f" {other.chunk.text[o_start:o_end].strip()}[2]"
                 break
-        return Answer(question=question, text=text, answerable=True, short=headline or evidence,
+        return Answer(question=question, text=text, answerable=True, short=headline,
                       citations=tuple(citations), hits=tuple(hits), answerer=self.name)
+
+    def _first_answered(self, question: Question, candidates: list[_Candidate]) -> tuple[_Candidate, str] | None:
+        """The best sentence that holds an answer of the kind asked (a figure, a name), with that answer.
+
+        Sentences close behind the best one are tried too: the best-covered
+        sentence may restate the question without its answer.
+        """
+        floor = max(self.min_coverage, candidates[0].coverage - 0.25)
+        for candidate in candidates[:12]:
+            if candidate.coverage < floor:
+                break
+            headline = self._headline(question, candidate, candidate.chunk.text[candidate.start : candidate.end])
+            if headline:
+                return candidate, headline
+        return None
 
     def _not_answered(self, question: str, hits: list[Hit]) -> Answer:
         # The hits stay on the answer so the caller can show the closest passages.
@@ -158,7 +177,7 @@ class ExtractiveAnswerer:
         # subject counts as named), so they do not also count as words to find.
         names = [alias for org in question.organisations for alias in aliases_of(org)]
         content = [t for t in content if not any(t in name for name in names)] or content
-        weights = {t: self.idf(t) for t in content}
+        weights = self._weights(question, content)
         total = sum(weights.values()) or 1.0
         candidates = []
         for rank, hit in enumerate(hits, 1):
@@ -171,6 +190,8 @@ class ExtractiveAnswerer:
                 sentence = match.group()
                 if len(sentence.strip()) < 4 or addresses_reader(sentence):  # an instruction is not evidence
                     continue
+                if _contradicts(question, sentence):
+                    continue
                 in_sentence = sum(w for t, w in weights.items() if _contains(sentence, t))
                 # The passage counts, but the sentence that names the terms counts more.
                 coverage = (0.6 * in_sentence + 0.4 * chunk_weight) / total
@@ -182,26 +203,79 @@ class ExtractiveAnswerer:
         candidates.sort(key=lambda c: (-c.score, c.hit_rank, c.start))
         return candidates
 
+    def _weights(self, question: Question, content: list[str]) -> dict[str, float]:
+        """BM25 idf of each question word, except that a word no passage contains weighs as a typical word.
+
+        An unseen word (花了 for 投入) says nothing about which passage answers, so
+        its maximal idf would drag every passage under the refusal threshold. An
+        unseen name (a company, person or place the corpus never mentions) keeps
+        its full weight: a question about it is not answered by these articles.
+        """
+        unseen = self.idf(_UNSEEN)
+        weights = {t: self.idf(t) for t in content}
+        seen = sorted(w for w in weights.values() if w < unseen)
+        typical = seen[len(seen) // 2] if seen else 0.0
+        names = _proper_nouns(question.text if question.language == "zh" else " ".join(question.tokens))
+        return {t: (w if w < unseen or any(t in n or n in t for n in names) else typical) for t, w in weights.items()}
+
     def _headline(self, question: Question, candidate: _Candidate, sentence: str) -> str | None:
-        """The entity or figure asked for; "" when the question asks for neither; None when absent."""
+        """The entity, figure or phrase asked for, from ``sentence``; None when it holds none of that kind."""
+        gap = _gap(question, sentence)
         if question.kind == "organisation":
-            named = [m.canonical for m in find_organisations(sentence) if m.canonical not in question.organisations]
-            organisation = named[0] if named else candidate.chunk.subject
+            named = [m for m in find_organisations(sentence) if m.canonical not in question.organisations]
+            in_gap = [m for m in named if gap and gap[0] <= m.start < gap[1]]
+            phrase = tidy(sentence[gap[0]:gap[1]]) if gap else ""
+            if in_gap:
+                organisation = in_gap[0].canonical
+            elif _ORGANISATION_NAME.fullmatch(phrase) and not any(o in phrase for o in question.organisations):
+                organisation = phrase  # a name the table does not know (中华慈善总会, 平庄煤业)
+            else:
+                organisation = _nearest_span(named, gap).canonical if named else candidate.chunk.subject
             english = english_name(organisation) if organisation and question.language == "en" else None
             return f"{organisation} ({english})" if english else organisation
-        if question.kind == "amount":
-            if question.money_category:
-                matching = [surface for surface, category in money_in(sentence) if category == question.money_category]
-                if matching:
-                    return matching[0]
-            return _nearest(_MONEY, sentence, question)
-        if question.kind == "count":
-            return _nearest(_NUMBER, sentence, question)
-        if question.kind == "date":
-            return _nearest(_DATE, sentence, question) or candidate.chunk.date
-        return ""
+        if question.kind == "person":
+            people = [p for p in _people(sentence) if p[2] not in question.text]
+            return _nearest_span(people, gap)[2] if people else None
+        if question.kind == "place":
+            places = [(p.start, p.end, p.surface) for p in find_places(sentence, find_organisations(sentence))
+                      if p.stem not in question.places and p.surface not in question.text]
+            suffix = re.search(r"哪(?:个|些|一)?(县|市|省|村|镇|乡|区)", question.text)
+            named = re.search(r"[\u4e00-\u9fff]{2,6}(?:县|市|省|村|镇|乡|区)", sentence[gap[0]:gap[1]]) if gap else None
+            if suffix and named and named.group().endswith(suffix.group(1)):
+                return named.group()  # jieba may cut 芭蕉山村 short; the gap holds the whole name
+            if suffix:  # 哪个县: a county, not the province it lies in
+                places = [p for p in places if p[2].endswith(suffix.group(1)) or
+                          sentence[p[1]:p[1] + 1] == suffix.group(1)] or places
+            if not places:
+                return None
+            if re.search(r"哪些|\bwhich (?:counties|places|cities|provinces|villages)", question.text):
+                return "、".join(dict.fromkeys(p[2] for p in places))
+            return _nearest_span(places, gap)[2]
+        if question.kind in _FIGURE_KINDS and len(question.parts) > 1:
+            # "多少次、多少人次", "从多少降到了多少": one figure per part, in the question's order.
+            chosen = []
+            for part in question.parts:
+                figure = _figure_for(replace(question, kind=part.kind, focus_unit=part.unit), sentence, None,
+                                     exclude={f.start for f in chosen})
+                if figure is None:
+                    return None
+                chosen.append(figure)
+            return "、".join(f.surface for f in chosen)
+        if question.kind in _FIGURE_KINDS:
+            figure = _figure_for(question, sentence, gap)
+            if figure is None and question.kind == "date":
+                return candidate.chunk.date
+            return figure.surface if figure else None
+        # What/how/why: the words between the question's own words in the sentence.
+        start, end = gap or (0, len(sentence))
+        phrase = tidy(sentence[start:end])
+        if len(phrase) > 60:
+            phrase = tidy(re.split(r"[，,；;]", phrase)[0])
+        return phrase or None
 
 
+_ORGANISATION_NAME = re.compile(r"[\u4e00-\u9fffA-Za-z0-9（）()]{2,20}(?:公司|集团|企业|银行|总会|商会|协会|学会|基金会|联合会|"
+                                r"工商联|研究院|研究所|大学|学院|医院|委员会|政府|办公室|局|厅|部|中心|煤业|电力|能源|钢铁|控股|股份)")
 _ORG_TYPE_WORDS = {"企业", "公司", "集团", "央企", "单位", "机构", "组织", "enterprise", "company", "group"}
 # Words a passage may use for the question's word; kept small and literal.
 _SYNONYMS = {
@@ -229,35 +303,126 @@ def _supports_required(question: Question, chunk: Chunk, context: str) -> bool:
     return all(term in context for term in question.required_terms)
 
 
+_YEAR_IN_TEXT = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
+
+
+def _contradicts(question: Question, sentence: str) -> bool:
+    """The sentence is about another year or place than the one asked: its figures are not the answer.
+
+    "鞍钢2023年投入多少" is not answered by "2024年，鞍钢投入1830万元", even when
+    the passage mentions 2023 elsewhere.
+    """
+    years = set(_YEAR_IN_TEXT.findall(sentence))
+    if question.years and years and not years & set(question.years):
+        return True
+    if question.places:
+        places = {p.stem for p in find_places(sentence, find_organisations(sentence))}
+        # Only counties and the like: a province or region name in the sentence is not a conflict.
+        local = {p for p in places if p not in _REGIONS}
+        if local and not any(q in sentence for q in question.places) and not SCOPE_WORDS.search(sentence):
+            return True
+    return False
+
+
+# Provinces and regions: a sentence naming one still speaks of the counties in it.
+_REGIONS = set("北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 广东 海南 四川 贵州 云南 "
+               "陕西 甘肃 青海 台湾 内蒙古 广西 西藏 宁夏 新疆 香港 澳门 中国 全国 西部 东部 中部 东北 西北 西南".split())
+
+
 def _type_bonus(question: Question, sentence: str, chunk: Chunk) -> float:
+    """A sentence that holds something of the kind asked for beats one that only shares its words."""
     bonus = 0.0
-    if question.about_money and _MONEY.search(sentence):
-        bonus += 0.15
-        # "采购多少": a sentence whose figure is a purchase beats one with an investment.
-        if question.money_category and any(category == question.money_category for _, category in money_in(sentence)):
+    if question.kind in _FIGURE_KINDS or question.about_money:
+        figures = find_figures(sentence)
+        kinds = {f.kind for f in figures}
+        if question.about_money and "money" in kinds:
+            bonus += 0.15
+            # "采购多少": a sentence whose figure is a purchase beats one with an investment.
+            if question.money_category and any(category == question.money_category for _, category in money_in(sentence)):
+                bonus += 0.1
+        if question.kind != "money" and question.kind in kinds:
             bonus += 0.1
-    if question.kind == "count" and _NUMBER.search(sentence) and re.search(r"\d", sentence):
-        bonus += 0.1
-    if question.kind == "date" and _DATE.search(sentence):
-        bonus += 0.1
-    if question.kind == "organisation" and (find_organisations(sentence) or chunk.subject):
+            if question.focus_unit and any(same_unit(f.unit, question.focus_unit) for f in figures):
+                bonus += 0.1
+    elif question.kind == "organisation" and (find_organisations(sentence) or chunk.subject):
         bonus += 0.05
+    elif question.kind == "person" and _people(sentence):
+        bonus += 0.1
     return bonus
 
 
-def _nearest(pattern: re.Pattern[str], sentence: str, question: Question) -> str | None:
-    """The match of ``pattern`` closest to where the question's terms occur in the sentence."""
-    matches = [m for m in pattern.finditer(sentence) if re.search(r"\d", m.group())]
-    if not matches:
+def _proper_nouns(text: str) -> list[str]:
+    """Names in ``text`` as jieba tags them: people (nr), places (ns), organisations (nt), others (nz)."""
+    import rjieba
+
+    return [word for word, tag in rjieba.tag(text) if tag in ("nr", "ns", "nt", "nz") and len(word) >= 2]
+
+
+def _people(sentence: str) -> list[tuple[int, int, str]]:
+    """Personal names as jieba tags them (nr), with their spans in ``sentence``."""
+    import rjieba
+
+    people, position = [], 0
+    for word, tag in rjieba.tag(sentence):
+        if tag == "nr" and len(word) >= 2:
+            people.append((position, position + len(word), word))
+        position += len(word)
+    return people
+
+
+def _gap(question: Question, sentence: str) -> tuple[int, int] | None:
+    """Where the answer should sit in ``sentence``, from the question's words either side of its question word."""
+    sides = question_sides(question.text if question.language == "zh" else " ".join(question.tokens))
+    if sides is None:
         return None
+    left, right = (_content_words(side) for side in sides)
+    return gap_span(sentence, left, right)
+
+
+def _content_words(text: str) -> list[str]:
+    from rag.lexical import tokenize
+
+    return [t for t in dict.fromkeys(tokenize(text)) if len(t) > 1 or "\u4e00" <= t <= "\u9fff" and t not in "的了是在和与有"]
+
+
+def _nearest_span(spans: list, gap: tuple[int, int] | None):
+    """The span (a (start, end, …) tuple or an object with start/end) closest to the gap, else the first."""
+    if gap is None:
+        return spans[0]
+
+    def distance(span) -> int:
+        start, end = (span.start, span.end) if hasattr(span, "end") and not isinstance(span, tuple) else span[:2]
+        if start >= gap[0] and end <= gap[1] + 2:
+            return 0
+        return min(abs(start - gap[0]), abs(end - gap[1]))
+
+    return min(spans, key=distance)
+
+
+def _figure_for(question: Question, sentence: str, gap: tuple[int, int] | None,
+                exclude: set[int] = frozenset()) -> Figure | None:
+    """The figure of the kind (and unit) asked for that sits where the question points."""
+    every = [f for f in find_figures(sentence) if f.start not in exclude]
+    figures = [f for f in every if f.kind == question.kind]
+    if question.kind == "count" and not figures:
+        figures = [f for f in every if f.kind == "number"]
+    if question.kind == "money" and question.money_category and figures:
+        matching = {surface for surface, category in money_in(sentence) if category == question.money_category}
+        figures = [f for f in figures if f.surface in matching] or figures
+    if question.focus_unit:
+        figures = [f for f in figures if same_unit(f.unit, question.focus_unit)] or (
+            figures if question.kind == "duration" else [])
+    if not figures:
+        return None
+    return _nearest_span(figures, gap) if gap else _nearest_figure(figures, sentence, question)
+
+
+def _nearest_figure(figures: list[Figure], sentence: str, question: Question) -> Figure:
     anchors = [sentence.find(t) for t in question.tokens if len(t) > 1 and t in sentence]
     if not anchors:
-        return matches[0].group().strip()
+        return figures[0]
     # Figures follow the words they measure in Chinese: prefer one after an anchor.
-    def distance(m: re.Match[str]) -> float:
-        return min((m.start() - a) if m.start() >= a else 3 * (a - m.start()) for a in anchors)
-
-    return min(matches, key=distance).group().strip()
+    return min(figures, key=lambda f: min((f.start - a) if f.start >= a else 3 * (a - f.start) for a in anchors))
 
 
 def _trim(sentence: str, question: Question, offset: int) -> tuple[int, int]:

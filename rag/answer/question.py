@@ -7,21 +7,33 @@ from dataclasses import dataclass
 from typing import Callable, Literal
 
 from rag.answer.crosslingual import chinese_terms, is_english
+from rag.answer.spans import focus_unit
 from rag.clean import normalise
 from rag.entities import english_mentions, find_organisations
 from rag.facts import MONEY_CATEGORIES, find_places
 from rag.lexical import tokenize
 
-AnswerKind = Literal["organisation", "amount", "count", "date", "place", "other"]
+AnswerKind = Literal["organisation", "person", "money", "percent", "count", "duration", "rank", "date", "place",
+                     "phrase"]
 
+_ORG_WORDS = r"(?:企业|公司|集团|单位|央企|国企|机构|组织|商会|银行|部门|协会|学校|医院|平台)"
+# First match wins: the specific asks before the generic 多少.
 _KIND_PATTERNS: list[tuple[AnswerKind, re.Pattern[str]]] = [
-    ("organisation", re.compile(r"哪家|哪个(?:企业|公司|集团|单位|央企|机构)|哪些(?:企业|公司|集团|单位|央企|机构)|什么(?:企业|公司|单位|机构)|谁|\bwhich (?:enterprise|company|companies|firm|group|organi[sz]ation)|\bwho\b", re.I)),
-    ("count", re.compile(r"多少(?:个|名|人|家|项|所|户|次|亩|头|期)|几(?:个|名|家|项|所|次|期)|\bhow many\b", re.I)),
-    ("amount", re.compile(r"多少(?:钱|资金|元|万元|亿元)?|金额|\bhow much\b", re.I)),
-    ("date", re.compile(r"何时|什么时候|哪一?年|哪一?天|几月|\bwhen\b|\bwhat year\b", re.I)),
-    ("place", re.compile(r"哪里|哪儿|哪个(?:县|市|省|地区|地方|村|镇)|哪些(?:县|市|省|地区|地方|村|镇)|\bwhere\b", re.I)),
+    ("organisation", re.compile(rf"哪(?:一)?[家个些所]\s*{_ORG_WORDS}|哪家|什么{_ORG_WORDS}|哪个{_ORG_WORDS}|由谁|谁(?=.*(?:帮扶|投资|捐|援|采购|定点))"
+                                r"|\bwhich (?:\w+ )?(?:enterprise|company|companies|firm|group|organi[sz]ation|bank|business)"
+                                r"|\bwho (?:helped|invested|donated|supports?|supported|bought|funded|runs|assisted)", re.I)),
+    ("person", re.compile(r"谁|哪位|什么人|何人|叫什么名字|姓名|\bwho\b|\bwhose\b", re.I)),
+    ("percent", re.compile(r"百分之|百分比|比例|占比|比重|增幅|增速|降幅|[增降]长率|率.{0,4}多少|\w率(?:是|为|达到?)?多少|几成|\bpercent|\bshare\b|\brate\b", re.I)),
+    ("rank", re.compile(r"第几|排名|名次|排第|排在|\brank|\bwhat place\b|\bposition\b", re.I)),
+    ("duration", re.compile(r"多长时间|多久|多少年|几年|多少天|几天|几个月|多少个月|\bhow long\b|\bhow many (?:years|months|days)\b", re.I)),
+    ("date", re.compile(r"何时|什么时候|什么时间|哪一?年|哪一?天|哪个月|几月|几号|日期|\bwhen\b|\bwhat (?:year|date|day|month)\b|\bwhich year\b", re.I)),
+    ("money", re.compile(r"多少钱|花了多少|多少(?:资金|元|万元|亿元|经费|费用)|金额|资金[是有]?多少|多少资金|投[资入]了?多少|捐[赠款助]?了?多少|"
+                         r"收入|营收|利润|产值|销售额|成交额|\bhow much\b|\bmoney\b|\bcost\b|\bfunds?\b", re.I)),
+    ("count", re.compile(r"多少|几[个名家项所次期位户批场轮台套种条件村县]|几\b|数量|人数|户数|\bhow many\b|\bnumber of\b", re.I)),
+    ("place", re.compile(r"哪里|哪儿|在哪|何地|何处|什么地方|哪(?:个|些|一)?(?:县|市|省|地区|地方|村|镇|乡|国家|城市|区)|\bwhere\b|\bwhich (?:county|city|province|place|village|town|region|country)", re.I)),
 ]
 _MONEY_VERBS = re.compile(r"投资|投入|捐赠|捐款|捐助|采购|购买|购销|资金|金额|\binvest|\bspen[dt]|\bdonat|\bbought|\bpurchas", re.I)
+_VALUE_WORDS = re.compile(r"价值|市值|总值|总额|估值|收入|营收|利润|经费|费用|预算|\bworth\b|\bvalue\b", re.I)
 _MOST = re.compile(r"最多|最大|最高|最贵|\b(?:the )?most\b|\blargest\b|\bbiggest\b|\bhighest\b|\bgreatest\b", re.I)
 _LEAST = re.compile(r"最少|最小|最低|\b(?:the )?least\b|\bsmallest\b|\blowest\b|\bfewest\b", re.I)
 _CATEGORY_WORDS = re.compile("|".join(sorted(MONEY_CATEGORIES, key=len, reverse=True)))
@@ -40,6 +52,8 @@ class Question:
             question, followed by the Chinese words it stands for.
         language: "en" or "zh": the language to answer in.
         kind: What the answer should name.
+        focus_unit: For a count or duration, the unit asked in (人 for 多少人).
+        parts: For a question that asks several figures at once, each figure's kind and unit.
         tokens: Its BM25 tokens.
         organisations: Canonical names of organisations it names.
         places: Places it names (county stems such as 海原 for 海原县).
@@ -62,6 +76,8 @@ class Question:
     about_money: bool
     superlative: str | None = None
     money_category: str | None = None
+    focus_unit: str | None = None
+    parts: tuple["FigurePart", ...] = ()
 
     @property
     def is_aggregation(self) -> bool:
@@ -96,11 +112,10 @@ def analyse(question: str, place_names: PlaceNames = frozenset()) -> Question:
         places = place_names() if callable(place_names) else place_names
         chinese = " ".join(chinese_terms(text, places))
         text = f"{text} {chinese}"
-    kind: AnswerKind = "other"
-    for candidate, pattern in _KIND_PATTERNS:
-        if pattern.search(text):
-            kind = candidate
-            break
+    kind = _kind(text)
+    if kind == "count" and focus_unit(chinese) is None and (_MONEY_VERBS.search(text) or _VALUE_WORDS.search(text)):
+        # "采购多少？", "设备总价值约多少？": a bare 多少 about spending asks for money.
+        kind = "money"
     mentions = find_organisations(chinese)
     organisations = [m.canonical for m in mentions] + [m.canonical for m in english_mentions(text)]
     category = _CATEGORY_WORDS.findall(chinese)
@@ -114,7 +129,52 @@ def analyse(question: str, place_names: PlaceNames = frozenset()) -> Question:
         places=tuple(dict.fromkeys(p.stem for p in find_places(chinese, mentions))),
         years=tuple(dict.fromkeys(_YEAR.findall(text))),
         figures=tuple(m.group().replace(" ", "") for m in _FIGURE.finditer(chinese)),
-        about_money=bool(_MONEY_VERBS.search(text)) or kind == "amount",
+        about_money=bool(_MONEY_VERBS.search(text)) or kind == "money",
         superlative="max" if _MOST.search(text) else "min" if _LEAST.search(text) else None,
         money_category=MONEY_CATEGORIES[category[0]] if category else None,
+        focus_unit=focus_unit(chinese) if kind in ("count", "duration") else None,
+        parts=_figure_parts(chinese),
     )
+
+
+@dataclass(frozen=True)
+class FigurePart:
+    """One figure a question asks for: 多少人次 -> (count, 人次)."""
+
+    kind: AnswerKind
+    unit: str | None
+
+
+_PART = re.compile(r"多少|几")
+
+
+def _figure_parts(text: str) -> tuple[FigurePart, ...]:
+    """The figures a question asks for, in order ("多少次、多少人次", "从多少降到了多少").
+
+    One part (or none) for an ordinary question; the answerer then uses the question's kind.
+    """
+    positions = [m.start() for m in _PART.finditer(text)]
+    if len(positions) < 2:
+        return ()
+    parts = []
+    for i, position in enumerate(positions):
+        piece = text[position : positions[i + 1] if i + 1 < len(positions) else len(text)]
+        previous_end = positions[i - 1] + 2 if i else 0
+        context = text[max(previous_end, position - 8) : position] + piece
+        kind = _kind(context)
+        if kind not in ("money", "percent", "count", "duration", "rank", "date") or (
+                kind == "count" and focus_unit(piece) is None):
+            whole = _kind(text)  # "发生率从多少降到了多少": the parts share the question's kind
+            kind = whole if whole in ("money", "percent", "count", "duration", "rank", "date") else "count"
+        if kind == "count" and focus_unit(piece) is None and (_MONEY_VERBS.search(context) or _VALUE_WORDS.search(context)):
+            kind = "money"
+        parts.append(FigurePart(kind, focus_unit(piece) if kind in ("count", "duration") else None))
+    return tuple(parts)
+
+
+def _kind(text: str) -> AnswerKind:
+    """What the answer should name; what/how/why questions are answered with a phrase."""
+    for candidate, pattern in _KIND_PATTERNS:
+        if pattern.search(text):
+            return candidate
+    return "phrase"

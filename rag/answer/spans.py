@@ -1,0 +1,209 @@
+"""Typed spans of a sentence: figures with their units, dates, names, and the gap a question points at.
+
+One set of figure patterns for the answerers (and the LLM check): money, percent,
+count with any classifier, duration, rank, date. Chinese numerals (三千万元, 两亿,
+第十二) are read with cn2an, so 三千万元 and 3000万元 are the same figure.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+FigureKind = Literal["money", "percent", "count", "duration", "rank", "date", "number"]
+
+_CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
+# An Arabic number (with thousands separators) or a run of Chinese numerals.
+_NUM = rf"(?:\d[\d,，]*(?:\.\d+)?|[{_CN_DIGITS}]+(?:点[零〇一二三四五六七八九]+)?)"
+_ABOUT = r"(?:多|余|近|约)?"
+_MAGNITUDE = r"(?:万亿|亿|千万|百万|万|千)?"
+CURRENCIES = ("美元", "港元", "港币", "欧元", "日元", "英镑", "元", "块钱")
+# Classifiers and measure words a count may carry; 个 may be followed by the noun it counts.
+_CLASSIFIERS = (
+    "人次|人|名|位|户|家|所|项|次|场|批|轮|期|届|份|种|类|笔|条|件|张|台|套|辆|架|艘|部|篇|座|栋|间|"
+    "株|棵|头|只|匹|枚|块|支|口|亩|公顷|平方公里|平方米|立方米|公里|千米|米|吨|公斤|千克|斤|千瓦时|千瓦|兆瓦|"
+    "倍|岁|村|县|乡|镇|省|市|校|所"
+)
+_COUNTED_NOUN = r"(?:县|村|乡|镇|省|市|区|国家|地区|项目|企业|单位|方面|领域|产业|基地|合作社|学校|班)?"
+
+_PATTERNS: list[tuple[FigureKind, re.Pattern[str]]] = [
+    ("percent", re.compile(rf"百分之{_NUM}|{_NUM}\s*(?:%|％|个百分点)")),
+    ("money", re.compile(rf"{_NUM}\s*{_ABOUT}\s*{_MAGNITUDE}\s*{_ABOUT}\s*(?:{'|'.join(CURRENCIES)})")),
+    ("date", re.compile(r"(?:19|20)\d{2}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?)?|\d{1,2}\s*月\s*\d{1,2}\s*[日号]"
+                        r"|(?:19|20)\d{2}-\d{1,2}-\d{1,2}")),
+    ("rank", re.compile(rf"第\s*{_NUM}\s*(?:名|位|个|届|次|批|期|轮|季度|年|天)?|排名?第?\s*{_NUM}\s*位?")),
+    ("duration", re.compile(rf"{_NUM}\s*{_ABOUT}\s*(?:个多?月|个?小时|分钟|周|星期|天|年)(?:多|余)?(?:时间|之久)?")),
+    ("count", re.compile(rf"{_NUM}\s*{_ABOUT}\s*{_MAGNITUDE}\s*{_ABOUT}\s*(?:个{_COUNTED_NOUN}|(?:{_CLASSIFIERS}))")),
+    ("number", re.compile(rf"{_NUM}\s*{_ABOUT}\s*{_MAGNITUDE}")),
+]
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure in a text: its span, kind, unit (元, 人, %, 吨…) and value where it reads as one."""
+
+    start: int
+    end: int
+    surface: str
+    kind: FigureKind
+    unit: str
+    value: float | None
+
+
+def find_figures(text: str) -> list[Figure]:
+    """Every figure in ``text``, left to right; where patterns overlap the more specific kind wins."""
+    taken = [False] * len(text)
+    found: list[Figure] = []
+    for kind, pattern in _PATTERNS:
+        for match in pattern.finditer(text):
+            start, end = match.span()
+            surface = match.group().strip()
+            if not surface or any(taken[start:end]) or not _is_figure(surface, text, start):
+                continue
+            if kind == "duration" and _looks_like_date(surface, text, end):
+                continue
+            for i in range(start, end):
+                taken[i] = True
+            found.append(Figure(start, end, surface, kind, _unit(surface, kind), read_number(surface)))
+    return sorted(found, key=lambda f: f.start)
+
+
+def _is_figure(surface: str, text: str, start: int) -> bool:
+    """A match is a figure unless it is a numeral inside a word (之一, 唯一, 统一) or a bare numeral."""
+    if re.search(r"\d", surface):
+        # "A4", "G20": a number glued to Latin letters is a name.
+        return not (start > 0 and text[start - 1].isascii() and text[start - 1].isalpha())
+    if surface.startswith("百分之"):
+        return True
+    numeral = re.search(rf"[{_CN_DIGITS}]+", surface)
+    if numeral is None or surface == numeral.group():
+        return False
+    before = text[start - 1] if start > 0 else ""
+    return not (surface.startswith("一") and before in "之唯统万专单同逐")
+
+
+def _looks_like_date(surface: str, text: str, end: int) -> bool:
+    """2023年 is a year; 5月 before 日 or 份 is a month, not five months."""
+    year = re.match(r"(19|20)\d{2}\s*年", surface)
+    return bool(year) or bool(re.fullmatch(r"\d{1,2}\s*月", surface) and text[end:end + 1] in "日号份底初中")
+
+
+def _unit(surface: str, kind: FigureKind) -> str:
+    if kind == "percent":
+        return "%"
+    if kind == "money":
+        return next(c for c in CURRENCIES if surface.endswith(c)).replace("块钱", "元").replace("港币", "港元")
+    if kind in ("date", "number"):
+        return ""
+    tail = re.sub(rf"^(?:排名?)?第?\s*{_NUM}\s*{_ABOUT}\s*{_MAGNITUDE}\s*{_ABOUT}\s*", "", surface)
+    return tail.removesuffix("时间").removesuffix("之久") or ""
+
+
+@lru_cache(maxsize=4096)
+def read_number(surface: str) -> float | None:
+    """The value of a figure's number, magnitude included: 7.78亿元 -> 778000000, 三千万 -> 30000000."""
+    match = re.search(rf"{_NUM}\s*{_ABOUT}\s*{_MAGNITUDE}", surface)
+    if match is None:
+        return None
+    text = re.sub(r"[\s,，多余近约]", "", match.group())
+    magnitude = 1.0
+    for word, factor in (("万亿", 1e12), ("亿", 1e8), ("千万", 1e7), ("百万", 1e6), ("万", 1e4), ("千", 1e3)):
+        if text.endswith(word) and re.search(r"\d", text):
+            text, magnitude = text[: -len(word)], factor
+            break
+    try:
+        return float(text) * magnitude
+    except ValueError:
+        pass
+    try:
+        import cn2an
+
+        return float(cn2an.cn2an(text, "smart")) * magnitude
+    except (ValueError, KeyError, IndexError, TypeError):
+        return None
+
+
+# --- what the question asks for ------------------------------------------------------
+
+# Words that stand where the answer goes; the question's text either side of one
+# is what the supporting sentence should say around the answer.
+WH_WORDS = re.compile(
+    r"多少|几|什么|啥|哪些|哪个|哪家|哪位|哪一|哪里|哪儿|哪|谁|何时|何地|何处|如何|怎么样|怎么|怎样|为什么|为何|是否|多长|多久|多大|多高"
+)
+# Classifier words a "how many" question may name (几个县 -> 县, 多少人 -> 人).
+_FOCUS = re.compile(rf"(?:多少|几)\s*(个{_COUNTED_NOUN}|{_CLASSIFIERS}|{'|'.join(CURRENCIES)})")
+UNIT_FAMILIES = [
+    {"人", "名", "人次", "位", "户"}, {"家", "个企业", "个单位"}, {"项", "个项目"}, {"个县", "县"}, {"个村", "村"},
+    {"吨", "公斤", "千克", "斤"}, {"亩", "公顷"}, {"元", "块钱"},
+]
+
+
+def focus_unit(question: str) -> str | None:
+    """The unit a count question asks in: 多少人 -> 人, 几个县 -> 个县, 人数 -> 人."""
+    match = _FOCUS.search(question)
+    if match:
+        return match.group(1)
+    for word, unit in (("人数", "人"), ("人次", "人次"), ("户数", "户"), ("家数", "家"), ("吨", "吨"), ("亩", "亩")):
+        if word in question:
+            return unit
+    return None
+
+
+def same_unit(unit: str, focus: str | None) -> bool:
+    """Units that count the same thing (人, 名, 位 are all people)."""
+    if focus is None or not unit:
+        return False
+    if unit == focus or unit.endswith(focus) or focus.endswith(unit):
+        return True
+    return any(unit in family and focus in family for family in UNIT_FAMILIES)
+
+
+def question_sides(question: str) -> tuple[str, str] | None:
+    """The question's text before and after its question word (the answer sits between them)."""
+    match = WH_WORDS.search(question)
+    if match is None:
+        return None
+    return question[: match.start()], question[match.end():]
+
+
+_PUNCT = "，,；;。！？!?：:、\n “”\"'（）()《》"
+
+
+def gap_span(sentence: str, left_words: list[str], right_words: list[str]) -> tuple[int, int] | None:
+    """Where in ``sentence`` the answer sits, given the question's words either side of its question word.
+
+    The last left word found marks where the answer starts, the first right word
+    after it where it ends; with only one side found, the answer runs to (or from)
+    that side's clause boundary. None when neither side is found.
+    """
+    left_end = None
+    for word in reversed(left_words):
+        position = sentence.find(word)
+        if position >= 0:
+            left_end = position + len(word)
+            break
+    right_start = None
+    for word in right_words:
+        position = sentence.find(word, left_end or 0)
+        if position >= 0 and position > (left_end or -1):
+            right_start = position
+            break
+    if left_end is None and right_start is None:
+        return None
+    if left_end is None:
+        start = max(sentence.rfind(c, 0, right_start) for c in "，,；;。！？!?：:\n") + 1
+        return start, right_start
+    if right_start is None or right_start - left_end > 80:
+        ends = [i for i in (sentence.find(c, left_end) for c in "，,；;。！？!?\n") if i >= 0]
+        return left_end, min(ends) if ends else len(sentence)
+    return left_end, right_start
+
+
+def tidy(text: str) -> str:
+    """A span without the particles and punctuation that glue it into its sentence."""
+    text = text.strip(_PUNCT)
+    text = re.sub(r"^(?:了|是|为|有|在|的|将|把|被|向|对|给|由|达到|达|共|约|都|也|已|已经|还|就)+", "", text)
+    text = re.sub(r"(?:的|了|等|是|为|之)+$", "", text)
+    return text.strip(_PUNCT)
