@@ -214,7 +214,9 @@ class ExtractiveAnswerer:
         unseen = self.idf(_UNSEEN)
         weights = {t: self.idf(t) for t in content}
         seen = sorted(w for w in weights.values() if w < unseen)
-        typical = seen[len(seen) // 2] if seen else 0.0
+        # An English question's words come with every dictionary rendering (invest ->
+        # 投资, 付出): the renderings the corpus never uses are no evidence either way.
+        typical = seen[len(seen) // 2] if seen and question.language == "zh" else 0.0
         names = _proper_nouns(question.text if question.language == "zh" else " ".join(question.tokens))
         return {t: (w if w < unseen or any(t in n or n in t for n in names) else typical) for t, w in weights.items()}
 
@@ -243,6 +245,9 @@ class ExtractiveAnswerer:
             named = re.search(r"[\u4e00-\u9fff]{2,6}(?:县|市|省|村|镇|乡|区)", sentence[gap[0]:gap[1]]) if gap else None
             if suffix and named and named.group().endswith(suffix.group(1)):
                 return named.group()  # jieba may cut 芭蕉山村 short; the gap holds the whole name
+            if suffix and not any(p[2].endswith(suffix.group(1)) for p in places):
+                # A short county name the gazetteer lacks (塔县): jieba's word that ends in 县.
+                places += [w for w in _words_ending(sentence, suffix.group(1)) if w[2] not in question.text]
             if suffix:  # 哪个县: a county, not the province it lies in
                 places = [p for p in places if p[2].endswith(suffix.group(1)) or
                           sentence[p[1]:p[1] + 1] == suffix.group(1)] or places
@@ -356,6 +361,21 @@ def _proper_nouns(text: str) -> list[str]:
     import rjieba
 
     return [word for word, tag in rjieba.tag(text) if tag in ("nr", "ns", "nt", "nz") and len(word) >= 2]
+
+
+def _words_ending(sentence: str, suffix: str) -> list[tuple[int, int, str]]:
+    """jieba's words of two or more characters that end in ``suffix`` (县, 村), with their spans."""
+    import rjieba
+
+    words, position = [], 0
+    for word in rjieba.cut(sentence):
+        if len(word) >= 2 and word.endswith(suffix) and word not in _TOO_GENERAL:
+            words.append((position, position + len(word), word))
+        position += len(word)
+    return words
+
+
+_TOO_GENERAL = {"各县", "本县", "该县", "全县", "两县", "各村", "本村", "全村", "该村", "驻村", "驻县", "每县", "每村", "农村", "乡村"}
 
 
 def _people(sentence: str) -> list[tuple[int, int, str]]:
