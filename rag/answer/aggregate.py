@@ -194,7 +194,7 @@ def _chinese_number(number: str) -> int:
 def group_total_note(question: Question, sentence: str) -> str:
     """"（其全部帮扶县的合计，不单是海原）" for a figure the sentence gives for all of an
     enterprise's supported counties when the question asks about one place; "" otherwise."""
-    if question.kind != "amount" or not question.places or any(p in sentence for p in question.places):
+    if question.kind != "money" or not question.places or any(p in sentence for p in question.places):
         return ""
     if not SCOPE_WORDS.search(sentence):
         return ""

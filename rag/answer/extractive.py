@@ -281,6 +281,9 @@ class ExtractiveAnswerer:
 
 _ORGANISATION_NAME = re.compile(r"[\u4e00-\u9fffA-Za-z0-9（）()]{2,20}(?:公司|集团|企业|银行|总会|商会|协会|学会|基金会|联合会|"
                                 r"工商联|研究院|研究所|大学|学院|医院|委员会|政府|办公室|局|厅|部|中心|煤业|电力|能源|钢铁|控股|股份)")
+# Words after a question word that name the kind of answer (哪个机构), not what surrounds it.
+_ANSWER_TYPE_WORDS = {"机构", "企业", "公司", "集团", "单位", "组织", "部门", "央企", "县", "市", "省", "村", "镇", "乡",
+                      "地方", "地区", "人", "名字", "位"}
 _ORG_TYPE_WORDS = {"企业", "公司", "集团", "央企", "单位", "机构", "组织", "enterprise", "company", "group"}
 # Words a passage may use for the question's word; kept small and literal.
 _SYNONYMS = {
@@ -396,13 +399,20 @@ def _gap(question: Question, sentence: str) -> tuple[int, int] | None:
     if sides is None:
         return None
     left, right = (_content_words(side) for side in sides)
+    if re.search(r"的(?:是|为)\s*$", sides[0]) and not [w for w in right if w not in _ANSWER_TYPE_WORDS]:
+        # "捐赠设备的是哪个机构": the answer is the subject of the question's own words.
+        return gap_span(sentence, [], left)
     return gap_span(sentence, left, right)
 
 
 def _content_words(text: str) -> list[str]:
+    """The question's words that a sentence can be matched on: words of two or more characters
+    (single characters such as 向 or 在 occur everywhere), else its single Chinese characters."""
     from rag.lexical import tokenize
 
-    return [t for t in dict.fromkeys(tokenize(text)) if len(t) > 1 or "\u4e00" <= t <= "\u9fff" and t not in "的了是在和与有"]
+    tokens = list(dict.fromkeys(tokenize(text)))
+    words = [t for t in tokens if len(t) > 1]
+    return words or [t for t in tokens if "\u4e00" <= t <= "\u9fff" and t not in "的了是在和与有向对给把被"]
 
 
 def _nearest_span(spans: list, gap: tuple[int, int] | None):

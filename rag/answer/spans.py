@@ -21,7 +21,7 @@ _ABOUT = r"(?:多|余|近|约)?"
 _MAGNITUDE = r"(?:万亿|亿|千万|百万|万|千)?"
 CURRENCIES = ("美元", "港元", "港币", "欧元", "日元", "英镑", "元", "块钱")
 # Classifiers and measure words a count may carry; 个 may be followed by the noun it counts.
-_CLASSIFIERS = (
+CLASSIFIERS = (
     "人次|人|名|位|户|家|所|项|次|场|批|轮|期|届|份|种|类|笔|条|件|张|台|套|辆|架|艘|部|篇|座|栋|间|"
     "株|棵|头|只|匹|枚|块|支|口|亩|公顷|平方公里|平方米|立方米|公里|千米|米|吨|公斤|千克|斤|千瓦时|千瓦|兆瓦|"
     "倍|岁|村|县|乡|镇|省|市|校|所"
@@ -35,7 +35,7 @@ _PATTERNS: list[tuple[FigureKind, re.Pattern[str]]] = [
                         r"|(?:19|20)\d{2}-\d{1,2}-\d{1,2}")),
     ("rank", re.compile(rf"第\s*{_NUM}\s*(?:名|位|个|届|次|批|期|轮|季度|年|天)?|排名?第?\s*{_NUM}\s*位?")),
     ("duration", re.compile(rf"{_NUM}\s*{_ABOUT}\s*(?:个多?月|个?小时|分钟|周|星期|天|年)(?:多|余)?(?:时间|之久)?")),
-    ("count", re.compile(rf"{_NUM}\s*{_ABOUT}\s*{_MAGNITUDE}\s*{_ABOUT}\s*(?:个{_COUNTED_NOUN}|(?:{_CLASSIFIERS}))")),
+    ("count", re.compile(rf"{_NUM}\s*{_ABOUT}\s*{_MAGNITUDE}\s*{_ABOUT}\s*(?:个{_COUNTED_NOUN}|(?:{CLASSIFIERS}))")),
     ("number", re.compile(rf"{_NUM}\s*{_ABOUT}\s*{_MAGNITUDE}")),
 ]
 
@@ -133,7 +133,7 @@ WH_WORDS = re.compile(
     r"多少|几|什么|啥|哪些|哪个|哪家|哪位|哪一|哪里|哪儿|哪|谁|何时|何地|何处|如何|怎么样|怎么|怎样|为什么|为何|是否|多长|多久|多大|多高"
 )
 # Classifier words a "how many" question may name (几个县 -> 县, 多少人 -> 人).
-_FOCUS = re.compile(rf"(?:多少|几)\s*(个{_COUNTED_NOUN}|{_CLASSIFIERS}|{'|'.join(CURRENCIES)})")
+_FOCUS = re.compile(rf"(?:多少|几)\s*(个{_COUNTED_NOUN}|{CLASSIFIERS}|{'|'.join(CURRENCIES)})")
 UNIT_FAMILIES = [
     {"人", "名", "人次", "位", "户"}, {"家", "个企业", "个单位"}, {"项", "个项目"}, {"个县", "县"}, {"个村", "村"},
     {"吨", "公斤", "千克", "斤"}, {"亩", "公顷"}, {"元", "块钱"},
@@ -205,5 +205,5 @@ def tidy(text: str) -> str:
     """A span without the particles and punctuation that glue it into its sentence."""
     text = text.strip(_PUNCT)
     text = re.sub(r"^(?:了|是|为|有|在|的|将|把|被|向|对|给|由|达到|达|共|约|都|也|已|已经|还|就)+", "", text)
-    text = re.sub(r"(?:的|了|等|是|为|之)+$", "", text)
+    text = re.sub(r"(?:的|了|等|是|为|之|向|对|给|在|把|被|从|由|与|和|将)+$", "", text)
     return text.strip(_PUNCT)

@@ -1,0 +1,93 @@
+"""Typed answers: what a question asks for, the figure reader, and the span chosen from a sentence.
+
+Sentences are made up here, not taken from the seed articles, so the rules are
+shown to be general.
+"""
+
+import pytest
+
+from rag.answer.extractive import ExtractiveAnswerer
+from rag.answer.question import analyse
+from rag.answer.spans import find_figures, focus_unit, read_number
+from rag.documents import Chunk, Hit
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("哪家公司捐了这批设备？", "organisation"),
+    ("谁当选了商会会长？", "person"),
+    ("Who chairs the board?", "person"),
+    ("合作社的分红比例是多少？", "percent"),
+    ("该县在全省排名第几？", "rank"),
+    ("项目建设用了多长时间？", "duration"),
+    ("项目是什么时候竣工的？", "date"),
+    ("厂里花了多少钱买设备？", "money"),
+    ("设备的总价值约多少？", "money"),
+    ("一共培训了多少名教师？", "count"),
+    ("新建了几座桥？", "count"),
+    ("项目落在哪个村？", "place"),
+    ("他们为什么要修这条路？", "phrase"),
+])
+def test_question_kinds(question, kind):
+    assert analyse(question).kind == kind
+
+
+def test_figures_read_chinese_numerals_and_units():
+    figures = find_figures("共投入三千万元，培训教师1,200名，增长15.6%，排名第十二位，历时两年，2023年5月20日竣工。")
+    by_kind = {f.kind: f for f in figures}
+    assert by_kind["money"].value == 30_000_000 and by_kind["money"].unit == "元"
+    assert by_kind["count"].value == 1200 and by_kind["count"].unit == "名"
+    assert by_kind["percent"].surface == "15.6%"
+    assert by_kind["rank"].value == 12
+    assert by_kind["duration"].surface.startswith("两年")
+    assert by_kind["date"].surface == "2023年5月20日"
+    assert read_number("7.78亿元") == 778_000_000
+
+
+def test_words_that_hold_a_numeral_are_not_figures():
+    assert find_figures("统一部署，唯一的办法，一起推进") == []
+
+
+def test_focus_unit_of_a_count_question():
+    assert focus_unit("培训了多少人") == "人"
+    assert focus_unit("帮扶了几个县") == "个县"
+    assert focus_unit("参与人数是多少") == "人"
+
+
+def _chunk(text: str, subject: str | None = None) -> Chunk:
+    return Chunk(id="x#1", doc_id="x.txt", text=text, start=0, end=len(text), title="", raw=text, subject=subject)
+
+
+def _answer(question: str, text: str, subject: str | None = None):
+    idf = {"培训": 2.0, "教师": 2.0, "投入": 2.0, "资金": 2.0}.get
+    answerer = ExtractiveAnswerer(lambda token: idf(token, 1.0) if token != "\uffff\uffff" else 9.0, min_coverage=0.2)
+    return answerer.answer(question, [Hit(_chunk(text, subject), 1.0)])
+
+
+def test_the_figure_of_the_unit_asked_wins_over_the_nearest_figure():
+    answer = _answer("县里一共培训了多少名教师？", "县里投入资金300万元，培训教师1200名，覆盖学校45所。")
+    assert answer.short == "1200名"
+
+
+def test_money_is_asked_by_a_bare_how_much_about_spending():
+    answer = _answer("县里投入了多少资金？", "县里培训教师1200名，投入资金300万元。")
+    assert answer.short == "300万元"
+
+
+def test_several_figures_in_one_question_are_each_answered():
+    answer = _answer("调研了多少次、多少人次？", "全年赴基层调研71次、284人次。")
+    assert answer.short == "71次、284人次"
+
+
+def test_a_sentence_about_another_year_is_not_the_answer():
+    answer = _answer("2023年投入了多少资金？", "2024年，县里投入资金300万元。")
+    assert not answer.answerable
+
+
+def test_the_organisation_the_sentence_names_beats_the_articles_subject():
+    answer = _answer("向学校捐赠设备的是哪个机构？", "中华慈善总会向学校捐赠设备，价值475万元。", subject="湖南省工商联")
+    assert answer.short == "中华慈善总会"
+
+
+def test_a_what_question_is_answered_with_the_words_between_the_questions_own():
+    answer = _answer("光老化会引发什么症状？", "研究表明，光老化会引发皮肤粗糙、皱纹加深等不可逆损伤。")
+    assert answer.short.startswith("皮肤粗糙、皱纹加深")
