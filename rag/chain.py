@@ -103,11 +103,11 @@ class Assistant:
     """An index plus a retriever and an answerer, ready to answer questions."""
 
     def __init__(self, index: Index, settings: IndexSettings, answerer: Answerer | None = None,
-                 mode: str = "hybrid", embedder=None, llm: str | None = None):
+                 mode: str = "hybrid", embedder=None, llm: str | None = None, store=None):
         from rag.answer.extractive import ExtractiveAnswerer
 
         self.index = index
-        self.store = LocalStore(index)
+        self.store = store or LocalStore(index)  # another backend (rag.store.milvus) when given
         self.settings = settings
         has_vectors = self.store.vectors is not None
         if embedder is None and has_vectors and mode != "bm25":
@@ -140,7 +140,7 @@ class Assistant:
     @classmethod
     def open(cls, corpus: Path | None = None, index_path: Path | None = None, *, embedder_spec: str | None = None,
              update: bool = True, progress: bool = True, mode: str = "hybrid",
-             llm: str | None = None) -> tuple["Assistant", BuildReport | None]:
+             llm: str | None = None, store: str | None = None) -> tuple["Assistant", BuildReport | None]:
         """Open the index for ``corpus``, building or updating it first when the corpus changed.
 
         Returns:
@@ -152,6 +152,11 @@ class Assistant:
         if not corpus.exists():  # even when an index exists: a mistyped --corpus must not answer from another
             raise UserError(f"corpus not found: {corpus} (give a folder of .txt/.md/.html files or a .jsonl(.gz) file)")
         check_index_location(path, corpus)
+        target = None
+        if store not in (None, "local"):  # a Milvus URI, checked before any build
+            from rag.store.milvus import open_synced, parse_store
+
+            target = parse_store(store)
         report = None
         embedder = None
         index = load_index(path, settings, corpus) if path.exists() else None
@@ -170,7 +175,8 @@ class Assistant:
                 report = BuildReport(busy=True, n_documents=len(index.document_ids()), n_chunks=len(index.chunks))
             else:
                 index = load_index(path, settings, corpus)
-        return cls(index, settings, mode=mode, embedder=embedder, llm=llm), report
+        backend = open_synced(target, index, progress=progress) if target else None  # filled from the folder
+        return cls(index, settings, mode=mode, embedder=embedder, llm=llm, store=backend), report
 
     def chain(self, k: int = 5, doc_ids: set[str] | None = None) -> Runnable[str, Answer]:
         """The pipeline as an LCEL runnable (imports LangChain)."""

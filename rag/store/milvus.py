@@ -41,6 +41,8 @@ import json
 import logging
 import os
 import re
+import sys
+import warnings
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -148,7 +150,9 @@ def connect(target: MilvusTarget, timeout: float = 20.0):
     logging.getLogger("pymilvus").setLevel(logging.CRITICAL)
     if target.embedded:
         try:
-            import milvus_lite  # noqa: F401  (pymilvus starts its server from this package)
+            with warnings.catch_warnings():  # milvus-lite 2.5.1 imports the deprecated pkg_resources
+                warnings.simplefilter("ignore")
+                import milvus_lite  # noqa: F401  (pymilvus starts its server from this package)
         except ImportError:
             raise UserError(f"--store {target} needs milvus-lite; {INSTALL_HINT}") from None
         Path(target.uri).parent.mkdir(parents=True, exist_ok=True)
@@ -348,7 +352,7 @@ def sync_from_index(client, names: Collections, index: Index, *, rebuild: bool =
                    "bigrams": _fit(" ".join(han_bigrams(article_text([index.chunks[p] for p in positions]))))}
         return passages, fact_rows, article
 
-    bar = _bar(progress, len(write), "sending to Milvus")
+    bar = _bar(progress and sys.stderr.isatty(), len(write), "sending to Milvus")
     for batch in _batches(write, 64):
         _delete_articles(client, names, batch, keep_article_rows=True)
         # An article row with an empty hash first: if the sync stops before the real
@@ -441,8 +445,6 @@ def _query_all(client, collection: str, expression: str, fields: list[str]) -> l
 def _bar(enabled: bool, total: int, desc: str):
     if not enabled or total < 1:
         return None
-    import sys
-
     from tqdm import tqdm
 
     return tqdm(total=total, desc=desc, unit="article", file=sys.stderr, leave=False, dynamic_ncols=True)
@@ -467,6 +469,29 @@ def open_synced(target: MilvusTarget, index: Index, *, rebuild: bool = False, pr
     except MilvusException as exc:
         raise UserError(f"Milvus at {target} failed: {_reason(exc)}; "
                         f"rebuild it with: rag index build --rebuild --store {target}") from None
+
+
+def fill_store(spec: str, index_path: Path, settings=None, *, rebuild: bool = False) -> str:
+    """``rag index build --store ...``: send the built index at ``index_path`` to the store; one line saying what."""
+    import time
+
+    from rag.index import load_index
+
+    target = parse_store(spec)
+    if target is None:
+        return "store: local"
+    started = time.perf_counter()
+    index = load_index(Path(index_path), settings)
+    store = open_synced(target, index, rebuild=rebuild, progress=True)
+    store.close()
+    return (f"store: {target}, collections {store.names.prefix}_*: {index.manifest['n_documents']} articles, "
+            f"{index.manifest['n_chunks']} passages ({time.perf_counter() - started:.1f} s)")
+
+
+def open_store(spec: str | None, index: Index, *, progress: bool = False):
+    """The Milvus store ``spec`` names, filled from ``index``; None for the local store."""
+    target = parse_store(spec)
+    return None if target is None else open_synced(target, index, progress=progress)
 
 
 def _build_of(manifest: dict | None) -> tuple | None:

@@ -20,9 +20,12 @@ from tests.tools.ports import free_port
 
 
 def _binary() -> Path:
-    import milvus_lite
+    from importlib.util import find_spec  # not an import: milvus-lite 2.5.1 warns about pkg_resources on import
 
-    return Path(milvus_lite.__file__).parent / "lib" / "milvus"
+    spec = find_spec("milvus_lite")
+    if spec is None or spec.origin is None:
+        raise RuntimeError('milvus-lite is not installed: pip install -e ".[milvus]"')
+    return Path(spec.origin).parent / "lib" / "milvus"
 
 
 @contextmanager
