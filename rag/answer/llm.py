@@ -26,7 +26,7 @@ from rag.documents import Answer, Chunk, Citation, Hit
 from rag.entities import aliases_of, english_mentions, find_organisations
 from rag.errors import UserError
 
-PROMPTS_DIR = Path(__file__).resolve().parent.parent.parent / "prompts"
+PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"  # package data (rag/prompts)
 MODEL_REFUSAL = "NOT IN THE ARTICLES"
 MAX_PASSAGES = 6
 _MAX_QUOTE_CHARS = 160
