@@ -195,3 +195,27 @@ def is_english_word(word: str) -> bool:
     """CC-CEDICT uses ``word`` (or its base form) as a meaning: "long", "peace" are words, "haiyuan" is not."""
     forms = _base_forms(word.lower())
     return bool(_meanings(set(forms)))
+
+
+_PLACE_KINDS = r"(?:county|city|district|prefecture|province|township|town|village|banner|autonomous (?:county|prefecture|region))"
+
+
+def places_by_english_name(text: str) -> list[str]:
+    """Chinese places named in ``text`` by the English name CC-CEDICT gives them, not pinyin.
+
+    "Qumarleb county" -> 曲麻莱 ("/Qumarleb county (Tibetan: …) in Yushu…/"),
+    "Taxkorgan" -> 塔什库尔干塔吉克自治县. Only capitalised words are tried,
+    and only headwords defined as a county, city, … are returned.
+    """
+    words = sorted({w for w in re.findall(r"\b[A-Z][a-z'-]{3,}\b", text) if w.lower() not in _STOPWORDS},
+                   key=len, reverse=True)
+    if not words:
+        return []
+    alternatives = "|".join(map(re.escape, words))
+    pattern = re.compile(r"^\S+ (\S+) \[[^\]]*\] /(?:[^/\n]*/)*?(" + alternatives + r")(?: [A-Z][a-z]+)* " + _PLACE_KINDS
+                         + r"\b", re.M)
+    found: dict[str, str] = {}
+    for match in pattern.finditer(_text()):
+        found.setdefault(match.group(2), match.group(1))
+    return [found[w] for w in words if w in found]
+

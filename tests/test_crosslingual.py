@@ -102,3 +102,13 @@ def test_a_missing_dictionary_is_an_error_that_says_what_to_install(monkeypatch)
             lexicon.common_words.__wrapped__()
     finally:
         lexicon._text.cache_clear()
+
+
+def test_chinese_words_inside_an_english_question_are_kept():
+    question = analyse("How much was invested in the county of 海原 last year?")
+    assert question.language == "en" and question.places == ("海原",)
+
+
+def test_places_by_their_dictionary_english_name_not_only_pinyin():
+    # CC-CEDICT calls 曲麻莱 "Qumarleb county"; its pinyin is Qumalai.
+    assert analyse("Which enterprise helps Qumarleb county?").places == ("曲麻莱",)

@@ -21,6 +21,7 @@ from rag.entities import english_mentions
 
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 
 
 def is_english(text: str) -> bool:
@@ -103,11 +104,15 @@ def chinese_terms(text: str, place_names: frozenset[str] = frozenset()) -> list[
     without_names = text
     for mention in mentions:
         without_names = without_names.replace(mention.surface, " ")
-    places = pinyin_places(without_names, place_names)
+    # Chinese words the question already gives ("Qumarleb (曲麻莱) County") are the best rendering.
+    given = _CJK_RUN.findall(text)
+    from rag.lexicon import places_by_english_name
+
+    places = pinyin_places(without_names, place_names) + places_by_english_name(without_names)
     # Words read as a place are not looked up as English words too.
     from pypinyin import lazy_pinyin
 
     place_keys = {"".join(lazy_pinyin(p)).lower() for p in places}
     rest = " ".join(w for w in _LATIN_WORD.findall(without_names) if w.lower() not in place_keys)
-    terms = organisations + places + chinese_for_english(rest)
+    terms = given + organisations + places + chinese_for_english(rest)
     return list(dict.fromkeys(terms))
