@@ -264,6 +264,9 @@ def eval_group(ctx, gold, corpus, index_path, embedder, top_k, retriever, limit,
     out = out or PROJECT_ROOT / "eval" / "runs" / f"{Path(gold).stem}-{retriever}-{stamp}"
     settings = {"gold": str(gold), "corpus": str(corpus), "retriever": retriever, "embedder": embedder,
                 "top_k": top_k, "answerer": assistant.answerer.name, "store": store}
+    from rag.settings import settings_of
+
+    settings["settings"] = settings_of(assistant)  # the whole versioned settings object
     write_run(out, results, metrics, settings)
     echo(json.dumps({k: v for k, v in metrics.items() if k != "by_kind"}, ensure_ascii=False))
     echo(f"wrote {out}/metrics.json, results.jsonl, report.md")

@@ -73,11 +73,17 @@ class IndexSettings:
     tokenizer: str = TOKENIZER_VERSION
 
     def describe(self) -> dict:
+        """What the manifest records and a load compares (``rag.settings`` describes each part)."""
+        from rag.settings import PASSAGE_BM25, data_tables
+
         return {
             "embedder": self.embedder,
             "normaliser": self.normaliser,
             "tokenizer": self.tokenizer,
             "chunker": self.chunker.to_json(),
+            "bm25": {"passages": dict(PASSAGE_BM25), "articles": dict(ARTICLE_BM25)},
+            # Hashes of the data tables the build reads: an edited table is noticed without a version bump.
+            "tables": data_tables(),
         }
 
 
@@ -385,8 +391,14 @@ def check_settings(manifest: dict, settings: IndexSettings, path: Path, corpus: 
     """Refuse an index built with other settings, in one sentence saying what to run."""
     built = manifest["settings"]
     wanted = settings.describe()
-    for key in ("embedder", "normaliser", "tokenizer", "chunker"):
+    for key in ("embedder", "normaliser", "tokenizer", "chunker", "bm25", "tables"):
         if built.get(key) != wanted[key]:
+            if key == "tables" and isinstance(built.get(key), dict):
+                changed = sorted(name for name in {**built[key], **wanted[key]}
+                                 if built[key].get(name) != wanted[key].get(name))
+                raise IndexMismatchError(
+                    f"the data tables changed since the index at {path} was built ({', '.join(changed)}); "
+                    f"rebuild it with: {build_command(path, settings.embedder, corpus or manifest.get('corpus'))}")
             raise IndexMismatchError(
                 f"the index at {path} was built with {key} {_short(built.get(key))}, not {_short(wanted[key])}; "
                 f"rebuild it with: {build_command(path, settings.embedder, corpus or manifest.get('corpus'))}"
@@ -729,7 +741,9 @@ def _build_locked(corpus: Path, path: Path, settings: IndexSettings, embedder, r
         import bm25s
 
         token_lists = [tokenize(passage_text(c)) for c in _with_progress(chunks, progress, "tokenising", unit="passage")]
-        bm25 = bm25s.BM25()
+        from rag.settings import PASSAGE_BM25
+
+        bm25 = bm25s.BM25(**PASSAGE_BM25)
         bm25.index(token_lists, show_progress=False)
         bm25.save(str(staging / "bm25"), allow_pickle=False, show_progress=False)
         _build_article_bm25(chunks, progress).save(str(staging / "bm25-articles"), allow_pickle=False,
@@ -840,6 +854,9 @@ def _vectors_for(chunks, known, settings, embedder, path, report, progress) -> t
         missing = [i for i in missing if keys[i] not in known]
     dim = embedder.dim if embedder is not None else len(next(iter(known.values())))  # None only when all reused
     report.reused_vectors = len(chunks) - len(missing)
+    # Shortest first: a batch then holds passages of similar length, so the
+    # engine's per-batch work is even (benchmarks/bench_embed.py measures it).
+    missing.sort(key=lambda i: len(passage_text(chunks[i])))
     bar = _progress_bar(progress, len(missing), "embedding", "passage")
     for batch_start in range(0, len(missing), CHECKPOINT_EVERY):
         batch = missing[batch_start : batch_start + CHECKPOINT_EVERY]

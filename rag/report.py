@@ -20,7 +20,7 @@ def _fmt(value) -> str:
 
 def write_report(out: Path, results, metrics: dict, settings: dict) -> None:
     lines = ["# Eval report", ""]
-    lines.append(" · ".join(f"{k}: `{v}`" for k, v in settings.items()))
+    lines.append(" · ".join(f"{k}: `{v}`" for k, v in settings.items() if not isinstance(v, dict)))
     lines += ["", f"{metrics['n']} questions.", "", "| metric | value |", "|---|---|"]
     for group, key in HEADLINE:
         lines.append(f"| {group}.{key} | {_fmt(metrics.get(group, {}).get(key))} |")
