@@ -177,7 +177,9 @@ class Assistant:
 
                 embedder = make_embedder(settings.embedder)
             try:
-                report = build_index(corpus, path, settings, embedder=embedder, progress=progress)
+                # With no index to read yet, wait for another process's build rather than fail.
+                report = build_index(corpus, path, settings, embedder=embedder, progress=progress,
+                                     wait=0 if index is not None else 600)
             except IndexBusyError:
                 if index is None:
                     raise

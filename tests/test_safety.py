@@ -176,3 +176,17 @@ def test_a_build_in_a_log_writes_a_few_lines_not_progress_bars(run, seed_corpus,
     assert result.exit_code == 0
     assert "\r" not in result.output and "%|" not in result.output
     assert 2 <= len(result.output.splitlines()) <= 10, result.output
+
+
+def test_a_first_ask_waits_for_a_build_in_progress_instead_of_failing(run, seed_corpus, tmp_path):
+    import threading
+    import time
+
+    from filelock import FileLock
+
+    lock = FileLock(str(tmp_path / ".idx.lock"), thread_local=False)  # released by the other thread
+    lock.acquire()
+    threading.Thread(target=lambda: (time.sleep(1.5), lock.release()), daemon=True).start()
+    result = run(ask_command, "哪家企业在海原投资最多？", "--corpus", seed_corpus, "--index", tmp_path / "idx")
+    assert result.exit_code == 0, result.output
+    assert "waiting for another process" in result.stderr and result.stdout.startswith("华润")
