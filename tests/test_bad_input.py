@@ -253,3 +253,20 @@ def test_a_corpus_of_one_passage_answers_what_it_plainly_says(run, tmp_path):
     assert result.stdout.startswith("7.78亿元"), result.output
     refused = run(ask_command, "中国移动在海原县投资了多少钱？", "--corpus", corpus)
     assert "do not answer" in refused.stdout
+
+
+def test_an_unreadable_folder_is_named_and_skipped(seed_corpus, tmp_path, monkeypatch):
+    # Root reads every folder whatever its mode, so the refusal is simulated where os.walk lists folders.
+    locked = seed_corpus / "locked"
+    locked.mkdir()
+    (locked / "a.txt").write_text("看不到的文章。", encoding="utf-8")
+    real_scandir = os.scandir
+
+    def scandir(path="."):
+        if os.fspath(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    problems = [item for item in iter_corpus(seed_corpus) if not hasattr(item, "raw")]
+    assert [(p.source, p.reason) for p in problems] == [("locked", "folder cannot be read (Permission denied)")]
