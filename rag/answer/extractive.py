@@ -129,7 +129,7 @@ class ExtractiveAnswerer:
         """"A和B分别…多少": answer the question once per organisation named, each with its citation."""
         parts, citations = [], []
         for organisation in analysed.organisations:
-            single = replace(analysed, organisations=(organisation,))
+            single = replace(analysed, organisations=(organisation,), parts=())
             candidates = [c for c in self._candidates(single, hits) if c.coverage >= self.min_coverage]
             found = None
             for candidate in candidates:
@@ -178,6 +178,12 @@ class ExtractiveAnswerer:
         names = [alias for org in question.organisations for alias in aliases_of(org)]
         content = [t for t in content if not any(t in name for name in names)] or content
         weights = self._weights(question, content)
+        if question.language == "en":
+            # Each English word brings several renderings (invest -> 投资, 投入, 付出); a
+            # passage uses one of them. Renderings that no retrieved passage uses are
+            # not missing evidence, so they do not count in the total.
+            used = {t for t in weights for hit in hits if _contains(f"{hit.chunk.title}\n{hit.chunk.text}", t)}
+            weights = {t: w for t, w in weights.items() if t in used} or weights
         total = sum(weights.values()) or 1.0
         candidates = []
         for rank, hit in enumerate(hits, 1):
@@ -257,15 +263,15 @@ class ExtractiveAnswerer:
                 return "、".join(dict.fromkeys(p[2] for p in places))
             return _nearest_span(places, gap)[2]
         if question.kind in _FIGURE_KINDS and len(question.parts) > 1:
-            # "多少次、多少人次", "从多少降到了多少": one figure per part, in the question's order.
-            chosen = []
+            # "多少次、多少人次", "从多少降到了多少": one figure per part, in the question's order;
+            # a part the sentence does not give is left out rather than the whole answer refused.
+            chosen: list[Figure] = []
             for part in question.parts:
                 figure = _figure_for(replace(question, kind=part.kind, focus_unit=part.unit), sentence, None,
                                      exclude={f.start for f in chosen})
-                if figure is None:
-                    return None
-                chosen.append(figure)
-            return "、".join(f.surface for f in chosen)
+                if figure is not None:
+                    chosen.append(figure)
+            return "、".join(f.surface for f in chosen) or None
         if question.kind in _FIGURE_KINDS:
             figure = _figure_for(question, sentence, gap)
             if figure is None and question.kind == "date":

@@ -146,6 +146,7 @@ class FigurePart:
 
 
 _PART = re.compile(r"多少|几")
+_EACH = re.compile(r"([^，,。？?]*?(?:和|与|、)[^，,。？?]*?)分别")
 
 
 def _figure_parts(text: str) -> tuple[FigurePart, ...]:
@@ -154,6 +155,14 @@ def _figure_parts(text: str) -> tuple[FigurePart, ...]:
     One part (or none) for an ordinary question; the answerer then uses the question's kind.
     """
     positions = [m.start() for m in _PART.finditer(text)]
+    both = _EACH.search(text)
+    if len(positions) == 1 and both:
+        # "采购额和帮助销售额分别是多少": as many figures as the things joined before 分别.
+        kind = _kind(text)
+        kind = kind if kind in ("money", "percent", "count", "duration", "rank", "date") else "count"
+        unit = focus_unit(text) if kind in ("count", "duration") else None
+        return tuple(FigurePart(kind, unit) for _ in range(both.group(1).count("和") + both.group(1).count("与")
+                                                          + both.group(1).count("、") + 1))
     if len(positions) < 2:
         return ()
     parts = []
