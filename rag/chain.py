@@ -9,10 +9,11 @@ offers it as an LCEL runnable (``Assistant.chain``) for those who compose chains
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator, Protocol
+from typing import TYPE_CHECKING, Callable, Iterator, Protocol
 
 from rag.answer.question import PlaceNames, Question, analyse
 from rag.clean import decode_surrogates, normalise
@@ -109,6 +110,25 @@ def answer_question(retriever: HybridRetriever, answerer: Answerer, question: st
     return replace(result, timings_ms={**result.timings_ms, **timings})
 
 
+def sentence_similarity(embedder) -> Callable[[str, str], float] | None:
+    """Cosine similarity of a question and a sentence with the index's embedder (vectors are normalised)."""
+    if embedder is None:
+        return None
+    import numpy as np
+
+    from rag.clean import normalise
+
+    @lru_cache(maxsize=64)
+    def question_vector(question: str) -> np.ndarray:
+        return np.asarray(embedder.embed_question(normalise(question)), dtype=np.float32).reshape(-1)
+
+    def similarity(question: str, sentence: str) -> float:
+        sentence_vector = np.asarray(embedder.embed_passages([sentence]), dtype=np.float32).reshape(-1)
+        return float(question_vector(question) @ sentence_vector)
+
+    return similarity
+
+
 class Assistant:
     """An index plus a retriever and an answerer, ready to answer questions."""
 
@@ -125,7 +145,11 @@ class Assistant:
 
             embedder = make_embedder(settings.embedder)
         self.retriever = HybridRetriever(self.store, embedder=embedder, mode=mode if has_vectors else "bm25")
-        self.extractive = ExtractiveAnswerer(self.store.lexical.idf, facts=self.store.facts)
+        from rag.answer.refusal import refusal_model
+
+        similarity = sentence_similarity(self.retriever.embedder) if self.retriever.mode != "bm25" else None
+        self.extractive = ExtractiveAnswerer(self.store.lexical.idf, facts=self.store.facts, similarity=similarity,
+                                             refusal=refusal_model(with_dense=similarity is not None))
         self.answerer = answerer or self.make_answerer(llm)
 
     def place_names(self) -> frozenset[str]:

@@ -184,6 +184,8 @@ class Answer:
     notes: tuple[str, ...] = ()
     # An LLM's text before checking, for the eval's records.
     model_text: str | None = None
+    # What the refusal decision weighed (coverage, dense similarity, …), for the eval's records.
+    signals: dict[str, float] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -194,6 +196,7 @@ class Answer:
             "answerer": self.answerer,
             "notes": list(self.notes),
             "model_text": self.model_text,
+            "signals": {k: round(v, 4) for k, v in self.signals.items()},
             "citations": [c.to_json() for c in self.citations],
             "hits": [h.to_json() for h in self.hits],
             "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},

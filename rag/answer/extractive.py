@@ -14,6 +14,7 @@ from typing import Callable
 from rag.answer.aggregate import aggregate_answer, group_total_note, largest_figure
 from rag.answer.injection import addresses_reader
 from rag.answer.question import Question, analyse
+from rag.answer.refusal import RefusalModel
 from rag.answer.spans import Figure, find_figures, gap_span, question_sides, same_unit, tidy
 from rag.documents import Answer, Chunk, Citation, Hit
 from rag.entities import aliases_of, english_name, find_organisations
@@ -23,9 +24,9 @@ from rag.store.protocols import FactStore
 NOT_ANSWERED = "这些文章没有回答这个问题。(The articles do not answer this question.)"
 
 # The share of the question's weighted words that the best supporting sentence
-# (with its passage) contains. Calibrated with benchmarks/calibrate_refusal.py
-# on eval/gold/seeds-dev.jsonl: the unanswerable questions that pass the
-# required-terms check peak at 0.35, answerable ones start at 0.49.
+# (with its passage) must contain when no fitted refusal model is given (tests,
+# library use). The assistant uses the model in rag/answer/refusal.json, fitted
+# by benchmarks/fit_refusal.py on eval/gold/seeds-dev.jsonl.
 MIN_COVERAGE = 0.42
 
 _SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]*")
@@ -63,10 +64,13 @@ class ExtractiveAnswerer:
     name = "extractive"
 
     def __init__(self, idf: Callable[[str], float], min_coverage: float = MIN_COVERAGE,
-                 facts: FactStore | None = None):
+                 facts: FactStore | None = None, similarity: Callable[[str, str], float] | None = None,
+                 refusal: RefusalModel | None = None):
         self.idf = idf
         self.min_coverage = min_coverage
         self.facts = facts
+        self.similarity = similarity
+        self.refusal = refusal
 
     def answer(self, question: str | Question, hits: list[Hit]) -> Answer:
         analysed = analyse(question) if isinstance(question, str) else question
@@ -78,13 +82,14 @@ class ExtractiveAnswerer:
         if len(analysed.organisations) > 1 and analysed.kind != "organisation":
             return self._answer_each_organisation(question, analysed, hits)
         candidates = self._candidates(analysed, hits)
-        if not candidates or candidates[0].coverage < self.min_coverage:
-            return self._not_answered(question, hits)
-        found = self._first_answered(analysed, candidates)
+        found = self._first_answered(analysed, candidates) if candidates else None
         if found is None:
             return self._not_answered(question, hits)
         best, headline = found
         sentence = best.chunk.text[best.start : best.end]
+        signals = self._signals(analysed, best, sentence)
+        if not self._answers(signals):
+            return self._not_answered(question, hits, signals)
         headline += group_total_note(analysed, sentence)
         evidence_start, evidence_end = _trim(sentence, analysed, best.start)
         evidence = best.chunk.text[evidence_start:evidence_end].strip()
@@ -104,7 +109,7 @@ class ExtractiveAnswerer:
                 text += f" {other.chunk.text[o_start:o_end].strip()}[2]"
                 break
         return Answer(question=question, text=text, answerable=True, short=headline,
-                      citations=tuple(citations), hits=tuple(hits), answerer=self.name)
+                      citations=tuple(citations), hits=tuple(hits), answerer=self.name, signals=signals)
 
     def _first_answered(self, question: Question, candidates: list[_Candidate]) -> tuple[_Candidate, str] | None:
         """The best sentence that holds an answer of the kind asked (a figure, a name), with that answer.
@@ -112,7 +117,7 @@ class ExtractiveAnswerer:
         Sentences close behind the best one are tried too: the best-covered
         sentence may restate the question without its answer.
         """
-        floor = max(self.min_coverage, candidates[0].coverage - 0.25)
+        floor = candidates[0].coverage - 0.25
         for candidate in candidates[:12]:
             if candidate.coverage < floor:
                 break
@@ -121,9 +126,28 @@ class ExtractiveAnswerer:
                 return candidate, headline
         return None
 
-    def _not_answered(self, question: str, hits: list[Hit]) -> Answer:
+    def _signals(self, question: Question, candidate: _Candidate, sentence: str) -> dict[str, float]:
+        """What the refusal decision weighs (see rag/answer/refusal.py)."""
+        required = question.required_terms
+        signals = {
+            "coverage": candidate.coverage,
+            "anchored": float(_gap(question, sentence) is not None),
+            "named": sum(term in sentence for term in required) / len(required) if required else 1.0,
+        }
+        if self.similarity is not None:
+            signals["dense"] = self.similarity(question.original, sentence)
+        return signals
+
+    def _answers(self, signals: dict[str, float]) -> bool:
+        """The fitted model when there is one, else the coverage threshold alone."""
+        if self.refusal is None:
+            return signals["coverage"] >= self.min_coverage
+        return self.refusal.answers(signals)
+
+    def _not_answered(self, question: str, hits: list[Hit], signals: dict[str, float] | None = None) -> Answer:
         # The hits stay on the answer so the caller can show the closest passages.
-        return Answer(question=question, text=NOT_ANSWERED, answerable=False, hits=tuple(hits), answerer=self.name)
+        return Answer(question=question, text=NOT_ANSWERED, answerable=False, hits=tuple(hits), answerer=self.name,
+                      signals=signals or {})
 
     def _answer_each_organisation(self, question: str, analysed: Question, hits: list[Hit]) -> Answer:
         """"A和B分别…多少": answer the question once per organisation named, each with its citation."""
