@@ -29,5 +29,6 @@ def test_a_refused_answer_carries_the_signals_it_was_refused_on():
     text = "县里投入资金300万元，培训教师1200名。"
     chunk = Chunk(id="x#1", doc_id="x.txt", text=text, start=0, end=len(text), title="", raw=text)
     never = RefusalModel(bias=-60.0, weights={})
-    answer = ExtractiveAnswerer(lambda t: 1.0, refusal=never).answer("县里投入了多少资金？", [Hit(chunk, 1.0)])
+    idf = lambda token: 9.0 if token == "\uffff\uffff" else 1.0  # the sentinel stands for an unseen word
+    answer = ExtractiveAnswerer(idf, refusal=never).answer("县里投入了多少资金？", [Hit(chunk, 1.0)])
     assert not answer.answerable and answer.signals["coverage"] > 0.5
