@@ -202,6 +202,11 @@ def test_update_sends_only_changed_articles_and_persists(tmp_path):
     assert reopened.passages.passages_of([XUYONG]) == {}
     found = reopened.lexical.search_passages(normalise("鸵鸟养殖"), 1)
     assert found and found[0].doc_id == changed.name
+    from rag.store.local import LocalStore
+
+    local = LocalStore(index)
+    for word in ("鸵鸟", "叙永", "中国电科", "帮扶"):  # added, removed (with 004) and common words
+        assert reopened.lexical.idf(word) == pytest.approx(local.lexical.idf(word)), word
     reopened.close()
 
 

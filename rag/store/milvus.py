@@ -52,7 +52,7 @@ import numpy as np
 
 from rag.documents import Chunk
 from rag.errors import CorruptIndexError, UserError
-from rag.index import ARTICLE_BM25
+from rag.index import ARTICLE_BM25, MIN_IDF_PASSAGES
 from rag.lexical import han_bigrams, tokenize
 from rag.store.protocols import ArticleRecord, ArticleScore, PassageScore
 
@@ -321,22 +321,34 @@ def sync_from_index(client, names: Collections, index: Index, *, rebuild: bool =
     remove = [d for d in stored if d not in index.chunks_of]
     facts = index.facts
 
-    # Words of the passages that leave, to bring their document frequencies up to date.
-    affected: set[str] = set()
+    # Document frequencies (for idf) come from the local BM25, which already counts the
+    # final corpus; a word's row is sent before any article that changes its count is
+    # marked done, so an interrupted sync never leaves a stale count behind.
+    sent: set[str] = set()
+
+    def send_frequencies(words: set[str]) -> None:
+        rows = [{"pk": DF_KEY + word, "count": _local_df(index, word), "value": {}, "placeholder": PLACEHOLDER}
+                for word in sorted(words - sent)]
+        for batch in _batches(rows, 5000):
+            client.upsert(names.meta, list(batch))
+        sent.update(words)
+
+    leaving: set[str] = set()  # words of the passages that leave or change
     for batch in _batches([d for d in write + remove if d in stored], FILTER_IDS // 10):
         for row in _query_all(client, names.passages, _in_filter("doc_id", batch), ["words"]):
-            affected.update(row["words"].split())
+            leaving.update(row["words"].split())
+    send_frequencies(leaving)
 
     from rag.chunking import article_text
     from rag.index import passage_text
 
-    def rows_of(doc_id: str):
+    def rows_of(doc_id: str, words_seen: set[str]):
         positions = index.chunks_of[doc_id]
         passages, fact_rows = [], []
         for p in positions:
             chunk = index.chunks[p]
             words = " ".join(tokenize(passage_text(chunk)))
-            affected.update(words.split())
+            words_seen.update(words.split())
             row = {"pk": chunk.id, "doc_id": doc_id, "position": p, "chunk": chunk.to_json(), "words": _fit(words)}
             if dim:
                 row["dense"] = index.vectors.reconstruct(p).tolist()
@@ -357,9 +369,9 @@ def sync_from_index(client, names: Collections, index: Index, *, rebuild: bool =
         _delete_articles(client, names, batch, keep_article_rows=True)
         # An article row with an empty hash first: if the sync stops before the real
         # one is written, the next sync sees the article as changed and redoes it.
-        passages, fact_rows, articles = [], [], []
+        passages, fact_rows, articles, words = [], [], [], set()
         for doc_id in batch:
-            p, f, a = rows_of(doc_id)
+            p, f, a = rows_of(doc_id, words)
             passages += p
             fact_rows += f
             articles.append(a)
@@ -368,6 +380,7 @@ def sync_from_index(client, names: Collections, index: Index, *, rebuild: bool =
             client.insert(names.passages, list(rows))
         for rows in _batches(fact_rows, BATCH_ROWS):
             client.insert(names.facts, list(rows))
+        send_frequencies(words)
         client.upsert(names.articles, articles)
         if bar:
             bar.update(len(batch))
@@ -376,11 +389,6 @@ def sync_from_index(client, names: Collections, index: Index, *, rebuild: bool =
     for batch in _batches(remove, FILTER_IDS // 10):
         _delete_articles(client, names, batch, keep_article_rows=False)
 
-    # Document frequencies of every word whose count may have changed, from the local BM25.
-    df_rows = [{"pk": DF_KEY + token, "count": _local_df(index, token), "value": {}, "placeholder": PLACEHOLDER}
-               for token in sorted(affected)]
-    for rows in _batches(df_rows, 5000):
-        client.upsert(names.meta, list(rows))
 
     manifest = {key: index.manifest.get(key) for key in
                 ("format", "settings", "dim", "corpus", "corpus_fingerprint", "created_at", "updated_at",
@@ -393,11 +401,7 @@ def sync_from_index(client, names: Collections, index: Index, *, rebuild: bool =
 
 
 def _local_df(index: Index, token: str) -> int:
-    token_id = index.bm25.vocab_dict.get(token)
-    if token_id is None:
-        return 0
-    indptr = index.bm25.scores["indptr"]
-    return int(indptr[token_id + 1] - indptr[token_id])
+    return int(index.bm25.document_frequency(token))
 
 
 def _fact_row(chunk: Chunk, position: int, facts: PassageFacts) -> dict:
@@ -609,7 +613,8 @@ class MilvusLexical(_Part):
         if token not in self._df:
             rows = self._client.get(self._names.meta, ids=[DF_KEY + token], output_fields=["count"])
             self._df[token] = int(rows[0]["count"]) if rows else 0
-        n, df = self._store.passages.count_passages(), self._df[token]
+        # as rag.index.Index.idf: a tiny corpus counts as MIN_IDF_PASSAGES passages
+        n, df = max(self._store.passages.count_passages(), MIN_IDF_PASSAGES), self._df[token]
         return float(np.log(1 + (n - df + 0.5) / (df + 0.5)))
 
 
