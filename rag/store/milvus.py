@@ -66,8 +66,6 @@ MAX_TOPK = 16384  # Milvus's limit on one search's or query's rows
 MAX_VARCHAR = 65535  # bytes; a server enforces it, milvus-lite does not
 BATCH_ROWS = 512  # rows per insert: well under gRPC's 64 MB message limit with 384-d vectors
 FILTER_IDS = 2000  # ids per "pk in [...]" filter
-PASSAGE_BM25 = {"bm25_k1": 1.5, "bm25_b": 0.75}  # bm25s's defaults, which the local passage index uses
-ARTICLE_K1 = ARTICLE_BM25["k1"]
 # Milvus 2.5 wants a vector field in every collection; meta and facts are looked up by
 # filters only, so they carry this constant 2-d placeholder.
 PLACEHOLDER = [0.0, 0.0]
@@ -212,14 +210,14 @@ class Collections:
     def all(self) -> list[str]:
         return [self.passages, self.articles, self.facts, self.meta]
 
-    def create(self, client, dim: int | None) -> None:
-        """Create the collections (``dim`` None: no dense vectors)."""
+    def create(self, client, dim: int | None, bm25: dict[str, dict[str, float]]) -> None:
+        """Create the collections (``dim`` None: no dense vectors; ``bm25`` as ``bm25_parameters`` gives)."""
         from pymilvus import DataType, Function, FunctionType
 
         def schema():
             return client.create_schema(auto_id=False, enable_dynamic_field=False)
 
-        def bm25(s, source: str, target: str) -> None:
+        def add_bm25(s, source: str, target: str) -> None:
             s.add_field(source, DataType.VARCHAR, max_length=MAX_VARCHAR, enable_analyzer=True,
                         analyzer_params={"tokenizer": "whitespace"})
             s.add_field(target, DataType.SPARSE_FLOAT_VECTOR)
@@ -231,9 +229,10 @@ class Collections:
         s.add_field("doc_id", DataType.VARCHAR, max_length=1024)
         s.add_field("position", DataType.INT64)
         s.add_field("chunk", DataType.JSON)
-        bm25(s, "words", "words_bm25")
+        add_bm25(s, "words", "words_bm25")
         params = client.prepare_index_params()
-        params.add_index("words_bm25", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25", params=PASSAGE_BM25)
+        params.add_index("words_bm25", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25",
+                         params={"bm25_k1": bm25["passages"]["k1"], "bm25_b": bm25["passages"]["b"]})
         if dim:
             s.add_field("dense", DataType.FLOAT_VECTOR, dim=dim)
             # AUTOINDEX: exact (FLAT) in milvus-lite, the server's choice (HNSW) on a server
@@ -247,10 +246,10 @@ class Collections:
         s.add_field("date", DataType.VARCHAR, max_length=16)
         s.add_field("content_hash", DataType.VARCHAR, max_length=128)
         s.add_field("n_passages", DataType.INT64)
-        bm25(s, "bigrams", "bigrams_bm25")
+        add_bm25(s, "bigrams", "bigrams_bm25")
         params = client.prepare_index_params()
         params.add_index("bigrams_bm25", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25",
-                         params={"bm25_k1": ARTICLE_BM25["k1"], "bm25_b": ARTICLE_BM25["b"]})
+                         params={"bm25_k1": bm25["articles"]["k1"], "bm25_b": bm25["articles"]["b"]})
         client.create_collection(self.articles, schema=s, index_params=params)
 
         s = schema()
@@ -275,6 +274,15 @@ class Collections:
         params = client.prepare_index_params()
         params.add_index("placeholder", index_type="FLAT", metric_type="IP")
         client.create_collection(self.meta, schema=s, index_params=params)
+
+
+def bm25_parameters(settings: dict) -> dict[str, dict[str, float]]:
+    """k1 and b of the passage and article BM25 an index was built with (its manifest's settings)."""
+    from rag.settings import PASSAGE_BM25
+
+    recorded = settings.get("bm25") or {}
+    return {"passages": dict(recorded.get("passages") or PASSAGE_BM25),
+            "articles": dict(recorded.get("articles") or ARTICLE_BM25)}
 
 
 MANIFEST_KEY = "manifest"
@@ -313,7 +321,7 @@ def sync_from_index(client, names: Collections, index: Index, *, rebuild: bool =
             if client.has_collection(name):
                 client.drop_collection(name)
     if not client.has_collection(names.passages):
-        names.create(client, dim)
+        names.create(client, dim, bm25_parameters(index.manifest["settings"]))
 
     stored = _stored_hashes(client, names)
     documents = index.manifest["documents"]
@@ -572,7 +580,7 @@ class MilvusLexical(_Part):
         """BM25 hits with bm25s's scores: Milvus multiplies each term's score by (k1 + 1), bm25s does not."""
         if not tokens or k <= 0:
             return []
-        k1 = ARTICLE_K1 if field == "bigrams_bm25" else PASSAGE_BM25["bm25_k1"]
+        k1 = self._store.bm25["articles" if field == "bigrams_bm25" else "passages"]["k1"]
         result = self._client.search(collection, data=[" ".join(tokens)], anns_field=field,
                                      limit=min(k, MAX_TOPK), filter=expression, output_fields=fields,
                                      search_params={"metric_type": "BM25"})
@@ -717,6 +725,7 @@ class MilvusStore:
         self.names = names
         self.manifest = manifest
         self.target = target
+        self.bm25 = bm25_parameters(manifest["settings"])
         self.passages = MilvusPassages(self)
         self.lexical = MilvusLexical(self)
         self.vectors = MilvusVectors(self) if manifest.get("dim") else None
