@@ -1,53 +1,50 @@
-"""LLM answerers: a LangChain chat model phrases the answer, the code checks it.
+"""LLM answerers: a LangChain chat model writes the answer, the code checks it.
 
-The model never decides alone:
-- The offline extractive answerer runs first. When it finds no supporting
-  passage, the answer is "not in the articles" and the model is not called.
-- The model sees numbered passages (inside ``<passage>`` tags, as data) and
-  the extractive draft, and must cite passage numbers.
-- ``check_answer`` drops every sentence with a figure or an organisation that
-  the passages it cites do not contain, and every uncited claim. For "which
-  organisation" questions the model must name the organisation the evidence
-  names. If nothing checked remains, the extractive answer is given instead,
-  and the answer's notes say so.
+- A retrieval gate (``rag.answer.gate``) decides whether the model is asked:
+  when the top passages name what the question names and cover enough of its
+  words, or when the offline extractive answerer found an answer. Otherwise the
+  answer is "not in the articles" and the model is not called.
+- The model sees numbered passages (inside ``<passage>`` tags, as data) and,
+  as a hint, the extractive draft; it must lead with the short answer and cite
+  passage numbers. It need not agree with the draft.
+- ``check_answer`` (``rag.answer.claims``) keeps only the sentences whose
+  figures are bound, in a cited passage, to the organisation and place the
+  sentence names, and drops uncited claims and invented passage numbers.
+- If nothing checked remains, the extractive answer is given instead, with a
+  note. A model that says NOT IN THE ARTICLES is believed unless the evidence
+  is strong and the extractive answerer has an answer.
 """
-
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterator
 
-from rag.answer.extractive import ExtractiveAnswerer
+from rag.answer.claims import CheckedAnswer, check_answer, split_sentences, strip_markers
+from rag.answer.extractive import NOT_ANSWERED, ExtractiveAnswerer
+from rag.answer.gate import GateReading, read_gate
 from rag.answer.injection import without_instructions
 from rag.answer.question import Question
-from rag.documents import Answer, Chunk, Citation, Hit
-from rag.entities import aliases_of, english_mentions, find_organisations
+from rag.documents import Answer, Chunk, Hit
+from rag.entities import english_mentions, english_name, find_organisations
 from rag.errors import UserError
+from rag.facts import PassageFacts, extract_facts, money_in
 
 PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"  # package data (rag/prompts)
 MODEL_REFUSAL = "NOT IN THE ARTICLES"
 MAX_PASSAGES = 6
-_MAX_QUOTE_CHARS = 160
+NO_DRAFT = "(none: no single sentence of the passages answers the question by keywords)"
 
-_CITATION = re.compile(r"\[(\d+)\]")
-_CITATION_LIST = re.compile(r"\[(\d+(?:\s*[,，、]\s*\d+)+)\]")
-_FIGURE = re.compile(r"\d[\d,]*(?:\.\d+)?\s*(?:万亿|亿|千万|百万|万|千)?")
-_SENTENCE_END = re.compile(r"(?<=[。！？!?；;])|(?<=\.)(?=\s)|\n+")
+# What happened to the model's answer; the eval counts them (metrics["llm"]).
+NOT_CALLED, KEPT, CORRECTED, OVERRULED, REFUSED = "not called", "kept", "corrected", "overruled", "refused"
+LLM_OUTCOMES = (NOT_CALLED, KEPT, CORRECTED, OVERRULED, REFUSED)
+_FALLBACK = " → extractive"
+_DROPPED = "dropped unsupported: "
 
 
 class LLMError(UserError):
     """The model did not answer (server down, timeout, bad key)."""
-
-
-@dataclass(frozen=True)
-class CheckedAnswer:
-    """The model's answer after checking: kept text, its citations, and what was dropped."""
-
-    text: str
-    citations: tuple[Citation, ...]
-    removed: tuple[str, ...]
 
 
 def read_prompt(name: str) -> str:
@@ -78,74 +75,39 @@ def build_messages(question: Question, passages: list[Chunk], draft: str) -> lis
     return [("system", system), ("human", user)]
 
 
-def check_answer(text: str, passages: list[Chunk]) -> CheckedAnswer:
-    """Keep the sentences whose figures and organisations the passages they cite contain.
-
-    Citations are renumbered in order of first use, so the answer always reads
-    [1], [2], … Each number's quote is the sentence of its passage that best
-    supports the words just before the marker (their figures first).
-    """
-    kept: list[str] = []
-    removed: list[str] = []
-    for sentence in _split_sentences(_normalise_markers(text)):
-        # Out-of-range numbers are the model's invention: drop the marker.
-        sentence = _CITATION.sub(lambda m: m.group() if 1 <= int(m.group(1)) <= len(passages) else "", sentence)
-        body = _CITATION.sub("", sentence).strip()
-        if not body:
-            continue
-        refs = _refs(sentence)
-        figures = [f.replace(",", "").replace(" ", "") for f in _FIGURE.findall(body)]
-        names = [m.canonical for m in find_organisations(body)] + [m.canonical for m in english_mentions(body)]
-        if not refs:
-            # An uncited claim cannot be checked; a connective sentence can stay.
-            if figures or names:
-                removed.append(body)
-            else:
-                kept.append(sentence)
-            continue
-        cited = [passages[n - 1] for n in refs]
-        if all(_passage_has_figure(cited, f) for f in figures) and all(_passage_names(cited, o) for o in names):
-            kept.append(sentence)
-        else:
-            removed.append(body)
-    if not any(_CITATION.search(sentence) for sentence in kept):
-        return CheckedAnswer("", (), tuple(removed))
-    order: dict[int, int] = {}
-    support: dict[int, list[str]] = {}
-    for sentence in kept:
-        previous = 0
-        for marker in _CITATION.finditer(sentence):
-            n = int(marker.group(1))
-            order.setdefault(n, len(order) + 1)
-            support.setdefault(n, []).append(_CITATION.sub("", sentence[previous : marker.start()]) or sentence)
-            previous = marker.end()
-    citations = []
-    for original, new in order.items():
-        chunk = passages[original - 1]
-        start, end = _supporting_span(chunk, support[original])
-        quote, raw_start, raw_end = chunk.quote(start, end)
-        citations.append(Citation(new, chunk.id, chunk.doc_id, quote, raw_start, raw_end, chunk.title))
-    parts = [_CITATION.sub(lambda m: f"[{order[int(m.group(1))]}]", sentence) for sentence in kept]
-    joiner = "" if all(_ends_chinese(p) for p in parts) else " "
-    return CheckedAnswer(joiner.join(parts), tuple(citations), tuple(removed))
+def llm_outcome(answerer: str, model_text: str | None, notes, answerable: bool) -> str | None:
+    """What happened to an LLM answer (one of LLM_OUTCOMES), from what the answer records; None for extractive."""
+    if answerer == ExtractiveAnswerer.name:
+        return None
+    if model_text is None:
+        return NOT_CALLED
+    if answerer.endswith(_FALLBACK):
+        return OVERRULED
+    if not answerable:
+        return REFUSED
+    return CORRECTED if any(note.startswith(_DROPPED) for note in notes) else KEPT
 
 
 class LLMAnswerer:
-    """Answers with a LangChain chat model, gated and checked by the extractive answerer.
+    """Answers with a LangChain chat model, gated by retrieval and checked against the passages.
 
     Args:
         chat_model: Any LangChain chat model (ChatOpenAI, ChatOllama, the local GGUF model, a fake).
-        gate: The extractive answerer of the same index.
+        extractive: The extractive answerer of the same index: its draft is the
+            model's hint and the fallback, its idf weighs the gate, its facts
+            bind figures to organisations.
         name: Shown with each answer, e.g. "openai:gpt-4o-mini".
+        lookup: Chunk by id (an aggregation draft may cite passages beyond the hits).
     """
 
-    def __init__(self, chat_model, gate: ExtractiveAnswerer, name: str, max_passages: int = MAX_PASSAGES,
+    def __init__(self, chat_model, extractive: ExtractiveAnswerer, name: str, max_passages: int = MAX_PASSAGES,
                  lookup: Callable[[str], Chunk | None] | None = None):
         self.chat_model = chat_model
-        self.gate = gate
+        self.extractive = extractive
         self.name = name
         self.max_passages = max_passages
-        self.lookup = lookup  # chunk by id: an aggregation may cite passages beyond the hits
+        self.lookup = lookup
+        self._facts_by_id: dict[str, PassageFacts] | None = None
 
     def answer(self, question: Question, hits: list[Hit]) -> Answer:
         final = None
@@ -156,13 +118,14 @@ class LLMAnswerer:
 
     def stream(self, question: Question, hits: list[Hit]) -> Iterator[str | Answer]:
         """The model's text as it comes, then the checked ``Answer`` (always the last item)."""
-        draft = self.gate.answer(question, hits)
-        if not draft.answerable:
-            # Weak evidence: say so without asking the model.
-            yield replace(draft, answerer=self.name, notes=("the model was not called: no passage supports an answer",))
+        draft = self.extractive.answer(question, hits)
+        gate = read_gate(question, hits, self.extractive.idf)
+        if gate.verdict == "none" and not draft.answerable:
+            yield replace(draft, answerer=self.name, notes=(
+                f"the model was not called: the passages do not cover the question (coverage {gate.coverage:.2f})",))
             return
         passages = _passages_for(draft, hits, self.max_passages, self.lookup)
-        messages = build_messages(question, passages, draft.text)
+        messages = build_messages(question, passages, draft.text if draft.answerable else NO_DRAFT)
         pieces = []
         try:
             for chunk in self.chat_model.stream(messages):
@@ -177,30 +140,82 @@ class LLMAnswerer:
             raise LLMError(f"the LLM ({self.name}) did not answer: {_one_line(error)}; "
                            "check the server and model settings, or use --llm none") from error
         raw = "".join(pieces).strip()
-        yield self._checked(question, raw, passages, draft, hits)
+        yield self._checked(question, raw, passages, draft, hits, gate)
 
-    def _checked(self, question: Question, raw: str, passages: list[Chunk], draft: Answer, hits: list[Hit]) -> Answer:
-        fallback_note = None
-        checked = None
+    def _checked(self, question: Question, raw: str, passages: list[Chunk], draft: Answer, hits: list[Hit],
+                 gate: GateReading) -> Answer:
         if MODEL_REFUSAL in raw.upper():
-            fallback_note = "the model found no answer, but the passages support one: showing the offline answer"
-        else:
-            checked = check_answer(raw, passages)
-            if not checked.text:
-                fallback_note = "no sentence of the model's answer was supported by the passages it cited: " \
-                                "showing the offline answer"
-            elif question.kind == "organisation" and not _names_same_organisation(checked.text, draft):
-                fallback_note = "the model named another organisation than the evidence: showing the offline answer"
-        if fallback_note:
-            removed = checked.removed if checked else ()
-            return replace(draft, answerer=f"{self.name} → extractive", model_text=raw,
-                           notes=(fallback_note,) + tuple(f"dropped: {r}" for r in removed))
-        notes = tuple(f"dropped unsupported: {r}" for r in checked.removed)
-        # The model's first sentence is its lead; the citation marks are not part of it.
-        short = _CITATION.sub("", _split_sentences(checked.text)[0]).strip() if checked.text else ""
-        return Answer(question=question.original, text=checked.text, answerable=True, short=short,
-                      citations=checked.citations,
-                      hits=tuple(hits), answerer=self.name, notes=notes, model_text=raw)
+            if gate.verdict == "strong" and draft.answerable:
+                return self._fallback(draft, raw, "the model found no answer, but the passages support one: "
+                                                  "showing the offline answer")
+            return Answer(question=question.original, text=NOT_ANSWERED, answerable=False, hits=tuple(hits),
+                          answerer=self.name, notes=("the model found no answer in the passages",), model_text=raw)
+        checked = check_answer(raw, passages, question, self._facts)
+        if not checked.text:
+            return self._fallback(draft, raw, "no sentence of the model's answer was supported by the passages "
+                                              "it cited: showing the offline answer", checked)
+        return Answer(question=question.original, text=checked.text, answerable=True,
+                      short=short_answer(question, checked.text), citations=checked.citations, hits=tuple(hits),
+                      answerer=self.name, notes=tuple(f"{_DROPPED}{r}" for r in checked.removed), model_text=raw)
+
+    def _fallback(self, draft: Answer, raw: str, why: str, checked: CheckedAnswer | None = None) -> Answer:
+        removed = checked.removed if checked else ()
+        return replace(draft, answerer=f"{self.name}{_FALLBACK}", model_text=raw,
+                       notes=(why,) + tuple(f"dropped: {r}" for r in removed))
+
+    def _facts(self, chunk: Chunk) -> PassageFacts:
+        """The index's facts of a passage (extracted now for a passage the index does not hold)."""
+        if self._facts_by_id is None:
+            table = self.extractive.facts() if self.extractive.facts is not None else None
+            self._facts_by_id = {f.chunk_id: f for f in table.facts} if table is not None else {}
+        return self._facts_by_id.get(chunk.id) or extract_facts(chunk)
+
+
+# --- the short answer ------------------------------------------------------------------
+
+_COUNT = re.compile(r"\d[\d,]*(?:\.\d+)?\s*(?:多|余)?\s*(?:万|亿)?\s*(?:个|名|人次|人|家|项|所|户|次|亩|头|期|份|座|吨|县|村|场|批|轮|台|套|年)")
+_DATE = re.compile(r"(?:19|20)\d{2}年(?:\d{1,2}月(?:\d{1,2}日)?)?|\d{1,2}月\d{1,2}日")
+_PERCENT = re.compile(r"\d+(?:\.\d+)?\s*%|百分之[\d.零一二三四五六七八九十百]+")
+_SHORT_SENTENCE_CHARS = 30  # a first sentence this short is already the short answer ("华润集团[1]。")
+
+
+def short_answer(question: Question, text: str) -> str:
+    """What the user reads first: the entity or figure asked for, taken from the model's lead sentence.
+
+    The prompt asks the model to open with the short answer alone ("7.78亿元[1]。");
+    when it opens with a whole sentence, the span of the asked type is taken
+    from it (from a later sentence only when the lead has none).
+    """
+    sentences = [strip_markers(s).strip().rstrip("。．.；;！!？?，, ") for s in split_sentences(text)]
+    sentences = [s for s in sentences if s]
+    if not sentences:
+        return ""
+    for sentence in sentences:
+        typed = _typed_span(question, sentence)
+        if typed:
+            return typed
+        if sentence is sentences[0] and len(sentence) <= _SHORT_SENTENCE_CHARS:
+            return sentence
+    return sentences[0]
+
+
+def _typed_span(question: Question, sentence: str) -> str | None:
+    kind = question.kind
+    if kind == "organisation":
+        mentions = sorted(find_organisations(sentence) + english_mentions(sentence), key=lambda m: m.start)
+        named = [m.canonical for m in mentions if m.canonical not in question.organisations] or \
+                [m.canonical for m in mentions]
+        if not named:
+            return None
+        english = english_name(named[0]) if question.language == "en" else None
+        return f"{named[0]} ({english})" if english else named[0]
+    if kind == "amount":
+        money = money_in(sentence)
+        matching = [surface for surface, category in money if category == question.money_category]
+        return (matching or [surface for surface, _ in money] or [None])[0]
+    pattern = {"count": _COUNT, "date": _DATE, "percentage": _PERCENT}.get(kind)
+    match = pattern.search(sentence) if pattern else None
+    return match.group().strip() if match else None
 
 
 def _passages_for(draft: Answer, hits: list[Hit], limit: int,
@@ -220,69 +235,10 @@ def _passages_for(draft: Answer, hits: list[Hit], limit: int,
     return passages
 
 
-def _normalise_markers(text: str) -> str:
-    text = text.replace("【", "[").replace("】", "]").replace("［", "[").replace("］", "]")
-    # "[1, 2]" -> "[1][2]"
-    return _CITATION_LIST.sub(lambda m: "".join(f"[{n}]" for n in re.split(r"\s*[,，、]\s*", m.group(1))), text)
-
-
-def _split_sentences(text: str) -> list[str]:
-    """Sentences, with a citation that follows the full stop moved onto its sentence."""
-    parts = [p for p in _SENTENCE_END.split(text) if p and p.strip()]
-    sentences: list[str] = []
-    for part in parts:
-        leading = re.match(r"^\s*((?:\[\d+\])+)", part)
-        if leading and sentences:
-            sentences[-1] += leading.group(1)
-            part = part[leading.end():]
-        if part.strip():
-            sentences.append(part.strip())
-    return sentences
-
-
-def _refs(sentence: str) -> list[int]:
-    return list(dict.fromkeys(int(m.group(1)) for m in _CITATION.finditer(sentence)))
-
-
-def _passage_has_figure(passages: list[Chunk], figure: str) -> bool:
-    return any(figure in chunk.text.replace(",", "") for chunk in passages)
-
-
-def _passage_names(passages: list[Chunk], organisation: str) -> bool:
-    return any(chunk.subject == organisation or any(alias in f"{chunk.title}\n{chunk.text}" for alias in aliases_of(organisation))
-               for chunk in passages)
-
-
-def _names_same_organisation(text: str, draft: Answer) -> bool:
-    expected = [m.canonical for m in find_organisations(draft.text.split("。")[0])]
-    if not expected:
-        return True
-    named = [m.canonical for m in find_organisations(text)] + [m.canonical for m in english_mentions(text)]
-    return bool(named) and named[0] == expected[0]
-
-
-def _supporting_span(chunk: Chunk, support: list[str]) -> tuple[int, int]:
-    """The sentence of the passage that holds the answer's figures (else the most shared characters)."""
-    best, best_score = (0, min(len(chunk.text), _MAX_QUOTE_CHARS)), -1.0
-    figures = {f.replace(",", "") for body in support for f in _FIGURE.findall(body)}
-    characters = set("".join(support))
-    for match in re.finditer(r"[^。！？；!?;\n]+[。！？；!?;]*", chunk.text):
-        sentence = match.group()
-        score = 10 * sum(f in sentence.replace(",", "") for f in figures) + len(characters & set(sentence)) / 100
-        if score > best_score:
-            start = match.start() + (len(sentence) - len(sentence.lstrip()))
-            best, best_score = (start, min(match.end(), start + _MAX_QUOTE_CHARS)), score
-    return best
-
-
-def _ends_chinese(part: str) -> bool:
-    body = _CITATION.sub("", part).rstrip()
-    return bool(body) and "\u4e00" <= body[-1] <= "\u9fff" or body.endswith(("。", "！", "？", "；"))
-
-
 def _one_line(error: Exception) -> str:
     text = str(error).strip().splitlines()
     return f"{type(error).__name__}: {text[0][:200]}" if text else type(error).__name__
 
 
-__all__ = ["LLMAnswerer", "LLMError", "check_answer", "build_messages", "render_passages"]
+__all__ = ["LLMAnswerer", "LLMError", "LLM_OUTCOMES", "check_answer", "build_messages", "llm_outcome",
+           "render_passages", "short_answer"]
