@@ -222,7 +222,21 @@ def aggregate(results: list[QuestionResult]) -> dict:
     if any(r.kind != "unlabelled" for r in results):
         kinds = sorted({r.kind for r in results})
         metrics["by_kind"] = {kind: _kind_summary([r for r in results if r.kind == kind]) for kind in kinds}
+    llm = _llm_counts(results)
+    if llm:
+        metrics["llm"] = llm
     return metrics
+
+
+def _llm_counts(results: list[QuestionResult]) -> dict[str, int]:
+    """With an LLM answerer: how often the model was not called, kept, corrected, overruled, or refused."""
+    from rag.answer.llm import LLM_OUTCOMES, NOT_CALLED, llm_outcome
+
+    outcomes = [llm_outcome(r.answerer, r.model_text, r.notes, r.answerable_predicted) for r in results]
+    if not any(outcomes):
+        return {}
+    counts = {outcome: outcomes.count(outcome) for outcome in LLM_OUTCOMES}
+    return {"called": len(results) - counts[NOT_CALLED], **counts}
 
 
 def _kind_summary(results: list[QuestionResult]) -> dict:

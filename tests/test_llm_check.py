@@ -194,3 +194,24 @@ def test_a_refusal_is_respected_when_the_gate_is_weak_and_overruled_when_strong(
     assert llm_outcome(weak.answerer, weak.model_text, weak.notes, weak.answerable) == REFUSED
     strong, draft, gate = _ask(assistant, refusing, "哪家企业在海原投资最多？")
     assert gate.verdict == "strong" and strong.answerable and strong.text == draft.text
+
+
+def test_the_eval_counts_what_happened_to_the_model_answers():
+    from rag.documents import Answer
+    from rag.evaluation import GoldItem, aggregate, score_question
+
+    item = GoldItem("1", "q", (("7.78亿元",),), ("a.txt",))
+    answers = [
+        Answer("q", "不知道", False, answerer="fake"),  # not called
+        Answer("q", "7.78亿元[1]。", True, short="7.78亿元", answerer="fake", model_text="7.78亿元[1]。"),
+        Answer("q", "7.78亿元[1]。", True, short="7.78亿元", answerer="fake", model_text="7.78亿元[1]。99亿元[1]。",
+               notes=("dropped unsupported: 99亿元。",)),
+        Answer("q", "7.78亿元。", True, short="7.78亿元", answerer="fake → extractive", model_text="99亿元[1]。"),
+        Answer("q", "不知道", False, answerer="fake", model_text="NOT IN THE ARTICLES"),
+        Answer("q", "7.78亿元[1]。", True, short="7.78亿元", answerer="fake", model_text="7.78亿元[1]。"),
+    ]
+    metrics = aggregate([score_question(item, a, ["a.txt"], {"a.txt": ""}, 1.0) for a in answers])
+    assert metrics["llm"] == {"called": 5, NOT_CALLED: 1, KEPT: 2, CORRECTED: 1, OVERRULED: 1, REFUSED: 1}
+    extractive = aggregate([score_question(item, Answer("q", "7.78亿元", True, short="7.78亿元"), ["a.txt"],
+                                           {"a.txt": ""}, 1.0)])
+    assert "llm" not in extractive
