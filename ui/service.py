@@ -145,7 +145,7 @@ class ChatService:
                     fresh_answerers = {EXTRACTIVE: fresh.extractive}
                     for name, answerer in self.answerers.items():
                         if name != EXTRACTIVE:
-                            answerer.gate = fresh.extractive
+                            answerer.extractive = fresh.extractive
                             fresh_answerers[name] = answerer
                     self.assistant, self.answerers, self._chunks = fresh, fresh_answerers, None
         return UploadResult(added, refused)

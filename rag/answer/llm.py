@@ -107,7 +107,9 @@ class LLMAnswerer:
         self.name = name
         self.max_passages = max_passages
         self.lookup = lookup
-        self._facts_by_id: dict[str, PassageFacts] | None = None
+        # The index's facts by chunk id, built on first use for the extractive answerer it came from
+        # (the chat page swaps in a new extractive answerer after an upload).
+        self._facts_by_id: tuple[ExtractiveAnswerer, dict[str, PassageFacts]] | None = None
 
     def answer(self, question: Question, hits: list[Hit]) -> Answer:
         final = None
@@ -165,10 +167,10 @@ class LLMAnswerer:
 
     def _facts(self, chunk: Chunk) -> PassageFacts:
         """The index's facts of a passage (extracted now for a passage the index does not hold)."""
-        if self._facts_by_id is None:
+        if self._facts_by_id is None or self._facts_by_id[0] is not self.extractive:
             table = self.extractive.facts() if self.extractive.facts is not None else None
-            self._facts_by_id = {f.chunk_id: f for f in table.facts} if table is not None else {}
-        return self._facts_by_id.get(chunk.id) or extract_facts(chunk)
+            self._facts_by_id = (self.extractive, {f.chunk_id: f for f in table.facts} if table is not None else {})
+        return self._facts_by_id[1].get(chunk.id) or extract_facts(chunk)
 
 
 # --- the short answer ------------------------------------------------------------------
