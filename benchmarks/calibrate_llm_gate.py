@@ -50,7 +50,7 @@ def main() -> None:
             continue
         item = json.loads(line)
         question, hits = retrieve(assistant.retriever, item["question"], args.k, assistant.place_names)
-        reading = read_gate(question, hits, assistant.index.idf)
+        reading = read_gate(question, hits, assistant.extractive.idf)
         extractive = assistant.extractive.answer(question, hits).answerable
         top = hits[0].scores if hits else {}
         rows.append((reading.coverage, item.get("answerable", True), extractive, top.get("bm25", 0.0),

@@ -127,7 +127,7 @@ def _ask(assistant: Assistant, model, question: str):
     answerer = LLMAnswerer(model, assistant.extractive, "fake")
     analysed, hits = retrieve(assistant.retriever, question, 5)
     return answerer.answer(analysed, hits), assistant.extractive.answer(analysed, hits), \
-        read_gate(analysed, hits, assistant.index.idf)
+        read_gate(analysed, hits, assistant.extractive.idf)
 
 
 def test_the_model_is_called_when_the_extractive_answerer_refuses_but_retrieval_is_relevant(assistant):

@@ -81,7 +81,8 @@ def check_answer(text: str, passages: list[Chunk], question: Question | None = N
         text: The model's answer with ``[n]`` markers into ``passages`` (1-based).
         question: The question answered: its organisations and places bind
             the figures of sentences that name none.
-        facts: The index's facts of a passage (default: extracted now).
+        facts: The facts of a passage (default: ``rag.facts.extract_facts``, the
+            extraction the index ran at build time, redone for these few passages).
     """
     evidence = _Evidence(passages, facts or extract_facts)
     kept: list[str] = []

@@ -29,7 +29,7 @@ from rag.answer.question import Question
 from rag.documents import Answer, Chunk, Hit
 from rag.entities import english_mentions, english_name, find_organisations
 from rag.errors import UserError
-from rag.facts import PassageFacts, extract_facts, money_in
+from rag.facts import money_in
 
 PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"  # package data (rag/prompts)
 MODEL_REFUSAL = "NOT IN THE ARTICLES"
@@ -94,8 +94,7 @@ class LLMAnswerer:
     Args:
         chat_model: Any LangChain chat model (ChatOpenAI, ChatOllama, the local GGUF model, a fake).
         extractive: The extractive answerer of the same index: its draft is the
-            model's hint and the fallback, its idf weighs the gate, its facts
-            bind figures to organisations.
+            model's hint and the fallback, its idf weighs the gate.
         name: Shown with each answer, e.g. "openai:gpt-4o-mini".
         lookup: Chunk by id (an aggregation draft may cite passages beyond the hits).
     """
@@ -107,9 +106,6 @@ class LLMAnswerer:
         self.name = name
         self.max_passages = max_passages
         self.lookup = lookup
-        # The index's facts by chunk id, built on first use for the extractive answerer it came from
-        # (the chat page swaps in a new extractive answerer after an upload).
-        self._facts_by_id: tuple[ExtractiveAnswerer, dict[str, PassageFacts]] | None = None
 
     def answer(self, question: Question, hits: list[Hit]) -> Answer:
         final = None
@@ -152,7 +148,7 @@ class LLMAnswerer:
                                                   "showing the offline answer")
             return Answer(question=question.original, text=NOT_ANSWERED, answerable=False, hits=tuple(hits),
                           answerer=self.name, notes=("the model found no answer in the passages",), model_text=raw)
-        checked = check_answer(raw, passages, question, self._facts)
+        checked = check_answer(raw, passages, question)
         if not checked.text:
             return self._fallback(draft, raw, "no sentence of the model's answer was supported by the passages "
                                               "it cited: showing the offline answer", checked)
@@ -164,13 +160,6 @@ class LLMAnswerer:
         removed = checked.removed if checked else ()
         return replace(draft, answerer=f"{self.name}{_FALLBACK}", model_text=raw,
                        notes=(why,) + tuple(f"dropped: {r}" for r in removed))
-
-    def _facts(self, chunk: Chunk) -> PassageFacts:
-        """The index's facts of a passage (extracted now for a passage the index does not hold)."""
-        if self._facts_by_id is None or self._facts_by_id[0] is not self.extractive:
-            table = self.extractive.facts() if self.extractive.facts is not None else None
-            self._facts_by_id = (self.extractive, {f.chunk_id: f for f in table.facts} if table is not None else {})
-        return self._facts_by_id[1].get(chunk.id) or extract_facts(chunk)
 
 
 # --- the short answer ------------------------------------------------------------------
