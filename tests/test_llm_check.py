@@ -131,9 +131,9 @@ def _ask(assistant: Assistant, model, question: str):
 
 
 def test_the_model_is_called_when_the_extractive_answerer_refuses_but_retrieval_is_relevant(assistant):
-    # Colloquial: 花了 for 捐赠. The article's sentence: 华润集团捐赠50万元用于孟戏保护 (in 广昌县).
-    question = "华润集团花了多少钱保护孟戏？"
-    model = PassageReadingModel(needle="50万元", template="50万元[{n}]。华润集团捐赠50万元保护孟戏[{n}]。")
+    # Colloquial: 出了多少钱 for 捐赠. The article: 华润…向广昌县捐赠50万元保护和传承广昌“孟戏”.
+    question = "华润集团为孟戏出了多少钱？"
+    model = PassageReadingModel(needle="50万元", template="50万元[{n}]。华润集团向广昌县捐赠50万元保护孟戏[{n}]。")
     answer, draft, gate = _ask(assistant, model, question)
     assert not draft.answerable, "precondition: the extractive answerer refuses this wording"
     assert gate.coverage >= CALL_COVERAGE, "precondition: the gate finds the passage relevant"
@@ -189,7 +189,7 @@ def test_an_unsupported_figure_is_corrected_and_a_wholly_unsupported_answer_over
 
 def test_a_refusal_is_respected_when_the_gate_is_weak_and_overruled_when_strong(assistant):
     refusing = PassageReadingModel(needle="no passage holds this", template="")
-    weak, draft, gate = _ask(assistant, refusing, "华润集团花了多少钱保护孟戏？")
+    weak, draft, gate = _ask(assistant, refusing, "华润集团为孟戏出了多少钱？")
     assert gate.verdict == "weak" and not weak.answerable and weak.text == NOT_ANSWERED and weak.model_text
     assert llm_outcome(weak.answerer, weak.model_text, weak.notes, weak.answerable) == REFUSED
     strong, draft, gate = _ask(assistant, refusing, "哪家企业在海原投资最多？")

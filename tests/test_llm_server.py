@@ -84,8 +84,8 @@ def test_the_terminal_answer_streams_and_unanswerable_questions_skip_the_model(o
 
 
 def test_the_model_is_asked_when_the_extractive_answerer_refuses_a_colloquial_question(openai_server, tmp_path):
-    # 花了 for 捐赠: the extractive answerer refuses this wording, the retrieval gate does not.
-    result = _ask(openai_server, "--json", "华润集团花了多少钱保护孟戏？", tmp_path=tmp_path)
+    # 出了多少钱 for 捐赠: the extractive answerer refuses this wording, the retrieval gate does not.
+    result = _ask(openai_server, "--json", "华润集团为孟戏出了多少钱？", tmp_path=tmp_path)
     assert result.returncode == 0, result.stderr
     answer = json.loads(result.stdout)
     assert answer["model_text"], answer["notes"]  # the model was called

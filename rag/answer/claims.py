@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from rag.answer.question import Question
+from rag.answer.spans import find_figures
 from rag.documents import Chunk, Citation
 from rag.entities import Mention, aliases_of, english_mentions, find_organisations
 from rag.facts import PassageFacts, Place, extract_facts, find_places
@@ -40,12 +41,7 @@ _CITATION_LIST = re.compile(r"\[(\d+(?:\s*[,，、]\s*\d+)+)\]")
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;])|(?<=\.)(?=\s)|\n+")
 _PASSAGE_SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]*")
 _CLAUSE_END = "，,；;。！？!?：:\n"
-# A number with its multiplier; (?<![\d.]) keeps 7.78 from matching inside 17.78.
-_NUMBER = re.compile(r"(?<![\d.])(\d[\d,]*(?:\.\d+)?)\s*(?:多|余)?\s*(万亿|亿|千万|百万|万|千)?")
-_MULTIPLIER = {None: 1, "千": 1e3, "万": 1e4, "百万": 1e6, "千万": 1e7, "亿": 1e8, "万亿": 1e12}
-_YEAR = re.compile(r"^(?:19|20)\d{2}$")
-_DATE_AFTER = ("月", "日", "号")
-_UNITS_AFTER_A_COUNT = ("元", "人", "名", "个", "家", "项", "户", "吨", "亩", "万", "亿")
+_YEAR = re.compile(r"^(?:19|20)\d{2}$")  # a bare 2023 is a year
 _PARTNER_BEFORE = ("与", "和", "同", "跟", "联合", "携手", "向", "为")
 _MAX_QUOTE_CHARS = 300
 
@@ -67,6 +63,7 @@ class _Figure:
     start: int
     end: int
     date_part: bool  # a year, month or day: checked for presence, not bound
+    surface: str = ""
 
 
 def check_answer(text: str, passages: list[Chunk], question: Question | None = None,
@@ -259,24 +256,24 @@ def _is_partner(text: str, mention: Mention) -> bool:
 
 
 def figures_in(text: str) -> list[_Figure]:
-    """Every number in ``text`` with its value (7.78亿 -> 778000000); years, months and days marked as dates."""
+    """Every figure in ``text`` with its value (7.78亿元 = 77800万元, 三千万元 = 3000万元), read by
+    ``rag.answer.spans`` (the answerers' figure patterns); dates and bare years are marked as dates."""
     found = []
-    for match in _NUMBER.finditer(text):
-        number, multiplier = match.group(1).replace(",", ""), match.group(2)
-        try:
-            value = float(number) * _MULTIPLIER[multiplier]
-        except ValueError:
-            continue
-        after = text[match.end() : match.end() + 1]
-        # 2023年, a bare 2023, 3月, 15日; not 2023元 or 第7年 (a count of years).
-        year = bool(_YEAR.match(number)) and after not in _UNITS_AFTER_A_COUNT
-        date_part = multiplier is None and (year or after in _DATE_AFTER)
-        found.append(_Figure(value, match.start(), match.end(), date_part))
+    for figure in find_figures(text):
+        surface = re.sub(r"\s+", "", figure.surface)
+        if figure.kind == "date" or (figure.kind == "number" and _YEAR.match(surface)):
+            found.append(_Figure(figure.value or 0.0, figure.start, figure.end, True, surface))
+        elif figure.value is not None:
+            found.append(_Figure(figure.value, figure.start, figure.end, False, surface))
     return found
 
 
-def _same(a: _Figure, b: _Figure) -> bool:
-    return abs(a.value - b.value) <= 1e-9 * max(abs(a.value), abs(b.value), 1.0)
+def _same(occurrence: _Figure, claimed: _Figure) -> bool:
+    """The passage's figure states the claimed one: the same value, or for a date the claimed date within it."""
+    if claimed.date_part:
+        return occurrence.date_part and (claimed.surface in occurrence.surface or occurrence.surface in claimed.surface)
+    return not occurrence.date_part and \
+        abs(occurrence.value - claimed.value) <= 1e-9 * max(abs(occurrence.value), abs(claimed.value), 1.0)
 
 
 def _clause(text: str, start: int, end: int) -> tuple[int, int]:
@@ -349,7 +346,7 @@ def _supporting_span(chunk: Chunk, support: list[str]) -> tuple[int, int]:
     for match in _PASSAGE_SENTENCE.finditer(chunk.text):
         sentence = match.group()
         stated = figures_in(sentence)
-        score = 10 * sum(any(_same(f, s) for s in stated) for f in wanted) + len(characters & set(sentence)) / 100
+        score = 10 * sum(any(_same(s, f) for s in stated) for f in wanted) + len(characters & set(sentence)) / 100
         if score > best_score:
             start = match.start() + (len(sentence) - len(sentence.lstrip()))
             best, best_score = (start, min(match.end(), start + _MAX_QUOTE_CHARS)), score

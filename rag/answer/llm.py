@@ -26,6 +26,7 @@ from rag.answer.extractive import NOT_ANSWERED, ExtractiveAnswerer
 from rag.answer.gate import GateReading, read_gate
 from rag.answer.injection import without_instructions
 from rag.answer.question import Question
+from rag.answer.spans import find_figures
 from rag.documents import Answer, Chunk, Hit
 from rag.entities import english_mentions, english_name, find_organisations
 from rag.errors import UserError
@@ -164,9 +165,6 @@ class LLMAnswerer:
 
 # --- the short answer ------------------------------------------------------------------
 
-_COUNT = re.compile(r"\d[\d,]*(?:\.\d+)?\s*(?:多|余)?\s*(?:万|亿)?\s*(?:个|名|人次|人|家|项|所|户|次|亩|头|期|份|座|吨|县|村|场|批|轮|台|套|年)")
-_DATE = re.compile(r"(?:19|20)\d{2}年(?:\d{1,2}月(?:\d{1,2}日)?)?|\d{1,2}月\d{1,2}日")
-_PERCENT = re.compile(r"\d+(?:\.\d+)?\s*%|百分之[\d.零一二三四五六七八九十百]+")
 _SHORT_SENTENCE_CHARS = 30  # a first sentence this short is already the short answer ("华润集团[1]。")
 
 
@@ -191,6 +189,7 @@ def short_answer(question: Question, text: str) -> str:
 
 
 def _typed_span(question: Question, sentence: str) -> str | None:
+    """The organisation, or the figure of the asked kind (money, count, date…), that ``sentence`` names first."""
     kind = question.kind
     if kind == "organisation":
         mentions = sorted(find_organisations(sentence) + english_mentions(sentence), key=lambda m: m.start)
@@ -200,13 +199,12 @@ def _typed_span(question: Question, sentence: str) -> str | None:
             return None
         english = english_name(named[0]) if question.language == "en" else None
         return f"{named[0]} ({english})" if english else named[0]
-    if kind == "amount":
-        money = money_in(sentence)
-        matching = [surface for surface, category in money if category == question.money_category]
-        return (matching or [surface for surface, _ in money] or [None])[0]
-    pattern = {"count": _COUNT, "date": _DATE, "percentage": _PERCENT}.get(kind)
-    match = pattern.search(sentence) if pattern else None
-    return match.group().strip() if match else None
+    if kind == "money" and question.money_category:
+        matching = [surface for surface, category in money_in(sentence) if category == question.money_category]
+        if matching:
+            return matching[0]
+    figures = [f for f in find_figures(sentence) if f.kind == kind]
+    return figures[0].surface.strip() if figures else None
 
 
 def _passages_for(draft: Answer, hits: list[Hit], limit: int,
