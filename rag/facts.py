@@ -22,15 +22,16 @@ from rag.entities import Mention, find_organisations
 from rag.places import Place
 from rag.places import find_places as _find_places
 
-FACTS_VERSION = "facts-3"  # 2: places from the gazetteer, with their level; 3: sentences addressing the reader are skipped
+FACTS_VERSION = "facts-4"  # 2: places from the gazetteer, with their level; 3: sentences addressing the reader are skipped; 4: more currencies
 
 # A clause ends at these; 、 too, because lists such as "捐赠83.5万元、资助1868名"
 # pair each figure with its own verb.
 _CLAUSE_END = "，,；;。！？!?：:、\n"
 _SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]*")
 _MONEY = re.compile(
-    r"(?<![\d.])(\d[\d,]*(?:\.\d+)?)\s*(?:多|余)?\s*(万亿|亿|千万|百万|万|千)?\s*(?:多|余)?\s*(元|美元|港元)"
+    r"(?<![\d.])(\d[\d,]*(?:\.\d+)?)\s*(?:多|余)?\s*(万亿|亿|千万|百万|万|千)?\s*(?:多|余)?\s*(美元|港元|港币|欧元|日元|英镑|澳元|韩元|卢布|新台币|澳门元|元)"
 )
+_CURRENCY_NAMES = {"港币": "港元"}  # one name per currency, so that like is compared with like
 _MULTIPLIER = {None: 1, "千": 1e3, "万": 1e4, "百万": 1e6, "千万": 1e7, "亿": 1e8, "万亿": 1e12}
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})年")
 
@@ -57,7 +58,7 @@ class MoneyFact:
 
     Attributes:
         yuan: The amount in its currency's base unit (7.78亿元 -> 778000000).
-        currency: 元, 美元 or 港元.
+        currency: 元 (renminbi), or the currency written: 美元, 港元, 欧元, 日元, 英镑…
         surface: The figure as written.
         start, end: The figure's span in ``Chunk.text``.
         clause_start, clause_end: The clause that says what the money was for.
@@ -148,7 +149,7 @@ def extract_facts(chunk: Chunk) -> PassageFacts:
             year = sentence_years[-1] if sentence_years else (next(iter(passage_years)) if len(passage_years) == 1 else None)
             money.append(MoneyFact(
                 yuan=parse_money(match.group(1), match.group(2)),
-                currency=match.group(3),
+                currency=_CURRENCY_NAMES.get(match.group(3), match.group(3)),
                 surface=match.group().strip(),
                 start=start,
                 end=end,

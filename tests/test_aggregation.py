@@ -156,3 +156,11 @@ def test_a_total_for_all_supported_counties_is_not_given_as_one_countys_figure(s
     assert "5亿元" in answer.short and "全部帮扶县的合计" in answer.short
     # A figure its sentence gives for the place itself carries no such note.
     assert synthetic.ask("华润集团在海原投入了多少资金？").short == "8000万元"
+
+
+def test_other_currencies_are_recorded_as_such_and_not_compared_with_yuan():
+    text = "2023年，国家电网在海原县投资2亿欧元，另向海原县捐赠3000万港币。"
+    chunk = Chunk(id="d#1", doc_id="d", text=text, start=0, end=len(text), title="t", subject="国家电网")
+    money = {m.surface: m for m in extract_facts(chunk).money}
+    assert money["2亿欧元"].currency == "欧元" and money["2亿欧元"].yuan == 2e8
+    assert money["3000万港币"].currency == "港元"

@@ -58,7 +58,13 @@ _YEAR_TARGET = re.compile(r"哪一?年|哪个年份|\bwhich year\b|\bwhat year\b
 _PLACE_TARGET = re.compile(r"哪(?:个|些|一个)?(?:县|市|区|地区|地方|村|镇|乡)|\bwhich (?:county|counties|city|village|town|place|region)\b", re.I)
 _CATEGORY_TARGET = re.compile(r"哪(?:一|个)?(?:类|种|方面|项)|什么(?:方面|类|方式)|\bwhich (?:kind|type|category|area)\b|\bwhat (?:kind|type|category)\b", re.I)
 _CATEGORY_NAMES = {"purchase": "采购", "sales": "帮助销售", "donation": "捐赠", "investment": "投资"}
-_CURRENCY_WORDS = {"美元": re.compile(r"美元|\bdollars?\b|\bUSD\b", re.I), "港元": re.compile(r"港元|港币|\bHK\$|\bHKD\b", re.I)}
+_CURRENCY_WORDS = {
+    "港元": re.compile(r"港元|港币|\bHK\$|\bHKD\b|\bHong Kong dollars?\b", re.I),
+    "美元": re.compile(r"美元|\bUS\$|\bUSD\b|\b(?:US |American )?dollars?\b", re.I),
+    "欧元": re.compile(r"欧元|\beuros?\b|\bEUR\b", re.I),
+    "日元": re.compile(r"日元|\byen\b|\bJPY\b", re.I),
+    "英镑": re.compile(r"英镑|\bpounds? sterling\b|\bGBP\b", re.I),
+}
 NOT_IN_ARTICLES = "这些文章没有提到{place}。(The articles do not mention {place}.)"
 
 
