@@ -25,6 +25,7 @@ corpus is refused untouched.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import shlex
@@ -749,13 +750,15 @@ def _build_locked(corpus: Path, path: Path, settings: IndexSettings, embedder, r
         bm25 = bm25s.BM25(**PASSAGE_BM25)
         bm25.index((token_ids, vocab), show_progress=False)
         bm25.save(str(staging / "bm25"), allow_pickle=False, show_progress=False)
-        _build_article_bm25(chunks, progress).save(str(staging / "bm25-articles"), allow_pickle=False,
-                                                   show_progress=False)
+        _build_article_bm25(chunks, progress, old, unchanged_ids, staging / "article-tokens").save(
+            str(staging / "bm25-articles"), allow_pickle=False, show_progress=False)
 
+        # An unchanged article's lines are copied as they are: serialising 15,000 passages costs seconds.
+        kept_chunks = _old_lines(old, "chunks.jsonl", unchanged_ids)
         with open(staging / "chunks.jsonl", "w", encoding="utf-8") as out:
             for chunk in chunks:
-                out.write(json.dumps(chunk.to_json(), ensure_ascii=False) + "\n")
-        _facts_for(chunks, old, unchanged_ids, progress).save(staging / "facts.jsonl")
+                out.write(kept_chunks.get(chunk.id) or json.dumps(chunk.to_json(), ensure_ascii=False) + "\n")
+        _write_facts(staging / "facts.jsonl", chunks, old, unchanged_ids, progress)
         now = time.strftime("%Y-%m-%dT%H:%M:%S%z")
         manifest = {
             "format": FORMAT_VERSION,
@@ -781,25 +784,38 @@ def _build_locked(corpus: Path, path: Path, settings: IndexSettings, embedder, r
     return report
 
 
-def _facts_for(chunks: list[Chunk], old: Index | None, unchanged_ids: set[str], progress: bool) -> FactTable:
-    """The facts of every passage: an unchanged article's are copied from the old index, the rest extracted.
+def _old_lines(old: Index | None, name: str, unchanged_ids: set[str]) -> dict[str, str]:
+    """The lines of the old index's ``name`` (one per chunk, in chunk order) of unchanged articles, by chunk id."""
+    if old is None or not unchanged_ids:
+        return {}
+    try:
+        with open(old.path / name, encoding="utf-8") as lines:
+            rows = [line for line in lines if line.strip()]
+    except OSError:
+        return {}
+    if len(rows) != len(old.chunks):
+        return {}
+    return {chunk.id: line if line.endswith("\n") else line + "\n"
+            for chunk, line in zip(old.chunks, rows) if chunk.doc_id in unchanged_ids}
+
+
+def _write_facts(target: Path, chunks: list[Chunk], old: Index | None, unchanged_ids: set[str], progress: bool) -> None:
+    """facts.jsonl: an unchanged article's lines copied from the old index, the rest extracted.
 
     Extraction tags every passage twice with jieba, the dearest step of an
     update; a passage of an unchanged article has the same text and subject,
     so the same facts.
     """
-    known: dict[str, object] = {}
-    if old is not None and unchanged_ids and old.manifest.get("facts_version") == FACTS_VERSION \
-            and (old.path / "facts.jsonl").exists():
-        try:
-            table = FactTable.load(old.path / "facts.jsonl", old.chunks)
-            known = {chunk.id: passage for chunk, passage in table if chunk.doc_id in unchanged_ids}
-        except (OSError, ValueError, TypeError, KeyError):
-            known = {}  # damaged: extract everything again
-    todo = [c for c in chunks if c.id not in known]
+    kept: dict[str, str] = {}
+    if old is not None and old.manifest.get("facts_version") == FACTS_VERSION:
+        kept = _old_lines(old, "facts.jsonl", unchanged_ids)
+    todo = [c for c in chunks if c.id not in kept]
     extracted = FactTable.extract(list(_with_progress(todo, progress, "reading facts", unit="passage")))
-    known.update((chunk.id, passage) for chunk, passage in extracted)
-    return FactTable(chunks, [known[c.id] for c in chunks])
+    for chunk, passage in extracted:
+        kept[chunk.id] = json.dumps(passage.to_json(), ensure_ascii=False) + "\n"
+    with open(target, "w", encoding="utf-8") as out:
+        for chunk in chunks:
+            out.write(kept[chunk.id])
 
 
 def _passage_tokens(chunks: list[Chunk], old: Index | None, unchanged_ids: set[str],
@@ -832,7 +848,7 @@ def _save_tokens(folder: Path, token_ids: list[list[int]], vocab: dict[str, int]
     folder.mkdir()
     lengths = np.fromiter((len(ids) for ids in token_ids), dtype=np.int64, count=len(token_ids))
     offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
-    flat = np.fromiter((i for ids in token_ids for i in ids), dtype=np.int32, count=int(offsets[-1]))
+    flat = np.fromiter(itertools.chain.from_iterable(token_ids), dtype=np.int32, count=int(offsets[-1]))
     np.save(folder / "ids.npy", flat, allow_pickle=False)
     np.save(folder / "offsets.npy", offsets, allow_pickle=False)
     words = [""] * len(vocab)
@@ -864,20 +880,35 @@ def _chunk_article(article: RawArticle, settings: IndexSettings) -> list[Chunk]:
     return chunk_document(to_document(article), settings.chunker)
 
 
-def _build_article_bm25(chunks: list[Chunk], progress: bool):
+def _build_article_bm25(chunks: list[Chunk], progress: bool, old: Index | None = None,
+                        unchanged_ids: set[str] = frozenset(), cache: Path | None = None):
     """BM25 over each article's character bigrams, rows in ``positions_by_article`` order.
 
     Tokens become ids as they are read, so a 68,000-article corpus needs about
-    1.5 GB rather than a list of 34 million strings.
+    1.5 GB rather than a list of 34 million strings. An unchanged article's
+    bigram ids come from the old index's ``article-tokens`` (written to
+    ``cache`` for the next update), so an update reads only the new articles.
     """
     import bm25s
 
     vocab: dict[str, int] = {}
+    known: dict[str, list[int]] = {}
+    if old is not None and unchanged_ids:
+        cached = _load_tokens(old.path / "article-tokens", len(old.article_ids))
+        if cached is not None:
+            old_ids, old_vocab = cached
+            vocab = {token: i for i, token in enumerate(old_vocab)}
+            known = {doc_id: old_ids[row] for row, doc_id in enumerate(old.article_ids) if doc_id in unchanged_ids}
     token_ids = []
-    for positions in _with_progress(list(positions_by_article(chunks).values()), progress, "article bigrams",
-                                    unit="article"):
-        text = article_text([chunks[p] for p in positions])
-        token_ids.append([vocab.setdefault(token, len(vocab)) for token in han_bigrams(text)])
+    for doc_id, positions in _with_progress(list(positions_by_article(chunks).items()), progress, "article bigrams",
+                                            unit="article"):
+        ids = known.get(doc_id)
+        if ids is None:
+            text = article_text([chunks[p] for p in positions])
+            ids = [vocab.setdefault(token, len(vocab)) for token in han_bigrams(text)]
+        token_ids.append(ids)
+    if cache is not None:
+        _save_tokens(cache, token_ids, vocab)
     bm25 = bm25s.BM25(**ARTICLE_BM25)
     bm25.index((token_ids, vocab), show_progress=False)
     return bm25

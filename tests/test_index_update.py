@@ -40,12 +40,20 @@ def test_an_update_tokenises_only_new_passages_and_scores_as_a_rebuild(seed_corp
     build_index(seed_corpus, path, fake_settings, embedder=HashedNgramEmbeddings(64), progress=False)
     (seed_corpus / "new.txt").write_text("中国移动在曲麻莱县投资建设光纤网络，惠及牧民。", encoding="utf-8")
     next(seed_corpus.glob("004*.txt")).unlink()
-    tokenised = []
+    tokenised, bigrammed = [], []
     monkeypatch.setattr(rag.index, "tokenize", lambda text: tokenised.append(text) or tokenize(text))
+    real_bigrams = rag.index.han_bigrams
+    monkeypatch.setattr(rag.index, "han_bigrams", lambda text: bigrammed.append(text) or real_bigrams(text))
     build_index(seed_corpus, path, fake_settings, embedder=HashedNgramEmbeddings(64), progress=False)
     assert len(tokenised) == 1 and "光纤" in tokenised[0]
+    assert len(bigrammed) == 1 and "光纤" in bigrammed[0]
     build_index(seed_corpus, rebuilt, fake_settings, embedder=HashedNgramEmbeddings(64), progress=False)
     updated, fresh = load_index(path, fake_settings), load_index(rebuilt, fake_settings)
     assert [c.id for c in updated.chunks] == [c.id for c in fresh.chunks]
     for question in (["曲麻莱", "光纤"], ["华润", "海原", "投资"], ["叙永"]):
         assert np.array_equal(updated.score_passages(question), fresh.score_passages(question))
+    assert updated.article_ids == fresh.article_ids
+    for bigrams in (["曲麻", "麻莱", "光纤"], ["华润", "海原"]):
+        assert np.array_equal(updated.score_articles(bigrams), fresh.score_articles(bigrams))
+    assert (path / "chunks.jsonl").read_bytes() == (rebuilt / "chunks.jsonl").read_bytes()
+    assert (path / "facts.jsonl").read_bytes() == (rebuilt / "facts.jsonl").read_bytes()
