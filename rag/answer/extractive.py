@@ -267,6 +267,9 @@ class ExtractiveAnswerer:
             return f"{organisation} ({english})" if english else organisation
         if question.kind == "person":
             people = [p for p in _people(sentence) if p[2] not in question.text]
+            phrase = tidy(sentence[gap[0]:gap[1]]) if gap else ""
+            if phrase and len(phrase) <= 16 and (any(p[2] in phrase for p in people) or _FOREIGN_NAME.search(phrase)):
+                return phrase  # "联合国秘书长古特雷斯": jieba cuts foreign names short
             return _nearest_span(people, gap)[2] if people else None
         if question.kind == "place":
             places = [(p.start, p.end, p.surface) for p in find_places(sentence, find_organisations(sentence))
@@ -304,13 +307,17 @@ class ExtractiveAnswerer:
         # What/how/why: the words between the question's own words in the sentence.
         start, end = gap or (0, len(sentence))
         phrase = tidy(sentence[start:end])
-        if len(phrase) > 60:
-            phrase = tidy(re.split(r"[，,；;]", phrase)[0])
+        if len(phrase) > 40:
+            phrase = tidy(re.split(r"[，,；;]", phrase)[0])[:40]
         return phrase or None
 
 
 _ORGANISATION_NAME = re.compile(r"[\u4e00-\u9fffA-Za-z0-9（）()]{2,20}(?:公司|集团|企业|银行|总会|商会|协会|学会|基金会|联合会|"
                                 r"工商联|研究院|研究所|大学|学院|医院|委员会|政府|办公室|局|厅|部|中心|煤业|电力|能源|钢铁|控股|股份)")
+# A transliterated name: 劳埃德·奥斯汀, or the 斯/尔/德 endings jieba does not know as names.
+_FOREIGN_NAME = re.compile(r"[\u4e00-\u9fff]+[·・][\u4e00-\u9fff]+|[\u4e00-\u9fff]{1,4}(?:斯|尔|德|特|夫|娃|娜|姆|克|恩|森|顿|兰)$")
+# The noun right after 什么/哪个/哪些 (什么能力, 哪个省, 什么类型的装甲车 -> 装甲车).
+_TYPE_NOUN = re.compile(r"^(?:个|些|一|种|类型的|样的|名)?([\u4e00-\u9fff]{1,4}?)(?=[的了是在？?，,]|$)")
 # Words after a question word that name the kind of answer (哪个机构), not what surrounds it.
 _ANSWER_TYPE_WORDS = {"机构", "企业", "公司", "集团", "单位", "组织", "部门", "央企", "县", "市", "省", "村", "镇", "乡",
                       "地方", "地区", "人", "名字", "位"}
@@ -432,6 +439,14 @@ def _gap(question: Question, sentence: str) -> tuple[int, int] | None:
     if re.search(r"的(?:是|为)\s*$", sides[0]) and not [w for w in right if w not in _ANSWER_TYPE_WORDS]:
         # "捐赠设备的是哪个机构": the answer is the subject of the question's own words.
         return gap_span(sentence, [], left)
+    type_noun = _TYPE_NOUN.match(sides[1])
+    if type_noun:
+        # "提升什么能力" -> "导弹生产能力": the noun after the question word ends the answer.
+        noun = type_noun.group(1)
+        span = gap_span(sentence, left, [noun] + [w for w in right if w != noun])
+        if span and sentence.startswith(noun, span[1]):
+            return span[0], span[1] + len(noun)
+        return span
     return gap_span(sentence, left, right)
 
 

@@ -33,6 +33,7 @@ _KIND_PATTERNS: list[tuple[AnswerKind, re.Pattern[str]]] = [
     ("place", re.compile(r"哪里|哪儿|在哪|何地|何处|什么地方|哪(?:个|些|一)?(?:县|市|省|地区|地方|村|镇|乡|国家|城市|区)|\bwhere\b|\bwhich (?:county|city|province|place|village|town|region|country)", re.I)),
 ]
 _MONEY_VERBS = re.compile(r"投资|投入|捐赠|捐款|捐助|采购|购买|购销|资金|金额|\binvest|\bspen[dt]|\bdonat|\bbought|\bpurchas", re.I)
+_CHANGE = re.compile(r"(?:同比|环比|比上年|比去年|与去年同期相比|较上年)[^，,。？?]*(?:增长|下降|减少|提高|降低|上涨|下跌)了?多少")
 _VALUE_WORDS = re.compile(r"价值|市值|总值|总额|估值|收入|营收|利润|经费|费用|预算|\bworth\b|\bvalue\b", re.I)
 _MOST = re.compile(r"最多|最大|最高|最贵|\b(?:the )?most\b|\blargest\b|\bbiggest\b|\bhighest\b|\bgreatest\b", re.I)
 _LEAST = re.compile(r"最少|最小|最低|\b(?:the )?least\b|\bsmallest\b|\blowest\b|\bfewest\b", re.I)
@@ -113,7 +114,10 @@ def analyse(question: str, place_names: PlaceNames = frozenset()) -> Question:
         chinese = " ".join(chinese_terms(text, places))
         text = f"{text} {chinese}"
     kind = _kind(text)
-    if kind == "count" and focus_unit(chinese) is None and (_MONEY_VERBS.search(text) or _VALUE_WORDS.search(text)):
+    if kind in ("count", "money") and focus_unit(chinese) is None and _CHANGE.search(chinese):
+        # "收入同比增长了多少": a change is reported as a percentage.
+        kind = "percent"
+    elif kind == "count" and focus_unit(chinese) is None and (_MONEY_VERBS.search(text) or _VALUE_WORDS.search(text)):
         # "采购多少？", "设备总价值约多少？": a bare 多少 about spending asks for money.
         kind = "money"
     mentions = find_organisations(chinese)

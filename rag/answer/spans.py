@@ -31,10 +31,11 @@ _COUNTED_NOUN = r"(?:县|村|乡|镇|省|市|区|国家|地区|项目|企业|单
 _PATTERNS: list[tuple[FigureKind, re.Pattern[str]]] = [
     ("percent", re.compile(rf"百分之{_NUM}|{_NUM}\s*(?:%|％|个百分点)")),
     ("money", re.compile(rf"{_NUM}\s*{_ABOUT}\s*{_MAGNITUDE}\s*{_ABOUT}\s*(?:{'|'.join(CURRENCIES)})")),
-    ("date", re.compile(r"(?:19|20)\d{2}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?)?|\d{1,2}\s*月\s*\d{1,2}\s*[日号]"
+    ("date", re.compile(r"(?:(?:19|20)\d{2}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?)?|\d{1,2}\s*月\s*\d{1,2}\s*[日号])"
+                        r"(?:\s*(?:凌晨|上午|中午|下午|晚上|晚间)?\s*\d{1,2}\s*[时点](?:\s*\d{1,2}\s*分)?)?"
                         r"|(?:19|20)\d{2}-\d{1,2}-\d{1,2}")),
     ("rank", re.compile(rf"第\s*{_NUM}\s*(?:名|位|个|届|次|批|期|轮|季度|年|天)?|排名?第?\s*{_NUM}\s*位?")),
-    ("duration", re.compile(rf"{_NUM}\s*{_ABOUT}\s*(?:个多?月|个?小时|分钟|周|星期|天|年)(?:多|余)?(?:时间|之久)?")),
+    ("duration", re.compile(rf"{_NUM}\s*{_ABOUT}\s*(?:个多?月|个?多?小时|分钟|周|星期|天|年)(?:多|余)?(?:时间|之久)?")),
     ("count", re.compile(rf"{_NUM}\s*{_ABOUT}\s*{_MAGNITUDE}\s*{_ABOUT}\s*(?:个{_COUNTED_NOUN}|(?:{CLASSIFIERS}))")),
     ("number", re.compile(rf"{_NUM}\s*{_ABOUT}\s*{_MAGNITUDE}")),
 ]
