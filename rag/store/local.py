@@ -21,6 +21,9 @@ if TYPE_CHECKING:
     from rag.index import Index
 
 
+HNSW_SEARCH = 128  # candidates an HNSW search keeps (efSearch); recall against speed
+
+
 def top_rows(scores: np.ndarray, k: int, allowed: np.ndarray | None = None) -> np.ndarray:
     """Rows of the ``k`` highest positive scores, best first, ties in row order."""
     if allowed is not None:
@@ -140,10 +143,18 @@ class LocalVectors:
             if not len(rows):
                 return []
             n = len(rows)
+            if isinstance(vectors, faiss.IndexHNSW):
+                # A graph search with a narrow filter finds few allowed nodes (and may miss some):
+                # score the allowed passages exactly instead; they are few.
+                scores = vectors.reconstruct_batch(rows) @ query.reshape(-1)
+                top = np.argsort(-scores, kind="stable")[: min(k, len(rows))]
+                return [PassageScore(chunks[rows[i]].id, chunks[rows[i]].doc_id, float(scores[i])) for i in top]
             params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(rows))
         k = min(k, n)
         if k <= 0:
             return []
+        if params is None and isinstance(vectors, faiss.IndexHNSW):
+            params = faiss.SearchParametersHNSW(efSearch=max(HNSW_SEARCH, 2 * k))
         scores, ids = vectors.search(query, k, params=params) if params is not None else vectors.search(query, k)
         return [PassageScore(chunks[i].id, chunks[i].doc_id, float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
 
