@@ -150,6 +150,7 @@ class QuestionResult:
     model_text: str | None = None
     short: str = ""
     winner_ok: bool | None = None
+    signals: dict[str, float] = field(default_factory=dict)  # what the refusal decision weighed
 
 
 def score_question(item: GoldItem, answer: Answer, retrieved_docs: list[str], raw_texts: dict[str, str],
@@ -172,7 +173,8 @@ def score_question(item: GoldItem, answer: Answer, retrieved_docs: list[str], ra
             checks["source_in_top5"] = bool(retrieval["recall@5"])
     return QuestionResult(item.id, item.kind, item.question, answer.text, item.answerable, answer.answerable,
                           citations, retrieved_docs, retrieval, facts, supported, valid, latency_ms, checks,
-                          answer.answerer, list(answer.notes), answer.model_text, answer.short, winner_ok)
+                          answer.answerer, list(answer.notes), answer.model_text, answer.short, winner_ok,
+                          dict(answer.signals))
 
 
 def _short_correct(facts: list[bool], winner_ok: bool | None, answered: bool) -> bool:

@@ -91,3 +91,8 @@ def test_the_organisation_the_sentence_names_beats_the_articles_subject():
 def test_a_what_question_is_answered_with_the_words_between_the_questions_own():
     answer = _answer("光老化会引发什么症状？", "研究表明，光老化会引发皮肤粗糙、皱纹加深等不可逆损伤。")
     assert answer.short.startswith("皮肤粗糙、皱纹加深")
+
+
+def test_a_figure_the_question_states_is_not_its_answer():
+    answer = _answer("那1200名教师里有多少名是女教师？", "县里投入资金300万元，培训教师1200名。")
+    assert not answer.answerable

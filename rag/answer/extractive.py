@@ -477,9 +477,14 @@ def _nearest_span(spans: list, gap: tuple[int, int] | None):
 def _figure_for(question: Question, sentence: str, gap: tuple[int, int] | None,
                 exclude: set[int] = frozenset()) -> Figure | None:
     """The figure of the kind (and unit) asked for that sits where the question points."""
-    every = [f for f in find_figures(sentence) if f.start not in exclude]
+    # A figure the question itself states ("那1868名学生里…有多少名") is not its answer.
+    stated = {f.value for f in find_figures(question.text) if f.value is not None}
+    every = [f for f in find_figures(sentence) if f.start not in exclude and f.value not in stated]
     figures = [f for f in every if f.kind == question.kind]
-    if question.kind == "count" and not figures:
+    if question.kind == "count" and not question.focus_unit and not figures:
+        # A bare 多少 ("卖出去多少农副产品"): the sentence's figure may be a sum of money.
+        figures = [f for f in every if f.kind in ("money", "number")]
+    elif question.kind == "count" and not figures:
         figures = [f for f in every if f.kind == "number"]
     if question.kind == "money" and question.money_category and figures:
         matching = {surface for surface, category in money_in(sentence) if category == question.money_category}

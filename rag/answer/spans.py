@@ -29,7 +29,7 @@ CLASSIFIERS = (
 _COUNTED_NOUN = r"(?:县|村|乡|镇|省|市|区|国家|地区|项目|企业|单位|方面|领域|产业|基地|合作社|学校|班)?"
 
 _PATTERNS: list[tuple[FigureKind, re.Pattern[str]]] = [
-    ("percent", re.compile(rf"百分之{_NUM}|{_NUM}\s*(?:%|％|个百分点)")),
+    ("percent", re.compile(rf"百分之{_NUM}|{_NUM}\s*(?:%|％|个百分点)|[{_CN_DIGITS}\d]+分之[{_CN_DIGITS}\d]+")),
     ("money", re.compile(rf"{_NUM}\s*{_ABOUT}\s*{_MAGNITUDE}\s*{_ABOUT}\s*(?:{'|'.join(CURRENCIES)})")),
     ("date", re.compile(r"(?:(?:19|20)\d{2}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?)?|\d{1,2}\s*月\s*\d{1,2}\s*[日号])"
                         r"(?:\s*(?:凌晨|上午|中午|下午|晚上|晚间)?\s*\d{1,2}\s*[时点](?:\s*\d{1,2}\s*分)?)?"
