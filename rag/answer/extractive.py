@@ -274,19 +274,19 @@ class ExtractiveAnswerer:
         if question.kind == "place":
             places = [(p.start, p.end, p.surface) for p in find_places(sentence, find_organisations(sentence))
                       if p.stem not in question.places and p.surface not in question.text]
-            suffix = re.search(r"哪(?:个|些|一)?(县|市|省|村|镇|乡|区)", question.text)
+            suffix = _asked_suffix(question.text)
             named = re.search(r"[\u4e00-\u9fff]{2,6}(?:县|市|省|村|镇|乡|区)", sentence[gap[0]:gap[1]]) if gap else None
-            if suffix and named and named.group().endswith(suffix.group(1)):
+            if suffix and named and named.group().endswith(suffix):
                 return named.group()  # jieba may cut 芭蕉山村 short; the gap holds the whole name
-            if suffix and not any(p[2].endswith(suffix.group(1)) for p in places):
+            if suffix and not any(p[2].endswith(suffix) for p in places):
                 # A short county name the gazetteer lacks (塔县): jieba's word that ends in 县.
-                places += [w for w in _words_ending(sentence, suffix.group(1)) if w[2] not in question.text]
+                places += [w for w in _words_ending(sentence, suffix) if w[2] not in question.text]
             if suffix:  # 哪个县: a county, not the province it lies in
-                places = [p for p in places if p[2].endswith(suffix.group(1)) or
-                          sentence[p[1]:p[1] + 1] == suffix.group(1)] or places
+                places = [p for p in places if p[2].endswith(suffix) or
+                          sentence[p[1]:p[1] + 1] == suffix] or places
             if not places:
                 return None
-            if re.search(r"哪些|\bwhich (?:counties|places|cities|provinces|villages)", question.text):
+            if re.search(r"哪些|哪几|\bwhich (?:\w+ )?(?:counties|places|cities|provinces|villages|towns|regions)", question.text):
                 return "、".join(dict.fromkeys(p[2] for p in places))
             return _nearest_span(places, gap)[2]
         if question.kind in _FIGURE_KINDS and len(question.parts) > 1:
@@ -401,6 +401,18 @@ def _proper_nouns(text: str) -> list[str]:
     import rjieba
 
     return [word for word, tag in rjieba.tag(text) if tag in ("nr", "ns", "nt", "nz") and len(word) >= 2]
+
+
+def _asked_suffix(question: str) -> str | None:
+    """The kind of place asked for, as its suffix: 哪个县 / which county -> 县."""
+    found = re.search(r"哪(?:个|些|一|几个)?(县|市|省|村|镇|乡|区)", question)
+    if found:
+        return found.group(1)
+    english = re.search(r"\b(count(?:y|ies)|villages?|towns?|cit(?:y|ies)|provinces?)\b", question, re.I)
+    if english is None:
+        return None
+    word = english.group(1).lower()
+    return "市" if word.startswith("cit") else {"c": "县", "v": "村", "t": "镇", "p": "省"}[word[0]]
 
 
 def _words_ending(sentence: str, suffix: str) -> list[tuple[int, int, str]]:
