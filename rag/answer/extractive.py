@@ -48,6 +48,7 @@ class _Candidate:
     end: int
     coverage: float
     score: float
+    typed: bool = True  # holds an answer of the kind asked (else the words where the question points)
 
 
 class ExtractiveAnswerer:
@@ -124,7 +125,22 @@ class ExtractiveAnswerer:
             headline = self._headline(question, candidate, candidate.chunk.text[candidate.start : candidate.end])
             if headline:
                 return candidate, headline
-        return None
+        # No sentence holds an answer of the exact kind asked (a name jieba does not tag,
+        # a figure in an unexpected unit): the best sentence's words where the question
+        # points, marked untyped, so that the refusal model asks more of its coverage.
+        best = candidates[0]
+        sentence = best.chunk.text[best.start : best.end]
+        gap = _gap(question, sentence)
+        if gap is None:
+            return None
+        if question.kind in _FIGURE_KINDS:
+            figures = [f for f in find_figures(sentence) if gap[0] - 2 <= f.start <= gap[1] + 2]
+            loose = figures[0].surface if figures else ""
+        else:
+            loose = tidy(sentence[gap[0]:gap[1]])
+        if not loose or len(loose) > 40:
+            return None
+        return replace(best, typed=False), loose
 
     def _signals(self, question: Question, candidate: _Candidate, sentence: str) -> dict[str, float]:
         """What the refusal decision weighs (see rag/answer/refusal.py)."""
@@ -132,6 +148,7 @@ class ExtractiveAnswerer:
         signals = {
             "coverage": candidate.coverage,
             "anchored": float(_gap(question, sentence) is not None),
+            "typed": float(candidate.typed),
             "named": sum(term in sentence for term in required) / len(required) if required else 1.0,
         }
         if self.similarity is not None:

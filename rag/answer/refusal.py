@@ -4,13 +4,14 @@ The signals of the best sentence that holds an answer of the kind asked:
 - ``coverage``: the share of the question's weighted words in the sentence and its passage;
 - ``dense``: the bundled embedder's similarity of the question and the sentence
   (paraphrase that shares no words still scores here); absent without vectors;
+- ``typed``: 1 when the sentence holds an answer of the kind asked (a figure of the
+  unit asked, a name), 0 when the answer is only the words where the question points;
 - ``anchored``: 1 when the question's own words either side of its question word
   are found in the sentence (the answer sits where the question points), else 0;
 - ``named``: the share of the places, years and figures the question names that
   the sentence itself names (1 when it names none).
-A sentence must hold an answer of the kind asked (a figure of the unit asked, a
-name) and its passage the organisation, place and year asked to be a candidate
-at all; the model weighs how well the best candidate fits.
+A passage must name the organisation, place and year asked for its sentences to
+be candidates at all; the model weighs how well the best candidate fits.
 
 Weights live in ``refusal.json`` beside this file (JSON, no pickle), written by
 ``python benchmarks/fit_refusal.py``, which also prints cross-validated figures.
@@ -26,8 +27,8 @@ from functools import lru_cache
 from pathlib import Path
 
 WEIGHTS_FILE = Path(__file__).with_name("refusal.json")
-FEATURES_DENSE = ("coverage", "dense", "anchored", "named")
-FEATURES_LEXICAL = ("coverage", "anchored", "named")
+FEATURES_DENSE = ("coverage", "dense", "typed", "anchored", "named")
+FEATURES_LEXICAL = ("coverage", "typed", "anchored", "named")
 
 
 @dataclass(frozen=True)
