@@ -215,3 +215,16 @@ def test_the_eval_counts_what_happened_to_the_model_answers():
     extractive = aggregate([score_question(item, Answer("q", "7.78亿元", True, short="7.78亿元"), ["a.txt"],
                                            {"a.txt": ""}, 1.0)])
     assert "llm" not in extractive
+
+
+def test_a_which_most_answer_must_name_the_winner_of_the_comparison_of_every_figure(two_donors):
+    # Both donors are named with 海原县 in a passage, so a sentence naming either is supported;
+    # only the facts table's comparison (中国电科 800万元, 华润集团 none) says who gave most.
+    question = "哪家企业在海原县投入资金最多？"
+    model = PassageReadingModel(needle="希望小学", template="华润集团[{n}]。华润集团在海原县捐建了一所希望小学[{n}]。")
+    answer, draft, _ = _ask(two_donors, model, question)
+    assert draft.answerable and draft.short == "中国电科", "precondition: the comparison names 中国电科"
+    assert answer.short == "中国电科" and answer.answerer == "fake → extractive"
+    agreeing = PassageReadingModel(needle="800万元", template="中国电科[{n}]。中国电科在海原县投入资金800万元[{n}]。")
+    answer, _, _ = _ask(two_donors, agreeing, question)
+    assert answer.short == "中国电科" and answer.answerer == "fake"

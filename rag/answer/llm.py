@@ -153,8 +153,14 @@ class LLMAnswerer:
         if not checked.text:
             return self._fallback(draft, raw, "no sentence of the model's answer was supported by the passages "
                                               "it cited: showing the offline answer", checked)
+        short = short_answer(question, checked.text)
+        if question.is_aggregation and draft.answerable and draft.short and _name(short) != _name(draft.short):
+            # "Which … most" is a comparison of every figure in the facts table, not a claim a few
+            # passages can support: the model may phrase the winner, not choose another.
+            return self._fallback(draft, raw, "the model named another organisation than the comparison of "
+                                              "every figure in the articles: showing the offline answer", checked)
         return Answer(question=question.original, text=checked.text, answerable=True,
-                      short=short_answer(question, checked.text), citations=checked.citations, hits=tuple(hits),
+                      short=short, citations=checked.citations, hits=tuple(hits),
                       answerer=self.name, notes=tuple(f"{_DROPPED}{r}" for r in checked.removed), model_text=raw)
 
     def _fallback(self, draft: Answer, raw: str, why: str, checked: CheckedAnswer | None = None) -> Answer:
@@ -222,6 +228,11 @@ def _passages_for(draft: Answer, hits: list[Hit], limit: int,
         if hit.chunk not in passages:
             passages.append(hit.chunk)
     return passages
+
+
+def _name(short: str) -> str:
+    """华润集团 (China Resources) -> 华润集团."""
+    return short.split(" (")[0].strip()
 
 
 def _one_line(error: Exception) -> str:
