@@ -134,7 +134,9 @@ class ExtractiveAnswerer:
         if gap is None:
             return None
         if question.kind in _FIGURE_KINDS:
-            figures = [f for f in find_figures(sentence) if gap[0] - 2 <= f.start <= gap[1] + 2]
+            stated = {f.value for f in find_figures(question.text)}
+            figures = [f for f in find_figures(sentence)
+                       if gap[0] - 2 <= f.start <= gap[1] + 2 and f.value not in stated]
             loose = figures[0].surface if figures else ""
         else:
             loose = tidy(sentence[gap[0]:gap[1]])
@@ -157,8 +159,8 @@ class ExtractiveAnswerer:
 
     def _answers(self, signals: dict[str, float]) -> bool:
         """The fitted model when there is one, else the coverage threshold alone."""
-        if self.refusal is None:
-            return signals["coverage"] >= self.min_coverage
+        if self.refusal is None:  # without a fitted model an untyped answer is not given
+            return signals["coverage"] >= self.min_coverage and signals.get("typed", 1.0) == 1.0
         return self.refusal.answers(signals)
 
     def _not_answered(self, question: str, hits: list[Hit], signals: dict[str, float] | None = None) -> Answer:
