@@ -81,6 +81,8 @@ def test_years_need_only_be_stated_and_a_partner_is_not_the_spender():
     ("国家能源集团承担了几个贫困县的定点扶贫工作？", "国家能源集团承担了9个贫困县的定点扶贫工作[2]。", "9个"),
     ("Which enterprise invested most in Haiyuan?", "China Resources (华润集团) invested most [1].", "华润集团 (China Resources)"),
     ("为什么华润集团获评最高等级？", "因为帮扶成效显著[1]。它连续七年获评“好”[1]。", "因为帮扶成效显著"),
+    ("华润集团和中国电科分别购买了多少农产品？", "华润集团：17.42亿元[1]；中国电科：4272.32万元[2]。其余[1]。",
+     "华润集团：17.42亿元；中国电科：4272.32万元"),
 ])
 def test_the_short_answer_is_the_entity_or_figure_of_the_lead(question, text, short):
     assert short_answer(analyse(question), text) == short

@@ -181,6 +181,9 @@ def short_answer(question: Question, text: str) -> str:
     when it opens with a whole sentence, the span of the asked type is taken
     from it (from a later sentence only when the lead has none).
     """
+    if len(question.organisations) > 1 and question.kind != "organisation":
+        # "A和B分别…": the lead answers every part, up to its first full stop.
+        return re.split(r"(?<=[。！？!?])", strip_markers(text).strip())[0].strip().rstrip("。！？!? ")
     sentences = [strip_markers(s).strip().rstrip("。．.；;！!？?，, ") for s in split_sentences(text)]
     sentences = [s for s in sentences if s]
     if not sentences:
