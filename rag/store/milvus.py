@@ -480,7 +480,18 @@ def open_synced(target: MilvusTarget, index: Index, *, rebuild: bool = False, pr
         return MilvusStore.open(target, index.path.name, client)
     except MilvusException as exc:
         raise UserError(f"Milvus at {target} failed: {_reason(exc)}; "
-                        f"rebuild it with: rag index build --rebuild --store {target}") from None
+                        f"rebuild it with: {_store_build_command(index, target)}") from None
+
+
+def _store_build_command(index: Index, target: MilvusTarget, rebuild: bool = True) -> str:
+    """The ``rag index build … --store`` command for ``index``, right as printed (corpus and embedder included)."""
+    import shlex
+
+    from rag.index import build_command
+
+    command = build_command(index.path, index.manifest["settings"]["embedder"], index.manifest.get("corpus"),
+                            rebuild=rebuild)
+    return f"{command} --store {shlex.quote(str(target))}"
 
 
 def fill_store(spec: str, index_path: Path, settings=None, *, rebuild: bool = False) -> str:
