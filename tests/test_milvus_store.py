@@ -238,3 +238,15 @@ def test_unreachable_server_is_one_clear_error():
 
     with pytest.raises(UserError, match="cannot open Milvus"):
         connect(parse_store(f"milvus://127.0.0.1:{free_port()}"), timeout=2)
+
+
+def test_a_milvus_failure_hint_is_a_command_right_as_printed(seed_index):
+    import shlex
+
+    from rag.store.milvus import MilvusTarget, _store_build_command
+
+    words = shlex.split(_store_build_command(seed_index, MilvusTarget("/tmp/a folder/x.db")))
+    assert words[:4] == ["rag", "index", "build", "--rebuild"]
+    assert words[words.index("--corpus") + 1] == str(seed_index.manifest["corpus"])
+    assert words[words.index("--embedder") + 1] == FAKE
+    assert words[words.index("--store") + 1] == "milvus:/tmp/a folder/x.db"
