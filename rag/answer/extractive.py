@@ -323,12 +323,9 @@ class ExtractiveAnswerer:
             if figure is None and question.kind == "date":
                 return candidate.chunk.date
             return figure.surface if figure else None
-        # What/how/why: the words between the question's own words in the sentence.
-        start, end = gap or (0, len(sentence))
-        phrase = tidy(sentence[start:end])
-        if len(phrase) > 40:
-            phrase = tidy(re.split(r"[，,；;]", phrase)[0])[:40]
-        return phrase or None
+        # What/how/why: the clause that holds the words where the question points. The
+        # exact gap is often a word short of the answer, so the clause is the short answer.
+        return _clause_around(sentence, gap) or None
 
 
 _ORGANISATION_NAME = re.compile(r"[\u4e00-\u9fffA-Za-z0-9（）()]{2,20}(?:公司|集团|企业|银行|总会|商会|协会|学会|基金会|联合会|"
@@ -420,6 +417,21 @@ def _proper_nouns(text: str) -> list[str]:
     import rjieba
 
     return [word for word, tag in rjieba.tag(text) if tag in ("nr", "ns", "nt", "nz") and len(word) >= 2]
+
+
+_CLAUSE_BREAK = "，,；;：:。！？!?\n"
+_MAX_PHRASE_CHARS = 60
+
+
+def _clause_around(sentence: str, gap: tuple[int, int] | None) -> str:
+    """The clause (between commas, semicolons, colons) around ``gap``; the first clause without a gap."""
+    start, end = gap or (0, 0)
+    clause_start = max(sentence.rfind(c, 0, start) for c in _CLAUSE_BREAK) + 1
+    ends = [i for i in (sentence.find(c, max(end, start + 1) if gap else 0) for c in _CLAUSE_BREAK) if i >= 0]
+    clause = tidy(sentence[clause_start : min(ends) if ends else len(sentence)])
+    if len(clause) > _MAX_PHRASE_CHARS and gap:
+        clause = tidy(sentence[start:end])[:_MAX_PHRASE_CHARS]
+    return clause
 
 
 def _asked_suffix(question: str) -> str | None:
