@@ -45,6 +45,20 @@ def seed_index(seed_corpus, tmp_path, fake_settings):
     return load_index(path, fake_settings)
 
 
+@pytest.fixture
+def run(monkeypatch):
+    """Invoke a click command with the fake embedder; exceptions propagate (no silent exit 1)."""
+    from click.testing import CliRunner
+
+    monkeypatch.setenv("RAG_EMBEDDER", FAKE)
+    runner = CliRunner()
+
+    def invoke(command, *args):
+        return runner.invoke(command, [str(a) for a in args], catch_exceptions=False)
+
+    return invoke
+
+
 def read_seed(name_prefix: str) -> str:
     path = next(SEEDS.glob(f"{name_prefix}*.txt"))
     return path.read_text(encoding="utf-8")

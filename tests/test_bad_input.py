@@ -10,24 +10,12 @@ import os
 import socket
 
 import pytest
-from click.testing import CliRunner
 
 from rag.cli import ask_command, rag_group
 from rag.embeddings import HashedNgramEmbeddings
 from rag.index import IndexSettings, build_index, load_index
 from rag.ingest import iter_corpus
 from tests.conftest import FAKE
-
-
-@pytest.fixture
-def run(monkeypatch):
-    monkeypatch.setenv("RAG_EMBEDDER", FAKE)
-    runner = CliRunner()
-
-    def invoke(command, *args):
-        return runner.invoke(command, [str(a) for a in args], catch_exceptions=False)
-
-    return invoke
 
 
 def one_error_line(result) -> str:

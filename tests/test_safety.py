@@ -9,24 +9,12 @@ import json
 import shlex
 
 import pytest
-from click.testing import CliRunner
 
 from rag.cli import ask_command, rag_group
 from rag.embeddings import HashedNgramEmbeddings
 from rag.errors import UserError
 from rag.index import MARKER, IndexSettings, build_index, load_index
 from tests.conftest import FAKE
-
-
-@pytest.fixture
-def run(monkeypatch):
-    monkeypatch.setenv("RAG_EMBEDDER", FAKE)
-    runner = CliRunner()
-
-    def invoke(command, *args):
-        return runner.invoke(command, [str(a) for a in args], catch_exceptions=False)
-
-    return invoke
 
 
 def build(corpus, path, **kwargs):
