@@ -59,6 +59,15 @@ def run(monkeypatch):
     return invoke
 
 
+def one_error_line(result) -> str:
+    """The one ``error: …`` line a failed CLI run printed (exit 1, no traceback)."""
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
+    return lines[0]
+
+
 def read_seed(name_prefix: str) -> str:
     path = next(SEEDS.glob(f"{name_prefix}*.txt"))
     return path.read_text(encoding="utf-8")

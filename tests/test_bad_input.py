@@ -15,15 +15,7 @@ from rag.cli import ask_command, rag_group
 from rag.embeddings import HashedNgramEmbeddings
 from rag.index import IndexSettings, build_index, load_index
 from rag.ingest import iter_corpus
-from tests.conftest import FAKE
-
-
-def one_error_line(result) -> str:
-    assert result.exit_code == 1, result.output
-    assert "Traceback" not in result.output
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
-    return lines[0]
+from tests.conftest import FAKE, one_error_line
 
 
 def warnings_of(result) -> list[str]:

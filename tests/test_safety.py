@@ -5,7 +5,6 @@ Each test here is one defect of issue 12 and failed on the code before the fix.
 
 from __future__ import annotations
 
-import json
 import shlex
 
 import pytest
@@ -14,20 +13,12 @@ from rag.cli import ask_command, rag_group
 from rag.embeddings import HashedNgramEmbeddings
 from rag.errors import UserError
 from rag.index import MARKER, IndexSettings, build_index, load_index
-from tests.conftest import FAKE
+from tests.conftest import FAKE, one_error_line
 
 
 def build(corpus, path, **kwargs):
     return build_index(corpus, path, IndexSettings(embedder=FAKE), embedder=HashedNgramEmbeddings(64),
                        progress=False, **kwargs)
-
-
-def one_error_line(result) -> str:
-    assert result.exit_code == 1, result.output
-    assert "Traceback" not in result.output
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
-    return lines[0]
 
 
 def snapshot(folder):
@@ -156,7 +147,6 @@ def test_a_build_refuses_while_another_holds_the_lock(seed_corpus, tmp_path):
     with FileLock(str(tmp_path / ".idx.lock")), pytest.raises(UserError, match="another process is building"):
         build(seed_corpus, tmp_path / "idx")
     assert not (tmp_path / "idx").exists()
-
 
 
 def test_a_build_in_a_log_writes_a_few_lines_not_progress_bars(run, seed_corpus, tmp_path):
