@@ -72,6 +72,25 @@ def load_gold(path: Path) -> list[GoldItem]:
     return items
 
 
+# --- tune / held split --------------------------------------------------------------
+
+# The share of a gold file tuned on; the rest is held out (never read question by question).
+TUNE_SHARE = 60
+
+
+def split_of(item_id: str) -> str:
+    """"tune" or "held": a fixed split of a gold file by a hash of each question's id.
+
+    The hash (sha256, not Python's salted hash) makes the split the same on every
+    machine and run, and independent of the file's order, so anyone can reproduce
+    which questions were looked at while tuning.
+    """
+    import hashlib
+
+    bucket = int.from_bytes(hashlib.sha256(item_id.encode("utf-8")).digest()[:4], "big") % 100
+    return "tune" if bucket < TUNE_SHARE else "held"
+
+
 # --- matching -------------------------------------------------------------------
 
 

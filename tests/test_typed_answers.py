@@ -96,3 +96,34 @@ def test_a_what_question_is_answered_with_the_clause_where_the_question_points()
 def test_a_figure_the_question_states_is_not_its_answer():
     answer = _answer("那1200名教师里有多少名是女教师？", "县里投入资金300万元，培训教师1200名。")
     assert not answer.answerable
+
+
+@pytest.mark.parametrize("span, tidied", [
+    ("，他们称这次演出是“空前成功”。", "他们称这次演出是“空前成功”"),  # the closing quote the clause opened
+    ("“非常遗憾”，", "“非常遗憾”"),  # quoted whole: the quotes stay
+    ("“完全没有理由”", "“完全没有理由”"),  # no particle (由) is cut from inside a quotation
+    ("是《山海经》的", "《山海经》"),
+    ("已经完成了的", "完成"),  # particles still go
+])
+def test_tidy_keeps_both_halves_of_quotes_and_title_marks(span, tidied):
+    from rag.answer.spans import tidy
+
+    assert tidy(span) == tidied
+
+
+@pytest.mark.parametrize("sentence, stated", [
+    ("新桥高约80米，", "约80米"),
+    ("年产量将稳定在5亿吨以上。", "5亿吨以上"),
+    ("刑期可能超过300年。", "超过300年"),
+    ("预计降雨量达30至45毫米。", "30至45毫米"),
+    ("办理期限为2022年3月至2022年9月底。", "2022年3月至2022年9月底"),
+])
+def test_a_figure_is_given_with_its_qualifier_and_whole_range(sentence, stated):
+    from rag.answer.spans import stated_figure
+
+    assert stated_figure(sentence, find_figures(sentence)[0]) == stated
+
+
+def test_a_count_answer_keeps_the_bound_the_sentence_gives():
+    answer = _answer("县里一共培训了多少名教师？", "县里投入资金300万元，培训教师1200名以上。")
+    assert answer.short == "1200名以上"

@@ -15,7 +15,7 @@ from rag.answer.aggregate import aggregate_answer, group_total_note, largest_fig
 from rag.answer.injection import addresses_reader
 from rag.answer.question import Question, analyse
 from rag.answer.refusal import RefusalModel
-from rag.answer.spans import Figure, find_figures, gap_span, question_sides, same_unit, tidy
+from rag.answer.spans import Figure, find_figures, gap_span, question_sides, same_unit, stated_figure, tidy
 from rag.documents import Answer, Chunk, Citation, Hit
 from rag.entities import aliases_of, english_name, find_organisations
 from rag.facts import SCOPE_WORDS, find_places, money_in
@@ -317,19 +317,20 @@ class ExtractiveAnswerer:
                                      exclude={f.start for f in chosen})
                 if figure is not None:
                     chosen.append(figure)
-            return "、".join(f.surface for f in chosen) or None
+            return "、".join(stated_figure(sentence, f, ranges=False) for f in chosen) or None
         if question.kind in _FIGURE_KINDS:
             figure = _figure_for(question, sentence, gap)
             if figure is None and question.kind == "date":
                 return candidate.chunk.date
-            return figure.surface if figure else None
+            return stated_figure(sentence, figure) if figure else None
         # What/how/why: the clause that holds the words where the question points. The
         # exact gap is often a word short of the answer, so the clause is the short answer.
         return _clause_around(sentence, gap) or None
 
 
 _ORGANISATION_NAME = re.compile(r"[\u4e00-\u9fffA-Za-z0-9（）()]{2,20}(?:公司|集团|企业|银行|总会|商会|协会|学会|基金会|联合会|"
-                                r"工商联|研究院|研究所|大学|学院|医院|委员会|政府|办公室|局|厅|部|中心|煤业|电力|能源|钢铁|控股|股份)")
+                                r"工商联|研究院|研究所|大学|学院|医院|委员会|政府|办公室|局|厅|部|中心|煤业|电力|能源|钢铁|控股|股份)"
+                                r"(?:[（(][^（()）]{1,20}[）)]|[）)])?")  # a name in brackets after it, or the bracket it opened
 # A transliterated name: 劳埃德·奥斯汀, or the 斯/尔/德 endings jieba does not know as names.
 _FOREIGN_NAME = re.compile(r"[\u4e00-\u9fff]+[·・][\u4e00-\u9fff]+|[\u4e00-\u9fff]{1,4}(?:斯|尔|德|特|夫|娃|娜|姆|克|恩|森|顿|兰)$")
 # The noun right after 什么/哪个/哪些 (什么能力, 哪个省, 什么类型的装甲车 -> 装甲车).

@@ -24,7 +24,7 @@ CURRENCIES = ("美元", "港元", "港币", "欧元", "日元", "英镑", "元",
 CLASSIFIERS = (
     "人次|人|名|位|户|家|所|项|次|场|批|轮|期|届|份|种|类|笔|条|件|张|台|套|辆|架|艘|部|篇|座|栋|间|"
     "株|棵|头|只|匹|枚|块|支|口|亩|公顷|平方公里|平方米|立方米|公里|千米|米|吨|公斤|千克|斤|千瓦时|千瓦|兆瓦|"
-    "倍|岁|村|县|乡|镇|省|市|校|所"
+    "倍|岁|村|县|乡|镇|省|市|校|所|毫米|厘米|基点|摄氏度|℃"
 )
 _COUNTED_NOUN = r"(?:县|村|乡|镇|省|市|区|国家|地区|项目|企业|单位|方面|领域|产业|基地|合作社|学校|班)?"
 
@@ -69,6 +69,41 @@ def find_figures(text: str) -> list[Figure]:
                 taken[i] = True
             found.append(Figure(start, end, surface, kind, _unit(surface, kind), read_number(surface)))
     return sorted(found, key=lambda f: f.start)
+
+
+# What a sentence says around a figure that belongs to it: an estimate or bound
+# (约150米, 超过600年, 10亿吨以上, 不少于十五日) or the period of a date (3月底, 上半年).
+_QUALIFIER_BEFORE = re.compile(r"(?:约|近|逾|超过|超|不少于|不低于|不超过|不到|不足|至少|最多|高达|多达|将近|大约)$")
+_QUALIFIER_AFTER = re.compile(r"^(?:以上|以下|以内|之内|左右|上下|开外|多|余|起|内|前|后|底|初|末|上旬|中旬|下旬|"
+                              r"上半年|下半年|第[一二三四1-4]季度|[一二三四1-4]季度)")
+# Between the two ends of a range: 55至70毫米, 2023年9月至2024年3月底.
+_RANGE_JOIN = re.compile(r"\s*(?:至|到|~|～|-|－|—|–)\s*")
+
+
+def stated_figure(sentence: str, figure: Figure, ranges: bool = True) -> str:
+    """``figure`` as ``sentence`` states it: with its qualifier, and both ends of a range it is one end of.
+
+    The bare figure is the value; what a reader needs is what the article claims
+    (约150米 is not 150米 exactly; 55至70毫米 is neither 55 nor 70 alone). Without
+    ``ranges`` (a question asking for both ends as separate parts) only the qualifier is added.
+    """
+    start, end = figure.start, figure.end
+    figures = find_figures(sentence)
+    following = next((f for f in figures if f.start >= end), None)
+    if ranges and following is not None and _RANGE_JOIN.fullmatch(sentence[end:following.start]) \
+            and (following.kind == figure.kind or figure.kind == "number"):
+        end = following.end
+    preceding = next((f for f in reversed(figures) if f.end <= start), None)
+    if ranges and preceding is not None and _RANGE_JOIN.fullmatch(sentence[preceding.end:start]) \
+            and (preceding.kind == figure.kind or preceding.kind == "number"):
+        start = preceding.start
+    before = _QUALIFIER_BEFORE.search(sentence[max(0, start - 4):start])
+    if before:
+        start -= len(before.group())
+    after = _QUALIFIER_AFTER.match(sentence[end:])
+    if after:
+        end += len(after.group())
+    return sentence[start:end].strip()
 
 
 def _is_figure(surface: str, text: str, start: int) -> bool:
@@ -202,9 +237,48 @@ def gap_span(sentence: str, left_words: list[str], right_words: list[str]) -> tu
     return left_end, right_start
 
 
+# Marks that come in pairs: a span keeps both halves of a pair it holds (“迈斯纳现象”, 《天鹅湖》).
+_PAIRS = (("“", "”"), ("《", "》"), ("（", "）"), ("(", ")"), ("「", "」"), ("‘", "’"))
+
+
 def tidy(text: str) -> str:
-    """A span without the particles and punctuation that glue it into its sentence."""
-    text = text.strip(_PUNCT)
-    text = re.sub(r"^(?:了|是|为|有|在|的|将|把|被|向|对|给|由|达到|达|共|约|都|也|已|已经|还|就)+", "", text)
-    text = re.sub(r"(?:的|了|等|是|为|之|向|对|给|在|把|被|从|由|与|和|将)+$", "", text)
-    return text.strip(_PUNCT)
+    """A span without the particles and punctuation that glue it into its sentence.
+
+    Quotation marks and title marks are punctuation, but a name is often quoted
+    ("“迈斯纳现象”", "《天鹅湖》"): a mark whose partner the span keeps is kept, a
+    span quoted whole keeps its quotes, and no particle is cut from inside a quotation.
+    """
+    for opening, closing in _PAIRS:
+        quoted = re.fullmatch(rf"[{re.escape(_PUNCT)}]*{re.escape(opening)}([^{re.escape(opening + closing)}]+)"
+                              rf"{re.escape(closing)}[{re.escape(_PUNCT)}]*", text)
+        if quoted:  # the whole span is one quotation: its words are the answer, particles included
+            return opening + quoted.group(1).strip() + closing
+    text = _keep_pairs(text, text.strip(_PUNCT))
+    if text and text[0] not in _OPENINGS:
+        cut = re.sub(r"^(?:了|是|为|有|在|的|将|把|被|向|对|给|由|达到|达|共|约|都|也|已经|已|还|就)+", "", text)
+        text = _keep_pairs(cut, cut.strip(_PUNCT))
+    if text and text[-1] not in _CLOSINGS:
+        cut = re.sub(r"(?:的|了|等|是|为|之|向|对|给|在|把|被|从|由|与|和|将)+$", "", text)
+        text = _keep_pairs(cut, cut.strip(_PUNCT))
+    return text
+
+
+_OPENINGS = {opening for opening, _ in _PAIRS}
+_CLOSINGS = {closing for _, closing in _PAIRS}
+
+
+def _keep_pairs(source: str, stripped: str) -> str:
+    """``stripped`` (a piece of ``source``) with the halves of its pairs that stripping took off put back."""
+    if not stripped:
+        return stripped
+    at = source.find(stripped)
+    before, after = source[:at], source[at + len(stripped):]
+    for opening, closing in _PAIRS:
+        opens, closes = stripped.count(opening), stripped.count(closing)
+        if opens > closes and after.lstrip().startswith(closing):
+            stripped += closing
+        elif closes > opens and before.rstrip().endswith(opening):
+            stripped = opening + stripped
+        elif opens == closes == 0 and before.endswith(opening) and after.startswith(closing):
+            stripped = opening + stripped + closing  # 是《天鹅湖》的 -> 《天鹅湖》
+    return stripped
