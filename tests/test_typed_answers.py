@@ -127,3 +127,13 @@ def test_a_figure_is_given_with_its_qualifier_and_whole_range(sentence, stated):
 def test_a_count_answer_keeps_the_bound_the_sentence_gives():
     answer = _answer("县里一共培训了多少名教师？", "县里投入资金300万元，培训教师1200名以上。")
     assert answer.short == "1200名以上"
+
+
+def test_a_person_is_named_whole_with_the_title_before_the_name():
+    answer = _answer("谁主持了这次会议？", "会上，瑞典驻华大使约翰·安德松主持了这次会议。")
+    assert answer.short == "瑞典驻华大使约翰·安德松"
+
+
+def test_a_who_question_answered_by_an_organisation():
+    answer = _answer("谁召开了线上培训会议？", "7月2日，江西省农业农村厅召开了线上培训会议。")
+    assert answer.short == "江西省农业农村厅"

@@ -289,7 +289,12 @@ class ExtractiveAnswerer:
             phrase = tidy(sentence[gap[0]:gap[1]]) if gap else ""
             if phrase and len(phrase) <= 16 and (any(p[2] in phrase for p in people) or _FOREIGN_NAME.search(phrase)):
                 return phrase  # "联合国秘书长古特雷斯": jieba cuts foreign names short
-            return _nearest_span(people, gap)[2] if people else None
+            if people:
+                return _with_title(sentence, _nearest_span(people, gap))
+            # 谁 often asks for an organisation (谁召开了会议 -> 省市场监管局): the one named where the question points.
+            if _ORGANISATION_NAME.fullmatch(phrase) and not any(o in phrase for o in question.organisations):
+                return phrase
+            return None
         if question.kind == "place":
             places = [(p.start, p.end, p.surface) for p in find_places(sentence, find_organisations(sentence))
                       if p.stem not in question.places and p.surface not in question.text]
@@ -462,16 +467,57 @@ def _words_ending(sentence: str, suffix: str) -> list[tuple[int, int, str]]:
 _TOO_GENERAL = {"各县", "本县", "该县", "全县", "两县", "各村", "本村", "全村", "该村", "驻村", "驻县", "每县", "每村", "农村", "乡村"}
 
 
+# jieba's tags for personal names: Chinese (nr) and transliterated (nrt). Its nrfg (famous full
+# names, mostly leaders an article cites as authority) stay out: they are rarely who acted.
+_NAME_TAGS = {"nr", "nrt"}
+# Tags of the words that may stand before a name as its title (乌克兰总统, 国务院副总理).
+_TITLE_TAGS = {"n", "nt", "ns", "nz", "nr", "nrt", "b", "an", "vn", "ng"}
+_MAX_TITLE_CHARS = 14
+
+
 def _people(sentence: str) -> list[tuple[int, int, str]]:
-    """Personal names as jieba tags them (nr), with their spans in ``sentence``."""
+    """Personal names as jieba tags them, with their spans in ``sentence``.
+
+    jieba cuts a foreign name at its middle dot (约翰 · 柯比) and an unfamiliar
+    name into pieces (泽 + 连斯基): adjacent name pieces are one name.
+    """
     import rjieba
 
-    people, position = [], 0
+    people: list[tuple[int, int, str]] = []
+    position = 0
+    joined = False  # the previous word was a middle dot after a name
     for word, tag in rjieba.tag(sentence):
-        if tag == "nr" and len(word) >= 2:
-            people.append((position, position + len(word), word))
+        end = position + len(word)
+        if tag in _NAME_TAGS or (joined and re.fullmatch(r"[\u4e00-\u9fff]+", word)):  # 约翰·巴(ns)拉索
+            if people and (joined or people[-1][1] == position):
+                people[-1] = (people[-1][0], end, sentence[people[-1][0]:end])
+            else:
+                people.append((position, end, word))
+            joined = False
+        else:
+            joined = word in "·・•" and bool(people) and people[-1][1] == position
+        position = end
+    return [p for p in people if len(p[2]) >= 2]
+
+
+def _with_title(sentence: str, person: tuple[int, int, str]) -> str:
+    """The name with the nouns right before it that say who the person is (乌克兰总统泽连斯基).
+
+    A reader needs the office as much as the name, and it tells apart people
+    with one surname; the title stops at a verb, a particle or punctuation.
+    """
+    import rjieba
+
+    start = person[0]
+    words, position = [], 0
+    for word, tag in rjieba.tag(sentence[: person[0]]):
+        words.append((position, word, tag))
         position += len(word)
-    return people
+    for word_start, word, tag in reversed(words):
+        if tag not in _TITLE_TAGS or person[0] - word_start > _MAX_TITLE_CHARS:
+            break
+        start = word_start
+    return sentence[start : person[1]]
 
 
 def _gap(question: Question, sentence: str) -> tuple[int, int] | None:
@@ -483,7 +529,11 @@ def _gap(question: Question, sentence: str) -> tuple[int, int] | None:
     if re.search(r"的(?:是|为)\s*$", sides[0]) and not [w for w in right if w not in _ANSWER_TYPE_WORDS]:
         # "捐赠设备的是哪个机构": the answer is the subject of the question's own words.
         return gap_span(sentence, [], left)
-    type_noun = _TYPE_NOUN.match(sides[1])
+    asked = question.text if question.language == "zh" else " ".join(question.tokens)
+    # Only a question word that takes a noun (什么能力, 哪个省) is followed by one; after 谁 or
+    # 多少 comes the verb (谁召开了会议), which is no part of the answer.
+    takes_noun = asked[len(sides[0]):].startswith(("什么", "啥", "哪"))
+    type_noun = _TYPE_NOUN.match(sides[1]) if takes_noun else None
     if type_noun:
         # "提升什么能力" -> "导弹生产能力": the noun after the question word ends the answer.
         noun = type_noun.group(1)
