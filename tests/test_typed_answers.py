@@ -137,3 +137,13 @@ def test_a_person_is_named_whole_with_the_title_before_the_name():
 def test_a_who_question_answered_by_an_organisation():
     answer = _answer("谁召开了线上培训会议？", "7月2日，江西省农业农村厅召开了线上培训会议。")
     assert answer.short == "江西省农业农村厅"
+
+
+def test_a_clause_that_only_restates_the_question_brings_its_neighbours():
+    answer = _answer("县里修建冷库的目的是什么？", "为了减少果品损耗，县里修建了冷库。")
+    assert "减少果品损耗" in answer.short
+
+
+def test_a_clause_that_holds_something_new_stands_alone():
+    answer = _answer("光老化会引发什么症状？", "研究表明，光老化会引发皮肤粗糙、皱纹加深等不可逆损伤。")
+    assert "研究表明" not in answer.short
