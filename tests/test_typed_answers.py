@@ -26,6 +26,8 @@ from rag.documents import Chunk, Hit
     ("新建了几座桥？", "count"),
     ("项目落在哪个村？", "place"),
     ("他们为什么要修这条路？", "phrase"),
+    ("这只股票的涨幅是多少？", "percent"),
+    ("车程缩短了多少小时？", "duration"),
 ])
 def test_question_kinds(question, kind):
     assert analyse(question).kind == kind
@@ -117,6 +119,8 @@ def test_tidy_keeps_both_halves_of_quotes_and_title_marks(span, tidied):
     ("刑期可能超过300年。", "超过300年"),
     ("预计降雨量达30至45毫米。", "30至45毫米"),
     ("办理期限为2022年3月至2022年9月底。", "2022年3月至2022年9月底"),
+    ("新线预计2025年上半年或2025年下半年开通。", "2025年上半年或2025年下半年"),
+    ("利率比上年下降20个基点。", "20个基点"),
 ])
 def test_a_figure_is_given_with_its_qualifier_and_whole_range(sentence, stated):
     from rag.answer.spans import stated_figure

@@ -23,9 +23,9 @@ _KIND_PATTERNS: list[tuple[AnswerKind, re.Pattern[str]]] = [
                                 r"|\bwhich (?:\w+ )?(?:enterprise|company|companies|firm|group|organi[sz]ation|bank|business)"
                                 r"|\bwho (?:helped|invested|donated|supports?|supported|bought|funded|runs|assisted)", re.I)),
     ("person", re.compile(r"谁|哪位|什么人|何人|叫什么名字|姓名|\bwho\b|\bwhose\b", re.I)),
-    ("percent", re.compile(r"百分之|百分比|比例|占比|比重|增幅|增速|降幅|[增降]长率|率.{0,4}多少|\w率(?:是|为|达到?)?多少|几成|\bpercent|\bshare\b|\brate\b", re.I)),
+    ("percent", re.compile(r"百分之|百分比|比例|占比|比重|增幅|增速|降幅|涨幅|跌幅|涨跌幅|[增降]长率|率.{0,4}多少|\w率(?:是|为|达到?)?多少|几成|\bpercent|\bshare\b|\brate\b", re.I)),
     ("rank", re.compile(r"第几|排名|名次|排第|排在|\brank|\bwhat place\b|\bposition\b", re.I)),
-    ("duration", re.compile(r"多长时间|多久|多少年|几年|多少天|几天|几个月|多少个月|\bhow long\b|\bhow many (?:years|months|days)\b", re.I)),
+    ("duration", re.compile(r"多长时间|多久|多少年|几年|多少天|几天|几个月|多少个月|(?:多少|几)个?(?:小时|分钟|周|星期)|\bhow long\b|\bhow many (?:years|months|days)\b", re.I)),
     ("date", re.compile(r"何时|什么时候|什么时间|哪一?年|哪一?天|哪个月|几月|几号|日期|\bwhen\b|\bwhat (?:year|date|day|month)\b|\bwhich year\b", re.I)),
     ("money", re.compile(r"多少钱|花了多少|多少(?:资金|元|万元|亿元|经费|费用)|金额|资金[是有]?多少|多少资金|投[资入]了?多少|捐[赠款助]?了?多少|"
                          r"收入|营收|利润|产值|销售额|成交额|\bhow much\b|\bmoney\b|\bcost\b|\bfunds?\b", re.I)),

@@ -26,7 +26,7 @@ CLASSIFIERS = (
     "株|棵|头|只|匹|枚|块|支|口|亩|公顷|平方公里|平方米|立方米|公里|千米|米|吨|公斤|千克|斤|千瓦时|千瓦|兆瓦|"
     "倍|岁|村|县|乡|镇|省|市|校|所|毫米|厘米|基点|摄氏度|℃"
 )
-_COUNTED_NOUN = r"(?:县|村|乡|镇|省|市|区|国家|地区|项目|企业|单位|方面|领域|产业|基地|合作社|学校|班)?"
+_COUNTED_NOUN = r"(?:县|村|乡|镇|省|市|区|国家|地区|项目|企业|单位|方面|领域|产业|基地|合作社|学校|班|基点)?"
 
 _PATTERNS: list[tuple[FigureKind, re.Pattern[str]]] = [
     ("percent", re.compile(rf"百分之{_NUM}|{_NUM}\s*(?:%|％|个百分点)|[{_CN_DIGITS}\d]+分之[{_CN_DIGITS}\d]+")),
@@ -77,7 +77,7 @@ _QUALIFIER_BEFORE = re.compile(r"(?:约|近|逾|超过|超|不少于|不低于|�
 _QUALIFIER_AFTER = re.compile(r"^(?:以上|以下|以内|之内|左右|上下|开外|多|余|起|内|前|后|底|初|末|上旬|中旬|下旬|"
                               r"上半年|下半年|第[一二三四1-4]季度|[一二三四1-4]季度)")
 # Between the two ends of a range: 55至70毫米, 2023年9月至2024年3月底.
-_RANGE_JOIN = re.compile(r"\s*(?:至|到|~|～|-|－|—|–)\s*")
+_RANGE_JOIN = re.compile(r"\s*(?:至|到|~|～|-|－|—|–|或)\s*")  # 或: two estimates (2023年下半年或2024年上半年)
 
 
 def stated_figure(sentence: str, figure: Figure, ranges: bool = True) -> str:
@@ -87,22 +87,26 @@ def stated_figure(sentence: str, figure: Figure, ranges: bool = True) -> str:
     (约150米 is not 150米 exactly; 55至70毫米 is neither 55 nor 70 alone). Without
     ``ranges`` (a question asking for both ends as separate parts) only the qualifier is added.
     """
-    start, end = figure.start, figure.end
     figures = find_figures(sentence)
-    following = next((f for f in figures if f.start >= end), None)
-    if ranges and following is not None and _RANGE_JOIN.fullmatch(sentence[end:following.start]) \
-            and (following.kind == figure.kind or figure.kind == "number"):
-        end = following.end
-    preceding = next((f for f in reversed(figures) if f.end <= start), None)
-    if ranges and preceding is not None and _RANGE_JOIN.fullmatch(sentence[preceding.end:start]) \
-            and (preceding.kind == figure.kind or preceding.kind == "number"):
-        start = preceding.start
-    before = _QUALIFIER_BEFORE.search(sentence[max(0, start - 4):start])
-    if before:
-        start -= len(before.group())
-    after = _QUALIFIER_AFTER.match(sentence[end:])
-    if after:
-        end += len(after.group())
+
+    def qualified(f: Figure) -> tuple[int, int]:
+        start, end = f.start, f.end
+        before = _QUALIFIER_BEFORE.search(sentence[max(0, start - 4):start])
+        after = _QUALIFIER_AFTER.match(sentence[end:])
+        return start - (len(before.group()) if before else 0), end + (len(after.group()) if after else 0)
+
+    start, end = qualified(figure)
+    if ranges:
+        following = next((f for f in figures if f.start >= end), None)
+        if following is not None and (following.kind == figure.kind or figure.kind == "number"):
+            f_start, f_end = qualified(following)
+            if f_start >= end and _RANGE_JOIN.fullmatch(sentence[end:f_start]):
+                end = f_end
+        preceding = next((f for f in reversed(figures) if f.end <= figure.start), None)
+        if preceding is not None and (preceding.kind == figure.kind or preceding.kind == "number"):
+            p_start, p_end = qualified(preceding)
+            if p_end <= start and _RANGE_JOIN.fullmatch(sentence[p_end:start]):
+                start = p_start
     return sentence[start:end].strip()
 
 
