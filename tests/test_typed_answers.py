@@ -151,3 +151,8 @@ def test_a_clause_that_only_restates_the_question_brings_its_neighbours():
 def test_a_clause_that_holds_something_new_stands_alone():
     answer = _answer("光老化会引发什么症状？", "研究表明，光老化会引发皮肤粗糙、皱纹加深等不可逆损伤。")
     assert "研究表明" not in answer.short
+
+
+def test_the_figure_the_questions_words_stand_next_to_wins():
+    answer = _answer("优质小麦产量是多少吨？", "全县小麦产量20万吨，其中优质小麦产量8万吨。")
+    assert answer.short == "8万吨"
