@@ -121,6 +121,8 @@ def test_tidy_keeps_both_halves_of_quotes_and_title_marks(span, tidied):
     ("办理期限为2022年3月至2022年9月底。", "2022年3月至2022年9月底"),
     ("新线预计2025年上半年或2025年下半年开通。", "2025年上半年或2025年下半年"),
     ("利率比上年下降20个基点。", "20个基点"),
+    ("二季度环比增长-0.4%。", "-0.4%"),
+    ("适龄人群为20-30岁。", "20-30岁"),
 ])
 def test_a_figure_is_given_with_its_qualifier_and_whole_range(sentence, stated):
     from rag.answer.spans import stated_figure
@@ -156,3 +158,13 @@ def test_a_clause_that_holds_something_new_stands_alone():
 def test_the_figure_the_questions_words_stand_next_to_wins():
     answer = _answer("优质小麦产量是多少吨？", "全县小麦产量20万吨，其中优质小麦产量8万吨。")
     assert answer.short == "8万吨"
+
+
+def test_a_bare_how_much_may_be_answered_with_a_percentage():
+    answer = _answer("今年的增长预期是多少？", "机构预计今年增长4.6%。")
+    assert answer.short == "4.6%"
+
+
+def test_a_country_the_gazetteer_leaves_out_is_answered_from_jiebas_place_words():
+    answer = _answer("哪个国家的医疗队抵达了斐济？", "中国医疗队已于昨日抵达斐济。")
+    assert answer.short == "中国"

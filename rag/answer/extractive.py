@@ -298,6 +298,9 @@ class ExtractiveAnswerer:
         if question.kind == "place":
             places = [(p.start, p.end, p.surface) for p in find_places(sentence, find_organisations(sentence))
                       if p.stem not in question.places and p.surface not in question.text]
+            if not places:
+                # A place the gazetteer leaves out (中国, too general for a county question): jieba's place words.
+                places = [w for w in _tagged(sentence, {"ns"}) if w[2] not in question.text]
             suffix = _asked_suffix(question.text)
             named = re.search(r"[\u4e00-\u9fff]{2,6}(?:县|市|省|村|镇|乡|区)", sentence[gap[0]:gap[1]]) if gap else None
             if suffix and named and named.group().endswith(suffix):
@@ -367,7 +370,10 @@ def _supports_required(question: Question, chunk: Chunk, context: str) -> bool:
     choosing = question.kind == "organisation" and len(named) > 1
     if named and not (any(named) if choosing else all(named)):
         return False
-    return all(term in context for term in question.required_terms)
+    # An article dated in the year asked about speaks of that year as 今年 or 上半年
+    # without naming it: its date names the year.
+    dated = {chunk.date[:4]} if chunk.date else set()
+    return all(term in context or term in dated for term in question.required_terms)
 
 
 _YEAR_IN_TEXT = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
@@ -499,6 +505,18 @@ _TITLE_TAGS = {"n", "nt", "ns", "nz", "nr", "nrt", "b", "an", "vn", "ng"}
 _MAX_TITLE_CHARS = 14
 
 
+def _tagged(sentence: str, tags: set[str]) -> list[tuple[int, int, str]]:
+    """jieba's words of two or more characters with one of ``tags``, with their spans."""
+    import rjieba
+
+    words, position = [], 0
+    for word, tag in rjieba.tag(sentence):
+        if tag in tags and len(word) >= 2:
+            words.append((position, position + len(word), word))
+        position += len(word)
+    return words
+
+
 def _people(sentence: str) -> list[tuple[int, int, str]]:
     """Personal names as jieba tags them, with their spans in ``sentence``.
 
@@ -600,8 +618,9 @@ def _figure_for(question: Question, sentence: str, gap: tuple[int, int] | None,
     every = [f for f in find_figures(sentence) if f.start not in exclude and f.value not in stated]
     figures = [f for f in every if f.kind == question.kind]
     if question.kind == "count" and not question.focus_unit and not figures:
-        # A bare 多少 ("卖出去多少农副产品"): the sentence's figure may be a sum of money.
-        figures = [f for f in every if f.kind in ("money", "number")]
+        # A bare 多少 ("卖出去多少农副产品", "增长预期是多少"): the sentence's figure may be a sum
+        # of money or a percentage.
+        figures = [f for f in every if f.kind in ("money", "number", "percent")]
     elif question.kind == "count" and not figures:
         figures = [f for f in every if f.kind == "number"]
     if question.kind == "money" and question.money_category and figures:

@@ -91,6 +91,8 @@ def stated_figure(sentence: str, figure: Figure, ranges: bool = True) -> str:
 
     def qualified(f: Figure) -> tuple[int, int]:
         start, end = f.start, f.end
+        if start > 0 and sentence[start - 1] in "-−负" and (start < 2 or not (sentence[start - 2].isdigit() or sentence[start - 2].isascii() and sentence[start - 2].isalpha())):
+            start -= 1  # a sign (-0.3%), not the dash of a range (20-30)
         before = _QUALIFIER_BEFORE.search(sentence[max(0, start - 4):start])
         after = _QUALIFIER_AFTER.match(sentence[end:])
         return start - (len(before.group()) if before else 0), end + (len(after.group()) if after else 0)
