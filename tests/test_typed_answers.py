@@ -28,6 +28,9 @@ from rag.documents import Chunk, Hit
     ("他们为什么要修这条路？", "phrase"),
     ("这只股票的涨幅是多少？", "percent"),
     ("车程缩短了多少小时？", "duration"),
+    ("新品在哪个展会上发布？", "phrase"),
+    ("要加强哪些区域的排查？", "phrase"),
+    ("事件发生在哪个州？", "place"),
 ])
 def test_question_kinds(question, kind):
     assert analyse(question).kind == kind

@@ -342,7 +342,7 @@ _ORGANISATION_NAME = re.compile(r"[\u4e00-\u9fffA-Za-z0-9（）()]{2,20}(?:公�
 # A transliterated name: 劳埃德·奥斯汀, or the 斯/尔/德 endings jieba does not know as names.
 _FOREIGN_NAME = re.compile(r"[\u4e00-\u9fff]+[·・][\u4e00-\u9fff]+|[\u4e00-\u9fff]{1,4}(?:斯|尔|德|特|夫|娃|娜|姆|克|恩|森|顿|兰)$")
 # The noun right after 什么/哪个/哪些 (什么能力, 哪个省, 什么类型的装甲车 -> 装甲车).
-_TYPE_NOUN = re.compile(r"^(?:个|些|一|种|类型的|样的|名)?([\u4e00-\u9fff]{1,4}?)(?=[的了是在？?，,]|$)")
+_TYPE_NOUN = re.compile(r"^(?:个|些|一|种|类型的|样的|名|所|家|位|款|项|座|条)?([\u4e00-\u9fff]{1,4}?)(?=[的了是在？?，,]|$)")
 # Words after a question word that name the kind of answer (哪个机构), not what surrounds it.
 _ANSWER_TYPE_WORDS = {"机构", "企业", "公司", "集团", "单位", "组织", "部门", "央企", "县", "市", "省", "村", "镇", "乡",
                       "地方", "地区", "人", "名字", "位"}
