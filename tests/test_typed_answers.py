@@ -31,6 +31,7 @@ from rag.documents import Chunk, Hit
     ("新品在哪个展会上发布？", "phrase"),
     ("要加强哪些区域的排查？", "phrase"),
     ("事件发生在哪个州？", "place"),
+    ("产品销往哪个市场？", "phrase"),
 ])
 def test_question_kinds(question, kind):
     assert analyse(question).kind == kind
@@ -171,3 +172,8 @@ def test_a_bare_how_much_may_be_answered_with_a_percentage():
 def test_a_country_the_gazetteer_leaves_out_is_answered_from_jiebas_place_words():
     answer = _answer("哪个国家的医疗队抵达了斐济？", "中国医疗队已于昨日抵达斐济。")
     assert answer.short == "中国"
+
+
+def test_a_sum_in_another_currency_is_money_in_that_currency():
+    answer = _answer("公司计划投资多少泰铢？", "公司计划投资50亿泰铢（约合人民币10亿元）建厂。")
+    assert answer.short == "50亿泰铢"

@@ -472,7 +472,7 @@ def _new_share(text: str, question: str) -> float:
 
 def _asked_suffix(question: str) -> str | None:
     """The kind of place asked for, as its suffix: 哪个县 / which county -> 县."""
-    found = re.search(r"哪(?:个|些|一|几个)?(县|市|省|村|镇|乡|区)", question)
+    found = re.search(r"哪(?:个|些|一|几个)?(县|市(?!场)|省|村|镇|乡|区(?!域))", question)
     if found:
         return found.group(1)
     english = re.search(r"\b(count(?:y|ies)|villages?|towns?|cit(?:y|ies)|provinces?)\b", question, re.I)
