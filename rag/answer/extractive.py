@@ -15,7 +15,7 @@ from rag.answer.aggregate import aggregate_answer, group_total_note, largest_fig
 from rag.answer.injection import addresses_reader
 from rag.answer.question import Question, analyse
 from rag.answer.refusal import RefusalModel
-from rag.answer.spans import Figure, find_figures, gap_span, question_sides, same_unit, stated_figure, tidy
+from rag.answer.spans import CURRENCIES, Figure, find_figures, focus_unit, gap_span, question_sides, same_unit, stated_figure, tidy
 from rag.documents import Answer, Chunk, Citation, Hit
 from rag.entities import aliases_of, english_name, find_organisations
 from rag.facts import SCOPE_WORDS, find_places, money_in
@@ -623,6 +623,12 @@ def _figure_for(question: Question, sentence: str, gap: tuple[int, int] | None,
         figures = [f for f in every if f.kind in ("money", "number", "percent")]
     elif question.kind == "count" and not figures:
         figures = [f for f in every if f.kind == "number"]
+    if question.kind == "money" and figures:
+        # "投资多少泰铢": the sum in the currency asked, not its conversion (约合人民币…元).
+        asked = focus_unit(question.text)
+        if asked in CURRENCIES:
+            asked = asked.replace("块钱", "元").replace("港币", "港元")
+            figures = [f for f in figures if f.unit == asked] or figures
     if question.kind == "money" and question.money_category and figures:
         matching = {surface for surface, category in money_in(sentence) if category == question.money_category}
         figures = [f for f in figures if f.surface in matching] or figures
