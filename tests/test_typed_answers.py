@@ -32,6 +32,8 @@ from rag.documents import Chunk, Hit
     ("要加强哪些区域的排查？", "phrase"),
     ("事件发生在哪个州？", "place"),
     ("产品销往哪个市场？", "phrase"),
+    ("火灾造成了多少美元的损失？", "money"),
+    ("指数上升了多少个百分点？", "percent"),
 ])
 def test_question_kinds(question, kind):
     assert analyse(question).kind == kind
@@ -177,3 +179,19 @@ def test_a_country_the_gazetteer_leaves_out_is_answered_from_jiebas_place_words(
 def test_a_sum_in_another_currency_is_money_in_that_currency():
     answer = _answer("公司计划投资多少泰铢？", "公司计划投资50亿泰铢（约合人民币10亿元）建厂。")
     assert answer.short == "50亿泰铢"
+
+
+def test_a_change_in_points_is_answered_in_points():
+    answer = _answer("指数比上月上升了多少个百分点？", "7月份，该指数为51.2%，比上月上升0.6个百分点。")
+    assert answer.short == "0.6个百分点"
+
+
+def test_a_date_question_prefers_a_stated_date_to_the_articles_date():
+    idf = {"项目": 2.0, "完工": 2.0}.get
+    answerer = ExtractiveAnswerer(lambda token: idf(token, 1.0) if token != "\uffff\uffff" else 9.0, min_coverage=0.2)
+    text = "项目预计完工后将对外开放。"
+    first = Chunk(id="x#1", doc_id="x.txt", text=text, start=0, end=len(text), title="", raw=text, date="2023-07-30")
+    second = Chunk(id="y#1", doc_id="y.txt", text="项目计划于2025年上半年完工。", start=0, end=15, title="",
+                   raw="项目计划于2025年上半年完工。", date="2023-07-30")
+    answer = answerer.answer("项目预计何时完工？", [Hit(first, 2.0), Hit(second, 1.0)])
+    assert answer.short == "2025年上半年"

@@ -119,12 +119,16 @@ class ExtractiveAnswerer:
         sentence may restate the question without its answer.
         """
         floor = candidates[0].coverage - 0.25
-        for candidate in candidates[:12]:
-            if candidate.coverage < floor:
-                break
-            headline = self._headline(question, candidate, candidate.chunk.text[candidate.start : candidate.end])
-            if headline:
-                return candidate, headline
+        # A date question tries every close sentence for a date it states before
+        # falling back on the date of the best sentence's article.
+        for dated in (False, True) if question.kind == "date" else (True,):
+            for candidate in candidates[:12]:
+                if candidate.coverage < floor:
+                    break
+                headline = self._headline(question, candidate, candidate.chunk.text[candidate.start : candidate.end],
+                                          dated=dated)
+                if headline:
+                    return candidate, headline
         # No sentence holds an answer of the exact kind asked (a name jieba does not tag,
         # a figure in an unexpected unit): the best sentence's words where the question
         # points, marked untyped, so that the refusal model asks more of its coverage.
@@ -269,8 +273,11 @@ class ExtractiveAnswerer:
         names = _proper_nouns(question.text if question.language == "zh" else " ".join(question.tokens))
         return {t: (w if w < unseen or any(t in n or n in t for n in names) else typical) for t, w in weights.items()}
 
-    def _headline(self, question: Question, candidate: _Candidate, sentence: str) -> str | None:
-        """The entity, figure or phrase asked for, from ``sentence``; None when it holds none of that kind."""
+    def _headline(self, question: Question, candidate: _Candidate, sentence: str, dated: bool = True) -> str | None:
+        """The entity, figure or phrase asked for, from ``sentence``; None when it holds none of that kind.
+
+        ``dated``: a date question that the sentence does not answer is answered with its article's date.
+        """
         gap = _gap(question, sentence)
         if question.kind == "organisation":
             named = [m for m in find_organisations(sentence) if m.canonical not in question.organisations]
@@ -328,7 +335,7 @@ class ExtractiveAnswerer:
             return "、".join(stated_figure(sentence, f, ranges=False) for f in chosen) or None
         if question.kind in _FIGURE_KINDS:
             figure = _figure_for(question, sentence, gap)
-            if figure is None and question.kind == "date":
+            if figure is None and question.kind == "date" and dated:
                 return candidate.chunk.date
             return stated_figure(sentence, figure) if figure else None
         # What/how/why: the clause that holds the words where the question points. The
@@ -623,6 +630,9 @@ def _figure_for(question: Question, sentence: str, gap: tuple[int, int] | None,
         figures = [f for f in every if f.kind in ("money", "number", "percent")]
     elif question.kind == "count" and not figures:
         figures = [f for f in every if f.kind == "number"]
+    if question.kind == "percent" and "百分点" in question.text:
+        # "上升了多少个百分点": a change in points, not the rate itself (49.3%).
+        figures = [f for f in figures if f.surface.endswith("百分点")] or figures
     if question.kind == "money" and figures:
         # "投资多少泰铢": the sum in the currency asked, not its conversion (约合人民币…元).
         asked = focus_unit(question.text)

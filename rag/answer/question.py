@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Callable, Literal
 
 from rag.answer.crosslingual import chinese_terms, is_english
-from rag.answer.spans import CLASSIFIERS, focus_unit
+from rag.answer.spans import CLASSIFIERS, CURRENCIES, focus_unit
 from rag.clean import normalise
 from rag.entities import english_mentions, find_organisations
 from rag.facts import MONEY_CATEGORIES, find_places
@@ -23,7 +23,7 @@ _KIND_PATTERNS: list[tuple[AnswerKind, re.Pattern[str]]] = [
                                 r"|\bwhich (?:\w+ )?(?:enterprise|company|companies|firm|group|organi[sz]ation|bank|business)"
                                 r"|\bwho (?:helped|invested|donated|supports?|supported|bought|funded|runs|assisted)", re.I)),
     ("person", re.compile(r"谁|哪位|什么人|何人|叫什么名字|姓名|\bwho\b|\bwhose\b", re.I)),
-    ("percent", re.compile(r"百分之|百分比|比例|占比|比重|增幅|增速|降幅|涨幅|跌幅|涨跌幅|[增降]长率|率.{0,4}多少|\w率(?:是|为|达到?)?多少|几成|\bpercent|\bshare\b|\brate\b", re.I)),
+    ("percent", re.compile(r"百分之|百分比|(?:多少|几)个?百分点|比例|占比|比重|增幅|增速|降幅|涨幅|跌幅|涨跌幅|[增降]长率|率.{0,4}多少|\w率(?:是|为|达到?)?多少|几成|\bpercent|\bshare\b|\brate\b", re.I)),
     ("rank", re.compile(r"第几|排名|名次|排第|排在|\brank|\bwhat place\b|\bposition\b", re.I)),
     ("duration", re.compile(r"多长时间|多久|多少年|几年|多少天|几天|几个月|多少个月|(?:多少|几)个?(?:小时|分钟|周|星期)|\bhow long\b|\bhow many (?:years|months|days)\b", re.I)),
     ("date", re.compile(r"何时|什么时候|什么时间|哪一?年|哪一?天|哪个月|几月|几号|日期|\bwhen\b|\bwhat (?:year|date|day|month)\b|\bwhich year\b", re.I)),
@@ -114,6 +114,8 @@ def analyse(question: str, place_names: PlaceNames = frozenset()) -> Question:
         chinese = " ".join(chinese_terms(text, places))
         text = f"{text} {chinese}"
     kind = _kind(text)
+    if kind == "count" and focus_unit(chinese) in CURRENCIES:
+        kind = "money"  # "多少美元的损失"
     if kind in ("count", "money") and focus_unit(chinese) is None and _CHANGE.search(chinese):
         # "收入同比增长了多少": a change is reported as a percentage.
         kind = "percent"
