@@ -195,3 +195,9 @@ def test_a_date_question_prefers_a_stated_date_to_the_articles_date():
                    raw="项目计划于2025年上半年完工。", date="2023-07-30")
     answer = answerer.answer("项目预计何时完工？", [Hit(first, 2.0), Hit(second, 1.0)])
     assert answer.short == "2025年上半年"
+
+
+def test_organisations_listed_where_the_question_points_are_the_answer():
+    answer = _answer("市水务局与哪些部门联合开展了检查？",
+                     "市水务局昨日召开专题会议，与市应急管理局、市气象局联合开展了检查。")
+    assert answer.short == "市应急管理局、市气象局"

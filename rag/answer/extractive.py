@@ -285,8 +285,8 @@ class ExtractiveAnswerer:
             phrase = tidy(sentence[gap[0]:gap[1]]) if gap else ""
             if in_gap:
                 organisation = in_gap[0].canonical
-            elif _ORGANISATION_NAME.fullmatch(phrase) and not any(o in phrase for o in question.organisations):
-                organisation = phrase  # a name the table does not know (中华慈善总会, 平庄煤业)
+            elif _names_organisations(phrase) and not any(o in phrase for o in question.organisations):
+                organisation = phrase  # names the table does not know (中华慈善总会, 平庄煤业; 水利部、气象局)
             else:
                 organisation = _nearest_span(named, gap).canonical if named else candidate.chunk.subject
             english = english_name(organisation) if organisation and question.language == "en" else None
@@ -299,7 +299,7 @@ class ExtractiveAnswerer:
             if people:
                 return _with_title(sentence, _nearest_span(people, gap))
             # 谁 often asks for an organisation (谁召开了会议 -> 省市场监管局): the one named where the question points.
-            if _ORGANISATION_NAME.fullmatch(phrase) and not any(o in phrase for o in question.organisations):
+            if _names_organisations(phrase) and not any(o in phrase for o in question.organisations):
                 return phrase
             return None
         if question.kind == "place":
@@ -361,6 +361,12 @@ _SYNONYMS = {
     "购买": ("采购", "购销"), "采购": ("购买", "购销"),
     "捐赠": ("捐助", "捐款", "捐资", "捐建"), "捐款": ("捐赠", "捐助"),
 }
+
+
+def _names_organisations(phrase: str) -> bool:
+    """``phrase`` is an organisation's name, or a list of them (自然资源部、水利部和中国气象局)."""
+    parts = [p for p in re.split(r"[、，,]|和|与|及|以及", phrase) if p]
+    return bool(parts) and len(parts) <= 8 and all(_ORGANISATION_NAME.fullmatch(p) for p in parts)
 
 
 def _contains(text: str, token: str) -> bool:
@@ -588,9 +594,23 @@ def _gap(question: Question, sentence: str) -> tuple[int, int] | None:
         noun = type_noun.group(1)
         span = gap_span(sentence, left, [noun] + [w for w in right if w != noun])
         if span and sentence.startswith(noun, span[1]):
-            return span[0], span[1] + len(noun)
+            return _after_preposition(sentence, (span[0], span[1] + len(noun)), sides[0])
+        return _after_preposition(sentence, span, sides[0])
+    return _after_preposition(sentence, gap_span(sentence, left, right), sides[0])
+
+
+# Single characters that stand right before a question word and before its answer alike
+# ("与哪些部门联合" / "与水利部、气象局联合"); too common to be matched as words.
+_PREPOSITIONS = "与和同跟对向给在从由把被为将到自"
+_LONG_GAP = 8
+
+
+def _after_preposition(sentence: str, span: tuple[int, int] | None, before: str) -> tuple[int, int] | None:
+    """A long gap starts after the last occurrence in it of the preposition before the question word."""
+    if span is None or span[1] - span[0] <= _LONG_GAP or not before or before[-1] not in _PREPOSITIONS:
         return span
-    return gap_span(sentence, left, right)
+    at = sentence.rfind(before[-1], span[0], span[1] - 1)
+    return (at + 1, span[1]) if at >= 0 else span
 
 
 def _content_words(text: str) -> list[str]:
