@@ -161,11 +161,6 @@ def test_a_clause_that_holds_something_new_stands_alone():
     assert "研究表明" not in answer.short
 
 
-def test_the_figure_the_questions_words_stand_next_to_wins():
-    answer = _answer("优质小麦产量是多少吨？", "全县小麦产量20万吨，其中优质小麦产量8万吨。")
-    assert answer.short == "8万吨"
-
-
 def test_a_bare_how_much_may_be_answered_with_a_percentage():
     answer = _answer("今年的增长预期是多少？", "机构预计今年增长4.6%。")
     assert answer.short == "4.6%"

@@ -667,29 +667,7 @@ def _figure_for(question: Question, sentence: str, gap: tuple[int, int] | None,
             figures if question.kind == "duration" else [])
     if not figures:
         return None
-    chosen = _nearest_span(figures, gap) if gap else _nearest_figure(figures, sentence, question)
-    if len(figures) > 1 and SUPPORT_BEFORE:
-        # Several figures of the kind asked: the one the question's own words stand next to
-        # ("其中松花江下游面雨量55至70毫米" for "松花江下游面雨量…多少毫米"), else the one where it points.
-        words = [w for w in _content_words(question.text) if len(w) > 1]
-        support = {f.start: _support_near(sentence, f, words) for f in figures}
-        best = max(figures, key=lambda f: support[f.start])
-        if support[best.start] > support[chosen.start]:
-            chosen = best
-    return chosen
-
-
-# How many characters before (and after) a figure the question's words count as standing
-# next to it: Chinese puts what is measured before the figure. Chosen on the tune part of
-# CRUD dev among 0/6/12/20 before and 0/6 after (benchmarks/crud_split_cv.py).
-SUPPORT_BEFORE = 20
-SUPPORT_AFTER = 0
-
-
-def _support_near(sentence: str, figure: Figure, words: list[str]) -> int:
-    """How many characters of the question's words stand just before (or just after) ``figure``."""
-    window = sentence[max(0, figure.start - SUPPORT_BEFORE) : figure.start] + "\n" + sentence[figure.end : figure.end + SUPPORT_AFTER]
-    return sum(len(w) for w in words if w in window)
+    return _nearest_span(figures, gap) if gap else _nearest_figure(figures, sentence, question)
 
 
 def _nearest_figure(figures: list[Figure], sentence: str, question: Question) -> Figure:
