@@ -42,6 +42,7 @@ def main() -> None:
     assistant, _ = Assistant.open(args.corpus, None, embedder_spec=embedder, mode=args.retriever, progress=False,
                                   llm="none", store="local")
     original = getattr(extractive, args.param)
+    args.values = [type(original)(v) for v in args.values]  # an int constant stays an int
     right: dict[float, list[bool]] = {}
     try:
         for value in args.values:
