@@ -42,6 +42,7 @@ import numpy as np
 from annotated_types import Len
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
+from rag.chunk_lines import ChunkLines, open_chunk_lines, write_line_offsets
 from rag.chunking import ChunkerSettings, article_text, chunk_document
 from rag.clean import NORMALISER_VERSION
 from rag.documents import Chunk
@@ -162,7 +163,7 @@ class Index:
         self.vectors = vectors  # faiss.Index or None for a BM25-only index
         self.bm25 = bm25  # passages, by words
         self.article_bm25 = article_bm25  # articles, by character bigrams; rows follow article_ids
-        self.chunks_of = positions_by_article(chunks)
+        self.chunks_of = chunks.positions_by_article() if isinstance(chunks, ChunkLines) else positions_by_article(chunks)
         self.article_ids = list(self.chunks_of)
         self.article_row = {doc_id: row for row, doc_id in enumerate(self.article_ids)}
 
@@ -311,12 +312,45 @@ def _read_manifest(path: Path, rebuild) -> dict:
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT_VERSION or not isinstance(
             manifest.get("settings"), dict):
         raise CorruptIndexError(f"{path} is not an index of this version; {rebuild()}")
+    if _plainly_valid(manifest):
+        return manifest
     try:
         _Manifest.model_validate(manifest)
     except ValidationError as error:
         raise CorruptIndexError(f"the index manifest in {path} has a wrong value ({_first_error(error)}); "
                                 f"{rebuild()}") from None
     return manifest
+
+
+# The manifest keys a build writes; a manifest with any other key is left to pydantic.
+_MANIFEST_KEYS = frozenset({"format", "settings", "dim", "corpus", "corpus_fingerprint", "created_at", "updated_at",
+                            "n_documents", "n_chunks", "facts_version", "chunks_sha1", "documents"})
+
+
+def _plainly_valid(manifest: dict) -> bool:
+    """True when every field ``_Manifest`` checks has exactly the type it requires.
+
+    Such a manifest passes ``_Manifest`` too, so it need not run: at 68,000
+    articles pydantic took 0.2-0.7 s of every ``ask``. Anything else (a hand
+    edit, a key this check does not know) goes to pydantic, which says what is wrong.
+    """
+    settings, documents = manifest.get("settings"), manifest.get("documents")
+    return (
+        manifest.keys() <= _MANIFEST_KEYS
+        and type(settings) is dict
+        and all(type(settings.get(key)) is str for key in ("embedder", "normaliser", "tokenizer"))
+        and type(settings.get("chunker")) is dict
+        and (manifest.get("dim") is None or type(manifest["dim"]) is int)
+        and all(type(manifest.get(key, "")) is str for key in ("corpus", "corpus_fingerprint", "created_at", "updated_at"))
+        and type(manifest.get("n_documents")) is int
+        and type(manifest.get("n_chunks")) is int
+        and type(manifest.get("facts_version")) in (str, int, type(None))
+        and type(manifest.get("chunks_sha1")) in (str, type(None))
+        and type(documents) is dict
+        and all(type(entry) is dict and type(entry.get("hash")) is str and type(entry.get("title")) is str
+                and type(entry.get("chunks")) is int and type(entry.get("date")) in (str, type(None))
+                for entry in documents.values())
+    )
 
 
 class _Settings(BaseModel):
@@ -479,8 +513,12 @@ def _load(path: Path, settings: IndexSettings | None, corpus: Path | None) -> In
     manifest = _read_manifest(folder, rebuild)
     if settings is not None:
         check_settings(manifest, settings, path, corpus)
+    # On demand, when the build's line offsets show the file is as it wrote it; else read whole and checked.
+    articles = [(doc_id, entry["chunks"]) for doc_id, entry in manifest["documents"].items()]
+    chunks = open_chunk_lines(folder / "chunks.jsonl", articles, rebuild())
     try:
-        chunks = _read_chunks(folder / "chunks.jsonl", manifest.get("chunks_sha1"))
+        if chunks is None:
+            chunks = _read_chunks(folder / "chunks.jsonl", manifest.get("chunks_sha1"))
     except (OSError, ValueError) as error:
         detail = f" ({error})" if str(error) and not isinstance(error, (OSError, json.JSONDecodeError)) else ""
         raise CorruptIndexError(f"the chunks of the index at {path} are unreadable{detail}; {rebuild()}") from None
@@ -497,7 +535,8 @@ def _load(path: Path, settings: IndexSettings | None, corpus: Path | None) -> In
         if vectors.ntotal != len(chunks) or vectors.d != manifest.get("dim"):
             raise CorruptIndexError(f"the vectors of the index at {path} do not match its passages; {rebuild()}")
     bm25 = _load_bm25(folder / "bm25", len(chunks), rebuild())
-    article_bm25 = _load_bm25(folder / "bm25-articles", len({c.doc_id for c in chunks}), rebuild())
+    n_articles = chunks.article_count if isinstance(chunks, ChunkLines) else len({c.doc_id for c in chunks})
+    article_bm25 = _load_bm25(folder / "bm25-articles", n_articles, rebuild())
     return Index(folder, manifest, chunks, vectors, bm25, article_bm25)
 
 
@@ -749,6 +788,7 @@ def _build_locked(corpus: Path, path: Path, settings: IndexSettings, embedder, r
         # 3. BM25 over tokens of every passage (cheap next to embedding).
         import bm25s
 
+        from rag.bm25 import write_vocab_lookup
         from rag.settings import PASSAGE_BM25
 
         token_ids, vocab = _passage_tokens(chunks, old, unchanged_ids, progress)
@@ -758,12 +798,15 @@ def _build_locked(corpus: Path, path: Path, settings: IndexSettings, embedder, r
         bm25.save(str(staging / "bm25"), allow_pickle=False, show_progress=False)
         _build_article_bm25(chunks, progress, old, unchanged_ids, staging / "article-tokens").save(
             str(staging / "bm25-articles"), allow_pickle=False, show_progress=False)
+        for folder in ("bm25", "bm25-articles"):
+            write_vocab_lookup(staging / folder)  # a question's tokens looked up without parsing the JSON vocabulary
 
         # An unchanged article's lines are copied as they are: serialising 15,000 passages costs seconds.
         kept_chunks = _old_lines(old, "chunks.jsonl", unchanged_ids)
         with open(staging / "chunks.jsonl", "w", encoding="utf-8") as out:
             for chunk in chunks:
                 out.write(kept_chunks.get(chunk.id) or json.dumps(chunk.to_json(), ensure_ascii=False) + "\n")
+        write_line_offsets(staging / "chunks.jsonl")  # so that a load parses only the passages a question reads
         _write_facts(staging / "facts.jsonl", chunks, old, unchanged_ids, progress)
         now = time.strftime("%Y-%m-%dT%H:%M:%S%z")
         manifest = {

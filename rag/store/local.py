@@ -45,14 +45,21 @@ class LocalPassages:
     def __init__(self, index: Index):
         self._index = index
 
-    @cached_property
-    def _by_id(self) -> dict[str, int]:
-        return {c.id: i for i, c in enumerate(self._index.chunks)}
-
     def row_of(self, chunk_ids: Sequence[str]) -> list[int]:
-        """Chunk positions of these ids (unknown ids left out)."""
-        by_id = self._by_id
-        return [by_id[c] for c in chunk_ids if c in by_id]
+        """Chunk positions of these ids (unknown ids left out).
+
+        A chunk id is ``<doc id>#<hash>`` (``rag.chunking``): it is looked for
+        among its article's passages only, so a question reads only those (a
+        large index's passages are parsed on demand), not a map of every id.
+        """
+        index = self._index
+        rows = []
+        for chunk_id in chunk_ids:
+            row = next((p for p in index.chunks_of.get(chunk_id.rpartition("#")[0], ())
+                        if index.chunks[p].id == chunk_id), None)
+            if row is not None:
+                rows.append(row)
+        return rows
 
     def count_passages(self) -> int:
         return len(self._index.chunks)
