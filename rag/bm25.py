@@ -25,7 +25,7 @@ from typing import Iterator, Mapping
 import numpy as np
 
 _ARRAYS = ("data", "indices", "indptr")
-LOOKUP = "vocab.lookup.npy"  # (n, 2) int64: sorted token hashes, their columns
+LOOKUP = "vocab.lookup.npy"  # (2, n) int64: sorted token hashes, then their columns (each row contiguous)
 
 
 def token_hash(token: str) -> int:
@@ -43,11 +43,11 @@ def write_vocab_lookup(folder: Path) -> None:
     """
     folder = Path(folder)
     vocab = json.loads((folder / "vocab.index.json").read_text(encoding="utf-8"))
-    table = np.empty((len(vocab), 2), dtype=np.int64)
-    for row, (token, column) in enumerate(vocab.items()):
-        table[row] = (token_hash(token), column)
-    table = table[np.argsort(table[:, 0], kind="stable")]
-    if len(table) > 1 and bool((table[1:, 0] == table[:-1, 0]).any()):
+    hashes = np.fromiter((token_hash(token) for token in vocab), dtype=np.int64, count=len(vocab))
+    columns = np.fromiter(vocab.values(), dtype=np.int64, count=len(vocab))
+    order = np.argsort(hashes, kind="stable")
+    table = np.stack([hashes[order], columns[order]])
+    if table.shape[1] > 1 and bool((table[0, 1:] == table[0, :-1]).any()):
         return
     tmp = folder / f"{LOOKUP}.tmp"
     with open(tmp, "wb") as out:
@@ -62,8 +62,9 @@ class HashedVocab(Mapping[str, int]):
     """
 
     def __init__(self, table: np.ndarray):
-        self._hashes = table[:, 0]
-        self._columns = table[:, 1]
+        # Two contiguous rows: a bisection over a strided column would copy it first.
+        self._hashes = table[0]
+        self._columns = table[1]
 
     def get(self, token, default=None):
         if not isinstance(token, str):
@@ -96,7 +97,7 @@ def _load_vocab(folder: Path, mmap: bool):
     if mmap and lookup.is_file():
         try:
             table = np.load(lookup, allow_pickle=False, mmap_mode="r")
-            if table.ndim == 2 and table.shape[1] == 2 and table.dtype == np.int64:
+            if table.ndim == 2 and table.shape[0] == 2 and table.dtype == np.int64 and table.flags.c_contiguous:
                 return HashedVocab(table)
         except (OSError, ValueError):
             pass  # damaged: the JSON vocabulary is the truth

@@ -302,9 +302,22 @@ def build_command(path: Path, embedder: str, corpus: Path | str | None, rebuild:
 # --- loading ------------------------------------------------------------------
 
 
+def _parse_json(data: bytes):
+    """``json.loads``, through orjson when it can: twice as fast on a large index's 15 MB manifest.
+
+    orjson refuses a few things json reads (lone surrogate escapes); json then decides.
+    """
+    try:
+        import orjson
+
+        return orjson.loads(data)
+    except (ImportError, ValueError):
+        return json.loads(data.decode("utf-8"))
+
+
 def _read_manifest(path: Path, rebuild) -> dict:
     try:
-        manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+        manifest = _parse_json((path / "manifest.json").read_bytes())
     except FileNotFoundError:
         raise CorruptIndexError(f"{path} has no manifest.json; {rebuild()}") from None
     except (OSError, ValueError):
