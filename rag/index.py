@@ -36,11 +36,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Iterator
+from typing import Iterator
 
 import numpy as np
-from annotated_types import Len
-from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
 from rag.chunk_lines import ChunkLines, open_chunk_lines, write_line_offsets
 from rag.chunking import ChunkerSettings, article_text, chunk_document
@@ -327,6 +325,10 @@ def _read_manifest(path: Path, rebuild) -> dict:
         raise CorruptIndexError(f"{path} is not an index of this version; {rebuild()}")
     if _plainly_valid(manifest):
         return manifest
+    from pydantic import ValidationError
+
+    from rag.index_schema import _first_error, _Manifest
+
     try:
         _Manifest.model_validate(manifest)
     except ValidationError as error:
@@ -366,64 +368,6 @@ def _plainly_valid(manifest: dict) -> bool:
     )
 
 
-class _Settings(BaseModel):
-    model_config = ConfigDict(strict=True, extra="allow")
-    embedder: str
-    normaliser: str
-    tokenizer: str
-    chunker: dict
-
-
-class _DocumentEntry(BaseModel):
-    model_config = ConfigDict(strict=True, extra="allow")
-    hash: str
-    title: str
-    date: str | None = None
-    chunks: int
-
-
-class _Manifest(BaseModel):
-    """What a loaded manifest must hold, so that a hand-edited one fails here, in one line, not later."""
-
-    model_config = ConfigDict(strict=True, extra="allow")
-    settings: _Settings
-    dim: int | None = None
-    corpus: str = ""
-    corpus_fingerprint: str = ""
-    created_at: str = ""
-    updated_at: str = ""
-    n_documents: int
-    n_chunks: int
-    facts_version: str | int | None = None
-    chunks_sha1: str | None = None
-    documents: dict[str, _DocumentEntry]
-
-
-class _ChunkRecord(BaseModel):
-    """One line of chunks.jsonl (``Chunk.to_json``)."""
-
-    model_config = ConfigDict(strict=True, extra="forbid")
-    id: str
-    doc_id: str
-    text: str
-    start: int
-    end: int
-    title: str
-    date: str | None = None
-    position: int = 0
-    subject: str | None = None
-    raw: str = ""
-    runs: list[Annotated[list[int], Len(2, 2)]] = []  # JSON pairs (chunk offset, raw offset)
-
-
-_CHUNK_LINES = TypeAdapter(list[_ChunkRecord])
-
-
-def _first_error(error: ValidationError) -> str:
-    first = error.errors()[0]
-    return f"{'.'.join(str(part) for part in first['loc'])}: {first['msg']}"
-
-
 def _read_chunks(file: Path, digest: str | None) -> list[Chunk]:
     """The chunks of chunks.jsonl; ValueError on a line with wrong fields or types.
 
@@ -434,6 +378,10 @@ def _read_chunks(file: Path, digest: str | None) -> list[Chunk]:
     data = file.read_bytes()
     records = [json.loads(line) for line in data.decode("utf-8").splitlines() if line.strip()]
     if digest != hashlib.sha1(data).hexdigest():
+        from pydantic import ValidationError
+
+        from rag.index_schema import _CHUNK_LINES, _first_error
+
         try:
             _CHUNK_LINES.validate_python(records)
         except ValidationError as error:

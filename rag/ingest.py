@@ -20,10 +20,10 @@ import re
 import stat
 import zlib
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
-from pydantic import BaseModel, ConfigDict, ValidationError
 
 from rag.clean import clean, normalise
 from rag.documents import Document
@@ -191,15 +191,23 @@ def _read_file(file: Path, doc_id: str) -> RawArticle | LoadProblem:
     return RawArticle(doc_id, text, note=note)
 
 
-class _Record(BaseModel):
-    """One JSONL article; a record with other field types is reported and skipped."""
+@lru_cache(maxsize=1)
+def _record_model():
+    """The pydantic model of one JSONL article (built on first use: ``ask`` on a built index never needs it).
 
-    model_config = ConfigDict(strict=True, extra="ignore")
+    A record with other field types is reported and skipped.
+    """
+    from pydantic import BaseModel, ConfigDict
 
-    id: str | int
-    text: str
-    date: str | None = None
-    title: str | None = None
+    class _Record(BaseModel):
+        model_config = ConfigDict(strict=True, extra="ignore")
+
+        id: str | int
+        text: str
+        date: str | None = None
+        title: str | None = None
+
+    return _Record
 
 
 def _iter_jsonl(path: Path) -> Iterator[RawArticle | LoadProblem]:
@@ -222,8 +230,10 @@ def _iter_jsonl(path: Path) -> Iterator[RawArticle | LoadProblem]:
                 if not isinstance(record, dict) or "id" not in record or "text" not in record:
                     yield LoadProblem(where, 'needs "id" and "text" fields')
                     continue
+                from pydantic import ValidationError
+
                 try:
-                    article = _Record.model_validate(record)
+                    article = _record_model().model_validate(record)
                 except ValidationError as error:
                     wrong = error.errors()[0]
                     field_name = ".".join(str(part) for part in wrong["loc"][:1])

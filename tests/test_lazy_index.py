@@ -110,7 +110,8 @@ def test_scores_are_the_same_with_and_without_the_lookup(built):
 def test_the_quick_manifest_check_accepts_only_what_pydantic_accepts(built, edit):
     from pydantic import ValidationError
 
-    from rag.index import _Manifest, _plainly_valid
+    from rag.index import _plainly_valid
+    from rag.index_schema import _Manifest
 
     manifest = json.loads((built / "manifest.json").read_text(encoding="utf-8"))
     assert _plainly_valid(manifest)
