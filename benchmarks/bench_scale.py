@@ -15,7 +15,8 @@ are a user's:
   ask s        ``ask`` as a whole process on the built index, warm, median of 3
   query p50/95 in-process ``HybridRetriever.search`` over the CRUD dev questions, ms
   update s     ``rag index build`` after one article is added to the corpus, on a
-               copy of the index (times and modes kept, as ``cp -a`` does)
+               copy of the index (times and modes kept, as ``cp -a`` does); the local
+               index's update only, also for a Milvus row (its sync is not timed)
 
 --reuse keeps an index already in --work (its build columns are then left blank).
 The machine is shared: the load average is printed with each row. Prints a table
