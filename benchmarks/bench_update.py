@@ -8,8 +8,10 @@
 Writes a copy of the corpus with extra records (copies of the first articles
 under new ids) into a temporary folder, builds an index of the corpus there
 (or copies ``--index``, an index of the same corpus and embedder), then adds
-one new article per run and prints the median wall time and CPU time
-(this process's own, which a busy machine does not inflate).
+one new article per run (each becomes a segment) and prints the median wall
+time and CPU time (this process's own, which a busy machine does not inflate).
+Then it times a passage and an article BM25 search with the segments pending,
+compacts (``rag index compact``), and times the searches again.
 """
 
 from __future__ import annotations
@@ -24,7 +26,24 @@ import tempfile
 import time
 from pathlib import Path
 
-from rag.index import IndexSettings, build_index
+from rag.index import IndexSettings, build_index, compact_index, load_index
+from rag.store.local import LocalStore
+
+QUERIES = ["华润集团在海原县投资了多少钱", "2023年全国粮食总产量是多少", "中国移动帮扶项目", "新能源汽车销量增长",
+           "国家统计局发布的数据显示", "台风登陆浙江", "人工智能大模型", "北京冬奥会志愿者"]
+
+
+def search_ms(index_path: Path, settings: IndexSettings, repeats: int = 5) -> float:
+    """Median milliseconds of one passage search plus one article search through the local store."""
+    store = LocalStore(load_index(index_path, settings))
+    times = []
+    for _ in range(repeats):
+        for query in QUERIES:
+            started = time.perf_counter()
+            store.lexical.search_passages(query, 20)
+            store.lexical.search_articles(query, 20)
+            times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
 
 
 def write_corpus(records: list[str], extra: int, target: Path) -> None:
@@ -67,8 +86,15 @@ def main() -> None:
             walls.append(time.perf_counter() - started)
             cpus.append(time.process_time() - cpu)
             assert report.added == [f"bench-update-{run - 1}"], report.summary()
-        print(f"add one article to {len(records)}: median {statistics.median(walls):.1f} s wall, "
-              f"{statistics.median(cpus):.1f} s CPU (n={args.runs}, load average {os.getloadavg()[0]:.1f}; target < 2 s)")
+        print(f"add one article to {len(records)}: median {statistics.median(walls):.2f} s wall, "
+              f"{statistics.median(cpus):.2f} s CPU (n={args.runs}, load average {os.getloadavg()[0]:.1f}; target < 2 s)")
+        pending = search_ms(index, settings)
+        started = time.perf_counter()
+        compact_index(index, settings, progress=False)
+        compacted_s = time.perf_counter() - started
+        compacted = search_ms(index, settings)
+        print(f"search (passages + articles, median of {5 * len(QUERIES)}): {pending:.1f} ms with {args.runs} segments "
+              f"pending, {compacted:.1f} ms after compacting ({compacted_s:.1f} s); ratio {pending / compacted:.2f}")
 
 
 if __name__ == "__main__":

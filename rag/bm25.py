@@ -162,6 +162,21 @@ class SavedBM25:
         np.add.at(scores, rows, data)
         return scores
 
+    def add_scores(self, scores: np.ndarray, token: str, scale: float) -> None:
+        """Add ``token``'s stored BM25 column times ``scale`` to ``scores`` (the idf of a larger index over this one's)."""
+        column = self.vocab_dict.get(token) if token else None
+        if column is None or column >= len(self.scores["indptr"]) - 1:
+            return
+        start, end = int(self.scores["indptr"][column]), int(self.scores["indptr"][column + 1])
+        scores[self.scores["indices"][start:end]] += (self.scores["data"][start:end] * scale).astype(scores.dtype)
+
+    def token_rows(self, token: str) -> np.ndarray:
+        """The documents (rows) that hold ``token``."""
+        column = self.vocab_dict.get(token) if token else None
+        if column is None or column >= len(self.scores["indptr"]) - 1:
+            return np.zeros(0, dtype=np.int64)
+        return self.scores["indices"][int(self.scores["indptr"][column]) : int(self.scores["indptr"][column + 1])]
+
     def document_frequency(self, token: str) -> int:
         """How many documents hold ``token``."""
         column = self.vocab_dict.get(token) if token else None
@@ -169,3 +184,48 @@ class SavedBM25:
             return 0
         indptr = self.scores["indptr"]
         return int(indptr[column + 1] - indptr[column])
+
+
+def lucene_idf(df: np.ndarray | int, n: int) -> np.ndarray:
+    """bm25s's (Lucene's) inverse document frequency, float64: log(1 + (n - df + 0.5) / (df + 0.5))."""
+    df = np.asarray(df, dtype=np.float64)
+    return np.log1p((n - df + 0.5) / (df + 0.5))
+
+
+class TermCounts:
+    """Term frequencies of the documents of an index segment, scored at query time.
+
+    A segment is small (the articles one update added or changed), so its BM25
+    is not precomputed: its scores need the idf of the whole index (base plus
+    segments), which changes with every update. It is read from the token-id
+    cache the build writes (flat ids, row offsets, vocabulary) and kept as a
+    token-major sparse matrix of counts.
+    """
+
+    def __init__(self, flat: np.ndarray, offsets: np.ndarray, words: list[str]):
+        self.num_docs = len(offsets) - 1
+        self.lengths = np.diff(offsets).astype(np.float64)
+        self.vocab_dict = {word: i for i, word in enumerate(words)}
+        n = max(self.num_docs, 1)
+        rows = np.repeat(np.arange(self.num_docs, dtype=np.int64), np.diff(offsets))
+        keys, counts = np.unique(flat.astype(np.int64) * n + rows, return_counts=True)
+        self.rows = (keys % n).astype(np.int64)
+        self.tf = counts.astype(np.float64)
+        self.indptr = np.concatenate([[0], np.cumsum(np.bincount(keys // n, minlength=len(words)))]).astype(np.int64)
+
+    def document_frequency(self, token: str) -> int:
+        column = self.vocab_dict.get(token)
+        return 0 if column is None else int(self.indptr[column + 1] - self.indptr[column])
+
+    def token_rows(self, token: str) -> np.ndarray:
+        column = self.vocab_dict.get(token)
+        return self.rows[:0] if column is None else self.rows[int(self.indptr[column]) : int(self.indptr[column + 1])]
+
+    def add_scores(self, scores: np.ndarray, token: str, idf: float, k1: float, b: float, avgdl: float) -> None:
+        """Add ``token``'s BM25 (Lucene term-frequency part, the given idf and average length) to ``scores``."""
+        column = self.vocab_dict.get(token)
+        if column is None:
+            return
+        start, end = int(self.indptr[column]), int(self.indptr[column + 1])
+        rows, tf = self.rows[start:end], self.tf[start:end]
+        scores[rows] += (idf * tf / (k1 * ((1 - b) + b * self.lengths[rows] / avgdl) + tf)).astype(scores.dtype)

@@ -193,6 +193,26 @@ def index_build(corpus, index_path, embedder, rebuild, store):
         sys.exit(EXIT_PARTIAL)
 
 
+@index_group.command(name="compact")
+@corpus_option
+@index_option
+@embedder_option
+@_friendly_errors
+def index_compact(corpus, index_path, embedder):
+    """Merge the segments that updates added into one index (as a fresh build would write it)."""
+    from rag.chain import default_corpus, default_index_path
+    from rag.index import IndexSettings, compact_index
+
+    corpus = corpus or default_corpus()
+    settings = IndexSettings(embedder=embedder)
+    path = index_path or default_index_path(corpus, settings)
+    report = compact_index(path, settings, progress=True, wait=3600)
+    if report.skipped_build:
+        echo(f"nothing to compact: {report.n_documents} articles, {report.n_chunks} passages in one part\nindex: {path}")
+    else:
+        echo(f"compacted {report.n_documents} articles, {report.n_chunks} passages in {report.seconds:.1f} s\nindex: {path}")
+
+
 @index_group.command(name="status")
 @corpus_option
 @index_option
@@ -213,6 +233,9 @@ def index_status(corpus, index_path, embedder):
     echo(f"corpus:    {manifest['corpus']} ({'up to date' if current else 'changed since the build: ask or rag index build will update it'})")
     echo(f"articles:  {manifest['n_documents']}")
     echo(f"passages:  {manifest['n_chunks']}")
+    if manifest.get("segments"):
+        echo(f"segments:  {len(manifest['segments'])} (one per update since the last full build; "
+             f"rag index compact merges them)")
     echo(f"embedder:  {manifest['settings']['embedder']} (dim {manifest['dim']})")
     echo(f"built:     {manifest['created_at']}, updated {manifest['updated_at']}")
 

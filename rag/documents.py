@@ -10,7 +10,7 @@ pinyin annotations and all).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 import numpy as np
@@ -109,7 +109,8 @@ class Chunk:
         return self.raw[raw_start - self.start : raw_end - self.start], raw_start, raw_end
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        # asdict's result without its deep copy of ``runs`` (tuples, never changed): a build writes every chunk.
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Chunk:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from functools import cached_property
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -88,7 +88,10 @@ class PassageFacts:
     money: tuple[MoneyFact, ...]
 
     def to_json(self) -> dict:
-        return asdict(self)
+        # What dataclasses.asdict gives, without its deep copy (a third of the time of writing the facts of a build).
+        return {"chunk_id": self.chunk_id, "organisations": self.organisations,
+                "places": [{name: getattr(p, name) for name in _PLACE_FIELDS} for p in self.places],
+                "money": [{name: getattr(m, name) for name in _MONEY_FIELDS} for m in self.money]}
 
     @classmethod
     def from_json(cls, data: dict) -> PassageFacts:
@@ -98,6 +101,10 @@ class PassageFacts:
             places=tuple(Place(**p) for p in data["places"]),
             money=tuple(MoneyFact(**m) for m in data["money"]),
         )
+
+
+_PLACE_FIELDS = tuple(f.name for f in fields(Place))
+_MONEY_FIELDS = tuple(f.name for f in fields(MoneyFact))
 
 
 def parse_money(number: str, multiplier: str | None) -> float:

@@ -7,9 +7,15 @@
     <index>/bm25/           bm25s arrays over passage words (numpy .npy without pickle, JSON vocab)
     <index>/bm25-articles/  bm25s arrays over whole articles' character bigrams
     <index>/facts.jsonl     organisations, places and sums of money of each passage
+    <index>/segments/seg-N/ one update's new and changed articles (chunks, token ids, facts, vectors)
 
-Builds are incremental: an unchanged article keeps its chunks and vectors, a
-changed one is re-chunked, a removed one leaves. A new index is written to a
+A full build streams: each article flows through cleaning, chunking, tokens and
+facts into the files before the next is read, so memory holds token ids, not
+text. An update that touches few articles is a segment: its articles' files in
+``segments/seg-N`` and, in the manifest, the articles it removes from the parts
+before it (changed and deleted ones); queries read the base plus the segments,
+and ``compact_index`` merges them. A larger update rebuilds, reusing an unchanged
+article's chunks, tokens, facts and vectors. A new index is written to a
 temporary folder and renamed into place, so a crash never leaves half an index;
 embeddings are checkpointed as they are computed, so an interrupted build of a
 large corpus resumes where it stopped. A rebuild (new normaliser or chunker)
@@ -25,9 +31,9 @@ corpus is refused untouched.
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
 import os
+import re
 import shlex
 import shutil
 import sys
@@ -36,7 +42,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -46,7 +52,7 @@ from rag.clean import NORMALISER_VERSION
 from rag.documents import Chunk
 from rag.facts import FACTS_VERSION, FactTable
 from rag.errors import CorruptIndexError, IndexBusyError, IndexMismatchError, UserError
-from rag.ingest import LoadProblem, RawArticle, corpus_files, iter_corpus, to_document
+from rag.ingest import LoadProblem, RawArticle, UnchangedFile, corpus_files, iter_corpus, to_document
 from rag.lexical import TOKENIZER_VERSION, han_bigrams, tokenize
 
 FORMAT_VERSION = 1
@@ -66,6 +72,8 @@ ARTICLE_BM25 = {"k1": 0.9, "b": 0.5}
 # The refusal threshold was calibrated with idf over the 59 seed passages; smaller
 # corpora are weighed as if they had this many (larger ones are unaffected).
 MIN_IDF_PASSAGES = 50
+SEGMENT_NAME = re.compile(r"seg-[0-9]{6}")
+SEGMENTS = "segments"  # the folder of an index's segments (one per update since the last full build)
 MARKER = ".rag-index"  # in every folder a build makes; only such folders are ever replaced or deleted
 
 
@@ -151,19 +159,86 @@ def corpus_fingerprint(corpus: Path) -> str:
     return digest.hexdigest()
 
 
-class Index:
-    """A loaded index: chunks, vectors and BM25, searched by ``rag.retrieve``."""
+@dataclass
+class _Part:
+    """The base of an index or one of its segments, as read from its folder.
 
-    def __init__(self, path: Path, manifest: dict, chunks: list[Chunk], vectors, bm25, article_bm25):
+    Attributes:
+        folder: Where its files are (the index folder for the base, ``segments/<name>`` for a segment).
+        chunks: Every passage it holds, removed ones too (rows of its BM25, vectors and facts).
+        article_ids: Its articles in row order (``positions_by_article`` of its chunks).
+        live: Rows of ``chunks`` still in the index (a later segment did not remove their article).
+        live_articles: Rows of ``article_ids`` likewise.
+        bm25, article_bm25: ``SavedBM25`` (the base: idf built in) or ``TermCounts`` (a segment).
+        vectors: Its FAISS index, or None (BM25 only).
+    """
+
+    folder: Path
+    chunks: list[Chunk]
+    article_ids: list[str]
+    live: np.ndarray
+    live_articles: np.ndarray
+    bm25: object
+    article_bm25: object
+    vectors: object = None
+    rows_by_article: dict[str, list[int]] = field(default_factory=dict)  # article -> its rows, in row order
+
+    @property
+    def whole(self) -> bool:
+        return len(self.live) == len(self.chunks)
+
+    def remove(self, doc_ids: set[str]) -> None:
+        """Take these articles' rows out of the live ones (a later segment removed or replaced them)."""
+        self.live = np.asarray([r for d, rows in self.rows_by_article.items() if d not in doc_ids for r in rows],
+                               dtype=np.int64)
+        self.live_articles = np.asarray([r for r, d in enumerate(self.article_ids) if d not in doc_ids],
+                                        dtype=np.int64)
+
+    def document_frequencies(self, kind: str, token: str) -> tuple[int, int]:
+        """How many of this part's passages (``kind`` "bm25") or articles ("article_bm25") hold ``token``:
+        all of them (what a base's saved idf counted), and the live ones."""
+        bm25 = getattr(self, kind)
+        every = bm25.document_frequency(token)
+        live = self.live if kind == "bm25" else self.live_articles
+        rows = len(self.chunks) if kind == "bm25" else len(self.article_ids)
+        if not every or len(live) == rows:
+            return every, every
+        dead = np.ones(rows, dtype=bool)
+        dead[live] = False
+        return every, every - int(dead[bm25.token_rows(token)].sum())
+
+
+class Index:
+    """A loaded index: chunks, vectors and BM25, searched by ``rag.retrieve``.
+
+    An index is a base plus the segments later updates wrote (see ``_write_segment``).
+    Everything here is over the live passages only, in one order: the base's
+    live passages, then each segment's. ``chunks``, the rows of ``score_passages``,
+    ``vectors`` and ``facts`` follow it; ``article_ids`` and ``score_articles``
+    follow the articles' order in it.
+    """
+
+    def __init__(self, path: Path, manifest: dict, parts: list[_Part]):
         self.path = path
         self.manifest = manifest
-        self.chunks = chunks
-        self.vectors = vectors  # faiss.Index or None for a BM25-only index
-        self.bm25 = bm25  # passages, by words
-        self.article_bm25 = article_bm25  # articles, by character bigrams; rows follow article_ids
-        self.chunks_of = chunks.positions_by_article() if isinstance(chunks, ChunkLines) else positions_by_article(chunks)
+        self.parts = parts
+        self.vectors = None  # faiss.Index (one part) or _PartedVectors, or None for a BM25-only index
+        if parts[0].vectors is not None:
+            self.vectors = parts[0].vectors if self.single else _PartedVectors(parts)
+        self.bm25 = parts[0].bm25  # the base's passage BM25 (its idf is the whole index's when there are no segments)
+        if self.single:
+            self.chunks = parts[0].chunks  # a list, or ChunkLines (parsed as asked for)
+            self.chunks_of = parts[0].rows_by_article
+        else:
+            self.chunks = _LiveChunks(parts)
+            self.chunks_of = self.chunks.positions_by_article()
         self.article_ids = list(self.chunks_of)
         self.article_row = {doc_id: row for row, doc_id in enumerate(self.article_ids)}
+
+    @property
+    def single(self) -> bool:
+        """True when the index is its base alone (no segments): scores are the saved bm25s arrays as they are."""
+        return len(self.parts) == 1 and self.parts[0].whole
 
     @property
     def embedder_spec(self) -> str:
@@ -193,11 +268,67 @@ class Index:
 
     def score_articles(self, tokens: list[str]) -> np.ndarray:
         """BM25 of every article (in ``article_ids`` order) for the question's bigrams."""
-        return _bm25_scores(self.article_bm25, tokens, len(self.article_ids))
+        if self.single:
+            return _bm25_scores(self.parts[0].article_bm25, tokens, len(self.article_ids))
+        return self._segmented_scores(tokens, "article_bm25", "live_articles", ARTICLE_BM25)
 
     def score_passages(self, tokens: list[str]) -> np.ndarray:
         """BM25 of every passage (in chunk order) for the question's words."""
-        return _bm25_scores(self.bm25, tokens, len(self.chunks))
+        if self.single:
+            return _bm25_scores(self.bm25, tokens, len(self.chunks))
+        from rag.settings import PASSAGE_BM25
+
+        return self._segmented_scores(tokens, "bm25", "live", PASSAGE_BM25)
+
+    def _segmented_scores(self, tokens: list[str], kind: str, live: str, params: dict) -> np.ndarray:
+        """BM25 over base and segments with one idf: that of the live passages (or articles) of them all.
+
+        The idf is what a fresh build of the same articles would have: the
+        document frequencies of every part minus its removed rows. The base's
+        saved scores carry its own idf, so they are rescaled token by token; a
+        segment's are computed from its term counts. Every part's length
+        normalisation uses the base's average length (a segment of one article
+        is not normalised by itself): the one difference from a fresh build.
+        """
+        from rag.bm25 import lucene_idf
+
+        base = getattr(self.parts[0], kind)
+        n_base = int(base.scores["num_docs"])
+        n_live = len(self.chunks) if kind == "bm25" else len(self.article_ids)
+        avgdl = self._average_length(kind)
+        per_part = [np.zeros(_num_docs(getattr(p, kind)), dtype=np.float32) for p in self.parts]
+        for token in tokens:
+            if not token:
+                continue
+            dfs = [p.document_frequencies(kind, token) for p in self.parts]
+            df = sum(live_df for _, live_df in dfs)
+            if not df:
+                continue
+            idf = float(lucene_idf(df, n_live))
+            if dfs[0][0]:
+                stored = float(np.float32(lucene_idf(dfs[0][0], n_base)))  # the idf bm25s multiplied in
+                base.add_scores(per_part[0], token, idf / stored)
+            for part, scores, (part_df, _) in zip(self.parts[1:], per_part[1:], dfs[1:]):
+                if part_df:
+                    getattr(part, kind).add_scores(scores, token, idf, params["k1"], params["b"], avgdl)
+        return np.concatenate([scores[getattr(p, live)] for p, scores in zip(self.parts, per_part)])
+
+    @cached_property
+    def _average_lengths(self) -> dict[str, float]:
+        return {}
+
+    def _average_length(self, kind: str) -> float:
+        """The base's average document length in tokens (bm25s's ``avg_doc_len``), from its token cache."""
+        if kind not in self._average_lengths:
+            folder = self.parts[0].folder / ("passage-tokens" if kind == "bm25" else "article-tokens")
+            try:
+                offsets = np.load(folder / "offsets.npy", allow_pickle=False)
+            except (OSError, ValueError):
+                raise CorruptIndexError(f"the token cache of the index at {self.path} is unreadable; rebuild it with: "
+                                        f"{build_command(self.path, self.embedder_spec, self.manifest.get('corpus'))}"
+                                        ) from None
+            self._average_lengths[kind] = float(np.diff(offsets).mean()) if len(offsets) > 1 else 1.0
+        return self._average_lengths[kind]
 
     def passage_similarities(self, question_vector: np.ndarray, positions: list[int]) -> np.ndarray:
         """Inner products of the question vector with the given passages' vectors."""
@@ -205,6 +336,12 @@ class Index:
             return np.zeros(len(positions), dtype=np.float32)
         matrix = self.vectors.reconstruct_batch(np.asarray(positions, dtype=np.int64))
         return matrix @ question_vector.reshape(-1).astype(np.float32)
+
+    def document_frequency(self, token: str) -> int:
+        """How many passages of the index hold ``token``."""
+        if self.single:
+            return self.bm25.document_frequency(token)
+        return sum(p.document_frequencies("bm25", token)[1] for p in self.parts)
 
     def idf(self, token: str) -> float:
         """BM25's inverse document frequency of a token over passages (unseen: the maximum).
@@ -214,22 +351,139 @@ class Index:
         the corpus lacks, and a question its passage plainly answers was refused.
         """
         n = max(len(self.chunks), MIN_IDF_PASSAGES)
-        df = self.bm25.document_frequency(token)
+        df = self.document_frequency(token)
         return float(np.log(1 + (n - df + 0.5) / (df + 0.5)))
 
     def document_ids(self) -> list[str]:
         return list(self.manifest["documents"])
 
+    def live_lines(self, name: str) -> Iterator[tuple[Chunk, str]]:
+        """Each live passage with its line of the parts' ``name`` file (chunks.jsonl, facts.jsonl), in chunk order.
+
+        Raises:
+            ValueError: A file is missing or has not one line per passage.
+        """
+        for part in self.parts:
+            try:
+                with open(part.folder / name, encoding="utf-8") as lines:
+                    rows = [line if line.endswith("\n") else line + "\n" for line in lines if line.strip()]
+            except OSError as error:
+                raise ValueError(str(error)) from None
+            if len(rows) != len(part.chunks):
+                raise ValueError(f"{part.folder / name} does not have one line per passage")
+            for r in part.live:
+                yield part.chunks[r], rows[r]
+
     @cached_property
     def facts(self) -> FactTable:
         """The passages' facts: read from facts.jsonl, or extracted now from an index built without them."""
-        file = self.path / "facts.jsonl"
-        if self.manifest.get("facts_version") == FACTS_VERSION and file.exists():
+        if self.manifest.get("facts_version") == FACTS_VERSION:
             try:
-                return FactTable.load(file, self.chunks)
+                from rag.facts import PassageFacts
+
+                return FactTable(self.chunks, [PassageFacts.from_json(json.loads(line))
+                                               for _, line in self.live_lines("facts.jsonl")])
             except (OSError, ValueError, TypeError, KeyError):
                 pass  # damaged: the chunks are enough to extract them again
         return FactTable.extract(self.chunks)
+
+
+class _LiveChunks(Sequence[Chunk]):
+    """The live passages of a base and its segments as one sequence (positions), parsed as they are asked for."""
+
+    def __init__(self, parts: list[_Part]):
+        self._parts = parts
+        self._starts = np.cumsum([0] + [len(p.live) for p in parts])
+
+    def __len__(self) -> int:
+        return int(self._starts[-1])
+
+    def __getitem__(self, position):
+        if isinstance(position, slice):
+            return [self[i] for i in range(*position.indices(len(self)))]
+        position = int(position)
+        if position < 0:
+            position += len(self)
+        if not 0 <= position < len(self):
+            raise IndexError(position)
+        i = int(np.searchsorted(self._starts, position, side="right")) - 1
+        part = self._parts[i]
+        return part.chunks[int(part.live[position - self._starts[i]])]
+
+    def __iter__(self) -> Iterator[Chunk]:
+        for part in self._parts:
+            for row in part.live.tolist():
+                yield part.chunks[row]
+
+    def positions_by_article(self) -> dict[str, list[int]]:
+        """Each live article's positions, without parsing a passage."""
+        found: dict[str, list[int]] = {}
+        for part, start in zip(self._parts, self._starts.tolist()):
+            position = {row: start + i for i, row in enumerate(part.live.tolist())}
+            for doc_id, rows in part.rows_by_article.items():
+                if rows and rows[0] in position:
+                    found[doc_id] = [position[r] for r in rows]
+        return found
+
+
+def _num_docs(bm25) -> int:
+    return int(bm25.scores["num_docs"]) if hasattr(bm25, "scores") else bm25.num_docs
+
+
+class _PartedVectors:
+    """The vectors of a base and its segments, searched as one index over the live passages (positions)."""
+
+    def __init__(self, parts: list[_Part]):
+        self.parts = parts
+        self.d = parts[0].vectors.d
+        self.ntotal = sum(len(p.live) for p in parts)
+        starts = np.cumsum([0] + [len(p.live) for p in parts])
+        self._starts = starts
+        # position -> (part, row in the part)
+        self._part_of = np.repeat(np.arange(len(parts)), [len(p.live) for p in parts])
+        self._row_of = np.concatenate([p.live for p in parts]).astype(np.int64) if parts else np.zeros(0, np.int64)
+
+    def reconstruct_batch(self, positions) -> np.ndarray:
+        positions = np.asarray(positions, dtype=np.int64)
+        out = np.zeros((len(positions), self.d), dtype=np.float32)
+        for i, part in enumerate(self.parts):
+            mine = np.flatnonzero(self._part_of[positions] == i)
+            if len(mine):
+                out[mine] = part.vectors.reconstruct_batch(self._row_of[positions[mine]])
+        return out
+
+    def reconstruct(self, position: int) -> np.ndarray:
+        return self.reconstruct_batch([position])[0]
+
+    def reconstruct_n(self, start: int, n: int) -> np.ndarray:
+        return self.reconstruct_batch(np.arange(start, start + n))
+
+    def search(self, query: np.ndarray, k: int, params=None, positions: np.ndarray | None = None):
+        """FAISS-shaped ``(scores, positions)`` of the ``k`` nearest live passages (of ``positions`` when given).
+
+        Cosine scores are comparable across parts: each part is searched for
+        ``k`` plus its removed rows, and the results are merged.
+        """
+        query = np.asarray(query, dtype=np.float32).reshape(1, -1)
+        if positions is not None:  # a filter: its passages are few, score them exactly
+            positions = np.asarray(positions, dtype=np.int64)
+            scores = self.reconstruct_batch(positions) @ query.reshape(-1)
+            found = list(zip(scores.tolist(), positions.tolist()))
+        else:
+            found = []
+            for i, part in enumerate(self.parts):
+                position = np.full(len(part.chunks), -1, dtype=np.int64)
+                position[part.live] = np.arange(self._starts[i], self._starts[i + 1])
+                want = min(k + len(part.chunks) - len(part.live), part.vectors.ntotal)
+                if want <= 0:
+                    continue
+                scores, rows = part.vectors.search(query, want)
+                found += [(float(s), int(position[r])) for s, r in zip(scores[0], rows[0]) if r >= 0 and position[r] >= 0]
+        found.sort(key=lambda pair: (-pair[0], pair[1]))
+        found = found[:k]
+        return (np.asarray([[s for s, _ in found]], dtype=np.float32),
+                np.asarray([[p for _, p in found]], dtype=np.int64))
+
 
 
 # --- ownership and hints -----------------------------------------------------
@@ -338,7 +592,8 @@ def _read_manifest(path: Path, rebuild) -> dict:
 
 
 # The manifest keys a build writes; a manifest with any other key is left to pydantic.
-_MANIFEST_KEYS = frozenset({"format", "settings", "dim", "corpus", "corpus_fingerprint", "created_at", "updated_at",
+_MANIFEST_KEYS = frozenset({"segments", "base_chunks", "base_articles",
+                            "format", "settings", "dim", "corpus", "corpus_fingerprint", "created_at", "updated_at",
                             "n_documents", "n_chunks", "facts_version", "chunks_sha1", "documents"})
 
 
@@ -365,6 +620,12 @@ def _plainly_valid(manifest: dict) -> bool:
         and all(type(entry) is dict and type(entry.get("hash")) is str and type(entry.get("title")) is str
                 and type(entry.get("chunks")) is int and type(entry.get("date")) in (str, type(None))
                 for entry in documents.values())
+        and type(manifest.get("segments", [])) is list
+        and all(type(entry) is dict and type(entry.get("name")) is str and type(entry.get("n_chunks")) is int
+                and type(entry.get("removes")) is list and type(entry.get("chunks_sha1")) in (str, type(None))
+                for entry in manifest.get("segments", []))
+        and type(manifest.get("base_chunks")) in (int, type(None))
+        and type(manifest.get("base_articles", [])) is list
     )
 
 
@@ -474,17 +735,48 @@ def _load(path: Path, settings: IndexSettings | None, corpus: Path | None) -> In
     manifest = _read_manifest(folder, rebuild)
     if settings is not None:
         check_settings(manifest, settings, path, corpus)
-    # On demand, when the build's line offsets show the file is as it wrote it; else read whole and checked.
-    articles = [(doc_id, entry["chunks"]) for doc_id, entry in manifest["documents"].items()]
-    chunks = open_chunk_lines(folder / "chunks.jsonl", articles, rebuild())
+    segments = manifest.get("segments") or []
+    base_chunks = manifest["n_chunks"] if manifest.get("base_chunks") is None else manifest["base_chunks"]
+    parts = [_read_part(folder, manifest, manifest.get("chunks_sha1"), base_chunks, path, rebuild, segment=False)]
+    for entry in segments:
+        if not SEGMENT_NAME.fullmatch(entry["name"]):
+            raise CorruptIndexError(f"the index manifest in {path} names a segment {entry['name']!r}; {rebuild()}")
+        if entry["n_chunks"]:
+            parts.append(_read_part(folder / SEGMENTS / entry["name"], manifest, entry.get("chunks_sha1"),
+                                    entry["n_chunks"], path, rebuild, segment=True))
+        else:
+            parts.append(None)  # a segment that only removes articles
+    # A segment's removals apply to the parts before it.
+    removed: set[str] = set()
+    for part, entry in zip(reversed(parts), reversed([None] + segments)):
+        if part is not None and removed:
+            part.remove(removed)
+        if entry is not None:
+            removed |= set(entry["removes"])
+    index = Index(folder, manifest, [p for p in parts if p is not None])
+    if len(index.chunks) != manifest["n_chunks"]:
+        raise CorruptIndexError(f"the index at {path} is incomplete ({len(index.chunks)} passages, manifest says "
+                                f"{manifest['n_chunks']}); {rebuild()}")
+    return index
+
+
+def _read_part(folder: Path, manifest: dict, digest: str | None, n_chunks: int, path: Path, rebuild,
+               segment: bool) -> _Part:
+    """The base (``segment`` False) or one segment of the index at ``path``, every row live."""
+    chunks = None
+    if not segment:
+        # On demand, when the build's line offsets show the file is as it wrote it; else read whole and checked.
+        # (With segments, the manifest's documents are the live articles; base_articles lists the base's.)
+        articles = manifest.get("base_articles") or [(d, e["chunks"]) for d, e in manifest["documents"].items()]
+        chunks = open_chunk_lines(folder / "chunks.jsonl", [(d, n) for d, n in articles], rebuild())
     try:
         if chunks is None:
-            chunks = _read_chunks(folder / "chunks.jsonl", manifest.get("chunks_sha1"))
+            chunks = _read_chunks(folder / "chunks.jsonl", digest)
     except (OSError, ValueError) as error:
         detail = f" ({error})" if str(error) and not isinstance(error, (OSError, json.JSONDecodeError)) else ""
         raise CorruptIndexError(f"the chunks of the index at {path} are unreadable{detail}; {rebuild()}") from None
-    if len(chunks) != manifest.get("n_chunks"):
-        raise CorruptIndexError(f"the index at {path} is incomplete ({len(chunks)} passages, manifest says {manifest.get('n_chunks')}); {rebuild()}")
+    if len(chunks) != n_chunks:
+        raise CorruptIndexError(f"the index at {path} is incomplete ({len(chunks)} passages, manifest says {n_chunks}); {rebuild()}")
     vectors = None
     if manifest["settings"].get("embedder") != NO_EMBEDDER:
         import faiss
@@ -495,10 +787,31 @@ def _load(path: Path, settings: IndexSettings | None, corpus: Path | None) -> In
             raise CorruptIndexError(f"the vectors of the index at {path} are unreadable; {rebuild()}") from None
         if vectors.ntotal != len(chunks) or vectors.d != manifest.get("dim"):
             raise CorruptIndexError(f"the vectors of the index at {path} do not match its passages; {rebuild()}")
-    bm25 = _load_bm25(folder / "bm25", len(chunks), rebuild())
-    n_articles = chunks.article_count if isinstance(chunks, ChunkLines) else len({c.doc_id for c in chunks})
-    article_bm25 = _load_bm25(folder / "bm25-articles", n_articles, rebuild())
-    return Index(folder, manifest, chunks, vectors, bm25, article_bm25)
+    rows_by_article = chunks.positions_by_article() if isinstance(chunks, ChunkLines) else positions_by_article(chunks)
+    article_ids = list(rows_by_article)
+    if segment:
+        bm25 = _load_counts(folder / "passage-tokens", len(chunks), path, rebuild)
+        article_bm25 = _load_counts(folder / "article-tokens", len(article_ids), path, rebuild)
+    else:
+        bm25 = _load_bm25(folder / "bm25", len(chunks), rebuild())
+        article_bm25 = _load_bm25(folder / "bm25-articles", len(article_ids), rebuild())
+    return _Part(folder, chunks, article_ids, np.arange(len(chunks)), np.arange(len(article_ids)), bm25,
+                 article_bm25, vectors, rows_by_article)
+
+
+def _load_counts(folder: Path, rows: int, path: Path, rebuild):
+    """A segment's BM25 term counts, from its token cache."""
+    from rag.bm25 import TermCounts
+
+    try:
+        flat = np.load(folder / "ids.npy", allow_pickle=False)
+        offsets = np.load(folder / "offsets.npy", allow_pickle=False)
+        words = json.loads((folder / "vocab.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise CorruptIndexError(f"a segment of the index at {path} is unreadable; {rebuild()}") from None
+    if len(offsets) != rows + 1 or not isinstance(words, list) or (len(flat) and int(flat.max()) >= len(words)):
+        raise CorruptIndexError(f"a segment of the index at {path} does not match its passages; {rebuild()}")
+    return TermCounts(flat, offsets, words)
 
 
 def _bm25_scores(bm25, tokens: list[str], n: int) -> np.ndarray:
@@ -676,57 +989,226 @@ def _build_locked(corpus: Path, path: Path, settings: IndexSettings, embedder, r
     for stale in path.parent.glob(f".{path.name}.tmp-*"):
         if _replaceable(stale):
             shutil.rmtree(stale, ignore_errors=True)
-    old = None
+    manifest = None
     if path.exists() and not rebuild:
-        old = load_index(path, settings, corpus)
+        manifest = _current_manifest(path, settings, corpus)
+        _drop_unlisted_segments(path, manifest)
     report = BuildReport()
     fingerprint = corpus_fingerprint(corpus)
-    old_docs: dict = old.manifest["documents"] if old else {}
-    old_chunks_by_doc: dict[str, list[int]] = old.chunks_of if old else {}
-
-    # 1. Read the corpus; re-chunk only new and changed articles.
-    chunks: list[Chunk] = []
-    documents: dict[str, dict] = {}
-    seen_ids: set[str] = set()
+    documents: dict[str, dict] = {}  # in corpus order: a compaction puts the articles in this order
     unchanged_ids: set[str] = set()
-    for item in _with_progress(iter_corpus(corpus), progress, "reading articles", unit="article"):
-        if isinstance(item, LoadProblem):
-            report.problems.append(item)
-            continue
-        if item.id in seen_ids:
-            report.problems.append(LoadProblem(item.id, "duplicate document id; only the first is indexed"))
-            continue
-        seen_ids.add(item.id)
-        if item.note:
-            report.notes.append(f"{item.id}: {item.note}")
-        previous = old_docs.get(item.id)
-        if previous and previous["hash"] == item.content_hash:
-            report.unchanged += 1
-            unchanged_ids.add(item.id)
-            chunks.extend(old.chunks[i] for i in old_chunks_by_doc.get(item.id, []))
-            documents[item.id] = previous
-            continue
-        (report.changed if previous else report.added).append(item.id)
-        doc_chunks = _chunk_article(item, settings)
-        chunks.extend(doc_chunks)
-        documents[item.id] = {"hash": item.content_hash, "title": doc_chunks[0].title if doc_chunks else item.id,
-                              "date": doc_chunks[0].date if doc_chunks else item.date, "chunks": len(doc_chunks)}
-    report.removed = sorted(set(old_docs) - seen_ids)
-    if not documents:
-        detail = f" ({len(report.problems)} files skipped: {report.problems[0]})" if report.problems else ""
-        raise UserError(f"no articles to index in {corpus}{detail}; add .txt, .md or .html files")
-
-    report.n_documents, report.n_chunks = len(documents), len(chunks)
-    if old and not (report.added or report.changed or report.removed):
-        # Nothing to rebuild: record the new fingerprint (a touched file) only.
-        if old.manifest.get("corpus_fingerprint") != fingerprint:
-            manifest = dict(old.manifest, corpus_fingerprint=fingerprint)
-            _write_json_atomic(path / "manifest.json", manifest)
-        report.skipped_build = True
+    articles = _read_corpus(corpus, settings, manifest["documents"] if manifest else {}, report, documents,
+                            unchanged_ids, progress)
+    if manifest is None:
+        # A new index: each article flows through chunking, tokens and facts into the files, one at a time.
+        _write_full(path, (chunks for _, chunks in articles), documents, None, set(), settings, embedder, report,
+                    progress, fingerprint, str(corpus.resolve()))
         report.seconds = time.perf_counter() - started
         return report
 
-    # 2. Vectors: reuse what the old index or an interrupted build computed.
+    # An update: the old index's passages are not read yet (a segment never needs them).
+    new_chunks = {doc_id: chunks for doc_id, chunks in articles if chunks is not None}
+    report.removed = sorted(set(manifest["documents"]) - set(documents))
+    report.n_chunks = sum(entry["chunks"] for entry in documents.values())
+    if not (report.added or report.changed or report.removed):
+        # Nothing to rebuild: record the new fingerprint (a touched file) only.
+        if manifest.get("corpus_fingerprint") != fingerprint or manifest["documents"] != documents:
+            # (a touched file: its new modification time, so that it is not read again)
+            _write_json_atomic(path / "manifest.json", dict(manifest, corpus_fingerprint=fingerprint,
+                                                            documents=documents))
+        report.skipped_build = True
+    elif _segment_fits(path, manifest, len(report.added) + len(report.changed)):
+        _write_segment(path, manifest, new_chunks, documents, report.changed + report.removed, settings, embedder,
+                       report, progress, fingerprint, str(corpus.resolve()))
+    else:
+        old = load_index(path, settings, corpus)
+        _write_full(path, (new_chunks[doc_id] if doc_id in new_chunks else [old.chunks[p] for p in old.chunks_of.get(doc_id, [])]
+                           for doc_id in documents),
+                    documents, old, unchanged_ids, settings, embedder, report, progress, fingerprint,
+                    str(corpus.resolve()))
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _read_corpus(corpus: Path, settings: IndexSettings, old_docs: dict[str, dict], report: BuildReport,
+                 documents: dict[str, dict], unchanged_ids: set[str], progress: bool
+                 ) -> Iterator[tuple[str, list[Chunk] | None]]:
+    """Each article of the corpus with its passages (None: unchanged since the index was built), one at a time.
+
+    Fills ``report`` (added, changed, unchanged, problems), ``documents`` and
+    ``unchanged_ids`` as it goes.
+
+    Raises:
+        UserError: At the end, when the corpus held no article.
+    """
+    def same_file(doc_id: str, stat: tuple[int, int]) -> bool:
+        # A file of a folder corpus whose size and modification time are those recorded is not read again.
+        return doc_id in old_docs and old_docs[doc_id].get("stat") == list(stat)
+
+    for item in _with_progress(iter_corpus(corpus, same_file if old_docs else None), progress, "reading articles",
+                               unit="article"):
+        if isinstance(item, LoadProblem):
+            report.problems.append(item)
+            continue
+        if item.id in documents:
+            report.problems.append(LoadProblem(item.id, "duplicate document id; only the first is indexed"))
+            continue
+        if isinstance(item, UnchangedFile):
+            previous = old_docs[item.id]
+            if previous.get("note"):
+                report.notes.append(f"{item.id}: {previous['note']}")
+            report.unchanged += 1
+            unchanged_ids.add(item.id)
+            documents[item.id] = previous
+            yield item.id, None
+            continue
+        if item.note:
+            report.notes.append(f"{item.id}: {item.note}")
+        previous = old_docs.get(item.id)
+        stat = {"stat": list(item.stat)} if item.stat else {}
+        note = {"note": item.note} if item.note else {}
+        if previous and previous["hash"] == item.content_hash:
+            report.unchanged += 1
+            unchanged_ids.add(item.id)
+            documents[item.id] = {**{k: v for k, v in previous.items() if k not in ("stat", "note")}, **stat, **note}
+            yield item.id, None
+            continue
+        (report.changed if previous else report.added).append(item.id)
+        doc_chunks = _chunk_article(item, settings)
+        documents[item.id] = {"hash": item.content_hash, "title": doc_chunks[0].title if doc_chunks else item.id,
+                              "date": doc_chunks[0].date if doc_chunks else item.date, "chunks": len(doc_chunks),
+                              **stat, **note}
+        yield item.id, doc_chunks
+    if not documents:
+        detail = f" ({len(report.problems)} files skipped: {report.problems[0]})" if report.problems else ""
+        raise UserError(f"no articles to index in {corpus}{detail}; add .txt, .md or .html files")
+    report.n_documents = len(documents)
+
+
+# An update becomes a segment when it touches at most this share of the index's
+# articles, and the index has fewer segments than SEGMENTS_MAX; otherwise the
+# index is rebuilt whole (which is also a compaction). Each segment is scored
+# separately at query time, so many of them slow a search down.
+SEGMENT_SHARE = 0.25
+SEGMENTS_MAX = 32
+
+
+def _segment_fits(path: Path, manifest: dict, touched: int) -> bool:
+    """Whether an update touching ``touched`` articles may be written as a segment of the index at ``path``."""
+    base_caches = all((path / name / "offsets.npy").is_file() for name in ("passage-tokens", "article-tokens"))
+    return (base_caches and len(manifest.get("segments") or []) < SEGMENTS_MAX
+            and touched <= SEGMENT_SHARE * max(len(manifest["documents"]), 1))
+
+
+def _current_manifest(path: Path, settings: IndexSettings, corpus: Path) -> dict:
+    """The manifest of the index at ``path`` (checked like a load, without reading its passages)."""
+    if not is_index_folder(path) or not any(path.iterdir()):
+        return load_index(path, settings, corpus).manifest  # raises the load's error, or an empty folder: none
+    manifest = _read_manifest(path, lambda: f"rebuild it with: {build_command(path, settings.embedder, corpus)}")
+    check_settings(manifest, settings, path, corpus)
+    return manifest
+
+
+def _drop_unlisted_segments(path: Path, manifest: dict) -> None:
+    """Remove segment folders the manifest does not list: an update killed before it switched the manifest.
+
+    Only under the build lock; no reader can be reading them, since no manifest ever listed them.
+    """
+    listed = {entry["name"] for entry in manifest.get("segments") or []}
+    folder = path / SEGMENTS
+    if not folder.is_dir():
+        return
+    for entry in folder.iterdir():
+        name = entry.name.lstrip(".").split(".tmp-")[0]
+        if SEGMENT_NAME.fullmatch(name) and entry.name not in listed:
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def _write_segment(path: Path, manifest: dict, new_chunks: dict[str, list[Chunk]], documents: dict[str, dict],
+                   removes: list[str], settings: IndexSettings, embedder, report: BuildReport, progress: bool,
+                   fingerprint: str, corpus: str) -> None:
+    """Write an update as a segment: the new and changed articles' passages, and the articles it removes.
+
+    The segment's files are written under a temporary name and renamed; then the
+    manifest that lists it replaces the old one (``os.replace``). A reader reads
+    the manifest once and then only folders it lists, which are complete and
+    never change, so it sees the index before the update or after it.
+    """
+    segments = list(manifest.get("segments") or [])
+    number = 1 + max((int(entry["name"][4:]) for entry in segments), default=0)
+    name = f"seg-{number:06d}"
+    entry = {"name": name, "n_chunks": sum(len(c) for c in new_chunks.values()), "removes": sorted(removes)}
+    if entry["n_chunks"]:
+        (path / SEGMENTS).mkdir(exist_ok=True)
+        staging = path / SEGMENTS / f".{name}.tmp-{os.getpid()}"
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir()
+        try:
+            writer = _PartWriter(staging, None, set(), keep_chunks=settings.embedder != NO_EMBEDDER)
+            for doc_chunks in new_chunks.values():
+                writer.add(doc_chunks)
+            dim = writer.finish(settings, embedder, path, report, progress, base=False)
+            if dim is not None and manifest.get("dim") not in (None, dim):
+                raise UserError(f"the embedder gives {dim}-dimensional vectors, the index holds {manifest['dim']}")
+            entry["chunks_sha1"] = writer.chunks_sha1
+            os.rename(staging, path / SEGMENTS / name)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    report.n_chunks = sum(doc["chunks"] for doc in documents.values())
+    updated = dict(manifest, segments=segments + [entry], documents=documents, n_documents=len(documents),
+                   n_chunks=report.n_chunks, corpus=corpus, corpus_fingerprint=fingerprint,
+                   updated_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"))
+    if manifest.get("base_chunks") is None:  # the first segment: the manifest still describes the base alone
+        updated["base_chunks"] = manifest["n_chunks"]
+        updated["base_articles"] = [[doc_id, entry["chunks"]] for doc_id, entry in manifest["documents"].items()]
+    _write_json_atomic(path / "manifest.json", updated)
+    if _is_checkpoint(_checkpoint_folder(path)):
+        shutil.rmtree(_checkpoint_folder(path), ignore_errors=True)
+
+
+def compact_index(path: Path, settings: IndexSettings, *, embedder=None, progress: bool = True,
+                  wait: float = 0.0) -> BuildReport:
+    """Merge an index's segments into one base, as a fresh build of the same corpus would write it.
+
+    Nothing is re-read from the corpus, tokenised, extracted or embedded: the
+    parts' passages, token ids, facts and vectors are put together in the
+    corpus order the manifest records, and the BM25 arrays are computed again.
+
+    Raises:
+        UserError: No index at ``path``, or another process is writing it.
+    """
+    started = time.perf_counter()
+    path = Path(path)
+    check_index_location(path)
+    try:
+        with _build_lock(path, wait):
+            _recover_interrupted_swap(path)
+            old = load_index(path, settings)
+            report = BuildReport(unchanged=len(old.article_ids), n_documents=len(old.article_ids),
+                                 n_chunks=len(old.chunks))
+            if old.single:
+                report.skipped_build = True
+            else:
+                documents = old.manifest["documents"]
+                _write_full(path, ([old.chunks[p] for p in old.chunks_of.get(doc_id, [])] for doc_id in documents),
+                            documents, old, set(documents), settings, embedder, report, progress,
+                            old.manifest.get("corpus_fingerprint", ""), old.manifest.get("corpus", ""))
+    except OSError as error:
+        raise UserError(f"cannot write the index at {path}: {error.strerror or error}"
+                        f"{f' ({error.filename})' if error.filename else ''}; give --index a folder you can write to") from error
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _write_full(path: Path, articles: Iterable[list[Chunk]], documents: dict[str, dict], old: Index | None,
+                unchanged_ids: set[str], settings: IndexSettings, embedder, report: BuildReport, progress: bool,
+                fingerprint: str, corpus: str) -> None:
+    """Write a whole index (one base, no segments) of ``articles`` into a staging folder and swap it in.
+
+    Args:
+        articles: Each article's passages, in corpus order; read once, as they come.
+        documents: The manifest's articles; complete once ``articles`` is exhausted.
+    """
     staging = path.parent / f".{path.name}.tmp-{os.getpid()}"
     if _replaceable(staging):
         shutil.rmtree(staging, ignore_errors=True)
@@ -734,54 +1216,24 @@ def _build_locked(corpus: Path, path: Path, settings: IndexSettings, embedder, r
     (staging / MARKER).write_text("an index folder made by rag index build; rag replaces only folders holding this file\n",
                                   encoding="utf-8")
     try:
-        dim = None
-        if settings.embedder != NO_EMBEDDER:
-            # Vectors a rebuild can keep: same embedder, same passage text.
-            reusable = _reusable_vectors(old, path, settings.embedder)
-            matrix, dim = _vectors_for(chunks, reusable, settings, embedder, path, report, progress)
-            import faiss
-
-            vector_index = _vector_index(dim, len(matrix))
-            if len(matrix):
-                vector_index.add(matrix)
-            faiss.write_index(vector_index, str(staging / "vectors.faiss"))
-
-        # 3. BM25 over tokens of every passage (cheap next to embedding).
-        import bm25s
-
-        from rag.bm25 import write_vocab_lookup
-        from rag.settings import PASSAGE_BM25
-
-        token_ids, vocab = _passage_tokens(chunks, old, unchanged_ids, progress)
-        _save_tokens(staging / "passage-tokens", token_ids, vocab)
-        bm25 = bm25s.BM25(**PASSAGE_BM25)
-        bm25.index((token_ids, vocab), show_progress=False)
-        bm25.save(str(staging / "bm25"), allow_pickle=False, show_progress=False)
-        _build_article_bm25(chunks, progress, old, unchanged_ids, staging / "article-tokens").save(
-            str(staging / "bm25-articles"), allow_pickle=False, show_progress=False)
-        for folder in ("bm25", "bm25-articles"):
-            write_vocab_lookup(staging / folder)  # a question's tokens looked up without parsing the JSON vocabulary
-
-        # An unchanged article's lines are copied as they are: serialising 15,000 passages costs seconds.
-        kept_chunks = _old_lines(old, "chunks.jsonl", unchanged_ids)
-        with open(staging / "chunks.jsonl", "w", encoding="utf-8") as out:
-            for chunk in chunks:
-                out.write(kept_chunks.get(chunk.id) or json.dumps(chunk.to_json(), ensure_ascii=False) + "\n")
-        write_line_offsets(staging / "chunks.jsonl")  # so that a load parses only the passages a question reads
-        _write_facts(staging / "facts.jsonl", chunks, old, unchanged_ids, progress)
+        writer = _PartWriter(staging, old, unchanged_ids, keep_chunks=settings.embedder != NO_EMBEDDER)
+        for doc_chunks in articles:
+            writer.add(doc_chunks)
+        dim = writer.finish(settings, embedder, path, report, progress, base=True, old=old)
+        report.n_chunks = writer.n_chunks
         now = time.strftime("%Y-%m-%dT%H:%M:%S%z")
         manifest = {
             "format": FORMAT_VERSION,
             "settings": settings.describe(),
             "dim": dim,
-            "corpus": str(corpus.resolve()),
+            "corpus": corpus,
             "corpus_fingerprint": fingerprint,
             "created_at": old.manifest["created_at"] if old else now,
             "updated_at": now,
             "n_documents": len(documents),
-            "n_chunks": len(chunks),
+            "n_chunks": writer.n_chunks,
             "facts_version": FACTS_VERSION,
-            "chunks_sha1": hashlib.sha1((staging / "chunks.jsonl").read_bytes()).hexdigest(),
+            "chunks_sha1": writer.chunks_sha1,
             "documents": documents,
         }
         _write_json_atomic(staging / "manifest.json", manifest)
@@ -790,8 +1242,144 @@ def _build_locked(corpus: Path, path: Path, settings: IndexSettings, embedder, r
         shutil.rmtree(staging, ignore_errors=True)
     if _is_checkpoint(_checkpoint_folder(path)):
         shutil.rmtree(_checkpoint_folder(path), ignore_errors=True)
-    report.seconds = time.perf_counter() - started
-    return report
+
+
+class _TokenRows:
+    """Token ids of one row after another (passages or articles), as numpy pieces, and their vocabulary."""
+
+    def __init__(self, vocab: dict[str, int]):
+        self.vocab = vocab
+        self._pieces: list[np.ndarray] = []
+
+    def add_tokens(self, tokens: list[str]) -> None:
+        vocab = self.vocab
+        self._pieces.append(np.fromiter([vocab.setdefault(t, len(vocab)) for t in tokens], dtype=np.int32,
+                                        count=len(tokens)))
+
+    def add_ids(self, ids: np.ndarray) -> None:
+        self._pieces.append(ids)
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray, list[str]]:
+        """Flat ids, row offsets (n + 1) and the vocabulary as a list (id -> token)."""
+        lengths = np.fromiter((len(p) for p in self._pieces), dtype=np.int64, count=len(self._pieces))
+        offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+        flat = np.concatenate(self._pieces).astype(np.int32) if self._pieces else np.zeros(0, np.int32)
+        self._pieces = []
+        words = [""] * len(self.vocab)
+        for token, i in self.vocab.items():
+            words[i] = token
+        self.vocab = {}  # the list is all that is left to write; the dict is 100 MB at 68,000 articles
+        return flat, offsets, words
+
+
+class _PartWriter:
+    """Writes one part of an index (a base or a segment) article by article.
+
+    Each article's passages go to chunks.jsonl and their facts to facts.jsonl as
+    they come; token ids go into numpy arrays (4 bytes a token). Nothing holds
+    the corpus' text: a 68,000-article build's memory is its token ids and
+    vocabularies. An unchanged article's lines and token ids are copied from the
+    old index rather than computed again (same text, same settings).
+    """
+
+    def __init__(self, folder: Path, old: Index | None, unchanged_ids: set[str], keep_chunks: bool):
+        self.folder = folder
+        self.n_chunks = 0
+        self.chunks: list[Chunk] | None = [] if keep_chunks else None  # only an embedder needs them all
+        self._unchanged = unchanged_ids
+        self._kept_chunks = _old_lines(old, "chunks.jsonl", unchanged_ids)
+        self._kept_facts: dict[str, str] = {}
+        if old is not None and old.manifest.get("facts_version") == FACTS_VERSION:
+            self._kept_facts = _old_lines(old, "facts.jsonl", unchanged_ids)
+        passage_ids, passage_vocab, article_ids, article_vocab = {}, {}, {}, {}
+        if old is not None and unchanged_ids:
+            wanted = {c.id for c in old.chunks if c.doc_id in unchanged_ids}
+            passage_ids, passage_vocab = _cached_ids(old, "passage-tokens",
+                                                     lambda part: ([c.id for c in part.chunks], part.live),
+                                                     wanted.__contains__)
+            article_ids, article_vocab = _cached_ids(old, "article-tokens",
+                                                     lambda part: (part.article_ids, part.live_articles),
+                                                     unchanged_ids.__contains__)
+        self._known_passages, self._known_articles = passage_ids, article_ids
+        self.passages, self.articles = _TokenRows(passage_vocab), _TokenRows(article_vocab)
+        self._chunks_out = open(folder / "chunks.jsonl", "w", encoding="utf-8")
+        self._facts_out = open(folder / "facts.jsonl", "w", encoding="utf-8")
+
+    def add(self, doc_chunks: list[Chunk]) -> None:
+        """Write one article's passages (in reading order); an article without passages has no row."""
+        if not doc_chunks:
+            return
+        doc_id = doc_chunks[0].doc_id
+        unchanged = doc_id in self._unchanged
+        for chunk in doc_chunks:
+            line = self._kept_chunks.get(chunk.id) if unchanged else None
+            self._chunks_out.write(line or json.dumps(chunk.to_json(), ensure_ascii=False) + "\n")
+            ids = self._known_passages.get(chunk.id) if unchanged else None
+            if ids is None:
+                self.passages.add_tokens(tokenize(passage_text(chunk)))
+            else:
+                self.passages.add_ids(ids)
+        facts = {c.id: self._kept_facts[c.id] for c in doc_chunks if unchanged and c.id in self._kept_facts}
+        todo = [c for c in doc_chunks if c.id not in facts]
+        if todo:
+            for chunk, passage in FactTable.extract(todo):
+                facts[chunk.id] = json.dumps(passage.to_json(), ensure_ascii=False) + "\n"
+        for chunk in doc_chunks:
+            self._facts_out.write(facts[chunk.id])
+        ids = self._known_articles.get(doc_id) if unchanged else None
+        if ids is None:
+            self.articles.add_tokens(han_bigrams(article_text(doc_chunks)))
+        else:
+            self.articles.add_ids(ids)
+        self.n_chunks += len(doc_chunks)
+        if self.chunks is not None:
+            self.chunks.extend(doc_chunks)
+
+    def finish(self, settings: IndexSettings, embedder, path: Path, report: BuildReport, progress: bool, base: bool,
+               old: Index | None = None) -> int | None:
+        """Close the files; write the token caches, a base's bm25s arrays and the vectors.
+
+        Returns:
+            The vectors' dimension, or None for a BM25-only index.
+        """
+        from rag.bm25_write import save_bm25
+        from rag.settings import PASSAGE_BM25
+
+        from rag.bm25 import write_vocab_lookup
+
+        self._chunks_out.close()
+        self._facts_out.close()
+        if base:
+            write_line_offsets(self.folder / "chunks.jsonl")  # so that a load parses only the passages a question reads
+        self._kept_chunks = self._kept_facts = self._known_passages = self._known_articles = {}
+        for rows, cache, bm25, params in ((self.passages, "passage-tokens", "bm25", PASSAGE_BM25),
+                                          (self.articles, "article-tokens", "bm25-articles", ARTICLE_BM25)):
+            flat, offsets, words = rows.arrays()
+            _save_tokens(self.folder / cache, flat, offsets, words)
+            if base:
+                save_bm25(self.folder / bm25, flat, offsets, words, params["k1"], params["b"])
+                write_vocab_lookup(self.folder / bm25)  # a question's tokens looked up without parsing the vocabulary
+            del flat, offsets, words
+        dim = None
+        if self.chunks is not None:
+            # Vectors a rebuild can keep: same embedder, same passage text.
+            reusable = _reusable_vectors(old, path, settings.embedder) if base else {}
+            matrix, dim = _vectors_for(self.chunks, reusable, settings, embedder, path, report, progress)
+            import faiss
+
+            vector_index = _vector_index(dim, len(matrix))
+            if len(matrix):
+                vector_index.add(matrix)
+            faiss.write_index(vector_index, str(self.folder / "vectors.faiss"))
+        return dim
+
+    @property
+    def chunks_sha1(self) -> str:
+        digest = hashlib.sha1()
+        with open(self.folder / "chunks.jsonl", "rb") as data:
+            for block in iter(lambda: data.read(1 << 20), b""):
+                digest.update(block)
+        return digest.hexdigest()
 
 
 def _old_lines(old: Index | None, name: str, unchanged_ids: set[str]) -> dict[str, str]:
@@ -799,75 +1387,76 @@ def _old_lines(old: Index | None, name: str, unchanged_ids: set[str]) -> dict[st
     if old is None or not unchanged_ids:
         return {}
     try:
-        with open(old.path / name, encoding="utf-8") as lines:
-            rows = [line for line in lines if line.strip()]
-    except OSError:
+        return {chunk.id: line for chunk, line in old.live_lines(name) if chunk.doc_id in unchanged_ids}
+    except ValueError:
         return {}
-    if len(rows) != len(old.chunks):
-        return {}
-    return {chunk.id: line if line.endswith("\n") else line + "\n"
-            for chunk, line in zip(old.chunks, rows) if chunk.doc_id in unchanged_ids}
 
 
-def _write_facts(target: Path, chunks: list[Chunk], old: Index | None, unchanged_ids: set[str], progress: bool) -> None:
-    """facts.jsonl: an unchanged article's lines copied from the old index, the rest extracted.
+def _cached_ids(old: Index, name: str, rows_of, keep) -> tuple[dict[str, np.ndarray], dict[str, int]]:
+    """Token ids the old index's parts cached in ``name``, for the rows ``keep`` accepts, in one merged vocabulary.
 
-    Extraction tags every passage twice with jieba, the dearest step of an
-    update; a passage of an unchanged article has the same text and subject,
-    so the same facts.
-    """
-    kept: dict[str, str] = {}
-    if old is not None and old.manifest.get("facts_version") == FACTS_VERSION:
-        kept = _old_lines(old, "facts.jsonl", unchanged_ids)
-    todo = [c for c in chunks if c.id not in kept]
-    extracted = FactTable.extract(list(_with_progress(todo, progress, "reading facts", unit="passage")))
-    for chunk, passage in extracted:
-        kept[chunk.id] = json.dumps(passage.to_json(), ensure_ascii=False) + "\n"
-    with open(target, "w", encoding="utf-8") as out:
-        for chunk in chunks:
-            out.write(kept[chunk.id])
-
-
-def _passage_tokens(chunks: list[Chunk], old: Index | None, unchanged_ids: set[str],
-                    progress: bool) -> tuple[list[list[int]], dict[str, int]]:
-    """Each passage's word tokens as ids, and the vocabulary: tokenised once, reused by every later update.
-
-    The tokens of an unchanged article's passages come from the old index's
-    ``passage-tokens`` (same text, same title, same tokenizer: the settings
-    check guarantees the last); only new and changed passages are tokenised.
+    Args:
+        rows_of: A part -> the keys of its rows (chunk ids or article ids) and its live rows.
+        keep: key -> whether its cached ids are wanted.
     """
     vocab: dict[str, int] = {}
-    known: dict[str, list[int]] = {}
-    if old is not None and unchanged_ids:
-        cached = _load_tokens(old.path / "passage-tokens", len(old.chunks))
-        if cached is not None:
-            old_ids, old_vocab = cached
-            vocab = {token: i for i, token in enumerate(old_vocab)}
-            known = {chunk.id: old_ids[i] for i, chunk in enumerate(old.chunks) if chunk.doc_id in unchanged_ids}
-    token_ids = []
-    for chunk in _with_progress(chunks, progress, "tokenising", unit="passage"):
-        ids = known.get(chunk.id)
-        if ids is None:
-            ids = [vocab.setdefault(token, len(vocab)) for token in tokenize(passage_text(chunk))]
-        token_ids.append(ids)
-    return token_ids, vocab
+    known: dict[str, np.ndarray] = {}
+    for part in old.parts:
+        keys, live = rows_of(part)
+        cached = _load_tokens(part.folder / name, len(keys))
+        if cached is None:
+            return {}, {}
+        flat, offsets, words = cached
+        translate = np.fromiter([vocab.setdefault(word, len(vocab)) for word in words], dtype=np.int32,
+                                count=len(words))
+        mapped = translate[flat] if len(flat) else flat.astype(np.int32)
+        bounds = offsets.tolist()
+        for r in live.tolist():
+            if keep(keys[r]):
+                known[keys[r]] = mapped[bounds[r] : bounds[r + 1]]
+    return known, vocab
 
 
-def _save_tokens(folder: Path, token_ids: list[list[int]], vocab: dict[str, int]) -> None:
+def _reusable_vectors(old: Index | None, path: Path, embedder_spec: str) -> dict[str, np.ndarray]:
+    """Vectors of the index already at ``path`` by passage-text key, when its embedder is ``embedder_spec``.
+
+    A rebuild for a new normaliser, tokenizer or chunker leaves most passages
+    as they were; their vectors are kept rather than embedded again. Anything
+    unreadable just means embedding from scratch.
+    """
+    if embedder_spec == NO_EMBEDDER:
+        return {}
+    try:
+        if old is None:
+            manifest = _read_manifest(path, lambda: "")
+            if manifest["settings"].get("embedder") != embedder_spec or manifest.get("segments"):
+                return {}
+            import faiss
+
+            with open(path / "chunks.jsonl", encoding="utf-8") as lines:
+                texts = [passage_text(Chunk.from_json(json.loads(line))) for line in lines if line.strip()]
+            vectors = faiss.read_index(str(path / "vectors.faiss"))
+        elif old.vectors is not None:
+            texts, vectors = [passage_text(c) for c in old.chunks], old.vectors
+        else:
+            return {}
+        if vectors.ntotal != len(texts) or not texts:
+            return {}
+        matrix = vectors.reconstruct_n(0, vectors.ntotal)
+    except (OSError, ValueError, TypeError, KeyError, RuntimeError, CorruptIndexError):
+        return {}
+    return {_embed_key(text): matrix[i] for i, text in enumerate(texts)}
+
+
+def _save_tokens(folder: Path, flat: np.ndarray, offsets: np.ndarray, words: list[str]) -> None:
     """Token ids as two .npy arrays (flat ids, row offsets) and the vocabulary as a JSON list; no pickle."""
     folder.mkdir()
-    lengths = np.fromiter((len(ids) for ids in token_ids), dtype=np.int64, count=len(token_ids))
-    offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
-    flat = np.fromiter(itertools.chain.from_iterable(token_ids), dtype=np.int32, count=int(offsets[-1]))
-    np.save(folder / "ids.npy", flat, allow_pickle=False)
-    np.save(folder / "offsets.npy", offsets, allow_pickle=False)
-    words = [""] * len(vocab)
-    for token, i in vocab.items():
-        words[i] = token
+    np.save(folder / "ids.npy", flat.astype(np.int32), allow_pickle=False)
+    np.save(folder / "offsets.npy", offsets.astype(np.int64), allow_pickle=False)
     (folder / "vocab.json").write_text(json.dumps(words, ensure_ascii=False), encoding="utf-8")
 
 
-def _load_tokens(folder: Path, rows: int) -> tuple[list[list[int]], list[str]] | None:
+def _load_tokens(folder: Path, rows: int) -> tuple[np.ndarray, np.ndarray, list[str]] | None:
     """What ``_save_tokens`` wrote, or None when it is missing or does not match ``rows`` (then: tokenise again)."""
     try:
         flat = np.load(folder / "ids.npy", allow_pickle=False)
@@ -877,9 +1466,7 @@ def _load_tokens(folder: Path, rows: int) -> tuple[list[list[int]], list[str]] |
         return None
     if len(offsets) != rows + 1 or not isinstance(words, list) or (len(flat) and int(flat.max()) >= len(words)):
         return None
-    ids = flat.tolist()
-    bounds = offsets.tolist()
-    return [ids[bounds[i] : bounds[i + 1]] for i in range(rows)], words
+    return flat, offsets, words
 
 
 def _vector_index(dim: int, n: int):
@@ -899,71 +1486,6 @@ def _checkpoint_folder(path: Path) -> Path:
 
 def _chunk_article(article: RawArticle, settings: IndexSettings) -> list[Chunk]:
     return chunk_document(to_document(article), settings.chunker)
-
-
-def _build_article_bm25(chunks: list[Chunk], progress: bool, old: Index | None = None,
-                        unchanged_ids: set[str] = frozenset(), cache: Path | None = None):
-    """BM25 over each article's character bigrams, rows in ``positions_by_article`` order.
-
-    Tokens become ids as they are read, so a 68,000-article corpus needs about
-    1.5 GB rather than a list of 34 million strings. An unchanged article's
-    bigram ids come from the old index's ``article-tokens`` (written to
-    ``cache`` for the next update), so an update reads only the new articles.
-    """
-    import bm25s
-
-    vocab: dict[str, int] = {}
-    known: dict[str, list[int]] = {}
-    if old is not None and unchanged_ids:
-        cached = _load_tokens(old.path / "article-tokens", len(old.article_ids))
-        if cached is not None:
-            old_ids, old_vocab = cached
-            vocab = {token: i for i, token in enumerate(old_vocab)}
-            known = {doc_id: old_ids[row] for row, doc_id in enumerate(old.article_ids) if doc_id in unchanged_ids}
-    token_ids = []
-    for doc_id, positions in _with_progress(list(positions_by_article(chunks).items()), progress, "article bigrams",
-                                            unit="article"):
-        ids = known.get(doc_id)
-        if ids is None:
-            text = article_text([chunks[p] for p in positions])
-            ids = [vocab.setdefault(token, len(vocab)) for token in han_bigrams(text)]
-        token_ids.append(ids)
-    if cache is not None:
-        _save_tokens(cache, token_ids, vocab)
-    bm25 = bm25s.BM25(**ARTICLE_BM25)
-    bm25.index((token_ids, vocab), show_progress=False)
-    return bm25
-
-
-def _reusable_vectors(old: Index | None, path: Path, embedder_spec: str) -> dict[str, np.ndarray]:
-    """Vectors of the index already at ``path`` by passage-text key, when its embedder is ``embedder_spec``.
-
-    A rebuild for a new normaliser, tokenizer or chunker leaves most passages
-    as they were; their vectors are kept rather than embedded again. Anything
-    unreadable just means embedding from scratch.
-    """
-    if embedder_spec == NO_EMBEDDER:
-        return {}
-    try:
-        if old is None:
-            manifest = _read_manifest(path, lambda: "")
-            if manifest["settings"].get("embedder") != embedder_spec:
-                return {}
-            import faiss
-
-            with open(path / "chunks.jsonl", encoding="utf-8") as lines:
-                texts = [passage_text(Chunk.from_json(json.loads(line))) for line in lines if line.strip()]
-            vectors = faiss.read_index(str(path / "vectors.faiss"))
-        elif old.vectors is not None:
-            texts, vectors = [passage_text(c) for c in old.chunks], old.vectors
-        else:
-            return {}
-        if vectors.ntotal != len(texts) or not texts:
-            return {}
-        matrix = vectors.reconstruct_n(0, vectors.ntotal)
-    except (OSError, ValueError, TypeError, KeyError, RuntimeError, CorruptIndexError):
-        return {}
-    return {_embed_key(text): matrix[i] for i, text in enumerate(texts)}
 
 
 def _vectors_for(chunks, known, settings, embedder, path, report, progress) -> tuple[np.ndarray, int]:

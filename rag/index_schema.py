@@ -30,6 +30,16 @@ class _DocumentEntry(BaseModel):
     chunks: int
 
 
+class _SegmentEntry(BaseModel):
+    """One update's segment: its folder under ``segments/``, its passages, and the articles it removes before it."""
+
+    model_config = ConfigDict(strict=True, extra="allow")
+    name: str
+    n_chunks: int
+    removes: list[str]
+    chunks_sha1: str | None = None
+
+
 class _Manifest(BaseModel):
     """What a loaded manifest must hold, so that a hand-edited one fails here, in one line, not later."""
 
@@ -45,6 +55,9 @@ class _Manifest(BaseModel):
     facts_version: str | int | None = None
     chunks_sha1: str | None = None
     documents: dict[str, _DocumentEntry]
+    base_chunks: int | None = None  # passages in the base (n_chunks counts the live ones of base and segments)
+    base_articles: list[list[str | int]] = []  # the base's articles and passage counts, in its file order
+    segments: list[_SegmentEntry] = []
 
 
 class _ChunkRecord(BaseModel):

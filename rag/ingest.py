@@ -22,7 +22,7 @@ import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 
 from rag.clean import clean, normalise
@@ -43,6 +43,7 @@ class RawArticle:
     date: str | None = None
     title: str | None = None
     note: str | None = None  # what loading repaired, for the user (the article is indexed)
+    stat: tuple[int, int] | None = None  # a file's size and modification time (ns) when it was read
 
     @property
     def content_hash(self) -> str:
@@ -60,8 +61,21 @@ class LoadProblem:
         return f"skipped {self.source}: {self.reason}"
 
 
-def iter_corpus(path: Path) -> Iterator[RawArticle | LoadProblem]:
+@dataclass(frozen=True)
+class UnchangedFile:
+    """A file of a folder corpus that was not read: its size and modification time are those the index recorded."""
+
+    id: str
+
+
+def iter_corpus(path: Path, unchanged: Callable[[str, tuple[int, int]], bool] | None = None
+                ) -> Iterator[RawArticle | LoadProblem | UnchangedFile]:
     """Yield every article of a corpus, and a ``LoadProblem`` for each unreadable one.
+
+    Args:
+        unchanged: For a folder corpus: (document id, (size, mtime_ns)) -> True when
+            the file is known as it is; it is then not read, and an ``UnchangedFile``
+            is yielded instead of its article.
 
     Raises:
         UserError: The path does not exist or is not a corpus.
@@ -70,7 +84,7 @@ def iter_corpus(path: Path) -> Iterator[RawArticle | LoadProblem]:
     if not path.exists():
         raise UserError(f"corpus not found: {path} (give a folder of .txt/.md/.html files or a .jsonl(.gz) file)")
     if path.is_dir():
-        yield from _iter_directory(path)
+        yield from _iter_directory(path, unchanged)
     elif path.name.endswith((".jsonl", ".jsonl.gz")):
         yield from _iter_jsonl(path)
     elif path.suffix.lower() in TEXT_SUFFIXES:
@@ -155,7 +169,7 @@ def printable_name(name: str) -> str:
     return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in name)
 
 
-def _iter_directory(root: Path) -> Iterator[RawArticle | LoadProblem]:
+def _iter_directory(root: Path, unchanged=None) -> Iterator[RawArticle | LoadProblem | UnchangedFile]:
     for entry in corpus_entries(root):
         if isinstance(entry, LoadProblem):
             yield entry
@@ -164,12 +178,22 @@ def _iter_directory(root: Path) -> Iterator[RawArticle | LoadProblem]:
         if entry.suffix.lower() not in TEXT_SUFFIXES:
             yield LoadProblem(printable_name(doc_id), f"unsupported file type {entry.suffix or '(none)'}; use .txt, .md or .html")
             continue
+        if unchanged is not None:
+            try:
+                status = entry.stat()
+            except OSError:
+                pass  # reading it will say why
+            else:
+                if unchanged(doc_id, (status.st_size, status.st_mtime_ns)):
+                    yield UnchangedFile(doc_id)
+                    continue
         yield _read_file(entry, doc_id)
 
 
 def _read_file(file: Path, doc_id: str) -> RawArticle | LoadProblem:
     try:
-        size = file.stat().st_size
+        status = file.stat()  # before reading: a file changed after it is read again next time
+        size = status.st_size
         if size > MAX_FILE_BYTES:
             return LoadProblem(doc_id, f"larger than {MAX_FILE_BYTES // 1_000_000} MB; split it into articles")
         data = file.read_bytes()
@@ -182,13 +206,14 @@ def _read_file(file: Path, doc_id: str) -> RawArticle | LoadProblem:
     text, repaired = repair_double_encoding(text)
     note = REPAIRED_NOTE if repaired else None
     kind = TEXT_SUFFIXES[file.suffix.lower()]
+    stamp = (status.st_size, status.st_mtime_ns)
     if kind == "html":
         text, title = html_to_text(text)
-        return RawArticle(doc_id, text, title=title, note=note)
+        return RawArticle(doc_id, text, title=title, note=note, stat=stamp)
     if kind == "markdown":
         heading = re.search(r"^#{1,6}\s+(.+)$", text, re.MULTILINE)
-        return RawArticle(doc_id, text, title=heading.group(1).strip() if heading else None, note=note)
-    return RawArticle(doc_id, text, note=note)
+        return RawArticle(doc_id, text, title=heading.group(1).strip() if heading else None, note=note, stat=stamp)
+    return RawArticle(doc_id, text, note=note, stat=stamp)
 
 
 @lru_cache(maxsize=1)

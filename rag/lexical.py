@@ -39,13 +39,10 @@ def tokenize(text: str) -> list[str]:
     """
     import rjieba  # Rust jieba: 0.1 s to load against jieba's 0.5 s
 
-    tokens = []
-    for token in rjieba.cut_for_search(text.lower()):
-        token = token.strip()
-        if not token or token in STOPWORDS or _PUNCT_ONLY.match(token):
-            continue
-        tokens.append(token)
-    return tokens
+    # A token whose first character is a letter or digit is not punctuation only (re's \w is
+    # str.isalnum plus "_"): the regular expression runs only on the rest (a third of the tokens).
+    return [token for token in map(str.strip, rjieba.cut_for_search(text.lower()))
+            if token and token not in STOPWORDS and (token[0].isalnum() or not _PUNCT_ONLY.match(token))]
 
 
 # A run of Chinese characters, or of Latin letters and digits (lower-cased first).

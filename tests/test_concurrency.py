@@ -95,9 +95,10 @@ def test_ask_in_a_loop_while_rag_index_build_updates_the_same_index(seed_corpus,
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(PROJECT), os.environ.get("PYTHONPATH", "")]))
     during, builds = 0, []
     for round_ in range(3):
-        # Each round changes an article, so every build swaps in a new index.
-        changed = seed_corpus / f"copy{round_}-{next(seed_corpus.glob('001*.txt')).name}"
-        changed.write_text(changed.read_text(encoding="utf-8") + f"\n第{round_}轮补充。", encoding="utf-8")
+        # Each round changes over a quarter of the articles, so every build writes a whole new index and swaps it
+        # in (a smaller update is a segment, see tests/test_segments.py).
+        for changed in sorted(seed_corpus.glob("copy*.txt"))[:12]:
+            changed.write_text(changed.read_text(encoding="utf-8") + f"\n第{round_}轮补充。", encoding="utf-8")
         build = subprocess.Popen([sys.executable, "-m", "rag.cli", "index", "build", *args], env=env, cwd=tmp_path,
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         deadline = time.monotonic() + 120

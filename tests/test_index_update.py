@@ -1,10 +1,14 @@
-"""Updates cost in proportion to what changed: an unchanged article's facts are copied, not re-extracted."""
+"""Updates cost in proportion to what changed: an unchanged article's facts are copied, not re-extracted.
+
+A small update is written as a segment (tests/test_segments.py); compacting
+it gives the files a fresh build writes.
+"""
 
 from __future__ import annotations
 
 import rag.facts
 from rag.embeddings import HashedNgramEmbeddings
-from rag.index import build_index, load_index
+from rag.index import build_index, compact_index, load_index
 
 
 def test_an_update_extracts_facts_only_for_new_passages_and_matches_a_rebuild(seed_corpus, tmp_path, fake_settings,
@@ -20,6 +24,11 @@ def test_an_update_extracts_facts_only_for_new_passages_and_matches_a_rebuild(se
     report = build_index(seed_corpus, path, fake_settings, embedder=HashedNgramEmbeddings(64), progress=False)
     assert report.added == ["new.txt"]
     assert calls and set(calls) == {"new.txt"}
+    index = load_index(path, fake_settings)
+    assert any(f.yuan == 1e7 for c, p in index.facts for f in p.money if c.doc_id == "new.txt")
+    calls.clear()
+    compact_index(path, fake_settings, embedder=HashedNgramEmbeddings(64), progress=False)
+    assert not calls  # compaction copies the facts of every part
 
     updated = (path / "facts.jsonl").read_text(encoding="utf-8")
     rebuilt = tmp_path / "rebuilt"
@@ -47,6 +56,9 @@ def test_an_update_tokenises_only_new_passages_and_scores_as_a_rebuild(seed_corp
     build_index(seed_corpus, path, fake_settings, embedder=HashedNgramEmbeddings(64), progress=False)
     assert len(tokenised) == 1 and "光纤" in tokenised[0]
     assert len(bigrammed) == 1 and "光纤" in bigrammed[0]
+    tokenised.clear(), bigrammed.clear()
+    compact_index(path, fake_settings, embedder=HashedNgramEmbeddings(64), progress=False)
+    assert not tokenised and not bigrammed  # compaction reuses every part's token ids
     build_index(seed_corpus, rebuilt, fake_settings, embedder=HashedNgramEmbeddings(64), progress=False)
     updated, fresh = load_index(path, fake_settings), load_index(rebuilt, fake_settings)
     assert [c.id for c in updated.chunks] == [c.id for c in fresh.chunks]

@@ -150,6 +150,9 @@ class LocalVectors:
             if not len(rows):
                 return []
             n = len(rows)
+            if not isinstance(vectors, faiss.Index):  # a base with segments (rag.index._PartedVectors)
+                scores, ids = vectors.search(query, min(k, n), positions=rows)
+                return [PassageScore(chunks[i].id, chunks[i].doc_id, float(s)) for i, s in zip(ids[0], scores[0])]
             if isinstance(vectors, faiss.IndexHNSW):
                 # A graph search with a narrow filter finds few allowed nodes (and may miss some):
                 # score the allowed passages exactly instead; they are few.

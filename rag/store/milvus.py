@@ -409,7 +409,7 @@ def sync_from_index(client, names: Collections, index: Index, *, rebuild: bool =
 
 
 def _local_df(index: Index, token: str) -> int:
-    return int(index.bm25.document_frequency(token))
+    return int(index.document_frequency(token))
 
 
 def _fact_row(chunk: Chunk, position: int, facts: PassageFacts) -> dict:
