@@ -164,3 +164,31 @@ def test_other_currencies_are_recorded_as_such_and_not_compared_with_yuan():
     money = {m.surface: m for m in extract_facts(chunk).money}
     assert money["2亿欧元"].currency == "欧元" and money["2亿欧元"].yuan == 2e8
     assert money["3000万港币"].currency == "港元"
+
+
+def test_which_county_compares_counties_not_the_prefecture_around_them():
+    from rag.answer.aggregate import _asked_levels
+
+    assert _asked_levels("国家能源集团在哪个县投入的钱最多？") == ("county",)
+    assert _asked_levels("Which county got the most investment?") == ("county",)
+    assert "city" in _asked_levels("哪个地方投入最多？")
+    places = [p for p in find_places("在凉山两县援建的学校") if p.level in _asked_levels("哪个县投入最多")]
+    assert places == []
+
+
+def test_a_place_named_in_a_later_clause_about_something_else_is_not_the_figures():
+    from rag.answer.aggregate import _Figure, _one_place
+    from rag.facts import MoneyFact
+
+    text = "累计投入帮扶资金1.63亿元,实施项目85个,其中:青山牧业连续三年援建宁城果蔬大棚园区。累计投入5350万元,在曲麻莱县实施生态管护。"
+    chunk = Chunk(id="d#1", doc_id="d", text=text, start=0, end=len(text), title="t", subject="远方集团")
+
+    def figure(surface: str) -> _Figure:
+        start = text.index(surface)
+        fact = MoneyFact(yuan=1.0, currency="元", surface=surface, start=start, end=start + len(surface),
+                         clause_start=start, clause_end=start + len(surface), category="investment", year=None,
+                         organisation="远方集团")
+        return _Figure(chunk, fact, False)
+
+    assert _one_place(figure("1.63亿元")) is None
+    assert _one_place(figure("5350万元")) == "曲麻莱县"

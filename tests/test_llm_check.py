@@ -125,18 +125,26 @@ class MustNotBeCalled(BaseChatModel):
         raise AssertionError("the model was called although retrieval found nothing relevant")
 
 
-def _ask(assistant: Assistant, model, question: str):
-    answerer = LLMAnswerer(model, assistant.extractive, "fake")
+def _ask(assistant: Assistant, model, question: str, extractive=None):
+    extractive = extractive or assistant.extractive
+    answerer = LLMAnswerer(model, extractive, "fake")
     analysed, hits = retrieve(assistant.retriever, question, 5)
-    return answerer.answer(analysed, hits), assistant.extractive.answer(analysed, hits), \
-        read_gate(analysed, hits, assistant.extractive.idf)
+    return answerer.answer(analysed, hits), extractive.answer(analysed, hits), \
+        read_gate(analysed, hits, extractive.idf)
 
 
 def test_the_model_is_called_when_the_extractive_answerer_refuses_but_retrieval_is_relevant(assistant):
     # Colloquial: 出了多少钱 for 捐赠. The article: 华润…向广昌县捐赠50万元保护和传承广昌“孟戏”.
+    # The extractive answerer now answers this wording itself, so one that refuses every
+    # question stands in for it: the gate alone must decide to call the model.
+    from rag.answer.extractive import ExtractiveAnswerer
+    from rag.answer.refusal import RefusalModel
+
+    refusing = ExtractiveAnswerer(assistant.extractive.idf, facts=assistant.extractive.facts,
+                                  refusal=RefusalModel(bias=-60.0, weights={}))
     question = "华润集团为孟戏出了多少钱？"
     model = PassageReadingModel(needle="50万元", template="50万元[{n}]。华润集团向广昌县捐赠50万元保护孟戏[{n}]。")
-    answer, draft, gate = _ask(assistant, model, question)
+    answer, draft, gate = _ask(assistant, model, question, refusing)
     assert not draft.answerable, "precondition: the extractive answerer refuses this wording"
     assert gate.coverage >= CALL_COVERAGE, "precondition: the gate finds the passage relevant"
     assert len(model.prompts) == 1

@@ -196,3 +196,144 @@ def test_organisations_listed_where_the_question_points_are_the_answer():
     answer = _answer("市水务局与哪些部门联合开展了检查？",
                      "市水务局昨日召开专题会议，与市应急管理局、市气象局联合开展了检查。")
     assert answer.short == "市应急管理局、市气象局"
+
+
+@pytest.mark.parametrize("sentence, names", [
+    ("刘建国董事长、孙志强总经理多次赴县里调研。", ["刘建国", "孙志强"]),
+    ("公司党委书记、董事长周海出席会议并讲话。", ["周海"]),
+    ("工会主席郑明德主持会议。", ["郑明德"]),
+    ("涌现出“种茶书记”钱有才、“修路书记”冯川等一批干部。", ["钱有才", "冯川"]),
+])
+def test_names_beside_a_title_are_read_whole(sentence, names):
+    from rag.answer.extractive import _people
+
+    found = [p[2] for p in _people(sentence)]
+    assert all(name in found for name in names), found
+
+
+def test_the_name_beside_the_title_asked_wins():
+    answer = _answer("公司的总经理叫什么名字？", "刘建国董事长、孙志强总经理多次赴县里调研。")
+    assert answer.short == "孙志强"
+    answer = _answer("“修路书记”是谁？", "涌现出“种茶书记”钱有才、“修路书记”冯川等一批干部。")
+    assert answer.short == "冯川"
+
+
+def test_a_title_the_sentence_does_not_hold_is_not_answered_by_its_names():
+    answer = _answer("扶贫办公室主任是谁？", "公司设立扶贫办公室，由刘建国董事长牵头。")
+    assert not answer.answerable
+
+
+def test_how_a_user_phrases_the_question_does_not_count_as_missing_evidence():
+    # 砸 (a verb) and 那个 are in no passage: they say how the user talks, not what is missing.
+    # 市值 (a noun) is in no passage either: a topic the articles may not cover still counts.
+    vocabulary = {"县里": 2.0, "培训": 2.0, "教师": 2.0, "投入": 2.0, "资金": 2.0, "项目": 2.0}
+    answerer = ExtractiveAnswerer(lambda token: vocabulary.get(token, 9.0), min_coverage=0.6)
+    hits = [Hit(_chunk("县里培训教师1200名，投入资金300万元。"), 1.0)]
+    colloquial = answerer.answer("县里那个项目一共砸了多少资金？", hits)
+    assert colloquial.short == "300万元" and colloquial.signals["coverage"] >= 0.6
+    assert not answerer.answer("县里资金的市值估值是多少钱？", hits).answerable
+
+
+def test_an_organisation_the_table_does_not_know_is_the_subject_of_the_clause():
+    answer = _answer("在河口村建了养殖场的是集团下面哪家单位？", "其中:青山牧业在河口村建成养殖场一座、带动农户40户。",
+                     subject="远方集团")
+    assert answer.short == "青山牧业"
+
+
+def test_the_kind_of_organisation_asked_picks_the_name_that_ends_in_it():
+    answer = _answer("帮青年农民免掉学费的是哪家教育集团？", "联合湖北明德教育集团为300余名青年农民免去学费。",
+                     subject="省工商联")
+    assert answer.short == "湖北明德教育集团"
+
+
+def test_an_organisation_the_question_names_is_not_its_answer():
+    answer = _answer("在河口村建了养殖场的是远方集团下面哪家单位？", "远方集团在河口村建了养殖场。", subject="远方集团")
+    assert answer.short != "远方集团"
+
+
+def test_a_township_jieba_cuts_off_its_suffix_is_read_whole():
+    answer = _answer("商会的酒店建在哪个乡？", "市商会投资6000万元在荣丰乡建设酒店项目。")
+    assert answer.short == "荣丰乡"
+    answer = _answer("集团援建的基地在哪个村？", "集团援建的基地位于岭南县城东村。")
+    assert answer.short.endswith("城东村") and not answer.short.startswith("在")
+
+
+def test_the_left_anchor_is_the_occurrence_the_question_leads_up_to():
+    answer = _answer("湖南省黑龙江商会在哪个村搞了种植项目？",
+                     "湖南省宁波商会在紫溪村举办活动、湖南省黑龙江商会在白沙村发展种植项目。")
+    assert answer.short == "白沙村"
+
+
+def test_a_year_that_opens_the_previous_sentence_carries_over():
+    text = "2024年，县里投入资金300万元。开展消费帮扶采购500万元。相关案例入选《2023年度案例集》。"
+    assert not _answer("2023年县里开展消费帮扶采购了多少？", text).answerable
+    assert _answer("2024年县里开展消费帮扶采购了多少？", text).short == "500万元"
+
+
+def test_a_figure_before_the_organisation_asked_is_not_its_figure():
+    text = "集团累计投入帮扶资金1.6亿元，实施项目85个，其中：青山牧业连续三年援建果蔬大棚园区。"
+    assert not _answer("青山牧业援建果蔬大棚园区花了多少资金？", text, subject="远方集团").answerable
+    assert _answer("远方集团累计投入帮扶资金多少？", text, subject="远方集团").short == "1.6亿元"
+
+
+def test_a_figure_for_a_list_of_organisations_is_not_one_members():
+    text = "青山集团、白水集团等企业帮助农村劳动力转移就业4100余人。"
+    assert not _answer("青山集团帮助多少农村劳动力转移就业？", text).answerable
+
+
+def test_a_figure_another_organisation_gives_is_not_the_one_asked_about():
+    text = "联合湖北明德教育集团为300余名青年农民免去165万元学费。青山集团在县里建了工厂。"
+    assert not _answer("青山集团给县里捐了多少钱？", text, subject="省工商联").answerable
+
+
+def test_the_gap_anchors_at_the_occurrence_the_other_question_words_surround():
+    text = "涌现出驻村挂职三年的“种茶书记”钱有才、雪域高原挂职六年的“修路书记”冯川等干部。"
+    assert _answer("“种茶书记”钱有才驻村挂职了几年？", text).short == "三年"
+
+
+def test_a_figure_that_runs_into_the_gap_is_where_the_question_points():
+    answer = _answer("该县在89个被考核县中排第几名？", "该县在89个被考核县中排名第12位 在全市排名第3位 一直以来表现突出。")
+    assert answer.short.endswith("第12位")
+
+
+def test_a_figure_for_several_places_is_not_one_places_figure():
+    text = "其中：青山牧业在安塞和延川两县累计招收贫困大学生59名。"
+    assert not _answer("青山牧业在延川县招收了多少名贫困大学生？", text).answerable
+    assert _answer("青山牧业在安塞和延川两县招收了多少名贫困大学生？", text).short == "59名"
+
+
+def test_an_english_question_is_typed_by_its_own_words():
+    question = analyse("How many registered poor people did the solar stations help to earn stable income?")
+    assert question.kind == "count" and question.focus_unit == "人"
+    assert analyse("How many grass-roots cadres did the group train in 2023?").focus_unit == "人"
+    assert analyse("How much did the group invest in the county?").kind == "money"
+
+
+def test_a_clause_without_a_subject_takes_the_one_before_it():
+    answer = _answer("帮县里建了20所卫生室的是哪个组织？", "省海外联谊会捐赠100万元,为县里建设20所卫生室。",
+                     subject="省工商联")
+    assert answer.short == "省海外联谊会"
+
+
+def test_a_subsidiary_is_the_asked_organisations_name_plus_a_word():
+    answer = _answer("“百所图书馆”是中国移动下面哪家企业的公益项目？",
+                     "中国移动万家“美好课堂”、中国移动饮料“百所图书馆”等公益项目相继落地。", subject="中国移动")
+    assert answer.short == "中国移动饮料"
+
+
+def test_a_name_the_sentence_gives_before_the_question_words_answers():
+    answer = _answer("全省企业报告发布活动是哪个部门主办的？",
+                     "9月18日,由省国资委主办、某论坛承办的“全省企业报告发布活动”在京召开。", subject="远方集团")
+    assert answer.short == "省国资委"
+
+
+def test_a_figure_after_another_organisation_is_not_the_first_ones():
+    text = "如青山商会在甲村举行活动、白水商会在乙村发展产业项目,一期投入资金390万元。"
+    assert not _answer("青山商会给县里投入了多少资金？", text).answerable
+
+
+def test_a_count_of_one_thing_is_not_answered_by_a_count_of_another():
+    text = "县里已为100余名学生提供实习岗位。"
+    assert not _answer("县里培训了多少名基层干部？", text).answerable
+    assert _answer("县里为多少名学生提供了实习岗位？", text).short == "100余名"
+    assert _answer("县里给几个学生提供了实习岗位？", text).short == "100余名"  # 几个 counts anything

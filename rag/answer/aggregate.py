@@ -125,7 +125,7 @@ def aggregate_answer(question: Question, facts: FactStore, hits: list[Hit]) -> A
         figures = [f for f in figures if not f.covers_place_by_scope]  # a group's total is no county's figure
     figures, left_out = _like_with_like(question, figures)
     key = {"organisation": lambda f: f.organisation, "year": lambda f: f"{f.fact.year}年" if f.fact.year else None,
-           "place": lambda f: _one_place(f), "category": lambda f: _CATEGORY_NAMES.get(f.fact.category or "")}[target]
+           "place": lambda f: _one_place(f, _asked_levels(question.text)), "category": lambda f: _CATEGORY_NAMES.get(f.fact.category or "")}[target]
     best_by_key: dict[str, _Figure] = {}
     for figure in figures:
         name = key(figure)
@@ -234,10 +234,25 @@ def _like_with_like(question: Question, figures: list[_Figure]) -> tuple[list[_F
     return figures, left_out
 
 
-def _one_place(figure: _Figure) -> str | None:
+def _asked_levels(question: str) -> tuple[str, ...]:
+    """The levels of place a "which … most" question compares: 哪个县 asks counties, not a prefecture."""
+    if re.search(r"哪(?:个|一个|些)?县|\bwhich count(?:y|ies)\b", question, re.I):
+        return ("county",)
+    if re.search(r"哪(?:个|一个|些)?(?:村|镇|乡)|\bwhich (?:village|town)", question, re.I):
+        return ("local",)
+    return ("county", "local", "city")
+
+
+def _one_place(figure: _Figure, levels: tuple[str, ...] = ("county", "local", "city")) -> str | None:
     """The one county or village the figure's sentence names (None: none, or several)."""
     start, end = _sentence_span(figure.chunk.text, figure.fact.start)
-    places = [p for p in find_places(figure.chunk.text[start:end]) if p.level in ("county", "local", "city")]
+    # The place must be said of the figure: in its clause or the clause either side
+    # ("累计投入5350万元,在曲麻莱县…"), not in a later "其中:…宁城…" about something else.
+    text = figure.chunk.text
+    before = _clause_bounds(text, max(start, _clause_bounds(text, figure.fact.start)[0] - 2))[0]
+    after = _clause_bounds(text, min(end - 1, _clause_bounds(text, figure.fact.start)[1] + 1))[1]
+    start, end = max(start, before), min(end, after)
+    places = [p for p in find_places(text[start:end]) if p.level in levels]
     named = {p.stem for p in places}
     if len(named) != 1:
         return None

@@ -13,6 +13,7 @@ from typing import Callable
 
 from rag.answer.aggregate import aggregate_answer, group_total_note, largest_figure
 from rag.answer.injection import addresses_reader
+from rag.answer.listed import answer_listed, listed_question
 from rag.answer.question import Question, analyse
 from rag.answer.refusal import RefusalModel
 from rag.answer.spans import CURRENCIES, Figure, find_figures, focus_unit, gap_span, question_sides, same_unit, stated_figure, tidy
@@ -76,10 +77,21 @@ class ExtractiveAnswerer:
     def answer(self, question: str | Question, hits: list[Hit]) -> Answer:
         analysed = analyse(question) if isinstance(question, str) else question
         question = analysed.original
+        # "A、B和C加起来多少" / "A、B、C哪一类最多": one figure per listed item, added or compared.
+        # A list of organisations is compared on the facts table first (every passage counts).
+        listed = listed_question(analysed.text) if analysed.language == "zh" else None
+        if listed is not None and not listed.of_organisations:
+            found = self._answer_listed(analysed, hits)
+            if found is not None:
+                return found
         if analysed.is_aggregation and self.facts is not None:
             aggregated = aggregate_answer(analysed, self.facts, hits)
             if aggregated is not None:
                 return aggregated
+        if listed is not None and listed.of_organisations:
+            found = self._answer_listed(analysed, hits)
+            if found is not None:
+                return found
         if len(analysed.organisations) > 1 and analysed.kind != "organisation":
             return self._answer_each_organisation(question, analysed, hits)
         candidates = self._candidates(analysed, hits)
@@ -111,6 +123,21 @@ class ExtractiveAnswerer:
                 break
         return Answer(question=question, text=text, answerable=True, short=headline,
                       citations=tuple(citations), hits=tuple(hits), answerer=self.name, signals=signals)
+
+    def _answer_listed(self, question: Question, hits: list[Hit]) -> Answer | None:
+        supporting = [h for h in hits if _supports_required(question, h.chunk, f"{h.chunk.title}\n{h.chunk.text}")]
+        found = answer_listed(question.original, question.text, supporting, self.name)
+        if found is None and question.organisations and self.facts is not None:
+            # An item's figure may be in a passage of the organisation that was not retrieved.
+            # (Passages with the organisations' sums of money: every store answers money_facts.)
+            known = {h.chunk.id for h in supporting}
+            chunks = {chunk.id: chunk for chunk, _ in self.facts.money_facts(organisations=question.organisations)}
+            more = [Hit(chunk, 0.0) for chunk_id, chunk in sorted(chunks.items())
+                    if chunk_id not in known and _supports_required(question, chunk, f"{chunk.title}\n{chunk.text}")]
+            found = answer_listed(question.original, question.text, supporting + more, self.name)
+            if found is not None:
+                found = replace(found, hits=tuple(hits))
+        return found
 
     def _first_answered(self, question: Question, candidates: list[_Candidate]) -> tuple[_Candidate, str] | None:
         """The best sentence that holds an answer of the kind asked (a figure, a name), with that answer.
@@ -216,7 +243,9 @@ class ExtractiveAnswerer:
     def _candidates(self, question: Question, hits: list[Hit]) -> list[_Candidate]:
         # Words naming the kind of answer (企业 in 哪家企业) are what is asked, not
         # what the passage must say.
-        content = [t for t in question.tokens if not (question.kind == "organisation" and t in _ORG_TYPE_WORDS)]
+        content = [t for t in question.tokens if not (question.kind == "organisation" and t in _ORG_TYPE_WORDS)
+                   and t not in _FORM_WORDS and t not in _ASKED_WORDS.get(question.kind, ())
+                   and t != (question.focus_unit or "")]
         # Search-mode tokens overlap (曲麻莱, 曲麻莱县): weigh each word once, by its
         # shortest parts, so "青海曲麻莱" counts as naming 曲麻莱县.
         content = [t for t in content if not any(o != t and o in t for o in content)]
@@ -243,7 +272,7 @@ class ExtractiveAnswerer:
                 sentence = match.group()
                 if len(sentence.strip()) < 4 or addresses_reader(sentence):  # an instruction is not evidence
                     continue
-                if _contradicts(question, sentence):
+                if _contradicts(question, sentence, _previous_sentence(chunk.text, match.start())):
                     continue
                 in_sentence = sum(w for t, w in weights.items() if _contains(sentence, t))
                 # The passage counts, but the sentence that names the terms counts more.
@@ -271,7 +300,16 @@ class ExtractiveAnswerer:
         # 投资, 付出): the renderings the corpus never uses are no evidence either way.
         typical = seen[len(seen) // 2] if seen and question.language == "zh" else 0.0
         names = _proper_nouns(question.text if question.language == "zh" else " ".join(question.tokens))
-        return {t: (w if w < unseen or any(t in n or n in t for n in names) else typical) for t, w in weights.items()}
+
+        def weight(token: str, w: float) -> float:
+            if w < unseen or any(token in n or n in token for n in names):
+                return w
+            # An unseen verb, adverb or pronoun (砸, 白给, 那个) is how the user talks,
+            # not what the passage must say; an unseen noun (市值, 秘书) may be a topic
+            # the articles do not cover, so it still counts.
+            return typical if question.language == "zh" and _is_noun(token) else 0.0
+
+        return {t: weight(t, w) for t, w in weights.items()}
 
     def _headline(self, question: Question, candidate: _Candidate, sentence: str, dated: bool = True) -> str | None:
         """The entity, figure or phrase asked for, from ``sentence``; None when it holds none of that kind.
@@ -283,16 +321,37 @@ class ExtractiveAnswerer:
             named = [m for m in find_organisations(sentence) if m.canonical not in question.organisations]
             in_gap = [m for m in named if gap and gap[0] <= m.start < gap[1]]
             phrase = tidy(sentence[gap[0]:gap[1]]) if gap else ""
+            typed = _names_of_type(sentence, question)
+            below = _subsidiaries(sentence, question) if re.search(r"下面|下属|旗下|下边|所属|子公司", question.text) else []
+            gap_name = _LEADING_VERBS.sub("", phrase)
             if in_gap:
                 organisation = in_gap[0].canonical
             elif _names_organisations(phrase) and not any(o in phrase for o in question.organisations):
-                organisation = phrase  # names the table does not know (中华慈善总会, 平庄煤业; 水利部、气象局)
+                # names the table does not know (中华慈善总会, 平庄煤业; 水利部、气象局)
+                organisation = _LEADING_VERBS.sub("", phrase) or phrase
+            elif typed:
+                organisation = _nearest_span(typed, gap)[2]  # 哪家教育集团 -> 湖南君成教育集团
+            elif below:
+                organisation = _nearest_span(below, gap)[2]  # 华润下面哪家企业 -> 华润饮料
+            elif 3 <= len(gap_name) <= 16 and _is_noun(gap_name) and not named:
+                organisation = gap_name  # "由国务院国资委主办": the gap holds a name
+            elif named:
+                organisation = _nearest_span(named, gap).canonical
             else:
-                organisation = _nearest_span(named, gap).canonical if named else candidate.chunk.subject
+                # A name neither the table nor the suffixes know (神东煤炭, 国电电力): the subject of
+                # the clause that holds the question's words; else the article's subject.
+                organisation = _clause_subject(sentence, question) or candidate.chunk.subject
+            if organisation in question.organisations or (organisation and organisation in question.text):
+                return None  # "国家能源集团下面哪家单位" is not answered by 国家能源集团
             english = english_name(organisation) if organisation and question.language == "en" else None
             return f"{organisation} ({english})" if english else organisation
         if question.kind == "person":
             people = [p for p in _people(sentence) if p[2] not in question.text]
+            titled = _beside_asked_title(question.text, sentence, people)
+            if titled:
+                return titled  # "总经理叫什么名字": the name written beside 总经理
+            if titled is not None:
+                return None  # the question asks for a 主任 and the sentence names none: its names are not the answer
             phrase = tidy(sentence[gap[0]:gap[1]]) if gap else ""
             if phrase and len(phrase) <= 16 and (any(p[2] in phrase for p in people) or _FOREIGN_NAME.search(phrase)):
                 return phrase  # "联合国秘书长古特雷斯": jieba cuts foreign names short
@@ -309,20 +368,30 @@ class ExtractiveAnswerer:
                 # A place the gazetteer leaves out (中国, too general for a county question): jieba's place words.
                 places = [w for w in _tagged(sentence, {"ns"}) if w[2] not in question.text]
             suffix = _asked_suffix(question.text)
-            named = re.search(r"[\u4e00-\u9fff]{2,6}(?:县|市|省|村|镇|乡|区)", sentence[gap[0]:gap[1]]) if gap else None
-            if suffix and named and named.group().endswith(suffix):
-                return named.group()  # jieba may cut 芭蕉山村 short; the gap holds the whole name
+            several = re.search(r"哪些|哪几|\bwhich (?:\w+ )?(?:counties|places|cities|provinces|villages|towns|regions)",
+                                question.text)
+            named = _names_ending(sentence, gap[0], gap[1] + len(suffix), suffix, question.text) \
+                if gap and suffix and not several else []
+            if named:
+                return _nearest_span(named, gap)[2]  # jieba may cut 芭蕉山村 short; the gap holds the whole name
             if suffix and not any(p[2].endswith(suffix) for p in places):
                 # A short county name the gazetteer lacks (塔县): jieba's word that ends in 县.
                 places += [w for w in _words_ending(sentence, suffix) if w[2] not in question.text]
-            if suffix:  # 哪个县: a county, not the province it lies in
-                places = [p for p in places if p[2].endswith(suffix) or
-                          sentence[p[1]:p[1] + 1] == suffix] or places
+            if suffix and not any(p[2].endswith(suffix) for p in places):
+                # jieba cuts a township's name off its 乡 (荣华 | 乡): the name that ends in
+                # the suffix asked, where the question points, else anywhere in the sentence.
+                for start, end in ([(gap[0], gap[1] + len(suffix))] if gap else []) + [(0, len(sentence))]:
+                    places += _names_ending(sentence, start, end, suffix, question.text)
+                    if places:
+                        break
+            if suffix:  # 哪个县: a county, not the province it lies in; 城西 + 村 is 城西村
+                places = [p if p[2].endswith(suffix) else (p[0], p[1] + 1, p[2] + suffix) for p in places
+                          if p[2].endswith(suffix) or sentence[p[1]:p[1] + 1] == suffix] or places
             if not places:
                 return None
             if re.search(r"哪些|哪几|\bwhich (?:\w+ )?(?:counties|places|cities|provinces|villages|towns|regions)", question.text):
-                return "、".join(dict.fromkeys(p[2] for p in places))
-            return _nearest_span(places, gap)[2]
+                return "、".join(dict.fromkeys(_strip_lead(p[2]) for p in places))
+            return _strip_lead(_nearest_span(places, gap)[2])
         if question.kind in _FIGURE_KINDS and len(question.parts) > 1:
             # "多少次、多少人次", "从多少降到了多少": one figure per part, in the question's order;
             # a part the sentence does not give is left out rather than the whole answer refused.
@@ -335,12 +404,89 @@ class ExtractiveAnswerer:
             return "、".join(stated_figure(sentence, f, ranges=False) for f in chosen) or None
         if question.kind in _FIGURE_KINDS:
             figure = _figure_for(question, sentence, gap)
+            if figure is not None and figure.kind in ("money", "count") and (
+                    not _bound_to_organisations(question, candidate.chunk, sentence, figure)
+                    or _place_in_a_list(question, sentence, figure)
+                    or not _place_named(question, candidate.chunk, sentence)
+                    or not _counted_noun_named(question, sentence)):
+                return None
             if figure is None and question.kind == "date" and dated:
                 return candidate.chunk.date
             return stated_figure(sentence, figure) if figure else None
         # What/how/why: the clause that holds the words where the question points. The
         # exact gap is often a word short of the answer, so the clause is the short answer.
         return _clause_around(sentence, gap, question.text) or None
+
+
+# Words before an organisation's name that are not part of it (联合湖南君成教育集团 -> 湖南君成教育集团).
+_BEFORE_NAME = re.compile(r"^(?:.*?(?:联合|携手|引进|引导|组织|动员|协调|通过|依托|由|和|与|同|跟|向|是|为|在|被|把|将|对|给|其中|此外|同时|并))+")
+_LEADING_VERBS = re.compile(r"^(?:联合|携手|引进|引导|组织|动员|协调|通过|依托|由|和|与|同|跟|向|是|为|在|被|把|将|对|给)+")
+_GENERIC_SUBJECTS = {"集团公司", "集团", "公司", "企业", "我们", "各单位", "子分公司", "各子分公司", "单位", "县委", "政府", "会上",
+                     "商协会", "民营企业", "会员企业", "党组", "集团党组", "挂职干部", "干部", "群众"}
+_NOUN_LIKE = ("n", "nz", "nt", "ns", "nr", "j", "vn", "nrt", "eng")
+
+
+def _names_of_type(sentence: str, question: Question) -> list[tuple[int, int, str]]:
+    """Names in ``sentence`` that end in the kind of organisation asked for (哪家教育集团 -> …教育集团)."""
+    sides = question_sides(question.text) if question.language == "zh" else None
+    noun = _TYPE_NOUN.match(sides[1]) if sides else None
+    if noun is None or not re.search(r"(?:集团|公司|商会|协会|银行|基金会|学校|医院|机构|研究院|总会)$", noun.group(1)):
+        return []
+    kind = noun.group(1)
+    found = []
+    for match in re.finditer(rf"[\u4e00-\u9fffA-Za-z0-9·]{{1,16}}?{kind}", sentence):
+        name = _BEFORE_NAME.sub("", match.group())
+        if len(name) > len(kind) + 1 and name not in question.text and name not in _GENERIC_SUBJECTS:
+            found.append((match.end() - len(name), match.end(), name))
+    return found
+
+
+def _clause_subject(sentence: str, question: Question) -> str | None:
+    """The leading noun phrase of the clause that holds most of the question's words, when it names something."""
+    import rjieba
+
+    words = [t for t in question.tokens if len(t) > 1]
+    clauses = [(m.start(), m.group()) for m in re.finditer(r"[^，,；;：:。！？!?\n]+", sentence)]
+    if not clauses or not words:
+        return None
+    best = max(range(len(clauses)), key=lambda i: sum(len(w) for w in words if w in clauses[i][1]))
+    # A clause that opens with a verb or preposition ("为新化建设20所卫生室") continues the
+    # subject of the clause before it ("省海外联谊会捐赠100万元,").
+    for _, clause in reversed(clauses[: best + 1]):
+        subject = []
+        tags = rjieba.tag(clause.strip())
+        for word, tag in tags:
+            if not subject and (tag in ("r", "c", "d", "x") or word in ("其中", "此外", "同时", "另外", "如")):
+                continue
+            if tag not in _NOUN_LIKE and not (subject and tag == "s"):
+                break
+            subject.append(word)
+        name = "".join(subject)
+        if not name:
+            continue
+        if len(name) < 3 or name in _GENERIC_SUBJECTS or name in question.text or re.search(r"\d", name):
+            return None
+        if find_places(name) and all(p.surface == name for p in find_places(name)):
+            return None  # a place, not an organisation
+        return name
+    return None
+
+
+def _subsidiaries(sentence: str, question: Question) -> list[tuple[int, int, str]]:
+    """"华润下面哪家企业": names that are the asked organisation's short name plus a word (华润饮料, 华润万家)."""
+    import rjieba
+
+    found = []
+    for organisation in question.organisations:
+        for alias in sorted(aliases_of(organisation), key=len):
+            for match in re.finditer(re.escape(alias), sentence):
+                words = rjieba.cut(sentence[match.end():match.end() + 8])
+                if words and 2 <= len(words[0]) <= 4 and re.fullmatch(r"[\u4e00-\u9fff]+", words[0]) \
+                        and words[0] not in ("集团", "公司", "股份", "有限"):
+                    found.append((match.start(), match.end() + len(words[0]), alias + words[0]))
+            if found:
+                return found
+    return found
 
 
 _ORGANISATION_NAME = re.compile(r"[\u4e00-\u9fffA-Za-z0-9（）()]{2,20}(?:公司|集团|企业|银行|总会|商会|协会|学会|基金会|联合会|"
@@ -351,8 +497,30 @@ _FOREIGN_NAME = re.compile(r"[\u4e00-\u9fff]+[·・][\u4e00-\u9fff]+|[\u4e00-\u9
 # The noun right after 什么/哪个/哪些 (什么能力, 哪个省, 什么类型的装甲车 -> 装甲车).
 _TYPE_NOUN = re.compile(r"^(?:个|些|一|种|类型的|样的|名|所|家|位|款|项|座|条)?([\u4e00-\u9fff]{1,4}?)(?=[的了是在？?，,]|$)")
 # Words after a question word that name the kind of answer (哪个机构), not what surrounds it.
-_ANSWER_TYPE_WORDS = {"机构", "企业", "公司", "集团", "单位", "组织", "部门", "央企", "县", "市", "省", "村", "镇", "乡",
+_ANSWER_TYPE_WORDS = {"机构", "企业", "公司", "集团", "单位", "组织", "部门", "央企", "商会", "协会", "基金会", "银行", "县", "市", "省", "村", "镇", "乡",
                       "地方", "地区", "人", "名字", "位"}
+# How a user phrases a question, not what the answer's sentence says: filler (那个, 一共)
+# and the words that name what is asked (叫什么名字, 多少钱, 第几, 哪个乡).
+_FORM_WORDS = {"那个", "这个", "那", "这", "一共", "总共", "大概", "大约", "到底", "究竟", "具体", "啊", "呢", "吧", "呀",
+               "请问", "知道", "告诉"}
+_ASKED_WORDS = {
+    "person": {"叫", "名字", "姓名", "叫做", "人"},
+    "money": {"钱", "花", "花了", "掏", "砸", "出", "拿", "拿出"},
+    "rank": {"第几", "名次", "几名", "第几名", "第几位"},
+    "date": {"时候", "时间", "日期", "哪天", "哪一天", "几号", "几月"},
+    "place": {"地方", "哪儿"},
+    "duration": {"多久", "多长", "时间", "多长时间"},
+}
+_NOUN_TAGS = ("n", "nr", "ns", "nt", "nz", "nrt", "nrfg", "vn", "eng", "an", "j")
+
+
+def _is_noun(token: str) -> bool:
+    import rjieba
+
+    tags = [tag for _, tag in rjieba.tag(token)]
+    return bool(tags) and all(tag in _NOUN_TAGS for tag in tags)
+
+
 _ORG_TYPE_WORDS = {"企业", "公司", "集团", "央企", "单位", "机构", "组织", "enterprise", "company", "group"}
 # Words a passage may use for the question's word; kept small and literal.
 _SYNONYMS = {
@@ -392,13 +560,121 @@ def _supports_required(question: Question, chunk: Chunk, context: str) -> bool:
 _YEAR_IN_TEXT = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 
 
-def _contradicts(question: Question, sentence: str) -> bool:
+def _bound_to_organisations(question: Question, chunk: Chunk, sentence: str, figure: Figure) -> bool:
+    """A figure is an organisation's when the sentence names it before the figure (Chinese puts the
+    subject first), or when it is the article's subject.
+
+    "累计投入帮扶资金1.63亿元…其中:平庄煤业连续三年援建…" gives the group's figure, not 平庄煤业's.
+    """
+    names = [aliases_of(o) for o in question.organisations if o != chunk.subject]
+    subject = _leading_noun_phrase(question.text) if question.language == "zh" else None
+    if subject and not question.organisations and subject != chunk.subject:
+        names.append((subject,))  # a name the table does not know (平庄煤业援建…)
+    for aliases in names:
+        found = [(sentence.find(alias), alias) for alias in aliases if alias in sentence]
+        if not found:
+            others = [m for m in find_organisations(sentence) if m.canonical not in question.organisations]
+            if any(m.start < figure.start for m in others) or any(
+                    m.start() < figure.start for m in _ORGANISATION_NAME.finditer(sentence[:figure.start])):
+                return False  # the sentence gives another organisation's figure
+            continue
+        position, alias = min(found, key=lambda f: (f[0], -len(f[1])))  # 三一集团 before its alias 三一
+        if position > figure.start:
+            return False
+        # Another organisation named between it and the figure owns the figure
+        # ("宁波商会在…、广州商会…、黑龙江商会…投入资金390万元").
+        position = max(sentence.rfind(alias, 0, figure.start) for _, alias in found)
+        between = sentence[position:figure.start]
+        if any(m.canonical not in question.organisations and m.start > 0 for m in find_organisations(between)) or \
+                len(_ORGANISATION_NAME.findall(between)) > 1:
+            return False
+        end = position + len(alias)
+        if sentence[end:end + 1] == "、" or sentence[position - 1:position] == "、":
+            return False  # "三一集团、蓝思科技、比亚迪等…4100余人": the list's figure, not one member's
+    return True
+
+
+def _leading_noun_phrase(text: str) -> str | None:
+    """The nouns a text opens with (its subject, as jieba tags it), when they read as a name."""
+    import rjieba
+
+    subject = []
+    for word, tag in rjieba.tag(text.strip()):
+        if tag not in _NOUN_LIKE:
+            break
+        subject.append(word)
+    name = "".join(subject)
+    return name if len(name) >= 3 and name not in _GENERIC_SUBJECTS and not re.search(r"\d", name) else None
+
+
+def _place_named(question: Question, chunk: Chunk, sentence: str) -> bool:
+    """The place asked about is named in the sentence, in the sentence before it, or in the article's
+    title (an article about 新化县 speaks of it throughout); a figure for all of an enterprise's
+    supported counties (援扶县) also counts, and the answer says so."""
+    if not question.places:
+        return True
+    previous = _previous_sentence(chunk.text, chunk.text.find(sentence)) if sentence in chunk.text else ""
+    context = f"{chunk.title}\n{previous}\n{sentence}"
+    return all(place in context for place in question.places) or bool(SCOPE_WORDS.search(sentence))
+
+
+# "多少名基层干部", "几份合作协议": the thing counted, after the unit asked.
+_COUNTED = re.compile(r"(?:多少|几)\s*(?:名|位|个|份|项|家|所|户|座|条|篇|期|批)([\u4e00-\u9fff]{2,8}?)(?=[？?，,。、的了在和与]|$)")
+
+
+def _counted_noun_named(question: Question, sentence: str) -> bool:
+    """A count of 基层干部 is not answered by a sentence that counts 学生: the counted noun (or its last
+    two characters, its head) must be in the sentence."""
+    match = _COUNTED.search(question.text) if question.kind == "count" else None
+    if match is None:
+        return True
+    noun = match.group(1)
+    return noun in sentence or noun[-2:] in sentence
+
+
+def _place_in_a_list(question: Question, sentence: str, figure: Figure) -> bool:
+    """The place asked about is one of several the figure is given for ("在米脂和吴堡两县累计招收…59名")."""
+    if len(question.places) != 1:
+        return False  # a question about the places together is answered by their figure
+    for place in question.places:
+        position = sentence.find(place)
+        if position < 0 or position > figure.start:
+            continue
+        end = position + len(place)
+        while end < len(sentence) and sentence[end] in "县市区乡镇村":
+            end += 1
+        before, after = sentence[max(0, position - 1):position], sentence[end:end + 1]
+        if before in ("、", "和", "与", "及") or after in ("、", "和", "与", "及") or \
+                re.match(r"[两二三四五六七八九十\d]+[个]?[县市区乡镇村]|等", sentence[end:end + 4]):
+            return True
+    return False
+
+
+def _previous_sentence(text: str, start: int) -> str:
+    """The sentence before the one starting at ``start``, within its paragraph ("" for the first)."""
+    paragraph = text.rfind("\n", 0, start) + 1
+    before = text[paragraph:start].rstrip()
+    if not before:
+        return ""
+    cut = max(before.rfind(c, 0, len(before) - 1) for c in "。！？；!?;") + 1
+    return before[cut:].strip()
+
+
+# A sentence that opens with a year sets it for the sentence after it ("2024年，鞍钢投入…。开展消费帮扶采购…").
+_LEADING_YEAR = re.compile(r"^\s*((?:19|20)\d{2})\s*年(?!度?以来|前|后)")
+
+
+def _contradicts(question: Question, sentence: str, previous: str = "") -> bool:
     """The sentence is about another year or place than the one asked: its figures are not the answer.
 
     "鞍钢2023年投入多少" is not answered by "2024年，鞍钢投入1830万元", even when
-    the passage mentions 2023 elsewhere.
+    the passage mentions 2023 elsewhere; nor by the sentence after it, which names
+    no year and continues the 2024 account.
     """
     years = set(_YEAR_IN_TEXT.findall(sentence))
+    if not years and previous:
+        leading = _LEADING_YEAR.match(previous)
+        years = {leading.group(1)} if leading else set()
     if question.years and years and not years & set(question.years):
         return True
     if question.places:
@@ -495,13 +771,37 @@ def _asked_suffix(question: str) -> str | None:
     return "市" if word.startswith("cit") else {"c": "县", "v": "村", "t": "镇", "p": "省"}[word[0]]
 
 
+_LEAD = re.compile(r"^(?:[在于到向和与为给对从由是将把的及、]|帮助|帮扶|位于|来自|落户|援建|支持)+")
+
+
+def _strip_lead(name: str) -> str:
+    """A place name without the preposition or verb glued before it (在普格县 -> 普格县, 帮助海原县 -> 海原县)."""
+    stripped = _LEAD.sub("", name)
+    return stripped if len(stripped) >= 2 else name
+
+
+# "定点帮扶县", "贫困村": a kind of place, not a place's name.
+_GENERAL_PLACE = re.compile(r"(?:帮扶|扶贫|贫困|援扶|定点|重点|示范|国家级|深度|薄弱|小康|所在|周边|全国|各)[县村镇乡市区省]$")
+
+
+def _names_ending(sentence: str, start: int, end: int, suffix: str, question: str) -> list[tuple[int, int, str]]:
+    """Names in ``sentence[start:end]`` that end in ``suffix`` (荣华乡), without the words glued before them."""
+    found = []
+    window = sentence[start:end]
+    for match in re.finditer(rf"[\u4e00-\u9fff]{{2,7}}?{suffix}(?![\u4e00-\u9fff]?(?:长|委|政府|级))", window):
+        name = _strip_lead(_BEFORE_NAME.sub("", match.group()).lstrip("元了个"))
+        if len(name) >= 3 and name not in _TOO_GENERAL and name not in question and not _GENERAL_PLACE.search(name):
+            found.append((start + match.end() - len(name), start + match.end(), name))
+    return found
+
+
 def _words_ending(sentence: str, suffix: str) -> list[tuple[int, int, str]]:
     """jieba's words of two or more characters that end in ``suffix`` (县, 村), with their spans."""
     import rjieba
 
     words, position = [], 0
     for word in rjieba.cut(sentence):
-        if len(word) >= 2 and word.endswith(suffix) and word not in _TOO_GENERAL:
+        if len(word) >= 2 and word.endswith(suffix) and word not in _TOO_GENERAL and not _GENERAL_PLACE.search(word):
             words.append((position, position + len(word), word))
         position += len(word)
     return words
@@ -530,7 +830,7 @@ def _tagged(sentence: str, tags: set[str]) -> list[tuple[int, int, str]]:
     return words
 
 
-def _people(sentence: str) -> list[tuple[int, int, str]]:
+def _jieba_people(sentence: str) -> list[tuple[int, int, str]]:
     """Personal names as jieba tags them, with their spans in ``sentence``.
 
     jieba cuts a foreign name at its middle dot (约翰 · 柯比) and an unfamiliar
@@ -573,6 +873,101 @@ def _with_title(sentence: str, person: tuple[int, int, str]) -> str:
             break
         start = word_start
     return sentence[start : person[1]]
+
+
+def _people(sentence: str) -> list[tuple[int, int, str]]:
+    """Personal names with their spans in ``sentence``: jieba's (pieces joined), and names written next to a title.
+
+    jieba often cuts a Chinese name short or misses it (王崔军 -> 崔军, 岳权 untagged); a name
+    beside a title (王崔军总经理, 董事长王军, “感动那曲人物”岳权) that starts with a common
+    surname is read whole.
+    """
+    people = _jieba_people(sentence)
+    for start, end, name in _titled_names(sentence):
+        # The titled reading replaces jieba's overlapping one.
+        people = [p for p in people if p[1] <= start or p[0] >= end]
+        people.append((start, end, name))
+    return sorted(people)
+
+
+# Titles and roles written right before or after a personal name.
+TITLES = ("党委书记", "副书记", "书记", "董事长", "副董事长", "总经理", "副总经理", "总裁", "主席", "副主席", "主任", "副主任",
+          "部长", "局长", "厅长", "县长", "市长", "省长", "镇长", "乡长", "村长", "院长", "校长", "会长", "副会长", "秘书长",
+          "理事长", "经理", "组长", "队长", "支书", "教授", "研究员", "记者", "牧民", "村民", "农民", "代表", "人物", "先生", "女士")
+_TITLE = "|".join(sorted(TITLES, key=len, reverse=True))
+# The most common Chinese surnames (single and double), to tell a name beside a title from other words.
+_SURNAMES = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜"
+                "崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤岳扎常温"
+                "康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝")
+_DOUBLE_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "长孙", "宇文", "司徒")
+_NAME_AFTER_TITLE = re.compile(rf"(?:{_TITLE})[”\"」』]?([\u4e00-\u9fff]{{2,3}})")
+
+
+def _titled_names(sentence: str) -> list[tuple[int, int, str]]:
+    """Names directly before a title (王崔军总经理) or after one (董事长王军出席), surname first."""
+    found = []
+    for match in re.finditer(rf"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{{2,4}}?)(?:{_TITLE})", sentence):
+        name = match.group(1)
+        if _starts_with_surname(name) and not any(t in name for t in TITLES):
+            found.append((match.start(1), match.end(1), name))
+    for match in _NAME_AFTER_TITLE.finditer(sentence):
+        start = match.start(1)
+        if not _starts_with_surname(match.group(1)):
+            continue
+        name = _name_at(sentence, start)
+        if any(name in f[2] or f[2] in name for f in found):
+            continue
+        found.append((start, start + len(name), name))
+    return found
+
+
+# What follows a name in a sentence (王军出席, 赵忠民主持, 李四方等, 扎西一家): where a name ends.
+_AFTER_NAME = ("出席", "主持", "讲话", "表示", "指出", "强调", "介绍", "带队", "调研", "参加", "参与", "会见", "同志", "一行",
+               "一家", "先生", "女士", "代表", "任", "等", "和", "与", "及", "在", "说", "的", "是", "为", "向", "对", "带领")
+
+
+def _name_at(sentence: str, start: int) -> str:
+    """A two- or three-character name starting at ``start``: where a word that follows names ends,
+    else where punctuation ends it, else jieba's word."""
+    import rjieba
+
+    for length in (2, 3):
+        after = sentence[start + length:]
+        if not after or not "\u4e00" <= after[0] <= "\u9fff" or after.startswith(_AFTER_NAME):
+            return sentence[start:start + length]
+    words = rjieba.cut(sentence[start:start + 6])
+    return words[0] if words and 2 <= len(words[0]) <= 3 else sentence[start:start + 2]
+
+
+def _beside_asked_title(question: str, sentence: str, people: list[tuple[int, int, str]]) -> str | None:
+    """The name written right before or after the title the question asks about (总经理, “草莓书记”).
+
+    Returns None when the question names no title; "" when it names one that the
+    sentence does not hold or that no name stands beside.
+    """
+    asked = False
+    for title in sorted((t for t in TITLES if t in question), key=len, reverse=True):
+        if any(title in longer and longer in question for longer in TITLES if longer != title):
+            continue  # 书记 inside 副书记
+        asked = True
+        position = question.find(title)
+        # The title with as much of the question's wording before it as the sentence shares:
+        # “草莓书记” picks out one of several 书记.
+        for k in range(min(6, position), -1, -1):
+            context = question[position - k : position + len(title)]
+            found = [m.start() + k for m in re.finditer(re.escape(context), sentence)]
+            if found:
+                break
+        for at in found:
+            title_end = at + len(title)
+            for start, end, name in people:
+                if end == at or (start >= title_end and sentence[title_end:start].strip("”\"」』 ") == ""):
+                    return name
+    return "" if asked else None
+
+
+def _starts_with_surname(name: str) -> bool:
+    return name[:1] in _SURNAMES or name[:2] in _DOUBLE_SURNAMES
 
 
 def _gap(question: Question, sentence: str) -> tuple[int, int] | None:
@@ -630,8 +1025,8 @@ def _nearest_span(spans: list, gap: tuple[int, int] | None):
 
     def distance(span) -> int:
         start, end = (span.start, span.end) if hasattr(span, "end") and not isinstance(span, tuple) else span[:2]
-        if start >= gap[0] and end <= gap[1] + 2:
-            return 0
+        if (start >= gap[0] and end <= gap[1] + 2) or start < gap[0] < end:
+            return 0  # inside the gap, or running into it ("中排" | "名第12位": 排名第12位)
         return min(abs(start - gap[0]), abs(end - gap[1]))
 
     return min(spans, key=distance)

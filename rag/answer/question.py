@@ -19,10 +19,11 @@ AnswerKind = Literal["organisation", "person", "money", "percent", "count", "dur
 _ORG_WORDS = r"(?:企业|公司|集团|单位|央企|国企|机构|组织|商会|银行|部门|协会|学校|医院|平台)"
 # First match wins: the specific asks before the generic 多少.
 _KIND_PATTERNS: list[tuple[AnswerKind, re.Pattern[str]]] = [
-    ("organisation", re.compile(rf"哪(?:一)?[家个些所]\s*{_ORG_WORDS}|哪家|什么{_ORG_WORDS}|哪个{_ORG_WORDS}|由谁|谁(?=.*(?:帮扶|投资|捐|援|采购|定点))"
+    ("organisation", re.compile(rf"哪(?:一)?[家个些所]\s*{_ORG_WORDS}|哪家|什么{_ORG_WORDS}|哪个{_ORG_WORDS}|由谁|谁(?=.*(?:帮扶|投资|投了|投入|出资|资助|捐|援|采购|定点))"
                                 r"|\bwhich (?:\w+ )?(?:enterprise|company|companies|firm|group|organi[sz]ation|bank|business)"
                                 r"|\bwho (?:helped|invested|donated|supports?|supported|bought|funded|runs|assisted)", re.I)),
-    ("person", re.compile(r"谁|哪位|什么人|何人|叫什么名字|姓名|\bwho\b|\bwhose\b", re.I)),
+    ("person", re.compile(r"谁|哪位|什么人|何人|叫什么名字|叫啥名字|姓名|(?:户主|书记|干部|主任|董事长|总经理|经理|会长|主席|局长|县长|"
+                          r"代表|人|者|员|长)(?:叫|名叫)(?:什么|啥)|\bwho\b|\bwhose\b", re.I)),
     ("percent", re.compile(r"百分之|百分比|(?:多少|几)个?百分点|比例|占比|比重|增幅|增速|降幅|涨幅|跌幅|涨跌幅|[增降]长率|率.{0,4}多少|\w率(?:是|为|达到?)?多少|几成|\bpercent|\bshare\b|\brate\b", re.I)),
     ("rank", re.compile(r"第几|排名|名次|排第|排在|\brank|\bwhat place\b|\bposition\b", re.I)),
     ("duration", re.compile(r"多长时间|多久|多少年|几年|多少天|几天|几个月|多少个月|(?:多少|几)个?(?:小时|分钟|周|星期)|\bhow long\b|\bhow many (?:years|months|days)\b", re.I)),
@@ -113,13 +114,19 @@ def analyse(question: str, place_names: PlaceNames = frozenset()) -> Question:
         places = place_names() if callable(place_names) else place_names
         chinese = " ".join(chinese_terms(text, places))
         text = f"{text} {chinese}"
-    kind = _kind(text)
+    # An English question is typed by its own words ("How many … income" asks a count);
+    # its Chinese rendering only when those say nothing.
+    kind = _kind(normalise(question)) if language == "en" else _kind(text)
+    if kind == "phrase" and language == "en":
+        kind = _kind(text)
     if kind == "count" and focus_unit(chinese) in CURRENCIES:
         kind = "money"  # "多少美元的损失"
-    if kind in ("count", "money") and focus_unit(chinese) is None and _CHANGE.search(chinese):
+    asked_unit = focus_unit(chinese) or (_english_focus(text) if language == "en" else None)
+    if kind in ("count", "money") and asked_unit is None and _CHANGE.search(chinese):
         # "收入同比增长了多少": a change is reported as a percentage.
         kind = "percent"
-    elif kind == "count" and focus_unit(chinese) is None and (_MONEY_VERBS.search(text) or _VALUE_WORDS.search(text)):
+    elif kind == "count" and asked_unit is None and language == "zh" and (
+            _MONEY_VERBS.search(text) or _VALUE_WORDS.search(text)):
         # "采购多少？", "设备总价值约多少？": a bare 多少 about spending asks for money.
         kind = "money"
     mentions = find_organisations(chinese)
@@ -138,9 +145,27 @@ def analyse(question: str, place_names: PlaceNames = frozenset()) -> Question:
         about_money=bool(_MONEY_VERBS.search(text)) or kind == "money",
         superlative="max" if _MOST.search(text) else "min" if _LEAST.search(text) else None,
         money_category=MONEY_CATEGORIES[category[0]] if category else None,
-        focus_unit=focus_unit(chinese) if kind in ("count", "duration") else None,
+        focus_unit=asked_unit if kind in ("count", "duration") else None,
         parts=_figure_parts(chinese),
     )
+
+
+# "How many people/households/projects": the unit an English count asks in.
+_ENGLISH_UNITS = [
+    (re.compile(r"\bhow many (?:[\w-]+ ){0,3}?(?:people|persons|residents|villagers|students|teachers|cadres|officials|workers|"
+                r"doctors|farmers|members|employees|graduates|trainees|volunteers|children|pupils)\b", re.I), "人"),
+    (re.compile(r"\bhow many (?:[\w-]+ ){0,3}?(?:households|families)\b", re.I), "户"),
+    (re.compile(r"\bhow many (?:[\w-]+ ){0,3}?(?:times|sessions)\b", re.I), "次"),
+    (re.compile(r"\bhow many (?:[\w-]+ ){0,3}?(?:tons|tonnes)\b", re.I), "吨"),
+    (re.compile(r"\bhow many (?:[\w-]+ ){0,3}?(?:mu)\b", re.I), "亩"),
+]
+
+
+def _english_focus(text: str) -> str | None:
+    for pattern, unit in _ENGLISH_UNITS:
+        if pattern.search(text):
+            return unit
+    return None
 
 
 @dataclass(frozen=True)

@@ -187,6 +187,8 @@ def focus_unit(question: str) -> str | None:
     """The unit a count question asks in: 多少人 -> 人, 几个县 -> 个县, 人数 -> 人."""
     match = _FOCUS.search(question)
     if match:
+        if match.group(1) == "个" and question[match.end():match.end() + 1] == "人":
+            return "人"  # 几个人: people, not 个
         return match.group(1)
     for word, unit in (("人数", "人"), ("人次", "人次"), ("户数", "户"), ("家数", "家"), ("吨", "吨"), ("亩", "亩")):
         if word in question:
@@ -198,6 +200,8 @@ def same_unit(unit: str, focus: str | None) -> bool:
     """Units that count the same thing (人, 名, 位 are all people)."""
     if focus is None or not unit:
         return False
+    if focus == "个":
+        return True  # 几个患者: 个 counts anything (10名患者)
     if unit == focus or unit.endswith(focus) or focus.endswith(unit):
         return True
     return any(unit in family and focus in family for family in UNIT_FAMILIES)
@@ -223,8 +227,24 @@ def gap_span(sentence: str, left_words: list[str], right_words: list[str]) -> tu
     """
     left_end = None
     for word in reversed(left_words):
-        position = sentence.find(word)
-        if position >= 0:
+        positions = [m.start() for m in re.finditer(re.escape(word), sentence)]
+        if positions:
+            # Of several occurrences (宁波商会 … 黑龙江商会), the one the question's other
+            # words lead up to: "湖南省黑龙江商会在哪个村" anchors at 黑龙江商会.
+            others = [w for w in left_words if w != word]
+
+            def support(p: int) -> float:
+                # The question's other words close by, on either side, the closer the more.
+                total = 0.0
+                for other in others:
+                    near = [abs(m.start() - p) for m in re.finditer(re.escape(other), sentence)]
+                    if near:
+                        total += 1.0 / (1 + min(near))
+                # The question's next word right after it ("保护|草场"): the answer is here.
+                after = sentence[p + len(word):p + len(word) + 6]
+                return total + (2.0 if any(w and w in after for w in right_words) else 0.0)
+
+            position = max(positions, key=lambda p: (support(p), -p))
             left_end = position + len(word)
             break
     right_start = None
@@ -235,6 +255,16 @@ def gap_span(sentence: str, left_words: list[str], right_words: list[str]) -> tu
             break
     if left_end is None and right_start is None:
         return None
+    if right_start is None and left_end is not None:
+        # The sentence says it in another order than the question ("由国务院国资委主办、…的“…活动”"):
+        # a right word before the left one still ends the answer.
+        for word in right_words:
+            position = sentence.find(word)
+            if 0 < position < left_end - 1 and len(word) > 1:
+                start = max(sentence.rfind(c, 0, position) for c in "，,；;。！？!?：:\n") + 1
+                if position - start >= 2:
+                    return start, position
+                break
     if left_end is None:
         start = max(sentence.rfind(c, 0, right_start) for c in "，,；;。！？!?：:\n") + 1
         return start, right_start

@@ -1,0 +1,270 @@
+"""Questions about several things the question itself lists: their sum, or which of them is largest.
+
+"基层干部、乡村振兴带头人和专业技术人员加起来总共多少人" and "采购和帮助销售一共多少钱"
+ask for a sum that no sentence states; "教育、医疗、产业哪一类投入最多" and "A、B、C这三家
+谁捐得最多" ask which listed item has the largest figure. Both need one figure per item:
+the figure of the kind asked in the clause that names the item (the sentence's nearest
+figure when the clause holds none). Every item must find one, in the retrieved passages,
+or the question is left to the ordinary answerer; the figures of a sum must share a unit.
+The answer shows each figure with its citation, so the reader can check the arithmetic.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from rag.answer.spans import Figure, find_figures, same_unit
+from rag.documents import Answer, Chunk, Citation, Hit
+from rag.entities import aliases_of, find_organisations
+
+Operation = Literal["sum", "max", "min"]
+
+_SUM = re.compile(r"加起来|加在一起|合起来|合计|一共|总共|共计|总计|总和|之和|\bin total\b|\bcombined\b|\baltogether\b", re.I)
+# "哪一类…最多", "谁捐得最多", "哪个更多": a choice among the listed items.
+_CHOICE = re.compile(r"哪一?(?:类|项|种|个|方面|家|位)|谁")
+_MORE = re.compile(r"最多|最高|最大|更多|更高|更大|多一些|多些")
+_LESS = re.compile(r"最少|最低|最小|更少|更低|更小|少一些|少些")
+# "哪个县先脱贫", "哪个最晚": a choice among the listed items by their dates.
+_EARLIER = re.compile(r"先|最早|更早|早一些")
+_LATER = re.compile(r"最晚|更晚|晚一些|最后")
+# What joins listed items; 加上 joins two whole phrases ("A的利润，加上B的收入").
+_JOIN = re.compile(r"[、和与及跟]|以及")
+# "这三家", "这几类扶贫投入里": a tail that names the list, not an item.
+_LIST_TAIL = re.compile(r"这[几两三四五六七八九十\d]*[类项个家种位方面]+.*$|(?:等|这些|里|中|当中|之中)$")
+_MONEY_WORDS = re.compile(r"钱|元|资金|金额|投入|投资|投了|花|捐|出资|采购|购买|销售|收入|利润|产值|费")
+_CLAUSE_BREAK = "，,；;：:、。！？!?\n"
+
+
+@dataclass(frozen=True)
+class ListedQuestion:
+    """The items a question lists and what it asks of their figures."""
+
+    items: tuple[str, ...]
+    operation: Operation
+    kind: str  # the figure kind compared or added: money, count, …
+
+    @property
+    def of_organisations(self) -> bool:
+        """Every item is an organisation's name ("A、B和C中哪家最多"): the facts table compares those."""
+        return all(any(m.end - m.start == len(item) for m in find_organisations(item)) for item in self.items)
+
+
+@dataclass(frozen=True)
+class _ItemFigure:
+    item: str
+    figure: Figure
+    chunk: Chunk
+    sentence_start: int
+    sentence_end: int
+
+
+def listed_question(text: str) -> ListedQuestion | None:
+    """The listed items and the operation, or None for a question about one thing.
+
+    Args:
+        text: The question, normalised (simplified Chinese).
+    """
+    choice = _CHOICE.search(text)
+    total = _SUM.search(text)
+    if choice and (_EARLIER.search(text, choice.start()) or _LATER.search(text, choice.start())):
+        items = _items(text[:choice.start()])
+        if len(items) < 2:
+            return None
+        return ListedQuestion(tuple(items), "min" if _EARLIER.search(text, choice.start()) else "max", "date")
+    if choice and (_MORE.search(text, choice.start()) or _LESS.search(text, choice.start())):
+        operation: Operation = "min" if _LESS.search(text, choice.start()) and not _MORE.search(text, choice.start()) \
+            else "max"
+        marker = choice.start()
+    elif total:
+        operation, marker = "sum", total.start()
+    else:
+        return None
+    items = _items(text[:marker])
+    if len(items) < 2:
+        return None
+    kind = "money" if _MONEY_WORDS.search(text) and not re.search(r"多少(?:人|名|位|户|个|家|项)|人数|几个", text) else "count"
+    return ListedQuestion(tuple(items), operation, kind)
+
+
+def _items(before: str) -> list[str]:
+    """The phrases joined by 、/和/与 (or 加上) just before the question's marker."""
+    before = before.strip("，,。？?：: ")
+    whole_phrases = "加上" in before
+    if whole_phrases:
+        pieces = [p.strip("，,、 ") for p in before.split("加上")]
+    else:
+        # The list is the last comma-separated piece: "华润2023年的培训里,基层干部、…、专业技术人员".
+        piece = re.split(r"[，,：:；;]", before)[-1].strip()
+        piece = _LIST_TAIL.sub("", piece)
+        pieces = [p.strip() for p in _JOIN.split(piece)]
+    items = []
+    for i, piece in enumerate(pieces):
+        piece = _LIST_TAIL.sub("", piece).strip("，,、的 ")
+        if i == 0 and "的" in piece and not whole_phrases:
+            # "2023年华润培训的基层干部": the shared context before 的 belongs to every item.
+            piece = piece.rsplit("的", 1)[1]
+        named = [m for m in find_organisations(piece) if m.end - m.start < len(piece)]
+        if named and named[0].start == 0:
+            piece = piece[named[0].end:].lstrip("的在")  # "中国电科购买" -> 购买: the organisation is context
+        if len(piece) >= 2:
+            items.append(piece)
+    return items
+
+
+def _item_words(item: str, others: list[str]) -> tuple[list[str], str]:
+    """The item's own words (not those every listed item shares, not organisation names) and its head word."""
+    from rag.lexical import tokenize
+
+    def words(text: str) -> list[str]:
+        return [t for t in dict.fromkeys(tokenize(text)) if len(t) > 1 or "\u4e00" <= t <= "\u9fff"]
+
+    own = words(item)
+    shared = set.intersection(*(set(words(o)) for o in others)) if others else set()
+    distinct = [w for w in own if w not in shared and w not in "的了给在为和与" and not re.fullmatch(r"\d+", w)]
+    distinct = [w for w in distinct if not aliases_of(w) or w == item] or own
+    head = item.rsplit("的", 1)[-1]
+    return distinct, head
+
+
+def _figure_for_item(item: str, others: list[str], kind: str, hits: list[Hit], unit: str | None,
+                     context: list[str] = ()) -> _ItemFigure | None:
+    """The figure of ``kind`` in the clause that best names ``item`` in the retrieved passages.
+
+    ``context`` are the question's words outside the list ("购买和帮助销售贫困地区农产品": 农产品
+    belongs to both items); they break ties between clauses that name the item alike.
+    """
+    words, head = _item_words(item, others)
+    best: tuple[float, _ItemFigure] | None = None
+    seen: set[tuple[str, int]] = set()
+    for hit in hits:
+        chunk = hit.chunk
+        for match in re.finditer(r"[^。！？；!?;\n]+", chunk.text):
+            sentence, offset = match.group(), match.start()
+            if (chunk.doc_id, chunk.raw_span(offset, offset + 1)[0]) in seen:
+                continue
+            seen.add((chunk.doc_id, chunk.raw_span(offset, offset + 1)[0]))
+            figures = [f for f in find_figures(sentence) if f.kind == kind or (kind == "count" and f.kind == "number")]
+            if unit is not None:
+                figures = [f for f in figures if f.kind == "money" or same_unit(f.unit, unit)]
+            if not figures:
+                continue
+            for figure in figures:
+                clause = _clause(sentence, figure.start)
+                text = sentence[clause[0]:clause[1]]
+                score = sum(len(w) for w in words if w in text) + (2 * len(head) if head in text else 0)
+                if score:
+                    score += 0.25 * sum(len(w) for w in context if w in text)
+                if score == 0:
+                    # The item named in the clause before the figure's ("发展特色产业,累计投入…1.63亿元").
+                    previous = _clause(sentence, clause[0] - 2) if clause[0] >= 2 else None
+                    if previous is None:
+                        continue
+                    text = sentence[previous[0]:previous[1]]
+                    score = 0.5 * (sum(len(w) for w in words if w in text) + (2 * len(head) if head in text else 0))
+                    if score == 0 or any(o in text for o in others):
+                        continue
+                if best is None or score > best[0]:
+                    best = (score, _ItemFigure(item, figure, chunk, offset, offset + len(sentence)))
+    return best[1] if best else None
+
+
+def _clause(sentence: str, position: int) -> tuple[int, int]:
+    start = max(sentence.rfind(c, 0, position) for c in _CLAUSE_BREAK) + 1
+    ends = [i for i in (sentence.find(c, position) for c in _CLAUSE_BREAK) if i >= 0]
+    return start, min(ends, default=len(sentence))
+
+
+def answer_listed(question: str, text: str, hits: list[Hit], answerer: str = "extractive") -> Answer | None:
+    """The sum of, or the largest among, the listed items' figures; None when an item has no figure.
+
+    Args:
+        question: As asked (kept on the answer).
+        text: The question, normalised.
+        hits: The retrieved passages.
+    """
+    listed = listed_question(text)
+    if listed is None:
+        return None
+    from rag.answer.spans import focus_unit
+
+    unit = focus_unit(text) if listed.kind == "count" else None
+    from rag.lexical import tokenize
+
+    inside = "".join(listed.items)
+    context = [t for t in dict.fromkeys(tokenize(text)) if len(t) > 1 and t not in inside]
+    found = []
+    for item in listed.items:
+        others = [o for o in listed.items if o != item]
+        figure = _figure_for_item(item, others, listed.kind, hits, unit, context)
+        if figure is None or _value(figure.figure) is None:
+            return None
+        found.append(figure)
+    if len({(f.chunk.doc_id, f.sentence_start, f.figure.start) for f in found}) < len(found):
+        return None  # two items read the same figure: the items were not told apart
+    if listed.operation == "sum":
+        units = {f.figure.unit for f in found}
+        if listed.kind == "money" and len(units) > 1:
+            return None  # 元 and 美元 do not add up
+        if listed.kind != "money" and not all(same_unit(f.figure.unit, found[0].figure.unit) or not f.figure.unit
+                                              for f in found):
+            return None
+        short = _format_sum(found)
+    else:
+        pick = max if listed.operation == "max" else min
+        short = pick(found, key=lambda f: _value(f.figure)).item
+    citations: list[Citation] = []
+    parts = []
+    for f in found:
+        start, end = _strip(f.chunk.text, f.sentence_start, f.sentence_end)
+        quote, raw_start, raw_end = f.chunk.quote(start, end)
+        n = next((c.n for c in citations if c.doc_id == f.chunk.doc_id and c.start == raw_start), None)
+        if n is None:
+            n = len(citations) + 1
+            citations.append(Citation(n, f.chunk.id, f.chunk.doc_id, quote, raw_start, raw_end, f.chunk.title))
+        parts.append(f"{f.item}：{f.figure.surface}[{n}]")
+    how = "相加" if listed.operation == "sum" else "比较"
+    text_out = f"{short}。按文章给出的数字{how}：" + "；".join(parts) + "。"
+    return Answer(question=question, text=text_out, answerable=True, short=short, citations=tuple(citations),
+                  hits=tuple(hits), answerer=answerer)
+
+
+def _value(figure: Figure) -> float | None:
+    """A figure's value to compare; a date as year, month and day (2019年5月 -> 20190500)."""
+    if figure.kind != "date":
+        return figure.value
+    parts = re.match(r"((?:19|20)\d{2})\s*(?:[年-]\s*(\d{1,2})\s*(?:[月-]\s*(\d{1,2}))?)?", figure.surface)
+    if parts is None:
+        return None
+    year, month, day = (int(p) if p else 0 for p in parts.groups())
+    return year * 10000 + month * 100 + day
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence span without the spaces around it, with its closing punctuation."""
+    while start < end and text[start].isspace():
+        start += 1
+    if end < len(text) and text[end] in "。！？；!?;":
+        end += 1
+    return start, end
+
+
+def _format_sum(found: list[_ItemFigure]) -> str:
+    """952名 + 145名 + 4498名 -> 5595名; 2779万元 + 569万元 -> 3348万元 (in the figures' own magnitude)."""
+    total = sum(f.figure.value for f in found)
+    first = found[0].figure
+    if first.kind == "money":
+        magnitudes = [("亿", 1e8), ("万", 1e4)]
+        chosen = next(((word, factor) for word, factor in magnitudes
+                       if all(word in f.figure.surface for f in found)), None)
+        if chosen is None and all(("亿" in f.figure.surface or "万" in f.figure.surface) for f in found):
+            chosen = ("万", 1e4)
+        word, factor = chosen or ("", 1.0)
+        return f"{_number(total / factor)}{word}{first.unit}"
+    return f"{_number(total)}{first.unit}"
+
+
+def _number(value: float) -> str:
+    text = f"{value:.4f}".rstrip("0").rstrip(".")
+    return text or "0"

@@ -1,0 +1,74 @@
+"""Questions over items the question lists: their sum, or which is largest.
+
+The sentences are made up here, not taken from the seed articles.
+"""
+
+import pytest
+
+from rag.answer.extractive import ExtractiveAnswerer
+from rag.answer.listed import listed_question
+from rag.answer.spans import focus_unit
+from rag.documents import Chunk, Hit
+
+
+def _answer(question: str, *texts: str):
+    answerer = ExtractiveAnswerer(lambda token: 9.0 if token == "\uffff\uffff" else 1.0, min_coverage=0.2)
+    hits = [Hit(Chunk(id=f"x#{i}", doc_id=f"x{i}.txt", text=t, start=0, end=len(t), title="", raw=t), 1.0)
+            for i, t in enumerate(texts)]
+    return answerer.answer(question, hits)
+
+
+@pytest.mark.parametrize("question, items, operation", [
+    ("县里培训的教师、医生和农技员加起来一共多少人？", ("教师", "医生", "农技员"), "sum"),
+    ("合作社的分红，加上村里的租金收入，总共多少钱？", ("合作社的分红", "村里的租金收入"), "sum"),
+    ("水利、道路、学校这几类工程里，哪一类投入最多？", ("水利", "道路", "学校"), "max"),
+    ("教师和医生，哪一类人更少？", ("教师", "医生"), "min"),
+])
+def test_the_listed_items_and_what_is_asked_of_them(question, items, operation):
+    listed = listed_question(question)
+    assert listed is not None and listed.items == items and listed.operation == operation
+
+
+@pytest.mark.parametrize("question", ["县里一共培训了多少名教师？", "哪家企业投入最多？", "教师和医生分别有多少人？"])
+def test_a_question_about_one_thing_lists_nothing(question):
+    assert listed_question(question) is None
+
+
+def test_listed_figures_are_added_in_their_unit():
+    answer = _answer("县里培训的教师、医生和农技员加起来一共多少人？",
+                     "去年县里培训教师1200名、医生300名，还为45名农技员提供了进修机会。")
+    assert answer.short == "1545名"
+    assert "1200名" in answer.text and "45名" in answer.text and answer.citations
+
+
+def test_money_is_added_in_the_figures_magnitude():
+    answer = _answer("公司采购和帮助销售加起来一共多少钱？", "全年开展消费帮扶采购2779万元，帮助销售569.5万元。")
+    assert answer.short == "3348.5万元"
+
+
+def test_figures_in_other_currencies_are_not_added():
+    assert listed_question("采购和捐赠一共多少钱？") is not None
+    answer = _answer("公司采购和捐赠一共多少钱？", "全年采购300万元，捐赠50万美元。")
+    assert answer.short != "350万元"
+
+
+def test_the_largest_listed_item_is_named():
+    answer = _answer("水利、道路、学校这几类工程里，哪一类投入最多？",
+                     "累计投入水利资金900万元。新建道路，累计投入1.2亿元。援建学校投入3000万元。")
+    assert answer.short == "道路"
+
+
+def test_an_item_without_a_figure_leaves_the_question_to_the_ordinary_answerer():
+    answer = _answer("教师和医生加起来一共多少人？", "县里培训教师1200名。")
+    assert answer.short != "1200名" or not answer.text.startswith("1200名。按")
+
+
+def test_a_count_asked_as_how_many_people_is_in_people():
+    assert focus_unit("一共有几个人？") == "人"
+    assert focus_unit("帮扶了几个县") == "个县"
+
+
+def test_the_earlier_of_listed_items_is_chosen_by_date():
+    answer = _answer("甲县和乙县，哪个县先脱贫摘帽？",
+                     "其中，甲县贫困发生率下降到0.5%，已于2020年2月脱贫摘帽；乙县已于2019年5月脱贫摘帽。")
+    assert answer.short == "乙县"
