@@ -99,7 +99,7 @@ def _load_vocab(folder: Path, mmap: bool):
             table = np.load(lookup, allow_pickle=False, mmap_mode="r")
             if table.ndim == 2 and table.shape[0] == 2 and table.dtype == np.int64 and table.flags.c_contiguous:
                 return HashedVocab(table)
-        except (OSError, ValueError):
+        except (OSError, ValueError, EOFError):  # EOFError: an empty .npy (a crash mid-write)
             pass  # damaged: the JSON vocabulary is the truth
     vocab = json.loads((folder / "vocab.index.json").read_text(encoding="utf-8"))
     return vocab if isinstance(vocab, dict) else None
@@ -134,7 +134,7 @@ class SavedBM25:
             vocab = _load_vocab(folder, mmap)
             arrays = {name: np.load(folder / f"{name}.csc.index.npy", allow_pickle=False,
                                     mmap_mode="r" if mmap else None) for name in _ARRAYS}
-        except (OSError, ValueError) as error:
+        except (OSError, ValueError, EOFError) as error:
             raise ValueError(f"unreadable BM25 index at {folder}: {error}") from None
         if params.get("method") not in ("lucene", "robertson", "atire"):
             # bm25l and bm25+ add a score for absent tokens, which this reader does not.

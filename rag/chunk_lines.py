@@ -59,7 +59,7 @@ def open_chunk_lines(file: Path, articles: Sequence[tuple[str, int]], rebuild: s
     try:
         table = np.load(file.with_name(OFFSETS), allow_pickle=False)
         stat = file.stat()
-    except (OSError, ValueError):
+    except (OSError, ValueError, EOFError):  # EOFError: an empty table (a crash mid-write)
         return None
     if table.ndim != 1 or table.dtype != np.int64 or len(table) < _HEADER + 1:
         return None

@@ -323,7 +323,7 @@ class Index:
             folder = self.parts[0].folder / ("passage-tokens" if kind == "bm25" else "article-tokens")
             try:
                 offsets = np.load(folder / "offsets.npy", allow_pickle=False)
-            except (OSError, ValueError):
+            except (OSError, ValueError, EOFError):
                 raise CorruptIndexError(f"the token cache of the index at {self.path} is unreadable; rebuild it with: "
                                         f"{build_command(self.path, self.embedder_spec, self.manifest.get('corpus'))}"
                                         ) from None
@@ -807,7 +807,7 @@ def _load_counts(folder: Path, rows: int, path: Path, rebuild):
         flat = np.load(folder / "ids.npy", allow_pickle=False)
         offsets = np.load(folder / "offsets.npy", allow_pickle=False)
         words = json.loads((folder / "vocab.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, EOFError):
         raise CorruptIndexError(f"a segment of the index at {path} is unreadable; {rebuild()}") from None
     if len(offsets) != rows + 1 or not isinstance(words, list) or (len(flat) and int(flat.max()) >= len(words)):
         raise CorruptIndexError(f"a segment of the index at {path} does not match its passages; {rebuild()}")
@@ -911,7 +911,7 @@ class _Checkpoint:
                 try:
                     keys = json.loads(keys_file.read_text())
                     matrix = np.load(keys_file.with_suffix(".npy"), allow_pickle=False)
-                except (OSError, ValueError):
+                except (OSError, ValueError, EOFError):
                     continue  # a batch cut off by the interruption: embed it again
                 if len(keys) == len(matrix):
                     self.vectors.update(zip(keys, matrix))
@@ -1462,7 +1462,7 @@ def _load_tokens(folder: Path, rows: int) -> tuple[np.ndarray, np.ndarray, list[
         flat = np.load(folder / "ids.npy", allow_pickle=False)
         offsets = np.load(folder / "offsets.npy", allow_pickle=False)
         words = json.loads((folder / "vocab.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, EOFError):
         return None
     if len(offsets) != rows + 1 or not isinstance(words, list) or (len(flat) and int(flat.max()) >= len(words)):
         return None

@@ -1,0 +1,43 @@
+"""Damaged index files as a crash or a user leaves them: a clear error or a correct answer, never a crash.
+
+An index with one pending segment is built, then one of its files is damaged
+and the question asked again through the CLI.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.cli import ask_command
+from rag.embeddings import HashedNgramEmbeddings
+from rag.index import build_index
+
+NEW_ARTICLE = "中国移动在曲麻莱县投资建设光纤网络，惠及牧民三千户。"
+
+
+@pytest.fixture
+def segmented(seed_corpus, tmp_path, fake_settings):
+    """An index of the seed articles plus one article added as a segment."""
+    path = tmp_path / "idx"
+    build_index(seed_corpus, path, fake_settings, embedder=HashedNgramEmbeddings(64), progress=False)
+    (seed_corpus / "new.txt").write_text(NEW_ARTICLE, encoding="utf-8")
+    build_index(seed_corpus, path, fake_settings, embedder=HashedNgramEmbeddings(64), progress=False)
+    assert (path / "segments" / "seg-000001").is_dir()
+    return seed_corpus, path
+
+
+NPY_FILES = ["chunks.offsets.npy", "bm25/vocab.lookup.npy", "bm25/data.csc.index.npy",
+             "bm25-articles/indptr.csc.index.npy", "passage-tokens/offsets.npy", "article-tokens/offsets.npy",
+             "segments/seg-000001/passage-tokens/ids.npy", "segments/seg-000001/article-tokens/offsets.npy"]
+
+
+@pytest.mark.parametrize("name", NPY_FILES)
+def test_an_empty_npy_file_gives_a_clear_error_or_the_answer(segmented, run, name):
+    corpus, path = segmented
+    (path / name).write_bytes(b"")  # what a crash mid-write (or a full disk) leaves
+    result = run(ask_command, "--corpus", corpus, "--index", path, "曲麻莱光纤")
+    assert "unexpected" not in result.output and "Traceback" not in result.output, result.output
+    if result.exit_code == 0:
+        assert "new.txt" in result.output
+    else:
+        assert result.exit_code == 1 and "rag index build --rebuild" in result.output, result.output
