@@ -176,7 +176,9 @@ def _lookup() -> _Lookup:
     try:
         data = json.loads(file.read_text(encoding="utf-8"))
         names, unusable, foreign = data["names"], data["unusable"], data["foreign"]
-        if isinstance(names, dict) and all(isinstance(v, str) for v in names.values()) \
+        # An empty or nameless table is not what the gazetteer gives (a file edited or written by something
+        # else): finding places with it would miss every place, or fail on the empty name.
+        if isinstance(names, dict) and names and all(name and isinstance(v, str) for name, v in names.items()) \
                 and isinstance(unusable, list) and isinstance(foreign, list):
             return _Lookup(names, frozenset(unusable), frozenset(foreign))
     except (OSError, ValueError, KeyError, TypeError):

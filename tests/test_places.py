@@ -55,3 +55,17 @@ def test_an_unwritable_cache_folder_only_means_computing(tmp_path, monkeypatch):
     finally:
         places._lookup.cache_clear()
     assert blocker.read_text() == "not a folder"
+
+
+@pytest.mark.parametrize("content", [
+    '{"names": {"": "county"}, "unusable": [], "foreign": []}',  # an empty name: no first character
+    '{"names": {}, "unusable": [], "foreign": []}',  # valid JSON, but no places at all
+    '{"names": {"海原": 1}, "unusable": [], "foreign": []}',  # a level that is not a word
+    '{"names": {"海原": "county"}, "unusable": [["x"]], "foreign": []}',
+])
+def test_a_cache_file_of_the_wrong_shape_is_computed_again(fresh_cache, content):
+    expected = _found(TEXT)
+    (saved,) = fresh_cache.glob("places-*.json")
+    saved.write_text(content, encoding="utf-8")
+    places._lookup.cache_clear()
+    assert _found(TEXT) == expected
