@@ -222,6 +222,8 @@ class Index:
         self.path = path
         self.manifest = manifest
         self.parts = parts
+        # facts.jsonl is read on first use, maybe after a build swapped another index in at ``path``.
+        self._generation = _generation(path)
         self.vectors = None  # faiss.Index (one part) or _PartedVectors, or None for a BM25-only index
         if parts[0].vectors is not None:
             self.vectors = parts[0].vectors if self.single else _PartedVectors(parts)
@@ -377,7 +379,8 @@ class Index:
     @cached_property
     def facts(self) -> FactTable:
         """The passages' facts: read from facts.jsonl, or extracted now from an index built without them."""
-        if self.manifest.get("facts_version") == FACTS_VERSION:
+        # A swapped-in index's facts.jsonl may have as many lines as this one's, in another order.
+        if self.manifest.get("facts_version") == FACTS_VERSION and _generation(self.path) == self._generation:
             try:
                 from rag.facts import PassageFacts
 

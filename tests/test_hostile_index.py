@@ -41,3 +41,21 @@ def test_an_empty_npy_file_gives_a_clear_error_or_the_answer(segmented, run, nam
         assert "new.txt" in result.output
     else:
         assert result.exit_code == 1 and "rag index build --rebuild" in result.output, result.output
+
+
+def test_facts_read_after_a_rebuild_swapped_the_folder_are_this_index_s(seed_corpus, tmp_path, fake_settings):
+    """A long-lived process (rag ui) reads facts.jsonl on its first money question, maybe after a swap."""
+    from rag.facts import FactTable
+    from rag.index import load_index
+
+    path = tmp_path / "idx"
+    build_index(seed_corpus, path, fake_settings, embedder=HashedNgramEmbeddings(64), progress=False)
+    old = load_index(path, fake_settings)
+    # Renamed articles: the same passages, in another order (the corpus's), in a new folder.
+    for name, new in (("000", "zz0"), ("001", "zz1")):
+        article = next(seed_corpus.glob(f"{name}*.txt"))
+        article.rename(seed_corpus / f"{new}.txt")
+    build_index(seed_corpus, path, fake_settings, embedder=HashedNgramEmbeddings(64), progress=False)
+    assert (path / "facts.jsonl").read_text(encoding="utf-8").count("\n") == len(old.chunks)
+    expected = FactTable.extract(list(old.chunks)).facts
+    assert old.facts.facts == expected
