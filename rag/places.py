@@ -172,7 +172,10 @@ def _lookup() -> _Lookup:
     or an edited rule makes a new one. A cache that cannot be read or written
     only means computing the lookup again.
     """
-    file = _cache_folder() / f"places-{_lookup_key()}.json"
+    try:
+        file = _cache_folder() / f"places-{_lookup_key()}.json"
+    except RuntimeError:  # no home folder to find a cache in (HOME unset, a user without a passwd entry)
+        return _compute_lookup()
     try:
         data = json.loads(file.read_text(encoding="utf-8"))
         names, unusable, foreign = data["names"], data["unusable"], data["foreign"]

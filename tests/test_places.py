@@ -69,3 +69,20 @@ def test_a_cache_file_of_the_wrong_shape_is_computed_again(fresh_cache, content)
     saved.write_text(content, encoding="utf-8")
     places._lookup.cache_clear()
     assert _found(TEXT) == expected
+
+
+def test_no_home_folder_only_means_computing(monkeypatch):
+    """A user with no home (HOME unset, no passwd entry: a container's --user 1234) still gets places."""
+    from pathlib import Path
+
+    def no_home():
+        raise RuntimeError("Could not determine home directory.")
+
+    for name in ("XDG_CACHE_HOME", "LOCALAPPDATA", "HOME"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(Path, "home", staticmethod(no_home))
+    places._lookup.cache_clear()
+    try:
+        assert ("海原", "海原县", "county") in _found(TEXT)
+    finally:
+        places._lookup.cache_clear()
