@@ -119,6 +119,16 @@ def test_facts_by_place_organisation_and_category(store):
     assert all(chunk.doc_id == HAIYUAN for chunk, _ in store.facts.places_in(HAIYUAN))
 
 
+def test_passages_about_an_organisation_match_the_local_store(stores, store):
+    """"How many counties does X support" reads every passage about X: each backend must find the same ones."""
+    local = stores["local"].facts
+    organisation = "华润集团"
+    expected = [chunk.id for chunk in local.passages_about({organisation})]
+    assert expected  # the seed report names it
+    assert [chunk.id for chunk in store.facts.passages_about({organisation})] == expected
+    assert store.facts.passages_about(set()) == []
+
+
 def test_idf_weights_rare_words_higher(store):
     assert store.lexical.idf("叙永") > store.lexical.idf("帮扶")
     assert store.lexical.idf("从未出现过的词") >= store.lexical.idf("叙永")

@@ -61,7 +61,7 @@ if TYPE_CHECKING:
     from rag.index import Index
 
 INSTALL_HINT = 'install the Milvus extra: pip install -e ".[milvus]"'
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 MAX_TOPK = 16384  # Milvus's limit on one search's or query's rows
 MAX_VARCHAR = 65535  # bytes; a server enforces it, milvus-lite does not
 BATCH_ROWS = 512  # rows per insert: well under gRPC's 64 MB message limit with 384-d vectors
@@ -256,7 +256,8 @@ class Collections:
         s.add_field("pk", DataType.VARCHAR, is_primary=True, max_length=1024)
         s.add_field("doc_id", DataType.VARCHAR, max_length=1024)
         s.add_field("position", DataType.INT64)
-        for name in ("places", "organisations", "categories"):
+        # organisations: those spending money; mentions: every organisation named, and the article's subject.
+        for name in ("places", "organisations", "categories", "mentions"):
             s.add_field(name, DataType.ARRAY, element_type=DataType.VARCHAR, max_capacity=4096, max_length=256)
         s.add_field("n_places", DataType.INT64)
         s.add_field("n_money", DataType.INT64)
@@ -362,7 +363,7 @@ def sync_from_index(client, names: Collections, index: Index, *, rebuild: bool =
                 row["dense"] = index.vectors.reconstruct(p).tolist()
             passages.append(row)
             passage_facts = facts.facts[p]
-            if passage_facts.places or passage_facts.money:
+            if passage_facts.places or passage_facts.money or passage_facts.organisations or chunk.subject:
                 fact_rows.append(_fact_row(chunk, p, passage_facts))
         first = index.chunks[positions[0]]
         entry = documents.get(doc_id, {})
@@ -416,8 +417,10 @@ def _fact_row(chunk: Chunk, position: int, facts: PassageFacts) -> dict:
     stems = sorted({p.stem for p in facts.places})
     organisations = sorted({m.organisation for m in facts.money if m.organisation})
     categories = sorted({m.category for m in facts.money if m.category})
+    mentions = sorted(set(facts.organisations) | ({chunk.subject} if chunk.subject else set()))
     return {"pk": chunk.id, "doc_id": chunk.doc_id, "position": position,
             "places": stems[:4096], "organisations": organisations[:4096], "categories": categories,
+            "mentions": mentions[:4096],
             "n_places": len(facts.places), "n_money": len(facts.money), "facts": facts.to_json(),
             "placeholder": PLACEHOLDER}
 
@@ -722,6 +725,13 @@ class MilvusFacts(_Part):
         return [(chunk, fact) for chunk, fact in self._with_chunks(rows, lambda facts: facts.money)
                 if (organisations is None or fact.organisation in organisations)
                 and (category is None or fact.category == category)]
+
+    def passages_about(self, organisations: Collection[str]) -> list[Chunk]:
+        if not organisations:
+            return []
+        rows = self._rows(f"ARRAY_CONTAINS_ANY(mentions, {_literal(organisations)})")
+        chunks = {c.id: c for c in self._store.passages.get_passages([row["pk"] for row in rows])}
+        return [chunks[row["pk"]] for row in rows if row["pk"] in chunks]
 
     def places_in(self, doc_id: str) -> list[tuple[Chunk, Place]]:
         rows = self._rows(f"n_places > 0 and doc_id == {json.dumps(doc_id, ensure_ascii=False)}")
