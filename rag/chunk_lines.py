@@ -72,6 +72,16 @@ def open_chunk_lines(file: Path, articles: Sequence[tuple[str, int]], rebuild: s
     return ChunkLines(file, offsets, articles, rebuild)
 
 
+def list_position(position: int, length: int) -> int:
+    """``position`` as a list reads it (negative from the end), or IndexError: for sequences parsed on demand."""
+    position = int(position)
+    if position < 0:
+        position += length
+    if not 0 <= position < length:
+        raise IndexError(position)
+    return position
+
+
 class ChunkLines(Sequence[Chunk]):
     """A read-only sequence of the chunks of one chunks.jsonl, parsed as they are asked for.
 
@@ -104,11 +114,7 @@ class ChunkLines(Sequence[Chunk]):
     def __getitem__(self, position):
         if isinstance(position, slice):
             return [self[i] for i in range(*position.indices(len(self)))]
-        position = int(position)
-        if position < 0:
-            position += len(self)
-        if not 0 <= position < len(self):
-            raise IndexError(position)
+        position = list_position(position, len(self))
         chunk = self._parsed.get(position)
         if chunk is None:
             chunk = self._parse(position)

@@ -46,7 +46,7 @@ from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 
-from rag.chunk_lines import ChunkLines, open_chunk_lines, write_line_offsets
+from rag.chunk_lines import ChunkLines, list_position, open_chunk_lines, write_line_offsets
 from rag.chunking import ChunkerSettings, article_text, chunk_document
 from rag.clean import NORMALISER_VERSION
 from rag.documents import Chunk
@@ -404,11 +404,7 @@ class _LiveChunks(Sequence[Chunk]):
     def __getitem__(self, position):
         if isinstance(position, slice):
             return [self[i] for i in range(*position.indices(len(self)))]
-        position = int(position)
-        if position < 0:
-            position += len(self)
-        if not 0 <= position < len(self):
-            raise IndexError(position)
+        position = list_position(position, len(self))
         i = int(np.searchsorted(self._starts, position, side="right")) - 1
         part = self._parts[i]
         return part.chunks[int(part.live[position - self._starts[i]])]
