@@ -148,8 +148,14 @@ class Assistant:
         from rag.answer.refusal import refusal_model
 
         similarity = sentence_similarity(self.retriever.embedder) if self.retriever.mode != "bm25" else None
+        from rag.answer.ranker import WEIGHTS_FILE, load_ranker
+
+        # No ranker weights ship: on CRUD tune the fitted ranker did not beat the hand-weighted
+        # sentence order in cross-validation (benchmarks/fit_sentence_ranker.py). A ranker.json
+        # written by that script's --write is used.
+        ranker = load_ranker() if WEIGHTS_FILE.exists() else None
         self.extractive = ExtractiveAnswerer(self.store.lexical.idf, facts=self.store.facts, similarity=similarity,
-                                             refusal=refusal_model(with_dense=similarity is not None))
+                                             refusal=refusal_model(with_dense=similarity is not None), ranker=ranker)
         self.answerer = answerer or self.make_answerer(llm)
 
     def place_names(self) -> frozenset[str]:

@@ -34,6 +34,7 @@ from rag.documents import Chunk, Hit
     ("产品销往哪个市场？", "phrase"),
     ("火灾造成了多少美元的损失？", "money"),
     ("指数上升了多少个百分点？", "percent"),
+    ("门票价格是多少？", "money"),
 ])
 def test_question_kinds(question, kind):
     assert analyse(question).kind == kind
@@ -337,3 +338,17 @@ def test_a_count_of_one_thing_is_not_answered_by_a_count_of_another():
     assert not _answer("县里培训了多少名基层干部？", text).answerable
     assert _answer("县里为多少名学生提供了实习岗位？", text).short == "100余名"
     assert _answer("县里给几个学生提供了实习岗位？", text).short == "100余名"  # 几个 counts anything
+
+
+def test_of_several_figures_the_one_the_question_labels_wins():
+    sentence = "财报显示，公司总收入为1.52亿美元，其中，品牌广告收入为2400万美元，在线游戏收入为1.18亿美元。"
+    assert _answer("公司的品牌广告收入是多少？", sentence).short == "2400万美元"
+    assert _answer("公司的在线游戏收入是多少？", sentence).short == "1.18亿美元"
+    counted = "车站共有各类座椅1488个其中普通座椅558个、按摩椅930个。"
+    assert _answer("车站有多少个普通座椅？", counted).short == "558个"
+
+
+def test_a_label_shared_by_two_figures_does_not_decide():
+    # 营收 labels both figures; 海外 is not asked: the rule that held before decides (the first).
+    sentence = "公司营收120亿元，同比增长8%，其中海外营收30亿元。"
+    assert _answer("公司营收是多少？", sentence).short == "120亿元"

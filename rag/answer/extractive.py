@@ -15,6 +15,7 @@ from rag.answer.aggregate import aggregate_answer, group_total_note, largest_fig
 from rag.answer.injection import addresses_reader
 from rag.answer.listed import answer_listed, listed_question
 from rag.answer.question import Question, analyse
+from rag.answer.ranker import OptionText, SentenceRanker, option_features
 from rag.answer.refusal import RefusalModel
 from rag.answer.spans import CURRENCIES, Figure, find_figures, focus_unit, gap_span, question_sides, same_unit, stated_figure, tidy
 from rag.documents import Answer, Chunk, Citation, Hit
@@ -52,6 +53,19 @@ class _Candidate:
     typed: bool = True  # holds an answer of the kind asked (else the words where the question points)
 
 
+@dataclass(frozen=True)
+class Option:
+    """A candidate sentence with the answer read from it and what the ranker weighs."""
+
+    candidate: _Candidate
+    answer: str
+    features: dict[str, float]
+
+
+# The ranker reads the answer of this many best-scored sentences (a question has about 25).
+_MAX_OPTIONS = 30
+
+
 class ExtractiveAnswerer:
     """Answers from the retrieved passages without a language model.
 
@@ -67,8 +81,9 @@ class ExtractiveAnswerer:
 
     def __init__(self, idf: Callable[[str], float], min_coverage: float = MIN_COVERAGE,
                  facts: FactStore | None = None, similarity: Callable[[str, str], float] | None = None,
-                 refusal: RefusalModel | None = None):
+                 refusal: RefusalModel | None = None, ranker: SentenceRanker | None = None):
         self.idf = idf
+        self.ranker = ranker
         self.min_coverage = min_coverage
         self.facts = facts
         self.similarity = similarity
@@ -95,7 +110,7 @@ class ExtractiveAnswerer:
         if len(analysed.organisations) > 1 and analysed.kind != "organisation":
             return self._answer_each_organisation(question, analysed, hits)
         candidates = self._candidates(analysed, hits)
-        found = self._first_answered(analysed, candidates) if candidates else None
+        found = self._first_answered(analysed, candidates, hits) if candidates else None
         if found is None:
             return self._not_answered(question, hits)
         best, headline = found
@@ -139,12 +154,19 @@ class ExtractiveAnswerer:
                 found = replace(found, hits=tuple(hits))
         return found
 
-    def _first_answered(self, question: Question, candidates: list[_Candidate]) -> tuple[_Candidate, str] | None:
+    def _first_answered(self, question: Question, candidates: list[_Candidate],
+                        hits: list[Hit] = ()) -> tuple[_Candidate, str] | None:
         """The best sentence that holds an answer of the kind asked (a figure, a name), with that answer.
 
-        Sentences close behind the best one are tried too: the best-covered
-        sentence may restate the question without its answer.
+        With a ranker, the option it scores highest. Without, the best-scored sentence
+        that holds an answer; sentences close behind the best one are tried too: the
+        best-covered sentence may restate the question without its answer.
         """
+        if self.ranker is not None:
+            options = self.options(question, candidates, hits)
+            if options:
+                best = max(options, key=lambda o: self.ranker.score(o.features))
+                return best.candidate, best.answer
         floor = candidates[0].coverage - 0.25
         # A date question tries every close sentence for a date it states before
         # falling back on the date of the best sentence's article.
@@ -241,25 +263,7 @@ class ExtractiveAnswerer:
     # --- scoring ---------------------------------------------------------------
 
     def _candidates(self, question: Question, hits: list[Hit]) -> list[_Candidate]:
-        # Words naming the kind of answer (企业 in 哪家企业) are what is asked, not
-        # what the passage must say.
-        content = [t for t in question.tokens if not (question.kind == "organisation" and t in _ORG_TYPE_WORDS)
-                   and t not in _FORM_WORDS and t not in _ASKED_WORDS.get(question.kind, ())
-                   and t != (question.focus_unit or "")]
-        # Search-mode tokens overlap (曲麻莱, 曲麻莱县): weigh each word once, by its
-        # shortest parts, so "青海曲麻莱" counts as naming 曲麻莱县.
-        content = [t for t in content if not any(o != t and o in t for o in content)]
-        # Organisation names are checked by _supports_required (where an article's
-        # subject counts as named), so they do not also count as words to find.
-        names = [alias for org in question.organisations for alias in aliases_of(org)]
-        content = [t for t in content if not any(t in name for name in names)] or content
-        weights = self._weights(question, content)
-        if question.language == "en":
-            # Each English word brings several renderings (invest -> 投资, 投入, 付出); a
-            # passage uses one of them. Renderings that no retrieved passage uses are
-            # not missing evidence, so they do not count in the total.
-            used = {t for t in weights for hit in hits if _contains(f"{hit.chunk.title}\n{hit.chunk.text}", t)}
-            weights = {t: w for t, w in weights.items() if t in used} or weights
+        weights = self._question_weights(question, hits)
         total = sum(weights.values()) or 1.0
         candidates = []
         for rank, hit in enumerate(hits, 1):
@@ -284,6 +288,82 @@ class ExtractiveAnswerer:
                 candidates.append(_Candidate(rank, chunk, match.start(), match.end(), coverage, score))
         candidates.sort(key=lambda c: (-c.score, c.hit_rank, c.start))
         return candidates
+
+    def options(self, question: Question, candidates: list[_Candidate], hits: list[Hit]) -> list[Option]:
+        """The answer each of the best-scored candidate sentences gives, with the ranker's features.
+
+        Sentences that hold no answer of the kind asked are left out (a date question:
+        no date stated in the sentence; the article's date is the fallback's business).
+        """
+        weights = self._question_weights(question, hits)
+        top_score = max((h.score for h in hits), default=0.0)
+        best_coverage = max((c.coverage for c in candidates), default=0.0)
+        found = []
+        for candidate in candidates[:_MAX_OPTIONS]:
+            sentence = candidate.chunk.text[candidate.start:candidate.end]
+            answer = self._headline(question, candidate, sentence, dated=False)
+            if answer:
+                found.append((candidate, sentence, answer))
+        votes = {}
+        for _, _, answer in found:
+            key = _CITATION_MARK.sub("", answer).strip()
+            votes[key] = votes.get(key, 0) + 1
+        options = []
+        asked_text = question.text if question.language == "zh" else " ".join(question.tokens)
+        # The hand-weighted rule's choice: the first of the 12 best-scored sentences, not far below
+        # the best one's coverage, that holds an answer (see _first_answered).
+        floor = candidates[0].coverage - 0.25 if candidates else 0.0
+        hand = next((c for c, _, _ in found if candidates.index(c) < 12 and c.coverage >= floor), None)
+        for position, (candidate, sentence, answer) in enumerate(found):
+            chunk = candidate.chunk
+            sentences = [m for m in _SENTENCE.finditer(chunk.text)]
+            index = next((i for i, m in enumerate(sentences) if m.start() == candidate.start), 0)
+            hit = hits[candidate.hit_rank - 1] if 0 < candidate.hit_rank <= len(hits) else None
+            start = sentence.find(answer)
+            figures = find_figures(answer) if question.kind in _FIGURE_KINDS else []
+            unit_match = any(f.kind == question.kind and (question.focus_unit is None or same_unit(f.unit, question.focus_unit))
+                             for f in figures)
+            required = question.required_terms
+            text = OptionText(
+                sentence=sentence,
+                previous=sentences[index - 1].group() if index > 0 else "",
+                following=sentences[index + 1].group() if index + 1 < len(sentences) else "",
+                passage=f"{chunk.title}\n{chunk.text}",
+                sentence_index=index, sentence_count=len(sentences),
+                answer=answer, answer_start=start if start >= 0 else None, gap=_gap(question, sentence),
+                coverage=candidate.coverage, best_coverage=best_coverage,
+                type_bonus=_type_bonus(question, sentence, chunk),
+                named_share=sum(t in sentence for t in required) / len(required) if required else 1.0,
+                hit_rank=candidate.hit_rank,
+                hit_score_ratio=hit.score / top_score if hit is not None and top_score > 0 else 0.0,
+                unit_match=unit_match, votes=votes[_CITATION_MARK.sub("", answer).strip()] - 1,
+                hand_score=candidate.score, hand_position=position, hand_choice=candidate is hand,
+            )
+            options.append(Option(candidate, answer, option_features(asked_text, weights, text, _contains)))
+        return options
+
+    def _question_weights(self, question: Question, hits: list[Hit]) -> dict[str, float]:
+        """The question's words that a passage should hold, with their idf weights."""
+        # Words naming the kind of answer (企业 in 哪家企业) are what is asked, not
+        # what the passage must say.
+        content = [t for t in question.tokens if not (question.kind == "organisation" and t in _ORG_TYPE_WORDS)
+                   and t not in _FORM_WORDS and t not in _ASKED_WORDS.get(question.kind, ())
+                   and t != (question.focus_unit or "")]
+        # Search-mode tokens overlap (曲麻莱, 曲麻莱县): weigh each word once, by its
+        # shortest parts, so "青海曲麻莱" counts as naming 曲麻莱县.
+        content = [t for t in content if not any(o != t and o in t for o in content)]
+        # Organisation names are checked by _supports_required (where an article's
+        # subject counts as named), so they do not also count as words to find.
+        names = [alias for org in question.organisations for alias in aliases_of(org)]
+        content = [t for t in content if not any(t in name for name in names)] or content
+        weights = self._weights(question, content)
+        if question.language == "en":
+            # Each English word brings several renderings (invest -> 投资, 投入, 付出); a
+            # passage uses one of them. Renderings that no retrieved passage uses are
+            # not missing evidence, so they do not count in the total.
+            used = {t for t in weights for hit in hits if _contains(f"{hit.chunk.title}\n{hit.chunk.text}", t)}
+            weights = {t: w for t, w in weights.items() if t in used} or weights
+        return weights
 
     def _weights(self, question: Question, content: list[str]) -> dict[str, float]:
         """BM25 idf of each question word, except that a word no passage contains weighs as a typical word.
@@ -1062,7 +1142,58 @@ def _figure_for(question: Question, sentence: str, gap: tuple[int, int] | None,
             figures if question.kind == "duration" else [])
     if not figures:
         return None
+    labelled = _labelled_figure(figures, sentence, question)
+    if labelled is not None:
+        return labelled
     return _nearest_span(figures, gap) if gap else _nearest_figure(figures, sentence, question)
+
+
+# Between a figure and the words that label it: a verb or particle (收入为, 将达, 压缩了),
+# and the other end of a range (55至70毫米); never more than a few characters.
+_LABEL_FILLER = set("为是达到约近逾超过共有了将已的在至~～-－—.,") | set("0123456789")
+_MAX_FILLER = 8
+# Figures that a label before them names (收入为…, 座椅…个); a date's words usually follow it.
+_LABELLED_KINDS = {"money", "count", "percent", "duration"}
+
+
+def _label_length(sentence: str, start: int, words: list[str]) -> int:
+    """How many characters of the question's own words directly precede ``start``: the
+    figure's label ("品牌广告收入为2400万美元" -> 6 for a question about 品牌广告收入).
+
+    Walks back over the question's words (longest first), skipping a few filler
+    characters between the figure and its label, and stops at anything else.
+    """
+    matched = filler = 0
+    position = start
+    while position > 0:
+        word = next((w for w in words if sentence.startswith(w, position - len(w))), None)
+        if word is not None:
+            matched += len(word)
+            position -= len(word)
+        elif matched == 0 and filler < _MAX_FILLER and (sentence[position - 1] in _LABEL_FILLER
+                                                       or sentence[position - 1].isspace()):
+            filler += 1
+            position -= 1
+        else:
+            break
+    return matched
+
+
+def _labelled_figure(figures: list[Figure], sentence: str, question: Question) -> Figure | None:
+    """Of several figures of the kind asked, the one whose label repeats most of the question's
+    words, when one does so strictly more than every other ("总收入为1.52亿美元，其中，品牌广告
+    收入为2400万美元" answers "品牌广告收入是多少" with 2400万美元); else None."""
+    if len(figures) < 2 or question.kind not in _LABELLED_KINDS:
+        return None
+    # The question's words, single characters included (jieba leaves 面 of 面雨量 alone), but not
+    # its figures or the particles that sit between a label and its figure.
+    words = sorted({t for t in question.tokens if not t.isdigit() and not (len(t) == 1 and t in _LABEL_FILLER)},
+                   key=len, reverse=True)
+    lengths = [_label_length(sentence, f.start, words) for f in figures]
+    best = max(lengths)
+    if best < 2 or lengths.count(best) > 1:
+        return None
+    return figures[lengths.index(best)]
 
 
 def _nearest_figure(figures: list[Figure], sentence: str, question: Question) -> Figure:
