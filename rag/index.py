@@ -7,6 +7,7 @@
     <index>/bm25/           bm25s arrays over passage words (numpy .npy without pickle, JSON vocab)
     <index>/bm25-articles/  bm25s arrays over whole articles' character bigrams
     <index>/facts.jsonl     organisations, places and sums of money of each passage
+    <index>/facts.sqlite    the same facts as tables with indexes (rag.fact_db), queried by place and organisation
     <index>/segments/seg-N/ one update's new and changed articles (chunks, token ids, facts, vectors)
 
 A full build streams: each article flows through cleaning, chunking, tokens and
@@ -376,11 +377,16 @@ class Index:
             for r in part.live:
                 yield part.chunks[r], rows[r]
 
+    @property
+    def current(self) -> bool:
+        """False once a build has swapped another index into this one's folder (files read later would be its)."""
+        return _generation(self.path) == self._generation
+
     @cached_property
     def facts(self) -> FactTable:
         """The passages' facts: read from facts.jsonl, or extracted now from an index built without them."""
         # A swapped-in index's facts.jsonl may have as many lines as this one's, in another order.
-        if self.manifest.get("facts_version") == FACTS_VERSION and _generation(self.path) == self._generation:
+        if self.manifest.get("facts_version") == FACTS_VERSION and self.current:
             try:
                 from rag.facts import PassageFacts
 
@@ -1303,6 +1309,7 @@ class _PartWriter:
         self.passages, self.articles = _TokenRows(passage_vocab), _TokenRows(article_vocab)
         self._chunks_out = open(folder / "chunks.jsonl", "w", encoding="utf-8")
         self._facts_out = open(folder / "facts.jsonl", "w", encoding="utf-8")
+        self._articles: list[tuple[str, str | None, int]] = []  # id, subject, passages: the rows of facts.sqlite
 
     def add(self, doc_chunks: list[Chunk]) -> None:
         """Write one article's passages (in reading order); an article without passages has no row."""
@@ -1331,6 +1338,7 @@ class _PartWriter:
         else:
             self.articles.add_ids(ids)
         self.n_chunks += len(doc_chunks)
+        self._articles.append((doc_id, doc_chunks[0].subject, len(doc_chunks)))
         if self.chunks is not None:
             self.chunks.extend(doc_chunks)
 
@@ -1345,9 +1353,12 @@ class _PartWriter:
         from rag.settings import PASSAGE_BM25
 
         from rag.bm25 import write_vocab_lookup
+        from rag.fact_db import FACTS_DB, passage_rows, write_fact_db
 
         self._chunks_out.close()
         self._facts_out.close()
+        with open(self.folder / "facts.jsonl", encoding="utf-8") as facts_lines:
+            write_fact_db(self.folder / FACTS_DB, passage_rows(self._articles, facts_lines))
         if base:
             write_line_offsets(self.folder / "chunks.jsonl")  # so that a load parses only the passages a question reads
         self._kept_chunks = self._kept_facts = self._known_passages = self._known_articles = {}

@@ -23,7 +23,7 @@ def test_index_folder_contents_and_no_pickles(seed_corpus, tmp_path):
     assert report.n_documents == 5 and report.n_chunks > 20
     names = {p.name for p in path.iterdir()}
     assert names == {".rag-index", "manifest.json", "chunks.jsonl", "chunks.offsets.npy", "vectors.faiss", "bm25",
-                     "bm25-articles", "facts.jsonl", "passage-tokens", "article-tokens"}
+                     "bm25-articles", "facts.jsonl", "facts.sqlite", "passage-tokens", "article-tokens"}
     manifest = json.loads((path / "manifest.json").read_text())
     assert manifest["settings"]["embedder"] == FAKE
     assert manifest["dim"] == 64

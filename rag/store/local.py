@@ -17,6 +17,7 @@ from rag.lexical import han_bigrams, tokenize
 from rag.store.protocols import ArticleRecord, ArticleScore, PassageScore
 
 if TYPE_CHECKING:
+    from rag.fact_db import FactDb
     from rag.facts import FactTable, MoneyFact, Place
     from rag.index import Index
 
@@ -176,46 +177,99 @@ class LocalVectors:
         return matrix @ np.asarray(vector, dtype=np.float32).reshape(-1)
 
 
+class _FactSource:
+    """One facts table and the passages its rows are: an index part's file, or the whole index in memory."""
+
+    def __init__(self, db: FactDb, chunk_at, live: np.ndarray | None):
+        self.db = db
+        self.chunk_at = chunk_at  # row -> Chunk
+        self._live = live  # sorted live rows, or None when every row is live
+
+    @property
+    def every_row_live(self) -> bool:
+        return self._live is None
+
+    def live(self, rows: list[int]) -> list[int]:
+        if self._live is None or not rows:
+            return rows
+        at = np.searchsorted(self._live, rows)
+        found = (at < len(self._live)) & (self._live[np.minimum(at, len(self._live) - 1)] == rows)
+        return [row for row, ok in zip(rows, found.tolist()) if ok]
+
+
 class LocalFacts:
-    """The facts table of an index, read on first use."""
+    """The facts of an index: each part's ``facts.sqlite`` (``rag.fact_db``), opened on first use.
+
+    An index without usable files (built before them, damaged, or from other
+    facts code) gets the same tables in memory, from its facts.jsonl or from
+    facts extracted again (``Index.facts``), so every question is one query path.
+    """
 
     def __init__(self, index: Index):
         self._index = index
 
     @cached_property
-    def _table(self) -> FactTable:
-        return self._index.facts
+    def _sources(self) -> list[_FactSource]:
+        from rag.fact_db import FACTS_DB, FactDb
+        from rag.facts import FACTS_VERSION
+
+        index = self._index
+        if index.manifest.get("facts_version") == FACTS_VERSION and index.current:
+            sources = []
+            for part in index.parts:
+                db = FactDb.open(part.folder / FACTS_DB, len(part.chunks))
+                if db is None:
+                    break
+                sources.append(_FactSource(db, part.chunks.__getitem__, None if part.whole else part.live))
+            else:
+                return sources
+        table = index.facts
+        db = FactDb.in_memory((chunk.doc_id, chunk.subject, facts) for chunk, facts in table)
+        return [_FactSource(db, table.chunks.__getitem__, None)]
 
     def place_names(self) -> frozenset[str]:
-        return self._table.place_names
+        names: set[str] = set()
+        for source in self._sources:
+            if source.every_row_live:
+                names |= source.db.place_names()
+            else:
+                found = source.db.place_names_by_row()
+                live = set(source.live(sorted({row for row, _, _ in found})))
+                names.update(name for row, stem, surface in found if row in live for name in (stem, surface))
+        return frozenset(names)
 
     def articles_naming(self, places: Collection[str]) -> set[str]:
-        return set().union(*(self._table.documents_naming(p) for p in places)) if places else set()
+        if not places:
+            return set()
+        found = set()
+        for source in self._sources:
+            rows = source.db.rows_naming(places)
+            live = set(source.live([row for row, _ in rows]))
+            found.update(doc_id for row, doc_id in rows if row in live)
+        return found
 
     def money_facts(self, *, places: Collection[str] | None = None, organisations: Collection[str] | None = None,
                     category: str | None = None) -> list[tuple[Chunk, MoneyFact]]:
-        documents = self.articles_naming(places) if places else None
         found = []
-        for chunk, passage in self._table:
-            if documents is not None and chunk.doc_id not in documents:
-                continue
-            for fact in passage.money:
-                if organisations is not None and fact.organisation not in organisations:
-                    continue
-                if category is not None and fact.category != category:
-                    continue
-                found.append((chunk, fact))
+        for source in self._sources:
+            facts = source.db.money(places=places or None, organisations=organisations, category=category)
+            live = set(source.live(sorted({row for row, _ in facts})))
+            found.extend((source.chunk_at(row), fact) for row, fact in facts if row in live)
         return found
 
     def passages_about(self, organisations: Collection[str]) -> list[Chunk]:
-        wanted = set(organisations)
-        return [chunk for chunk, passage in self._table
-                if wanted & set(passage.organisations) or chunk.subject in wanted]
+        if not organisations:
+            return []
+        return [source.chunk_at(row) for source in self._sources
+                for row in source.live(source.db.rows_about(organisations))]
 
     def places_in(self, doc_id: str) -> list[tuple[Chunk, Place]]:
-        table = self._table
-        return [(table.chunks[p], place) for p in self._index.chunks_of.get(doc_id, [])
-                for place in table.facts[p].places]
+        found = []
+        for source in self._sources:
+            places = source.db.places_in(doc_id)
+            live = set(source.live(sorted({row for row, _ in places})))
+            found.extend((source.chunk_at(row), place) for row, place in places if row in live)
+        return found
 
 
 class LocalStore:
