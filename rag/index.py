@@ -773,7 +773,7 @@ def _read_part(folder: Path, manifest: dict, digest: str | None, n_chunks: int, 
         # On demand, when the build's line offsets show the file is as it wrote it; else read whole and checked.
         # (With segments, the manifest's documents are the live articles; base_articles lists the base's.)
         articles = manifest.get("base_articles") or [(d, e["chunks"]) for d, e in manifest["documents"].items()]
-        chunks = open_chunk_lines(folder / "chunks.jsonl", [(d, n) for d, n in articles], rebuild())
+        chunks = open_chunk_lines(folder / "chunks.jsonl", [(d, n) for d, n in articles], rebuild(), digest)
     try:
         if chunks is None:
             chunks = _read_chunks(folder / "chunks.jsonl", digest)

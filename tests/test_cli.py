@@ -102,6 +102,20 @@ def test_mismatched_embedder_is_refused(run, seed_corpus, tmp_path):
     assert_one_line_error(result, "built with embedder fake:64")
 
 
+def test_a_bm25_only_index_is_asked_without_naming_its_embedder(run, seed_corpus, tmp_path, monkeypatch):
+    """ask --index X --retriever bm25 reads a BM25-only index; --embedder defaults to the index's own."""
+    monkeypatch.delenv("RAG_EMBEDDER")
+    index = tmp_path / "idx"
+    built = run(rag_group, "index", "build", "--corpus", str(seed_corpus), "--index", str(index), "--embedder", "none")
+    assert built.exit_code == 0
+    answer = run(ask_command, "哪家企业在海原投资最多？", "--corpus", str(seed_corpus), "--index", str(index),
+                 "--retriever", "bm25")
+    assert answer.exit_code == 0 and answer.stdout.startswith("华润")
+    # Dense retrieval of a BM25-only index still gets the one line naming the rebuild.
+    assert_one_line_error(run(ask_command, "海原", "--corpus", str(seed_corpus), "--index", str(index)),
+                          "built with embedder none")
+
+
 def test_binary_file_is_reported_and_the_rest_indexed(run, seed_corpus, tmp_path):
     (seed_corpus / "scan.txt").write_bytes(bytes(range(256)) * 8)
     index = tmp_path / "idx"

@@ -63,6 +63,30 @@ def test_without_the_offsets_table_the_file_is_read_whole(built):
     assert isinstance(index.chunks, list) and index.chunks == _read_chunks(built / "chunks.jsonl", None)
 
 
+def test_a_copy_with_new_file_times_is_still_read_on_demand(built, tmp_path):
+    """cp -r (no -p) gives every file a new mtime: the recorded digest shows chunks.jsonl is the same."""
+    import shutil
+
+    copy = tmp_path / "copy"
+    shutil.copytree(built, copy, copy_function=shutil.copyfile)
+    assert os.stat(copy / "chunks.jsonl").st_mtime_ns != os.stat(built / "chunks.jsonl").st_mtime_ns
+    index = load_index(copy, IndexSettings(embedder=FAKE))
+    assert isinstance(index.chunks, ChunkLines)
+    assert list(index.chunks) == _read_chunks(built / "chunks.jsonl", None)
+
+
+def test_a_same_size_edit_with_a_new_time_is_not_read_on_demand(built):
+    """The same size and another mtime, but other bytes: the offsets may be wrong, so the file is read whole."""
+    data = (built / "chunks.jsonl").read_bytes()
+    # Swap two characters of the first passage's text: same size, other content, lines still valid.
+    start = data.index(b'"text": "') + 9
+    edited = data[:start] + data[start + 3 : start + 6] + data[start : start + 3] + data[start + 6 :]
+    assert len(edited) == len(data) and edited != data
+    (built / "chunks.jsonl").write_bytes(edited)
+    index = load_index(built, IndexSettings(embedder=FAKE))
+    assert isinstance(index.chunks, list)
+
+
 def test_a_line_of_another_article_is_refused_when_read(built):
     # Same size and times as the build wrote, but the first line names another article.
     file = built / "chunks.jsonl"
