@@ -91,8 +91,11 @@ class IndexSettings:
         """What the manifest records and a load compares (``rag.settings`` describes each part)."""
         from rag.settings import PASSAGE_BM25, data_tables
 
+        from rag.embeddings import vectors_version
+
         return {
             "embedder": self.embedder,
+            "vectors": vectors_version(self.embedder),
             "normaliser": self.normaliser,
             "tokenizer": self.tokenizer,
             "chunker": self.chunker.to_json(),
@@ -659,7 +662,9 @@ def check_settings(manifest: dict, settings: IndexSettings, path: Path, corpus: 
     """Refuse an index built with other settings, in one sentence saying what to run."""
     built = manifest["settings"]
     wanted = settings.describe()
-    for key in ("embedder", "normaliser", "tokenizer", "chunker", "bm25", "tables"):
+    for key in ("embedder", "vectors", "normaliser", "tokenizer", "chunker", "bm25", "tables"):
+        if key == "vectors" and key not in built:
+            continue  # built before the engine was recorded (rag.embeddings.vectors_version says why it is kept)
         if built.get(key) != wanted[key]:
             if key == "tables" and isinstance(built.get(key), dict):
                 changed = sorted(name for name in {**built[key], **wanted[key]}
@@ -1436,17 +1441,21 @@ def _reusable_vectors(old: Index | None, path: Path, embedder_spec: str) -> dict
     """
     if embedder_spec == NO_EMBEDDER:
         return {}
+    from rag.embeddings import vectors_version
+
+    engine = vectors_version(embedder_spec)  # an index from before it was recorded: the same model, kept
     try:
         if old is None:
             manifest = _read_manifest(path, lambda: "")
-            if manifest["settings"].get("embedder") != embedder_spec or manifest.get("segments"):
+            if (manifest["settings"].get("embedder") != embedder_spec or manifest.get("segments")
+                    or manifest["settings"].get("vectors", engine) != engine):
                 return {}
             import faiss
 
             with open(path / "chunks.jsonl", encoding="utf-8") as lines:
                 texts = [passage_text(Chunk.from_json(json.loads(line))) for line in lines if line.strip()]
             vectors = faiss.read_index(str(path / "vectors.faiss"))
-        elif old.vectors is not None:
+        elif old.vectors is not None and old.manifest["settings"].get("vectors", engine) == engine:
             texts, vectors = [passage_text(c) for c in old.chunks], old.vectors
         else:
             return {}
@@ -1510,7 +1519,10 @@ def _vectors_for(chunks, known, settings, embedder, path, report, progress) -> t
             embedder = make_embedder(settings.embedder)
         if embedder.spec != settings.embedder:
             raise UserError(f"embedder {embedder.spec} does not match the index setting {settings.embedder}")
-        checkpoint = _Checkpoint(_checkpoint_folder(path), embedder.spec)
+        from rag.embeddings import vectors_version
+
+        # Vectors of an interrupted build are kept only for the same spec and engine.
+        checkpoint = _Checkpoint(_checkpoint_folder(path), f"{embedder.spec}\n{vectors_version(embedder.spec)}")
         known.update(checkpoint.vectors)
         missing = [i for i in missing if keys[i] not in known]
     dim = embedder.dim if embedder is not None else len(next(iter(known.values())))  # None only when all reused

@@ -27,7 +27,7 @@ def test_index_folder_contents_and_no_pickles(seed_corpus, tmp_path):
     manifest = json.loads((path / "manifest.json").read_text())
     assert manifest["settings"]["embedder"] == FAKE
     assert manifest["dim"] == 64
-    assert set(manifest["settings"]) == {"embedder", "normaliser", "tokenizer", "chunker", "bm25", "tables"}
+    assert set(manifest["settings"]) == {"embedder", "vectors", "normaliser", "tokenizer", "chunker", "bm25", "tables"}
     assert all(len(d["hash"]) == 16 for d in manifest["documents"].values())
     for npy in [*(path / "bm25").glob("*.npy"), *(path / "bm25-articles").glob("*.npy")]:
         np.load(npy, allow_pickle=False)  # raises if anything was pickled

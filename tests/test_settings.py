@@ -42,3 +42,19 @@ def test_settings_of_an_assistant_say_what_ran(assistant):
     changed = settings_of(assistant)
     assert changed["query"]["dense_weight"] == 0.3 and changed["stored_hash"] == settings["stored_hash"]
     json.dumps(settings)  # JSON-ready
+
+
+def test_vectors_from_another_engine_are_refused_and_an_index_from_before_the_record_is_kept(
+        seed_index, fake_settings, monkeypatch):
+    import rag.embeddings
+
+    manifest_file = seed_index.path / "manifest.json"
+    assert seed_index.manifest["settings"]["vectors"] == rag.embeddings.vectors_version(fake_settings.embedder)
+    monkeypatch.setattr(rag.embeddings, "vectors_version", lambda spec: "another engine")
+    with pytest.raises(IndexMismatchError, match="vectors .*another engine.*rebuild it with"):
+        load_index(seed_index.path, fake_settings)
+    # An index written before the engine was recorded loads (its vectors are the same model's).
+    manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
+    del manifest["settings"]["vectors"]
+    manifest_file.write_text(json.dumps(manifest), encoding="utf-8")
+    assert load_index(seed_index.path, fake_settings).manifest["n_chunks"] == seed_index.manifest["n_chunks"]
