@@ -10,6 +10,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 from importlib import resources
 
 _ORG_SUFFIXES = ("集团", "有限公司", "公司", "总商会", "商会", "协会", "联谊会", "基金会", "银行", "研究院")
@@ -69,24 +70,31 @@ def known_mentions(text: str) -> list[Mention]:
     return [Mention(names[m.group()], m.group(), m.start(), m.end()) for m in pattern.finditer(text)]
 
 
-def generic_mentions(text: str) -> list[Mention]:
+def generic_mentions(text: str, tagged: list[tuple[str, str]] | None = None) -> list[Mention]:
     """Names such as 三一集团 or 湖南省温州商会: proper-noun words followed by an organisation suffix.
 
     jieba's part-of-speech tags decide what may be part of a name; the run must
     hold at least one proper noun (place, organisation, person, other proper or
     abbreviation), so 传媒公司 or 下一阶段集团 are not taken for names.
-    """
-    import rjieba
 
-    tagged = rjieba.tag(text)
-    starts, position = [], 0
-    for word, _ in tagged:
-        starts.append(position)
-        position += len(word)
+    Args:
+        tagged: ``rjieba.tag(text)`` when the caller has it already (tagging is
+            most of the cost of reading a passage's facts).
+    """
+    # A text holding no suffix has no word that is one: nothing to tag for.
+    if not any(suffix in text for suffix in _ORG_SUFFIXES):
+        return []
+    if tagged is None:
+        import rjieba
+
+        tagged = rjieba.tag(text)
+    ends = [i for i, (word, _) in enumerate(tagged) if word in _ORG_SUFFIXES]
+    if not ends:
+        return []
+    starts = list(accumulate((len(word) for word, _ in tagged), initial=0))
     mentions = []
-    for i, (word, _) in enumerate(tagged):
-        if word not in _ORG_SUFFIXES:
-            continue
+    for i in ends:
+        word = tagged[i][0]
         j = i
         while j > 0 and i - j < 4 and _name_part(*tagged[j - 1]):
             j -= 1
@@ -107,11 +115,15 @@ def _name_part(word: str, tag: str) -> bool:
     return tag in _PROPER_TAGS or tag == "n" or (tag == "m" and not any(c.isdigit() for c in word))
 
 
-def find_organisations(text: str) -> list[Mention]:
-    """All organisations named in ``text``, known ones first where they overlap."""
+def find_organisations(text: str, tagged: list[tuple[str, str]] | None = None) -> list[Mention]:
+    """All organisations named in ``text``, known ones first where they overlap.
+
+    Args:
+        tagged: ``rjieba.tag(text)``, when the caller has it already.
+    """
     known = known_mentions(text)
     taken = [(m.start, m.end) for m in known]
-    extra = [m for m in generic_mentions(text) if not any(s < m.end and m.start < e for s, e in taken)]
+    extra = [m for m in generic_mentions(text, tagged) if not any(s < m.end and m.start < e for s, e in taken)]
     return sorted(known + extra, key=lambda m: m.start)
 
 

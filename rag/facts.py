@@ -133,21 +133,30 @@ def money_in(sentence: str) -> list[tuple[str, str | None]]:
     return found
 
 
-def find_places(text: str, organisations: Iterable[Mention] = ()) -> list[Place]:
-    """Places (from the gazetteer, see rag.places) that are not part of an organisation's name."""
-    return _find_places(text, [(m.start, m.end) for m in organisations])
+def find_places(text: str, organisations: Iterable[Mention] = (), tagged: list[tuple[str, str]] | None = None
+                ) -> list[Place]:
+    """Places (from the gazetteer, see rag.places) that are not part of an organisation's name.
+
+    Args:
+        tagged: ``rjieba.tag(text)``, when the caller has it already.
+    """
+    return _find_places(text, [(m.start, m.end) for m in organisations], tagged)
 
 
 def extract_facts(chunk: Chunk) -> PassageFacts:
     """The organisations, places and sums of money of one passage."""
+    import rjieba
+
     text = blank_instructions(chunk.text)  # a sentence giving orders is not evidence (same offsets)
-    mentions = find_organisations(text)
+    tagged = rjieba.tag(text)  # once, for both the organisations and the places
+    mentions = find_organisations(text, tagged)
     organisations = list(dict.fromkeys(m.canonical for m in mentions))
     if not organisations and chunk.subject:
         organisations = [chunk.subject]
     passage_years = set(_YEAR.findall(text))
     money = []
-    for sentence in _SENTENCE.finditer(text):
+    # A passage without a sum of money (most of them) skips the sentence by sentence reading.
+    for sentence in (_SENTENCE.finditer(text) if _MONEY.search(text) else ()):
         sentence_years = _YEAR.findall(sentence.group())
         for match in _MONEY.finditer(sentence.group()):
             start, end = sentence.start() + match.start(), sentence.start() + match.end()
@@ -166,7 +175,8 @@ def extract_facts(chunk: Chunk) -> PassageFacts:
                 year=year,
                 organisation=spender[-1].canonical if spender else chunk.subject,
             ))
-    return PassageFacts(chunk.id, tuple(organisations), tuple(find_places(text, mentions)), tuple(money))
+    return PassageFacts(chunk.id, tuple(organisations), tuple(find_places(text, mentions, tagged)),
+                        tuple(money))
 
 
 _PARTNER_BEFORE = ("与", "和", "同", "跟", "联合", "携手", "向", "为")

@@ -12,6 +12,7 @@ phrase and its answer when they sit in different passages.
 from __future__ import annotations
 
 import re
+from operator import add
 
 # Bump when either tokenizer or the article BM25 parameters change: an index
 # built with other tokens is refused.
@@ -60,5 +61,5 @@ def han_bigrams(text: str) -> list[str]:
         if len(run) == 1 or run[0].isascii():
             tokens.append(run)
         else:
-            tokens.extend(run[i : i + 2] for i in range(len(run) - 1))
+            tokens.extend(map(add, run, run[1:]))  # each character with the next: the run's bigrams
     return tokens

@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from importlib import resources
+from itertools import accumulate
 from pathlib import Path
 from typing import Iterable
 
@@ -208,45 +209,52 @@ def _usable(name: str) -> bool:
     return name not in _lookup().unusable
 
 
-def find_places(text: str, taken: Iterable[tuple[int, int]] = ()) -> list[Place]:
+def find_places(text: str, taken: Iterable[tuple[int, int]] = (),
+                tagged: list[tuple[str, str]] | None = None) -> list[Place]:
     """The places ``text`` names, in order, none inside a ``taken`` span (an organisation's name).
 
     A gazetteer name must begin and end on jieba word boundaries, so 海原 is
     not read inside 上海原料 nor 通县 inside 普通县城.
-    """
-    import rjieba
 
+    Args:
+        tagged: ``rjieba.tag(text)``, when the caller has it already.
+    """
+    if tagged is None:
+        import rjieba
+
+        tagged = rjieba.tag(text)
     taken = list(taken)
     lookup = _lookup()
     names, by_first = lookup.usable, lookup.by_first_character
-    boundaries, tags, position = {0}, [], 0
-    for word, tag in rjieba.tag(text):
-        tags.append((position, word, tag))
-        position += len(word)
-        boundaries.add(position)
+    positions = list(accumulate((len(word) for word, _ in tagged), initial=0))
+    boundaries = set(positions)
 
     def free(start: int, end: int) -> bool:
         return not any(s < end and start < e for s, e in taken)
 
+    # A name starts on a word boundary, so only boundaries are tried (in order;
+    # a match's end is the next place a name may start).
     found: dict[int, Place] = {}
-    i = 0
-    while i < len(text):
-        match = None
-        if i in boundaries:
-            for length in by_first.get(text[i], ()):
-                name = text[i : i + length]
-                if len(name) == length and name in names and i + length in boundaries and free(i, i + length):
-                    match = Place(stem_of(name), name, i, i + length, names[name])
+    resume = 0
+    n = len(text)
+    for i in positions:
+        if i < resume or i >= n:
+            continue
+        for length in by_first.get(text[i], ()):
+            end = i + length
+            if end in boundaries and end <= n:
+                name = text[i:end]
+                if name in names and free(i, end):
+                    found[i] = Place(stem_of(name), name, i, end, names[name])
+                    resume = end
                     break
-        if match:
-            found[i] = match
-            i = match.end
-        else:
-            i += 1
     covered = [(p.start, p.end) for p in found.values()]
-    for start, word, tag in tags:
+    for k, (word, tag) in enumerate(tagged):
+        if tag != "ns":
+            continue
+        start = positions[k]
         end = start + len(word)
-        if tag != "ns" or word in _TOO_GENERAL or word in names or not free(start, end):
+        if word in _TOO_GENERAL or word in names or not free(start, end):
             continue
         if any(s < end and start < e for s, e in covered):
             continue
