@@ -55,6 +55,7 @@ from rag.facts import FACTS_VERSION, FactTable
 from rag.errors import CorruptIndexError, IndexBusyError, IndexMismatchError, UserError
 from rag.ingest import LoadProblem, RawArticle, UnchangedFile, corpus_files, iter_corpus, to_document
 from rag.lexical import TOKENIZER_VERSION, han_bigrams, tokenize
+from rag.prepare import BATCH_ARTICLES, PreparedBatch, prepare_in_order, worker_count
 
 FORMAT_VERSION = 1
 NO_EMBEDDER = "none"  # BM25-only index (e.g. a corpus too large to embed on a CPU)
@@ -1007,16 +1008,16 @@ def _build_locked(corpus: Path, path: Path, settings: IndexSettings, embedder, r
     fingerprint = corpus_fingerprint(corpus)
     documents: dict[str, dict] = {}  # in corpus order: a compaction puts the articles in this order
     unchanged_ids: set[str] = set()
-    articles = _read_corpus(corpus, settings, manifest["documents"] if manifest else {}, report, documents,
-                            unchanged_ids, progress)
     if manifest is None:
-        # A new index: each article flows through chunking, tokens and facts into the files, one at a time.
-        _write_full(path, (chunks for _, chunks in articles), documents, None, set(), settings, embedder, report,
-                    progress, fingerprint, str(corpus.resolve()))
+        # A new index: batches of articles are cleaned, chunked, tokenised and read for facts on every core
+        # (rag.prepare), and flow into the files in corpus order.
+        _write_full(path, _new_articles(corpus, settings, report, documents, progress), documents, None, set(),
+                    settings, embedder, report, progress, fingerprint, str(corpus.resolve()))
         report.seconds = time.perf_counter() - started
         return report
 
     # An update: the old index's passages are not read yet (a segment never needs them).
+    articles = _read_corpus(corpus, settings, manifest["documents"], report, documents, unchanged_ids, progress)
     new_chunks = {doc_id: chunks for doc_id, chunks in articles if chunks is not None}
     report.removed = sorted(set(manifest["documents"]) - set(documents))
     report.n_chunks = sum(entry["chunks"] for entry in documents.values())
@@ -1089,6 +1090,49 @@ def _read_corpus(corpus: Path, settings: IndexSettings, old_docs: dict[str, dict
                               "date": doc_chunks[0].date if doc_chunks else item.date, "chunks": len(doc_chunks),
                               **stat, **note}
         yield item.id, doc_chunks
+    if not documents:
+        detail = f" ({len(report.problems)} files skipped: {report.problems[0]})" if report.problems else ""
+        raise UserError(f"no articles to index in {corpus}{detail}; add .txt, .md or .html files")
+    report.n_documents = len(documents)
+
+
+def _new_articles(corpus: Path, settings: IndexSettings, report: BuildReport, documents: dict[str, dict],
+                  progress: bool) -> Iterator[PreparedBatch]:
+    """Every article of ``corpus`` prepared for a new index, in batches, in corpus order.
+
+    Fills ``report`` (added, problems, notes) and ``documents`` as batches come back.
+
+    Raises:
+        UserError: At the end, when the corpus held no article.
+    """
+    seen: set[str] = set()
+
+    def batches() -> Iterator[list[RawArticle]]:
+        batch: list[RawArticle] = []
+        for item in _with_progress(iter_corpus(corpus), progress, "reading articles", unit="article"):
+            if isinstance(item, LoadProblem):
+                report.problems.append(item)
+                continue
+            if item.id in seen:
+                report.problems.append(LoadProblem(item.id, "duplicate document id; only the first is indexed"))
+                continue
+            seen.add(item.id)
+            batch.append(item)
+            if len(batch) == BATCH_ARTICLES:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    for raws, prepared in prepare_in_order(batches(), settings.chunker, worker_count()):
+        for raw, article in zip(raws, prepared.articles):
+            if raw.note:
+                report.notes.append(f"{raw.id}: {raw.note}")
+            report.added.append(raw.id)
+            documents[raw.id] = {"hash": raw.content_hash, "title": article.title, "date": article.date,
+                                 "chunks": article.n_chunks, **({"stat": list(raw.stat)} if raw.stat else {}),
+                                 **({"note": raw.note} if raw.note else {})}
+        yield prepared
     if not documents:
         detail = f" ({len(report.problems)} files skipped: {report.problems[0]})" if report.problems else ""
         raise UserError(f"no articles to index in {corpus}{detail}; add .txt, .md or .html files")
@@ -1210,13 +1254,14 @@ def compact_index(path: Path, settings: IndexSettings, *, embedder=None, progres
     return report
 
 
-def _write_full(path: Path, articles: Iterable[list[Chunk]], documents: dict[str, dict], old: Index | None,
+def _write_full(path: Path, articles: Iterable[list[Chunk] | PreparedBatch], documents: dict[str, dict],
+                old: Index | None,
                 unchanged_ids: set[str], settings: IndexSettings, embedder, report: BuildReport, progress: bool,
                 fingerprint: str, corpus: str) -> None:
     """Write a whole index (one base, no segments) of ``articles`` into a staging folder and swap it in.
 
     Args:
-        articles: Each article's passages, in corpus order; read once, as they come.
+        articles: Each article's passages (or batches of prepared articles), in corpus order; read once, as they come.
         documents: The manifest's articles; complete once ``articles`` is exhausted.
     """
     staging = path.parent / f".{path.name}.tmp-{os.getpid()}"
@@ -1227,8 +1272,11 @@ def _write_full(path: Path, articles: Iterable[list[Chunk]], documents: dict[str
                                   encoding="utf-8")
     try:
         writer = _PartWriter(staging, old, unchanged_ids, keep_chunks=settings.embedder != NO_EMBEDDER)
-        for doc_chunks in articles:
-            writer.add(doc_chunks)
+        for item in articles:
+            if isinstance(item, PreparedBatch):
+                writer.add_prepared(item)
+            else:
+                writer.add(item)
         dim = writer.finish(settings, embedder, path, report, progress, base=True, old=old)
         report.n_chunks = writer.n_chunks
         now = time.strftime("%Y-%m-%dT%H:%M:%S%z")
@@ -1260,21 +1308,36 @@ class _TokenRows:
     def __init__(self, vocab: dict[str, int]):
         self.vocab = vocab
         self._pieces: list[np.ndarray] = []
+        self._lengths: list[np.ndarray | int] = []  # per piece: its one row's length, or its rows' lengths
 
     def add_tokens(self, tokens: list[str]) -> None:
         vocab = self.vocab
         self._pieces.append(np.fromiter([vocab.setdefault(t, len(vocab)) for t in tokens], dtype=np.int32,
                                         count=len(tokens)))
+        self._lengths.append(len(tokens))
 
     def add_ids(self, ids: np.ndarray) -> None:
         self._pieces.append(ids)
+        self._lengths.append(len(ids))
+
+    def add_rows(self, words: list[str], ids: np.ndarray, lengths: np.ndarray) -> None:
+        """Rows of ids into ``words`` (each word once, in order of first appearance), one row per length.
+
+        The words are numbered as ``add_tokens`` would number their tokens, so
+        the ids are the same as one row at a time would give.
+        """
+        vocab = self.vocab
+        translate = np.fromiter([vocab.setdefault(w, len(vocab)) for w in words], dtype=np.int32, count=len(words))
+        self._pieces.append(translate[ids] if len(ids) else ids.astype(np.int32))
+        self._lengths.append(lengths)
 
     def arrays(self) -> tuple[np.ndarray, np.ndarray, list[str]]:
         """Flat ids, row offsets (n + 1) and the vocabulary as a list (id -> token)."""
-        lengths = np.fromiter((len(p) for p in self._pieces), dtype=np.int64, count=len(self._pieces))
+        lengths = np.concatenate([np.atleast_1d(np.asarray(n, dtype=np.int64)) for n in self._lengths]) \
+            if self._lengths else np.zeros(0, np.int64)
         offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
         flat = np.concatenate(self._pieces).astype(np.int32) if self._pieces else np.zeros(0, np.int32)
-        self._pieces = []
+        self._pieces, self._lengths = [], []
         words = [""] * len(self.vocab)
         for token, i in self.vocab.items():
             words[i] = token
@@ -1346,6 +1409,17 @@ class _PartWriter:
         self._articles.append((doc_id, doc_chunks[0].subject, len(doc_chunks)))
         if self.chunks is not None:
             self.chunks.extend(doc_chunks)
+
+    def add_prepared(self, batch: PreparedBatch) -> None:
+        """Write a batch of new articles prepared by ``rag.prepare`` (the same lines and ids as ``add`` would)."""
+        for article in batch.articles:
+            self._chunks_out.write(article.chunk_lines)
+            self._facts_out.write(article.fact_lines)
+            self.n_chunks += article.n_chunks
+            if self.chunks is not None:
+                self.chunks.extend(Chunk.from_json(json.loads(line)) for line in article.chunk_lines.split("\n") if line)
+        self.passages.add_rows(batch.passage_words, batch.passage_ids, batch.passage_lengths)
+        self.articles.add_rows(batch.article_words, batch.article_ids, batch.article_lengths)
 
     def finish(self, settings: IndexSettings, embedder, path: Path, report: BuildReport, progress: bool, base: bool,
                old: Index | None = None) -> int | None:

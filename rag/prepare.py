@@ -1,0 +1,172 @@
+"""Articles made ready for a new index: lines and tokens, in batches, on every core.
+
+Nearly all of a new BM25 index's cost is per article and independent of the
+others: cleaning, chunking, the search tokens of each passage, the bigrams of
+the article and each passage's facts. So articles go in batches to worker
+processes, and the parent (``rag.index``) writes each batch's results in corpus
+order, as they come back: the files are the same, byte for byte, as one process
+would write (``tests/test_prepare.py`` builds both ways and compares).
+
+A batch travels back as plain data: JSON lines, token ids as numpy arrays and
+the batch's own vocabulary (each word once, in order of first appearance), which
+the parent maps onto the index's vocabulary: ids then come out as one process
+would number them, and the parent touches each distinct word of a batch once
+rather than every token.
+
+Memory stays bounded: at most ``2 * workers`` batches are in flight, so the
+parent never reads more than that ahead of what it has written.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import deque
+from dataclasses import dataclass
+from itertools import chain
+from typing import Iterable, Iterator
+
+import numpy as np
+
+from rag.chunking import ChunkerSettings, article_text, chunk_document
+from rag.errors import UserError
+from rag.ingest import RawArticle, to_document
+from rag.lexical import han_bigrams, tokenize
+
+BATCH_ARTICLES = 64  # articles a worker prepares at a time: large enough that sending a batch costs little
+MAX_WORKERS = 4  # each worker holds jieba's dictionary and the lookups (about 150 MB)
+WORKERS_VARIABLE = "RAG_BUILD_WORKERS"  # set to 1 to build in one process
+
+
+@dataclass(frozen=True)
+class PreparedArticle:
+    """One article's part of the index files (empty strings for an article without passages)."""
+
+    title: str
+    date: str | None
+    n_chunks: int
+    chunk_lines: str  # its lines of chunks.jsonl, each ending in "\n"
+    fact_lines: str  # its lines of facts.jsonl
+
+
+@dataclass(frozen=True)
+class PreparedBatch:
+    """A batch of articles' lines and token ids.
+
+    Token ids index the batch's own word lists (``passage_words``, ``article_words``);
+    ``passage_lengths`` holds one count per passage, ``article_lengths`` one per
+    article that has passages (an article without any has no row).
+    """
+
+    articles: list[PreparedArticle]
+    passage_words: list[str]
+    passage_ids: np.ndarray
+    passage_lengths: np.ndarray
+    article_words: list[str]
+    article_ids: np.ndarray
+    article_lengths: np.ndarray
+
+
+def prepare_batch(articles: list[RawArticle], chunker: ChunkerSettings) -> PreparedBatch:
+    """Clean, chunk, tokenise and read the facts of ``articles`` (what a worker does)."""
+    from rag.facts import FactTable
+    from rag.index import passage_text
+
+    prepared: list[PreparedArticle] = []
+    passage_vocab: dict[str, int] = {}
+    article_vocab: dict[str, int] = {}
+    passage_ids: list[int] = []
+    article_ids: list[int] = []
+    passage_lengths: list[int] = []
+    article_lengths: list[int] = []
+    dumps = json.dumps
+    for article in articles:
+        chunks = chunk_document(to_document(article), chunker)
+        document = _manifest_fields(article, chunks)
+        if not chunks:
+            prepared.append(PreparedArticle(*document, 0, "", ""))
+            continue
+        for chunk in chunks:
+            tokens = tokenize(passage_text(chunk))
+            passage_ids.extend([passage_vocab.setdefault(t, len(passage_vocab)) for t in tokens])
+            passage_lengths.append(len(tokens))
+        bigrams = han_bigrams(article_text(chunks))
+        article_ids.extend([article_vocab.setdefault(t, len(article_vocab)) for t in bigrams])
+        article_lengths.append(len(bigrams))
+        chunk_lines = "".join(dumps(c.to_json(), ensure_ascii=False) + "\n" for c in chunks)
+        fact_lines = "".join(dumps(facts.to_json(), ensure_ascii=False) + "\n" for _, facts in FactTable.extract(chunks))
+        prepared.append(PreparedArticle(*document, len(chunks), chunk_lines, fact_lines))
+    return PreparedBatch(prepared, list(passage_vocab), np.asarray(passage_ids, dtype=np.int32),
+                         np.asarray(passage_lengths, dtype=np.int64), list(article_vocab),
+                         np.asarray(article_ids, dtype=np.int32), np.asarray(article_lengths, dtype=np.int64))
+
+
+def _manifest_fields(article: RawArticle, chunks) -> tuple[str, str | None]:
+    """The title and date the manifest records for an article (its first passage's, else what was read)."""
+    if chunks:
+        return chunks[0].title, chunks[0].date
+    return article.id, article.date
+
+
+def worker_count() -> int:
+    """Processes to prepare articles in: ``RAG_BUILD_WORKERS``, else the cores this process may use (at most 4)."""
+    setting = os.environ.get(WORKERS_VARIABLE, "").strip()
+    if setting:
+        if not setting.isdigit() or int(setting) < 1:
+            raise UserError(f"{WORKERS_VARIABLE}={setting!r} is not a number of processes; set it to 1 or more, or unset it")
+        return int(setting)
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, MAX_WORKERS))
+
+
+def prepare_in_order(batches: Iterable[list[RawArticle]], chunker: ChunkerSettings, workers: int
+                     ) -> Iterator[tuple[list[RawArticle], PreparedBatch]]:
+    """Each batch with its prepared form, in the order given, prepared by ``workers`` processes.
+
+    One process (none started) when ``workers`` is 1 or there is only one batch.
+
+    Raises:
+        UserError: A worker process died (killed, out of memory).
+    """
+    batches = iter(batches)
+    first = next(batches, None)
+    if first is None:
+        return
+    second = next(batches, None)
+    if workers <= 1 or second is None:
+        for batch in chain([first], [second] if second is not None else [], batches):
+            yield batch, prepare_batch(batch, chunker)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    # fork where there is one: workers start at once and share the parent's loaded modules.
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_ignore_interrupts)
+    pending: deque = deque()
+    try:
+        for batch in chain([first, second], batches):
+            pending.append((batch, pool.submit(prepare_batch, batch, chunker)))
+            if len(pending) >= 2 * workers:
+                done, future = pending.popleft()
+                yield done, future.result()
+        while pending:
+            done, future = pending.popleft()
+            yield done, future.result()
+    except BrokenProcessPool:
+        raise UserError(f"a worker process of the build died (out of memory?); the index on disk is unchanged: "
+                        f"run again with {WORKERS_VARIABLE}=1 to build in one process") from None
+    finally:
+        # On an error or Ctrl-C the batches not started are dropped; those running finish (a second at most).
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _ignore_interrupts() -> None:
+    """Ctrl-C reaches every process of the terminal's group: the parent alone handles it (one message)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
