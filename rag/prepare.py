@@ -73,10 +73,8 @@ def prepare_batch(articles: list[RawArticle], chunker: ChunkerSettings) -> Prepa
     from rag.index import passage_text
 
     prepared: list[PreparedArticle] = []
-    passage_vocab: dict[str, int] = {}
-    article_vocab: dict[str, int] = {}
-    passage_ids: list[int] = []
-    article_ids: list[int] = []
+    passage_tokens: list[str] = []
+    article_tokens: list[str] = []
     passage_lengths: list[int] = []
     article_lengths: list[int] = []
     dumps = json.dumps
@@ -88,17 +86,25 @@ def prepare_batch(articles: list[RawArticle], chunker: ChunkerSettings) -> Prepa
             continue
         for chunk in chunks:
             tokens = tokenize(passage_text(chunk))
-            passage_ids.extend([passage_vocab.setdefault(t, len(passage_vocab)) for t in tokens])
+            passage_tokens.extend(tokens)
             passage_lengths.append(len(tokens))
         bigrams = han_bigrams(article_text(chunks))
-        article_ids.extend([article_vocab.setdefault(t, len(article_vocab)) for t in bigrams])
+        article_tokens.extend(bigrams)
         article_lengths.append(len(bigrams))
         chunk_lines = "".join(dumps(c.to_json(), ensure_ascii=False) + "\n" for c in chunks)
         fact_lines = "".join(dumps(facts.to_json(), ensure_ascii=False) + "\n" for _, facts in FactTable.extract(chunks))
         prepared.append(PreparedArticle(*document, len(chunks), chunk_lines, fact_lines))
-    return PreparedBatch(prepared, list(passage_vocab), np.asarray(passage_ids, dtype=np.int32),
-                         np.asarray(passage_lengths, dtype=np.int64), list(article_vocab),
-                         np.asarray(article_ids, dtype=np.int32), np.asarray(article_lengths, dtype=np.int64))
+    passage_words, passage_ids = _numbered(passage_tokens)
+    article_words, article_ids = _numbered(article_tokens)
+    return PreparedBatch(prepared, passage_words, passage_ids, np.asarray(passage_lengths, dtype=np.int64),
+                         article_words, article_ids, np.asarray(article_lengths, dtype=np.int64))
+
+
+def _numbered(tokens: list[str]) -> tuple[list[str], np.ndarray]:
+    """Each distinct token once, in order of first appearance, and every token's number in that list."""
+    words = list(dict.fromkeys(tokens))  # (loops in C, unlike a setdefault per token)
+    number = dict(zip(words, range(len(words))))
+    return words, np.fromiter(map(number.__getitem__, tokens), dtype=np.int32, count=len(tokens))
 
 
 def _manifest_fields(article: RawArticle, chunks) -> tuple[str, str | None]:
