@@ -12,7 +12,7 @@ system, its worker processes included; a busy machine inflates it less than the
 wall time), its peak resident memory (``ru_maxrss`` of the children, as
 ``/usr/bin/time -v`` reports it: the largest single process) and the peak of
 the whole process tree (the build and its worker processes, ``rag.prepare``),
-sampled every 0.1 s as the sum of their proportional set sizes (PSS: pages the
+sampled every second as the sum of their proportional set sizes (PSS: pages the
 workers share with the parent after fork count once in all).
 """
 
@@ -66,7 +66,7 @@ def one_build(corpus: Path, embedder: str) -> tuple[float, float, float, float]:
         tree_peak = 0
         while child.poll() is None:
             tree_peak = max(tree_peak, sum(_memory_kb(pid) for pid in _tree(child.pid)))
-            time.sleep(0.1)
+            time.sleep(1.0)
         wall = time.perf_counter() - started
         if child.returncode:
             raise SystemExit(f"the build failed (exit status {child.returncode}); run it by hand to see why")

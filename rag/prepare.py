@@ -189,7 +189,22 @@ def _warm_up(chunker: ChunkerSettings) -> None:
 
 
 def _ignore_interrupts() -> None:
-    """Ctrl-C reaches every process of the terminal's group: the parent alone handles it (one message)."""
+    """Set up a worker: the parent alone handles Ctrl-C, and a parent killed outright takes its workers along.
+
+    Ctrl-C reaches every process of the terminal's group; the parent stops the
+    workers and says so in one line. A parent killed (SIGKILL, SIGTERM) cannot
+    stop them, and they would wait for work forever: on Linux the kernel sends
+    them SIGTERM when it dies.
+    """
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        if os.getppid() == 1:  # the parent died before prctl took effect
+            os._exit(1)
+    except (OSError, AttributeError):  # not Linux: nothing to ask for
+        pass
