@@ -150,8 +150,12 @@ def prepare_in_order(batches: Iterable[list[RawArticle]], chunker: ChunkerSettin
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    # fork where there is one: workers start at once and share what the parent loaded.
-    fork = "fork" in multiprocessing.get_all_start_methods()
+    # fork where there is one: workers start at once and share what the parent loaded. Not from a
+    # process running other threads (a web server's first build): a lock one of them held would stay
+    # locked in the workers for good. Spawned workers import and load what they need themselves.
+    import threading
+
+    fork = "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
     if fork:
         _warm_up(chunker)
     context = multiprocessing.get_context("fork" if fork else "spawn")

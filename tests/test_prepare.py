@@ -94,6 +94,25 @@ def test_batches_come_back_in_order_and_numbered_as_one_process_would(seed_corpu
         assert np.array_equal(a.passage_ids, b.passage_ids) and np.array_equal(a.article_lengths, b.article_lengths)
 
 
+def test_workers_are_spawned_from_a_process_running_threads(seed_corpus, tmp_path, monkeypatch):
+    import threading
+
+    corpus = _jsonl_corpus(seed_corpus, tmp_path)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)  # as a web server's threads would be
+    other.start()
+    forked = []
+    monkeypatch.setattr(prepare, "_warm_up", lambda chunker: forked.append(True))  # only a fork warms up
+    try:
+        _build(corpus, tmp_path / "threads", 2, monkeypatch)
+    finally:
+        stop.set()
+        other.join()
+    assert not forked
+    one = _build(corpus, tmp_path / "one", 1, monkeypatch)
+    assert one.n_chunks > 40 and _files(tmp_path / "threads") == _files(tmp_path / "one")
+
+
 def _die(articles, chunker):
     os._exit(3)  # a worker killed (out of memory, a signal)
 
