@@ -88,7 +88,7 @@ def generic_mentions(text: str, tagged: list[tuple[str, str]] | None = None) -> 
         import rjieba
 
         tagged = rjieba.tag(text)
-    words = [word for word, _ in tagged]
+    words = next(zip(*tagged), ())
     ends = [i for i, word in enumerate(words) if word in _ORG_SUFFIXES]
     if not ends:
         return []

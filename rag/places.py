@@ -96,18 +96,6 @@ class _Lookup:
         return {name: level for name, level in self.names.items() if name not in self.unusable}
 
     @cached_property
-    def by_first_character(self) -> dict[str, tuple[int, ...]]:
-        """First character -> the lengths of the usable names starting with it, longest first."""
-        lengths: dict[str, set[int]] = {}
-        for name in self.usable:
-            lengths.setdefault(name[0], set()).add(len(name))
-        return {c: tuple(sorted(n, reverse=True)) for c, n in lengths.items()}
-
-    @cached_property
-    def longest(self) -> int:
-        return max(map(len, self.usable), default=0)
-
-    @cached_property
     def prefixes(self) -> frozenset[str]:
         """Every beginning of a usable name (海, 海原, 海原县): a word that is none of them starts no name."""
         return frozenset(name[:n] for name in self.usable for n in range(1, len(name) + 1))
@@ -246,21 +234,27 @@ def find_places(text: str, taken: Iterable[tuple[int, int]] = (),
     # A name starts and ends on word boundaries, so it begins with a whole word that is a
     # beginning of some name: only those words are tried (most passages have a few).
     found: dict[int, Place] = {}
-    starters = lookup.prefixes.intersection(words)
+    prefixes = lookup.prefixes
+    starters = prefixes.intersection(words)
     if starters:
-        resume, n_words, longest = 0, len(words), lookup.longest
+        resume, n_words = 0, len(words)
         for k in [k for k, word in enumerate(words) if word in starters]:
             i = positions[k]
             if i < resume:
                 continue
-            # The longest name first: ends at the following word boundaries, farthest first.
-            last = k + 1
-            while last < n_words and positions[last + 1] - i <= longest:
-                last += 1
-            for m in range(last, k, -1):
-                end = positions[m]
-                name = text[i:end]
-                if name in names and free(i, end):
+            # The names that start here and end on a boundary: words are added while what they
+            # spell is still the beginning of some name; then the longest name is taken first.
+            ends, m = [], k + 1
+            while m <= n_words:
+                spelled = text[i : positions[m]]
+                if spelled not in prefixes:
+                    break
+                if spelled in names:
+                    ends.append(positions[m])
+                m += 1
+            for end in reversed(ends):
+                if free(i, end):
+                    name = text[i:end]
                     found[i] = Place(stem_of(name), name, i, end, names[name])
                     resume = end
                     break
