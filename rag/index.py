@@ -1413,9 +1413,12 @@ class _PartWriter:
     def add_prepared(self, batch: PreparedBatch) -> None:
         """Write a batch of new articles prepared by ``rag.prepare`` (the same lines and ids as ``add`` would)."""
         for article in batch.articles:
+            if not article.n_chunks:
+                continue  # (as in add: an article without passages has no row)
             self._chunks_out.write(article.chunk_lines)
             self._facts_out.write(article.fact_lines)
             self.n_chunks += article.n_chunks
+            self._articles.append((article.doc_id, article.subject, article.n_chunks))
             if self.chunks is not None:
                 self.chunks.extend(Chunk.from_json(json.loads(line)) for line in article.chunk_lines.split("\n") if line)
         self.passages.add_rows(batch.passage_words, batch.passage_ids, batch.passage_lengths)

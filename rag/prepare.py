@@ -42,6 +42,8 @@ WORKERS_VARIABLE = "RAG_BUILD_WORKERS"  # set to 1 to build in one process
 class PreparedArticle:
     """One article's part of the index files (empty strings for an article without passages)."""
 
+    doc_id: str
+    subject: str | None  # the organisation it is about (its passages' ``subject``): a row of facts.sqlite
     title: str
     date: str | None
     n_chunks: int
@@ -82,7 +84,7 @@ def prepare_batch(articles: list[RawArticle], chunker: ChunkerSettings) -> Prepa
         chunks = chunk_document(to_document(article), chunker)
         document = _manifest_fields(article, chunks)
         if not chunks:
-            prepared.append(PreparedArticle(*document, 0, "", ""))
+            prepared.append(PreparedArticle(article.id, None, *document, 0, "", ""))
             continue
         for chunk in chunks:
             tokens = tokenize(passage_text(chunk))
@@ -93,7 +95,8 @@ def prepare_batch(articles: list[RawArticle], chunker: ChunkerSettings) -> Prepa
         article_lengths.append(len(bigrams))
         chunk_lines = "".join(dumps(c.to_json(), ensure_ascii=False) + "\n" for c in chunks)
         fact_lines = "".join(dumps(facts.to_json(), ensure_ascii=False) + "\n" for _, facts in FactTable.extract(chunks))
-        prepared.append(PreparedArticle(*document, len(chunks), chunk_lines, fact_lines))
+        prepared.append(PreparedArticle(article.id, chunks[0].subject, *document, len(chunks), chunk_lines,
+                                        fact_lines))
     passage_words, passage_ids = _numbered(passage_tokens)
     article_words, article_ids = _numbered(article_tokens)
     return PreparedBatch(prepared, passage_words, passage_ids, np.asarray(passage_lengths, dtype=np.int64),
