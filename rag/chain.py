@@ -15,6 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator, Protocol
 
+from rag.answer.crosslingual import corpus_vocabulary
 from rag.answer.question import PlaceNames, Question, analyse
 from rag.clean import decode_surrogates, normalise
 from rag.documents import Answer, Hit
@@ -82,7 +83,7 @@ def retrieve(retriever: HybridRetriever, question: str, k: int, place_names: Pla
     several organisations ("A和B分别…") is also searched once per organisation,
     so that one of them cannot crowd the other out of the top ``k``.
     """
-    analysed = analyse(question, place_names)
+    analysed = analyse(question, place_names, corpus_vocabulary(retriever.store.lexical.idf))
     hits = retriever.search(analysed.text, k=k, doc_ids=doc_ids)
     if len(analysed.organisations) > 1 and analysed.kind != "organisation":
         seen = {h.chunk.id for h in hits}

@@ -128,6 +128,55 @@ def find_organisations(text: str, tagged: list[tuple[str, str]] | None = None) -
     return sorted(known + extra, key=lambda m: m.start)
 
 
+# Prefixes that people drop when they speak of a national enterprise: 中国电科 -> 电科.
+_NATIONAL_PREFIXES = ("中国", "国家", "中华")
+
+
+@lru_cache(maxsize=1)
+def _informal_names() -> dict[str, str]:
+    """Short names made by dropping a national prefix from a known name: 电科 -> 中国电科, 能源集团 -> 国家能源集团.
+
+    A short name is kept only when it is not a dictionary word or name of its
+    own (移动, 石油, 大唐 are not taken), not a place, and points to one
+    organisation only; legal-form tails (…有限公司) are not short names.
+    """
+    from rag.lexicon import common_words, proper_nouns
+
+    found: dict[str, set[str]] = {}
+    for org in organisations():
+        for name in (org.canonical, *org.aliases):
+            for prefix in _NATIONAL_PREFIXES:
+                rest = name[len(prefix):]
+                if name.startswith(prefix) and len(rest) >= 2 and not rest.endswith(("有限公司", "有限责任公司")):
+                    found.setdefault(rest, set()).add(org.canonical)
+    taken = _alias_pattern()[1]
+    words = common_words() | proper_nouns()
+    return {short: next(iter(owners)) for short, owners in found.items()
+            if len(owners) == 1 and short not in taken and short not in words}
+
+
+def informal_mentions(text: str) -> list[Mention]:
+    """Organisations named the way people talk: 电科 for 中国电科 (see ``_informal_names``).
+
+    A short name counts only where it is a whole word of ``text`` (it starts
+    and ends on jieba's cuts) and no other organisation is named over it, so
+    the 能源集团 of 山东能源集团 is not 国家能源集团.
+    """
+    import rjieba
+
+    names = _informal_names()
+    if not names:
+        return []
+    cuts, position = {0}, 0
+    for word in rjieba.cut(text):
+        position += len(word)
+        cuts.add(position)
+    others = find_organisations(text)
+    pattern = re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)))
+    return [Mention(names[m.group()], m.group(), m.start(), m.end()) for m in pattern.finditer(text)
+            if m.start() in cuts and m.end() in cuts and not any(o.start < m.end() and m.start() < o.end for o in others)]
+
+
 def subject_organisation(title: str, text: str) -> str | None:
     """The organisation an article is about: the one named most, the title counting triple.
 

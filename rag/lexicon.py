@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Callable
 from importlib import resources
 
 from rag.errors import UserError
@@ -77,10 +78,15 @@ _IRREGULAR = {"bought": "buy", "sold": "sell", "spent": "spend", "gave": "give",
 
 
 def _base_forms(word: str) -> list[str]:
-    """``word`` and the forms it may be inflected from: invested -> invest, counties -> county."""
+    """``word`` and the forms it may be inflected or derived from: invested -> invest, counties -> county,
+    donation -> donate."""
     forms = [word] + ([_IRREGULAR[word]] if word in _IRREGULAR else [])
     for suffix, replacement in (("ies", "y"), ("ied", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"),
-                                ("ing", ""), ("ing", "e"), ("ment", ""), ("ments", ""), ("men", "man")):
+                                ("ing", ""), ("ing", "e"), ("ment", ""), ("ments", ""), ("men", "man"),
+                                # Nouns made from verbs, whose own entries are often a rarer sense
+                                # (consumption -> 结核): donation -> donate, consumption -> consume.
+                                ("ion", "e"), ("ions", "e"), ("ation", "e"), ("mption", "me"), ("ance", ""),
+                                ("ence", "")):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             forms.append(word[: len(word) - len(suffix)] + replacement)
     return list(dict.fromkeys(forms))
@@ -136,11 +142,20 @@ def _frequency(headword: str) -> int:
 _SECOND_SENSE_SHARE = 0.25
 
 
-def _best_headwords(candidates: tuple[tuple[int, bool, str], ...], limit: int) -> list[str]:
+def _best_headwords(candidates: tuple[tuple[int, bool, str], ...], limit: int,
+                    known: Callable[[str], float] | None = None) -> list[str]:
     """Exact meanings first, then common words before names, then the more frequent word.
 
     So "invest" gives 投资 before 入股 and "company" 公司 before 商号; the
     senses after the first must be as exact and at least a quarter as frequent.
+
+    With ``known`` (how many passages of the corpus use a word; 0: none), the
+    corpus's usage decides instead: "chairman" is 主席 in general Chinese but
+    董事长 in enterprise news, and a sense no passage uses can only lower a
+    question's coverage. The known senses of the best exactness are ordered
+    by how often the corpus uses them, the later ones kept when at least a
+    quarter as common. When the corpus uses no sense, the dictionary's order
+    stands (a question about what the articles lack must still look so).
     """
     def rank(candidate: tuple[int, bool, str]) -> tuple:
         exact, name, headword = candidate
@@ -149,6 +164,14 @@ def _best_headwords(candidates: tuple[tuple[int, bool, str], ...], limit: int) -
     ordered = sorted(candidates, key=rank)
     if not ordered:
         return []
+    if known is not None:
+        used = [(c, known(c[2])) for c in ordered]
+        used = [(c, n) for c, n in used if n > 0]
+        if used:
+            best = min(c[0] for c, _ in used)
+            by_corpus = sorted(((c[2], n) for c, n in used if c[0] == best), key=lambda item: -item[1])
+            top = by_corpus[0][1]
+            return list(dict.fromkeys(w for w, n in by_corpus if n >= _SECOND_SENSE_SHARE * top))[:limit]
     first = ordered[0]
     kept = [first[2]]
     for candidate in ordered[1:limit]:
@@ -157,12 +180,13 @@ def _best_headwords(candidates: tuple[tuple[int, bool, str], ...], limit: int) -
     return kept
 
 
-def chinese_for_english(text: str, per_word: int = 2) -> list[str]:
+def chinese_for_english(text: str, per_word: int = 2, known: Callable[[str], float] | None = None) -> list[str]:
     """Chinese words for the English words and phrases of ``text``, phrases first.
 
     A two- or three-word phrase that is itself a dictionary meaning ("poverty
     alleviation" -> 扶贫) is used whole and hides its words; otherwise each
-    content word gives its ``per_word`` best headwords.
+    content word gives its ``per_word`` best headwords (those the corpus
+    uses first, when ``known`` says which; see ``_best_headwords``).
     """
     words = _ENGLISH_WORD.findall(text.lower())
     phrases = {}
@@ -180,14 +204,14 @@ def chinese_for_english(text: str, per_word: int = 2) -> list[str]:
             continue
         hit = tuple(c for v in variants for c in index.get(v, ()))
         if hit:
-            found.extend(_best_headwords(hit, per_word))
+            found.extend(_best_headwords(hit, per_word, known))
             used[i : i + size] = [True] * size
     for i, forms in singles.items():
         if used[i]:
             continue
         hit = tuple(c for form in forms for c in index.get(form, ()))
         if hit:
-            found.extend(_best_headwords(hit, per_word))
+            found.extend(_best_headwords(hit, per_word, known))
     return list(dict.fromkeys(found))
 
 

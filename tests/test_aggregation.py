@@ -152,8 +152,10 @@ def test_which_year_without_an_organisation_or_place_is_not_compared_across_the_
 
 def test_a_total_for_all_supported_counties_is_not_given_as_one_countys_figure(synthetic):
     # "How much in 广昌": the articles give only the total for all of 华润集团's supported counties.
+    # Not an answer (广昌's own figure is not given), but not a bare refusal: the total, cited.
     answer = synthetic.ask("华润集团在广昌投入了多少资金？")
-    assert "5亿元" in answer.short and "全部帮扶县的合计" in answer.short
+    assert not answer.answerable and answer.text.startswith("文章没有给出广昌单独的数字；所支持各县合计5亿元")
+    assert answer.citations and "5亿元" in answer.citations[0].quote
     # A figure its sentence gives for the place itself carries no such note.
     assert synthetic.ask("华润集团在海原投入了多少资金？").short == "8000万元"
 

@@ -198,13 +198,18 @@ def _chinese_number(number: str) -> int:
 
 
 def group_total_note(question: Question, sentence: str) -> str:
-    """"（其全部帮扶县的合计，不单是海原）" for a figure the sentence gives for all of an
-    enterprise's supported counties when the question asks about one place; "" otherwise."""
+    """The place asked about when ``sentence`` gives its figure for all of an enterprise's
+    supported counties (援扶县, 定点扶贫县) and names not that place; "" otherwise."""
     if question.kind != "money" or not question.places or any(p in sentence for p in question.places):
         return ""
     if not SCOPE_WORDS.search(sentence):
         return ""
-    return f"（其全部帮扶县的合计，不单是{question.places[0]}）"
+    return question.places[0]
+
+
+def group_total_lead(place: str, figure: str) -> str:
+    """The honest lead when only a group total is stated: no figure of the place's own, and the total."""
+    return f"文章没有给出{place}单独的数字；所支持各县合计{figure}"
 
 
 def _like_with_like(question: Question, figures: list[_Figure]) -> tuple[list[_Figure], list[str]]:

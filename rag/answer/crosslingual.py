@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Callable
 
 from rag.entities import english_mentions
 
@@ -95,8 +96,45 @@ def pinyin_places(text: str, place_names: frozenset[str] = frozenset()) -> list[
     return list(dict.fromkeys(found))
 
 
-def chinese_terms(text: str, place_names: frozenset[str] = frozenset()) -> list[str]:
-    """The Chinese words an English question stands for, organisations and places first."""
+def corpus_vocabulary(idf: Callable[[str], float]) -> Callable[[str], float]:
+    """How many passages use a Chinese word (0: none), read back from the passage BM25's idf.
+
+    BM25's idf is log(1 + (n - df + 0.5) / (df + 0.5)); an unseen token (df 0)
+    gives n, and then any token's idf gives its df. A word jieba cuts into
+    pieces counts as its rarest piece of two or more characters (董事长 may
+    be indexed as 董事 + 董事长).
+    """
+    import math
+
+    from rag.clean import normalise
+    from rag.lexical import tokenize
+
+    @lru_cache(maxsize=1)
+    def passages() -> float:
+        return 0.5 * (math.exp(idf("\u0000never-a-token\u0000")) - 1) - 0.5
+
+    def frequency(token: str) -> float:
+        u = math.exp(idf(token)) - 1
+        df = (passages() + 0.5 - 0.5 * u) / (1 + u)
+        return df if df > 0.25 else 0.0  # rounding: an unseen token reads about 0
+
+    @lru_cache(maxsize=4096)
+    def used(word: str) -> float:
+        whole = frequency(word)
+        if whole:
+            return whole
+        pieces = [t for t in tokenize(normalise(word)) if len(t) >= 2]
+        return min((frequency(t) for t in pieces), default=0.0)
+
+    return used
+
+
+def chinese_terms(text: str, place_names: frozenset[str] = frozenset(),
+                  known: Callable[[str], float] | None = None) -> list[str]:
+    """The Chinese words an English question stands for, organisations and places first.
+
+    ``known`` (``corpus_vocabulary``) lets the dictionary prefer the senses the corpus uses.
+    """
     from rag.lexicon import chinese_for_english
 
     mentions = english_mentions(text)
@@ -114,5 +152,5 @@ def chinese_terms(text: str, place_names: frozenset[str] = frozenset()) -> list[
 
     place_keys = {"".join(lazy_pinyin(p)).lower() for p in places}
     rest = " ".join(w for w in _LATIN_WORD.findall(without_names) if w.lower() not in place_keys)
-    terms = given + organisations + places + chinese_for_english(rest)
+    terms = given + organisations + places + chinese_for_english(rest, known=known)
     return list(dict.fromkeys(terms))

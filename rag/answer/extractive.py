@@ -11,13 +11,13 @@ import re
 from dataclasses import dataclass, replace
 from typing import Callable
 
-from rag.answer.aggregate import aggregate_answer, group_total_note, largest_figure
+from rag.answer.aggregate import aggregate_answer, group_total_lead, group_total_note, largest_figure
 from rag.answer.injection import addresses_reader
 from rag.answer.listed import answer_listed, listed_question
-from rag.answer.question import Question, analyse
+from rag.answer.question import RELATIVE_YEAR_WORDS, Question, analyse, relative_years, years_for
 from rag.answer.ranker import OptionText, SentenceRanker, option_features
 from rag.answer.refusal import RefusalModel
-from rag.answer.spans import CURRENCIES, Figure, find_figures, focus_unit, gap_span, question_sides, same_unit, stated_figure, tidy
+from rag.answer.spans import CURRENCIES, Figure, find_figures, focus_unit, gap_span, numeral_forms, question_sides, same_unit, stated_figure, tidy
 from rag.documents import Answer, Chunk, Citation, Hit
 from rag.entities import aliases_of, english_name, find_organisations
 from rag.facts import SCOPE_WORDS, find_places, money_in
@@ -118,7 +118,11 @@ class ExtractiveAnswerer:
         signals = self._signals(analysed, best, sentence)
         if not self._answers(signals):
             return self._not_answered(question, hits, signals)
-        headline += group_total_note(analysed, sentence)
+        place = group_total_note(analysed, sentence)
+        if place:
+            # A total for all the supported counties is not the county's figure: the
+            # question is not answered, but the reader is told what the articles do say.
+            return self._group_total(analysed, hits, best, sentence, place, headline, signals)
         evidence_start, evidence_end = _trim(sentence, analysed, best.start)
         evidence = best.chunk.text[evidence_start:evidence_end].strip()
         quote, raw_start, raw_end = best.chunk.quote(evidence_start, evidence_end)
@@ -138,6 +142,20 @@ class ExtractiveAnswerer:
                 break
         return Answer(question=question, text=text, answerable=True, short=headline,
                       citations=tuple(citations), hits=tuple(hits), answerer=self.name, signals=signals)
+
+    def _group_total(self, question: Question, hits: list[Hit], best: _Candidate, sentence: str, place: str,
+                     figure: str, signals: dict[str, float]) -> Answer:
+        """"文章没有给出海原单独的数字；所支持各县合计7.78亿元" with the sentence that gives the total.
+
+        Not answerable (the county's own figure is not in the articles), but not a
+        bare refusal either: the total and its citation are shown.
+        """
+        start, end = _trim(sentence, question, best.start)
+        quote, raw_start, raw_end = best.chunk.quote(start, end)
+        citation = Citation(1, best.chunk.id, best.chunk.doc_id, quote, raw_start, raw_end, best.chunk.title)
+        text = f"{group_total_lead(place, figure)}。{best.chunk.text[start:end].strip()}[1]"
+        return Answer(question=question.original, text=text, answerable=False, citations=(citation,),
+                      hits=tuple(hits), answerer=self.name, signals=signals)
 
     def _answer_listed(self, question: Question, hits: list[Hit]) -> Answer | None:
         supporting = [h for h in hits if _supports_required(question, h.chunk, f"{h.chunk.title}\n{h.chunk.text}")]
@@ -283,7 +301,8 @@ class ExtractiveAnswerer:
                 coverage = (0.6 * in_sentence + 0.4 * chunk_weight) / total
                 # A sentence that itself names the place or year asked about beats
                 # one that only shares the passage with it.
-                named_here = sum(1 for term in question.required_terms if term in sentence)
+                named_here = sum(1 for term in question.required_terms + years_for(question, chunk.date)
+                                 if term in sentence)
                 score = coverage + 0.1 * named_here + _type_bonus(question, sentence, chunk) + 0.02 / rank
                 candidates.append(_Candidate(rank, chunk, match.start(), match.end(), coverage, score))
         candidates.sort(key=lambda c: (-c.score, c.hit_rank, c.start))
@@ -348,7 +367,7 @@ class ExtractiveAnswerer:
         # what the passage must say.
         content = [t for t in question.tokens if not (question.kind == "organisation" and t in _ORG_TYPE_WORDS)
                    and t not in _FORM_WORDS and t not in _ASKED_WORDS.get(question.kind, ())
-                   and t != (question.focus_unit or "")]
+                   and t != (question.focus_unit or "") and t not in RELATIVE_YEAR_WORDS]
         # Search-mode tokens overlap (曲麻莱, 曲麻莱县): weigh each word once, by its
         # shortest parts, so "青海曲麻莱" counts as naming 曲麻莱县.
         content = [t for t in content if not any(o != t and o in t for o in content)]
@@ -618,7 +637,9 @@ def _names_organisations(phrase: str) -> bool:
 
 
 def _contains(text: str, token: str) -> bool:
-    return token in text or any(alt in text for alt in _SYNONYMS.get(token, ()))
+    """``token``, a synonym of it, or the same count in the other numerals (两个 = 2个) is in ``text``."""
+    return (token in text or any(alt in text for alt in _SYNONYMS.get(token, ()))
+            or any(form in text for form in numeral_forms(token)[1:]))
 
 
 def _supports_required(question: Question, chunk: Chunk, context: str) -> bool:
@@ -634,7 +655,20 @@ def _supports_required(question: Question, chunk: Chunk, context: str) -> bool:
     # An article dated in the year asked about speaks of that year as 今年 or 上半年
     # without naming it: its date names the year.
     dated = {chunk.date[:4]} if chunk.date else set()
-    return all(term in context or term in dated for term in question.required_terms)
+    return all(term in context or term in dated for term in question.required_terms) and _relative_years_named(
+        question, chunk, context)
+
+
+def _relative_years_named(question: Question, chunk: Chunk, context: str) -> bool:
+    """去年 asked of an article dated 2025 means 2024: the passage must name it (or say 去年 itself).
+
+    今年 is the article's own year, which its date names. An undated article is not held to it.
+    """
+    for offset, year in zip(question.relative_years, years_for(question, chunk.date)):
+        said = [w for w in RELATIVE_YEAR_WORDS if relative_years(w) == (offset,)]  # 去年, 上年 for -1
+        if offset != 0 and year not in context and not any(w in context for w in said):
+            return False
+    return True
 
 
 _YEAR_IN_TEXT = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")

@@ -9,7 +9,7 @@ from typing import Callable, Literal
 from rag.answer.crosslingual import chinese_terms, is_english
 from rag.answer.spans import CLASSIFIERS, CURRENCIES, focus_unit
 from rag.clean import normalise
-from rag.entities import english_mentions, find_organisations
+from rag.entities import english_mentions, find_organisations, informal_mentions
 from rag.facts import MONEY_CATEGORIES, find_places
 from rag.lexical import tokenize
 
@@ -56,6 +56,8 @@ class Question:
         kind: What the answer should name.
         focus_unit: For a count or duration, the unit asked in (人 for 多少人).
         parts: For a question that asks several figures at once, each figure's kind and unit.
+        relative_years: Years named relative to now (今年 0, 去年 -1, 前年 -2), read
+            against each article's date (``years_for``).
         tokens: Its BM25 tokens.
         organisations: Canonical names of organisations it names.
         places: Places it names (county stems such as 海原 for 海原县).
@@ -80,6 +82,7 @@ class Question:
     money_category: str | None = None
     focus_unit: str | None = None
     parts: tuple["FigurePart", ...] = ()
+    relative_years: tuple[int, ...] = ()
 
     @property
     def is_aggregation(self) -> bool:
@@ -97,7 +100,8 @@ class Question:
 PlaceNames = frozenset[str] | Callable[[], frozenset[str]]
 
 
-def analyse(question: str, place_names: PlaceNames = frozenset()) -> Question:
+def analyse(question: str, place_names: PlaceNames = frozenset(),
+            vocabulary: Callable[[str], float] | None = None) -> Question:
     """Work out what ``question`` asks for.
 
     Args:
@@ -105,6 +109,8 @@ def analyse(question: str, place_names: PlaceNames = frozenset()) -> Question:
         place_names: The places the corpus names, to recognise them in pinyin; a
             callable is called only for an English question (reading the index's
             facts is not free, and Chinese questions do not need them).
+        vocabulary: How many passages use a Chinese word (``crosslingual.corpus_vocabulary``).
+            An English word's dictionary senses that the corpus uses are preferred.
     """
     text = normalise(question)
     language = "en" if is_english(text) else "zh"
@@ -112,7 +118,7 @@ def analyse(question: str, place_names: PlaceNames = frozenset()) -> Question:
     if language == "en":
         # BM25 and the passage checks work on Chinese words: use the rendering.
         places = place_names() if callable(place_names) else place_names
-        chinese = " ".join(chinese_terms(text, places))
+        chinese = " ".join(chinese_terms(text, places, vocabulary))
         text = f"{text} {chinese}"
     # An English question is typed by its own words ("How many … income" asks a count);
     # its Chinese rendering only when those say nothing.
@@ -130,6 +136,12 @@ def analyse(question: str, place_names: PlaceNames = frozenset()) -> Question:
         # "采购多少？", "设备总价值约多少？": a bare 多少 about spending asks for money.
         kind = "money"
     mentions = find_organisations(chinese)
+    informal = informal_mentions(chinese)  # "电科帮了几个县"
+    mentions = sorted(mentions + informal, key=lambda m: m.start)
+    if informal:
+        # The articles write the full name: search with it too (BM25 and the dense vectors
+        # rank the article that says 中国电科 above one that happens to share the question's other words).
+        text = " ".join([text, *dict.fromkeys(m.canonical for m in informal)])
     organisations = [m.canonical for m in mentions] + [m.canonical for m in english_mentions(text)]
     category = _CATEGORY_WORDS.findall(chinese)
     return Question(
@@ -147,7 +159,29 @@ def analyse(question: str, place_names: PlaceNames = frozenset()) -> Question:
         money_category=MONEY_CATEGORIES[category[0]] if category else None,
         focus_unit=asked_unit if kind in ("count", "duration") else None,
         parts=_figure_parts(chinese),
+        relative_years=relative_years(chinese) if not _YEAR.search(text) else (),
     )
+
+
+# 今年/去年/前年 name a year relative to when the article was written; "比去年增长" compares, it does not date.
+_RELATIVE_YEAR = re.compile(r"(?<![比较与同])(今年|本年|去年|上年|上一年|前年|明年)(?!同期)")
+_YEAR_OFFSETS = {"今年": 0, "本年": 0, "去年": -1, "上年": -1, "上一年": -1, "前年": -2, "明年": 1}
+RELATIVE_YEAR_WORDS = frozenset(_YEAR_OFFSETS)
+
+
+def relative_years(text: str) -> tuple[int, ...]:
+    """The year offsets a question names: "鞍钢去年投了多少" -> (-1,)."""
+    return tuple(dict.fromkeys(_YEAR_OFFSETS[m.group(1)] for m in _RELATIVE_YEAR.finditer(text)))
+
+
+def years_for(question: Question, article_date: str | None) -> tuple[str, ...]:
+    """The question's relative years as calendar years of an article dated ``article_date`` (YYYY-MM-DD).
+
+    An undated article gives none: 去年 cannot be checked against it, so it does not count against it.
+    """
+    if not question.relative_years or not article_date or not article_date[:4].isdigit():
+        return ()
+    return tuple(str(int(article_date[:4]) + offset) for offset in question.relative_years)
 
 
 # "How many people/households/projects": the unit an English count asks in.

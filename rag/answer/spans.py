@@ -168,6 +168,34 @@ def read_number(surface: str) -> float | None:
         return None
 
 
+_SMALL_NUMERAL = re.compile(r"^([一二两三四五六七八九十]{1,3}|\d{1,3})(\D+)$")
+
+
+@lru_cache(maxsize=4096)
+def numeral_forms(token: str) -> tuple[str, ...]:
+    """A count word written the other way: 两个 -> 2个, 3家 -> 三家 (first the token itself).
+
+    A question says 两个县 where the article says 2个定点扶贫县 (and the reverse);
+    as words to find in a sentence they are the same. Only small counts (up to
+    999) followed by a classifier are rewritten; other tokens come back alone.
+    """
+    match = _SMALL_NUMERAL.match(token)
+    if match is None or not re.match(rf"(?:个|年|天|{CLASSIFIERS})", match.group(2)):  # 一共, 一起: not a count
+        return (token,)
+    number, tail = match.groups()
+    if number.isdigit():
+        import cn2an
+
+        other = cn2an.an2cn(number)
+        others = [other] + (["两" + other[1:]] if other.startswith("二") else [])
+    else:
+        value = read_number(number)
+        if value is None or value != int(value):
+            return (token,)
+        others = [str(int(value))]
+    return (token, *(o + tail for o in others if o != number))
+
+
 # --- what the question asks for ------------------------------------------------------
 
 # Words that stand where the answer goes; the question's text either side of one
