@@ -168,3 +168,60 @@ def test_a_total_for_all_supported_counties_is_not_given_as_one_countys_figure()
     whole = _answerer({"帮扶": 2.0, "资金": 2.0}).answer("星海公司在援扶县累计投入了多少帮扶资金？",
                                                        [Hit(_chunk(text), 1.0)])
     assert whole.answerable and whole.short == "2.5亿元"
+
+
+# --- the organisation that does what the question asks -------------------------------------
+
+@pytest.mark.parametrize("question, text, doer", [
+    # A parent named first; its unit (a name without any suffix) does the giving.
+    ("哪个单位给青禾小学捐了图书？", "星海集团下属的远航物流向青禾小学捐赠图书5000册。", "远航物流"),
+    # The organiser is in an adverbial clause; the payer is the subject of the verb.
+    ("谁出资修建了青禾村的道路？", "在星海集团协调下，蓝湾科技出资300万元修建青禾村道路。", "蓝湾科技"),
+    # Two organisations, two verbs: the one before the verb asked.
+    ("哪家企业承办了这次论坛？", "论坛由星海集团主办、远航物流承办。", "远航物流"),
+    # The partner, not the organisation the question already names.
+    ("与星海集团联合举办消费帮扶活动的是哪家企业？", "星海集团与远航物流联合举办消费帮扶活动，销售农产品500万元。", "远航物流"),
+    # Brought in by another: the bank lends.
+    ("哪家银行为合作社提供了贷款？", "星海集团协调青禾农商银行为合作社提供贷款2000万元。", "青禾农商银行"),
+])
+def test_which_organisation_is_the_doer_of_the_verb_asked_about(question, text, doer):
+    answer = _answerer({}).answer(question, [Hit(_chunk(text), 1.0)])
+    assert answer.answerable and answer.short == doer
+
+
+def test_the_doer_is_not_a_place_a_pronoun_or_the_question_s_own_name():
+    from rag.answer.actor import verb_doer
+
+    assert verb_doer("我们向青禾小学捐赠图书。", analyse("哪家单位捐了图书？")) is None
+    assert verb_doer("星海集团向青禾小学捐赠图书。", analyse("星海集团下面哪家单位捐了图书？")) is None
+    assert verb_doer("永和县向青禾小学捐赠图书。", analyse("哪家单位捐了图书？")) is None
+
+
+# --- how many counties ------------------------------------------------------------------
+
+def test_a_count_of_places_with_words_between_the_classifier_and_the_noun():
+    from rag.answer.aggregate import aggregate_answer
+
+    class Facts:
+        def passages_about(self, organisations):
+            return [_chunk("星海公司累计向2个定点扶贫县投入资金800万元；另在9个国家级贫困县开展调研，覆盖3个县城。")]
+
+    question = analyse("星海公司定点帮扶了几个县？")
+    answer = aggregate_answer(question, Facts(), [])
+    # 9个…贫困县 has no word of support in its clause (调研 is not 帮扶); 县城 is a town, not a county.
+    assert answer is not None and answer.short == "2个定点扶贫县"
+
+
+# --- the kind of fund asked about ------------------------------------------------------------
+
+def test_a_sum_spent_on_something_else_does_not_answer_a_question_about_one_kind_of_fund():
+    text = "星海公司在永和县累计投入5000万元，实施草场保护项目。星海公司累计投入教育扶贫资金2亿元，援建学校12所。"
+    answerer = _answerer({"教育": 3.0, "永和": 3.0})
+    # The county's sentence is about grassland; the education sum is not said of the county.
+    asked = answerer.answer("星海公司在永和县投入了多少教育扶贫资金？", [Hit(_chunk(text), 1.0)])
+    assert asked.short != "5000万元"
+    # Asked without the county, the education sentence answers.
+    assert answerer.answer("星海公司累计投入了多少教育扶贫资金？", [Hit(_chunk(text), 1.0)]).short == "2亿元"
+    # A topic named in the sentence before ("在教育方面，") still counts.
+    before = "在教育方面，星海公司持续发力。累计投入扶贫资金2亿元，援建学校12所。"
+    assert answerer.answer("星海公司累计投入了多少教育扶贫资金？", [Hit(_chunk(before), 1.0)]).short == "2亿元"

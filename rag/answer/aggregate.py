@@ -72,7 +72,9 @@ NOT_IN_ARTICLES = "这些文章没有提到{place}。(The articles do not mentio
 _PLACE_COUNT = re.compile(r"(?:多少|几)个?(县|区|村|乡|镇|乡镇)|\bhow many (count(?:y|ies)|villages?|towns?|townships?)\b",
                           re.I)
 _ENGLISH_UNITS = {"count": "县", "vill": "村", "town": "镇"}
-_COUNT_STATED = re.compile(r"(\d+|[一二两三四五六七八九十]+)\s*(?:多|余)?\s*个?\s*(县|区|村|乡|镇|乡镇)")
+# "3个县", "两县", and with words between 个 and the noun: "2个定点扶贫县", "9个国家级贫困县".
+_COUNT_STATED = re.compile(r"(\d+|[一二两三四五六七八九十]+)\s*(?:多|余)?\s*(?:个\s*(?:[\u4e00-\u9fff]{1,6}?(?<![的个]))??)?"
+                           r"(县|区|村|乡镇|乡|镇)(?![长委级城域村])")
 _SUPPORT_WORDS = re.compile(r"帮扶|援扶|扶贫|定点|结对|对口|覆盖|支援|惠及")
 _CHINESE_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, replace
 from typing import Callable
 
+from rag.answer.actor import verb_doer
+from rag.answer.topic import misses_topic
 from rag.answer.aggregate import aggregate_answer, group_total_lead, group_total_note, largest_figure
 from rag.answer.injection import addresses_reader
 from rag.answer.listed import answer_listed, listed_question
@@ -423,8 +425,11 @@ class ExtractiveAnswerer:
             typed = _names_of_type(sentence, question)
             below = _subsidiaries(sentence, question) if re.search(r"下面|下属|旗下|下边|所属|子公司", question.text) else []
             gap_name = _LEADING_VERBS.sub("", phrase)
-            if in_gap:
+            doer = verb_doer(sentence, question)  # the name written as the doer of the question's verb
+            if in_gap and not (doer and in_gap[0].surface not in doer):
                 organisation = in_gap[0].canonical
+            elif doer and not typed and not below:
+                organisation = next((m.canonical for m in named if m.surface == doer), doer)
             elif _names_organisations(phrase) and not any(o in phrase for o in question.organisations):
                 # names the table does not know (中华慈善总会, 平庄煤业; 水利部、气象局)
                 organisation = _LEADING_VERBS.sub("", phrase) or phrase
@@ -797,7 +802,8 @@ def _contradicts(question: Question, sentence: str, previous: str = "") -> bool:
         local = {p for p in places if p not in _REGIONS}
         if local and not any(q in sentence for q in question.places) and not SCOPE_WORDS.search(sentence):
             return True
-    return False
+    # "多少教育扶贫资金" is not answered by a sum spent on something else ("在教育方面，" may lead the sentence before).
+    return question.kind == "money" and misses_topic(question, previous + sentence)
 
 
 # Provinces and regions: a sentence naming one still speaks of the counties in it.

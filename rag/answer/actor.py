@@ -1,0 +1,98 @@
+"""Who does what the question asks about: the name written before the question's verb in a sentence.
+
+"哪个单位给青禾小学捐了图书" asks for the doer of 捐. In "星海集团下属的远航物流向青禾小学
+捐赠图书" that is 远航物流, not 星海集团, the name an organisation table or a
+suffix finds first; in "论坛由星海集团主办、远航物流承办" the doer of 承办 is the
+name right before it. Chinese puts the doer before the verb, with at most a
+prepositional phrase (向/给/为… + object) and adverbs between them, so the doer
+is read from the text between the last clause boundary and the verb.
+
+Used for "which organisation" and "who" questions when the sentence names
+several organisations or one the tables do not know.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rag.answer.question import Question
+
+# Where a doer's phrase begins: punctuation, a list mark, 由 (由A主办), 经/被 (passive marks).
+_BOUNDARY = re.compile(r"[，,；;：:。！？!?\n、（）()“”\"]|由|经|其中|此外|同时|另外|以及")
+# A prepositional phrase between the doer and the verb: 向青禾小学 / 为合作社 / 在青禾村.
+# (与/和 join two doers instead: "A与B联合举办".)
+_PREPOSITION = re.compile(r"(?:向|给|为|对|在|从|于|把|替|帮|助)[^向给为对在从于把替]{1,16}$")
+# Adverbs and helping verbs between the doer and the verb.
+_ADVERBS = re.compile(r"(?:累计|共计|积极|先后|主动|持续|连续\w{1,2}|全力|共同|联合|分别|已经|已|还|也|又|再|均|都|共|正在|将|先|率先|专门|"
+                      r"出资|投资|捐资)+$")
+# "A下属的B", "A旗下B": B is the doer.
+_UNDER = re.compile(r"^.*(?:下属的?|旗下的?|所属的?|子公司)")
+# "A协调B…", "A组织B…": B does it, at A's instance.
+_BROUGHT_IN = re.compile(r"^.*(?:协调|组织|引导|动员|带动|推动|邀请|委托|引进|携手|通过|依托)")
+_NOT_NAMES = {"集团公司", "集团", "公司", "企业", "我们", "各单位", "子分公司", "各子分公司", "单位", "政府", "会上", "商协会",
+              "民营企业", "会员企业", "党组", "干部", "群众", "他们", "大家", "该公司", "该集团", "双方"}
+_VERB_TAGS = ("v", "vn", "vd")
+_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|《[^》]*》|「[^」]*」")  # a title: 行动 in “聚力行动” is a name, not a verb
+_NAME_TAGS = ("n", "nr", "ns", "nt", "nz", "nrt", "nrfg", "j", "eng", "vn")
+_NOT_ACTIONS = {"是", "有", "在", "为", "给", "让", "使", "被", "把", "对", "叫", "做", "搞", "弄", "干"}
+
+
+def question_verbs(question: Question) -> list[str]:
+    """The question's verbs, in order: 给青禾小学捐了图书 -> [捐]; 出资修建了 -> [出资, 修建]."""
+    import rjieba
+
+    text = _QUOTED.sub(" ", question.text if question.language == "zh" else " ".join(question.tokens))
+    return list(dict.fromkeys(w for w, tag in rjieba.tag(text) if tag in _VERB_TAGS and w not in _NOT_ACTIONS
+                              and re.fullmatch(r"[\u4e00-\u9fff]+", w)))
+
+
+def _looks_like_a_name(phrase: str) -> bool:
+    """Noun-like words only, the first may be a verb-like word (远航 物流, a name made of common words)."""
+    import rjieba
+
+    tags = rjieba.tag(phrase)
+    return bool(tags) and tags[-1][1] in _NAME_TAGS and all(tag in _NAME_TAGS for _, tag in tags[1:]) and \
+        (tags[0][1] in _NAME_TAGS or (tags[0][1] == "v" and len(tags) > 1))
+
+
+def verb_doer(sentence: str, question: Question) -> str | None:
+    """The name written as the doer of the first of the question's verbs that ``sentence`` uses.
+
+    None when the sentence does not use the verbs, or when the words before
+    the verb are not a name (a pronoun, a generic word, a place, a figure) or
+    are what the question itself names.
+    """
+    for verb in question_verbs(question):
+        # A one-character verb of the question (捐) is the first character of the article's (捐赠).
+        for match in re.finditer(re.escape(verb), sentence):
+            doer = _doer_before(sentence[: match.start()], question)
+            if doer:
+                return doer
+    return None
+
+
+def _doer_before(text: str, question: Question) -> str | None:
+    from rag.places import find_places
+
+    boundaries = [m.end() for m in _BOUNDARY.finditer(text)]
+    phrase = text[boundaries[-1] if boundaries else 0 :]
+    for _ in range(3):  # peel adverbs and a prepositional phrase, in either order
+        phrase = _ADVERBS.sub("", phrase)
+        phrase = _PREPOSITION.sub("", phrase)
+    phrase = _UNDER.sub("", phrase).strip()
+    phrase = _BROUGHT_IN.sub("", phrase)  # "星海集团协调青禾农商银行为合作社…": the bank acts
+    # "星海集团与远航物流联合举办" asked "与星海集团…的是哪家": the partner the question does not name.
+    parts = [p for p in re.split(r"与|和|同|跟|及", phrase) if p and p not in question.text]
+    if len(parts) != 1:
+        return None
+    name = re.sub(r"^(?:在|由|并|而|则|已|如)", "", parts[0]).strip()
+    if not (2 <= len(name) <= 20) or name in _NOT_NAMES or re.search(r"\d|[^\u4e00-\u9fffA-Za-z·]", name):
+        return None
+    if any(o in name or name in o for o in question.organisations) or name in question.text:
+        return None
+    if not _looks_like_a_name(name):
+        return None
+    places = find_places(name)
+    if places and all(p.surface == name for p in places):
+        return None  # a place is where, not who
+    return name
