@@ -225,3 +225,13 @@ def test_a_sum_spent_on_something_else_does_not_answer_a_question_about_one_kind
     # A topic named in the sentence before ("在教育方面，") still counts.
     before = "在教育方面，星海公司持续发力。累计投入扶贫资金2亿元，援建学校12所。"
     assert answerer.answer("星海公司累计投入了多少教育扶贫资金？", [Hit(_chunk(before), 1.0)]).short == "2亿元"
+
+
+def test_several_doers_listed_before_the_verb_are_all_the_answer():
+    answer = _answerer({}).answer("星海集团与哪些单位联合开展了防汛演练？",
+                                  [Hit(_chunk("星海集团与远航物流、蓝湾科技和青禾农商银行联合开展防汛演练。"), 1.0)])
+    assert answer.short == "远航物流、蓝湾科技、青禾农商银行"
+    from rag.answer.actor import verb_doer
+
+    text = "论坛由星海集团主办、远航物流承办。"
+    assert verb_doer(text, analyse("哪家企业承办了这次论坛？")) == "远航物流"  # 、 ends 主办's doer here

@@ -18,7 +18,8 @@ import re
 from rag.answer.question import Question
 
 # Where a doer's phrase begins: punctuation, a list mark, 由 (由A主办), 经/被 (passive marks).
-_BOUNDARY = re.compile(r"[，,；;：:。！？!?\n、（）()“”\"]|由|经|其中|此外|同时|另外|以及")
+# (Not 、: "A、B和C联合…" names three doers.)
+_BOUNDARY = re.compile(r"[，,；;：:。！？!?\n（）()“”\"]|由|经|其中|此外|同时|另外|以及")
 # A prepositional phrase between the doer and the verb: 向青禾小学 / 为合作社 / 在青禾村.
 # (与/和 join two doers instead: "A与B联合举办".)
 _PREPOSITION = re.compile(r"(?:向|给|为|对|在|从|于|把|替|帮|助)[^向给为对在从于把替]{1,16}$")
@@ -72,8 +73,6 @@ def verb_doer(sentence: str, question: Question) -> str | None:
 
 
 def _doer_before(text: str, question: Question) -> str | None:
-    from rag.places import find_places
-
     boundaries = [m.end() for m in _BOUNDARY.finditer(text)]
     phrase = text[boundaries[-1] if boundaries else 0 :]
     for _ in range(3):  # peel adverbs and a prepositional phrase, in either order
@@ -82,17 +81,25 @@ def _doer_before(text: str, question: Question) -> str | None:
     phrase = _UNDER.sub("", phrase).strip()
     phrase = _BROUGHT_IN.sub("", phrase)  # "星海集团协调青禾农商银行为合作社…": the bank acts
     # "星海集团与远航物流联合举办" asked "与星海集团…的是哪家": the partner the question does not name.
-    parts = [p for p in re.split(r"与|和|同|跟|及", phrase) if p and p not in question.text]
-    if len(parts) != 1:
-        return None
-    name = re.sub(r"^(?:在|由|并|而|则|已|如)", "", parts[0]).strip()
+    # Several doers ("A、B和C联合…") are all the answer: the run of names that ends at the verb
+    # ("由A主办、B承办": the run before 承办 is B alone, 主办 ends A's part).
+    items = [re.sub(r"^(?:在|由|并|而|则|已|如)", "", p).strip() for p in re.split(r"与|和|同|跟|及|、", phrase)]
+    names: list[str] = []
+    for item in reversed([i for i in items if i and i not in question.text]):
+        if not _is_doer_name(item, question):
+            break
+        names.insert(0, item)
+    return "、".join(names) or None
+
+
+def _is_doer_name(name: str, question: Question) -> bool:
+    from rag.places import find_places
+
     if not (2 <= len(name) <= 20) or name in _NOT_NAMES or re.search(r"\d|[^\u4e00-\u9fffA-Za-z·]", name):
-        return None
+        return False
     if any(o in name or name in o for o in question.organisations) or name in question.text:
-        return None
+        return False
     if not _looks_like_a_name(name):
-        return None
+        return False
     places = find_places(name)
-    if places and all(p.surface == name for p in places):
-        return None  # a place is where, not who
-    return name
+    return not (places and all(p.surface == name for p in places))  # a place is where, not who

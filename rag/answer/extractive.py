@@ -426,7 +426,7 @@ class ExtractiveAnswerer:
             below = _subsidiaries(sentence, question) if re.search(r"下面|下属|旗下|下边|所属|子公司", question.text) else []
             gap_name = _LEADING_VERBS.sub("", phrase)
             doer = verb_doer(sentence, question)  # the name written as the doer of the question's verb
-            if in_gap and not (doer and in_gap[0].surface not in doer):
+            if in_gap and not (doer and (in_gap[0].surface not in doer or "、" in doer)):  # 、: several doers
                 organisation = in_gap[0].canonical
             elif doer and not typed and not below:
                 organisation = next((m.canonical for m in named if m.surface == doer), doer)
