@@ -235,3 +235,7 @@ def test_several_doers_listed_before_the_verb_are_all_the_answer():
 
     text = "论坛由星海集团主办、远航物流承办。"
     assert verb_doer(text, analyse("哪家企业承办了这次论坛？")) == "远航物流"  # 、 ends 主办's doer here
+    # A ministry whose first word jieba reads as a set phrase (自然资源) is still a name.
+    listed = _answerer({}).answer("星海集团与哪些部门联合开展了会商？",
+                                  [Hit(_chunk("星海集团与自然资源部、水利部联合开展会商。"), 1.0)])
+    assert listed.short == "自然资源部、水利部"

@@ -53,7 +53,7 @@ def _looks_like_a_name(phrase: str) -> bool:
 
     tags = rjieba.tag(phrase)
     return bool(tags) and tags[-1][1] in _NAME_TAGS and all(tag in _NAME_TAGS for _, tag in tags[1:]) and \
-        (tags[0][1] in _NAME_TAGS or (tags[0][1] == "v" and len(tags) > 1))
+        (tags[0][1] in _NAME_TAGS or (tags[0][1] in ("v", "l") and len(tags) > 1))  # 自然资源(l) 部
 
 
 def verb_doer(sentence: str, question: Question) -> str | None:
