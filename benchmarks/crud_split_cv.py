@@ -13,16 +13,11 @@ the choice is worth on questions it was not chosen on. The held part is never re
 from __future__ import annotations
 
 import argparse
-import hashlib
 from pathlib import Path
 
 import rag.answer.extractive as extractive
 from rag.chain import Assistant
-from rag.evaluation import fact_found, load_gold, split_of
-
-
-def fold_of(item_id: str, k: int) -> int:
-    return int.from_bytes(hashlib.sha256(f"fold:{item_id}".encode("utf-8")).digest()[:4], "big") % k
+from rag.evaluation import fact_found, fold_of, load_gold, split_of
 
 
 def main() -> None:

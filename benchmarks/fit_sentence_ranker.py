@@ -22,18 +22,13 @@ gold fact. Then:
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import sys
 from pathlib import Path
 
 from rag.answer.ranker import FEATURES, WEIGHTS_FILE, fit_listwise
 from rag.chain import Assistant, retrieve
-from rag.evaluation import fact_found, load_gold, split_of
-
-
-def fold_of(item_id: str, k: int) -> int:
-    return int.from_bytes(hashlib.sha256(f"fold:{item_id}".encode("utf-8")).digest()[:4], "big") % k
+from rag.evaluation import fact_found, fold_of, load_gold, split_of
 
 
 def main() -> None:

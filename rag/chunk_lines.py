@@ -71,7 +71,7 @@ def open_chunk_lines(file: Path, articles: Sequence[tuple[str, int]], rebuild: s
     mtime, size, offsets = int(table[0]), int(table[1]), table[_HEADER:]
     if stat.st_size != size or int(offsets[-1]) != size:
         return None
-    if stat.st_mtime_ns != mtime and (digest is None or _sha1(file) != digest):
+    if stat.st_mtime_ns != mtime and (digest is None or file_sha1(file) != digest):
         return None
     articles = [(doc_id, n) for doc_id, n in articles if n]
     if sum(n for _, n in articles) != len(offsets) - 1:
@@ -79,7 +79,8 @@ def open_chunk_lines(file: Path, articles: Sequence[tuple[str, int]], rebuild: s
     return ChunkLines(file, offsets, articles, rebuild)
 
 
-def _sha1(file: Path) -> str:
+def file_sha1(file: Path) -> str:
+    """The sha1 of a file's bytes, read in 1 MB blocks (the digest a build records for chunks.jsonl)."""
     import hashlib
 
     digest = hashlib.sha1()

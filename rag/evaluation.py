@@ -91,6 +91,13 @@ def split_of(item_id: str) -> str:
     return "tune" if bucket < TUNE_SHARE else "held"
 
 
+def fold_of(item_id: str, k: int) -> int:
+    """The cross-validation fold (0 … k-1) of a question, by a hash of its id (fixed, like ``split_of``)."""
+    import hashlib
+
+    return int.from_bytes(hashlib.sha256(f"fold:{item_id}".encode("utf-8")).digest()[:4], "big") % k
+
+
 # --- matching -------------------------------------------------------------------
 
 

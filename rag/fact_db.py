@@ -20,7 +20,6 @@ because the file is from another facts version), so there is one query path.
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import threading

@@ -47,7 +47,7 @@ from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 
-from rag.chunk_lines import ChunkLines, list_position, open_chunk_lines, write_line_offsets
+from rag.chunk_lines import ChunkLines, file_sha1, list_position, open_chunk_lines, write_line_offsets
 from rag.chunking import ChunkerSettings, article_text, chunk_document
 from rag.clean import NORMALISER_VERSION
 from rag.documents import Chunk
@@ -1467,11 +1467,7 @@ class _PartWriter:
 
     @property
     def chunks_sha1(self) -> str:
-        digest = hashlib.sha1()
-        with open(self.folder / "chunks.jsonl", "rb") as data:
-            for block in iter(lambda: data.read(1 << 20), b""):
-                digest.update(block)
-        return digest.hexdigest()
+        return file_sha1(self.folder / "chunks.jsonl")
 
 
 def _old_lines(old: Index | None, name: str, unchanged_ids: set[str]) -> dict[str, str]:

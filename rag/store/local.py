@@ -18,7 +18,7 @@ from rag.store.protocols import ArticleRecord, ArticleScore, PassageScore
 
 if TYPE_CHECKING:
     from rag.fact_db import FactDb
-    from rag.facts import FactTable, MoneyFact, Place
+    from rag.facts import MoneyFact, Place
     from rag.index import Index
 
 
