@@ -752,6 +752,9 @@ def _load(path: Path, settings: IndexSettings | None, corpus: Path | None) -> In
     for entry in segments:
         if not SEGMENT_NAME.fullmatch(entry["name"]):
             raise CorruptIndexError(f"the index manifest in {path} names a segment {entry['name']!r}; {rebuild()}")
+        if entry["n_chunks"] and not (folder / SEGMENTS / entry["name"]).is_dir():
+            raise CorruptIndexError(f"the index at {path} lists the update {entry['name']}, but its folder "
+                                    f"{SEGMENTS}/{entry['name']} is missing; {rebuild()}")
         if entry["n_chunks"]:
             parts.append(_read_part(folder / SEGMENTS / entry["name"], manifest, entry.get("chunks_sha1"),
                                     entry["n_chunks"], path, rebuild, segment=True))

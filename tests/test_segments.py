@@ -208,6 +208,20 @@ def test_a_damaged_segment_is_refused_with_the_rebuild_command(seed_corpus, tmp_
         load_index(path, fake_settings)
 
 
+def test_a_missing_segment_is_named_with_the_rebuild_command(seed_corpus, tmp_path, fake_settings):
+    import shutil
+
+    from rag.errors import CorruptIndexError
+
+    path = tmp_path / "idx"
+    build(seed_corpus, path, fake_settings)
+    (seed_corpus / "new.txt").write_text(NEW_ARTICLE, encoding="utf-8")
+    build(seed_corpus, path, fake_settings)
+    shutil.rmtree(path / "segments" / "seg-000001")
+    with pytest.raises(CorruptIndexError, match=r"seg-000001.*missing.*rag index build --rebuild"):
+        load_index(path, fake_settings)
+
+
 def test_an_update_reads_only_the_files_whose_size_or_time_changed(seed_corpus, tmp_path, fake_settings, monkeypatch):
     import os
 
