@@ -6,12 +6,14 @@ Chinese name to its Chinese aliases and its English names and abbreviations.
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
 from importlib import resources
+from pathlib import Path
 
 _ORG_SUFFIXES = ("集团", "有限公司", "公司", "总商会", "商会", "协会", "联谊会", "基金会", "银行", "研究院")
 # Words that precede 集团/公司 without naming anyone: 集团公司 = "the group".
@@ -139,7 +141,29 @@ def _informal_names() -> dict[str, str]:
     A short name is kept only when it is not a dictionary word or name of its
     own (移动, 石油, 大唐 are not taken), not a place, and points to one
     organisation only; legal-form tails (…有限公司) are not short names.
+
+    Deriving it reads the whole dictionary (0.5 s, on every question of ``ask``),
+    so it is kept in the user's cache folder like the places lookup, under a key
+    of the tables, the dictionary's version and the code that derives it.
     """
+    import hashlib
+
+    from rag.places import cached_lookup
+    from rag.settings import data_tables
+
+    digest = hashlib.sha1(json.dumps(data_tables(), sort_keys=True).encode())
+    for module in ("entities.py", "lexicon.py"):
+        digest.update((Path(__file__).resolve().parent / module).read_bytes())
+
+    def decode(data) -> dict[str, str] | None:
+        ok = isinstance(data, dict) and all(k and isinstance(k, str) and v and isinstance(v, str)
+                                            for k, v in data.items())
+        return data if ok else None
+
+    return cached_lookup("informal-names", digest.hexdigest()[:16], _derive_informal_names, dict, decode)
+
+
+def _derive_informal_names() -> dict[str, str]:
     from rag.lexicon import common_words, proper_nouns
 
     found: dict[str, set[str]] = {}
@@ -167,14 +191,21 @@ def informal_mentions(text: str) -> list[Mention]:
     names = _informal_names()
     if not names:
         return []
+    pattern = _informal_pattern()
+    if not pattern.search(text):
+        return []
     cuts, position = {0}, 0
     for word in rjieba.cut(text):
         position += len(word)
         cuts.add(position)
     others = find_organisations(text)
-    pattern = re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)))
     return [Mention(names[m.group()], m.group(), m.start(), m.end()) for m in pattern.finditer(text)
             if m.start() in cuts and m.end() in cuts and not any(o.start < m.end() and m.start() < o.end for o in others)]
+
+
+@lru_cache(maxsize=1)
+def _informal_pattern() -> re.Pattern:
+    return re.compile("|".join(re.escape(n) for n in sorted(_informal_names(), key=len, reverse=True)))
 
 
 def subject_organisation(title: str, text: str) -> str | None:

@@ -159,41 +159,63 @@ def _cache_folder() -> Path:
     return Path(home) / "zh-article-qa" / "lookups"
 
 
-@lru_cache(maxsize=1)
-def _lookup() -> _Lookup:
-    """The lookup, from a small JSON file in the user's cache folder, computed and saved there on first use.
+def cached_lookup(name: str, key: str, compute, encode, decode):
+    """A table derived from installed data, kept as JSON in the user's cache folder and computed on first use.
 
-    Parsing the gazetteer and the 120,000-line dictionary took most of a
-    question's time in ``ask``; the derived lookup (names, levels, the few
-    word-like stems and the foreign names) loads in a few milliseconds. Its
-    name carries the key of what it was derived from, so an upgraded package
-    or an edited rule makes a new one. A cache that cannot be read or written
-    only means computing the lookup again.
+    Args:
+        name, key: The file is ``<name>-<key>.json``; the key changes with what
+            the table is derived from (package versions, data tables, the code), so
+            an upgrade or an edited rule makes a new file.
+        compute: () -> the table.
+        encode, decode: The table to and from JSON values; ``decode`` returns None
+            for a value that is not such a table (a damaged or foreign file).
+
+    A cache that cannot be read, written or even located (no home folder) only
+    means computing the table again.
     """
     try:
-        file = _cache_folder() / f"places-{_lookup_key()}.json"
+        file = _cache_folder() / f"{name}-{key}.json"
     except RuntimeError:  # no home folder to find a cache in (HOME unset, a user without a passwd entry)
-        return _compute_lookup()
+        return compute()
     try:
-        data = json.loads(file.read_text(encoding="utf-8"))
-        names, unusable, foreign = data["names"], data["unusable"], data["foreign"]
-        # An empty or nameless table is not what the gazetteer gives (a file edited or written by something
-        # else): finding places with it would miss every place, or fail on the empty name.
-        if isinstance(names, dict) and names and all(name and isinstance(v, str) for name, v in names.items()) \
-                and isinstance(unusable, list) and isinstance(foreign, list):
-            return _Lookup(names, frozenset(unusable), frozenset(foreign))
-    except (OSError, ValueError, KeyError, TypeError):
+        table = decode(json.loads(file.read_text(encoding="utf-8")))
+        if table is not None:
+            return table
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         pass
-    lookup = _compute_lookup()
+    table = compute()
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
         tmp = file.with_name(f"{file.name}.tmp-{os.getpid()}")
-        tmp.write_text(json.dumps({"names": lookup.names, "unusable": sorted(lookup.unusable),
-                                   "foreign": sorted(lookup.foreign)}, ensure_ascii=False), encoding="utf-8")
+        tmp.write_text(json.dumps(encode(table), ensure_ascii=False), encoding="utf-8")
         os.replace(tmp, file)  # atomic: a reader sees the old file, none, or the whole new one
     except OSError:
         pass
-    return lookup
+    return table
+
+
+def _decode_lookup(data) -> _Lookup | None:
+    names, unusable, foreign = data["names"], data["unusable"], data["foreign"]
+    # An empty or nameless table is not what the gazetteer gives (a file edited or written by something
+    # else): finding places with it would miss every place, or fail on the empty name.
+    if isinstance(names, dict) and names and all(name and isinstance(v, str) for name, v in names.items()) \
+            and isinstance(unusable, list) and isinstance(foreign, list):
+        return _Lookup(names, frozenset(unusable), frozenset(foreign))
+    return None
+
+
+@lru_cache(maxsize=1)
+def _lookup() -> _Lookup:
+    """The lookup, from a small JSON file in the user's cache folder (``cached_lookup``).
+
+    Parsing the gazetteer and the 120,000-line dictionary took most of a
+    question's time in ``ask``; the derived lookup (names, levels, the few
+    word-like stems and the foreign names) loads in a few milliseconds.
+    """
+    return cached_lookup("places", _lookup_key(), _compute_lookup,
+                         lambda lookup: {"names": lookup.names, "unusable": sorted(lookup.unusable),
+                                         "foreign": sorted(lookup.foreign)},
+                         _decode_lookup)
 
 
 def gazetteer() -> dict[str, str]:

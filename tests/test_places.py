@@ -86,3 +86,28 @@ def test_no_home_folder_only_means_computing(monkeypatch):
         assert ("海原", "海原县", "county") in _found(TEXT)
     finally:
         places._lookup.cache_clear()
+
+
+@pytest.mark.parametrize("damage", [None, '{"电科": ', '["a list"]', '{"": "中国电科"}'])
+def test_short_names_of_national_enterprises_are_cached_like_the_places(fresh_cache, monkeypatch, damage):
+    """Deriving 电科 -> 中国电科 reads the whole dictionary: it is done once, then read from the cache folder."""
+    from rag import entities, lexicon
+
+    entities._informal_names.cache_clear()
+    entities._informal_pattern.cache_clear()
+    try:
+        computed = entities._informal_names()
+        assert computed.get("电科") == "中国电科" and "移动" not in computed
+        (saved,) = fresh_cache.glob("informal-names-*.json")
+        if damage is not None:
+            saved.write_text(damage, encoding="utf-8")
+        entities._informal_names.cache_clear()
+        reads = []
+        real = lexicon.common_words.__wrapped__
+        monkeypatch.setattr(lexicon, "common_words", lambda: reads.append(1) or real())
+        assert entities._informal_names() == computed
+        assert reads == ([] if damage is None else [1])  # the dictionary is read only to repair the cache
+        assert [m.canonical for m in entities.informal_mentions("电科在哪里投资？")] == ["中国电科"]
+    finally:
+        entities._informal_names.cache_clear()
+        entities._informal_pattern.cache_clear()
