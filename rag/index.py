@@ -1044,6 +1044,32 @@ def _build_locked(corpus: Path, path: Path, settings: IndexSettings, embedder, r
     return report
 
 
+def _corpus_articles(corpus: Path, report: BuildReport, progress: bool, same_file=None
+                     ) -> Iterator[RawArticle | UnchangedFile]:
+    """Each readable article of ``corpus`` once (a RawArticle, or an UnchangedFile where ``same_file`` says so).
+
+    An unreadable file and a second article with an id already seen go to
+    ``report.problems`` instead.
+    """
+    seen: set[str] = set()
+    for item in _with_progress(iter_corpus(corpus, same_file), progress, "reading articles", unit="article"):
+        if isinstance(item, LoadProblem):
+            report.problems.append(item)
+        elif item.id in seen:
+            report.problems.append(LoadProblem(item.id, "duplicate document id; only the first is indexed"))
+        else:
+            seen.add(item.id)
+            yield item
+
+
+def _finish_reading(corpus: Path, report: BuildReport, documents: dict[str, dict]) -> None:
+    """Count the articles read; UserError when the corpus held none."""
+    if not documents:
+        detail = f" ({len(report.problems)} files skipped: {report.problems[0]})" if report.problems else ""
+        raise UserError(f"no articles to index in {corpus}{detail}; add .txt, .md or .html files")
+    report.n_documents = len(documents)
+
+
 def _read_corpus(corpus: Path, settings: IndexSettings, old_docs: dict[str, dict], report: BuildReport,
                  documents: dict[str, dict], unchanged_ids: set[str], progress: bool
                  ) -> Iterator[tuple[str, list[Chunk] | None]]:
@@ -1059,14 +1085,7 @@ def _read_corpus(corpus: Path, settings: IndexSettings, old_docs: dict[str, dict
         # A file of a folder corpus whose size and modification time are those recorded is not read again.
         return doc_id in old_docs and old_docs[doc_id].get("stat") == list(stat)
 
-    for item in _with_progress(iter_corpus(corpus, same_file if old_docs else None), progress, "reading articles",
-                               unit="article"):
-        if isinstance(item, LoadProblem):
-            report.problems.append(item)
-            continue
-        if item.id in documents:
-            report.problems.append(LoadProblem(item.id, "duplicate document id; only the first is indexed"))
-            continue
+    for item in _corpus_articles(corpus, report, progress, same_file if old_docs else None):
         if isinstance(item, UnchangedFile):
             previous = old_docs[item.id]
             if previous.get("note"):
@@ -1093,10 +1112,7 @@ def _read_corpus(corpus: Path, settings: IndexSettings, old_docs: dict[str, dict
                               "date": doc_chunks[0].date if doc_chunks else item.date, "chunks": len(doc_chunks),
                               **stat, **note}
         yield item.id, doc_chunks
-    if not documents:
-        detail = f" ({len(report.problems)} files skipped: {report.problems[0]})" if report.problems else ""
-        raise UserError(f"no articles to index in {corpus}{detail}; add .txt, .md or .html files")
-    report.n_documents = len(documents)
+    _finish_reading(corpus, report, documents)
 
 
 def _new_articles(corpus: Path, settings: IndexSettings, report: BuildReport, documents: dict[str, dict],
@@ -1108,18 +1124,9 @@ def _new_articles(corpus: Path, settings: IndexSettings, report: BuildReport, do
     Raises:
         UserError: At the end, when the corpus held no article.
     """
-    seen: set[str] = set()
-
     def batches() -> Iterator[list[RawArticle]]:
         batch: list[RawArticle] = []
-        for item in _with_progress(iter_corpus(corpus), progress, "reading articles", unit="article"):
-            if isinstance(item, LoadProblem):
-                report.problems.append(item)
-                continue
-            if item.id in seen:
-                report.problems.append(LoadProblem(item.id, "duplicate document id; only the first is indexed"))
-                continue
-            seen.add(item.id)
+        for item in _corpus_articles(corpus, report, progress):
             batch.append(item)
             if len(batch) == BATCH_ARTICLES:
                 yield batch
@@ -1136,10 +1143,7 @@ def _new_articles(corpus: Path, settings: IndexSettings, report: BuildReport, do
                                  "chunks": article.n_chunks, **({"stat": list(raw.stat)} if raw.stat else {}),
                                  **({"note": raw.note} if raw.note else {})}
         yield prepared
-    if not documents:
-        detail = f" ({len(report.problems)} files skipped: {report.problems[0]})" if report.problems else ""
-        raise UserError(f"no articles to index in {corpus}{detail}; add .txt, .md or .html files")
-    report.n_documents = len(documents)
+    _finish_reading(corpus, report, documents)
 
 
 # An update becomes a segment when it touches at most this share of the index's
