@@ -21,8 +21,8 @@ from rag.clean import decode_surrogates, normalise
 from rag.documents import Answer, Hit
 from rag.entities import aliases_of
 from rag.errors import IndexBusyError, UserError
-from rag.index import (NO_EMBEDDER, BuildReport, Index, IndexSettings, build_index, check_index_location,
-                       corpus_fingerprint, load_index)
+from rag.index import (NO_EMBEDDER, BuildReport, Index, IndexSettings, no_index_yet, build_index,
+                       check_index_location, corpus_fingerprint, load_index)
 from rag.retrieve import HybridRetriever
 from rag.store.local import LocalStore
 
@@ -200,7 +200,7 @@ class Assistant:
             target = parse_store(store)
         report = None
         embedder = None
-        index = load_index(path, settings, corpus) if path.exists() else None
+        index = None if no_index_yet(path) else load_index(path, settings, corpus)
         stale = index is None or index.manifest.get("corpus_fingerprint") != corpus_fingerprint(corpus)
         if update and stale:
             if settings.embedder != NO_EMBEDDER:

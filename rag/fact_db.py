@@ -20,6 +20,7 @@ because the file is from another facts version), so there is one query path.
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
 import threading
@@ -83,6 +84,8 @@ def write_fact_db(file: Path, rows: Iterable[tuple[str, str | None, dict]]) -> N
         finally:
             connection.close()
         os.replace(temporary, file)
+    except sqlite3.Error as error:  # a full disk is "database or disk is full" or "disk I/O error" here
+        raise OSError(errno.EIO, str(error), str(file)) from None
     finally:
         temporary.unlink(missing_ok=True)
 

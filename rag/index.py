@@ -31,6 +31,7 @@ corpus is refused untouched.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -325,16 +326,20 @@ class Index:
         return {}
 
     def _average_length(self, kind: str) -> float:
-        """The base's average document length in tokens (bm25s's ``avg_doc_len``), from its token cache."""
+        """The base's average document length in tokens (bm25s's ``avg_doc_len``), from its token cache.
+
+        Read when a segmented index is loaded (``_load``), so that a damaged
+        cache is refused there, and by ``rag index build`` before it adds a
+        segment, rather than at the first question.
+        """
         if kind not in self._average_lengths:
-            folder = self.parts[0].folder / ("passage-tokens" if kind == "bm25" else "article-tokens")
-            try:
-                offsets = np.load(folder / "offsets.npy", allow_pickle=False)
-            except (OSError, ValueError, EOFError):
+            base = self.parts[0]
+            rows = len(base.chunks) if kind == "bm25" else len(base.article_ids)
+            found = _token_cache_lengths(base.folder / ("passage-tokens" if kind == "bm25" else "article-tokens"), rows)
+            if found is None:
                 raise CorruptIndexError(f"the token cache of the index at {self.path} is unreadable; rebuild it with: "
-                                        f"{build_command(self.path, self.embedder_spec, self.manifest.get('corpus'))}"
-                                        ) from None
-            self._average_lengths[kind] = float(np.diff(offsets).mean()) if len(offsets) > 1 else 1.0
+                                        f"{build_command(self.path, self.embedder_spec, self.manifest.get('corpus'))}")
+            self._average_lengths[kind] = found
         return self._average_lengths[kind]
 
     def passage_similarities(self, question_vector: np.ndarray, positions: list[int]) -> np.ndarray:
@@ -502,17 +507,26 @@ def is_index_folder(folder: Path) -> bool:
     """True when ``folder`` is an index a build made: it holds the marker.
 
     Indexes written before the marker existed are recognised by a manifest
-    that parses as ours (format and settings) next to a chunks.jsonl: that is
-    what those versions wrote, and nothing else writes it.
+    that parses as ours (format and settings) next to a chunks.jsonl, in a
+    folder holding nothing but what builds write: a folder of someone's own
+    files that happens to hold a manifest.json and a chunks.jsonl is not ours
+    to replace.
     """
     try:
         if (folder / MARKER).is_file():
             return True
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
         return (isinstance(manifest, dict) and "format" in manifest and isinstance(manifest.get("settings"), dict)
-                and (folder / "chunks.jsonl").is_file())
+                and (folder / "chunks.jsonl").is_file()
+                and all(entry.name in _INDEX_ENTRIES for entry in folder.iterdir()))
     except (OSError, ValueError):
         return False
+
+
+# Every name a build has ever written at the top of an index folder (the marker excepted).
+_INDEX_ENTRIES = frozenset({"manifest.json", "manifest.json.tmp", "chunks.jsonl", "chunks.offsets.npy",
+                            "vectors.faiss", "bm25", "bm25-articles", "facts.jsonl", "facts.sqlite",
+                            "passage-tokens", "article-tokens", SEGMENTS})
 
 
 def _replaceable(folder: Path) -> bool:
@@ -771,6 +785,9 @@ def _load(path: Path, settings: IndexSettings | None, corpus: Path | None) -> In
     if len(index.chunks) != manifest["n_chunks"]:
         raise CorruptIndexError(f"the index at {path} is incomplete ({len(index.chunks)} passages, manifest says "
                                 f"{manifest['n_chunks']}); {rebuild()}")
+    if not index.single:  # segments are scored with the base's average lengths: a damaged cache is refused now
+        index._average_length("bm25")
+        index._average_length("article_bm25")
     return index
 
 
@@ -991,8 +1008,7 @@ def build_index(
         with _build_lock(path, wait):
             return _build_locked(corpus, path, settings, embedder, rebuild, progress, started)
     except OSError as error:
-        raise UserError(f"cannot write the index at {path}: {error.strerror or error}"
-                        f"{f' ({error.filename})' if error.filename else ''}; give --index a folder you can write to") from error
+        raise _write_failure(path, error) from error
 
 
 def _build_locked(corpus: Path, path: Path, settings: IndexSettings, embedder, rebuild: bool, progress: bool,
@@ -1004,8 +1020,12 @@ def _build_locked(corpus: Path, path: Path, settings: IndexSettings, embedder, r
         if _replaceable(stale):
             shutil.rmtree(stale, ignore_errors=True)
     manifest = None
-    if path.exists() and not rebuild:
-        manifest = _current_manifest(path, settings, corpus)
+    current = None  # the index there now, loaded as a question would load it
+    if not rebuild and not no_index_yet(path):
+        # Checked whole, not only its manifest: an update or an "up to date" on a damaged index would
+        # report success and leave it unusable.
+        current = load_index(path, settings, corpus)
+        manifest = current.manifest
         _drop_unlisted_segments(path, manifest)
     report = BuildReport()
     fingerprint = corpus_fingerprint(corpus)
@@ -1031,11 +1051,11 @@ def _build_locked(corpus: Path, path: Path, settings: IndexSettings, embedder, r
             _write_json_atomic(path / "manifest.json", dict(manifest, corpus_fingerprint=fingerprint,
                                                             documents=documents))
         report.skipped_build = True
-    elif _segment_fits(path, manifest, len(report.added) + len(report.changed)):
+    elif _segment_fits(current, len(report.added) + len(report.changed)):
         _write_segment(path, manifest, new_chunks, documents, report.changed + report.removed, settings, embedder,
                        report, progress, fingerprint, str(corpus.resolve()))
     else:
-        old = load_index(path, settings, corpus)
+        old = current
         _write_full(path, (new_chunks[doc_id] if doc_id in new_chunks else [old.chunks[p] for p in old.chunks_of.get(doc_id, [])]
                            for doc_id in documents),
                     documents, old, unchanged_ids, settings, embedder, report, progress, fingerprint,
@@ -1154,20 +1174,25 @@ SEGMENT_SHARE = 0.25
 SEGMENTS_MAX = 32
 
 
-def _segment_fits(path: Path, manifest: dict, touched: int) -> bool:
-    """Whether an update touching ``touched`` articles may be written as a segment of the index at ``path``."""
-    base_caches = all((path / name / "offsets.npy").is_file() for name in ("passage-tokens", "article-tokens"))
-    return (base_caches and len(manifest.get("segments") or []) < SEGMENTS_MAX
-            and touched <= SEGMENT_SHARE * max(len(manifest["documents"]), 1))
+def _segment_fits(index: Index, touched: int) -> bool:
+    """Whether an update touching ``touched`` articles may be written as a segment of ``index``.
+
+    Segments are scored with the base's average lengths, read from its token
+    caches: a base whose caches are missing or damaged is rebuilt whole (which
+    tokenises again) rather than extended.
+    """
+    try:
+        index._average_length("bm25")
+        index._average_length("article_bm25")
+    except CorruptIndexError:
+        return False
+    return (len(index.manifest.get("segments") or []) < SEGMENTS_MAX
+            and touched <= SEGMENT_SHARE * max(len(index.manifest["documents"]), 1))
 
 
-def _current_manifest(path: Path, settings: IndexSettings, corpus: Path) -> dict:
-    """The manifest of the index at ``path`` (checked like a load, without reading its passages)."""
-    if not is_index_folder(path) or not any(path.iterdir()):
-        return load_index(path, settings, corpus).manifest  # raises the load's error, or an empty folder: none
-    manifest = _read_manifest(path, lambda: f"rebuild it with: {build_command(path, settings.embedder, corpus)}")
-    check_settings(manifest, settings, path, corpus)
-    return manifest
+def no_index_yet(path: Path) -> bool:
+    """No index at ``path`` yet: nothing there, or an empty folder (a build may fill it)."""
+    return not path.exists() or (path.is_dir() and not any(path.iterdir()))
 
 
 def _drop_unlisted_segments(path: Path, manifest: dict) -> None:
@@ -1255,10 +1280,24 @@ def compact_index(path: Path, settings: IndexSettings, *, embedder=None, progres
                             documents, old, set(documents), settings, embedder, report, progress,
                             old.manifest.get("corpus_fingerprint", ""), old.manifest.get("corpus", ""))
     except OSError as error:
-        raise UserError(f"cannot write the index at {path}: {error.strerror or error}"
-                        f"{f' ({error.filename})' if error.filename else ''}; give --index a folder you can write to") from error
+        raise _write_failure(path, error) from error
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _write_failure(path: Path, error: OSError) -> UserError:
+    """The one line for a write that failed (no permission, a full disk): what was kept, and what to do.
+
+    Every write goes to a temporary name first, so whatever index was at
+    ``path`` is still there, whole.
+    """
+    where = f" ({error.filename})" if error.filename else ""
+    full = error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG) or any(
+        words in str(error) for words in ("No space", "disk is full"))
+    todo = ("free some disk space and run it again" if full
+            else "give --index a folder you can write to, on a disk with free space")
+    return UserError(f"cannot write the index at {path}: {error.strerror or error}{where}; the index there (if any) "
+                     f"is unchanged; {todo}")
 
 
 def _write_full(path: Path, articles: Iterable[list[Chunk] | PreparedBatch], documents: dict[str, dict],
@@ -1469,7 +1508,7 @@ class _PartWriter:
             vector_index = _vector_index(dim, len(matrix))
             if len(matrix):
                 vector_index.add(matrix)
-            faiss.write_index(vector_index, str(self.folder / "vectors.faiss"))
+            _write_vectors(vector_index, self.folder / "vectors.faiss")
         return dim
 
     @property
@@ -1568,6 +1607,37 @@ def _load_tokens(folder: Path, rows: int) -> tuple[np.ndarray, np.ndarray, list[
     return flat, offsets, words
 
 
+def _token_cache_lengths(folder: Path, rows: int) -> float | None:
+    """The average row length of the token cache in ``folder``, or None when its offsets are unreadable or not
+    ``rows`` + 1 (memory-mapped: the mean of the differences is (last - first) / rows, so nothing else is read)."""
+    try:
+        offsets = np.load(folder / "offsets.npy", allow_pickle=False, mmap_mode="r")
+    except (OSError, ValueError, EOFError):
+        return None
+    if offsets.ndim != 1 or len(offsets) != rows + 1 or not np.issubdtype(offsets.dtype, np.integer):
+        return None
+    return float(int(offsets[-1]) - int(offsets[0])) / rows if rows else 1.0
+
+
+def _write_vectors(vector_index, file: Path) -> None:
+    """``faiss.write_index`` through a Python file, so that a full disk raises OSError like every other write.
+
+    FAISS's own file writer only prints a failed close ("close error: No
+    space left on device"): a small index then lands truncated, silently.
+    """
+    import faiss
+
+    with open(file, "wb") as out:
+        writer = faiss.PyCallbackIOWriter(out.write)
+        try:
+            faiss.write_index(vector_index, writer)
+        except RuntimeError as error:  # an exception the callback raised, as FAISS passes it on
+            reason = re.search(r"\(([^()]*)\)\s*$", str(error))
+            raise OSError(errno.EIO, reason.group(1) if reason else "write error", str(file)) from None
+        finally:
+            del writer
+
+
 def _vector_index(dim: int, n: int):
     """An empty inner-product FAISS index for ``n`` vectors: flat below ``HNSW_ABOVE``, HNSW above."""
     import faiss
@@ -1628,8 +1698,11 @@ def _vectors_for(chunks, known, settings, embedder, path, report, progress) -> t
 
 def _write_json_atomic(target: Path, data: dict) -> None:
     tmp = target.with_name(target.name + ".tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-    os.replace(tmp, target)
+    try:
+        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)  # a write cut short (a full disk) leaves no half file beside the manifest
 
 
 def _progress_bar(enabled: bool, total: int, desc: str, unit: str):
