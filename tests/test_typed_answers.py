@@ -352,3 +352,17 @@ def test_a_label_shared_by_two_figures_does_not_decide():
     # 营收 labels both figures; 海外 is not asked: the rule that held before decides (the first).
     sentence = "公司营收120亿元，同比增长8%，其中海外营收30亿元。"
     assert _answer("公司营收是多少？", sentence).short == "120亿元"
+
+
+def test_answered_candidates_give_every_close_sentence_with_an_answer_the_hand_choice_first():
+    # benchmarks/dense_sentence_choice.py reads the options after the first; the answer path takes the first.
+    idf = {"培训": 2.0, "教师": 2.0}.get
+    answerer = ExtractiveAnswerer(lambda token: idf(token, 1.0) if token != "\uffff\uffff" else 9.0, min_coverage=0.2)
+    question = analyse("县里培训了多少名教师？")
+    text = "县里去年培训教师1200名。县里今年又培训教师800名。会议讨论了培训的安排。"
+    hits = [Hit(_chunk(text), 1.0)]
+    candidates = answerer._candidates(question, hits)
+    options = list(answerer.answered_candidates(question, candidates))
+    assert sorted(short for _, short in options) == ["1200名", "800名"]
+    assert answerer._first_answered(question, candidates, hits) == options[0]
+    assert answerer.answer(question, hits).short == options[0][1]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from typing import Callable
+from typing import Callable, Iterator
 
 from rag.answer.actor import verb_doer
 from rag.answer.topic import misses_topic
@@ -187,17 +187,9 @@ class ExtractiveAnswerer:
             if options:
                 best = max(options, key=lambda o: self.ranker.score(o.features))
                 return best.candidate, best.answer
-        floor = candidates[0].coverage - 0.25
-        # A date question tries every close sentence for a date it states before
-        # falling back on the date of the best sentence's article.
-        for dated in (False, True) if question.kind == "date" else (True,):
-            for candidate in candidates[:12]:
-                if candidate.coverage < floor:
-                    break
-                headline = self._headline(question, candidate, candidate.chunk.text[candidate.start : candidate.end],
-                                          dated=dated)
-                if headline:
-                    return candidate, headline
+        first = next(self.answered_candidates(question, candidates), None)
+        if first is not None:
+            return first
         # No sentence holds an answer of the exact kind asked (a name jieba does not tag,
         # a figure in an unexpected unit): the best sentence's words where the question
         # points, marked untyped, so that the refusal model asks more of its coverage.
@@ -216,6 +208,31 @@ class ExtractiveAnswerer:
         if not loose or len(loose) > 40:
             return None
         return replace(best, typed=False), loose
+
+    def answered_candidates(self, question: Question, candidates: list[_Candidate]) -> Iterator[tuple[_Candidate, str]]:
+        """The close candidate sentences that hold an answer of the kind asked, best-scored first, with that answer.
+
+        The hand order's choice is the first; ``benchmarks/dense_sentence_choice.py``
+        reads the rest (lazily: ``_first_answered`` stops at the first). Close: among
+        the 12 best-scored, at most 0.25 under the best one's coverage.
+        """
+        if not candidates:
+            return
+        floor = candidates[0].coverage - 0.25
+        # A date question tries every close sentence for a date it states before
+        # falling back on the date of the best sentence's article.
+        for dated in (False, True) if question.kind == "date" else (True,):
+            found = False
+            for candidate in candidates[:12]:
+                if candidate.coverage < floor:
+                    break
+                headline = self._headline(question, candidate, candidate.chunk.text[candidate.start : candidate.end],
+                                          dated=dated)
+                if headline:
+                    found = True
+                    yield candidate, headline
+            if found:
+                return
 
     def _signals(self, question: Question, candidate: _Candidate, sentence: str) -> dict[str, float]:
         """What the refusal decision weighs (see rag/answer/refusal.py)."""
