@@ -204,6 +204,10 @@ def index_build(corpus, index_path, embedder, rebuild, store):
     corpus = corpus or default_corpus()
     settings = IndexSettings(embedder=embedder)
     path = index_path or default_index_path(corpus, settings)
+    if store != "local":
+        from rag.store.milvus import parse_store
+
+        parse_store(store)  # a bad --store is refused before the build, not after it
     # Bars on a terminal, a few lines in a log; another build of the same index is waited for, not failed.
     report = build_index(corpus, path, settings, rebuild=rebuild, progress=True, wait=3600)
     echo(f"{report.summary()}\nindex: {path}")
@@ -298,10 +302,12 @@ def eval_group(ctx, gold, corpus, index_path, embedder, top_k, retriever, limit,
     import time
 
     from rag.chain import Assistant, PROJECT_ROOT, default_corpus
-    from rag.evaluation import aggregate, load_gold, run_eval, write_run
+    from rag.evaluation import aggregate, check_run_folder, load_gold, run_eval, write_run
     from rag.ingest import RawArticle, iter_corpus
 
     items = load_gold(gold)[:limit]
+    if out is not None:
+        check_run_folder(out)  # before the questions are run, not after
     corpus = corpus or default_corpus()
     embedder = _embedder_for(embedder, retriever, index_path)
     assistant, report = Assistant.open(corpus, index_path, embedder_spec=embedder, mode=retriever, progress=True,

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 import time
 from dataclasses import asdict, dataclass, field
@@ -45,16 +46,30 @@ class GoldItem:
 
 
 def load_gold(path: Path) -> list[GoldItem]:
-    """Read a gold file; a malformed line is an error naming the line."""
+    """Read a gold file; a malformed line, or a question ``ask`` would refuse, is an error naming the line."""
+    from rag.chain import check_question  # lazy: rag.chain loads the retrieval stack
+
     path = Path(path)
     if not path.exists():
         raise UserError(f"gold file not found: {path}")
+    if not path.is_file():
+        raise UserError(f"the gold file {path} is not a file; give a JSONL file of questions, "
+                        f"e.g. --gold eval/gold/seeds-dev.jsonl")
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except OSError as error:
+        raise UserError(f"cannot read the gold file {path} ({error.strerror or error})") from None
+    except UnicodeDecodeError as error:
+        line = error.object[: error.start].count(b"\n") + 1
+        raise UserError(f"{path}:{line}: not UTF-8 text; save the gold file as UTF-8 JSONL") from None
     items = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
         try:
             data = json.loads(line)
+            if not isinstance(data, dict):
+                raise TypeError
             facts = tuple(tuple(str(s) for s in ([f] if isinstance(f, str) else f)) for f in data.get("facts", []))
             items.append(GoldItem(
                 id=str(data.get("id", number)),
@@ -67,6 +82,10 @@ def load_gold(path: Path) -> list[GoldItem]:
             ))
         except (ValueError, KeyError, TypeError):
             raise UserError(f"{path}:{number}: not a gold item (needs at least a \"question\")") from None
+        try:
+            check_question(items[-1].question)  # refused here, not after the questions before it were run
+        except UserError as error:
+            raise UserError(f"{path}:{number}: {error}") from None
     if not items:
         raise UserError(f"{path} holds no questions")
     return items
@@ -301,6 +320,39 @@ def run_eval(assistant, items: list[GoldItem], raw_texts: dict[str, str], k: int
         hits = assistant.retriever.search(analyse(item.question, assistant.place_names).text, k=depth)
         results.append(score_question(item, answer, [h.chunk.doc_id for h in hits], raw_texts, latency))
     return results
+
+
+RUN_FILES = ("metrics.json", "results.jsonl", "report.md", "chart.png")  # what write_run writes
+
+
+def check_run_folder(out: Path) -> None:
+    """Refuse an ``--out`` that cannot take a run, before the questions are run.
+
+    It may be new, or a folder without the files a run writes, or an earlier
+    run (its metrics.json holds our ``settings``), which is written over. A
+    folder holding a report.md or results.jsonl of someone else's is not.
+
+    Raises:
+        UserError: Saying why; nothing is written.
+    """
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise UserError(f"--out {out} is a file; give a folder for the run (new, or an earlier run's)")
+    existing = out
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise UserError(f"cannot make --out {out}: {existing} is a file; give a folder for the run")
+    if not os.access(existing, os.W_OK):
+        raise UserError(f"cannot write --out {out} (no permission in {existing}); give a folder you can write to")
+    if out.is_dir() and any((out / name).exists() for name in RUN_FILES):
+        try:
+            earlier = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            earlier = None
+        if not (isinstance(earlier, dict) and isinstance(earlier.get("settings"), dict)):
+            raise UserError(f"--out {out} holds files of the same names as a run's ({', '.join(RUN_FILES)}) and is "
+                            f"not an earlier run; they were not touched: give a new folder")
 
 
 def write_run(out: Path, results: list[QuestionResult], metrics: dict, settings: dict) -> None:

@@ -155,6 +155,27 @@ def corpus_entries(root: Path) -> list[Path | LoadProblem]:
     return [entry for _, entry in found]
 
 
+def why_not_indexed(file: Path) -> str | None:
+    """Why a file put into a folder corpus would give no article (skipped, or no text), or None when it gives one.
+
+    The corpus reader's own rules, asked of one file: the chat page refuses an
+    upload with this reason rather than reporting it added and indexing nothing.
+    """
+    file = Path(file)
+    if file.suffix.lower() not in TEXT_SUFFIXES:
+        return "not a .txt, .md or .html file"
+    if file.name.startswith(".") or file.stem.lower() == "readme":
+        return "hidden files and READMEs are not indexed; rename it"
+    if not _valid_name(file.name):
+        return "the file name is not valid UTF-8; rename it"
+    article = _read_file(file, file.name)
+    if isinstance(article, LoadProblem):
+        return article.reason
+    if not to_document(article).text.strip():
+        return "no text to index (empty, or only what a browser does not show)"
+    return None
+
+
 def _valid_name(name: str) -> bool:
     try:
         name.encode("utf-8")

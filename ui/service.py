@@ -20,7 +20,7 @@ from typing import Iterator
 from rag.chain import Assistant, default_corpus
 from rag.documents import Answer, Chunk
 from rag.errors import UserError
-from rag.ingest import TEXT_SUFFIXES, decode_bytes
+from rag.ingest import printable_name, why_not_indexed
 
 EXTRACTIVE = "extractive"
 
@@ -29,11 +29,15 @@ EXTRACTIVE = "extractive"
 class UploadResult:
     added: list[str]
     refused: list[str]  # "name: why"
+    waiting: bool = False  # copied, but another process held the index: not searchable yet
 
     def message(self) -> str:
         parts = []
         if self.added:
             parts.append(f"added {len(self.added)}: {', '.join(self.added)}")
+        if self.added and self.waiting:
+            parts.append("another process is updating the index, so they are not searched yet: they are "
+                         "indexed on the next upload or when the page is restarted")
         if self.refused:
             parts.append("not added: " + "; ".join(self.refused))
         return " · ".join(parts) or "no files"
@@ -114,33 +118,50 @@ class ChatService:
     def add_files(self, paths: list[Path], progress: bool = False) -> UploadResult:
         """Copy readable articles into the corpus folder and update the index incrementally.
 
-        Unreadable files (binary, unknown encoding, wrong type) are refused with the
-        reason; an article with the name of an existing one is refused, not overwritten.
+        A file is refused with the reason when the corpus would not index it
+        (binary, unknown encoding, wrong type, too large, a README or hidden
+        name, no text), or when an article of its name exists: it is never
+        overwritten, not even by another upload of the same name at the same
+        moment. If the index cannot be updated, the copies this call made are
+        removed again, so the corpus is as it was and the upload can be retried.
         """
         if not self.corpus.is_dir():
             raise UserError(f"uploads need a folder corpus; {self.corpus} is a file")
-        added, refused = [], []
+        added, refused, copies = [], [], []
         for path in paths:
             path = Path(path)
-            name = path.name
-            if path.suffix.lower() not in TEXT_SUFFIXES:
-                refused.append(f"{name}: not a .txt, .md or .html file")
+            name = printable_name(path.name)
+            why = why_not_indexed(path)
+            if why:
+                refused.append(f"{name}: {why}")
                 continue
+            target = self.corpus / path.name
             try:
-                decode_bytes(path.read_bytes())
-            except (OSError, UserError, ValueError) as error:
-                refused.append(f"{name}: {error}")
+                with open(path, "rb") as source, open(target, "xb") as copy:  # x: never over an existing file
+                    copies.append(target)
+                    shutil.copyfileobj(source, copy)
+            except FileExistsError:
+                refused.append(f"{name}: an article with this name is already in the corpus")
                 continue
-            target = self.corpus / name
-            if target.exists():
-                refused.append(f"{name}: an article with this name is already indexed")
+            except OSError as error:  # a read-only corpus folder, a full disk
+                if copies and copies[-1] == target:
+                    target.unlink(missing_ok=True)
+                    copies.pop()
+                refused.append(f"{name}: cannot be copied into the corpus {self.corpus} ({error.strerror or error})")
                 continue
-            shutil.copyfile(path, target)
             added.append(name)
-        if added:
+        if copies:
             with self._upload_lock:
-                # The new index is built beside the current one (questions keep reading that), then swapped in.
-                fresh, _ = Assistant.open(self.corpus, self.index_path, embedder_spec=self.embedder, progress=progress)
+                try:
+                    # The new index is built beside the current one (questions keep reading that), then swapped in.
+                    fresh, report = Assistant.open(self.corpus, self.index_path, embedder_spec=self.embedder,
+                                                   progress=progress)
+                except BaseException as error:
+                    for copy in copies:  # ours: made by this call, indexed by nobody
+                        copy.unlink(missing_ok=True)
+                    if isinstance(error, UserError):
+                        raise UserError(f"not added ({', '.join(added)}): {error}") from None
+                    raise
                 with self._lock:
                     fresh_answerers = {EXTRACTIVE: fresh.extractive}
                     for name, answerer in self.answerers.items():
@@ -148,6 +169,7 @@ class ChatService:
                             answerer.extractive = fresh.extractive
                             fresh_answerers[name] = answerer
                     self.assistant, self.answerers, self._chunks = fresh, fresh_answerers, None
+            return UploadResult(added, refused, waiting=bool(report and report.busy))
         return UploadResult(added, refused)
 
 

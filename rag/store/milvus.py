@@ -125,7 +125,9 @@ def parse_store(spec: str | None) -> MilvusTarget | None:
         if not _LITE_NAME.match(path.name) or len(path.name) > 36:
             raise UserError(f"--store {spec}: milvus-lite needs a file name of at most 36 letters, digits, "
                             f"'.', '-' or '_'")
-        return MilvusTarget(str(path.resolve()))
+        target = MilvusTarget(str(path.resolve()))
+        _check_lite_file(target)  # here, before any index is built for it
+        return target
     raise UserError(f"unknown --store {spec}; use local, milvus:./index.db (embedded) or milvus://host:19530 (server)")
 
 
@@ -153,7 +155,12 @@ def connect(target: MilvusTarget, timeout: float = 20.0):
                 import milvus_lite  # noqa: F401  (pymilvus starts its server from this package)
         except ImportError:
             raise UserError(f"--store {target} needs milvus-lite; {INSTALL_HINT}") from None
-        Path(target.uri).parent.mkdir(parents=True, exist_ok=True)
+        _check_lite_file(target)
+        try:
+            Path(target.uri).parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise UserError(f"cannot make the folder of --store {target} ({error.strerror or error}); give a .db "
+                            f"file in a folder you can write to") from None
         os.environ.setdefault("RUST_LOG", "error")  # the analyzer (tantivy) logs at INFO otherwise
     kwargs = {} if target.embedded else {"token": target.token, "db_name": target.db_name}
     try:
@@ -162,6 +169,50 @@ def connect(target: MilvusTarget, timeout: float = 20.0):
         where = "start it (see README: Milvus) or fix MILVUS_TOKEN / MILVUS_DB" if not target.embedded else \
             "is another process using this file?"
         raise UserError(f"cannot open Milvus at {target}: {_reason(exc)}; {where}") from None
+
+
+def _check_lite_file(target: MilvusTarget) -> None:
+    """Refuse a milvus-lite file that is someone else's, before milvus-lite opens (and so writes) it.
+
+    milvus-lite 2.5 keeps its store in a SQLite file and adds its tables to any
+    SQLite file it is given: a user's own ``notes.db`` would be changed. Only a
+    new file, an empty one, or one holding milvus-lite's ``collection_meta``
+    table is opened; its folder is made when missing.
+
+    Raises:
+        UserError: Saying why; the file is not touched.
+    """
+    path = Path(target.uri)
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir():
+        raise UserError(f"cannot make the folder of --store {target}: {folder} is a file; give a .db file in a "
+                        f"folder you can write to")
+    if not path.exists() and not path.is_symlink():
+        return
+    if not path.is_file():
+        raise UserError(f"--store {target} is not a file; give a new .db file or one made by --store milvus:")
+    if path.stat().st_size == 0:
+        return
+    import sqlite3
+
+    try:
+        with open(path, "rb") as head:
+            sqlite = head.read(16) == b"SQLite format 3\x00"
+        tables = set()
+        if sqlite:
+            connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+            try:
+                tables = {name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            finally:
+                connection.close()
+    except (OSError, sqlite3.Error) as error:
+        raise UserError(f"cannot read --store {target} ({error}); give a new .db file or one made by --store milvus:"
+                        ) from None
+    if "collection_meta" not in tables:
+        raise UserError(f"{path} exists and is not a milvus-lite store; it was not touched: give --store a new "
+                        f".db file")
 
 
 def _reason(exc: Exception) -> str:

@@ -1,0 +1,193 @@
+"""A hostile pass over the user surfaces: ``rag eval``'s gold file and run folder, the chat page's upload.
+
+Each test here failed on the code before its fix.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from rag.cli import ask_command, rag_group
+from tests.conftest import one_error_line
+
+QUESTION = {"question": "哪家企业在海原投资最多？", "facts": ["华润"]}
+
+
+def gold_lines(*records) -> str:
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+
+
+# --- rag eval ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("case, expected", [
+    ("gbk", "gold.jsonl:2: not UTF-8 text"),
+    ("list", "gold.jsonl:2: not a gold item"),
+    ("empty question", "gold.jsonl:2: the question is empty"),
+    ("long question", "gold.jsonl:2: the question is 600 characters long"),
+    ("folder", "is not a file"),
+])
+def test_a_bad_gold_file_is_one_line_naming_the_line(run, seed_corpus, tmp_path, case, expected):
+    gold = tmp_path / "gold.jsonl"
+    first = gold_lines(QUESTION).encode("utf-8")
+    second = {"gbk": gold_lines(QUESTION).encode("gbk"), "list": b"[1, 2]\n",
+              "empty question": gold_lines({"question": " \u200b "}).encode("utf-8"),
+              "long question": gold_lines({"question": "海" * 600}).encode("utf-8")}
+    if case == "folder":
+        gold.mkdir()
+    else:
+        gold.write_bytes(first + second[case])
+    line = one_error_line(run(rag_group, "eval", "--gold", gold, "--corpus", seed_corpus, "--index", tmp_path / "idx",
+                              "--out", tmp_path / "run"))
+    assert expected in line, line
+    assert not (tmp_path / "idx").exists()  # refused before anything was built
+
+
+def test_eval_out_refuses_a_folder_of_someone_else_s_files_before_running(run, seed_corpus, tmp_path):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(gold_lines(QUESTION), encoding="utf-8")
+    mine = tmp_path / "thesis"
+    mine.mkdir()
+    (mine / "report.md").write_text("# 我的报告\n", encoding="utf-8")
+    line = one_error_line(run(rag_group, "eval", "--gold", gold, "--corpus", seed_corpus, "--index", tmp_path / "idx",
+                              "--out", mine))
+    assert "not touched" in line and "new folder" in line
+    assert [p.name for p in mine.iterdir()] == ["report.md"]
+    assert (mine / "report.md").read_text(encoding="utf-8") == "# 我的报告\n"
+    assert not (tmp_path / "idx").exists()
+
+    # A file as --out, or a folder under a file: one line before the run, not a traceback after it.
+    for out in (gold, gold / "run"):
+        assert "is a file" in one_error_line(run(rag_group, "eval", "--gold", gold, "--corpus", seed_corpus,
+                                                 "--index", tmp_path / "idx", "--out", out))
+    # An earlier run's folder is written over.
+    first = run(rag_group, "eval", "--gold", gold, "--corpus", seed_corpus, "--index", tmp_path / "idx",
+                "--out", tmp_path / "run")
+    assert first.exit_code == 0, first.output
+    again = run(rag_group, "eval", "--gold", gold, "--corpus", seed_corpus, "--index", tmp_path / "idx",
+                "--out", tmp_path / "run")
+    assert again.exit_code == 0, again.output
+
+
+# --- the chat page's upload (ui.service.ChatService.add_files, what the page calls) -----------------------
+
+
+@pytest.fixture
+def service(seed_corpus, tmp_path):
+    from tests.conftest import FAKE
+    from ui.service import ChatService
+
+    return ChatService(seed_corpus, tmp_path / "idx", FAKE)
+
+
+GOOD = "星河集团新闻\n2024年，星河集团在青龙县投资3.5亿元建设光伏电站。"
+
+
+@pytest.mark.parametrize("name, content, reason", [
+    ("README.md", GOOD.encode("utf-8"), "READMEs are not indexed"),
+    (".draft.txt", GOOD.encode("utf-8"), "hidden files"),
+    ("empty.txt", b"", "no text to index"),
+    ("blank.txt", " \n\t\u200b\n".encode("utf-8"), "no text to index"),
+    ("hidden.html", b"<html><body><div hidden>\xe8\x97\x8f</div><template>x</template></body></html>", "no text"),
+], ids=["readme", "hidden-name", "empty", "blank", "hidden-html"])
+def test_an_upload_the_corpus_would_not_index_is_refused_not_reported_added(service, seed_corpus, tmp_path,
+                                                                              name, content, reason):
+    upload = tmp_path / "uploads" / name
+    upload.parent.mkdir()
+    upload.write_bytes(content)
+    before = sorted(p.name for p in seed_corpus.iterdir())
+    result = service.add_files([upload])
+    assert result.added == [] and len(result.refused) == 1 and reason in result.refused[0], result.refused
+    assert sorted(p.name for p in seed_corpus.iterdir()) == before
+
+
+def test_an_upload_that_cannot_be_indexed_leaves_the_corpus_as_it_was(service, seed_corpus, tmp_path, monkeypatch):
+    """The copy stayed in the corpus though the page said the upload failed; a retry was then refused as a
+    duplicate of an article that was never indexed."""
+    import ui.service
+    from rag.errors import UserError
+
+    upload = tmp_path / "new.txt"
+    upload.write_text(GOOD, encoding="utf-8")
+    before = sorted(p.name for p in seed_corpus.iterdir())
+
+    def full_disk(*args, **kwargs):
+        raise UserError("cannot write the index at idx: No space left on device; free some disk space")
+
+    real_open = ui.service.Assistant.open
+    monkeypatch.setattr(ui.service.Assistant, "open", full_disk)
+    with pytest.raises(UserError, match="not added .*No space left"):
+        service.add_files([upload])
+    assert sorted(p.name for p in seed_corpus.iterdir()) == before
+    assert list(service.stream("哪家企业在海原投资最多？"))[-1].text.startswith("华润")  # from the index it had
+    monkeypatch.setattr(ui.service.Assistant, "open", real_open)
+    assert service.add_files([upload]).added == ["new.txt"]  # the retry works
+    assert "new.txt" in service.article_ids()
+
+
+def test_an_upload_into_a_corpus_that_cannot_be_written_is_refused_with_the_reason(service, seed_corpus, tmp_path,
+                                                                                    monkeypatch):
+    import builtins
+    import errno
+
+    upload = tmp_path / "new.txt"
+    upload.write_text(GOOD, encoding="utf-8")
+    real_open = builtins.open
+
+    def read_only_corpus(file, mode="r", *args, **kwargs):
+        if str(file).startswith(str(seed_corpus)) and any(m in mode for m in "wxa"):
+            raise PermissionError(errno.EACCES, "Permission denied", str(file))
+        return real_open(file, mode, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", read_only_corpus)
+    result = service.add_files([upload])
+    assert result.added == [] and "cannot be copied into the corpus" in result.refused[0], result.refused
+    assert "Permission denied" in result.refused[0]
+
+
+def test_an_upload_while_another_process_updates_the_index_says_it_is_not_searched_yet(service, tmp_path):
+    """It was reported added, though the index the page answers from did not have it."""
+    from filelock import FileLock
+
+    upload = tmp_path / "new.txt"
+    upload.write_text(GOOD, encoding="utf-8")
+    with FileLock(str(tmp_path / ".idx.lock")):  # as `rag index build` in another process holds it
+        result = service.add_files([upload])
+    assert result.added == ["new.txt"] and "not searched yet" in result.message()
+    assert "new.txt" not in service.article_ids()
+
+
+# --- --store milvus:<file>.db -------------------------------------------------------------------------
+
+
+@pytest.mark.milvus
+def test_a_milvus_store_file_that_is_someone_else_s_sqlite_database_is_not_touched(run, seed_corpus, tmp_path):
+    """milvus-lite added its tables to any SQLite file it was given."""
+    import hashlib
+    import sqlite3
+
+    notes = tmp_path / "notes.db"
+    connection = sqlite3.connect(notes)
+    connection.execute("CREATE TABLE notes (text TEXT)")
+    connection.execute("INSERT INTO notes VALUES ('我的笔记')")
+    connection.commit()
+    connection.close()
+    before = hashlib.sha1(notes.read_bytes()).hexdigest()
+    for command in ([rag_group, "index", "build"], [ask_command, "海原"]):
+        line = one_error_line(run(*command, "--corpus", seed_corpus, "--index", tmp_path / "idx",
+                                  "--store", f"milvus:{notes}"))
+        assert "is not a milvus-lite store" in line and "not touched" in line, line
+        assert not (tmp_path / "idx").exists()  # refused before a build, not after it
+    assert hashlib.sha1(notes.read_bytes()).hexdigest() == before
+
+
+@pytest.mark.milvus
+def test_a_milvus_store_under_a_file_is_one_line(run, seed_corpus, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    line = one_error_line(run(ask_command, "海原", "--corpus", seed_corpus, "--index", tmp_path / "idx",
+                              "--store", f"milvus:{blocker}/index.db"))
+    assert "cannot make the folder of --store" in line
+    assert blocker.read_text(encoding="utf-8") == "x"
