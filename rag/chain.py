@@ -20,7 +20,7 @@ from rag.answer.question import PlaceNames, Question, analyse
 from rag.clean import decode_surrogates, normalise
 from rag.documents import Answer, Hit
 from rag.entities import aliases_of
-from rag.errors import IndexBusyError, UserError
+from rag.errors import IndexBusyError, IndexWriteError, UserError
 from rag.index import (NO_EMBEDDER, BuildReport, Index, IndexSettings, no_index_yet, build_index,
                        check_index_location, corpus_fingerprint, load_index)
 from rag.retrieve import HybridRetriever
@@ -216,6 +216,12 @@ class Assistant:
                     raise
                 # Another process is writing the next version; the current one is intact: answer from it.
                 report = BuildReport(busy=True, n_documents=len(index.document_ids()), n_chunks=len(index.chunks))
+            except IndexWriteError as error:
+                if index is None:
+                    raise
+                # A read-only or full disk: the current version is intact (writes go to temporary names first).
+                report = BuildReport(unwritable=error.reason,
+                                     n_documents=len(index.document_ids()), n_chunks=len(index.chunks))
             else:
                 index = load_index(path, settings, corpus)
         backend = open_synced(target, index, progress=progress) if target else None  # filled from the folder

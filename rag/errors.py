@@ -19,3 +19,15 @@ class CorruptIndexError(UserError):
 
 class IndexBusyError(UserError):
     """Another process holds the build lock of the index."""
+
+
+class IndexWriteError(UserError):
+    """The index could not be written (no permission, a read-only or full disk); what was there is unchanged.
+
+    Attributes:
+        reason: The failure alone ("cannot write the index at …: No space left on device"), without what to do.
+    """
+
+    def __init__(self, message: str, reason: str = ""):
+        super().__init__(message)
+        self.reason = reason or message

@@ -344,7 +344,7 @@ def check_run_folder(out: Path) -> None:
     if not existing.is_dir():
         raise UserError(f"cannot make --out {out}: {existing} is a file; give a folder for the run")
     if not os.access(existing, os.W_OK):
-        raise UserError(f"cannot write --out {out} (no permission in {existing}); give a folder you can write to")
+        raise UserError(f"cannot write --out {out} ({existing} is not writable); give a folder you can write to")
     if out.is_dir() and any((out / name).exists() for name in RUN_FILES):
         try:
             earlier = json.loads((out / "metrics.json").read_text(encoding="utf-8"))

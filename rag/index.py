@@ -53,7 +53,7 @@ from rag.chunking import ChunkerSettings, article_text, chunk_document
 from rag.clean import NORMALISER_VERSION
 from rag.documents import Chunk
 from rag.facts import FACTS_VERSION, FactTable
-from rag.errors import CorruptIndexError, IndexBusyError, IndexMismatchError, UserError
+from rag.errors import CorruptIndexError, IndexBusyError, IndexMismatchError, IndexWriteError, UserError
 from rag.ingest import LoadProblem, RawArticle, UnchangedFile, corpus_files, iter_corpus, to_document
 from rag.lexical import TOKENIZER_VERSION, han_bigrams, tokenize
 from rag.prepare import BATCH_ARTICLES, PreparedBatch, prepare_in_order, worker_count
@@ -77,6 +77,7 @@ ARTICLE_BM25 = {"k1": 0.9, "b": 0.5}
 MIN_IDF_PASSAGES = 50
 SEGMENT_NAME = re.compile(r"seg-[0-9]{6}")
 SEGMENTS = "segments"  # the folder of an index's segments (one per update since the last full build)
+NO_TEXT = "no text to index (empty, or only what a browser does not show); nothing of it can be found"
 MARKER = ".rag-index"  # in every folder a build makes; only such folders are ever replaced or deleted
 
 
@@ -124,10 +125,14 @@ class BuildReport:
     seconds: float = 0.0
     skipped_build: bool = False
     busy: bool = False  # another process was updating the index: the current version was used as it is
+    unwritable: str = ""  # why the update could not be written (read-only or full disk): the current version was used
 
     def summary(self) -> str:
         if self.busy:
             return (f"another process is updating the index; answering from its current version "
+                    f"({self.n_documents} articles, {self.n_chunks} passages)")
+        if self.unwritable:
+            return (f"warning: the corpus changed, but {self.unwritable}; answering from the index as it is "
                     f"({self.n_documents} articles, {self.n_chunks} passages)")
         if self.skipped_build:
             return f"index up to date: {self.n_documents} articles, {self.n_chunks} passages"
@@ -760,6 +765,10 @@ def _load(path: Path, settings: IndexSettings | None, corpus: Path | None) -> In
     manifest = _read_manifest(folder, rebuild)
     if settings is not None:
         check_settings(manifest, settings, path, corpus)
+    if sum(entry["chunks"] for entry in manifest["documents"].values()) != manifest["n_chunks"]:
+        # (an update counts passages from the articles' entries: a wrong one would be written on into every version)
+        raise CorruptIndexError(f"the index manifest in {path} does not add up (its articles' passages are not "
+                                f"{manifest['n_chunks']}); {rebuild()}")
     segments = manifest.get("segments") or []
     base_chunks = manifest["n_chunks"] if manifest.get("base_chunks") is None else manifest["base_chunks"]
     parts = [_read_part(folder, manifest, manifest.get("chunks_sha1"), base_chunks, path, rebuild, segment=False)]
@@ -1128,6 +1137,8 @@ def _read_corpus(corpus: Path, settings: IndexSettings, old_docs: dict[str, dict
             continue
         (report.changed if previous else report.added).append(item.id)
         doc_chunks = _chunk_article(item, settings)
+        if not doc_chunks:
+            report.notes.append(f"{item.id}: {NO_TEXT}")
         documents[item.id] = {"hash": item.content_hash, "title": doc_chunks[0].title if doc_chunks else item.id,
                               "date": doc_chunks[0].date if doc_chunks else item.date, "chunks": len(doc_chunks),
                               **stat, **note}
@@ -1159,6 +1170,8 @@ def _new_articles(corpus: Path, settings: IndexSettings, report: BuildReport, do
             if raw.note:
                 report.notes.append(f"{raw.id}: {raw.note}")
             report.added.append(raw.id)
+            if not article.n_chunks:
+                report.notes.append(f"{raw.id}: {NO_TEXT}")
             documents[raw.id] = {"hash": raw.content_hash, "title": article.title, "date": article.date,
                                  "chunks": article.n_chunks, **({"stat": list(raw.stat)} if raw.stat else {}),
                                  **({"note": raw.note} if raw.note else {})}
@@ -1285,7 +1298,7 @@ def compact_index(path: Path, settings: IndexSettings, *, embedder=None, progres
     return report
 
 
-def _write_failure(path: Path, error: OSError) -> UserError:
+def _write_failure(path: Path, error: OSError) -> IndexWriteError:
     """The one line for a write that failed (no permission, a full disk): what was kept, and what to do.
 
     Every write goes to a temporary name first, so whatever index was at
@@ -1296,8 +1309,8 @@ def _write_failure(path: Path, error: OSError) -> UserError:
         words in str(error) for words in ("No space", "disk is full"))
     todo = ("free some disk space and run it again" if full
             else "give --index a folder you can write to, on a disk with free space")
-    return UserError(f"cannot write the index at {path}: {error.strerror or error}{where}; the index there (if any) "
-                     f"is unchanged; {todo}")
+    reason = f"cannot write the index at {path}: {error.strerror or error}{where}"
+    return IndexWriteError(f"{reason}; the index there (if any) is unchanged; {todo}", reason)
 
 
 def _write_full(path: Path, articles: Iterable[list[Chunk] | PreparedBatch], documents: dict[str, dict],

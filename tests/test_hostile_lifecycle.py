@@ -174,3 +174,70 @@ def test_a_full_disk_mid_write_is_one_line_and_the_old_index_still_answers(run, 
     assert not [p for p in (path / "segments").iterdir() if ".tmp-" in p.name]
     answer = run(ask_command, "曲麻莱光纤", "--corpus", corpus, "--index", path)
     assert answer.exit_code == 0 and "new.txt" in answer.stdout, answer.output
+
+
+@pytest.fixture
+def read_only_index(monkeypatch):
+    """Make the index location read-only, as a read-only mount is: creating its lock file fails with EROFS."""
+    import errno
+
+    import filelock
+
+    def read_only(self, *args, **kwargs):
+        raise OSError(errno.EROFS, "Read-only file system", self.lock_file)
+
+    def apply():
+        monkeypatch.setattr(filelock.FileLock, "acquire", read_only)
+
+    return apply
+
+
+def test_ask_on_a_changed_corpus_answers_from_an_index_it_cannot_update(run, seed_corpus, tmp_path, read_only_index):
+    """A read-only or full disk: the index is intact, so ask answers from it and says why it is not updated
+    (it refused to answer at all)."""
+    path = tmp_path / "idx"
+    assert run(rag_group, "index", "build", "--corpus", seed_corpus, "--index", path).exit_code == 0
+    before = snapshot(path)
+    (seed_corpus / "new.txt").write_text(NEW_ARTICLE, encoding="utf-8")
+    read_only_index()
+    result = run(ask_command, "哪家企业在海原投资最多？", "--corpus", seed_corpus, "--index", path)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("华润")
+    assert "Read-only file system" in result.stderr and "answering from the index as it is" in result.stderr
+    # rag index build is asked to write: it fails, in one line.
+    line = one_error_line(run(rag_group, "index", "build", "--corpus", seed_corpus, "--index", path))
+    assert "cannot write the index at" in line and "Read-only file system" in line
+    assert snapshot(path) == before
+
+
+def test_an_upload_to_an_index_that_cannot_be_written_is_refused_and_not_left_in_the_corpus(seed_corpus, tmp_path,
+                                                                                            read_only_index):
+    from rag.errors import UserError
+    from tests.conftest import FAKE
+    from ui.service import ChatService
+
+    service = ChatService(seed_corpus, tmp_path / "idx", FAKE)
+    upload = tmp_path / "new.txt"
+    upload.write_text(NEW_ARTICLE, encoding="utf-8")
+    before = sorted(p.name for p in seed_corpus.iterdir())
+    read_only_index()
+    with pytest.raises(UserError, match="not added .*Read-only file system"):
+        service.add_files([upload])
+    assert sorted(p.name for p in seed_corpus.iterdir()) == before
+
+
+def test_a_manifest_whose_articles_do_not_add_up_is_refused_before_an_update_spreads_it(run, seed_corpus, tmp_path):
+    """An update counts the index's passages from its articles' entries: a wrong entry was written on into a
+    manifest whose count no longer matched its files, and the updated index was refused as incomplete."""
+    import json
+
+    path = tmp_path / "idx"
+    assert run(rag_group, "index", "build", "--corpus", seed_corpus, "--index", path).exit_code == 0
+    manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+    first = next(iter(manifest["documents"]))
+    manifest["documents"][first]["chunks"] += 100  # a hand edit
+    (path / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    (seed_corpus / "new.txt").write_text(NEW_ARTICLE, encoding="utf-8")
+    for args in ([ask_command, "曲麻莱光纤"], [rag_group, "index", "build"]):
+        line = one_error_line(run(*args, "--corpus", seed_corpus, "--index", path))
+        assert "does not add up" in line and "rag index build --rebuild" in line, line

@@ -191,3 +191,15 @@ def test_a_milvus_store_under_a_file_is_one_line(run, seed_corpus, tmp_path):
                               "--store", f"milvus:{blocker}/index.db"))
     assert "cannot make the folder of --store" in line
     assert blocker.read_text(encoding="utf-8") == "x"
+
+
+def test_an_empty_article_file_is_named_in_a_warning_not_counted_silently(run, seed_corpus, tmp_path):
+    (seed_corpus / "empty.txt").write_bytes(b"")
+    (seed_corpus / "blank.md").write_text(" \n\u200b\n", encoding="utf-8")
+    result = run(rag_group, "index", "build", "--corpus", seed_corpus, "--index", tmp_path / "idx")
+    assert result.exit_code == 0, result.output
+    for name in ("empty.txt", "blank.md"):
+        assert f"warning: {name}: no text to index" in result.stderr, result.stderr
+    (seed_corpus / "later.txt").write_text("", encoding="utf-8")  # in an update too
+    result = run(rag_group, "index", "build", "--corpus", seed_corpus, "--index", tmp_path / "idx")
+    assert "warning: later.txt: no text to index" in result.stderr, result.stderr

@@ -156,6 +156,8 @@ class ChatService:
                     # The new index is built beside the current one (questions keep reading that), then swapped in.
                     fresh, report = Assistant.open(self.corpus, self.index_path, embedder_spec=self.embedder,
                                                    progress=progress)
+                    if report is not None and report.unwritable:  # a read-only or full disk: not indexed
+                        raise UserError(report.unwritable)
                 except BaseException as error:
                     for copy in copies:  # ours: made by this call, indexed by nobody
                         copy.unlink(missing_ok=True)
