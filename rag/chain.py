@@ -25,6 +25,7 @@ from rag.index import (NO_EMBEDDER, BuildReport, Index, IndexSettings, no_index_
                        check_index_location, corpus_fingerprint, load_index)
 from rag.retrieve import HybridRetriever
 from rag.store.local import LocalStore
+from rag.store.subset import restricted_answerer
 
 if TYPE_CHECKING:
     from langchain_core.runnables import Runnable
@@ -106,7 +107,7 @@ def answer_question(retriever: HybridRetriever, answerer: Answerer, question: st
     started = time.perf_counter()
     analysed, hits = retrieve(retriever, question, k, place_names, doc_ids)
     retrieved = time.perf_counter()
-    result = answerer.answer(analysed, hits)
+    result = restricted_answerer(answerer, doc_ids).answer(analysed, hits)
     timings = {"retrieve": (retrieved - started) * 1000, "answer": (time.perf_counter() - retrieved) * 1000}
     return replace(result, timings_ms={**result.timings_ms, **timings})
 
@@ -254,10 +255,11 @@ class Assistant:
         analysed, hits = retrieve(self.retriever, question, k, self.place_names, doc_ids)
         retrieved = time.perf_counter()
         first_piece = None
-        if hasattr(self.answerer, "stream"):
-            items = self.answerer.stream(analysed, hits)
+        answerer = restricted_answerer(self.answerer, doc_ids)
+        if hasattr(answerer, "stream"):
+            items = answerer.stream(analysed, hits)
         else:
-            items = iter([self.answerer.answer(analysed, hits)])
+            items = iter([answerer.answer(analysed, hits)])
         for item in items:
             if isinstance(item, Answer):
                 now = time.perf_counter()

@@ -203,3 +203,16 @@ def test_an_empty_article_file_is_named_in_a_warning_not_counted_silently(run, s
     (seed_corpus / "later.txt").write_text("", encoding="utf-8")  # in an update too
     result = run(rag_group, "index", "build", "--corpus", seed_corpus, "--index", tmp_path / "idx")
     assert "warning: later.txt: no text to index" in result.stderr, result.stderr
+
+
+def test_a_question_restricted_to_some_articles_is_answered_from_them_alone(service):
+    """"Only these articles" filtered retrieval, but "which … most" compared the whole facts table and cited an
+    article the user had left out."""
+    others = [d for d in service.article_ids() if not d.startswith("000")]
+    for doc_id in others:
+        answer = list(service.stream("哪家企业在海原投资最多？", doc_ids=[doc_id]))[-1]
+        assert all(c.doc_id == doc_id for c in answer.citations), (doc_id, answer.text)
+        assert not answer.text.startswith("华润"), (doc_id, answer.text)
+    # The article that has the figure, chosen alone, still answers.
+    haiyuan = next(d for d in service.article_ids() if d.startswith("000"))
+    assert list(service.stream("哪家企业在海原投资最多？", doc_ids=[haiyuan]))[-1].text.startswith("华润")
