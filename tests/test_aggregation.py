@@ -111,7 +111,9 @@ COUNTS = {
     "e.txt": "国家电网的帮扶成效\n"
              "2022年，国家电网定点帮扶3个县，新建变电站12座。"
              "三年来，国家电网累计帮扶两个县的15个村发展产业，其中5个村已通过验收。"
-             "国家电网目前还承担4个乡的帮扶任务。\n",
+             "国家电网目前还承担4个乡的帮扶任务。"
+             "国家电网下属企业还承担20个县(乡、村)的帮扶任务。\n",
+    "f.txt": "南方电网的帮扶成效\n2022年，南方电网定点帮扶2个县，援建学校6所。\n",
 }
 
 
@@ -134,6 +136,17 @@ def test_how_many_villages_and_counties_from_the_stated_counts(counting):
     assert counting.ask("国家电网帮扶了多少个村？").short == "15个村"
     assert counting.ask("国家电网定点帮扶几个县？").short == "3个县"
     assert counting.ask("How many villages did State Grid support?").short == "15个村"
+
+
+def test_a_count_of_counties_townships_and_villages_together_is_no_count_of_counties(counting):
+    # "20个县(乡、村)" is the largest count in the passage, but not of counties alone.
+    assert counting.ask("国家电网定点帮扶几个县？").short == "3个县"
+
+
+def test_how_many_counties_each_of_two_organisations_supports(counting):
+    # "各自" asks the question of each organisation, each by its own stated count.
+    short = counting.ask("国家电网和南方电网各自定点帮扶几个县？").short
+    assert "国家电网：3个县" in short and "南方电网：2个县" in short
 
 
 def test_a_count_whose_word_of_support_follows_it_counts(counting):

@@ -23,6 +23,9 @@ def _answer(question: str, *texts: str):
     ("合作社的分红，加上村里的租金收入，总共多少钱？", ("合作社的分红", "村里的租金收入"), "sum"),
     ("水利、道路、学校这几类工程里，哪一类投入最多？", ("水利", "道路", "学校"), "max"),
     ("教师和医生，哪一类人更少？", ("教师", "医生"), "min"),
+    # The list's name without 这, and what is counted written once after the last item.
+    ("水利、道路和学校三类工程里哪一类投入最少？", ("水利", "道路", "学校"), "min"),
+    ("甲工程和乙工程的项目加起来一共多少个？", ("甲工程", "乙工程"), "sum"),
 ])
 def test_the_listed_items_and_what_is_asked_of_them(question, items, operation):
     listed = listed_question(question)
@@ -72,3 +75,17 @@ def test_the_earlier_of_listed_items_is_chosen_by_date():
     answer = _answer("甲县和乙县，哪个县先脱贫摘帽？",
                      "其中，甲县贫困发生率下降到0.5%，已于2020年2月脱贫摘帽；乙县已于2019年5月脱贫摘帽。")
     assert answer.short == "乙县"
+
+
+def test_listed_counts_are_compared_in_one_unit():
+    # No unit asked: 医生 must be counted in 名 like 教师, not by its training classes (期).
+    answer = _answer("教师和医生，哪一类更多？",
+                     "县里举办教师培训班、医生培训班120余期，累计培训教师900名、医生1500名。")
+    assert answer.short == "医生"
+    assert "1500名" in answer.text and "120余期" not in answer.text
+
+
+def test_a_count_shared_by_the_listed_items_is_added():
+    answer = _answer("甲工程和乙工程的项目加起来一共多少个？",
+                     "累计投入甲工程资金3亿元，实施项目113个。累计投入乙工程资金9000万元，实施项目44个。")
+    assert answer.short == "157个"

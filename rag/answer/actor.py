@@ -35,7 +35,8 @@ _NOT_NAMES = {"集团公司", "集团", "公司", "企业", "我们", "各单位
 _VERB_TAGS = ("v", "vn", "vd")
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|《[^》]*》|「[^」]*」")  # a title: 行动 in “聚力行动” is a name, not a verb
 _NAME_TAGS = ("n", "nr", "ns", "nt", "nz", "nrt", "nrfg", "j", "eng", "vn")
-_NOT_ACTIONS = {"是", "有", "在", "为", "给", "让", "使", "被", "把", "对", "叫", "做", "搞", "弄", "干"}
+_NOT_ACTIONS = {"是", "有", "在", "为", "给", "让", "使", "被", "把", "对", "叫", "做", "搞", "弄", "干", "到", "来", "去",
+                "活动"}  # 活动: jieba tags the noun (签约帮扶活动) a verb
 
 
 def question_verbs(question: Question) -> list[str]:

@@ -75,6 +75,8 @@ _ENGLISH_UNITS = {"count": "县", "vill": "村", "town": "镇"}
 # "3个县", "两县", and with words between 个 and the noun: "2个定点扶贫县", "9个国家级贫困县".
 _COUNT_STATED = re.compile(r"(\d+|[一二两三四五六七八九十]+)\s*(?:多|余)?\s*(?:个\s*(?:[\u4e00-\u9fff]{1,6}?(?<![的个]))??)?"
                            r"(县|区|村|乡镇|乡|镇)(?![长委级城域村])")
+# "267个县(乡、村)": a count of counties, townships and villages together, not of counties.
+_MIXED_COUNT = re.compile(r"\s*[（(][^）)]{0,8}?(?:县|区|村|乡|镇)[^）)]{0,8}[）)]")
 _SUPPORT_WORDS = re.compile(r"帮扶|援扶|扶贫|定点|结对|对口|覆盖|支援|惠及")
 _CHINESE_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
@@ -160,7 +162,7 @@ def _count_places(question: Question, facts: FactStore, hits: list[Hit]) -> Answ
     best: tuple[int, Chunk, int, int, str] | None = None
     for chunk in facts.passages_about(question.organisations):
         for stated in _COUNT_STATED.finditer(chunk.text):
-            if stated.group(2) != unit:
+            if stated.group(2) != unit or _MIXED_COUNT.match(chunk.text, stated.end()):
                 continue
             start, end = _sentence_span(chunk.text, stated.start())
             clause_start, clause_end = _clause_bounds(chunk.text, stated.start())

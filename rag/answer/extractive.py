@@ -101,6 +101,9 @@ class ExtractiveAnswerer:
             found = self._answer_listed(analysed, hits)
             if found is not None:
                 return found
+        if len(analysed.organisations) > 1 and analysed.kind != "organisation" and _EACH.search(analysed.text):
+            # "A和B分别/各自帮扶几个县": one answer per organisation, each by the path it needs.
+            return self._answer_each_organisation(question, analysed, hits)
         if analysed.is_aggregation and self.facts is not None:
             aggregated = aggregate_answer(analysed, self.facts, hits)
             if aggregated is not None:
@@ -263,6 +266,14 @@ class ExtractiveAnswerer:
         parts, citations = [], []
         for organisation in analysed.organisations:
             single = replace(analysed, organisations=(organisation,), parts=())
+            if single.is_aggregation and self.facts is not None:
+                aggregated = aggregate_answer(single, self.facts, hits)
+                if aggregated is not None and aggregated.answerable and aggregated.citations:
+                    for citation in aggregated.citations:
+                        citations.append(replace(citation, n=len(citations) + 1))
+                    marks = "".join(f"[{c.n}]" for c in citations[-len(aggregated.citations):])
+                    parts.append(f"{organisation}：{aggregated.short}{marks}")
+                    continue
             candidates = [c for c in self._candidates(single, hits) if c.coverage >= self.min_coverage]
             found = None
             for candidate in candidates:
@@ -436,10 +447,18 @@ class ExtractiveAnswerer:
         """
         gap = _gap(question, sentence)
         if question.kind == "organisation":
-            named = [m for m in find_organisations(sentence) if m.canonical not in question.organisations]
+            named = [m for m in map(lambda m: _whole_unit(sentence, m), find_organisations(sentence))
+                     if m.canonical not in question.organisations]
             in_gap = [m for m in named if gap and gap[0] <= m.start < gap[1]]
+            last_first = _asks_for_subject(question)
+            if last_first:
+                # "在X开展活动的是哪个商会": the doer stands right before the question's words; the
+                # sentence may list other doers' clauses before it ("A在Y举行…、B深入X开展…").
+                in_gap.reverse()
             phrase = tidy(sentence[gap[0]:gap[1]]) if gap else ""
             typed = _names_of_type(sentence, question)
+            if last_first:
+                typed.reverse()
             below = _subsidiaries(sentence, question) if re.search(r"下面|下属|旗下|下边|所属|子公司", question.text) else []
             gap_name = _LEADING_VERBS.sub("", phrase)
             doer = verb_doer(sentence, question)  # the name written as the doer of the question's verb
@@ -593,6 +612,31 @@ def _clause_subject(sentence: str, question: Question) -> str | None:
     return None
 
 
+# A body of an organisation named after it: 国家能源集团公益基金会, 中国电科10所脱贫攻坚工作组.
+_UNIT_AFTER = re.compile(r"[\u4e00-\u9fff\d ]{0,10}?(?:基金会|研究院|研究所|协会|商会|联谊会|工会部?|医院|学院|工作组|党支部)")
+# Between an organisation and a body's suffix, these say it acts on that body ("A设立基金会"); other verbs
+# are part of a body's name (脱贫攻坚工作组, 乡村振兴办公室).
+_NOT_NAME_TAGS = ("d", "p", "u", "r", "f", "ad")
+_FOUNDING = re.compile(r"成立|设立|组建|建立|援建|捐建|捐赠|资助|支持|联合|携手|发起|牵头|与|和|及|并|或|向|给|为")
+
+
+def _whole_unit(sentence: str, mention):
+    """The mention, or the body named after it when one follows at once ("国家能源集团公益基金会精准救助…"
+    names the foundation, not the group): its own name, no longer the group's."""
+    import rjieba
+
+    from rag.entities import Mention
+
+    match = _UNIT_AFTER.match(sentence, mention.end)
+    if match is None:
+        return mention
+    middle = match.group().strip()
+    if _FOUNDING.search(middle) or any(tag.startswith(_NOT_NAME_TAGS) for _, tag in rjieba.tag(middle)):
+        return mention  # a verb between them: "A组织成立了商会" is A acting
+    name = re.sub(r"(?<=\d) +(?=[\u4e00-\u9fff])", "", sentence[mention.start:match.end()])
+    return Mention(name, name, mention.start, match.end())
+
+
 def _subsidiaries(sentence: str, question: Question) -> list[tuple[int, int, str]]:
     """"华润下面哪家企业": names that are the asked organisation's short name plus a word (华润饮料, 华润万家)."""
     import rjieba
@@ -601,10 +645,19 @@ def _subsidiaries(sentence: str, question: Question) -> list[tuple[int, int, str
     for organisation in question.organisations:
         for alias in sorted(aliases_of(organisation), key=len):
             for match in re.finditer(re.escape(alias), sentence):
-                words = rjieba.cut(sentence[match.end():match.end() + 8])
+                tagged = rjieba.tag(sentence[match.end():match.end() + 10])
+                words = [w for w, _ in tagged]
                 if words and 2 <= len(words[0]) <= 4 and re.fullmatch(r"[\u4e00-\u9fff]+", words[0]) \
                         and words[0] not in ("集团", "公司", "股份", "有限"):
-                    found.append((match.start(), match.end() + len(words[0]), alias + words[0]))
+                    # The name runs on over the nouns after its first word (华润环保 | 科技 organises…),
+                    # up to the verb it does.
+                    name = words[0]
+                    for word, tag in tagged[1:3]:
+                        if tag not in ("n", "nz", "nt", "j") or not re.fullmatch(r"[\u4e00-\u9fff]{2,4}", word) \
+                                or len(name) + len(word) > 6:
+                            break
+                        name += word
+                    found.append((match.start(), match.end() + len(name), alias + name))
             if found:
                 return found
     return found
@@ -1131,6 +1184,13 @@ def _gap(question: Question, sentence: str) -> tuple[int, int] | None:
     return _after_preposition(sentence, gap_span(sentence, left, right), sides[0])
 
 
+def _asks_for_subject(question: Question) -> bool:
+    """"…的是哪个机构": the answer is the doer of the question's own words, written before them."""
+    sides = question_sides(question.text) if question.language == "zh" else None
+    return bool(sides) and re.search(r"的(?:是|为)\s*$", sides[0]) is not None \
+        and not [w for w in _content_words(sides[1]) if w not in _ANSWER_TYPE_WORDS]
+
+
 # Single characters that stand right before a question word and before its answer alike
 # ("与哪些部门联合" / "与水利部、气象局联合"); too common to be matched as words.
 _PREPOSITIONS = "与和同跟对向给在从由把被为将到自"
@@ -1207,6 +1267,8 @@ def _figure_for(question: Question, sentence: str, gap: tuple[int, int] | None,
 
 # Between a figure and the words that label it: a verb or particle (收入为, 将达, 压缩了),
 # and the other end of a range (55至70毫米); never more than a few characters.
+# "A和B分别/各自/各…": a question asked of each organisation it names.
+_EACH = re.compile(r"分别|各自|各有|各[是为]|各(?=[\u4e00-\u9fff]{0,4}(?:多少|几))")
 _LABEL_FILLER = set("为是达到约近逾超过共有了将已的在至~～-－—.,") | set("0123456789")
 _MAX_FILLER = 8
 # Figures that a label before them names (收入为…, 座椅…个); a date's words usually follow it.
@@ -1236,6 +1298,20 @@ def _label_length(sentence: str, start: int, words: list[str]) -> int:
     return matched
 
 
+def _counted_length(sentence: str, end: int, words: list[str]) -> int:
+    """How many characters of the question's own words directly follow a count: what it counts
+    ("为4498名专业技术人员提供…" -> 6 for a question about 专业技术人员)."""
+    matched = 0
+    position = end + (1 if sentence.startswith("的", end) else 0)
+    while position < len(sentence):
+        word = next((w for w in words if sentence.startswith(w, position)), None)
+        if word is None:
+            break
+        matched += len(word)
+        position += len(word)
+    return matched
+
+
 def _labelled_figure(figures: list[Figure], sentence: str, question: Question) -> Figure | None:
     """Of several figures of the kind asked, the one whose label repeats most of the question's
     words, when one does so strictly more than every other ("总收入为1.52亿美元，其中，品牌广告
@@ -1246,7 +1322,10 @@ def _labelled_figure(figures: list[Figure], sentence: str, question: Question) -
     # its figures or the particles that sit between a label and its figure.
     words = sorted({t for t in question.tokens if not t.isdigit() and not (len(t) == 1 and t in _LABEL_FILLER)},
                    key=len, reverse=True)
-    lengths = [_label_length(sentence, f.start, words) for f in figures]
+    # A count's label may also follow it: the noun after its classifier is what it counts
+    # ("帮助952名基层干部…，为4498名专业技术人员…" asked of 专业技术人员).
+    lengths = [_label_length(sentence, f.start, words)
+               + (_counted_length(sentence, f.end, words) if f.kind == "count" else 0) for f in figures]
     best = max(lengths)
     if best < 2 or lengths.count(best) > 1:
         return None

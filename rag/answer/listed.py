@@ -31,8 +31,11 @@ _EARLIER = re.compile(r"先|最早|更早|早一些")
 _LATER = re.compile(r"最晚|更晚|晚一些|最后")
 # What joins listed items; 加上 joins two whole phrases ("A的利润，加上B的收入").
 _JOIN = re.compile(r"[、和与及跟]|以及")
-# "这三家", "这几类扶贫投入里": a tail that names the list, not an item.
-_LIST_TAIL = re.compile(r"这[几两三四五六七八九十\d]*[类项个家种位方面]+.*$|(?:等|这些|里|中|当中|之中)$")
+# "这三家", "这几类扶贫投入里", "三类投入里": a tail that names the list, not an item.
+_LIST_TAIL = re.compile(r"(?:这|那)[几两三四五六七八九十\d]*[类项个家种位方面]+.*$|[几两三四五六七八九十\d]+[类项家种方面]+.*$"
+                        r"|(?:等|这些|里|中|当中|之中)$")
+# "教育扶贫和医疗扶贫的项目": what is counted, written once after the last item, belongs to every item.
+_SHARED_TAIL = re.compile(r"的(?:项目|资金|金额|投入|人数|数量|数额|钱|款|规模|收入|个数|次数)$")
 _MONEY_WORDS = re.compile(r"钱|元|资金|金额|投入|投资|投了|花|捐|出资|采购|购买|销售|收入|利润|产值|费")
 _CLAUSE_BREAK = "，,；;：:、。！？!?\n"
 
@@ -102,6 +105,8 @@ def _items(before: str) -> list[str]:
     items = []
     for i, piece in enumerate(pieces):
         piece = _LIST_TAIL.sub("", piece).strip("，,、的 ")
+        if i == len(pieces) - 1 and i > 0 and not whole_phrases:
+            piece = _SHARED_TAIL.sub("", piece)
         if i == 0 and "的" in piece and not whole_phrases:
             # "2023年华润培训的基层干部": the shared context before 的 belongs to every item.
             piece = piece.rsplit("的", 1)[1]
@@ -129,7 +134,7 @@ def _item_words(item: str, others: list[str]) -> tuple[list[str], str]:
 
 
 def _figure_for_item(item: str, others: list[str], kind: str, hits: list[Hit], unit: str | None,
-                     context: list[str] = ()) -> _ItemFigure | None:
+                     context: list[str] = ()) -> tuple[float, _ItemFigure] | None:
     """The figure of ``kind`` in the clause that best names ``item`` in the retrieved passages.
 
     ``context`` are the question's words outside the list ("购买和帮助销售贫困地区农产品": 农产品
@@ -167,7 +172,22 @@ def _figure_for_item(item: str, others: list[str], kind: str, hits: list[Hit], u
                         continue
                 if best is None or score > best[0]:
                     best = (score, _ItemFigure(item, figure, chunk, offset, offset + len(sentence)))
-    return best[1] if best else None
+    return best
+
+
+def _item_figures(listed: ListedQuestion, hits: list[Hit], unit: str | None,
+                  context: list[str]) -> list[tuple[float, _ItemFigure]] | None:
+    """Each item's figure with its score; None when an item has none, or two items read the same one."""
+    found = []
+    for item in listed.items:
+        others = [o for o in listed.items if o != item]
+        scored = _figure_for_item(item, others, listed.kind, hits, unit, context)
+        if scored is None or _value(scored[1].figure) is None:
+            return None
+        found.append(scored)
+    if len({(f.chunk.doc_id, f.sentence_start, f.figure.start) for _, f in found}) < len(found):
+        return None  # two items read the same figure: the items were not told apart
+    return found
 
 
 def _clause(sentence: str, position: int) -> tuple[int, int]:
@@ -194,15 +214,22 @@ def answer_listed(question: str, text: str, hits: list[Hit], answerer: str = "ex
 
     inside = "".join(listed.items)
     context = [t for t in dict.fromkeys(tokenize(text)) if len(t) > 1 and t not in inside]
-    found = []
-    for item in listed.items:
-        others = [o for o in listed.items if o != item]
-        figure = _figure_for_item(item, others, listed.kind, hits, unit, context)
-        if figure is None or _value(figure.figure) is None:
+    if unit is None and listed.kind == "count":
+        # Counts compared or added must be of one thing: "干部和技术人员哪一类更多" is answered in 名
+        # (干部4198名, 技术人员6828名), not by a count of classes (技术人员培训班110余期). With no unit
+        # asked, every unit the passages count in is tried and the best-supported one kept.
+        units = {f.unit for hit in hits for f in find_figures(hit.chunk.text) if f.kind in ("count", "number") and f.unit}
+        tried = [(_item_figures(listed, hits, u, context), u) for u in sorted(units)]
+        # (个 admits every classifier, so the figures themselves must share one.)
+        tried = [(found, u) for found, u in tried if found is not None and len({f.figure.unit for _, f in found}) == 1]
+        if not tried:
             return None
-        found.append(figure)
-    if len({(f.chunk.doc_id, f.sentence_start, f.figure.start) for f in found}) < len(found):
-        return None  # two items read the same figure: the items were not told apart
+        found = max(tried, key=lambda pair: sum(score for score, _ in pair[0]))[0]
+    else:
+        found = _item_figures(listed, hits, unit, context)
+        if found is None:
+            return None
+    found = [figure for _, figure in found]
     if listed.operation == "sum":
         units = {f.figure.unit for f in found}
         if listed.kind == "money" and len(units) > 1:

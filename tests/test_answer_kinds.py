@@ -1,0 +1,45 @@
+"""The answer kinds that failed most on questions nobody tuned for (issue 10): counts named by
+the noun after them, "各自" multi-part questions, organisations written out whole, English verbs.
+
+The sentences are made up here, not taken from the seed articles.
+"""
+
+from rag.answer.extractive import ExtractiveAnswerer
+from rag.documents import Chunk, Hit
+
+
+def _answer(question: str, *texts: str):
+    answerer = ExtractiveAnswerer(lambda token: 9.0 if token == "\uffff\uffff" else 1.0, min_coverage=0.2)
+    hits = [Hit(Chunk(id=f"x#{i}", doc_id=f"x{i}.txt", text=t, start=0, end=len(t), title="", raw=t), 1.0)
+            for i, t in enumerate(texts)]
+    return answerer.answer(question, hits)
+
+
+def test_a_count_is_read_by_the_noun_after_it():
+    answer = _answer("星海集团培训了多少专业技术人员？",
+                     "去年，星海集团帮助300名基层干部提升执行力，支持45名致富带头人创业，"
+                     "同时为1200名专业技术人员提供了技能提升的机会。")
+    assert answer.short == "1200名"
+
+
+def test_a_body_named_after_a_known_organisation_is_the_answer():
+    # 国家电网 is in the organisations table; the sentence's doer is its foundation.
+    answer = _answer("救助青禾村困难户的是哪个机构？", "国家电网公益基金会精准救助青禾村困难户李某一家，体现了责任央企的温情。")
+    assert answer.short == "国家电网公益基金会"
+
+
+def test_a_unit_of_the_asked_organisation_with_a_number_in_its_name():
+    answer = _answer("国家电网哪个单位被授予“先进集体”称号？", "在总结表彰大会上，国家电网12 所帮扶工作组被授予“先进集体”荣誉称号。")
+    assert answer.short == "国家电网12所帮扶工作组"
+
+
+def test_a_subsidiary_name_runs_on_over_its_nouns():
+    answer = _answer("招商局下面哪家企业帮青禾村解决了供水问题？", "此外，招商局环保科技组织专业技术人员，帮助青禾村解决供水问题。")
+    assert answer.short == "招商局环保科技"
+
+
+def test_the_doer_right_before_the_question_words_not_the_first_of_a_list():
+    answer = _answer("到松岭林场搞签约帮扶活动的是哪个商会？",
+                     "如湖南省宁波商会在青禾村小学举行主题党日活动及爱心助学捐赠活动、湖南省广州商会深入松岭林场"
+                     "开展主题教育暨签约帮扶活动、湖南省福建商会以党建引领促产业帮扶。")
+    assert answer.short == "湖南省广州商会"
