@@ -180,6 +180,34 @@ def _best_headwords(candidates: tuple[tuple[int, bool, str], ...], limit: int,
     return kept
 
 
+# Senses CC-CEDICT lacks, or ranks under a sense that news about funding and aid does not mean:
+# "chair" has no verb sense (a meeting is 主持), "spend" is first 消费 (consumption), "poor"
+# 穷人 (a poor person, where news writes 贫困), "medical" 医药 (medicine, where news writes
+# 医疗). Each is a general sense of the word, not a phrase of one article; where the corpus
+# uses some of them, only those are kept (as for the dictionary's senses).
+_SUPPLEMENT = {
+    "chair": ("主持",), "preside": ("主持",), "co-host": ("联合主办", "共同主办"), "cohost": ("联合主办", "共同主办"),
+    "spend": ("投入", "花费", "支出"), "allocate": ("投入", "安排"),
+    "give": ("捐赠", "给予", "提供"), "contribute": ("捐赠", "捐资", "出资"), "fund": ("资助", "出资", "资金"),
+    "raise": ("募集", "筹集", "提高"), "profit": ("利润", "收益"), "earn": ("收入", "增收"),
+    "medical": ("医疗", "医药"), "agricultural": ("农业", "农产品"), "educational": ("教育",),
+    "poor": ("贫困",), "job": ("就业", "岗位", "工作"), "employ": ("就业", "雇用", "招聘"),
+    "recruit": ("招收", "招聘"), "help": ("帮助", "帮扶", "助力"), "assist": ("帮扶", "帮助", "援助"),
+    "aid": ("援助", "帮扶", "援"), "support": ("支持", "帮扶", "支援"),
+}
+
+
+def _supplement(forms: list[str], per_word: int, known: Callable[[str], float] | None) -> list[str] | None:
+    """The supplement's senses for the first of ``forms`` it has, those the corpus uses first; None when it has none."""
+    senses = next((_SUPPLEMENT[f] for f in forms if f in _SUPPLEMENT), None)
+    if senses is None:
+        return None
+    if known is None:
+        return list(senses[:per_word])
+    used = [w for w in senses if known(w) > 0]
+    return (used or list(senses))[: max(per_word, 2)]
+
+
 def chinese_for_english(text: str, per_word: int = 2, known: Callable[[str], float] | None = None) -> list[str]:
     """Chinese words for the English words and phrases of ``text``, phrases first.
 
@@ -194,7 +222,10 @@ def chinese_for_english(text: str, per_word: int = 2, known: Callable[[str], flo
         for i in range(len(words) - size + 1):
             if words[i] in _STOPWORDS or words[i + size - 1] in _STOPWORDS:
                 continue
-            phrases[(i, size)] = [" ".join(words[i : i + size - 1] + [form]) for form in _base_forms(words[i + size - 1])]
+            # Either end may be inflected: "presided over" is "preside over", "poverty alleviations" too.
+            phrases[(i, size)] = list(dict.fromkeys(
+                [" ".join(words[i : i + size - 1] + [form]) for form in _base_forms(words[i + size - 1])]
+                + [" ".join([form] + words[i + 1 : i + size]) for form in _base_forms(words[i])[1:]]))
     singles = {i: _base_forms(w) for i, w in enumerate(words) if w not in _STOPWORDS and len(w) >= 3}
     index = _meanings({m for forms in (*phrases.values(), *singles.values()) for m in forms})
     found: list[str] = []
@@ -202,12 +233,23 @@ def chinese_for_english(text: str, per_word: int = 2, known: Callable[[str], flo
     for (i, size), variants in phrases.items():
         if any(used[i : i + size]):
             continue
+        extra = _supplement(variants, per_word, known)
+        if extra:
+            found.extend(extra)
+            used[i : i + size] = [True] * size
+            continue
         hit = tuple(c for v in variants for c in index.get(v, ()))
+        if hit and known is not None and not any(known(c[2]) for c in hit):
+            continue  # the corpus never writes the phrase's senses (发表演讲): its words may do better (讲话)
         if hit:
             found.extend(_best_headwords(hit, per_word, known))
             used[i : i + size] = [True] * size
     for i, forms in singles.items():
         if used[i]:
+            continue
+        extra = _supplement(forms, per_word, known)
+        if extra:
+            found.extend(extra)
             continue
         hit = tuple(c for form in forms for c in index.get(form, ()))
         if hit:

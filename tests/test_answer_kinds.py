@@ -43,3 +43,40 @@ def test_the_doer_right_before_the_question_words_not_the_first_of_a_list():
                      "如湖南省宁波商会在青禾村小学举行主题党日活动及爱心助学捐赠活动、湖南省广州商会深入松岭林场"
                      "开展主题教育暨签约帮扶活动、湖南省福建商会以党建引领促产业帮扶。")
     assert answer.short == "湖南省广州商会"
+
+
+def test_an_inflected_verb_of_a_dictionary_phrase_is_read_back_to_its_base():
+    # CC-CEDICT defines 主持 as "to preside over": "presided over" must find it.
+    from rag.lexicon import chinese_for_english
+
+    assert "主持" in chinese_for_english("Who presided over the meeting?")
+
+
+def test_senses_the_dictionary_lacks_or_ranks_under_another_meaning():
+    from rag.lexicon import chinese_for_english
+
+    assert chinese_for_english("Who chaired the meeting?")[0] == "主持"  # the dictionary has only 椅子
+    # "spend" is first 消费 (consumption) for a corpus that writes it often; spending is 投入.
+    corpus = {"消费": 50, "投入": 10, "医疗": 3, "医药": 8}.get
+    assert chinese_for_english("How much did they spend?", known=lambda w: corpus(w) or 0) == ["投入"]
+    assert "医疗" in chinese_for_english("medical", known=lambda w: corpus(w) or 0)
+
+
+def test_a_phrase_whose_senses_the_corpus_never_uses_gives_way_to_its_words():
+    from rag.lexicon import chinese_for_english
+
+    corpus = {"讲话": 5, "会议": 9}.get
+    terms = chinese_for_english("Who gave a speech at the meeting?", known=lambda w: corpus(w) or 0)
+    assert "讲话" in terms and "发表演讲" not in terms
+
+
+def test_a_money_figure_is_chosen_by_the_purpose_written_after_it():
+    answer = _answer("星海集团捐了多少钱支持青少年足球邀请赛？",
+                     "2023年，星海集团向青禾县捐赠50万元保护和传承地方戏曲，捐赠100万元冠名支持全国青少年足球邀请赛。")
+    assert answer.short == "100万元"
+
+
+def test_a_figure_inside_a_slogan_is_not_the_answer():
+    answer = _answer("星海集团帮助多少人实现了就业？",
+                     "星海集团累计解决贫困人员就业189人，帮助实现“一人就业、全家脱贫”。")
+    assert answer.short == "189人"

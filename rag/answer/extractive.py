@@ -1259,9 +1259,17 @@ def _figure_for(question: Question, sentence: str, gap: tuple[int, int] | None,
             figures if question.kind == "duration" else [])
     if not figures:
         return None
+    # A figure inside quotation marks is part of a name or a slogan (“一人就业、全家脱贫”, “8+8”结对):
+    # another figure of the kind asked is the answer.
+    quoted = [(m.start(), m.end()) for m in re.finditer(r"“[^”]{1,30}”|\"[^\"]{1,30}\"", sentence)]
+    plain = [f for f in figures if not any(start < f.start and f.end < end for start, end in quoted)]
+    figures = plain or figures
     labelled = _labelled_figure(figures, sentence, question)
     if labelled is not None:
         return labelled
+    purposed = _purposed_figure(figures, every, sentence, question)
+    if purposed is not None:
+        return purposed
     return _nearest_span(figures, gap) if gap else _nearest_figure(figures, sentence, question)
 
 
@@ -1330,6 +1338,25 @@ def _labelled_figure(figures: list[Figure], sentence: str, question: Question) -
     if best < 2 or lengths.count(best) > 1:
         return None
     return figures[lengths.index(best)]
+
+
+def _purposed_figure(figures: list[Figure], every: list[Figure], sentence: str, question: Question) -> Figure | None:
+    """Of several sums given alike ("捐赠50万元保护…孟戏，捐赠100万元冠名支持…足球邀请赛"), the one whose
+    purpose, written after it up to the next figure or clause, holds strictly most of the question's words."""
+    if len(figures) < 2 or question.kind != "money":
+        return None
+    words = [t for t in dict.fromkeys(question.tokens) if len(t) > 1 and not t.isdigit()]
+    starts = sorted(f.start for f in every)
+    scores = []
+    for figure in figures:
+        end = min([s for s in starts if s > figure.start] + [len(sentence)])
+        stop = re.search(r"[，,；;。！？!?]", sentence[figure.end:end])
+        purpose = sentence[figure.end: figure.end + stop.start() if stop else end]
+        scores.append(sum(len(w) for w in words if w in purpose))
+    best = max(scores)
+    if best < 2 or scores.count(best) > 1:
+        return None
+    return figures[scores.index(best)]
 
 
 def _nearest_figure(figures: list[Figure], sentence: str, question: Question) -> Figure:
