@@ -207,3 +207,9 @@ def test_a_place_named_in_a_later_clause_about_something_else_is_not_the_figures
 
     assert _one_place(figure("1.63亿元")) is None
     assert _one_place(figure("5350万元")) == "曲麻莱县"
+
+
+def test_each_organisations_figure_for_a_county_is_not_its_group_total(synthetic):
+    # 华润集团's 5亿元 was for all its supported counties; 广昌县 has no figure of its own.
+    answer = synthetic.ask("华润集团和中国电科分别在广昌县投入了多少钱？")
+    assert "5亿元" not in answer.short

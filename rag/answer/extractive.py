@@ -279,12 +279,16 @@ class ExtractiveAnswerer:
             for candidate in candidates:
                 sentence = candidate.chunk.text[candidate.start : candidate.end]
                 headline = self._headline(single, candidate, sentence)
+                if headline and group_total_note(single, sentence):
+                    continue  # a total for all its supported counties is not the county's figure
                 if headline:
                     found = (candidate, headline)
                     break
             if found is None and self.facts is not None:
                 # Not in the retrieved passages: the figures of every passage may have it.
                 figure = largest_figure(single, organisation, self.facts)
+                if figure is not None and group_total_note(single, figure[0].text[figure[1]:figure[2]]):
+                    figure = None  # a total for all its supported counties is not the county's figure
                 if figure is not None:
                     chunk, start, end, clause = figure
                     quote, raw_start, raw_end = chunk.quote(start, end)

@@ -19,8 +19,10 @@ AnswerKind = Literal["organisation", "person", "money", "percent", "count", "dur
 _ORG_WORDS = r"(?:企业|公司|集团|单位|央企|国企|机构|组织|商会|银行|部门|协会|学校|医院|平台)"
 # First match wins: the specific asks before the generic 多少.
 _KIND_PATTERNS: list[tuple[AnswerKind, re.Pattern[str]]] = [
-    ("organisation", re.compile(rf"哪(?:一)?[家个些所]\s*{_ORG_WORDS}|哪家|什么{_ORG_WORDS}|哪个{_ORG_WORDS}|由谁|谁(?=.*(?:帮扶|投资|投了|投入|出资|资助|捐|援|采购|定点))"
-                                r"|\bwhich (?:\w+ )?(?:enterprise|company|companies|firm|group|organi[sz]ation|bank|business)"
+    ("organisation", re.compile(rf"哪(?:一)?[家个些所]\s*{_ORG_WORDS}|哪家|什么{_ORG_WORDS}|哪个{_ORG_WORDS}|由谁|谁(?=.*(?:帮扶|投资|投了|投入|出资|资助|捐|援|采购|定点|主办|承办|协办))"
+                                r"|\bwhich (?:\w+ )?(?:enterprise|company|companies|firm|group|organi[sz]ations?|bank|business|"
+                                r"body|bodies|agency|department|institution|authority|ministry|association|chamber|foundation|"
+                                r"federation|charity|unit|subsidiary|subsidiaries)\b"
                                 r"|\bwho (?:helped|invested|donated|supports?|supported|bought|funded|runs|assisted)", re.I)),
     ("person", re.compile(r"谁|哪位|什么人|何人|叫什么名字|叫啥名字|姓名|(?:户主|书记|干部|主任|董事长|总经理|经理|会长|主席|局长|县长|"
                           r"代表|人|者|员|长)(?:叫|名叫)(?:什么|啥)|\bwho\b|\bwhose\b", re.I)),
