@@ -80,3 +80,28 @@ def test_a_figure_inside_a_slogan_is_not_the_answer():
     answer = _answer("星海集团帮助多少人实现了就业？",
                      "星海集团累计解决贫困人员就业189人，帮助实现“一人就业、全家脱贫”。")
     assert answer.short == "189人"
+
+
+class _OwnPassages:
+    """A facts store that knows only which passages name an organisation."""
+
+    def __init__(self, chunks):
+        self.chunks = chunks
+
+    def passages_about(self, organisations):
+        return [c for c in self.chunks if any(o in c.text for o in organisations)]
+
+    def money_facts(self, **_):
+        return []
+
+
+def test_each_organisations_part_is_read_from_its_own_passages_when_the_top_ones_miss_it():
+    # The top passage is 国家电网's only; 南方电网's figure is in a passage retrieval did not return.
+    top = "2022年，国家电网累计培训基层干部300名。"
+    missed = "2022年，南方电网累计培训基层干部120名。"
+    chunks = [Chunk(id=f"x#{i}", doc_id=f"x{i}.txt", text=t, start=0, end=len(t), title="", raw=t)
+              for i, t in enumerate([top, missed])]
+    answerer = ExtractiveAnswerer(lambda token: 9.0 if token == "\uffff\uffff" else 1.0, min_coverage=0.2,
+                                  facts=_OwnPassages(chunks))
+    answer = answerer.answer("国家电网和南方电网分别培训了多少名基层干部？", [Hit(chunks[0], 1.0)])
+    assert "国家电网：300名" in answer.short and "南方电网：120名" in answer.short

@@ -274,16 +274,13 @@ class ExtractiveAnswerer:
                     marks = "".join(f"[{c.n}]" for c in citations[-len(aggregated.citations):])
                     parts.append(f"{organisation}：{aggregated.short}{marks}")
                     continue
-            candidates = [c for c in self._candidates(single, hits) if c.coverage >= self.min_coverage]
-            found = None
-            for candidate in candidates:
-                sentence = candidate.chunk.text[candidate.start : candidate.end]
-                headline = self._headline(single, candidate, sentence)
-                if headline and group_total_note(single, sentence):
-                    continue  # a total for all its supported counties is not the county's figure
-                if headline:
-                    found = (candidate, headline)
-                    break
+            found = self._part_answer(single, hits)
+            if found is None and self.facts is not None:
+                # The top passages were the other organisation's: read this one's own passages.
+                known = {h.chunk.id for h in hits}
+                own = [Hit(chunk, 0.0) for chunk in self.facts.passages_about([organisation])[:_MAX_OWN_PASSAGES]
+                       if chunk.id not in known]
+                found = self._part_answer(single, own) if own else None
             if found is None and self.facts is not None:
                 # Not in the retrieved passages: the figures of every passage may have it.
                 figure = largest_figure(single, organisation, self.facts)
@@ -311,6 +308,17 @@ class ExtractiveAnswerer:
         return Answer(question=question, text="；".join(parts) + "。", answerable=True,
                       short="；".join(_CITATION_MARK.sub("", p) for p in parts), citations=tuple(citations),
                       hits=tuple(hits), answerer=self.name)
+
+    def _part_answer(self, single: Question, hits: list[Hit]) -> tuple[_Candidate, str] | None:
+        """The best sentence of ``hits`` that answers one organisation's part, with its answer."""
+        for candidate in (c for c in self._candidates(single, hits) if c.coverage >= self.min_coverage):
+            sentence = candidate.chunk.text[candidate.start : candidate.end]
+            headline = self._headline(single, candidate, sentence)
+            if headline and group_total_note(single, sentence):
+                continue  # a total for all its supported counties is not the county's figure
+            if headline:
+                return candidate, headline
+        return None
 
     # --- scoring ---------------------------------------------------------------
 
@@ -1279,6 +1287,9 @@ def _figure_for(question: Question, sentence: str, gap: tuple[int, int] | None,
 
 # Between a figure and the words that label it: a verb or particle (收入为, 将达, 压缩了),
 # and the other end of a range (55至70毫米); never more than a few characters.
+# An organisation's own passages read for its part of "A和B分别…" when the top passages miss it
+# (a bound: a large corpus has hundreds for a big enterprise).
+_MAX_OWN_PASSAGES = 200
 # "A和B分别/各自/各…": a question asked of each organisation it names.
 _EACH = re.compile(r"分别|各自|各有|各[是为]|各(?=[\u4e00-\u9fff]{0,4}(?:多少|几))")
 _LABEL_FILLER = set("为是达到约近逾超过共有了将已的在至~～-－—.,") | set("0123456789")
