@@ -105,3 +105,8 @@ def test_each_organisations_part_is_read_from_its_own_passages_when_the_top_ones
                                   facts=_OwnPassages(chunks))
     answer = answerer.answer("国家电网和南方电网分别培训了多少名基层干部？", [Hit(chunks[0], 1.0)])
     assert "国家电网：300名" in answer.short and "南方电网：120名" in answer.short
+
+
+def test_a_question_for_an_enterprise_is_not_answered_with_its_foundation():
+    answer = _answer("哪家企业救助了青禾村困难户？", "国家电网公益基金会精准救助青禾村困难户李某一家，体现了责任央企的温情。")
+    assert answer.short == "国家电网"

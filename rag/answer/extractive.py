@@ -459,8 +459,9 @@ class ExtractiveAnswerer:
         """
         gap = _gap(question, sentence)
         if question.kind == "organisation":
-            named = [m for m in map(lambda m: _whole_unit(sentence, m), find_organisations(sentence))
-                     if m.canonical not in question.organisations]
+            # "哪个机构/单位": a body named after an organisation may answer; "哪家企业": a foundation is no enterprise.
+            whole = (lambda m: m) if _ASKS_ENTERPRISE.search(question.original) else (lambda m: _whole_unit(sentence, m))
+            named = [m for m in map(whole, find_organisations(sentence)) if m.canonical not in question.organisations]
             in_gap = [m for m in named if gap and gap[0] <= m.start < gap[1]]
             last_first = _asks_for_subject(question)
             if last_first:
@@ -628,6 +629,7 @@ def _clause_subject(sentence: str, question: Question) -> str | None:
 _UNIT_AFTER = re.compile(r"[\u4e00-\u9fff\d ]{0,10}?(?:基金会|研究院|研究所|协会|商会|联谊会|工会部?|医院|学院|工作组|党支部)")
 # Between an organisation and a body's suffix, these say it acts on that body ("A设立基金会"); other verbs
 # are part of a body's name (脱贫攻坚工作组, 乡村振兴办公室).
+_ASKS_ENTERPRISE = re.compile(r"企业|公司|央企|国企|\b(?:enterprises?|compan(?:y|ies)|firms?|business(?:es)?)\b", re.I)
 _NOT_NAME_TAGS = ("d", "p", "u", "r", "f", "ad")
 _FOUNDING = re.compile(r"成立|设立|组建|建立|援建|捐建|捐赠|资助|支持|联合|携手|发起|牵头|与|和|及|并|或|向|给|为")
 
