@@ -110,3 +110,9 @@ def test_each_organisations_part_is_read_from_its_own_passages_when_the_top_ones
 def test_a_question_for_an_enterprise_is_not_answered_with_its_foundation():
     answer = _answer("哪家企业救助了青禾村困难户？", "国家电网公益基金会精准救助青禾村困难户李某一家，体现了责任央企的温情。")
     assert answer.short == "国家电网"
+
+
+def test_a_question_for_an_enterprise_in_traditional_script_is_read_like_simplified():
+    # (Passages are stored simplified; the question is normalised the same way.)
+    answer = _answer("哪家企業救助了青禾村困難戶？", "国家电网公益基金会精准救助青禾村困难户李某一家，体现了责任央企的温情。")
+    assert answer.short == "国家电网"

@@ -460,7 +460,7 @@ class ExtractiveAnswerer:
         gap = _gap(question, sentence)
         if question.kind == "organisation":
             # "哪个机构/单位": a body named after an organisation may answer; "哪家企业": a foundation is no enterprise.
-            whole = (lambda m: m) if _ASKS_ENTERPRISE.search(question.original) else (lambda m: _whole_unit(sentence, m))
+            whole = (lambda m: m) if _ASKS_ENTERPRISE.search(question.text) else (lambda m: _whole_unit(sentence, m))
             named = [m for m in map(whole, find_organisations(sentence)) if m.canonical not in question.organisations]
             in_gap = [m for m in named if gap and gap[0] <= m.start < gap[1]]
             last_first = _asks_for_subject(question)
