@@ -273,6 +273,25 @@ def index_status(corpus, index_path, embedder):
     if manifest["dim"] is not None:
         echo(f"vectors:   {manifest['settings'].get('vectors') or _OLD_VECTORS}")
     echo(f"built:     {manifest['created_at']}, updated {manifest['updated_at']}")
+    unusable = _unusable_fact_tables(index)
+    if unusable:
+        from rag.index import build_command
+
+        # Questions still get the facts (rebuilt in memory from facts.jsonl or the passages), slowly, every start.
+        echo(f"facts:     {', '.join(unusable)} unreadable: each start rebuilds the facts in memory (slow on a large "
+             f"index); repair with: {build_command(path, manifest['settings']['embedder'], corpus)}")
+
+
+def _unusable_fact_tables(index) -> list[str]:
+    """The parts of ``index`` whose facts.sqlite cannot be opened (damaged, missing, of another version)."""
+    from rag.fact_db import FACTS_DB, FactDb
+
+    unusable = []
+    for part in index.parts:
+        db = FactDb.open(part.folder / FACTS_DB, len(part.chunks))
+        if db is None:
+            unusable.append(str((part.folder / FACTS_DB).relative_to(index.path)))
+    return unusable
 
 
 @rag_group.group(name="eval", invoke_without_command=True)
