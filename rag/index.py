@@ -43,6 +43,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import repeat
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
@@ -55,7 +56,7 @@ from rag.documents import Chunk
 from rag.facts import FACTS_VERSION, FactTable
 from rag.errors import CorruptIndexError, IndexBusyError, IndexMismatchError, IndexWriteError, UserError
 from rag.ingest import LoadProblem, RawArticle, UnchangedFile, corpus_files, iter_corpus, to_document
-from rag.lexical import TOKENIZER_VERSION, han_bigrams, tokenize
+from rag.lexical import TOKENIZER_VERSION, BigramCodes, han_bigrams, tokenize
 from rag.prepare import BATCH_ARTICLES, PreparedBatch, prepare_in_order, worker_count
 
 FORMAT_VERSION = 1
@@ -1370,6 +1371,7 @@ class _TokenRows:
         self.vocab = vocab
         self._pieces: list[np.ndarray] = []
         self._lengths: list[np.ndarray | int] = []  # per piece: its one row's length, or its rows' lengths
+        self._by_code: dict[int, int] = {}  # bigram code -> id, of the tokens add_codes has seen (rag.lexical)
 
     def add_tokens(self, tokens: list[str]) -> None:
         vocab = self.vocab
@@ -1392,6 +1394,24 @@ class _TokenRows:
         self._pieces.append(translate[ids] if len(ids) else ids.astype(np.int32))
         self._lengths.append(lengths)
 
+    def add_codes(self, batch: BigramCodes) -> None:
+        """Rows of bigrams given as codes (``rag.lexical.han_bigram_codes``), numbered as ``add_tokens`` would.
+
+        A code seen before is looked up as a number; only a code new to the
+        index becomes its token, once (most of a batch's codes are known: the
+        strings would be most of the parent's work in a large build).
+        """
+        by_code, vocab = self._by_code, self.vocab
+        codes = batch.distinct.tolist()
+        translate = np.fromiter(map(by_code.get, codes, repeat(-1)), dtype=np.int64, count=len(codes))
+        for k in np.flatnonzero(translate < 0).tolist():  # in order: new tokens are numbered as they first appear
+            code = codes[k]
+            translate[k] = vocab.setdefault(batch.token_of(code), len(vocab))
+            if code >= 0:  # (a Latin word's code is its place in this batch's list: not kept)
+                by_code[code] = translate[k]
+        self._pieces.append(translate.astype(np.int32)[batch.ids] if len(batch.ids) else batch.ids.astype(np.int32))
+        self._lengths.append(batch.lengths)
+
     def arrays(self) -> tuple[np.ndarray, np.ndarray, list[str]]:
         """Flat ids, row offsets (n + 1) and the vocabulary as a list (id -> token)."""
         lengths = np.concatenate([np.atleast_1d(np.asarray(n, dtype=np.int64)) for n in self._lengths]) \
@@ -1402,7 +1422,7 @@ class _TokenRows:
         words = [""] * len(self.vocab)
         for token, i in self.vocab.items():
             words[i] = token
-        self.vocab = {}  # the list is all that is left to write; the dict is 100 MB at 68,000 articles
+        self.vocab, self._by_code = {}, {}  # the list is all that is left to write; each dict is 100 MB at 68,000 articles
         return flat, offsets, words
 
 
@@ -1483,7 +1503,7 @@ class _PartWriter:
             if self.chunks is not None:
                 self.chunks.extend(Chunk.from_json(json.loads(line)) for line in article.chunk_lines.split("\n") if line)
         self.passages.add_rows(batch.passage_words, batch.passage_ids, batch.passage_lengths)
-        self.articles.add_rows(batch.article_words, batch.article_ids, batch.article_lengths)
+        self.articles.add_codes(batch.article_bigrams)
 
     def finish(self, settings: IndexSettings, embedder, path: Path, report: BuildReport, progress: bool, base: bool,
                old: Index | None = None) -> int | None:

@@ -31,7 +31,7 @@ import numpy as np
 from rag.chunking import ChunkerSettings, article_text, chunk_document
 from rag.errors import UserError
 from rag.ingest import RawArticle, to_document
-from rag.lexical import han_bigrams, tokenize
+from rag.lexical import BigramCodes, han_bigram_codes, tokenize
 
 BATCH_ARTICLES = 64  # articles a worker prepares at a time: large enough that sending a batch costs little
 MAX_WORKERS = 4  # each worker holds jieba's dictionary and the lookups (about 150 MB)
@@ -55,18 +55,17 @@ class PreparedArticle:
 class PreparedBatch:
     """A batch of articles' lines and token ids.
 
-    Token ids index the batch's own word lists (``passage_words``, ``article_words``);
-    ``passage_lengths`` holds one count per passage, ``article_lengths`` one per
-    article that has passages (an article without any has no row).
+    Passage token ids index the batch's own word list (``passage_words``);
+    ``passage_lengths`` holds one count per passage. ``article_bigrams`` are the
+    bigrams of each article that has passages (an article without any has no
+    row), as numbers (``rag.lexical.han_bigram_codes``).
     """
 
     articles: list[PreparedArticle]
     passage_words: list[str]
     passage_ids: np.ndarray
     passage_lengths: np.ndarray
-    article_words: list[str]
-    article_ids: np.ndarray
-    article_lengths: np.ndarray
+    article_bigrams: BigramCodes
 
 
 def prepare_batch(articles: list[RawArticle], chunker: ChunkerSettings) -> PreparedBatch:
@@ -76,9 +75,8 @@ def prepare_batch(articles: list[RawArticle], chunker: ChunkerSettings) -> Prepa
 
     prepared: list[PreparedArticle] = []
     passage_tokens: list[str] = []
-    article_tokens: list[str] = []
     passage_lengths: list[int] = []
-    article_lengths: list[int] = []
+    article_texts: list[str] = []
     dumps = json.dumps
     for article in articles:
         chunks = chunk_document(to_document(article), chunker)
@@ -90,17 +88,14 @@ def prepare_batch(articles: list[RawArticle], chunker: ChunkerSettings) -> Prepa
             tokens = tokenize(passage_text(chunk))
             passage_tokens.extend(tokens)
             passage_lengths.append(len(tokens))
-        bigrams = han_bigrams(article_text(chunks))
-        article_tokens.extend(bigrams)
-        article_lengths.append(len(bigrams))
+        article_texts.append(article_text(chunks))
         chunk_lines = "".join(dumps(c.to_json(), ensure_ascii=False) + "\n" for c in chunks)
         fact_lines = "".join(dumps(facts.to_json(), ensure_ascii=False) + "\n" for _, facts in FactTable.extract(chunks))
         prepared.append(PreparedArticle(article.id, chunks[0].subject, *document, len(chunks), chunk_lines,
                                         fact_lines))
     passage_words, passage_ids = _numbered(passage_tokens)
-    article_words, article_ids = _numbered(article_tokens)
     return PreparedBatch(prepared, passage_words, passage_ids, np.asarray(passage_lengths, dtype=np.int64),
-                         article_words, article_ids, np.asarray(article_lengths, dtype=np.int64))
+                         han_bigram_codes(article_texts))
 
 
 def _numbered(tokens: list[str]) -> tuple[list[str], np.ndarray]:

@@ -91,7 +91,10 @@ def test_batches_come_back_in_order_and_numbered_as_one_process_would(seed_corpu
     assert [b for b, _ in pooled] == batches
     for (_, a), (_, b) in zip(inline, pooled):
         assert a.articles == b.articles and a.passage_words == b.passage_words
-        assert np.array_equal(a.passage_ids, b.passage_ids) and np.array_equal(a.article_lengths, b.article_lengths)
+        assert np.array_equal(a.passage_ids, b.passage_ids)
+        assert np.array_equal(a.article_bigrams.distinct, b.article_bigrams.distinct)
+        assert np.array_equal(a.article_bigrams.ids, b.article_bigrams.ids)
+        assert np.array_equal(a.article_bigrams.lengths, b.article_bigrams.lengths)
 
 
 def test_workers_are_spawned_from_a_process_running_threads(seed_corpus, tmp_path, monkeypatch):

@@ -1,0 +1,63 @@
+"""The build's numbered article bigrams (rag.lexical.han_bigram_codes) are han_bigrams, token for token.
+
+A new index stores the article bigrams from these codes (rag.prepare), while an
+update and every question use ``han_bigrams``: any difference would make a
+fresh build and an updated index disagree, or questions miss articles.
+"""
+
+import random
+
+import numpy as np
+import pytest
+
+from rag.index import _TokenRows
+from rag.lexical import han_bigram_codes, han_bigrams
+
+# Each end of the three Chinese ranges and their neighbours just outside, Latin letters whose lower
+# case is longer (İ) or changes (ẞ, Σ, ǅ), a non-BMP ideograph (outside the ranges), a lone surrogate,
+# digits with decimal points, and the separators.
+_ALPHABET = list("海原县投资亿元集团在 \n。，.0123456789aBcDİẞΣ_-ǅ") + [
+    "\u3400", "\u4dbf", "\u4e00", "\u9fff", "\uf900", "\ufaff", "\u33ff", "\u4dc0", "\u4dff", "\ufb00",
+    "\U00020000", "\ud800"]
+
+
+def _numbered(tokens):
+    """Each distinct token once in order of first appearance, and every token's number: what the build stores."""
+    words = list(dict.fromkeys(tokens))
+    number = {w: i for i, w in enumerate(words)}
+    return words, [number[t] for t in tokens]
+
+
+def _check(texts):
+    batch = han_bigram_codes(texts)
+    words, ids = _numbered([t for text in texts for t in han_bigrams(text)])
+    assert [batch.token_of(code) for code in batch.distinct.tolist()] == words
+    assert batch.ids.dtype == np.int32 and batch.ids.tolist() == ids
+    assert batch.lengths.tolist() == [len(han_bigrams(text)) for text in texts]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_codes_are_han_bigrams_numbered_in_order(seed):
+    rng = random.Random(seed)
+    for _ in range(500):
+        _check(["".join(rng.choice(_ALPHABET) for _ in range(rng.randint(0, 40))) for _ in range(rng.randint(0, 5))])
+
+
+def test_codes_of_the_seed_articles(seed_corpus):
+    texts = [file.read_text(encoding="utf-8") for file in sorted(seed_corpus.glob("*.txt"))]
+    _check(texts)
+    _check(texts[:1])
+    _check([])
+
+
+def test_known_codes_and_tokens_number_alike():
+    """Rows added as codes and as tokens share one vocabulary, numbered by first appearance."""
+    texts = ["海原县投资7.78亿元，CR集团", "集团在海原", "新的词 cr 2.5"]
+    by_codes, by_tokens = _TokenRows({}), _TokenRows({})
+    by_codes.add_codes(han_bigram_codes(texts[:2]))
+    by_codes.add_tokens(han_bigrams(texts[2]))  # (an update's path) after codes
+    by_codes.add_codes(han_bigram_codes(texts[::-1]))  # (a Latin word's code differs from batch to batch)
+    for text in texts[:2] + texts[2:] + texts[::-1]:
+        by_tokens.add_tokens(han_bigrams(text))
+    for got, expected in zip(by_codes.arrays(), by_tokens.arrays()):
+        assert np.array_equal(got, expected) if isinstance(got, np.ndarray) else got == expected
