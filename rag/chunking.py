@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import asdict, dataclass
 from typing import Sequence
 
@@ -89,6 +90,8 @@ def chunk_document(doc: Document, settings: ChunkerSettings = ChunkerSettings())
         groups.append(current)
 
     subject = subject_organisation(doc.title, doc.text)
+    # Where the cleaned-to-raw offsets jump, found once for the whole text (each chunk takes its share).
+    jumps = (np.flatnonzero(np.diff(doc.offsets) != 1) + 1).tolist()
     chunks: list[Chunk] = []
     seen: dict[str, int] = {}
     for position, group in enumerate(groups):
@@ -117,19 +120,22 @@ def chunk_document(doc: Document, settings: ChunkerSettings = ChunkerSettings())
                 position=len(chunks),
                 subject=subject,
                 raw=doc.raw[raw_start:raw_end],
-                runs=_offset_runs(doc.offsets[start:end] - raw_start),
+                runs=_chunk_runs(doc.offsets, jumps, start, end),
             )
         )
     return chunks
 
 
-def _offset_runs(relative: np.ndarray) -> tuple[tuple[int, int], ...]:
-    """Compress a chunk's cleaned-to-raw offsets to the points where they jump."""
-    if len(relative) == 0:
-        return ()
-    jumps = np.flatnonzero(np.diff(relative) != 1) + 1
-    starts = np.concatenate(([0], jumps))
-    return tuple((int(i), int(relative[i])) for i in starts)
+def _chunk_runs(offsets: np.ndarray, jumps: list[int], start: int, end: int) -> tuple[tuple[int, int], ...]:
+    """A chunk's cleaned-to-raw offsets (``offsets[start:end]``, ``start < end``) compressed to the points
+    where they jump, relative to the chunk: ``(i, r)`` says its ``text[i]`` came from raw ``r``.
+
+    ``jumps`` are the positions of the whole text where the offsets do not go up by one, found once
+    per article rather than by a numpy pass per chunk.
+    """
+    raw_start = int(offsets[start])
+    inside = jumps[bisect_right(jumps, start) : bisect_left(jumps, end)]
+    return ((0, 0), *((i - start, int(offsets[i]) - raw_start) for i in inside))
 
 
 def article_text(chunks: Sequence[Chunk]) -> str:

@@ -53,6 +53,12 @@ _INVISIBLE = re.compile(
     f"|[{_FORMAT_CHARS}\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]"
 )
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+# What each of the patterns above that starts with alternatives needs in a text to match at all:
+# a single character class, which re scans for many times faster than it tries the alternatives
+# at every position. Most articles hold none of these characters, and skip the pattern.
+_INVISIBLE_START = re.compile(f"[\x1b{_FORMAT_CHARS}\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+_MOJIBAKE_START = re.compile("[\ufffd\ue000-\uf8ff\u2580-\u259f\u2261\u03ba\u2022^]")
+_QUESTION_MARK = re.compile(r"\?")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000\u202f\u205f\ufeff]+")
 
 # Full-width digits and letters (and ％) become half-width; Chinese punctuation
@@ -61,6 +67,7 @@ _WIDTH_TABLE = {cp: cp - 0xFEE0 for cp in range(0xFF10, 0xFF1A)}
 _WIDTH_TABLE.update({cp: cp - 0xFEE0 for cp in range(0xFF21, 0xFF3B)})
 _WIDTH_TABLE.update({cp: cp - 0xFEE0 for cp in range(0xFF41, 0xFF5B)})
 _WIDTH_TABLE.update({0xFF05: ord("%"), 0xFF0E: ord(".")})
+_FULL_WIDTH = re.compile("[" + "".join(map(chr, sorted(_WIDTH_TABLE))) + "]")  # a text without them is left as it is
 
 
 @dataclass(frozen=True)
@@ -78,8 +85,15 @@ class _Tracked:
         self.text = text
         self.offsets = np.arange(len(text), dtype=np.int64) if offsets is None else offsets
 
-    def sub(self, pattern: re.Pattern[str], repl: str | Callable[[re.Match[str]], str] = "") -> None:
-        """Replace matches; replacement characters map to the match's first raw character."""
+    def sub(self, pattern: re.Pattern[str], repl: str | Callable[[re.Match[str]], str] = "",
+            needs: re.Pattern[str] | None = None) -> None:
+        """Replace matches; replacement characters map to the match's first raw character.
+
+        Args:
+            needs: A pattern every match of ``pattern`` contains a match of: a text without one is not searched.
+        """
+        if needs is not None and not needs.search(self.text):
+            return
         pieces: list[str] = []
         offset_pieces: list[np.ndarray] = []
         last = 0
@@ -160,14 +174,15 @@ def _is_pinyin_reading(match: re.Match[str]) -> bool:
 
 def _character_pass(tracked: _Tracked) -> None:
     """The normalisation shared by articles and questions."""
-    tracked.sub(_INVISIBLE)
+    tracked.sub(_INVISIBLE, needs=_INVISIBLE_START)
     tracked.sub(_LONE_SURROGATE, "\ufffd")  # unencodable; U+FFFD is then dropped as mojibake
     tracked.sub(_PINYIN_ANNOTATION, lambda m: "" if _is_pinyin_reading(m) else m.group())
     tracked.sub(_BROKEN_ANNOTATION)
-    tracked.sub(_MOJIBAKE_CHARS)
+    tracked.sub(_MOJIBAKE_CHARS, needs=_MOJIBAKE_START)
     tracked.to_simplified()
-    tracked.translate(_WIDTH_TABLE)
-    tracked.sub(_STRAY_QUESTION, " ")
+    if _FULL_WIDTH.search(tracked.text):
+        tracked.translate(_WIDTH_TABLE)
+    tracked.sub(_STRAY_QUESTION, " ", needs=_QUESTION_MARK)
     tracked.sub(_SPACES, " ")
 
 

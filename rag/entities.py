@@ -16,6 +16,7 @@ from importlib import resources
 from pathlib import Path
 
 _ORG_SUFFIXES = ("集团", "有限公司", "公司", "总商会", "商会", "协会", "联谊会", "基金会", "银行", "研究院")
+_ORG_SUFFIX_SET = frozenset(_ORG_SUFFIXES)  # (looked up for every word of every passage)
 # Words that precede 集团/公司 without naming anyone: 集团公司 = "the group".
 _NOT_A_NAME = {"集团", "公司", "本", "该", "我们", "各", "下属", "所属", "子", "分", "全", "两家", "农业", "民营", "省级", "组长"}
 
@@ -87,11 +88,11 @@ def generic_mentions(text: str, tagged: list[tuple[str, str]] | None = None) -> 
     if not any(suffix in text for suffix in _ORG_SUFFIXES):
         return []
     if tagged is None:
-        import rjieba
+        from rag.tagging import tag
 
-        tagged = rjieba.tag(text)
+        tagged = tag(text)
     words = next(zip(*tagged), ())
-    ends = [i for i, word in enumerate(words) if word in _ORG_SUFFIXES]
+    ends = [i for i, word in enumerate(words) if word in _ORG_SUFFIX_SET]
     if not ends:
         return []
     starts = [0, *accumulate(map(len, words))]

@@ -145,10 +145,10 @@ def find_places(text: str, organisations: Iterable[Mention] = (), tagged: list[t
 
 def extract_facts(chunk: Chunk) -> PassageFacts:
     """The organisations, places and sums of money of one passage."""
-    import rjieba
+    from rag.tagging import tag
 
     text = blank_instructions(chunk.text)  # a sentence giving orders is not evidence (same offsets)
-    tagged = rjieba.tag(text)  # once, for both the organisations and the places
+    tagged = tag(text)  # once, for both the organisations and the places (and sentences its article had)
     mentions = find_organisations(text, tagged)
     organisations = list(dict.fromkeys(m.canonical for m in mentions))
     if not organisations and chunk.subject:

@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from importlib import resources
-from itertools import accumulate
+from itertools import accumulate, compress, count
 from pathlib import Path
 from typing import Iterable
 
@@ -239,9 +239,9 @@ def find_places(text: str, taken: Iterable[tuple[int, int]] = (),
         tagged: ``rjieba.tag(text)``, when the caller has it already.
     """
     if tagged is None:
-        import rjieba
+        from rag.tagging import tag
 
-        tagged = rjieba.tag(text)
+        tagged = tag(text)
     if not tagged:
         return []
     taken = list(taken)
@@ -257,10 +257,10 @@ def find_places(text: str, taken: Iterable[tuple[int, int]] = (),
     # beginning of some name: only those words are tried (most passages have a few).
     found: dict[int, Place] = {}
     prefixes = lookup.prefixes
-    starters = prefixes.intersection(words)
+    starters = [k for k, word in enumerate(words) if word in prefixes]
     if starters:
         resume, n_words = 0, len(words)
-        for k in [k for k, word in enumerate(words) if word in starters]:
+        for k in starters:
             i = positions[k]
             if i < resume:
                 continue
@@ -281,7 +281,7 @@ def find_places(text: str, taken: Iterable[tuple[int, int]] = (),
                     resume = end
                     break
     covered = [(p.start, p.end) for p in found.values()]
-    for k in [k for k, tag in enumerate(tags) if tag == "ns"]:
+    for k in compress(count(), map("ns".__eq__, tags)):  # (the words tagged ns)
         word = words[k]
         start = positions[k]
         end = start + len(word)

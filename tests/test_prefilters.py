@@ -1,0 +1,93 @@
+"""The build's shortcuts skip or share only work whose result they keep.
+
+Cleaning skips a pattern when a text lacks a character every match needs
+(``rag.clean``); each such pairing is checked here on random texts built from
+the characters the patterns care about, so that a pattern edited without its
+shortcut fails here rather than silently missing matches. The chunker finds the
+jumps of an article's offsets once and gives each chunk its share
+(``rag.chunking._chunk_runs``): the same runs as each chunk's own pass.
+"""
+
+import random
+
+import numpy as np
+import pytest
+
+from rag import clean
+from rag.chunking import _chunk_runs, chunk_document
+
+_ALPHABET = list("海原县?？(（)）men 　\n\t^aé¼\x1b[]0;m\x07\\") + [
+    "\u200b", "\u00ad", "\ufeff", "\x00", "\x08", "\x0b", "\x0e", "\x1f", "\x7f", "\x9f", "\ufffd", "\ue000", "\uf8ff",
+    "\u2580", "\u259f", "\u2261", "\u03ba", "\u2022", "\U000e0001", "\ud800", "\uff10", "\uff21", "\uff41", "\uff05",
+    "\uff0e", "\uff5a", "\uff3a", "\uff19", "\uff0f", "\uff5b"]
+
+
+def _texts(seed, n=3000):
+    rng = random.Random(seed)
+    for _ in range(n):
+        yield "".join(rng.choice(_ALPHABET) for _ in range(rng.randint(0, 12)))
+
+
+@pytest.mark.parametrize("pattern, needs", [
+    (clean._INVISIBLE, clean._INVISIBLE_START),
+    (clean._MOJIBAKE_CHARS, clean._MOJIBAKE_START),
+    (clean._STRAY_QUESTION, clean._QUESTION_MARK),
+])
+def test_a_text_a_pattern_matches_holds_what_it_needs(pattern, needs):
+    matched = 0
+    for text in _texts(len(pattern.pattern)):
+        if pattern.search(text):
+            matched += 1
+            assert needs.search(text), (pattern.pattern, text)
+    assert matched > 100  # the texts exercise the pattern
+
+
+def test_width_is_translated_only_where_it_changes_something():
+    changed = 0
+    for text in _texts(7):
+        if text.translate(clean._WIDTH_TABLE) != text:
+            changed += 1
+            assert clean._FULL_WIDTH.search(text), text
+    assert changed > 100
+
+
+def test_cleaning_with_and_without_the_shortcuts_agrees(monkeypatch):
+    texts = list(_texts(11, 1500))
+    fast = [(clean.clean(t).text, clean.clean(t).offsets.tolist(), clean.normalise(t)) for t in texts]
+    monkeypatch.setattr(clean, "_FULL_WIDTH", clean.re.compile("|"))  # (matches every text)
+    original_sub = clean._Tracked.sub
+    monkeypatch.setattr(clean._Tracked, "sub", lambda self, pattern, repl="", needs=None: original_sub(self, pattern, repl))
+    slow = [(clean.clean(t).text, clean.clean(t).offsets.tolist(), clean.normalise(t)) for t in texts]
+    assert fast == slow
+
+
+def _offset_runs(relative: np.ndarray) -> tuple[tuple[int, int], ...]:
+    """A chunk's runs as the chunker computed them before, one numpy pass per chunk (the reference)."""
+    if len(relative) == 0:
+        return ()
+    jumps = np.flatnonzero(np.diff(relative) != 1) + 1
+    starts = np.concatenate(([0], jumps))
+    return tuple((int(i), int(relative[i])) for i in starts)
+
+
+def test_chunk_runs_are_those_of_the_chunk_alone():
+    rng = random.Random(3)
+    for _ in range(300):
+        steps = [rng.choice([1, 1, 1, 0, 2, 5]) for _ in range(rng.randint(1, 60))]
+        offsets = np.cumsum([rng.randint(0, 3)] + steps[1:]).astype(np.int64)
+        jumps = (np.flatnonzero(np.diff(offsets) != 1) + 1).tolist()
+        for _ in range(10):
+            start = rng.randrange(len(offsets))
+            end = rng.randint(start + 1, len(offsets))
+            assert _chunk_runs(offsets, jumps, start, end) == _offset_runs(offsets[start:end] - offsets[start])
+
+
+def test_chunks_of_cleaned_articles_keep_their_runs(seed_corpus):
+    from rag.ingest import RawArticle, to_document
+
+    for file in sorted(seed_corpus.glob("*.txt")):
+        doc = to_document(RawArticle(file.name, file.read_text(encoding="utf-8")))
+        for chunk in chunk_document(doc):
+            start = int(np.searchsorted(doc.offsets, chunk.start))
+            relative = doc.offsets[start : start + len(chunk.text)] - chunk.start
+            assert chunk.runs == _offset_runs(relative) and len(chunk.runs) >= 1
