@@ -57,7 +57,7 @@ from rag.facts import FACTS_VERSION, FactTable
 from rag.errors import CorruptIndexError, IndexBusyError, IndexMismatchError, IndexWriteError, UserError
 from rag.ingest import LoadProblem, RawArticle, UnchangedFile, corpus_files, iter_corpus, to_document
 from rag.lexical import TOKENIZER_VERSION, BigramCodes, han_bigrams, tokenize
-from rag.prepare import BATCH_ARTICLES, PreparedBatch, prepare_in_order, worker_count
+from rag.prepare import BATCH_ARTICLES, PreparedBatch, fork_aside, prepare_in_order, worker_count
 
 FORMAT_VERSION = 1
 NO_EMBEDDER = "none"  # BM25-only index (e.g. a corpus too large to embed on a CPU)
@@ -68,6 +68,9 @@ CHECKPOINT_EVERY = 256  # passages embedded between checkpoints
 # selector, so an article filter searches only that article's passages.
 HNSW_ABOVE = 200_000
 HNSW_NEIGHBOURS = 32
+# A build whose articles hold more bigrams than this (about 4,000 news articles) writes their BM25
+# in a forked copy of itself, alongside the rest of the finish (rag.prepare.fork_aside).
+ASIDE_ABOVE_TOKENS = 2_000_000
 # BM25 over article bigrams saturates term frequency early (k1 0.9, not 1.5):
 # a long article repeating a bigram is not more relevant for it. On the CRUD
 # docs-5k dev set k1 0.6-0.9 with b 0.3-0.6 all gave MRR@10 0.881-0.886 and
@@ -1373,6 +1376,10 @@ class _TokenRows:
         self._lengths: list[np.ndarray | int] = []  # per piece: its one row's length, or its rows' lengths
         self._by_code: dict[int, int] = {}  # bigram code -> id, of the tokens add_codes has seen (rag.lexical)
 
+    @property
+    def n_tokens(self) -> int:
+        return sum(len(piece) for piece in self._pieces)
+
     def add_tokens(self, tokens: list[str]) -> None:
         vocab = self.vocab
         self._pieces.append(np.fromiter([vocab.setdefault(t, len(vocab)) for t in tokens], dtype=np.int32,
@@ -1520,19 +1527,33 @@ class _PartWriter:
 
         self._chunks_out.close()
         self._facts_out.close()
-        with open(self.folder / "facts.jsonl", encoding="utf-8") as facts_lines:
-            write_fact_db(self.folder / FACTS_DB, passage_rows(self._articles, facts_lines))
-        if base:
-            write_line_offsets(self.folder / "chunks.jsonl")  # so that a load parses only the passages a question reads
         self._kept_chunks = self._kept_facts = self._known_passages = self._known_articles = {}
-        for rows, cache, bm25, params in ((self.passages, "passage-tokens", "bm25", PASSAGE_BM25),
-                                          (self.articles, "article-tokens", "bm25-articles", ARTICLE_BM25)):
+
+        def write_rows(rows: _TokenRows, cache: str, bm25: str, params: dict) -> None:
             flat, offsets, words = rows.arrays()
             _save_tokens(self.folder / cache, flat, offsets, words)
             if base:
                 save_bm25(self.folder / bm25, flat, offsets, words, params["k1"], params["b"])
                 write_vocab_lookup(self.folder / bm25)  # a question's tokens looked up without parsing the vocabulary
-            del flat, offsets, words
+
+        articles = (self.articles, "article-tokens", "bm25-articles", ARTICLE_BM25)
+        # A large build's article BM25 (the largest single piece of the finish) is written by a copy of
+        # this process on the core the workers have left, while this one writes the rest.
+        aside = fork_aside(lambda: write_rows(*articles)) if self.articles.n_tokens >= ASIDE_ABOVE_TOKENS else None
+        try:
+            with open(self.folder / "facts.jsonl", encoding="utf-8") as facts_lines:
+                write_fact_db(self.folder / FACTS_DB, passage_rows(self._articles, facts_lines))
+            if base:
+                write_line_offsets(self.folder / "chunks.jsonl")  # so that a load parses only the passages a question reads
+            write_rows(self.passages, "passage-tokens", "bm25", PASSAGE_BM25)
+            if aside is None or not aside.wait():
+                for name in articles[1:3]:  # what a failed copy may have left
+                    shutil.rmtree(self.folder / name, ignore_errors=True)
+                write_rows(*articles)
+        finally:
+            if aside is not None:
+                aside.stop()
+        self.articles = _TokenRows({})  # (the copy wrote them: this process's are not needed any more)
         dim = None
         if self.chunks is not None:
             # Vectors a rebuild can keep: same embedder, same passage text.

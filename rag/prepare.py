@@ -176,6 +176,51 @@ def prepare_in_order(batches: Iterable[list[RawArticle]], chunker: ChunkerSettin
         pool.shutdown(wait=True, cancel_futures=True)
 
 
+class Aside:
+    """A piece of work done in a forked copy of this process, on another core, while this one goes on.
+
+    The finish of a large build (BM25 arrays, vocabularies, the facts tables) is
+    one process's work after the workers are done; the article BM25 goes to a
+    copy, which has the token ids without their being sent. Use ``fork_aside``.
+    """
+
+    def __init__(self, process):
+        self._process = process
+
+    def wait(self) -> bool:
+        """Wait for the work: True when it was done, False when it failed (the caller then does it itself,
+        and meets the error, if any, as its own)."""
+        self._process.join()
+        return self._process.exitcode == 0
+
+    def stop(self) -> None:
+        """End the copy if it still runs (the caller is leaving on an error or Ctrl-C)."""
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join()
+
+
+def fork_aside(work) -> Aside | None:
+    """``work()`` started in a forked copy of this process, or None where there is no fork or the process runs
+    other threads (a lock one of them held would stay locked in the copy): then the caller does it itself."""
+    import multiprocessing
+    import threading
+
+    if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() != 1:
+        return None
+    process = multiprocessing.get_context("fork").Process(target=_do_aside, args=(work,), daemon=True)
+    process.start()
+    return Aside(process)
+
+
+def _do_aside(work) -> None:
+    _ignore_interrupts()
+    try:
+        work()
+    except BaseException:  # the caller does the work again and reports the error itself (no traceback here)
+        os._exit(1)
+
+
 # Touches every lazily loaded table: traditional characters (OpenCC), a pinyin reading
 # (pypinyin), organisations, jieba's dictionary, places and money.
 _WARM_UP_TEXT = "我們(men)在海原县投资120万元。\n华润集团有限公司向宁夏捐赠300万元，帮助销售农产品。"

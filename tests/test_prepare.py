@@ -136,3 +136,25 @@ def test_a_bad_worker_setting_is_refused(monkeypatch):
         prepare.worker_count()
     monkeypatch.setenv(prepare.WORKERS_VARIABLE, "3")
     assert prepare.worker_count() == 3
+
+
+def _dies_after_writing(work):
+    """A copy that writes the article BM25 and dies before it can say so (killed): its files are left."""
+    work()
+    os._exit(4)
+
+
+@pytest.mark.parametrize("aside", [prepare._do_aside, _dies_after_writing])
+def test_the_article_bm25_written_aside_is_the_same(seed_corpus, tmp_path, monkeypatch, aside):
+    """A large build writes its article BM25 in a forked copy (every build here, with the threshold at 0);
+    one whose copy fails writes it itself. Either way the files are those of one process."""
+    corpus = _jsonl_corpus(seed_corpus, tmp_path)
+    one = _build(corpus, tmp_path / "one", 1, monkeypatch)
+    forks = []
+    real_fork = prepare.fork_aside
+    monkeypatch.setattr(index_module, "fork_aside", lambda work: forks.append(work) or real_fork(work))
+    monkeypatch.setattr(prepare, "_do_aside", aside)
+    monkeypatch.setattr(index_module, "ASIDE_ABOVE_TOKENS", 0)
+    two = _build(corpus, tmp_path / "two", 2, monkeypatch)
+    assert len(forks) == 1 and one.n_chunks == two.n_chunks > 40
+    assert _files(tmp_path / "one") == _files(tmp_path / "two")
