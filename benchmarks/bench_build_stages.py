@@ -44,7 +44,7 @@ def main() -> None:
     from rag.facts import FactTable
     from rag.index import IndexSettings, _PartWriter, passage_text
     from rag.ingest import RawArticle, iter_corpus, to_document
-    from rag.lexical import han_bigrams, tokenize
+    from rag.lexical import han_bigram_codes, tokenize
     from rag.prepare import _numbered, _warm_up, prepare_batch
 
     chunker = ChunkerSettings()
@@ -62,23 +62,26 @@ def main() -> None:
         if isinstance(a, RawArticle)])
     timed("parent: content hash", lambda: [a.content_hash for a in raws])
     n = len(raws)
+    from rag.tagging import _piece_tags
+
+    _piece_tags.cache_clear()  # (the warm-up's sentences)
     documents = timed("worker: clean (OpenCC, furniture), title, date", lambda: [to_document(a) for a in raws])
     chunked = timed("worker: chunk (sentences, subject organisation)",
                     lambda: [chunk_document(d, chunker) for d in documents])
     texts = timed("worker: passage text", lambda: [[passage_text(c) for c in cs] for cs in chunked])
     tokens = timed("worker: passage tokens (rjieba search)", lambda: [[tokenize(t) for t in ts] for ts in texts])
-    bigrams = timed("worker: article bigrams", lambda: [han_bigrams(article_text(cs)) for cs in chunked if cs])
+    timed("worker: article bigrams, numbered", lambda: han_bigram_codes([article_text(cs) for cs in chunked if cs]))
     timed("worker: chunk lines (JSON)", lambda: [
         "".join(json.dumps(c.to_json(), ensure_ascii=False) + "\n" for c in cs) for cs in chunked])
     facts = timed("worker: facts (tag, organisations, places, money)",
                   lambda: [list(FactTable.extract(cs)) for cs in chunked])
     timed("worker: fact lines (JSON)", lambda: [
         "".join(json.dumps(f.to_json(), ensure_ascii=False) + "\n" for _, f in fs) for fs in facts])
-    timed("worker: token numbering", lambda: (_numbered([t for ts in tokens for row in ts for t in row]),
-                                               _numbered([t for row in bigrams for t in row])))
-    del documents, texts, tokens, bigrams, facts
+    timed("worker: passage token numbering", lambda: _numbered([t for ts in tokens for row in ts for t in row]))
+    del documents, texts, tokens, facts
     # A batch's way back to the parent (pickled by the worker, unpickled by the parent).
     batches = [raws[i : i + 64] for i in range(0, n, 64)]
+    _piece_tags.cache_clear()  # (the stages above tagged these articles' sentences)
     prepared = timed("worker: prepare_batch as a whole (the stages above)",
                      lambda: [prepare_batch(b, chunker) for b in batches])
     pickled = timed("worker: send a batch (pickle)", lambda: [pickle.dumps(p, protocol=pickle.HIGHEST_PROTOCOL)
@@ -138,8 +141,10 @@ def _finish_stages(writer, folder: Path, settings) -> dict[str, float]:
         timed("token arrays", lambda: arrays.extend(rows.arrays()))
         flat, offsets, words = arrays
         timed("token cache files", lambda: _save_tokens(folder / cache, flat, offsets, words))
-        timed("BM25 arrays and files", lambda: save_bm25(folder / bm25, flat, offsets, words, params["k1"], params["b"]))
-        timed("vocabulary lookup", lambda: write_vocab_lookup(folder / bm25))
+        vocab = {}
+        timed("BM25 arrays and files",
+              lambda: vocab.update(save_bm25(folder / bm25, flat, offsets, words, params["k1"], params["b"])))
+        timed("vocabulary lookup", lambda: write_vocab_lookup(folder / bm25, vocab))
     timed("chunks.jsonl sha1", lambda: file_sha1(folder / "chunks.jsonl"))
     return times
 

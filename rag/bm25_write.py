@@ -70,11 +70,15 @@ def bm25_arrays(flat: np.ndarray, offsets: np.ndarray, n_vocab: int, k1: float, 
     return data, doc, indptr
 
 
-def save_bm25(folder: Path, flat: np.ndarray, offsets: np.ndarray, words: list[str], k1: float, b: float) -> None:
+def save_bm25(folder: Path, flat: np.ndarray, offsets: np.ndarray, words: list[str], k1: float, b: float
+              ) -> dict[str, int]:
     """Write the folder ``bm25s.BM25(k1=k1, b=b).index(...).save(folder, allow_pickle=False)`` would write.
 
     Args:
         words: The vocabulary, token id -> token.
+
+    Returns:
+        The vocabulary as written (``vocab.index.json``), for ``rag.bm25.write_vocab_lookup``.
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -89,3 +93,4 @@ def save_bm25(folder: Path, flat: np.ndarray, offsets: np.ndarray, words: list[s
     params = {"k1": k1, "b": b, "delta": 0.5, "method": "lucene", "idf_method": "lucene", "dtype": "float32",
               "int_dtype": "int32", "num_docs": len(offsets) - 1, "backend": "numpy"}
     (folder / "params.index.json").write_text(json.dumps(params, indent=4), encoding="utf-8")
+    return vocab

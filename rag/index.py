@@ -1409,13 +1409,14 @@ class _TokenRows:
         strings would be most of the parent's work in a large build).
         """
         by_code, vocab = self._by_code, self.vocab
-        codes = batch.distinct.tolist()
-        translate = np.fromiter(map(by_code.get, codes, repeat(-1)), dtype=np.int64, count=len(codes))
-        for k in np.flatnonzero(translate < 0).tolist():  # in order: new tokens are numbered as they first appear
-            code = codes[k]
-            translate[k] = vocab.setdefault(batch.token_of(code), len(vocab))
-            if code >= 0:  # (a Latin word's code is its place in this batch's list: not kept)
-                by_code[code] = translate[k]
+        translate = np.fromiter(map(by_code.get, batch.distinct.tolist(), repeat(-1)), dtype=np.int64,
+                                count=len(batch.distinct))
+        new = np.flatnonzero(translate < 0)
+        if len(new):
+            setdefault = vocab.setdefault  # in order: new tokens are numbered as they first appear
+            translate[new] = [setdefault(token, len(vocab)) for token in batch.tokens_of(batch.distinct[new])]
+            kept = new[batch.distinct[new] >= 0]  # (a Latin word's code is its place in this batch's list: not kept)
+            by_code.update(zip(batch.distinct[kept].tolist(), translate[kept].tolist()))
         self._pieces.append(translate.astype(np.int32)[batch.ids] if len(batch.ids) else batch.ids.astype(np.int32))
         self._lengths.append(batch.lengths)
 
@@ -1463,8 +1464,9 @@ class _PartWriter:
                                                      unchanged_ids.__contains__)
         self._known_passages, self._known_articles = passage_ids, article_ids
         self.passages, self.articles = _TokenRows(passage_vocab), _TokenRows(article_vocab)
-        self._chunks_out = open(folder / "chunks.jsonl", "w", encoding="utf-8")
-        self._facts_out = open(folder / "facts.jsonl", "w", encoding="utf-8")
+        # Binary: prepared articles come as UTF-8 lines, written as they are (rag.prepare).
+        self._chunks_out = open(folder / "chunks.jsonl", "wb")
+        self._facts_out = open(folder / "facts.jsonl", "wb")
         self._articles: list[tuple[str, str | None, int]] = []  # id, subject, passages: the rows of facts.sqlite
 
     def add(self, doc_chunks: list[Chunk]) -> None:
@@ -1475,7 +1477,7 @@ class _PartWriter:
         unchanged = doc_id in self._unchanged
         for chunk in doc_chunks:
             line = self._kept_chunks.get(chunk.id) if unchanged else None
-            self._chunks_out.write(line or json.dumps(chunk.to_json(), ensure_ascii=False) + "\n")
+            self._chunks_out.write((line or json.dumps(chunk.to_json(), ensure_ascii=False) + "\n").encode("utf-8"))
             ids = self._known_passages.get(chunk.id) if unchanged else None
             if ids is None:
                 self.passages.add_tokens(tokenize(passage_text(chunk)))
@@ -1487,7 +1489,7 @@ class _PartWriter:
             for chunk, passage in FactTable.extract(todo):
                 facts[chunk.id] = json.dumps(passage.to_json(), ensure_ascii=False) + "\n"
         for chunk in doc_chunks:
-            self._facts_out.write(facts[chunk.id])
+            self._facts_out.write(facts[chunk.id].encode("utf-8"))
         ids = self._known_articles.get(doc_id) if unchanged else None
         if ids is None:
             self.articles.add_tokens(han_bigrams(article_text(doc_chunks)))
@@ -1508,7 +1510,7 @@ class _PartWriter:
             self.n_chunks += article.n_chunks
             self._articles.append((article.doc_id, article.subject, article.n_chunks))
             if self.chunks is not None:
-                self.chunks.extend(Chunk.from_json(json.loads(line)) for line in article.chunk_lines.split("\n") if line)
+                self.chunks.extend(Chunk.from_json(json.loads(line)) for line in article.chunk_lines.split(b"\n") if line)
         self.passages.add_rows(batch.passage_words, batch.passage_ids, batch.passage_lengths)
         self.articles.add_codes(batch.article_bigrams)
 
@@ -1533,8 +1535,8 @@ class _PartWriter:
             flat, offsets, words = rows.arrays()
             _save_tokens(self.folder / cache, flat, offsets, words)
             if base:
-                save_bm25(self.folder / bm25, flat, offsets, words, params["k1"], params["b"])
-                write_vocab_lookup(self.folder / bm25)  # a question's tokens looked up without parsing the vocabulary
+                vocab = save_bm25(self.folder / bm25, flat, offsets, words, params["k1"], params["b"])
+                write_vocab_lookup(self.folder / bm25, vocab)  # a question's tokens looked up without parsing the vocabulary
 
         articles = (self.articles, "article-tokens", "bm25-articles", ARTICLE_BM25)
         # A large build's article BM25 (the largest single piece of the finish) is written by a copy of

@@ -104,6 +104,21 @@ class BigramCodes:
             return self.latin[-1 - code]
         return chr(code >> _PAIR_SHIFT) + chr(code & _LOW_MASK) if code >> _PAIR_SHIFT else chr(code)
 
+    def tokens_of(self, codes: np.ndarray) -> list[str]:
+        """``[token_of(c) for c in codes]``, with the bigrams decoded in one go (a build's new tokens)."""
+        tokens: list = [None] * len(codes)
+        pairs = np.flatnonzero(codes > _LOW_MASK)
+        if len(pairs):
+            both = np.empty((len(pairs), 2), dtype="<u4")
+            both[:, 0] = codes[pairs] >> _PAIR_SHIFT
+            both[:, 1] = codes[pairs] & _LOW_MASK
+            text = both.tobytes().decode("utf-32-le")
+            for n, i in enumerate(pairs.tolist()):
+                tokens[i] = text[2 * n : 2 * n + 2]
+        for i in np.flatnonzero(codes <= _LOW_MASK).tolist():
+            tokens[i] = self.token_of(int(codes[i]))
+        return tokens
+
 
 def han_bigram_codes(texts: Iterable[str]) -> BigramCodes:
     """``han_bigrams`` of each text, numbered, without a string per token (a 68,000-article build has 35 million).

@@ -47,8 +47,8 @@ class PreparedArticle:
     title: str
     date: str | None
     n_chunks: int
-    chunk_lines: str  # its lines of chunks.jsonl, each ending in "\n"
-    fact_lines: str  # its lines of facts.jsonl
+    chunk_lines: bytes  # its lines of chunks.jsonl, each ending in "\n" (UTF-8: the parent writes them as they are)
+    fact_lines: bytes  # its lines of facts.jsonl
 
 
 @dataclass(frozen=True)
@@ -82,15 +82,16 @@ def prepare_batch(articles: list[RawArticle], chunker: ChunkerSettings) -> Prepa
         chunks = chunk_document(to_document(article), chunker)
         document = _manifest_fields(article, chunks)
         if not chunks:
-            prepared.append(PreparedArticle(article.id, None, *document, 0, "", ""))
+            prepared.append(PreparedArticle(article.id, None, *document, 0, b"", b""))
             continue
         for chunk in chunks:
             tokens = tokenize(passage_text(chunk))
             passage_tokens.extend(tokens)
             passage_lengths.append(len(tokens))
         article_texts.append(article_text(chunks))
-        chunk_lines = "".join(dumps(c.to_json(), ensure_ascii=False) + "\n" for c in chunks)
-        fact_lines = "".join(dumps(facts.to_json(), ensure_ascii=False) + "\n" for _, facts in FactTable.extract(chunks))
+        chunk_lines = "".join(dumps(c.to_json(), ensure_ascii=False) + "\n" for c in chunks).encode("utf-8")
+        fact_lines = "".join(dumps(facts.to_json(), ensure_ascii=False) + "\n"
+                             for _, facts in FactTable.extract(chunks)).encode("utf-8")
         prepared.append(PreparedArticle(article.id, chunks[0].subject, *document, len(chunks), chunk_lines,
                                         fact_lines))
     passage_words, passage_ids = _numbered(passage_tokens)

@@ -37,3 +37,18 @@ def test_the_arrays_equal_bm25s(seed_corpus, tmp_path, k1, b, tokens):
     query = tokens("华润集团在海原县投资")
     assert np.array_equal(SavedBM25.load(tmp_path / "ours").get_scores(query),
                           SavedBM25.load(tmp_path / "bm25s").get_scores(query))
+
+
+@pytest.mark.parametrize("words", [["海原", "原县", "cr", "7.78", "\U00020000"], ["a", "", "海"], []])
+def test_the_lookup_from_the_vocabulary_given_is_the_one_read_from_the_file(tmp_path, words):
+    """A build hands write_vocab_lookup the vocabulary save_bm25 wrote; a lookup written from the file is the same."""
+    from rag.bm25 import LOOKUP, token_hash, write_vocab_lookup
+
+    flat = np.arange(len(words), dtype=np.int32)
+    vocab = save_bm25(tmp_path, flat, np.asarray([0, len(words)]), words, 1.5, 0.75)
+    write_vocab_lookup(tmp_path, vocab)
+    given = (tmp_path / LOOKUP).read_bytes()
+    write_vocab_lookup(tmp_path)
+    assert (tmp_path / LOOKUP).read_bytes() == given
+    table = np.load(tmp_path / LOOKUP)
+    assert sorted(table[0].tolist()) == table[0].tolist() == sorted(token_hash(w) for w in [*words, ""][:len(vocab)])

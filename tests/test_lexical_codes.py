@@ -61,3 +61,11 @@ def test_known_codes_and_tokens_number_alike():
         by_tokens.add_tokens(han_bigrams(text))
     for got, expected in zip(by_codes.arrays(), by_tokens.arrays()):
         assert np.array_equal(got, expected) if isinstance(got, np.ndarray) else got == expected
+
+
+def test_tokens_of_codes_decodes_each_kind():
+    batch = han_bigram_codes(["海原县7.78亿元 cr 集 团", "\u3400\u4dbf \U00020000 \ufaffé"])
+    codes = np.concatenate([batch.distinct, batch.distinct[::-1]])
+    assert batch.tokens_of(codes) == [batch.token_of(c) for c in codes.tolist()]
+    assert {"海原", "7.78", "cr", "集", "\u3400\u4dbf", "\ufaff"} <= set(batch.tokens_of(codes))
+    assert batch.tokens_of(codes[:0]) == []
