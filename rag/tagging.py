@@ -29,7 +29,7 @@ def tag(text: str) -> list[tuple[str, str]]:
     return [word for piece in _PIECE.findall(text) for word in _piece_tags(piece)]
 
 
-@lru_cache(maxsize=65536)  # (a few thousand articles' sentences: tens of MB)
+@lru_cache(maxsize=4096)  # (an article has tens of sentences; a few MB in all)
 def _piece_tags(piece: str) -> tuple[tuple[str, str], ...]:
     import rjieba
 
