@@ -210,7 +210,10 @@ def fork_aside(work) -> Aside | None:
     if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() != 1:
         return None
     process = multiprocessing.get_context("fork").Process(target=_do_aside, args=(work,), daemon=True)
-    process.start()
+    try:
+        process.start()
+    except (AssertionError, OSError):  # a daemonic process may not start one; no memory left to fork
+        return None
     return Aside(process)
 
 

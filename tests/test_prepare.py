@@ -158,3 +158,14 @@ def test_the_article_bm25_written_aside_is_the_same(seed_corpus, tmp_path, monke
     two = _build(corpus, tmp_path / "two", 2, monkeypatch)
     assert len(forks) == 1 and one.n_chunks == two.n_chunks > 40
     assert _files(tmp_path / "one") == _files(tmp_path / "two")
+
+
+def test_no_copy_where_a_process_cannot_be_started(monkeypatch):
+    """A build inside a daemonic process (which may not start children) writes everything itself."""
+    import multiprocessing
+
+    def refuse(self):
+        raise AssertionError("daemonic processes are not allowed to have children")
+
+    monkeypatch.setattr(multiprocessing.get_context("fork").Process, "start", refuse)
+    assert prepare.fork_aside(lambda: None) is None
