@@ -19,7 +19,7 @@ from rag.answer.listed import answer_listed, listed_question
 from rag.answer.question import RELATIVE_YEAR_WORDS, Question, analyse, relative_years, years_for
 from rag.answer.ranker import OptionText, SentenceRanker, option_features
 from rag.answer.refusal import RefusalModel
-from rag.answer.spans import CURRENCIES, Figure, find_figures, focus_unit, gap_span, numeral_forms, question_sides, same_unit, stated_figure, tidy
+from rag.answer.spans import CURRENCIES, Figure, find_figures, focus_unit, gap_span, numeral_forms, question_sides, same_unit, stated_figure, tidy, whole_span, words_of
 from rag.documents import Answer, Chunk, Citation, Hit
 from rag.entities import aliases_of, english_name, find_organisations
 from rag.facts import SCOPE_WORDS, find_places, money_in
@@ -207,7 +207,7 @@ class ExtractiveAnswerer:
                        if gap[0] - 2 <= f.start <= gap[1] + 2 and f.value not in stated]
             loose = figures[0].surface if figures else ""
         else:
-            loose = tidy(sentence[gap[0]:gap[1]])
+            loose = tidy(sentence[slice(*whole_span(sentence, *gap))])
         if not loose or len(loose) > 40:
             return None
         return replace(best, typed=False), loose
@@ -945,16 +945,32 @@ def _clause_around(sentence: str, gap: tuple[int, int] | None, question: str = "
     clause_start = max(sentence.rfind(c, 0, start) for c in _CLAUSE_BREAK) + 1
     ends = [i for i in (sentence.find(c, max(end, start + 1) if gap else 0) for c in _CLAUSE_BREAK) if i >= 0]
     clause_end = min(ends) if ends else len(sentence)
+    if gap:  # the gap's ends are found by characters: whole words and whole 《…》/“…” (spans.whole_span)
+        start, end = whole_span(sentence, start, end)
+        clause_start, clause_end = whole_span(sentence, min(clause_start, start), max(clause_end, end), keep=(start, end))
     clause = tidy(sentence[clause_start:clause_end])
     if len(clause) > _MAX_PHRASE_CHARS and gap:
-        clause = tidy(sentence[start:end])[:_MAX_PHRASE_CHARS]
+        clause = _words_within(tidy(sentence[start:end]), _MAX_PHRASE_CHARS)
     elif gap and question and _new_share(tidy(sentence[start:end]), question) < MIN_NEW:
         before = max(sentence.rfind(c, 0, max(clause_start - 1, 0)) for c in _CLAUSE_BREAK) + 1 if clause_start > 0 else 0
         after_ends = [i for i in (sentence.find(c, clause_end + 1) for c in _CLAUSE_BREAK) if i >= 0]
-        wider = tidy(sentence[before : min(after_ends) if after_ends else len(sentence)])
+        wider = tidy(sentence[slice(*whole_span(sentence, before, min(after_ends) if after_ends else len(sentence),
+                                                keep=(start, end)))])
         if wider and len(wider) <= 2 * _MAX_PHRASE_CHARS:
             clause = wider
     return clause
+
+
+def _words_within(text: str, limit: int) -> str:
+    """The longest run of ``text``'s first words that fits in ``limit`` characters (a cut never splits a word)."""
+    if len(text) <= limit:
+        return text
+    kept = ""
+    for word in words_of(text):
+        if len(kept) + len(word) > limit:
+            break
+        kept += word
+    return kept or text[:limit]
 
 
 def _new_share(text: str, question: str) -> float:
@@ -1278,6 +1294,9 @@ def _figure_for(question: Question, sentence: str, gap: tuple[int, int] | None,
     quoted = [(m.start(), m.end()) for m in re.finditer(r"“[^”]{1,30}”|\"[^\"]{1,30}\"", sentence)]
     plain = [f for f in figures if not any(start < f.start and f.end < end for start, end in quoted)]
     figures = plain or figures
+    respective = _respective_figure(figures, sentence, question)
+    if respective is not None:
+        return respective
     labelled = _labelled_figure(figures, sentence, question)
     if labelled is not None:
         return labelled
@@ -1285,6 +1304,46 @@ def _figure_for(question: Question, sentence: str, gap: tuple[int, int] | None,
     if purposed is not None:
         return purposed
     return _nearest_span(figures, gap) if gap else _nearest_figure(figures, sentence, question)
+
+
+_RESPECTIVELY = "分别"
+_ITEM_JOIN = re.compile(r"、|以及|和|与|及")
+# Where the last item of "A和B的…分别" stops: the words the items share come after it.
+_ITEM_END = re.compile(r"的|，|,|也|将|都|均|同比|环比|分别")
+
+
+def _respective_figure(figures: list[Figure], sentence: str, question: Question) -> Figure | None:
+    """In "A和B…分别…f1和f2", the figure in the place of the item the question names.
+
+    "低级军官和中级军官的服役年龄上限分别提升至60岁和65岁" answers a question about
+    中级军官 with 65岁, and "进口水果11.2万吨、货值8.9亿元，同比分别增长了6.6倍、19倍"
+    one about 货值 with 19倍: the items before 分别 pair off, in order, with the figures
+    after it. The item is told by a question word that only it holds; of several, the
+    question's last (its head noun: 进口水果的货值 asks about 货值). None when the
+    sentence does not pair items with figures or no word tells the item.
+    """
+    at = sentence.find(_RESPECTIVELY)
+    if at < 0:
+        return None
+    stop = min([i for i in (sentence.find(c, at) for c in "，,。；;") if i >= 0] or [len(sentence)])
+    after = [f for f in figures if at < f.start < stop]
+    region_start = max(sentence.rfind(c, 0, at) for c in "。；;") + 1
+    items = _ITEM_JOIN.split(sentence[region_start:at])
+    if len(after) < 2 or len(items) < len(after):
+        return None
+    items = items[-len(after):]
+    items[0] = re.split(r"[，,：:]", items[0])[-1]
+    items[-1] = _ITEM_END.split(items[-1])[0]
+    for figure_in_item in {f.surface for item in items for f in find_figures(item)}:
+        items = [item.replace(figure_in_item, "") for item in items]  # 进口水果11.2万吨 -> 进口水果
+    telling = []  # (position in the question, item index)
+    for token in dict.fromkeys(t for t in question.tokens if len(t) > 1):
+        holders = [i for i, item in enumerate(items) if token in item]
+        if len(holders) == 1:
+            telling.append((question.text.rfind(token), holders[0]))
+    if not telling:
+        return None
+    return after[max(telling)[1]]
 
 
 # Between a figure and the words that label it: a verb or particle (收入为, 将达, 压缩了),

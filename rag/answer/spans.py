@@ -319,13 +319,97 @@ def tidy(text: str) -> str:
         if quoted:  # the whole span is one quotation: its words are the answer, particles included
             return opening + quoted.group(1).strip() + closing
     text = _keep_pairs(text, text.strip(_PUNCT))
+    # A particle is cut only where it is a word of its own: 共 of 共同, 也 of 也门,
+    # 为 of 为期 and 的 of 目的 belong to the word they start or end.
     if text and text[0] not in _OPENINGS:
-        cut = re.sub(r"^(?:了|是|为|有|在|的|将|把|被|向|对|给|由|达到|达|共|约|都|也|已经|已|还|就)+", "", text)
+        words = words_of(text)
+        drop = 0
+        while drop < len(words) - 1 and words[drop] in _LEADING_PARTICLES:
+            drop += 1
+        cut = "".join(words[drop:])
         text = _keep_pairs(cut, cut.strip(_PUNCT))
     if text and text[-1] not in _CLOSINGS:
-        cut = re.sub(r"(?:的|了|等|是|为|之|向|对|给|在|把|被|从|由|与|和|将)+$", "", text)
+        words = words_of(text)
+        keep = len(words)
+        while keep > 1 and words[keep - 1] in _TRAILING_PARTICLES:
+            keep -= 1
+        cut = "".join(words[:keep])
         text = _keep_pairs(cut, cut.strip(_PUNCT))
     return text
+
+
+_LEADING_PARTICLES = {"了", "是", "为", "有", "在", "的", "将", "把", "被", "向", "对", "给", "由", "达到", "达", "共", "约",
+                      "都", "也", "已经", "已", "还", "就"}
+_TRAILING_PARTICLES = {"的", "了", "等", "是", "为", "之", "向", "对", "给", "在", "把", "被", "从", "由", "与", "和", "将"}
+
+
+@lru_cache(maxsize=8192)
+def words_of(text: str) -> tuple[str, ...]:
+    """``text`` cut into words (rjieba, the tokenizer the index uses); their lengths add up to ``text``'s."""
+    import rjieba
+
+    return tuple(rjieba.cut(text))
+
+
+def whole_span(sentence: str, start: int, end: int, keep: tuple[int, int] | None = None) -> tuple[int, int]:
+    """``sentence[start:end]`` widened so that it neither cuts a word nor leaves a pair half open.
+
+    A gap or clause boundary found by characters can fall inside a word (坚持问题导|向)
+    or inside a title or quotation (…发布《关于开展“一链一策一批”…》); a reader
+    needs the whole word, and the whole 《…》 or “…”. A pair whose other half lies
+    far off (more than ``_MAX_PAIR_REACH`` characters, or in another sentence) is
+    cut off instead: the span keeps the side of the lone mark that holds ``keep``
+    (where the answer was found), else the longer side.
+    """
+    if not 0 <= start < end <= len(sentence):
+        return start, end
+    boundaries, at = {0}, 0
+    for word in words_of(sentence):
+        at += len(word)
+        boundaries.add(at)
+    while start not in boundaries:
+        start -= 1
+    while end not in boundaries:
+        end += 1
+    for opening, closing in _PAIRS:
+        if opening == closing:
+            continue
+        depth, first_unclosed, last_unopened = 0, None, None
+        for i in range(start, end):
+            if sentence[i] == opening:
+                depth += 1
+                if depth == 1:
+                    first_unclosed = i
+            elif sentence[i] == closing:
+                if depth == 0:
+                    last_unopened = i
+                else:
+                    depth -= 1
+        if last_unopened is not None:  # ……》: reach back to its 《, else leave the mark out
+            back = sentence.rfind(opening, max(0, start - _MAX_PAIR_REACH), start)
+            if back >= 0:
+                start = back
+            else:
+                start, end = _one_side(start, last_unopened, end, keep)
+        if depth > 0 and first_unclosed is not None and first_unclosed < end:  # 《……: reach on to its 》
+            on = sentence.find(closing, end, end + _MAX_PAIR_REACH)
+            if on >= 0:
+                end = on + 1
+            else:
+                start, end = _one_side(start, first_unclosed, end, keep)
+    return (start, end) if start < end else (start, start)
+
+
+def _one_side(start: int, mark: int, end: int, keep: tuple[int, int] | None) -> tuple[int, int]:
+    """Of ``[start, mark)`` and ``(mark, end)``, the one that holds ``keep``, else the longer."""
+    if keep is not None and keep[0] > mark:
+        return mark + 1, end
+    if keep is not None and keep[1] <= mark:
+        return start, mark
+    return (start, mark) if mark - start >= end - mark - 1 else (mark + 1, end)
+
+
+_MAX_PAIR_REACH = 30
 
 
 _OPENINGS = {opening for opening, _ in _PAIRS}
