@@ -64,3 +64,21 @@ def test_of_several_telling_words_the_question_head_noun_picks_the_item():
     sentence = "今年一季度，该港已出口茶叶3.2万吨、货值4.5亿元，同比分别增长了1.8倍、7倍。"
     analysed = analyse("一季度该港出口茶叶的货值同比增长了多少倍？")
     assert _figure_for(analysed, sentence, None).surface == "7倍"
+
+
+def test_a_question_for_several_of_a_kind_gets_the_whole_list_of_that_kind():
+    from rag.answer.extractive import _gap
+
+    sentence = "据报道，市里将委托甲乙建设公司和丙丁科技公司修建新的污水处理厂。"
+    analysed = analyse("市里委托哪两家公司修建污水处理厂？")
+    start, end = _gap(analysed, sentence)
+    assert sentence[start:end].endswith("甲乙建设公司和丙丁科技公司")
+
+
+def test_a_gap_over_several_clauses_is_answered_from_the_clause_next_to_the_question_word():
+    from rag.answer.extractive import _clause_around
+
+    sentence = ("据本市电视台今天上午在新闻节目中的报道称，市交通运输局已经宣布将拨款三千万元用于改造老旧道路，"
+                "委托甲乙建设公司和丙丁科技公司修建新的污水处理厂。")
+    gap = (sentence.find("电视台"), sentence.find("修建"))
+    assert _clause_around(sentence, gap, "市里委托哪两家公司修建污水处理厂？") == "委托甲乙建设公司和丙丁科技公司"

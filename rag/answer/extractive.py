@@ -475,7 +475,10 @@ class ExtractiveAnswerer:
             below = _subsidiaries(sentence, question) if re.search(r"下面|下属|旗下|下边|所属|子公司", question.text) else []
             gap_name = _LEADING_VERBS.sub("", phrase)
             doer = verb_doer(sentence, question)  # the name written as the doer of the question's verb
-            if in_gap and not (doer and (in_gap[0].surface not in doer or "、" in doer)):  # 、: several doers
+            if len(in_gap) > 1 and _SEVERAL.search(question.text) and "、" in phrase and len(phrase) <= _MAX_LIST_CHARS:
+                # "哪些企业参加了座谈会": every name the gap lists, with the words the list ends in (…等民营企业)
+                organisation = _LEADING_VERBS.sub("", phrase) or phrase
+            elif in_gap and not (doer and (in_gap[0].surface not in doer or "、" in doer)):  # 、: several doers
                 organisation = in_gap[0].canonical
             elif doer and not typed and not below:
                 organisation = next((m.canonical for m in named if m.surface == doer), doer)
@@ -569,6 +572,11 @@ class ExtractiveAnswerer:
         # What/how/why: the clause that holds the words where the question points. The
         # exact gap is often a word short of the answer, so the clause is the short answer.
         return _clause_around(sentence, gap, question.text) or None
+
+
+# A question that asks for more than one of a kind: 哪些企业, 哪几个县, 哪两家公司.
+_SEVERAL = re.compile(r"哪些|哪几|哪[两二三四五六七八九]")
+_MAX_LIST_CHARS = 100
 
 
 # Words before an organisation's name that are not part of it (联合湖南君成教育集团 -> 湖南君成教育集团).
@@ -950,6 +958,10 @@ def _clause_around(sentence: str, gap: tuple[int, int] | None, question: str = "
         clause_start, clause_end = whole_span(sentence, min(clause_start, start), max(clause_end, end), keep=(start, end))
     clause = tidy(sentence[clause_start:clause_end])
     if len(clause) > _MAX_PHRASE_CHARS and gap:
+        # A gap that runs over clauses ends at the question's next word: the answer is in its last clause.
+        last_break = max(sentence.rfind(c, start, end) for c in _CLAUSE_BREAK)
+        if last_break >= 0 and tidy(sentence[last_break + 1:end]):
+            start = whole_span(sentence, last_break + 1, end)[0]
         clause = _words_within(tidy(sentence[start:end]), _MAX_PHRASE_CHARS)
     elif gap and question and _new_share(tidy(sentence[start:end]), question) < MIN_NEW:
         before = max(sentence.rfind(c, 0, max(clause_start - 1, 0)) for c in _CLAUSE_BREAK) + 1 if clause_start > 0 else 0
@@ -1209,9 +1221,23 @@ def _gap(question: Question, sentence: str) -> tuple[int, int] | None:
         noun = type_noun.group(1)
         span = gap_span(sentence, left, [noun] + [w for w in right if w != noun])
         if span and sentence.startswith(noun, span[1]):
-            return _after_preposition(sentence, (span[0], span[1] + len(noun)), sides[0])
+            return _after_preposition(sentence, _listed_on(sentence, (span[0], span[1] + len(noun)), noun, asked),
+                                      sides[0])
         return _after_preposition(sentence, span, sides[0])
-    return _after_preposition(sentence, gap_span(sentence, left, right), sides[0])
+    span = gap_span(sentence, left, right)
+    noun = next((w for w in right if span and sentence.startswith(w, span[1])), None)
+    if span and noun and _SEVERAL.search(asked):
+        span = _listed_on(sentence, (span[0], span[1] + len(noun)), noun, asked)
+    return _after_preposition(sentence, span, sides[0])
+
+
+def _listed_on(sentence: str, span: tuple[int, int], noun: str, asked: str) -> tuple[int, int]:
+    """A gap that ends in the kind asked for, run on through the list it starts when the question
+    asks for several ("哪两家公司" -> "甲公司和乙公司"); other gaps as they are."""
+    if not _SEVERAL.search(asked):
+        return span
+    more = re.match(rf"(?:[、和与及][^，。；;、和与及]{{1,20}}?{re.escape(noun)})+", sentence[span[1]:])
+    return (span[0], span[1] + len(more.group())) if more else span
 
 
 def _asks_for_subject(question: Question) -> bool:
