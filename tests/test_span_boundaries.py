@@ -82,3 +82,13 @@ def test_a_gap_over_several_clauses_is_answered_from_the_clause_next_to_the_ques
                 "委托甲乙建设公司和丙丁科技公司修建新的污水处理厂。")
     gap = (sentence.find("电视台"), sentence.find("修建"))
     assert _clause_around(sentence, gap, "市里委托哪两家公司修建污水处理厂？") == "委托甲乙建设公司和丙丁科技公司"
+
+
+def test_each_organisations_part_of_a_respective_sentence_gets_its_own_figure():
+    from dataclasses import replace
+
+    analysed = analyse("华润集团和招商局集团分别投入了多少资金？")
+    sentence = "华润集团和招商局集团分别投入资金300万元和500万元。"
+    got = {o: _figure_for(replace(analysed, organisations=(o,), parts=()), sentence, None).surface
+           for o in analysed.organisations}
+    assert got == {"华润集团": "300万元", "招商局集团": "500万元"}

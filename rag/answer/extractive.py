@@ -1367,7 +1367,13 @@ def _respective_figure(figures: list[Figure], sentence: str, question: Question)
         holders = [i for i, item in enumerate(items) if token in item]
         if len(holders) == 1:
             telling.append((question.text.rfind(token), holders[0]))
-    if not telling:
+    # A part of "A和B分别…" asked of one organisation (``question.organisations`` holds only it):
+    # that organisation's item, whatever the question's other words.
+    for organisation in question.organisations:
+        holders = [i for i, item in enumerate(items) if organisation in item]
+        if len(holders) == 1:
+            return after[holders[0]]
+    if not telling or question.organisations:  # an organisation the items write otherwise: no guess
         return None
     return after[max(telling)[1]]
 
