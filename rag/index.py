@@ -927,12 +927,32 @@ def _swap_in(staging: Path, path: Path) -> None:
     # Only folders check_index_location accepted, and under the build lock.
     backup = path.parent / f".{path.name}.old"
     if backup.exists():
-        shutil.rmtree(backup)
+        _remove_index_folder(backup)
     if path.exists():
         os.rename(path, backup)
     os.rename(staging, path)
     if backup.exists():
-        shutil.rmtree(backup)
+        _remove_index_folder(backup)
+
+
+def _remove_index_folder(folder: Path) -> None:
+    """Delete an index folder a build made, its marker last.
+
+    An ``ask`` running beside the build checks the backup's name
+    (``check_index_location``) while it is being deleted: with the marker
+    gone first, a half-deleted backup looked like someone else's folder and
+    the ask was refused. Marker last, the folder is an index or empty at
+    every moment.
+    """
+    for entry in folder.iterdir():
+        if entry.name == MARKER:
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
+    (folder / MARKER).unlink(missing_ok=True)
+    folder.rmdir()
 
 
 class _Checkpoint:

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -116,3 +117,33 @@ def test_ask_in_a_loop_while_rag_index_build_updates_the_same_index(seed_corpus,
     final = load_index(index, IndexSettings(embedder=FAKE)).manifest["documents"]
     for article in seed_corpus.glob("copy*.txt"):  # the last build saw every change
         assert final[article.name]["hash"] == hashlib.sha256(article.read_text(encoding="utf-8").encode()).hexdigest()[:16]
+
+
+def test_an_ask_beside_a_swap_never_sees_a_half_deleted_backup(seed_corpus, tmp_path, monkeypatch):
+    """While a swap deletes the old index (its backup), the backup stays an index or is gone.
+
+    An ask checks the backup's name as it starts (check_index_location); with
+    the marker deleted early, a half-deleted backup read as someone else's
+    folder and the ask was refused.
+    """
+    import rag.index as index_module
+
+    path, staging = tmp_path / "idx", tmp_path / ".idx.tmp-1"
+    for folder in (path, staging):
+        build_index(seed_corpus, folder, IndexSettings(embedder=FAKE), embedder=HashedNgramEmbeddings(64),
+                    progress=False)
+    checks = []
+    real_unlink, real_rmdir = os.unlink, os.rmdir
+
+    def check_then(real):
+        def call(target, *args, **kwargs):
+            index_module.check_index_location(path)  # raises UserError on a half-deleted backup
+            checks.append(target)
+            return real(target, *args, **kwargs)
+        return call
+
+    monkeypatch.setattr(os, "unlink", check_then(real_unlink))
+    monkeypatch.setattr(os, "rmdir", check_then(real_rmdir))
+    index_module._swap_in(staging, path)
+    assert len(checks) >= 10  # every file and folder of the backup went through the check
+    assert load_index(path, IndexSettings(embedder=FAKE)).chunks and not (tmp_path / ".idx.old").exists()
