@@ -79,3 +79,14 @@ def assistant(seed_index, fake_settings):
     from rag.chain import Assistant
 
     return Assistant(seed_index, fake_settings, embedder=HashedNgramEmbeddings(64))
+
+
+def answer_over_texts(question: str, *texts: str):
+    """The extractive answer to ``question`` over made-up passages, one per text, every word weighted alike."""
+    from rag.answer.extractive import ExtractiveAnswerer
+    from rag.documents import Chunk, Hit
+
+    answerer = ExtractiveAnswerer(lambda token: 9.0 if token == "\uffff\uffff" else 1.0, min_coverage=0.2)
+    hits = [Hit(Chunk(id=f"x#{i}", doc_id=f"x{i}.txt", text=t, start=0, end=len(t), title="", raw=t), 1.0)
+            for i, t in enumerate(texts)]
+    return answerer.answer(question, hits)

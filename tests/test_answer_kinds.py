@@ -6,13 +6,9 @@ The sentences are made up here, not taken from the seed articles.
 
 from rag.answer.extractive import ExtractiveAnswerer
 from rag.documents import Chunk, Hit
+from tests.conftest import answer_over_texts
 
-
-def _answer(question: str, *texts: str):
-    answerer = ExtractiveAnswerer(lambda token: 9.0 if token == "\uffff\uffff" else 1.0, min_coverage=0.2)
-    hits = [Hit(Chunk(id=f"x#{i}", doc_id=f"x{i}.txt", text=t, start=0, end=len(t), title="", raw=t), 1.0)
-            for i, t in enumerate(texts)]
-    return answerer.answer(question, hits)
+_answer = answer_over_texts
 
 
 def test_a_count_is_read_by_the_noun_after_it():
