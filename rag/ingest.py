@@ -135,7 +135,7 @@ def corpus_entries(root: Path) -> list[Path | LoadProblem]:
         subfolders.sort()
         for name in names:
             path = here / name
-            if name.startswith(".") or path.stem.lower() == "readme":
+            if _passed_over(name):
                 continue
             if not _valid_name(name):
                 problem(path, "the file name is not valid UTF-8; rename the file")
@@ -164,7 +164,7 @@ def why_not_indexed(file: Path) -> str | None:
     file = Path(file)
     if file.suffix.lower() not in TEXT_SUFFIXES:
         return "not a .txt, .md or .html file"
-    if file.name.startswith(".") or file.stem.lower() == "readme":
+    if _passed_over(file.name):
         return "hidden files and READMEs are not indexed; rename it"
     if not _valid_name(file.name):
         return "the file name is not valid UTF-8; rename it"
@@ -174,6 +174,11 @@ def why_not_indexed(file: Path) -> str | None:
     if not to_document(article).text.strip():
         return "no text to index (empty, or only what a browser does not show)"
     return None
+
+
+def _passed_over(name: str) -> bool:
+    """A file the corpus reader skips without a word: hidden, or a README (a folder's notes, not an article)."""
+    return name.startswith(".") or Path(name).stem.lower() == "readme"
 
 
 def _valid_name(name: str) -> bool:
