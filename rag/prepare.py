@@ -31,7 +31,8 @@ import numpy as np
 from rag.chunking import ChunkerSettings, article_text, chunk_document
 from rag.errors import UserError
 from rag.ingest import RawArticle, to_document
-from rag.lexical import BigramCodes, han_bigram_codes, tokenize
+from rag.lexical import BigramCodes, han_bigram_codes
+from rag.tagging import search_tokens
 
 BATCH_ARTICLES = 64  # articles a worker prepares at a time: large enough that sending a batch costs little
 MAX_WORKERS = 4  # each worker holds jieba's dictionary and the lookups (about 150 MB)
@@ -85,7 +86,7 @@ def prepare_batch(articles: list[RawArticle], chunker: ChunkerSettings) -> Prepa
             prepared.append(PreparedArticle(article.id, None, *document, 0, b"", b""))
             continue
         for chunk in chunks:
-            tokens = tokenize(passage_text(chunk))
+            tokens = search_tokens(passage_text(chunk))  # (tagged once: its facts read the same tags)
             passage_tokens.extend(tokens)
             passage_lengths.append(len(tokens))
         article_texts.append(article_text(chunks))

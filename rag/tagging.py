@@ -13,12 +13,19 @@ a text's tags are its pieces' tags one after another. Each piece's tags are
 kept (``functools.lru_cache``, bounded), and a passage finds the sentences its
 article was tagged for already. ``tests/test_tagging.py`` compares the two on
 the seed articles and on random text.
+
+The passage's search tokens (``rag.lexical.tokenize``: jieba's search mode)
+come from the same tags (``search_tokens``): search mode is the ordinary cut
+with, before each word, the dictionary words of two and three characters inside
+it. The words' cut is the tags' cut, so only the sub-words are looked up, once
+per distinct word, and the build cuts each sentence once rather than twice.
 """
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import chain
 
 # A piece: up to and including a sentence end or line break, or what follows the last one.
 _PIECE = re.compile(r"[^。！？；\n]*[。！？；\n]|[^。！？；\n]+")
@@ -34,3 +41,47 @@ def _piece_tags(piece: str) -> tuple[tuple[str, str], ...]:
     import rjieba
 
     return tuple(rjieba.tag(piece))
+
+
+def search_tokens(text: str) -> list[str]:
+    """``rag.lexical.tokenize(text)``, from the tags of ``text.lower()``'s pieces (shared with the facts' tags).
+
+    ``tests/test_tagging.py`` compares the two on the seed articles, docs-5k passages and random text.
+    """
+    return list(chain.from_iterable(map(_piece_tokens, _PIECE.findall(text.lower()))))
+
+
+# Word -> its search tokens, kept (``rag.lexical.kept_tokens``); and the words whose search tokens cannot be
+# read from the word alone. Bounded by a build's distinct words (a few hundred thousand); emptied past that.
+_SUB_WORDS: dict[str, tuple[str, ...]] = {}
+_NOT_ALONE: set[str] = set()
+_SUB_WORDS_MAX = 1_000_000
+
+
+@lru_cache(maxsize=4096)
+def _piece_tokens(piece: str) -> tuple[str, ...]:
+    """``tokenize``'s tokens of one lower-cased piece."""
+    words = next(zip(*_piece_tags(piece)), ())
+    try:
+        return tuple(chain.from_iterable(map(_SUB_WORDS.__getitem__, words)))
+    except KeyError:  # a word not seen before (or one of _NOT_ALONE)
+        pass
+    import rjieba
+
+    from rag.lexical import kept_tokens
+
+    if len(_SUB_WORDS) > _SUB_WORDS_MAX:
+        _SUB_WORDS.clear()
+        _NOT_ALONE.clear()
+    for word in set(words).difference(_SUB_WORDS, _NOT_ALONE):
+        # Search mode cuts a word alone into [its sub-words..., word] when the word alone stays one word
+        # (its last token is the word itself): then those are its tokens wherever the cut put it. Else
+        # (a word the HMM joined, say) a piece holding it is cut in search mode itself.
+        alone = rjieba.cut_for_search(word)
+        if alone[-1] == word:
+            _SUB_WORDS[word] = tuple(kept_tokens(alone))
+        else:
+            _NOT_ALONE.add(word)
+    if _NOT_ALONE.isdisjoint(words):
+        return tuple(chain.from_iterable(map(_SUB_WORDS.__getitem__, words)))
+    return tuple(kept_tokens(rjieba.cut_for_search(piece)))

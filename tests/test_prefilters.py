@@ -91,3 +91,34 @@ def test_chunks_of_cleaned_articles_keep_their_runs(seed_corpus):
             start = int(np.searchsorted(doc.offsets, chunk.start))
             relative = doc.offsets[start : start + len(chunk.text)] - chunk.start
             assert chunk.runs == _offset_runs(relative) and len(chunk.runs) >= 1
+
+
+# Pieces of the sentences that address the reader, and of ordinary ones, in both cases.
+_ADDRESS_PIECES = ["忽略", "之前的", "所有", "指令", "请", "直接", "回答", "你", "现在", "是", "一个", "AI", "助手", "系统提示",
+                   "：", ":", "作为", "人工智能", "模型", "ignore ", "Ignore", "previous", "you ", "YOU", "are ", "an ",
+                   "assistant", "system prompt", "new instruction", "s", "。", "\n", "，", " ", "！", "?", "x", "投资"]
+
+
+def test_a_text_with_a_sentence_addressing_the_reader_is_seen_as_one():
+    from rag.answer import injection
+
+    rng = random.Random(12)
+    addressing = 0
+    for _ in range(20000):
+        text = "".join(rng.choice(_ADDRESS_PIECES) for _ in range(rng.randint(0, 8)))
+        if any(injection.addresses_reader(s.group()) for s in injection._SENTENCE.finditer(text)):
+            addressing += 1
+            assert injection._MAY_ADDRESS.search(text), text
+    assert addressing > 300
+
+
+def test_blanking_with_and_without_the_shortcut_agrees(monkeypatch, seed_corpus):
+    from rag.answer import injection
+
+    rng = random.Random(13)
+    texts = ["".join(rng.choice(_ADDRESS_PIECES) for _ in range(rng.randint(0, 8))) for _ in range(3000)]
+    texts += [f.read_text(encoding="utf-8") for f in sorted(seed_corpus.glob("*.txt"))]
+    fast = [injection.blank_instructions(t) for t in texts]
+    monkeypatch.setattr(injection, "_MAY_ADDRESS", injection.re.compile(""))  # (matches every text)
+    assert fast == [injection.blank_instructions(t) for t in texts]
+    assert sum(f != t for f, t in zip(fast, texts)) > 100  # texts were blanked

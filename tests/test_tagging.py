@@ -26,3 +26,40 @@ def test_tags_of_the_seed_articles_and_their_passages_are_rjiebas(seed_corpus):
         assert tag(doc.text) == rjieba.tag(doc.text) and tag(raw) == rjieba.tag(raw)
         for chunk in chunk_document(doc):  # (after the article: its sentences come from the cache)
             assert tag(chunk.text) == rjieba.tag(chunk.text)
+
+
+# Words whose search mode has sub-words (中国科学院, 华润集团), Latin words jieba's dictionary holds in upper
+# case (T恤, B超), text the HMM joins into words the dictionary lacks, figures and stopwords.
+_WORDS = ["中国科学院", "华润集团", "有限公司", "海原县", "投资", "帮扶", "T恤", "B超", "CEO", "AI", "ceo", "2020年",
+          "1.5万元", "的", "在", "最多", "。", "！", "；", "\n", " ", "，", "“", "”", "(", "-", "_", "韦敏", "鞥", "娜",
+          "扎实", "推进", "乡村振兴", "Ｘ", "İ", "Σ", "ς", "\u3400", "\U00020000"]
+
+
+def test_search_tokens_of_random_text_are_tokenizes():
+    import rag.tagging
+    from rag.lexical import tokenize
+    from rag.tagging import search_tokens
+
+    rng = random.Random(8)
+    for _ in range(3000):
+        text = "".join(rng.choice(_WORDS) for _ in range(rng.randint(0, 12)))
+        assert search_tokens(text) == tokenize(text), text
+    # Both ways were taken: words read alone, and pieces cut in search mode themselves.
+    assert rag.tagging._SUB_WORDS and rag.tagging._NOT_ALONE
+
+
+def test_search_tokens_of_the_seed_passages_are_tokenizes(seed_corpus):
+    from rag.chunking import chunk_document
+    from rag.index import passage_text
+    from rag.ingest import RawArticle, to_document
+    from rag.lexical import tokenize
+    from rag.tagging import search_tokens
+
+    n = 0
+    for file in sorted(seed_corpus.glob("*.txt")):
+        doc = to_document(RawArticle(file.name, file.read_text(encoding="utf-8")))
+        for chunk in chunk_document(doc):
+            text = passage_text(chunk)
+            assert search_tokens(text) == tokenize(text)
+            n += 1
+    assert n > 10

@@ -27,6 +27,12 @@ _ADDRESSING = re.compile(
     r"|\b(?:system\s+prompt|new\s+instructions?)\b",
     re.IGNORECASE,
 )
+# A text none of whose sentences addresses the reader (nearly every passage) is not cut into sentences: the
+# pattern without its one anchor to a sentence's start matches the whole text wherever it matches one of its
+# sentences (\b and the rest see the same characters: sentences end at non-word characters). A build reads
+# every passage's facts from the blanked text. tests/test_prefilters.py checks the pairing.
+_SENTENCE_START = r"(?:^|[，,：:\s])"
+_MAY_ADDRESS = re.compile(_ADDRESSING.pattern.replace(_SENTENCE_START, "", 1), re.IGNORECASE)
 # Sentences as the answerers cut them: up to 。！？!? or a line break.
 _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 
@@ -47,4 +53,6 @@ def blank_instructions(text: str) -> str:
 
 
 def without_instructions_by(text: str, replace) -> str:
+    if not _MAY_ADDRESS.search(text):
+        return text
     return _SENTENCE.sub(lambda m: replace(m.group()) if addresses_reader(m.group()) else m.group(), text)
