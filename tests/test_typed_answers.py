@@ -35,6 +35,19 @@ from rag.documents import Chunk, Hit
     ("火灾造成了多少美元的损失？", "money"),
     ("指数上升了多少个百分点？", "percent"),
     ("门票价格是多少？", "money"),
+    # Prices, fund-raising and box office are sums of money, though 多少 names no unit.
+    ("新股的发行价定的是多少？", "money"),
+    ("这家公司上市准备募资多少？", "money"),
+    ("电影的总票房超过多少了？", "money"),
+    # A share of something: "占…的多少", a holding.
+    ("出口额占全年销售额的多少？", "percent"),
+    ("转让以后他还占多少股份？", "percent"),
+    ("工厂占地多少亩？", "count"),
+    # 第几 asks a rank even when a percentage word names what is ranked.
+    ("这个行业的研发占比排第几？", "rank"),
+    # A count asked with its classifier stays a count beside money words.
+    ("名单上有几家公司营收下滑？", "count"),
+    ("全年利润同比涨了多少？", "percent"),
 ])
 def test_question_kinds(question, kind):
     assert analyse(question).kind == kind
@@ -217,6 +230,16 @@ def test_the_name_beside_the_title_asked_wins():
     assert answer.short == "孙志强"
     answer = _answer("“修路书记”是谁？", "涌现出“种茶书记”钱有才、“修路书记”冯川等一批干部。")
     assert answer.short == "冯川"
+
+
+@pytest.mark.parametrize("question, sentence, name", [
+    # A company register's wording: the office joined to the name by a verb.
+    ("星河科技的法人代表是谁？", "工商信息显示，星河科技有限公司法定代表人为郑雨辰，注册资本为500万元。", "郑雨辰"),
+    ("星河科技的法定代表人是谁？", "该公司由创始人之一钱文博任法定代表人、执行董事。", "钱文博"),
+    ("星河科技的副董事长是哪位？", "Wenbo Qian(钱文博)为公司的副董事长、首席运营官。", "钱文博"),
+])
+def test_a_name_joined_to_the_office_asked_by_a_verb_is_the_answer(question, sentence, name):
+    assert _answer(question, sentence).short == name
 
 
 def test_a_title_the_sentence_does_not_hold_is_not_answered_by_its_names():

@@ -1125,7 +1125,17 @@ def _people(sentence: str) -> list[tuple[int, int, str]]:
 # Titles and roles written right before or after a personal name.
 TITLES = ("党委书记", "副书记", "书记", "董事长", "副董事长", "总经理", "副总经理", "总裁", "主席", "副主席", "主任", "副主任",
           "部长", "局长", "厅长", "县长", "市长", "省长", "镇长", "乡长", "村长", "院长", "校长", "会长", "副会长", "秘书长",
-          "理事长", "经理", "组长", "队长", "支书", "教授", "研究员", "记者", "牧民", "村民", "农民", "代表", "人物", "先生", "女士")
+          "理事长", "经理", "组长", "队长", "支书", "教授", "研究员", "记者", "牧民", "村民", "农民", "代表", "人物", "先生", "女士",
+          # Company offices, as business news and company registers write them.
+          "法定代表人", "执行董事", "董事", "首席执行官", "首席运营官", "首席财务官", "财务总监", "总监", "董事会秘书", "董秘",
+          "监事会主席", "监事", "实际控制人", "创始人", "联合创始人", "合伙人", "行长", "副行长", "发言人", "导演", "总导演",
+          "制片人")
+# How a question may name an office that articles write otherwise (法人代表 -> 法定代表人).
+_TITLE_SYNONYMS = {"法人代表": "法定代表人", "法人": "法定代表人", "实控人": "实际控制人", "CEO": "首席执行官",
+                   "ceo": "首席执行官", "COO": "首席运营官", "coo": "首席运营官", "CFO": "首席财务官", "cfo": "首席财务官"}
+# Words that join a name and its office: 陶亚冬任法定代表人, 法定代表人为陶亚冬, 吴连萍为公司的副董事长.
+_NAME_THEN_OFFICE = re.compile(r"\s*(?:[(（][^)）]{0,20}[)）])?\s*(?:为|任|担任|出任|系|是)(?:公司|该公司|本公司|集团)?(?:的)?\s*$")
+_OFFICE_THEN_NAME = re.compile(r"^\s*(?:为|是|系|由|[:：])\s*$")
 _TITLE = "|".join(sorted(TITLES, key=len, reverse=True))
 # The most common Chinese surnames (single and double), to tell a name beside a title from other words.
 _SURNAMES = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜"
@@ -1178,6 +1188,9 @@ def _beside_asked_title(question: str, sentence: str, people: list[tuple[int, in
     sentence does not hold or that no name stands beside.
     """
     asked = False
+    for written, title in _TITLE_SYNONYMS.items():
+        if written in question and title not in question:
+            question = question.replace(written, title)
     for title in sorted((t for t in TITLES if t in question), key=len, reverse=True):
         if any(title in longer and longer in question for longer in TITLES if longer != title):
             continue  # 书记 inside 副书记
@@ -1193,7 +1206,14 @@ def _beside_asked_title(question: str, sentence: str, people: list[tuple[int, in
         for at in found:
             title_end = at + len(title)
             for start, end, name in people:
+                if end == at and len(name) >= 3 and name[-1] in "任系":
+                    return name[:-1]  # jieba reads "钱文博任法定代表人" as the name 钱文博任
                 if end == at or (start >= title_end and sentence[title_end:start].strip("”\"」』 ") == ""):
+                    return name
+            for start, end, name in people:
+                # Joined by a verb: "陶亚冬任法定代表人", "法定代表人为陶亚冬".
+                if (end <= at and at - end <= 12 and _NAME_THEN_OFFICE.search(sentence[end:at])) or (
+                        start >= title_end and start - title_end <= 3 and _OFFICE_THEN_NAME.match(sentence[title_end:start])):
                     return name
     return "" if asked else None
 

@@ -26,22 +26,26 @@ _KIND_PATTERNS: list[tuple[AnswerKind, re.Pattern[str]]] = [
                                 r"|\bwho (?:helped|invested|donated|supports?|supported|bought|funded|runs|assisted)", re.I)),
     ("person", re.compile(r"谁|哪位|什么人|何人|叫什么名字|叫啥名字|姓名|(?:户主|书记|干部|主任|董事长|总经理|经理|会长|主席|局长|县长|"
                           r"代表|人|者|员|长)(?:叫|名叫)(?:什么|啥)|\bwho\b|\bwhose\b", re.I)),
-    ("percent", re.compile(r"百分之|百分比|(?:多少|几)个?百分点|比例|占比|比重|增幅|增速|降幅|涨幅|跌幅|涨跌幅|[增降]长率|率.{0,4}多少|\w率(?:是|为|达到?)?多少|几成|\bpercent|\bshare\b|\brate\b", re.I)),
+    # "研发投入占比排第几": 第几 asks the rank even where a percentage word names the measure.
+    ("rank", re.compile(r"(?:排|位列|位居|名列)?第几|名次|\bwhat place\b", re.I)),
+    ("percent", re.compile(r"百分之|百分比|(?:多少|几)个?百分点|比例|占比|比重|增幅|增速|降幅|涨幅|跌幅|涨跌幅|[增降]长率|率.{0,4}多少|\w率(?:是|为|达到?)?多少|几成|(?<!占地)占[^，,。？?]{0,24}?(?:的)?(?:多少|几)(?!钱|元|万|亿|人|名|家|个|项|亩|户)|持股(?:比例)?[是为有]?多少|\bpercent|\bshare\b|\brate\b", re.I)),
     ("rank", re.compile(r"第几|排名|名次|排第|排在|\brank|\bwhat place\b|\bposition\b", re.I)),
     ("duration", re.compile(r"多长时间|多久|多少年|几年|多少天|几天|几个月|多少个月|(?:多少|几)个?(?:小时|分钟|周|星期)|\bhow long\b|\bhow many (?:years|months|days)\b", re.I)),
     ("date", re.compile(r"何时|什么时候|什么时间|哪一?年|哪一?天|哪个月|几月|几号|日期|\bwhen\b|\bwhat (?:year|date|day|month)\b|\bwhich year\b", re.I)),
     ("money", re.compile(r"多少钱|花了多少|多少(?:资金|元|万元|亿元|经费|费用)|金额|资金[是有]?多少|多少资金|投[资入]了?多少|捐[赠款助]?了?多少|"
-                         r"收入|营收|利润|产值|销售额|成交额|\bhow much\b|\bmoney\b|\bcost\b|\bfunds?\b", re.I)),
+                         r"收入|营收|利润|产值|销售额|成交额|票房|募资|募集|融资|筹资|筹集|(?<![评代])价(?:格|钱)?[定是为报]?[的了]?[是为]?(?:多少|几)|\bhow much\b|\bmoney\b|\bcost\b|\bfunds?\b", re.I)),
     ("count", re.compile(rf"多少|几个|几(?:{CLASSIFIERS})|几\b|数量|人数|户数|\bhow many\b|\bnumber of\b", re.I)),
     ("place", re.compile(r"哪里|哪儿|在哪(?![个些一家所位款项种])|何地|何处|什么地方|哪(?:个|些|一)?(?:县|市(?!场)|省|州|地区|地方|村|镇|乡|国家|城市|区(?!域))|\bwhere\b|\b(?:which|what) (?:\w+ )?(?:count(?:y|ies)|cit(?:y|ies)|provinces?|places?|villages?|towns?|regions?|countr(?:y|ies)|areas?)\b", re.I)),
 ]
 _MONEY_VERBS = re.compile(r"投资|投入|捐赠|捐款|捐助|采购|购买|购销|资金|金额|\binvest|\bspen[dt]|\bdonat|\bbought|\bpurchas", re.I)
-_CHANGE = re.compile(r"(?:同比|环比|比上年|比去年|与去年同期相比|较上年)[^，,。？?]*(?:增长|下降|减少|提高|降低|上涨|下跌)了?多少")
+_CHANGE = re.compile(r"(?:同比|环比|比上年|比去年|与去年同期相比|较上年)[^，,。？?]*(?:增长|增加|下降|减少|提高|提升|降低|上涨|下跌|涨|跌)了?多少")
 _VALUE_WORDS = re.compile(r"价值|市值|总值|总额|估值|收入|营收|利润|经费|费用|预算|价格|票价|售价|价钱|\bprice\b|\bworth\b|\bvalue\b", re.I)
 _MOST = re.compile(r"最多|最大|最高|最贵|\b(?:the )?most\b|\blargest\b|\bbiggest\b|\bhighest\b|\bgreatest\b", re.I)
 _LEAST = re.compile(r"最少|最小|最低|\b(?:the )?least\b|\bsmallest\b|\blowest\b|\bfewest\b", re.I)
 _CATEGORY_WORDS = re.compile("|".join(sorted(MONEY_CATEGORIES, key=len, reverse=True)))
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:年|\b)")
+# A count asked with its classifier ("几家", "多少个项目"), which money words around it do not change.
+_COUNTED = re.compile(rf"(?:几|多少)个?(?:{CLASSIFIERS})")
 # Figures with units; a question that names one must find it in the evidence.
 _FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:万亿|亿|千万|百万|万)?(?:元|美元|人|名|个|家|项|亩|户)")
 
@@ -129,6 +133,8 @@ def analyse(question: str, place_names: PlaceNames = frozenset(),
         kind = _kind(text)
     if kind == "count" and focus_unit(chinese) in CURRENCIES:
         kind = "money"  # "多少美元的损失"
+    elif kind == "money" and _COUNTED.search(chinese):
+        kind = "count"  # "几家企业营收下降": the money word names what is counted, not the answer
     asked_unit = focus_unit(chinese) or (_english_focus(text) if language == "en" else None)
     if kind in ("count", "money") and asked_unit is None and _CHANGE.search(chinese):
         # "收入同比增长了多少": a change is reported as a percentage.
