@@ -100,6 +100,11 @@ def test_several_figures_in_one_question_are_each_answered():
     assert answer.short == "71次、284人次"
 
 
+def test_a_second_part_asking_the_change_is_answered_with_the_percentage():
+    answer = _answer("公司营收多少？同比涨了多少？", "公司全年营收820亿元，同比增长12.5%，净利润95亿元，同比增长3.1%。")
+    assert answer.short == "820亿元、12.5%"
+
+
 def test_a_sentence_about_another_year_is_not_the_answer():
     answer = _answer("2023年投入了多少资金？", "2024年，县里投入资金300万元。")
     assert not answer.answerable

@@ -248,7 +248,9 @@ def _figure_parts(text: str) -> tuple[FigurePart, ...]:
                 kind == "count" and focus_unit(piece) is None):
             whole = _kind(text)  # "发生率从多少降到了多少": the parts share the question's kind
             kind = whole if whole in ("money", "percent", "count", "duration", "rank", "date") else "count"
-        if kind == "count" and focus_unit(piece) is None and (_MONEY_VERBS.search(context) or _VALUE_WORDS.search(context)):
+        if kind in ("count", "money") and focus_unit(piece) is None and _CHANGE.search(context):
+            kind = "percent"  # "营收多少？同比涨了多少？": the second part asks the change
+        elif kind == "count" and focus_unit(piece) is None and (_MONEY_VERBS.search(context) or _VALUE_WORDS.search(context)):
             kind = "money"
         parts.append(FigurePart(kind, focus_unit(piece) if kind in ("count", "duration") else None))
     return tuple(parts)
