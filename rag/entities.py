@@ -187,7 +187,7 @@ def informal_mentions(text: str) -> list[Mention]:
     and ends on jieba's cuts) and no other organisation is named over it, so
     the 能源集团 of 山东能源集团 is not 国家能源集团.
     """
-    import rjieba
+    from rag import jieba
 
     names = _informal_names()
     if not names:
@@ -196,7 +196,7 @@ def informal_mentions(text: str) -> list[Mention]:
     if not pattern.search(text):
         return []
     cuts, position = {0}, 0
-    for word in rjieba.cut(text):
+    for word in jieba.cut(text):
         position += len(word)
         cuts.add(position)
     others = find_organisations(text)

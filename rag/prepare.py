@@ -71,9 +71,11 @@ class PreparedBatch:
 
 def prepare_batch(articles: list[RawArticle], chunker: ChunkerSettings) -> PreparedBatch:
     """Clean, chunk, tokenise and read the facts of ``articles`` (what a worker does)."""
+    from rag import jieba
     from rag.facts import FactTable
     from rag.index import passage_text
 
+    jieba.load_full()  # a build cuts whole articles: rjieba's own dictionary (rag/jieba.py), loaded before a fork
     prepared: list[PreparedArticle] = []
     passage_tokens: list[str] = []
     passage_lengths: list[int] = []

@@ -38,9 +38,9 @@ def tag(text: str) -> list[tuple[str, str]]:
 
 @lru_cache(maxsize=4096)  # (an article has tens of sentences; a few MB in all)
 def _piece_tags(piece: str) -> tuple[tuple[str, str], ...]:
-    import rjieba
+    from rag import jieba
 
-    return tuple(rjieba.tag(piece))
+    return tuple(jieba.tag(piece))
 
 
 def search_tokens(text: str) -> list[str]:
@@ -66,8 +66,7 @@ def _piece_tokens(piece: str) -> tuple[str, ...]:
         return tuple(chain.from_iterable(map(_SUB_WORDS.__getitem__, words)))
     except KeyError:  # a word not seen before (or one of _NOT_ALONE)
         pass
-    import rjieba
-
+    from rag import jieba
     from rag.lexical import kept_tokens
 
     if len(_SUB_WORDS) > _SUB_WORDS_MAX:
@@ -77,11 +76,11 @@ def _piece_tokens(piece: str) -> tuple[str, ...]:
         # Search mode cuts a word alone into [its sub-words..., word] when the word alone stays one word
         # (its last token is the word itself): then those are its tokens wherever the cut put it. Else
         # (a word the HMM joined, say) a piece holding it is cut in search mode itself.
-        alone = rjieba.cut_for_search(word)
+        alone = jieba.cut_for_search(word)
         if alone[-1] == word:
             _SUB_WORDS[word] = tuple(kept_tokens(alone))
         else:
             _NOT_ALONE.add(word)
     if _NOT_ALONE.isdisjoint(words):
         return tuple(chain.from_iterable(map(_SUB_WORDS.__getitem__, words)))
-    return tuple(kept_tokens(rjieba.cut_for_search(piece)))
+    return tuple(kept_tokens(jieba.cut_for_search(piece)))

@@ -41,18 +41,18 @@ _NOT_ACTIONS = {"是", "有", "在", "为", "给", "让", "使", "被", "把", "
 
 def question_verbs(question: Question) -> list[str]:
     """The question's verbs, in order: 给青禾小学捐了图书 -> [捐]; 出资修建了 -> [出资, 修建]."""
-    import rjieba
+    from rag import jieba
 
     text = _QUOTED.sub(" ", question.text if question.language == "zh" else " ".join(question.tokens))
-    return list(dict.fromkeys(w for w, tag in rjieba.tag(text) if tag in _VERB_TAGS and w not in _NOT_ACTIONS
+    return list(dict.fromkeys(w for w, tag in jieba.tag(text) if tag in _VERB_TAGS and w not in _NOT_ACTIONS
                               and re.fullmatch(r"[\u4e00-\u9fff]+", w)))
 
 
 def _looks_like_a_name(phrase: str) -> bool:
     """Noun-like words only, the first may be a verb-like word (远航 物流, a name made of common words)."""
-    import rjieba
+    from rag import jieba
 
-    tags = rjieba.tag(phrase)
+    tags = jieba.tag(phrase)
     return bool(tags) and tags[-1][1] in _NAME_TAGS and all(tag in _NAME_TAGS for _, tag in tags[1:]) and \
         (tags[0][1] in _NAME_TAGS or (tags[0][1] in ("v", "l") and len(tags) > 1))  # 自然资源(l) 部
 

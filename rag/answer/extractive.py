@@ -604,7 +604,7 @@ def _names_of_type(sentence: str, question: Question) -> list[tuple[int, int, st
 
 def _clause_subject(sentence: str, question: Question) -> str | None:
     """The leading noun phrase of the clause that holds most of the question's words, when it names something."""
-    import rjieba
+    from rag import jieba
 
     words = [t for t in question.tokens if len(t) > 1]
     clauses = [(m.start(), m.group()) for m in re.finditer(r"[^，,；;：:。！？!?\n]+", sentence)]
@@ -615,7 +615,7 @@ def _clause_subject(sentence: str, question: Question) -> str | None:
     # subject of the clause before it ("省海外联谊会捐赠100万元,").
     for _, clause in reversed(clauses[: best + 1]):
         subject = []
-        tags = rjieba.tag(clause.strip())
+        tags = jieba.tag(clause.strip())
         for word, tag in tags:
             if not subject and (tag in ("r", "c", "d", "x") or word in ("其中", "此外", "同时", "另外", "如")):
                 continue
@@ -645,7 +645,7 @@ _FOUNDING = re.compile(r"成立|设立|组建|建立|援建|捐建|捐赠|资助
 def _whole_unit(sentence: str, mention):
     """The mention, or the body named after it when one follows at once ("国家能源集团公益基金会精准救助…"
     names the foundation, not the group): its own name, no longer the group's."""
-    import rjieba
+    from rag import jieba
 
     from rag.entities import Mention
 
@@ -653,7 +653,7 @@ def _whole_unit(sentence: str, mention):
     if match is None:
         return mention
     middle = match.group().strip()
-    if _FOUNDING.search(middle) or any(tag.startswith(_NOT_NAME_TAGS) for _, tag in rjieba.tag(middle)):
+    if _FOUNDING.search(middle) or any(tag.startswith(_NOT_NAME_TAGS) for _, tag in jieba.tag(middle)):
         return mention  # a verb between them: "A组织成立了商会" is A acting
     name = re.sub(r"(?<=\d) +(?=[\u4e00-\u9fff])", "", sentence[mention.start:match.end()])
     return Mention(name, name, mention.start, match.end())
@@ -661,13 +661,13 @@ def _whole_unit(sentence: str, mention):
 
 def _subsidiaries(sentence: str, question: Question) -> list[tuple[int, int, str]]:
     """"华润下面哪家企业": names that are the asked organisation's short name plus a word (华润饮料, 华润万家)."""
-    import rjieba
+    from rag import jieba
 
     found = []
     for organisation in question.organisations:
         for alias in sorted(aliases_of(organisation), key=len):
             for match in re.finditer(re.escape(alias), sentence):
-                tagged = rjieba.tag(sentence[match.end():match.end() + 10])
+                tagged = jieba.tag(sentence[match.end():match.end() + 10])
                 words = [w for w, _ in tagged]
                 if words and 2 <= len(words[0]) <= 4 and re.fullmatch(r"[\u4e00-\u9fff]+", words[0]) \
                         and words[0] not in ("集团", "公司", "股份", "有限"):
@@ -711,9 +711,9 @@ _NOUN_TAGS = ("n", "nr", "ns", "nt", "nz", "nrt", "nrfg", "vn", "eng", "an", "j"
 
 
 def _is_noun(token: str) -> bool:
-    import rjieba
+    from rag import jieba
 
-    tags = [tag for _, tag in rjieba.tag(token)]
+    tags = [tag for _, tag in jieba.tag(token)]
     return bool(tags) and all(tag in _NOUN_TAGS for tag in tags)
 
 
@@ -807,10 +807,10 @@ def _bound_to_organisations(question: Question, chunk: Chunk, sentence: str, fig
 
 def _leading_noun_phrase(text: str) -> str | None:
     """The nouns a text opens with (its subject, as jieba tags it), when they read as a name."""
-    import rjieba
+    from rag import jieba
 
     subject = []
-    for word, tag in rjieba.tag(text.strip()):
+    for word, tag in jieba.tag(text.strip()):
         if tag not in _NOUN_LIKE:
             break
         subject.append(word)
@@ -927,9 +927,9 @@ def _type_bonus(question: Question, sentence: str, chunk: Chunk) -> float:
 
 def _proper_nouns(text: str) -> list[str]:
     """Names in ``text`` as jieba tags them: people (nr), places (ns), organisations (nt), others (nz)."""
-    import rjieba
+    from rag import jieba
 
-    return [word for word, tag in rjieba.tag(text) if tag in ("nr", "ns", "nt", "nz") and len(word) >= 2]
+    return [word for word, tag in jieba.tag(text) if tag in ("nr", "ns", "nt", "nz") and len(word) >= 2]
 
 
 _CLAUSE_BREAK = "，,；;：:。！？!?\n"
@@ -1029,10 +1029,10 @@ def _names_ending(sentence: str, start: int, end: int, suffix: str, question: st
 
 def _words_ending(sentence: str, suffix: str) -> list[tuple[int, int, str]]:
     """jieba's words of two or more characters that end in ``suffix`` (县, 村), with their spans."""
-    import rjieba
+    from rag import jieba
 
     words, position = [], 0
-    for word in rjieba.cut(sentence):
+    for word in jieba.cut(sentence):
         if len(word) >= 2 and word.endswith(suffix) and word not in _TOO_GENERAL and not _GENERAL_PLACE.search(word):
             words.append((position, position + len(word), word))
         position += len(word)
@@ -1052,10 +1052,10 @@ _MAX_TITLE_CHARS = 14
 
 def _tagged(sentence: str, tags: set[str]) -> list[tuple[int, int, str]]:
     """jieba's words of two or more characters with one of ``tags``, with their spans."""
-    import rjieba
+    from rag import jieba
 
     words, position = [], 0
-    for word, tag in rjieba.tag(sentence):
+    for word, tag in jieba.tag(sentence):
         if tag in tags and len(word) >= 2:
             words.append((position, position + len(word), word))
         position += len(word)
@@ -1068,12 +1068,12 @@ def _jieba_people(sentence: str) -> list[tuple[int, int, str]]:
     jieba cuts a foreign name at its middle dot (约翰 · 柯比) and an unfamiliar
     name into pieces (泽 + 连斯基): adjacent name pieces are one name.
     """
-    import rjieba
+    from rag import jieba
 
     people: list[tuple[int, int, str]] = []
     position = 0
     joined = False  # the previous word was a middle dot after a name
-    for word, tag in rjieba.tag(sentence):
+    for word, tag in jieba.tag(sentence):
         end = position + len(word)
         if tag in _NAME_TAGS or (joined and re.fullmatch(r"[\u4e00-\u9fff]+", word)):  # 约翰·巴(ns)拉索
             if people and (joined or people[-1][1] == position):
@@ -1093,11 +1093,11 @@ def _with_title(sentence: str, person: tuple[int, int, str]) -> str:
     A reader needs the office as much as the name, and it tells apart people
     with one surname; the title stops at a verb, a particle or punctuation.
     """
-    import rjieba
+    from rag import jieba
 
     start = person[0]
     words, position = [], 0
-    for word, tag in rjieba.tag(sentence[: person[0]]):
+    for word, tag in jieba.tag(sentence[: person[0]]):
         words.append((position, word, tag))
         position += len(word)
     for word_start, word, tag in reversed(words):
@@ -1171,13 +1171,13 @@ _AFTER_NAME = ("出席", "主持", "讲话", "表示", "指出", "强调", "介�
 def _name_at(sentence: str, start: int) -> str:
     """A two- or three-character name starting at ``start``: where a word that follows names ends,
     else where punctuation ends it, else jieba's word."""
-    import rjieba
+    from rag import jieba
 
     for length in (2, 3):
         after = sentence[start + length:]
         if not after or not "\u4e00" <= after[0] <= "\u9fff" or after.startswith(_AFTER_NAME):
             return sentence[start:start + length]
-    words = rjieba.cut(sentence[start:start + 6])
+    words = jieba.cut(sentence[start:start + 6])
     return words[0] if words and 2 <= len(words[0]) <= 3 else sentence[start:start + 2]
 
 

@@ -346,9 +346,9 @@ _TRAILING_PARTICLES = {"的", "了", "等", "是", "为", "之", "向", "对", "
 @lru_cache(maxsize=8192)
 def words_of(text: str) -> tuple[str, ...]:
     """``text`` cut into words (rjieba, the tokenizer the index uses); their lengths add up to ``text``'s."""
-    import rjieba
+    from rag import jieba
 
-    return tuple(rjieba.cut(text))
+    return tuple(jieba.cut(text))
 
 
 def whole_span(sentence: str, start: int, end: int, keep: tuple[int, int] | None = None) -> tuple[int, int]:

@@ -21,9 +21,9 @@ def fund_topic(question: Question) -> str | None:
     """教育 in "教育扶贫资金", 产业 in "产业帮扶资金"; None when the question names no kind of fund."""
     if question.language != "zh":
         return None
-    import rjieba
+    from rag import jieba
 
-    tagged = rjieba.tag(question.text)
+    tagged = jieba.tag(question.text)
     for i, (word, _) in enumerate(tagged):
         if word not in _FUND_WORDS:
             continue
