@@ -19,6 +19,7 @@ from rag.answer.listed import answer_listed, listed_question
 from rag.answer.question import RELATIVE_YEAR_WORDS, Question, analyse, relative_years, years_for
 from rag.answer.ranker import OptionText, SentenceRanker, option_features
 from rag.answer.refusal import RefusalModel
+from rag.answer.choice import NamedChoice, figure_of, named_choice, winner
 from rag.answer.spans import CURRENCIES, Figure, find_figures, focus_unit, gap_span, numeral_forms, question_sides, same_unit, stated_figure, tidy, whole_span, words_of
 from rag.documents import Answer, Chunk, Citation, Hit
 from rag.entities import aliases_of, english_name, find_organisations
@@ -104,6 +105,12 @@ class ExtractiveAnswerer:
         if len(analysed.organisations) > 1 and analysed.kind != "organisation" and _EACH.search(analysed.text):
             # "A和B分别/各自帮扶几个县": one answer per organisation, each by the path it needs.
             return self._answer_each_organisation(question, analysed, hits)
+        choice = named_choice(analysed.text) if analysed.language == "zh" else None
+        if choice is not None:
+            # "A和B，哪家营收更多": only a name the question gives can answer; each one's figure is read alone.
+            chosen = self._answer_named_choice(question, choice, hits)
+            if chosen is not None:
+                return chosen
         if analysed.is_aggregation and self.facts is not None:
             aggregated = aggregate_answer(analysed, self.facts, hits)
             if aggregated is not None:
@@ -308,6 +315,28 @@ class ExtractiveAnswerer:
         return Answer(question=question, text="；".join(parts) + "。", answerable=True,
                       short="；".join(_CITATION_MARK.sub("", p) for p in parts), citations=tuple(citations),
                       hits=tuple(hits), answerer=self.name)
+
+    def _answer_named_choice(self, question: str, choice: NamedChoice, hits: list[Hit]) -> Answer | None:
+        """The candidate with the larger (smaller) figure, citing each candidate's figure; None when a
+        figure is missing or they cannot be compared (the usual path then answers)."""
+        figures, answers = {}, []
+        for name in choice.names:
+            sub = self.answer(choice.sub_question(name), hits)
+            figure = figure_of(sub.short) if sub.answerable and sub.citations else None
+            if figure is None:
+                return None
+            figures[name] = figure
+            answers.append((name, sub))
+        best = winner(choice, figures)
+        if best is None:
+            return None
+        citations, parts = [], []
+        for name, sub in answers:
+            citation = replace(sub.citations[0], n=len(citations) + 1)
+            citations.append(citation)
+            parts.append(f"{name}{choice.metric}{figures[name].surface}[{citation.n}]")
+        return Answer(question=question, text=f"{best}。" + "，".join(parts) + "。", answerable=True, short=best,
+                      citations=tuple(citations), hits=tuple(hits), answerer=self.name)
 
     def _part_answer(self, single: Question, hits: list[Hit]) -> tuple[_Candidate, str] | None:
         """The best sentence of ``hits`` that answers one organisation's part, with its answer."""

@@ -1,0 +1,67 @@
+"""Questions that name their candidates and ask which one has more: "宁德时代和比亚迪，哪家营收更多？".
+
+The answer can only be one of the names the question gives, whether or not the
+organisation table knows them; each candidate's figure is read on its own and the
+figures compared. Reading each figure is the answerer's business (it asks one
+sub-question per candidate); this module only reads the question and compares.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rag.answer.spans import Figure, find_figures
+
+# "<A>和<B>[这两家里]，哪家<metric>更多/最高": the names, the measure and its direction.
+_CHOICE = re.compile(
+    r"^(?P<names>[^，,。？?！!]{2,60}?)(?:这|那)?(?:两|三|几)?(?:家|个|位|只)?(?:公司|企业|股票|品牌)?(?:中|里|之中|当中|之间)?"
+    r"\s*[，,]?\s*(?:哪(?:一)?(?:家|个|位|只|款)|谁)(?:公司|企业|股票|品牌)?(?:的)?"
+    r"(?P<metric>[^，,。？?！!]{1,16}?)(?:更|比较|较|最)(?P<direction>多|高|大|贵|少|低|小|便宜)"
+)
+_SPLIT = re.compile(r"和|与|跟|同|及|、|还是|或")
+_MORE = set("多高大贵")
+_COMPARED = re.compile(r"(?:相比|相较|比较|对比|比)\s*$")
+
+
+@dataclass(frozen=True)
+class NamedChoice:
+    """A comparison among the names the question itself gives."""
+
+    names: tuple[str, ...]
+    metric: str  # what is compared, in the question's words (营收, 发行价)
+    largest: bool  # True for 更多/更高/最大, False for 更少/更低
+
+    def sub_question(self, name: str) -> str:
+        """The question each candidate's figure answers: "比亚迪营收是多少？"."""
+        return f"{name}{self.metric}是多少？"
+
+
+def named_choice(question: str) -> NamedChoice | None:
+    """The candidates and measure of "A和B，哪家X更多", else None (also for one name, or a name of one character)."""
+    match = _CHOICE.search(question.strip())
+    if match is None:
+        return None
+    names = tuple(_COMPARED.sub("", n).strip(" 的在") for n in _SPLIT.split(match.group("names")))
+    names = tuple(n for n in names if n)
+    metric = match.group("metric").strip(" 的")
+    if len(names) < 2 or any(len(n) < 2 for n in names) or len(metric) < 2:
+        return None
+    return NamedChoice(names=names, metric=metric, largest=match.group("direction") in _MORE)
+
+
+def figure_of(short: str) -> Figure | None:
+    """The one figure a candidate's short answer gives (None when it gives none or several)."""
+    figures = [f for f in find_figures(short) if f.value is not None]
+    return figures[0] if len(figures) == 1 else None
+
+
+def winner(choice: NamedChoice, figures: dict[str, Figure]) -> str | None:
+    """The name with the larger (or smaller) figure; None unless every figure is of one kind and unit
+    (yuan are not compared with dollars) and one figure strictly wins."""
+    if len(figures) != len(choice.names) or len({(f.kind, f.unit) for f in figures.values()}) != 1:
+        return None
+    ranked = sorted(figures.items(), key=lambda item: item[1].value, reverse=choice.largest)
+    if ranked[0][1].value == ranked[1][1].value:
+        return None
+    return ranked[0][0]
