@@ -40,3 +40,10 @@ def test_figures_in_different_currencies_are_not_compared():
     text = "星河电子营收为312亿元。蓝鲸汽车营收为50亿美元。"
     answer = _ask("星河电子和蓝鲸汽车，哪家营收更多？", text)
     assert answer.short not in ("星河电子", "蓝鲸汽车") or len(answer.citations) < 2
+
+
+def test_a_counted_group_of_places_is_read_and_a_compared_change_is_left_to_the_usual_path():
+    choice = named_choice("东坪和西岭两个县，哪个县的人口更多？")
+    assert choice is not None and choice.names == ("东坪", "西岭") and choice.metric == "人口"
+    # "降得更低" compares a change, whose figure (from which level to which) one reading cannot settle.
+    assert named_choice("东坪和西岭两个县，哪个县的发生率降得更低？") is None

@@ -15,12 +15,13 @@ from rag.answer.spans import Figure, find_figures
 
 # "<A>和<B>[这两家里]，哪家<metric>更多/最高": the names, the measure and its direction.
 _CHOICE = re.compile(
-    r"^(?P<names>[^，,。？?！!]{2,60}?)(?:这|那)?(?:两|三|几)?(?:家|个|位|只)?(?:公司|企业|股票|品牌)?(?:中|里|之中|当中|之间)?"
-    r"\s*[，,]?\s*(?:哪(?:一)?(?:家|个|位|只|款)|谁)(?:公司|企业|股票|品牌)?(?:的)?"
+    r"^(?P<names>[^，,。？?！!]{2,60}?)(?:这|那)?(?:[两三四五几]个?(?:家|个|位|只)?)?(?:公司|企业|股票|品牌|县|市|省|国家|地区)?"
+    r"(?:中|里|之中|当中|之间)?\s*[，,]?\s*(?:哪(?:一)?(?:家|个|位|只|款)|谁)(?:公司|企业|股票|品牌|县|市|省|国家|地区)?(?:的)?"
     r"(?P<metric>[^，,。？?！!]{1,16}?)(?:更|比较|较|最)(?P<direction>多|高|大|贵|少|低|小|便宜)"
 )
 _SPLIT = re.compile(r"和|与|跟|同|及|、|还是|或")
 _MORE = set("多高大贵")
+_CHANGE = re.compile(r"[降升涨跌增减]|提高")
 _COMPARED = re.compile(r"(?:相比|相较|比较|对比|比)\s*$")
 
 
@@ -45,8 +46,8 @@ def named_choice(question: str) -> NamedChoice | None:
     names = tuple(_COMPARED.sub("", n).strip(" 的在") for n in _SPLIT.split(match.group("names")))
     names = tuple(n for n in names if n)
     metric = match.group("metric").strip(" 的")
-    if len(names) < 2 or any(len(n) < 2 for n in names) or len(metric) < 2:
-        return None
+    if len(names) < 2 or any(len(n) < 2 for n in names) or len(metric) < 2 or _CHANGE.search(metric):
+        return None  # "哪个降得更低" compares a change (from which level to which?): left to the usual path
     return NamedChoice(names=names, metric=metric, largest=match.group("direction") in _MORE)
 
 
