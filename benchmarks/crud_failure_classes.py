@@ -7,7 +7,8 @@ Answers every answerable tune question (``rag.evaluation.split_of``) the way ``a
 (top 5 passages, BM25) and puts each wrong short answer in the first class that fits:
 
 - ``false refusal``: no answer given (whatever the passages held);
-- ``retrieval miss``: no retrieved passage holds every gold fact;
+- ``retrieval miss``: no retrieved passage holds every gold fact; ``(in a retrieved article)`` when
+  another passage of one of the retrieved articles does;
 - ``no candidate sentence``: a passage holds the facts, but no candidate sentence holds them all
   (split across sentences, or the sentence was filtered out);
 - ``wrong sentence``: a candidate sentence holds the facts and its answer would be right; the cited one does not;
@@ -28,7 +29,7 @@ from pathlib import Path
 from rag.chain import Assistant, retrieve
 from rag.evaluation import fact_found, load_gold, split_of
 
-CLASSES = ("right", "false refusal", "retrieval miss", "no candidate sentence", "wrong sentence",
+CLASSES = ("right", "false refusal", "retrieval miss", "retrieval miss (in a retrieved article)", "no candidate sentence", "wrong sentence",
            "wrong sentence and span", "wrong span")
 
 
@@ -47,6 +48,11 @@ def classify(assistant: Assistant, question: str, facts: list[list[str]], k: int
     if not answer.answerable:
         return "false refusal", seen
     if not any(holds(f"{h.chunk.title}\n{h.chunk.text}", facts) for h in hits):
+        # Another passage of a retrieved article may hold them (chunking), or none does.
+        articles = list(dict.fromkeys(h.chunk.doc_id for h in hits))
+        others = assistant.store.passages.passages_of(articles)
+        if any(holds(c.text, facts) for chunks in others.values() for c in chunks):
+            return "retrieval miss (in a retrieved article)", seen
         return "retrieval miss", seen
     candidates = assistant.extractive._candidates(analysed, hits)
     holding = [c for c in candidates if holds(c.chunk.text[c.start:c.end], facts)]

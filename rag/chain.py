@@ -157,7 +157,8 @@ class Assistant:
         # written by that script's --write is used.
         ranker = load_ranker() if WEIGHTS_FILE.exists() else None
         self.extractive = ExtractiveAnswerer(self.store.lexical.idf, facts=self.store.facts, similarity=similarity,
-                                             refusal=refusal_model(with_dense=similarity is not None), ranker=ranker)
+                                             refusal=refusal_model(with_dense=similarity is not None), ranker=ranker,
+                                             passages_of=self.store.passages.passages_of)
         self.answerer = answerer or self.make_answerer(llm)
 
     def place_names(self) -> frozenset[str]:

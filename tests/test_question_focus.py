@@ -26,3 +26,23 @@ def test_a_sentence_with_the_asked_verb_beats_one_that_only_names_the_subject(mo
     assert "交通事故" in answer_over_texts("李明局长要求减少什么？", text).short
     monkeypatch.setattr(extractive, "FOCUS_BONUS", 0.0)
     assert "交通事故" not in answer_over_texts("李明局长要求减少什么？", text).short
+
+
+def _answer_with_article(question: str, retrieved: str, neighbour: str):
+    """The extractive answer when only ``retrieved`` was retrieved, ``neighbour`` being the next passage of its article."""
+    from rag.answer.extractive import ExtractiveAnswerer
+    from rag.documents import Chunk, Hit
+
+    chunks = [Chunk(id=f"a#{i}", doc_id="a.txt", text=t, start=0, end=len(t), title="", raw=t)
+              for i, t in enumerate((retrieved, neighbour))]
+    answerer = ExtractiveAnswerer(lambda token: 9.0 if token == "\uffff\uffff" else 1.0, min_coverage=0.2,
+                                  passages_of=lambda doc_ids: {"a.txt": chunks} if "a.txt" in doc_ids else {})
+    return answerer.answer(question, [Hit(chunks[0], 1.0)])
+
+
+def test_the_next_passage_of_a_retrieved_article_is_read_too(monkeypatch):
+    retrieved = "青山县文化节昨日开幕。青山县文化节已连续举办十届。"
+    neighbour = "本届青山县文化节的主题为“山水共生”，吸引游客五万人次。"
+    assert "山水共生" in _answer_with_article("青山县文化节的主题是什么？", retrieved, neighbour).short
+    monkeypatch.setattr(extractive, "SIBLING_ARTICLES", 0)
+    assert "山水共生" not in _answer_with_article("青山县文化节的主题是什么？", retrieved, neighbour).short

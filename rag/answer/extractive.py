@@ -68,6 +68,12 @@ class Option:
 # The ranker reads the answer of this many best-scored sentences (a question has about 25).
 _MAX_OPTIONS = 30
 
+# The other passages of this many of the best-ranked retrieved articles are read too (the answer
+# is often in the passage next to the one that matched). Chosen on the tune part of CRUD dev
+# (benchmarks/crud_split_cv.py prints its 5-fold cross-validation); a bound keeps a long article cheap.
+SIBLING_ARTICLES = 1
+MAX_SIBLING_PASSAGES = 20
+
 
 class ExtractiveAnswerer:
     """Answers from the retrieved passages without a language model.
@@ -84,8 +90,10 @@ class ExtractiveAnswerer:
 
     def __init__(self, idf: Callable[[str], float], min_coverage: float = MIN_COVERAGE,
                  facts: FactStore | None = None, similarity: Callable[[str, str], float] | None = None,
-                 refusal: RefusalModel | None = None, ranker: SentenceRanker | None = None):
+                 refusal: RefusalModel | None = None, ranker: SentenceRanker | None = None,
+                 passages_of: Callable[[list[str]], dict[str, list[Chunk]]] | None = None):
         self.idf = idf
+        self.passages_of = passages_of  # an article's passages in reading order (the store's passages_of)
         self.ranker = ranker
         self.min_coverage = min_coverage
         self.facts = facts
@@ -121,8 +129,9 @@ class ExtractiveAnswerer:
                 return found
         if len(analysed.organisations) > 1 and analysed.kind != "organisation":
             return self._answer_each_organisation(question, analysed, hits)
-        candidates = self._candidates(analysed, hits)
-        found = self._first_answered(analysed, candidates, hits) if candidates else None
+        read = self._with_sibling_passages(hits)
+        candidates = self._candidates(analysed, read)
+        found = self._first_answered(analysed, candidates, read) if candidates else None
         if found is None:
             return self._not_answered(question, hits)
         best, headline = found
@@ -154,6 +163,22 @@ class ExtractiveAnswerer:
                 break
         return Answer(question=question, text=text, answerable=True, short=headline,
                       citations=tuple(citations), hits=tuple(hits), answerer=self.name, signals=signals)
+
+    def _with_sibling_passages(self, hits: list[Hit]) -> list[Hit]:
+        """``hits``, then the other passages of the SIBLING_ARTICLES best-ranked articles among them.
+
+        A retrieved passage often shares its article with the one that answers: the question's
+        subject is named in one passage, the figure or clause asked for in the next. The added
+        passages come after every retrieved one (their rank only breaks ties) and are weighed
+        on their own words like any passage.
+        """
+        if self.passages_of is None or SIBLING_ARTICLES <= 0 or not hits:
+            return hits
+        articles = list(dict.fromkeys(h.chunk.doc_id for h in hits))[:SIBLING_ARTICLES]
+        known = {h.chunk.id for h in hits}
+        siblings = self.passages_of(articles)
+        more = [Hit(chunk, 0.0) for doc_id in articles for chunk in siblings.get(doc_id, []) if chunk.id not in known]
+        return hits + more[:MAX_SIBLING_PASSAGES]
 
     def _group_total(self, question: Question, hits: list[Hit], best: _Candidate, sentence: str, place: str,
                      figure: str, signals: dict[str, float]) -> Answer:
