@@ -46,3 +46,25 @@ def test_the_next_passage_of_a_retrieved_article_is_read_too(monkeypatch):
     assert "山水共生" in _answer_with_article("青山县文化节的主题是什么？", retrieved, neighbour).short
     monkeypatch.setattr(extractive, "SIBLING_ARTICLES", 0)
     assert "山水共生" not in _answer_with_article("青山县文化节的主题是什么？", retrieved, neighbour).short
+
+
+def _figure(question: str, sentence: str) -> str:
+    from rag.answer.extractive import _figure_for
+
+    figure = _figure_for(analyse(question), sentence, None)
+    return figure.surface if figure else ""
+
+
+def test_a_change_asked_without_a_unit_is_the_figure_a_change_word_introduces(monkeypatch):
+    sentence = "全市会展服务营业收入380亿元，下降4.2%。"
+    assert _figure("会展服务的营业收入下降了多少？", sentence) == "4.2%"
+    monkeypatch.setattr(extractive, "CHANGE_FIGURES", False)
+    assert _figure("会展服务的营业收入下降了多少？", sentence) == "380亿元"
+
+
+def test_figures_with_the_same_label_are_told_apart_by_the_subject_before_each(monkeypatch):
+    sentence = "上半年，零售及餐饮服务收入达到80亿元，同比增长2.4%，其中，社区餐饮业务收入达到12亿元，同比增长18.6%。"
+    question = "上半年社区餐饮业务收入同比增长了多少？"
+    assert _figure(question, sentence) == "18.6%"
+    monkeypatch.setattr(extractive, "SUBJECT_WINDOWS", False)
+    assert _figure(question, sentence) != "18.6%"

@@ -1393,7 +1393,10 @@ def _figure_for(question: Question, sentence: str, gap: tuple[int, int] | None,
     stated = {f.value for f in find_figures(question.text) if f.value is not None}
     every = [f for f in find_figures(sentence) if f.start not in exclude and f.value not in stated]
     figures = [f for f in every if f.kind == question.kind]
-    if question.kind == "count" and not question.focus_unit and not figures:
+    changes = _change_figures(question, sentence, every)
+    if changes:
+        figures = changes
+    elif question.kind == "count" and not question.focus_unit and not figures:
         # A bare 多少 ("卖出去多少农副产品", "增长预期是多少"): the sentence's figure may be a sum
         # of money or a percentage.
         figures = [f for f in every if f.kind in ("money", "number", "percent")]
@@ -1431,6 +1434,22 @@ def _figure_for(question: Question, sentence: str, gap: tuple[int, int] | None,
     if purposed is not None:
         return purposed
     return _nearest_span(figures, gap) if gap else _nearest_figure(figures, sentence, question)
+
+
+# "营业收入下降了多少": the amount of a change, asked without a unit of its own; the figure is the
+# one written right after a change word ("…7051亿元，下降2.5%"), whatever its kind.
+_CHANGE_WORDS = r"增长|下降|减少|增加|提高|降低|上涨|下跌|上升|萎缩|回落|提升|扩大|缩小|新增|增幅|降幅|涨幅|跌幅"
+_ASKS_CHANGE = re.compile(rf"(?:{_CHANGE_WORDS})了?(?:多少|几)(?=[？?。，,\s]|$)")
+_AFTER_CHANGE = re.compile(rf"(?:{_CHANGE_WORDS})(?:了|为|达到?|约|近|超过|逾|幅度为?)*\s*$")
+CHANGE_FIGURES = True
+
+
+def _change_figures(question: Question, sentence: str, every: list[Figure]) -> list[Figure]:
+    """For a question about a change asked without a unit, the figures that a change word introduces."""
+    if not CHANGE_FIGURES or question.focus_unit or not _ASKS_CHANGE.search(question.text):
+        return []
+    return [f for f in every if f.kind in ("percent", "money", "count", "number")
+            and _AFTER_CHANGE.search(sentence[max(0, f.start - 8):f.start])]
 
 
 _RESPECTIVELY = "分别"
@@ -1544,9 +1563,44 @@ def _labelled_figure(figures: list[Figure], sentence: str, question: Question) -
     lengths = [_label_length(sentence, f.start, words)
                + (_counted_length(sentence, f.end, words) if f.kind == "count" else 0) for f in figures]
     best = max(lengths)
-    if best < 2 or lengths.count(best) > 1:
+    if best >= 2 and lengths.count(best) == 1:
+        return figures[lengths.index(best)]
+    if not SUBJECT_WINDOWS:
         return None
-    return figures[lengths.index(best)]
+    # The same label before each ("…收入达到620亿元，同比增长3.6%，其中，智慧家庭业务收入达到93亿元，
+    # 同比增长15.7%"): what each figure is about was written before it, since the figure before it.
+    tied = [f for f, length in zip(figures, lengths) if length == best]
+    return _subject_figure(tied, figures, sentence, question)
+
+
+# Tell figures with the same label apart by the subject written before each (see _subject_figure).
+SUBJECT_WINDOWS = True
+
+
+def _subject_figure(tied: list[Figure], figures: list[Figure], sentence: str, question: Question) -> Figure | None:
+    """Of figures that share a label, the one whose stretch of sentence since the figure of the kind
+    asked before it repeats the longest run of the question's text; None when none strictly does."""
+    runs = []
+    for figure in tied:
+        since = max([f.end for f in figures if f.end <= figure.start] + [0])
+        runs.append(_longest_common_run(sentence[since:figure.start], question.text))
+    best = max(runs, default=0)
+    if best < 3 or runs.count(best) > 1:
+        return None
+    return tied[runs.index(best)]
+
+
+def _longest_common_run(text: str, question: str) -> int:
+    """The length of the longest run of Chinese characters of ``text`` that the question also writes."""
+    best = 0
+    for i in range(len(text)):
+        length = best + 1
+        while i + length <= len(text) and "\u4e00" <= text[i + length - 1] <= "\u9fff" \
+                and text[i:i + length] in question:
+            if all("\u4e00" <= c <= "\u9fff" for c in text[i:i + length]):
+                best = length
+            length += 1
+    return best
 
 
 def _purposed_figure(figures: list[Figure], every: list[Figure], sentence: str, question: Question) -> Figure | None:
