@@ -68,3 +68,13 @@ def test_figures_with_the_same_label_are_told_apart_by_the_subject_before_each(m
     assert _figure(question, sentence) == "18.6%"
     monkeypatch.setattr(extractive, "SUBJECT_WINDOWS", False)
     assert _figure(question, sentence) != "18.6%"
+
+
+def test_a_question_subject_written_word_by_word_binds_the_figure(monkeypatch):
+    # 青山市企业贷款 is written 青山全市企业贷款; the bank named before the figure does not own it.
+    text = "人民银行青山分行主任表示，6月青山全市企业贷款平均利率为3.1%，比上年同期下降12个基点。"
+    question = "青山市企业贷款平均利率比上年同期下降了多少个基点？"
+    assert answer_over_texts(question, text).short == "12个基点"
+    monkeypatch.setattr(extractive, "LOOSE_SUBJECTS", False)
+    assert answer_over_texts(question, text).short != "12个基点"
+

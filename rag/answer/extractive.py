@@ -840,6 +840,8 @@ def _bound_to_organisations(question: Question, chunk: Chunk, sentence: str, fig
         names.append((subject,))  # a name the table does not know (平庄煤业援建…)
     for aliases in names:
         found = [(sentence.find(alias), alias) for alias in aliases if alias in sentence]
+        if not found and LOOSE_SUBJECTS and aliases == (subject,) and _named_word_by_word(subject, sentence):
+            continue  # "上海市企业贷款" in "上海全市企业贷款…": the question's subject, written otherwise
         if not found:
             others = [m for m in find_organisations(sentence) if m.canonical not in question.organisations]
             if any(m.start < figure.start for m in others) or any(
@@ -860,6 +862,19 @@ def _bound_to_organisations(question: Question, chunk: Chunk, sentence: str, fig
         if sentence[end:end + 1] == "、" or sentence[position - 1:position] == "、":
             return False  # "三一集团、蓝思科技、比亚迪等…4100余人": the list's figure, not one member's
     return True
+
+
+# A question's subject counts as named when the sentence writes each of its words (see _named_word_by_word).
+LOOSE_SUBJECTS = True
+
+
+def _named_word_by_word(subject: str, sentence: str) -> bool:
+    """Whether ``sentence`` writes every word of ``subject``, a place word by its stem (上海市 as 上海)."""
+    import rjieba
+
+    words = [w for w in rjieba.cut(subject) if w.strip()]
+    stems = [w[:-1] if len(w) > 2 and w[-1] in "市省县区" else w for w in words]
+    return len(stems) > 1 and all(stem in sentence for stem in stems)
 
 
 def _leading_noun_phrase(text: str) -> str | None:
