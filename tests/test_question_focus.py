@@ -78,3 +78,15 @@ def test_a_question_subject_written_word_by_word_binds_the_figure(monkeypatch):
     monkeypatch.setattr(extractive, "LOOSE_SUBJECTS", False)
     assert answer_over_texts(question, text).short != "12个基点"
 
+
+
+def test_only_an_organisation_in_the_figures_own_clause_owns_it(monkeypatch):
+    text = "青禾科技有限公司违规收取费用2000元，市场监督管理局责令该公司退还，并对其处以罚款5000元。"
+    assert answer_over_texts("青禾科技有限公司被罚款了多少元？", text).short == "5000元"
+    monkeypatch.setattr(extractive, "CLAUSE_OWNERS", False)
+    assert answer_over_texts("青禾科技有限公司被罚款了多少元？", text).short != "5000元"
+
+
+def test_an_organisation_that_opens_the_figures_clause_still_owns_it():
+    text = "青禾科技有限公司参加了签约仪式，蓝海集团投入资金300万元。"
+    assert answer_over_texts("青禾科技有限公司投入了多少资金？", text).short != "300万元"

@@ -854,15 +854,25 @@ def _bound_to_organisations(question: Question, chunk: Chunk, sentence: str, fig
         # Another organisation named between it and the figure owns the figure
         # ("宁波商会在…、广州商会…、黑龙江商会…投入资金390万元").
         position = max(sentence.rfind(alias, 0, figure.start) for _, alias in found)
-        between = sentence[position:figure.start]
-        if any(m.canonical not in question.organisations and m.start > 0 for m in find_organisations(between)) or \
-                len(_ORGANISATION_NAME.findall(between)) > 1:
+        if CLAUSE_OWNERS:
+            # Only a name in the figure's own clause can own it: "…管理局责令该公司返还…，并对其作出罚款
+            # 403393.31元的处罚" fines the company, whatever bodies the clauses before it name.
+            clause = max([position] + [sentence.rfind(c, 0, figure.start) + 1 for c in "，,；;"])
+        else:
+            clause = position
+        between = sentence[clause:figure.start]
+        own = 1 if clause == position else 0  # the alias itself opens ``between`` (it is no other owner)
+        if any(m.canonical not in question.organisations and m.start >= own for m in find_organisations(between)) or \
+                len(_ORGANISATION_NAME.findall(between)) > own:
             return False
         end = position + len(alias)
         if sentence[end:end + 1] == "、" or sentence[position - 1:position] == "、":
             return False  # "三一集团、蓝思科技、比亚迪等…4100余人": the list's figure, not one member's
     return True
 
+
+# Another organisation owns a figure only when named in the figure's own clause (see _bound_to_organisations).
+CLAUSE_OWNERS = True
 
 # A question's subject counts as named when the sentence writes each of its words (see _named_word_by_word).
 LOOSE_SUBJECTS = True
