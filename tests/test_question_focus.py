@@ -80,13 +80,13 @@ def test_a_question_subject_written_word_by_word_binds_the_figure(monkeypatch):
 
 
 
-def test_only_an_organisation_in_the_figures_own_clause_owns_it(monkeypatch):
+def test_a_word_that_refers_back_returns_the_figure_to_the_question_subject(monkeypatch):
     text = "青禾科技有限公司违规收取费用2000元，市场监督管理局责令该公司退还，并对其处以罚款5000元。"
     assert answer_over_texts("青禾科技有限公司被罚款了多少元？", text).short == "5000元"
-    monkeypatch.setattr(extractive, "CLAUSE_OWNERS", False)
+    monkeypatch.setattr(extractive, "BACK_REFERENCES", False)
     assert answer_over_texts("青禾科技有限公司被罚款了多少元？", text).short != "5000元"
 
 
-def test_an_organisation_that_opens_the_figures_clause_still_owns_it():
+def test_another_organisation_before_the_figure_owns_it_without_a_word_that_refers_back():
     text = "青禾科技有限公司参加了签约仪式，蓝海集团投入资金300万元。"
     assert answer_over_texts("青禾科技有限公司投入了多少资金？", text).short != "300万元"

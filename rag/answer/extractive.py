@@ -854,25 +854,24 @@ def _bound_to_organisations(question: Question, chunk: Chunk, sentence: str, fig
         # Another organisation named between it and the figure owns the figure
         # ("宁波商会在…、广州商会…、黑龙江商会…投入资金390万元").
         position = max(sentence.rfind(alias, 0, figure.start) for _, alias in found)
-        if CLAUSE_OWNERS:
-            # Only a name in the figure's own clause can own it: "…管理局责令该公司返还…，并对其作出罚款
-            # 403393.31元的处罚" fines the company, whatever bodies the clauses before it name.
-            clause = max([position] + [sentence.rfind(c, 0, figure.start) + 1 for c in "，,；;"])
-        else:
-            clause = position
-        between = sentence[clause:figure.start]
-        own = 1 if clause == position else 0  # the alias itself opens ``between`` (it is no other owner)
-        if any(m.canonical not in question.organisations and m.start >= own for m in find_organisations(between)) or \
-                len(_ORGANISATION_NAME.findall(between)) > own:
-            return False
+        between = sentence[position:figure.start]
+        others = [m.end for m in find_organisations(between) if m.canonical not in question.organisations and m.start > 0]
+        named = [m.end() for m in _ORGANISATION_NAME.finditer(between)]
+        if others or len(named) > 1:
+            # "…管理局责令该公司返还…，并对其作出罚款403393.31元": a word that refers back (该公司, 其, 他)
+            # after the other organisation returns the sentence to the question's subject.
+            if not (BACK_REFERENCES and _BACK_REFERENCE.search(between, max(others + named[1:]))):
+                return False
         end = position + len(alias)
         if sentence[end:end + 1] == "、" or sentence[position - 1:position] == "、":
             return False  # "三一集团、蓝思科技、比亚迪等…4100余人": the list's figure, not one member's
     return True
 
 
-# Another organisation owns a figure only when named in the figure's own clause (see _bound_to_organisations).
-CLAUSE_OWNERS = True
+# Another organisation named between the question's subject and a figure owns the figure, unless
+# a word after it refers back to the subject (see _bound_to_organisations).
+BACK_REFERENCES = True
+_BACK_REFERENCE = re.compile(r"该(?:公司|企业|集团|单位|机构|行|村|县|镇)|其(?!他|中|余|后|次|实)|(?<!其)[他她](?!们|人|国)")
 
 # A question's subject counts as named when the sentence writes each of its words (see _named_word_by_word).
 LOOSE_SUBJECTS = True
@@ -1458,6 +1457,9 @@ def _figure_for(question: Question, sentence: str, gap: tuple[int, int] | None,
     purposed = _purposed_figure(figures, every, sentence, question)
     if purposed is not None:
         return purposed
+    subject = _subject_figure(figures, sentence, question)
+    if subject is not None:
+        return subject
     return _nearest_span(figures, gap) if gap else _nearest_figure(figures, sentence, question)
 
 
@@ -1588,23 +1590,25 @@ def _labelled_figure(figures: list[Figure], sentence: str, question: Question) -
     lengths = [_label_length(sentence, f.start, words)
                + (_counted_length(sentence, f.end, words) if f.kind == "count" else 0) for f in figures]
     best = max(lengths)
-    if best >= 2 and lengths.count(best) == 1:
-        return figures[lengths.index(best)]
-    if not SUBJECT_WINDOWS:
+    if best < 2 or lengths.count(best) > 1:
         return None
-    # The same label before each ("…收入达到620亿元，同比增长3.6%，其中，智慧家庭业务收入达到93亿元，
-    # 同比增长15.7%"): what each figure is about was written before it, since the figure before it.
-    tied = [f for f, length in zip(figures, lengths) if length == best]
-    return _subject_figure(tied, figures, sentence, question)
+    return figures[lengths.index(best)]
 
 
-# Tell figures with the same label apart by the subject written before each (see _subject_figure).
+# Tell figures apart by the subject written before each, when neither label nor purpose does (see _subject_figure).
 SUBJECT_WINDOWS = True
 
 
-def _subject_figure(tied: list[Figure], figures: list[Figure], sentence: str, question: Question) -> Figure | None:
-    """Of figures that share a label, the one whose stretch of sentence since the figure of the kind
-    asked before it repeats the longest run of the question's text; None when none strictly does."""
+def _subject_figure(figures: list[Figure], sentence: str, question: Question) -> Figure | None:
+    """Of several figures of the kind asked, the one whose stretch of sentence since the figure of
+    that kind before it repeats the longest run of the question's text; None when none strictly does.
+
+    The same label before each ("…收入达到620亿元，同比增长3.6%，其中，智慧家庭业务收入达到93亿元，
+    同比增长15.7%"): what each figure is about was written before it, since the figure before it.
+    """
+    if not SUBJECT_WINDOWS or len(figures) < 2 or question.kind not in _LABELLED_KINDS:
+        return None
+    tied = figures
     runs = []
     for figure in tied:
         since = max([f.end for f in figures if f.end <= figure.start] + [0])
