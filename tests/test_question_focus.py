@@ -90,3 +90,10 @@ def test_a_word_that_refers_back_returns_the_figure_to_the_question_subject(monk
 def test_another_organisation_before_the_figure_owns_it_without_a_word_that_refers_back():
     text = "青禾科技有限公司参加了签约仪式，蓝海集团投入资金300万元。"
     assert answer_over_texts("青禾科技有限公司投入了多少资金？", text).short != "300万元"
+
+
+def test_who_is_answered_by_the_body_written_where_the_question_word_points(monkeypatch):
+    text = "李明领导的新一届政府宣布改革计划，包括加强议会对预算审批的监督。"
+    assert answer_over_texts("新法案加强了谁对预算审批的监督？", text).short == "议会"
+    monkeypatch.setattr(extractive, "WHO_GAP_NOUN", False)
+    assert answer_over_texts("新法案加强了谁对预算审批的监督？", text).short != "议会"

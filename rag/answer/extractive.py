@@ -568,6 +568,12 @@ class ExtractiveAnswerer:
             phrase = tidy(sentence[gap[0]:gap[1]]) if gap else ""
             if phrase and len(phrase) <= 16 and (any(p[2] in phrase for p in people) or _FOREIGN_NAME.search(phrase)):
                 return phrase  # "联合国秘书长古特雷斯": jieba cuts foreign names short
+            named = re.sub(r"^经过?", "", _LEADING_VERBS.sub("", phrase[max(phrase.rfind(c) for c in _CLAUSE_BREAK) + 1:]))
+            if WHO_GAP_NOUN and 2 <= len(named) <= _MAX_WHO_NOUN and _is_noun(named) \
+                    and not any(p[2] in named for p in people) and named not in question.text:
+                # "加强了谁对司法任命的控制" / "加强议会对司法任命的控制": a body written exactly where 谁
+                # points answers it, whoever else the sentence names.
+                return named
             if people:
                 return _with_title(sentence, _nearest_span(people, gap))
             # 谁 often asks for an organisation (谁召开了会议 -> 省市场监管局): the one named where the question points.
@@ -978,6 +984,10 @@ def _contradicts(question: Question, sentence: str, previous: str = "") -> bool:
     # "多少教育扶贫资金" is not answered by a sum spent on something else ("在教育方面，" may lead the sentence before).
     return question.kind == "money" and misses_topic(question, previous + sentence)
 
+
+# "谁" answered by the noun written exactly where it points (see the person branch of _headline).
+WHO_GAP_NOUN = True
+_MAX_WHO_NOUN = 8
 
 # Provinces and regions: a sentence naming one still speaks of the counties in it.
 _REGIONS = set("北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 广东 海南 四川 贵州 云南 "
