@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator, Protocol
 
-from rag.answer.crosslingual import corpus_vocabulary
+from rag.answer.crosslingual import corpus_vocabulary, names_by_pinyin, romanised_names
 from rag.answer.question import PlaceNames, Question, analyse
 from rag.clean import decode_surrogates, normalise
 from rag.documents import Answer, Hit
@@ -84,8 +84,19 @@ def retrieve(retriever: HybridRetriever, question: str, k: int, place_names: Pla
     several organisations ("A和B分别…") is also searched once per organisation,
     so that one of them cannot crowd the other out of the top ``k``.
     """
-    analysed = analyse(question, place_names, corpus_vocabulary(retriever.store.lexical.idf))
+    vocabulary = corpus_vocabulary(retriever.store.lexical.idf)
+    analysed = analyse(question, place_names, vocabulary)
     hits = retriever.search(analysed.text, k=k, doc_ids=doc_ids)
+    if analysed.language == "en":
+        # "Jinkai Shengke", "Duopule": a name in pinyin that no table knows. The passages the
+        # question found (the dense vectors read across languages) are read for the Chinese
+        # name it spells; with that name the question is searched, and checked, again.
+        romanised = romanised_names(question)
+        names = tuple(n for n in names_by_pinyin(romanised, [f"{h.chunk.title}\n{h.chunk.text}" for h in hits])
+                      if n not in analysed.text) if romanised else ()
+        if names:
+            analysed = analyse(question, place_names, vocabulary, names)
+            hits = retriever.search(analysed.text, k=k, doc_ids=doc_ids)
     if len(analysed.organisations) > 1 and analysed.kind != "organisation":
         seen = {h.chunk.id for h in hits}
         for organisation in analysed.organisations:

@@ -57,30 +57,46 @@ _STOPWORDS = frozenset("""
 a an the of in on at to for from by with and or is are was were be been being do does did done has have had
 which what who whom whose when where why how many much most least more less than that this these those it its
 their they them he she his her we our you your i me my not no any some all each every there here as into about
-also can could would should will shall may might must one ones s
+also can could would should will shall may might must one ones s according
 """.split())
-_ENGLISH_WORD = re.compile(r"[a-z]+(?:['-][a-z]+)*")
+_ENGLISH_WORD = re.compile(r"[a-z]+(?:['&-][a-z]+)*")
+# "Midea's", "investors'": the possessive is no part of the word (a name's dictionary entry has none).
+_POSSESSIVE = re.compile(r"(?<=[A-Za-z])['’]s\b|(?<=s)['’](?=\s|$)")
+# An abbreviation in brackets after a definition ("initial public offering (IPO)") is a meaning too.
+_ABBREVIATION = re.compile(r"\(([A-Z][A-Z&]{1,5})\)")
 # Notes in definitions that are not the meaning: "(Tw)", "abbr. for", "variant of".
 _NOT_A_MEANING = re.compile(r"^(?:variant of|old variant of|see |abbr\. for|surname |CL:|used in |erhua variant)", re.I)
 _PARENTHESES = re.compile(r"\([^)]*\)")
 
 
+def _words(text: str) -> list[str]:
+    """The English words of ``text``, lower case, possessives taken off."""
+    return _ENGLISH_WORD.findall(_POSSESSIVE.sub("", text).lower())
+
+
 def english_words(text: str) -> list[str]:
     """The content words of an English text, lower case (function words dropped)."""
-    return [w for w in _ENGLISH_WORD.findall(text.lower()) if w not in _STOPWORDS]
+    return [w for w in _words(text) if w not in _STOPWORDS]
 
 
 # English verbs whose past tense no suffix rule undoes.
 _IRREGULAR = {"bought": "buy", "sold": "sell", "spent": "spend", "gave": "give", "given": "give", "paid": "pay",
               "built": "build", "took": "take", "taken": "take", "made": "make", "got": "get", "won": "win",
               "lent": "lend", "sent": "send", "held": "hold", "brought": "bring", "grew": "grow", "grown": "grow",
-              "led": "lead", "began": "begin", "begun": "begin", "children": "child", "people": "person"}
+              "led": "lead", "began": "begin", "begun": "begin", "children": "child", "people": "person",
+              "rose": "rise", "risen": "rise", "fell": "fall", "fallen": "fall", "lost": "lose", "hit": "hit",
+              "met": "meet", "ran": "run", "run": "run", "saw": "see", "seen": "see", "told": "tell", "said": "say",
+              "found": "find", "became": "become", "chose": "choose", "chosen": "choose", "drew": "draw",
+              "drawn": "draw", "fought": "fight", "kept": "keep", "left": "leave", "meant": "mean", "rang": "ring",
+              "set": "set", "shut": "shut", "stood": "stand", "struck": "strike", "threw": "throw", "thrown": "throw",
+              "wrote": "write", "written": "write", "overtook": "overtake", "undertook": "undertake",
+              "sought": "seek", "cut": "cut", "dealt": "deal", "shrank": "shrink", "shrunk": "shrink"}
 
 
 def _base_forms(word: str) -> list[str]:
     """``word`` and the forms it may be inflected or derived from: invested -> invest, counties -> county,
     donation -> donate."""
-    forms = [word] + ([_IRREGULAR[word]] if word in _IRREGULAR else [])
+    forms = [word] + ([_IRREGULAR[word]] if word in _IRREGULAR else []) + ([word.replace("-", " ")] if "-" in word else [])
     for suffix, replacement in (("ies", "y"), ("ied", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"),
                                 ("ing", ""), ("ing", "e"), ("ment", ""), ("ments", ""), ("men", "man"),
                                 # Nouns made from verbs, whose own entries are often a rarer sense
@@ -103,7 +119,7 @@ def _meanings(wanted: set[str]) -> dict[str, tuple[tuple[int, bool, str], ...]]:
     if not wanted:
         return {}
     words = sorted({w for meaning in wanted for w in meaning.split()}, key=len, reverse=True)
-    lines = re.compile(r"^[^/\n]*/.*\b(?:" + "|".join(map(re.escape, words)) + r")\b.*$", re.M)
+    lines = re.compile(r"^[^/\n]*/.*\b(?:" + "|".join(map(re.escape, words)) + r")\b.*$", re.M | re.I)
     entries: dict[str, dict[str, tuple[int, bool, str]]] = {}
     for line in lines.finditer(_text()):
         match = _ENTRY.match(line.group())
@@ -118,11 +134,19 @@ def _meanings(wanted: set[str]) -> dict[str, tuple[tuple[int, bool, str], ...]]:
                 continue
             meaning = _PARENTHESES.sub(" ", definition).lower().strip()
             meaning = re.sub(r"^(?:to|a|an|the) ", "", meaning).strip(" .;,")
-            for part in {meaning, *(p.strip() for p in meaning.split(","))}:
-                part = re.sub(r"^(?:to|a|an|the) ", "", part).strip()
+            found = [(part, 0 if part == meaning else 1) for part in
+                     (re.sub(r"^(?:to|a|an|the) ", "", p).strip() for p in {meaning, *meaning.split(",")})]
+            found += [(a.lower(), 1) for a in _ABBREVIATION.findall(definition)]  # "(IPO)", "(CEO)"
+            for part, exact in found:
                 if part not in wanted:
-                    continue
-                candidate = (0 if part == meaning else 1, name, headword)
+                    # The head of a short noun phrase ("computer chip" for chip): the loosest
+                    # sense, used where the corpus writes it and no closer sense (see _best_headwords).
+                    head = part.rsplit(" ", 1)
+                    if len(head) == 2 and head[1] in wanted and len(part.split()) <= 3 and not name:
+                        part, exact = head[1], 2
+                    else:
+                        continue
+                candidate = (exact, name, headword)
                 best = entries.setdefault(part, {})
                 if headword not in best or candidate < best[headword]:
                     best[headword] = candidate
@@ -197,6 +221,42 @@ _SUPPLEMENT = {
 }
 
 
+# Senses of business and market news that CC-CEDICT lacks: the words of stock listings,
+# share prices and company results ("sponsor" of an IPO is 保荐, a "board" of an exchange
+# 板, a stock "hits limit-down" 跌停). They are added to the dictionary's senses, not put in
+# their place: "board" keeps 木板, "direct" 直接; the corpus's usage then chooses among them
+# (``_best_headwords``), so a finance sense is used only where the articles write it.
+_MARKET_SENSES = {
+    "sponsor": ("保荐", "保荐人", "保荐机构"), "underwriter": ("承销商", "主承销商"), "underwrite": ("承销",),
+    "brokerage": ("券商", "证券公司"), "broker": ("券商",), "securities": ("证券",),
+    "list": ("上市", "挂牌", "榜单", "排行榜", "名单"), "listing": ("上市", "挂牌"), "share": ("占比", "份额", "股份"),
+    "turn a profit": ("盈利",), "make a profit": ("盈利",), "float": ("上市",), "debut": ("上市首日", "首日"),
+    "ipo": ("首发", "IPO", "首次公开发行"), "board": ("板", "板块"), "delist": ("退市", "摘牌"),
+    "limit down": ("跌停",), "limit up": ("涨停",), "limit-down": ("跌停",), "limit-up": ("涨停",),
+    "rise": ("上涨", "涨", "增长"), "gain": ("上涨", "涨幅", "增长"), "climb": ("上涨", "增长"), "surge": ("大涨", "飙升"),
+    "fall": ("下跌", "下降", "跌"), "drop": ("下跌", "下降"), "decline": ("下降", "下滑"), "slump": ("大跌", "暴跌"),
+    "close": ("收盘", "收报"), "closing": ("收盘", "收报"), "open": ("开盘", "今开"), "opening": ("开盘", "今开"),
+    "chairman": ("董事长",), "ceo": ("总裁", "首席执行官"), "director": ("董事", "导演"), "direct": ("导演", "执导"),
+    "r&d": ("研发",), "revenue": ("营收", "营业收入"), "turnover": ("营业额", "成交额"), "loss": ("亏损",),
+    "lose": ("亏损",), "profitable": ("盈利",), "unprofitable": ("亏损",), "top": ("榜首", "第一", "位列"),
+    "stake": ("股权", "股份"), "equity": ("股权",), "subscription": ("申购",), "subscribe": ("申购",),
+    "issue price": ("发行价", "发行价格"), "offering price": ("发行价",), "trading day": ("交易日",),
+    "market value": ("市值",), "market capitalisation": ("市值",), "market capitalization": ("市值",),
+    "year on year": ("同比",), "year-on-year": ("同比",), "quarter": ("季度",), "fine": ("罚款",),
+    "penalise": ("处罚",), "penalize": ("处罚",), "grant": ("授权", "获得"), "pilot": ("试点",),
+    "certify": ("持证", "认证"), "certificate": ("证书", "证"), "domestic worker": ("家政员", "家政"),
+    "domestic service": ("家政",), "housekeeper": ("家政员",), "attendance": ("人次", "观影人次"),
+    "admission": ("人次",), "parcel": ("地块",), "plot": ("地块",), "premium": ("溢价", "溢价率"),
+    "controller": ("控制人", "实控人"), "figure": ("数据",), "data": ("数据",), "chinese": ("中国",), "holder": ("持有人", "股东"), "real name": ("本名", "真名"),
+}
+
+
+def _market_candidates(forms: list[str]) -> tuple[tuple[int, bool, str], ...]:
+    """The market senses of the first of ``forms`` that has any, as exact dictionary candidates."""
+    senses = next((_MARKET_SENSES[f] for f in forms if f in _MARKET_SENSES), ())
+    return tuple((0, False, headword) for headword in senses)
+
+
 def _supplement(forms: list[str], per_word: int, known: Callable[[str], float] | None) -> list[str] | None:
     """The supplement's senses for the first of ``forms`` it has, those the corpus uses first; None when it has none."""
     senses = next((_SUPPLEMENT[f] for f in forms if f in _SUPPLEMENT), None)
@@ -216,7 +276,7 @@ def chinese_for_english(text: str, per_word: int = 2, known: Callable[[str], flo
     content word gives its ``per_word`` best headwords (those the corpus
     uses first, when ``known`` says which; see ``_best_headwords``).
     """
-    words = _ENGLISH_WORD.findall(text.lower())
+    words = _words(text)
     phrases = {}
     for size in (3, 2):
         for i in range(len(words) - size + 1):
@@ -238,7 +298,7 @@ def chinese_for_english(text: str, per_word: int = 2, known: Callable[[str], flo
             found.extend(extra)
             used[i : i + size] = [True] * size
             continue
-        hit = tuple(c for v in variants for c in index.get(v, ()))
+        hit = tuple(c for v in variants for c in index.get(v, ())) + _market_candidates(variants)
         if hit and known is not None and not any(known(c[2]) for c in hit):
             continue  # the corpus never writes the phrase's senses (发表演讲): its words may do better (讲话)
         if hit:
@@ -251,7 +311,7 @@ def chinese_for_english(text: str, per_word: int = 2, known: Callable[[str], flo
         if extra:
             found.extend(extra)
             continue
-        hit = tuple(c for form in forms for c in index.get(form, ()))
+        hit = tuple(c for form in forms for c in index.get(form, ())) + _market_candidates(forms)
         if hit:
             found.extend(_best_headwords(hit, per_word, known))
     return list(dict.fromkeys(found))

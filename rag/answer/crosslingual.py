@@ -20,9 +20,10 @@ from typing import Callable
 
 from rag.entities import english_mentions
 
-_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'&-]*")  # R&D is one word
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+_ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,5}\b(?!&)")
 
 
 def is_english(text: str) -> bool:
@@ -96,6 +97,84 @@ def pinyin_places(text: str, place_names: frozenset[str] = frozenset()) -> list[
     return list(dict.fromkeys(found))
 
 
+# A run of capitalised words: "Jinkai Shengke", "Duopule" (a possessive's 's stops it).
+_CAPITALISED_RUN = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
+
+
+def romanised_names(text: str) -> list[str]:
+    """Capitalised words that no dictionary knows, joined where they follow each other.
+
+    They are names written in pinyin ("Jinkai Shengke" for 金凯生科) or in a brand's own
+    spelling; an English word ("Fortune", "Shanghai", which CC-CEDICT defines) or an
+    acronym ("SIA") is not one. Four letters at least: two or three are too ambiguous.
+    """
+    from rag.lexicon import is_english_word
+
+    names = []
+    for match in _CAPITALISED_RUN.finditer(text):
+        run: list[str] = []
+        for word in match.group().split() + [""]:
+            if word and not is_english_word(word.lower()):
+                run.append(word)
+                continue
+            if len("".join(run)) >= 4:
+                names.append(" ".join(run))
+            run = []
+    return list(dict.fromkeys(names))
+
+
+@lru_cache(maxsize=4096)
+def _readings(run: str) -> tuple[tuple[str, ...], ...]:
+    """Every pinyin reading (no tones) of each character of a run of Chinese characters."""
+    from pypinyin import Style, pinyin
+
+    readings = pinyin(run, style=Style.NORMAL, heteronym=True, errors=lambda chars: [[""] for _ in chars])
+    return tuple(tuple(r.lower() for r in options) for options in readings) if len(readings) == len(run) else ()
+
+
+def _spelled(key: str, run: str, readings: tuple[tuple[str, ...], ...], start: int) -> str | None:
+    """The characters of ``run`` from ``start`` whose readings spell ``key`` exactly, if any."""
+    ends = {0: start}  # letters of key matched -> the character after them
+    frontier = [(0, start)]
+    while frontier:
+        matched, position = frontier.pop()
+        if matched == len(key):
+            return run[start:position] if position - start >= 2 else None
+        if position >= len(run):
+            continue
+        for reading in readings[position]:
+            if reading and key.startswith(reading, matched) and ends.get(matched + len(reading)) != position + 1:
+                ends[matched + len(reading)] = position + 1
+                frontier.append((matched + len(reading), position + 1))
+    return None
+
+
+def names_by_pinyin(names: list[str], texts: list[str]) -> list[str]:
+    """The Chinese names in ``texts`` that the romanised ``names`` spell, e.g. "Duopule" -> 多浦乐.
+
+    Only the given texts are read (a question's retrieved passages, not the corpus):
+    each run of Chinese characters is read with every reading of each character
+    (a polyphone such as 乐 is le and yue), and a name is the shortest run of
+    characters, two at least, whose readings spell the name's letters. A name found
+    several times is found once; the one found most often comes first.
+    """
+    found: dict[str, int] = {}
+    keys = [re.sub(r"[^a-z]", "", name.lower()) for name in names]
+    for text in texts:
+        for run in _CJK_RUN.findall(text):
+            readings = _readings(run)
+            if not readings:
+                continue
+            for key in keys:
+                for start in range(len(run)):
+                    if not any(key.startswith(r) for r in readings[start] if r):
+                        continue
+                    name = _spelled(key, run, readings, start)
+                    if name:
+                        found[name] = found.get(name, 0) + 1
+    return sorted(found, key=lambda name: -found[name])
+
+
 def corpus_vocabulary(idf: Callable[[str], float]) -> Callable[[str], float]:
     """How many passages use a Chinese word (0: none), read back from the passage BM25's idf.
 
@@ -130,10 +209,11 @@ def corpus_vocabulary(idf: Callable[[str], float]) -> Callable[[str], float]:
 
 
 def chinese_terms(text: str, place_names: frozenset[str] = frozenset(),
-                  known: Callable[[str], float] | None = None) -> list[str]:
+                  known: Callable[[str], float] | None = None, names: tuple[str, ...] = ()) -> list[str]:
     """The Chinese words an English question stands for, organisations and places first.
 
     ``known`` (``corpus_vocabulary``) lets the dictionary prefer the senses the corpus uses.
+    ``names``: Chinese names found for its romanised names (``names_by_pinyin``).
     """
     from rag.lexicon import chinese_for_english
 
@@ -143,7 +223,9 @@ def chinese_terms(text: str, place_names: frozenset[str] = frozenset(),
     for mention in mentions:
         without_names = without_names.replace(mention.surface, " ")
     # Chinese words the question already gives ("Qumarleb (曲麻莱) County") are the best rendering.
-    given = _CJK_RUN.findall(text)
+    # So are acronyms: Chinese news writes them in Latin letters ("美国半导体协会（SIA）", IPO, CEO).
+    acronyms = [a for a in _ACRONYM.findall(without_names)]
+    given = _CJK_RUN.findall(text) + list(names) + acronyms
     from rag.lexicon import places_by_english_name
 
     places = pinyin_places(without_names, place_names) + places_by_english_name(without_names)

@@ -13,6 +13,7 @@ from typing import Callable, Iterator
 
 from rag.answer.actor import verb_doer
 from rag.answer.topic import misses_topic
+from rag.answer.furniture import mask_furniture
 from rag.answer.aggregate import aggregate_answer, group_total_lead, group_total_note, largest_figure
 from rag.answer.injection import addresses_reader
 from rag.answer.listed import answer_listed, listed_question
@@ -229,7 +230,7 @@ class ExtractiveAnswerer:
         # a figure in an unexpected unit): the best sentence's words where the question
         # points, marked untyped, so that the refusal model asks more of its coverage.
         best = candidates[0]
-        sentence = best.chunk.text[best.start : best.end]
+        sentence = mask_furniture(best.chunk.text[best.start : best.end])
         gap = _gap(question, sentence)
         if gap is None:
             return None
@@ -514,6 +515,9 @@ class ExtractiveAnswerer:
 
         ``dated``: a date question that the sentence does not answer is answered with its article's date.
         """
+        # A byline's name, a credit's outlet, a dateline's date answer nothing; the whole sentence
+        # still tells whom a figure belongs to ("据甲公司披露，…13亿元").
+        unmasked, sentence = sentence, mask_furniture(sentence)
         gap = _gap(question, sentence)
         if question.kind == "organisation":
             # "哪个机构/单位": a body named after an organisation may answer; "哪家企业": a foundation is no enterprise.
@@ -624,10 +628,10 @@ class ExtractiveAnswerer:
         if question.kind in _FIGURE_KINDS:
             figure = _figure_for(question, sentence, gap)
             if figure is not None and figure.kind in ("money", "count") and (
-                    not _bound_to_organisations(question, candidate.chunk, sentence, figure)
-                    or _place_in_a_list(question, sentence, figure)
-                    or not _place_named(question, candidate.chunk, sentence)
-                    or not _counted_noun_named(question, sentence)):
+                    not _bound_to_organisations(question, candidate.chunk, unmasked, figure)
+                    or _place_in_a_list(question, unmasked, figure)
+                    or not _place_named(question, candidate.chunk, unmasked)
+                    or not _counted_noun_named(question, unmasked)):
                 return None
             if figure is None and question.kind == "date" and dated:
                 return candidate.chunk.date
@@ -638,7 +642,7 @@ class ExtractiveAnswerer:
 
 
 # A question that asks for more than one of a kind: 哪些企业, 哪几个县, 哪两家公司.
-_SEVERAL = re.compile(r"哪些|哪几|哪[两二三四五六七八九]")
+_SEVERAL = re.compile(r"哪些|哪几|哪[两二三四五六七八九]|\bwhich (?:two|three|four|five|several)\b", re.I)
 _MAX_LIST_CHARS = 100
 
 

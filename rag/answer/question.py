@@ -20,12 +20,16 @@ _ORG_WORDS = r"(?:企业|公司|集团|单位|央企|国企|机构|组织|商会
 # First match wins: the specific asks before the generic 多少.
 _KIND_PATTERNS: list[tuple[AnswerKind, re.Pattern[str]]] = [
     ("organisation", re.compile(rf"哪(?:一)?[家个些所]\s*{_ORG_WORDS}|哪家|什么{_ORG_WORDS}|哪个{_ORG_WORDS}|由谁|谁(?=.*(?:帮扶|投资|投了|投入|出资|资助|捐|援|采购|定点|主办|承办|协办))"
-                                r"|\bwhich (?:\w+ )?(?:enterprise|company|companies|firm|group|organi[sz]ations?|bank|business|"
+                                r"|\bwhich (?:[\w-]+ ){0,2}?(?:enterprise|company|companies|firm|group|organi[sz]ations?|bank|business|"
                                 r"body|bodies|agency|department|institution|authority|ministry|association|chamber|foundation|"
-                                r"federation|charity|unit|subsidiary|subsidiaries)\b"
+                                r"federation|charity|unit|subsidiary|subsidiaries|brokerages?|brokers?|underwriters?|insurers?|lenders?|"
+                                r"stocks?|shares?|carmakers?|automakers?|manufacturers?|makers?|developers?|airlines?|"
+                                r"retailers?|suppliers?|platforms?|operators?|studios?|courts?|regulators?|exchanges?|funds?)\b"
                                 r"|\bwho (?:helped|invested|donated|supports?|supported|bought|funded|runs|assisted)", re.I)),
     ("person", re.compile(r"谁|哪位|什么人|何人|叫什么名字|叫啥名字|姓名|(?:户主|书记|干部|主任|董事长|总经理|经理|会长|主席|局长|县长|"
-                          r"代表|人|者|员|长)(?:叫|名叫)(?:什么|啥)|\bwho\b|\bwhose\b", re.I)),
+                          r"代表|人|者|员|长)(?:叫|名叫)(?:什么|啥)|\bwho\b|\bwhose\b|\b(?:real|full|legal|birth|original) name\b"
+                          r"|\b(?:which|what) (?:[\w-]+ )?(?:individuals?|person|people|man|woman|executives?|officials?|"
+                          r"founders?|actors?|actress(?:es)?|directors?|chairman|chairwoman|ceo)\b", re.I)),
     # "研发投入占比排第几": 第几 asks the rank even where a percentage word names the measure.
     ("rank", re.compile(r"(?:排|位列|位居|名列)?第几|名次|\bwhat place\b", re.I)),
     ("percent", re.compile(r"百分之|百分比|(?:多少|几)个?百分点|比例|占比|比重|增幅|增速|降幅|涨幅|跌幅|涨跌幅|[增降]长率|率.{0,4}多少|\w率(?:是|为|达到?)?多少|几成|(?<!占地)占[^，,。？?]{0,24}?(?:的)?(?:多少|几)(?!钱|元|万|亿|人|名|家|个|项|亩|户)|持股(?:比例)?[是为有]?多少|\bpercent|\bshare\b|\brate\b", re.I)),
@@ -107,7 +111,7 @@ PlaceNames = frozenset[str] | Callable[[], frozenset[str]]
 
 
 def analyse(question: str, place_names: PlaceNames = frozenset(),
-            vocabulary: Callable[[str], float] | None = None) -> Question:
+            vocabulary: Callable[[str], float] | None = None, names: tuple[str, ...] = ()) -> Question:
     """Work out what ``question`` asks for.
 
     Args:
@@ -117,6 +121,8 @@ def analyse(question: str, place_names: PlaceNames = frozenset(),
             facts is not free, and Chinese questions do not need them).
         vocabulary: How many passages use a Chinese word (``crosslingual.corpus_vocabulary``).
             An English word's dictionary senses that the corpus uses are preferred.
+        names: For an English question, the Chinese names that its romanised names
+            spell in the passages (``crosslingual.names_by_pinyin``).
     """
     text = normalise(question)
     language = "en" if is_english(text) else "zh"
@@ -124,7 +130,7 @@ def analyse(question: str, place_names: PlaceNames = frozenset(),
     if language == "en":
         # BM25 and the passage checks work on Chinese words: use the rendering.
         places = place_names() if callable(place_names) else place_names
-        chinese = " ".join(chinese_terms(text, places, vocabulary))
+        chinese = " ".join(chinese_terms(text, places, vocabulary, names))
         text = f"{text} {chinese}"
     # An English question is typed by its own words ("How many … income" asks a count);
     # its Chinese rendering only when those say nothing.
