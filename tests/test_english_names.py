@@ -72,3 +72,33 @@ def test_english_question_kinds():
     assert analyse("Which brokerage is the sponsor?").kind == "organisation"
     assert analyse("To which individual were the shares sold?").kind == "person"
     assert analyse("What is the real name of the singer?").kind == "person"
+
+
+def test_two_english_questions_joined_by_and_ask_two_figures():
+    question = analyse("What was the firm's closing price on May 9, and how much has the stock gained this year?")
+    assert [p.kind for p in question.parts] == ["money", "percent"]
+    assert analyse("How many staff did it hire and why?").parts == ()  # "why" asks no figure
+    assert analyse("How many companies on the list failed to turn a profit?").kind == "count"
+
+
+def test_both_figures_of_a_two_part_english_question_are_answered():
+    from rag.answer.extractive import ExtractiveAnswerer, _Candidate
+    from rag.documents import Chunk
+
+    text = "截至5月9日收盘，甲乙集团涨0.98%至57.56元/股，年初至今涨16.69%。"
+    chunk = Chunk(id="d#1", doc_id="d", text=text, start=0, end=len(text), title="", raw=text)
+    question = analyse("What was the firm's closing price on May 9, and how much has the stock gained this year?")
+    short = ExtractiveAnswerer(lambda token: 1.0)._headline(question, _Candidate(1, chunk, 0, len(text), 1.0, 1.0), text)
+    assert short.startswith("57.56元、") and short.endswith("%")  # the price, then a percentage
+
+
+def test_which_noun_is_answered_by_the_name_that_ends_in_its_sense():
+    from rag.answer.extractive import ExtractiveAnswerer, _Candidate
+    from rag.documents import Chunk
+
+    text = "8月14日，甲乙材料公司发布首次公开发行股票并在科创板上市招股说明书。"
+    chunk = Chunk(id="d#1", doc_id="d", text=text, start=0, end=len(text), title="", raw=text)
+    question = analyse("On which board is 甲乙材料 seeking to list?")
+    assert question.kind == "phrase"
+    short = ExtractiveAnswerer(lambda token: 1.0)._headline(question, _Candidate(1, chunk, 0, len(text), 1.0, 1.0), text)
+    assert short == "科创板"

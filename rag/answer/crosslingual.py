@@ -236,3 +236,29 @@ def chinese_terms(text: str, place_names: frozenset[str] = frozenset(),
     rest = " ".join(w for w in _LATIN_WORD.findall(without_names) if w.lower() not in place_keys)
     terms = given + organisations + places + chinese_for_english(rest, known=known)
     return list(dict.fromkeys(terms))
+
+
+# "On which board …", "Which court will hear …": the noun a which/what question asks for.
+_WHICH_NOUN = re.compile(r"\b(?:which|what)\s+([a-z][a-z-]+)\b", re.I)
+_NOT_A_NOUN = frozenset("is was are were did does do has have had will would can could should may might "
+                        "kind kinds sort type types".split())
+
+
+def which_noun_senses(question: str) -> tuple[str, ...]:
+    """The Chinese senses of the noun an English which/what question asks for ("which board" -> 板块, 木板, 板).
+
+    A verb ("what happened") or an auxiliary ("what is") is no noun: none.
+    """
+    from rag.lexicon import chinese_for_english
+
+    match = _WHICH_NOUN.search(question)
+    if match is None:
+        return ()
+    noun = match.group(1).lower()
+    if noun in _NOT_A_NOUN or noun.endswith("ed") or noun.endswith("ing"):
+        return ()
+    from rag.lexicon import _market_candidates  # senses of market news the dictionary lacks
+
+    senses = chinese_for_english(noun, per_word=4) + [c[2] for c in _market_candidates([noun])]
+    return tuple(dict.fromkeys(senses))
+

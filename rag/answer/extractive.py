@@ -636,6 +636,11 @@ class ExtractiveAnswerer:
             if figure is None and question.kind == "date" and dated:
                 return candidate.chunk.date
             return stated_figure(sentence, figure) if figure else None
+        if question.language == "en":
+            # "On which board …": the name in the sentence that ends in the noun asked for (科创板).
+            named = _named_by_asked_noun(question, sentence, gap)
+            if named:
+                return named
         # What/how/why: the clause that holds the words where the question points. The
         # exact gap is often a word short of the answer, so the clause is the short answer.
         return _clause_around(sentence, gap, question.text) or None
@@ -1120,6 +1125,22 @@ def _names_ending(sentence: str, start: int, end: int, suffix: str, question: st
         if len(name) >= 3 and name not in _TOO_GENERAL and name not in question and not _GENERAL_PLACE.search(name):
             found.append((start + match.end() - len(name), start + match.end(), name))
     return found
+
+
+def _named_by_asked_noun(question: Question, sentence: str, gap: tuple[int, int] | None) -> str | None:
+    """For an English which/what question, the name in ``sentence`` that ends in a sense of the noun asked.
+
+    "On which board is X listed" and a sentence "…在科创板上市" give 科创板: a
+    word of the sentence that ends in 板, not the sense itself, nor a word of the question.
+    """
+    from rag.answer.crosslingual import which_noun_senses
+
+    names = []
+    for sense in which_noun_senses(question.original):
+        if sense in sentence:
+            names += [n for n in _names_ending(sentence, 0, len(sentence), re.escape(sense), question.text)
+                      if n[2] != sense]
+    return _nearest_span(names, gap)[2] if names else None
 
 
 def _words_ending(sentence: str, suffix: str) -> list[tuple[int, int, str]]:

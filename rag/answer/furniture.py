@@ -46,7 +46,8 @@ _PATTERNS = [
     re.compile(r"(?:\d{4}[-/.])?\d{1,2}[-/.]\d{1,2}\s+\d{1,2}:\d{2}(?::\d{2})?"),
     # "图片来源：某机构", "来源：某网", "资料图：", "视觉中国 资料图": credits for the page, not facts.
     re.compile(rf"(?:图片|图|信息|文章|资料)?来源[:：]\s*[^，,。！？!?；;\s\d]{{1,10}}"),
-    re.compile(rf"(?:[{_HAN}]{{2,6}}\s+)?资料图[:：]?"),
+    # A photo's caption before its credit ("某公司总部大楼 视觉中国 资料图") goes with it.
+    re.compile(rf"(?:(?:^|(?<=[。！？\n]))[^，,。！？!?；;\n\s]{{1,20}}\s+)?(?:[{_HAN}]{{2,6}}\s+)?资料图[:：]?"),
     # "王海滨 摄", "（张三/摄）": the photographer.
     re.compile(rf"{_START}{_NAME}\s*[/／]?\s*摄(?=[\s{_HAN}，,。）)]|$)"),
 ]

@@ -32,12 +32,15 @@ _KIND_PATTERNS: list[tuple[AnswerKind, re.Pattern[str]]] = [
                           r"founders?|actors?|actress(?:es)?|directors?|chairman|chairwoman|ceo)\b", re.I)),
     # "研发投入占比排第几": 第几 asks the rank even where a percentage word names the measure.
     ("rank", re.compile(r"(?:排|位列|位居|名列)?第几|名次|\bwhat place\b", re.I)),
-    ("percent", re.compile(r"百分之|百分比|(?:多少|几)个?百分点|比例|占比|比重|增幅|增速|降幅|涨幅|跌幅|涨跌幅|[增降]长率|率.{0,4}多少|\w率(?:是|为|达到?)?多少|几成|(?<!占地)占[^，,。？?]{0,24}?(?:的)?(?:多少|几)(?!钱|元|万|亿|人|名|家|个|项|亩|户)|持股(?:比例)?[是为有]?多少|\bpercent|\bshare\b|\brate\b", re.I)),
+    ("percent", re.compile(r"百分之|百分比|(?:多少|几)个?百分点|比例|占比|比重|增幅|增速|降幅|涨幅|跌幅|涨跌幅|[增降]长率|率.{0,4}多少|\w率(?:是|为|达到?)?多少|几成|(?<!占地)占[^，,。？?]{0,24}?(?:的)?(?:多少|几)(?!钱|元|万|亿|人|名|家|个|项|亩|户)|持股(?:比例)?[是为有]?多少|\bpercent|\bshare\b(?! price)|\brate\b"
+                          r"|\bby how much\b|\bhow much (?:[\w'-]+ ){0,4}?(?:gain|gained|rise|risen|rose|fall|fell|fallen|grow|grew|grown|"
+                          r"increase|increased|decline|declined|drop|dropped)\b", re.I)),
     ("rank", re.compile(r"第几|排名|名次|排第|排在|\brank|\bwhat place\b|\bposition\b", re.I)),
     ("duration", re.compile(r"多长时间|多久|多少年|几年|多少天|几天|几个月|多少个月|(?:多少|几)个?(?:小时|分钟|周|星期)|\bhow long\b|\bhow many (?:years|months|days)\b", re.I)),
     ("date", re.compile(r"何时|什么时候|什么时间|哪一?年|哪一?天|哪个月|几月|几号|日期|\bwhen\b|\bwhat (?:year|date|day|month)\b|\bwhich year\b", re.I)),
     ("money", re.compile(r"多少钱|花了多少|多少(?:资金|元|万元|亿元|经费|费用)|金额|资金[是有]?多少|多少资金|投[资入]了?多少|捐[赠款助]?了?多少|"
-                         r"收入|营收|利润|产值|销售额|成交额|票房|募资|募集|融资|筹资|筹集|(?<![评代])价(?:格|钱)?[定是为报]?[的了]?[是为]?(?:多少|几)|\bhow much\b|\bmoney\b|\bcost\b|\bfunds?\b", re.I)),
+                         r"收入|营收|利润|产值|销售额|成交额|票房|募资|募集|融资|筹资|筹集|(?<![评代])价(?:格|钱)?[定是为报]?[的了]?[是为]?(?:多少|几)|\bhow much\b|\bmoney\b|\bcost\b|\bfunds?\b|\bprice\b"
+                         r"|^(?!.*\bhow many\b).*?\b(?:box office|revenues?|(?:net )?profits?|turnover|income)\b", re.I)),
     ("count", re.compile(rf"多少|几个|几(?:{CLASSIFIERS})|几\b|数量|人数|户数|\bhow many\b|\bnumber of\b", re.I)),
     ("place", re.compile(r"哪里|哪儿|在哪(?![个些一家所位款项种])|何地|何处|什么地方|哪(?:个|些|一)?(?:县|市(?!场)|省|州|地区|地方|村|镇|乡|国家|城市|区(?!域))|\bwhere\b|\b(?:which|what) (?:\w+ )?(?:count(?:y|ies)|cit(?:y|ies)|provinces?|places?|villages?|towns?|regions?|countr(?:y|ies)|areas?)\b", re.I)),
 ]
@@ -172,7 +175,7 @@ def analyse(question: str, place_names: PlaceNames = frozenset(),
         superlative="max" if _MOST.search(text) else "min" if _LEAST.search(text) else None,
         money_category=MONEY_CATEGORIES[category[0]] if category else None,
         focus_unit=asked_unit if kind in ("count", "duration") else None,
-        parts=_figure_parts(chinese),
+        parts=_figure_parts(chinese) if language == "zh" else _english_parts(normalise(question)),
         relative_years=relative_years(chinese) if not _YEAR.search(text) else (),
     )
 
@@ -260,6 +263,26 @@ def _figure_parts(text: str) -> tuple[FigurePart, ...]:
             kind = "money"
         parts.append(FigurePart(kind, focus_unit(piece) if kind in ("count", "duration") else None))
     return tuple(parts)
+
+
+# "What was X's closing price, and how much has it gained this year?": a second question joined with "and".
+_ENGLISH_SECOND_ASK = re.compile(r",?\s+and\s+(?=(?:how|what|which|by how)\b)", re.I)
+
+
+def _english_parts(text: str) -> tuple[FigurePart, ...]:
+    """The figures an English question asks for when it joins two questions with "and", in order.
+
+    Only when every part asks a figure (a price and a percentage, a count and a date);
+    otherwise none, and the question's kind stands.
+    """
+    pieces = _ENGLISH_SECOND_ASK.split(text)
+    if len(pieces) < 2:
+        return ()
+    kinds = [_kind(piece) for piece in pieces]
+    if any(kind not in ("money", "percent", "count", "duration", "rank", "date") for kind in kinds):
+        return ()
+    return tuple(FigurePart(kind, _english_focus(piece) if kind in ("count", "duration") else None)
+                 for kind, piece in zip(kinds, pieces))
 
 
 def _kind(text: str) -> AnswerKind:
