@@ -34,6 +34,11 @@ def test_furniture_is_found(text, furniture):
     assert furniture in _masked(text)
 
 
+def test_a_credit_stops_where_a_title_opens():
+    text = "图片来源：某某疾控局《某病防控方案》明确，防控的总体要求为坚持预防为主。"
+    assert _masked(text) == ["图片来源：某某疾控局"]
+
+
 def test_article_text_around_furniture_is_kept():
     text = "原标题：甲乙科技上市首日涨超33%2023年8月3日，甲乙科技在创业板上市。"
     masked = mask_furniture(text)

@@ -45,7 +45,7 @@ _PATTERNS = [
     # "08-07 17:49", "2023-08-14 10:23:05": the publication stamp.
     re.compile(r"(?:\d{4}[-/.])?\d{1,2}[-/.]\d{1,2}\s+\d{1,2}:\d{2}(?::\d{2})?"),
     # "图片来源：某机构", "来源：某网", "资料图：", "视觉中国 资料图": credits for the page, not facts.
-    re.compile(rf"(?:图片|图|信息|文章|资料)?来源[:：]\s*[^，,。！？!?；;\s\d]{{1,10}}"),
+    re.compile(rf"(?:图片|图|信息|文章|资料)?来源[:：]\s*[{_HAN}A-Za-z·]{{1,10}}"),
     # A photo's caption before its credit ("某公司总部大楼 视觉中国 资料图") goes with it.
     re.compile(rf"(?:(?:^|(?<=[。！？\n]))[^，,。！？!?；;\n\s]{{1,20}}\s+)?(?:[{_HAN}]{{2,6}}\s+)?资料图[:：]?"),
     # "王海滨 摄", "（张三/摄）": the photographer.
