@@ -69,3 +69,50 @@ def test_tokens_of_codes_decodes_each_kind():
     assert batch.tokens_of(codes) == [batch.token_of(c) for c in codes.tolist()]
     assert {"海原", "7.78", "cr", "集", "\u3400\u4dbf", "\ufaff"} <= set(batch.tokens_of(codes))
     assert batch.tokens_of(codes[:0]) == []
+
+
+def test_many_batches_of_codes_number_as_tokens_one_by_one(monkeypatch):
+    """Past the point where the known codes are sorted into arrays (made small here), codes and tokens still agree."""
+    from rag.lexical import CodeIds
+
+    monkeypatch.setattr(CodeIds, "_MERGE_AT", 40)
+    rng = random.Random(21)
+    by_codes, by_tokens = _TokenRows({}), _TokenRows({})
+    for _ in range(60):
+        texts = ["".join(rng.choice(_ALPHABET) for _ in range(rng.randint(0, 30))) for _ in range(rng.randint(1, 5))]
+        by_codes.add_codes(han_bigram_codes(texts))
+        for text in texts:
+            by_tokens.add_tokens(han_bigrams(text))
+    assert len(by_codes._by_code._codes) > 40  # (the arrays were sorted and searched)
+    for got, expected in zip(by_codes.arrays(), by_tokens.arrays()):
+        assert np.array_equal(got, expected) if isinstance(got, np.ndarray) else got == expected
+
+
+def test_code_ids_are_a_dict_of_codes(monkeypatch):
+    from rag.lexical import CodeIds
+
+    monkeypatch.setattr(CodeIds, "_MERGE_AT", 50)
+    rng = np.random.default_rng(4)
+    known, reference = CodeIds(), {}
+    for _ in range(300):
+        codes = np.unique(rng.integers(-5, 3000, rng.integers(0, 200)))
+        rng.shuffle(codes)
+        ids = known.lookup(codes)
+        assert ids.tolist() == [reference.get(c, -1) for c in codes.tolist()]
+        new = codes[(ids < 0) & (codes >= 0)]
+        numbers = np.arange(len(reference), len(reference) + len(new))
+        reference.update(zip(new.tolist(), numbers.tolist()))
+        known.add(new, numbers)
+    assert len(known) == len(reference) > 2000 and len(known._codes) > 1000
+
+
+def test_distinct_tokens_are_numbered_as_setdefault_would():
+    from rag.index import number_distinct
+
+    rng = random.Random(6)
+    for _ in range(500):
+        vocab = {str(i): i for i in range(rng.randint(0, 20))}
+        reference = dict(vocab)
+        tokens = list(dict.fromkeys(str(rng.randint(0, 40)) for _ in range(rng.randint(0, 30))))
+        assert number_distinct(vocab, tokens).tolist() == [reference.setdefault(t, len(reference)) for t in tokens]
+        assert list(vocab.items()) == list(reference.items())
