@@ -52,10 +52,10 @@ def search_tokens(text: str) -> list[str]:
 
 
 # Word -> its search tokens, kept (``rag.lexical.kept_tokens``); and the words whose search tokens cannot be
-# read from the word alone. Bounded by a build's distinct words (a few hundred thousand); emptied past that.
+# read from the word alone. Emptied when it grows past _SUB_WORDS_MAX words (refilled at a few µs a word).
 _SUB_WORDS: dict[str, tuple[str, ...]] = {}
 _NOT_ALONE: set[str] = set()
-_SUB_WORDS_MAX = 1_000_000
+_SUB_WORDS_MAX = 100_000  # (about 40 MB; a 68,000-article build sees some 300,000 words per worker)
 
 
 @lru_cache(maxsize=4096)
