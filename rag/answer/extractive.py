@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from typing import Callable, Iterator
 
 from rag.answer.actor import verb_doer
+from rag.answer.binding import binds, figure_bound
 from rag.answer.topic import misses_topic
 from rag.answer.furniture import mask_furniture
 from rag.answer.aggregate import aggregate_answer, group_total_lead, group_total_note, largest_figure
@@ -633,8 +634,11 @@ class ExtractiveAnswerer:
                     or not _place_named(question, candidate.chunk, unmasked)
                     or not _counted_noun_named(question, unmasked)):
                 return None
+            if figure is not None and not binds(question, candidate.chunk, sentence, figure.start):
+                return None  # the figure is another organisation's, year's, metric's or period's
             if figure is None and question.kind == "date" and dated:
-                return candidate.chunk.date
+                # The article's date: only for a sentence about what the question names.
+                return candidate.chunk.date if binds(question, candidate.chunk, sentence, len(sentence)) else None
             return stated_figure(sentence, figure) if figure else None
         if question.language == "en":
             # "On which board …": the name in the sentence that ends in the noun asked for (科创板).
@@ -1483,6 +1487,8 @@ def _figure_for(question: Question, sentence: str, gap: tuple[int, int] | None,
     quoted = [(m.start(), m.end()) for m in re.finditer(r"“[^”]{1,30}”|\"[^\"]{1,30}\"", sentence)]
     plain = [f for f in figures if not any(start < f.start and f.end < end for start, end in quoted)]
     figures = plain or figures
+    # Of several figures, those of the year, metric and period asked (发行价格56.56元…市盈率31.73倍).
+    figures = [f for f in figures if figure_bound(question, sentence, f.start)] or figures
     respective = _respective_figure(figures, sentence, question)
     if respective is not None:
         return respective

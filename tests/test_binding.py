@@ -1,0 +1,96 @@
+"""The question's own constraints bound to the answer's figure (rag/answer/binding.py).
+
+Made-up articles and companies: a figure of the right unit that belongs to another
+organisation, year, metric, period or work does not answer the question.
+"""
+
+import pytest
+
+from rag.answer.extractive import ExtractiveAnswerer
+from rag.answer.refusal import RefusalModel
+from rag.documents import Chunk, Hit
+
+# Answers whenever a sentence holds an answer of the kind asked (not the untyped fallback): the binding decides.
+ALWAYS = RefusalModel(bias=-30.0, weights={"typed": 60.0})
+
+
+def _ask(question: str, text: str, title: str = "") -> tuple[bool, str]:
+    chunk = Chunk(id="x#1", doc_id="x.txt", text=text, start=0, end=len(text), title=title, raw=text)
+    idf = lambda token: 9.0 if token == "\uffff\uffff" else 1.0
+    answer = ExtractiveAnswerer(idf, refusal=ALWAYS).answer(question, [Hit(chunk, 1.0)])
+    return answer.answerable, answer.short
+
+
+def test_a_company_the_sentence_does_not_name_does_not_own_its_figure():
+    text = "推介会上，星河乳业与国内外38家企业进行签约合作，签约总金额120.5亿元。"
+    assert _ask("星河乳业在推介会上签了多少金额？", text) == (True, "120.5亿元")
+    assert not _ask("云顶乳业在推介会上签了多少金额？", text)[0]
+    # Two companies asked together: the sentence must name both.
+    assert not _ask("星河乳业和云顶乳业这次签约的金额是多少？", text)[0]
+
+
+def test_the_articles_subject_owns_a_figure_of_a_sentence_that_names_no_one_else():
+    text = "公司本次发行募集资金总额12.5亿元。"
+    assert _ask("星河科技这次募集资金多少？", text, title="星河科技今日上市") == (True, "12.5亿元")
+    assert not _ask("云顶科技这次募集资金多少？", text, title="星河科技今日上市")[0]
+
+
+def test_a_company_named_after_the_figure_does_not_own_it():
+    text = "研发投入排名：北方18.7%排第一，南方仅7.6%，比如星河科技、云顶科技等企业历史都很长。"
+    assert not _ask("星河科技的研发投入占比是多少？", text)[0]
+
+
+def test_the_year_named_last_before_the_figure_is_the_figures_year():
+    text = "星河科技曾在2019年提出要在2025年实现收入100亿元的目标。"
+    assert not _ask("星河科技2019年的营业收入是多少？", text)[0]
+    assert _ask("星河科技2025年收入目标是多少？", text) == (True, "100亿元")
+
+
+def test_a_year_compared_with_is_not_the_figures_year():
+    text = "2022年，星河科技营收52亿元，比2021年增长了13%。"
+    assert _ask("星河科技2022年营收同比增长了多少？", text) == (True, "13%")
+
+
+@pytest.mark.parametrize("question, answered", [("星河科技营收是多少？", "488亿元"), ("星河科技净利润是多少？", None),
+                                                ("星河科技发行价是多少？", None)])
+def test_the_metric_asked_is_the_one_the_figure_is_given_for(question, answered):
+    text = "星河科技营收达到488亿元，同比增长41%。"
+    found, short = _ask(question, text)
+    assert (short if found else None) == answered
+
+
+def test_a_full_year_is_not_answered_by_nine_months():
+    text = "2023年1-9月，星河科技净利润预计为1800万元至2000万元。"
+    assert not _ask("星河科技2023年全年净利润预计是多少？", text)[0]
+    assert _ask("星河科技2023年1-9月净利润预计是多少？", text)[0]
+
+
+def test_a_work_in_quotes_is_not_answered_by_another_work():
+    text = "截至7月23日，《山海第一部：启程》上映4日，累计票房3.82亿元。"
+    assert not _ask("《山海第二部》打算什么时候上映？", text, title="山海第一部票房")[0]
+    assert _ask("《山海第一部》上映4日票房多少？", text)[0]
+
+
+def test_a_name_after_the_figure_in_its_own_clause_owns_it():
+    # A relative clause stands before its noun: the figure belongs to the name it modifies.
+    text = "投资数十亿、耗时6年终于定档的《山海第一部》备受关注。"
+    assert _ask("山海第一部花了多少年才定档？", text) == (True, "6年")
+
+
+def test_a_date_may_stand_before_the_name_it_dates():
+    text = "8月15日，星河科技开启申购，发行价格为71.8元/股。"
+    assert _ask("星河科技是哪天开始申购的？", text) == (True, "8月15日")
+    assert not _ask("云顶科技是哪天开始申购的？", text)[0]
+
+
+def test_of_several_figures_the_one_of_the_year_asked_is_chosen():
+    text = "星河科技2022年营收52亿元，2021年营收为46亿元。"
+    assert _ask("星河科技2021年营收是多少？", text) == (True, "46亿元")
+
+
+def test_another_company_heading_the_figures_clause_owns_it_even_in_the_subjects_article():
+    title = "星河科技参加奶业推介会"
+    assert not _ask("星河科技在推介会上签了多少金额？", "云顶科技凭借1200亿元签约总金额居首。", title=title)[0]
+    # A name inside the clause (where it was published) is not the clause's subject.
+    assert _ask("星河科技公布了多少家机构的等级？", "目前已在官网、微信服务号上公布了27家机构的等级。", title=title) \
+        == (True, "27家")
