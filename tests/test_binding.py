@@ -94,3 +94,8 @@ def test_another_company_heading_the_figures_clause_owns_it_even_in_the_subjects
     # A name inside the clause (where it was published) is not the clause's subject.
     assert _ask("星河科技公布了多少家机构的等级？", "目前已在官网、微信服务号上公布了27家机构的等级。", title=title) \
         == (True, "27家")
+
+
+def test_the_counted_noun_ends_where_its_words_end():
+    # "几家企业签了合作": 企业 is counted; the verb after it is not part of the noun.
+    assert _ask("这次星河乳业一共跟几家企业签了合作？", "推介会上，星河乳业与国内外38家企业进行签约合作。") == (True, "38家")
