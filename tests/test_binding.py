@@ -99,3 +99,22 @@ def test_another_company_heading_the_figures_clause_owns_it_even_in_the_subjects
 def test_the_counted_noun_ends_where_its_words_end():
     # "几家企业签了合作": 企业 is counted; the verb after it is not part of the noun.
     assert _ask("这次星河乳业一共跟几家企业签了合作？", "推介会上，星河乳业与国内外38家企业进行签约合作。") == (True, "38家")
+
+
+def test_a_name_the_passage_only_lists_does_not_own_the_articles_figures():
+    text = "公司客户包括国家电网、南方石油等企业。报告期内，公司研发投入占比为12%。公司净利润为5157.09万元。"
+    assert not _ask("国家电网的净利润是多少？", text, title="星河科技今日申购")[0]
+    # The subject carried over from the sentence before.
+    text = "星河科技成立于2010年，主营检测设备。公司净利润为5157.09万元。"
+    assert _ask("星河科技的净利润是多少？", text, title="新股申购一览") == (True, "5157.09万元")
+
+
+def test_metrics_listed_together_share_the_figures_after_them():
+    text = "星河科技对行业营业收入与利润总额增长的贡献率达到30.3%和25.3%。"
+    assert _ask("星河科技对行业营业收入增长的贡献率是多少？", text)[0]
+
+
+def test_a_list_may_name_its_metric_once_before_its_items():
+    text = "分行业看，星河行业营业收入增长5%。云顶服务7051亿元，下降2.5%。"
+    assert _ask("云顶服务的营业收入是多少？", text)[0]
+    assert not _ask("云顶服务的净利润是多少？", text)[0]

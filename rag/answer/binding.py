@@ -61,6 +61,8 @@ _METRIC_GROUP = {word: i for i, group in enumerate(METRIC_GROUPS) for word in gr
 _METRIC_WORDS = re.compile("|".join(sorted(_METRIC_GROUP, key=len, reverse=True)))
 # Words in the "rise/fall" groups are verbs as often as metric names: they never make
 # the question's metric, only a sentence's (a 涨幅 question is about that figure).
+# Metric words written together (票房收入) or listed ("营业收入与利润总额增长的贡献率达到30.3%和25.3%").
+_METRIC_JOIN = re.compile(r"(?:与|和|及|、|以及|或)?")
 _VERB_GROUPS = {_METRIC_GROUP["涨"], _METRIC_GROUP["跌"]}
 
 # Reporting periods; a figure for one is not a figure for another.
@@ -147,7 +149,10 @@ def _asked_names(text: str, organisations: tuple[str, ...]) -> tuple[AskedName, 
                 and surface not in _NOT_NAMES and not any(surface in f or f in surface for f in known_forms) \
                 and not find_organisations(surface) and not informal_mentions(surface):
             places = [p for p in find_places(surface) if p.level != "other"]  # "other": jieba's ns guess (英特尔)
-            if not (places and sum(len(p.surface) for p in places) >= len(surface) - 1):
+            # A place with common nouns after it (上海市企业贷款) names no one: the place is checked as a place.
+            only_place = places and not _ORGANISATION_END.search(surface) and not any(
+                tag in _NAME_TAGS and tag != "ns" for _, tag in phrase)
+            if not only_place:
                 names.append(AskedName(surface, _forms(phrase), False))
         # "伊利和利乐…": a second name joined to the first.
         if i < len(words) and words[i][0] in _JOINS:
@@ -231,10 +236,24 @@ def name_bound(name: AskedName, chunk: Chunk, sentence: str, start: int, questio
         if name.known and question_kind not in ("money", "count"):
             return True  # (as the seed questions were tuned: a table name after a rank or date still owns it)
         return first <= start or not _CLAUSE_BREAK.search(sentence, start, first)
-    # A table organisation that the passage names (the retrieval checks it does) owns a figure
-    # no other organisation does; a new name must be the article's subject, which its title names.
-    about = name.known or any(form in chunk.title for form in name.forms)
+    # Not named in the sentence: the name must be what the article is about (its title names it) or
+    # the subject carried over from the sentence before ("多浦乐成立于…。公司营收…"), and no other
+    # organisation may own the figure. A passage that merely lists it (a customer) is not about it.
+    previous = _previous_sentence(chunk.text, sentence)
+    about = any(form in chunk.title or form in previous for form in name.forms)
     return about and not _other_names_before(sentence, start, name, question_text)
+
+
+_SENTENCE_END = re.compile(r"[。！？；!?;\n]")
+
+
+def _previous_sentence(text: str, sentence: str) -> str:
+    """The sentence before ``sentence`` in ``text`` ("" when it opens the text or is not in it)."""
+    at = text.find(sentence)
+    if at <= 0:
+        return ""
+    pieces = [p for p in _SENTENCE_END.split(text[:at]) if p.strip()]
+    return pieces[-1] if pieces else ""
 
 
 def title_bound(title: str, chunk: Chunk, sentence: str) -> bool:
@@ -284,24 +303,26 @@ def asked_metrics(question: Question) -> set[int]:
     return {group for _, group in _metric_groups(question.text) if group not in _VERB_GROUPS}
 
 
-def metric_bound(question: Question, sentence: str, start: int) -> bool:
+def metric_bound(question: Question, sentence: str, start: int, passage: str | None = None) -> bool:
     """The question's metric is the one the sentence gives at ``start``.
 
-    The sentence must name an asked metric, and the last metric it names before ``start``
+    The sentence (or its ``passage``: a list may name the metric once, before its items)
+    must name an asked metric, and the last metric the sentence names before ``start``
     must be one (a compound such as 票房收入 counts as each of its words).
     """
     asked = asked_metrics(question)
     if not asked:
         return True
     found = [(m.start(), m.end(), _METRIC_GROUP[m.group()]) for m in _METRIC_WORDS.finditer(sentence)]
-    if not any(group in asked for _, _, group in found):
+    context = found if passage is None else _metric_groups(passage)
+    if not any(item[-1] in asked for item in context):
         return False
     before = [f for f in found if f[0] < start and f[2] not in _VERB_GROUPS]
     if not before:
         return True
     last = [before[-1]]
-    for item in reversed(before[:-1]):  # the words written together with the last one
-        if item[1] != last[-1][0]:
+    for item in reversed(before[:-1]):  # the words written together with the last one, or listed with it
+        if not _METRIC_JOIN.fullmatch(sentence[item[1]:last[-1][0]]):
             break
         last.append(item)
     return any(group in asked for _, _, group in last)
@@ -316,9 +337,9 @@ def period_bound(question: Question, sentence: str, start: int) -> bool:
     return not before or before[-1] in asked
 
 
-def figure_bound(question: Question, sentence: str, start: int) -> bool:
+def figure_bound(question: Question, sentence: str, start: int, passage: str | None = None) -> bool:
     """The answer at ``start`` is of the year, metric and period asked (what tells a sentence's figures apart)."""
-    return year_bound(question, sentence, start) and metric_bound(question, sentence, start) \
+    return year_bound(question, sentence, start) and metric_bound(question, sentence, start, passage) \
         and period_bound(question, sentence, start)
 
 
@@ -330,4 +351,4 @@ def binds(question: Question, chunk: Chunk, sentence: str, start: int) -> bool:
     """
     name_start = len(sentence) if question.kind == "date" else start
     return all(name_bound(n, chunk, sentence, name_start, question.text, question.kind) for n in asked_names(question)) \
-        and figure_bound(question, sentence, start)
+        and figure_bound(question, sentence, start, f"{chunk.title}\n{chunk.text}")
