@@ -118,3 +118,8 @@ def test_a_list_may_name_its_metric_once_before_its_items():
     text = "分行业看，星河行业营业收入增长5%。云顶服务7051亿元，下降2.5%。"
     assert _ask("云顶服务的营业收入是多少？", text)[0]
     assert not _ask("云顶服务的净利润是多少？", text)[0]
+
+
+def test_a_name_only_listed_in_the_sentence_before_is_not_its_subject():
+    text = "星河乳业、云顶乳业等197家企业出席活动。推介会上，签约总金额1200.63亿元。"
+    assert not _ask("云顶乳业这次签约的金额是多少？", text, title="奶业推介会")[0]

@@ -239,9 +239,31 @@ def name_bound(name: AskedName, chunk: Chunk, sentence: str, start: int, questio
     # Not named in the sentence: the name must be what the article is about (its title names it) or
     # the subject carried over from the sentence before ("多浦乐成立于…。公司营收…"), and no other
     # organisation may own the figure. A passage that merely lists it (a customer) is not about it.
-    previous = _previous_sentence(chunk.text, sentence)
-    about = any(form in chunk.title or form in previous for form in name.forms)
+    previous = _clause_heads(_previous_sentence(chunk.text, sentence))
+    about = any(form in chunk.title or any(form in head for head in previous) for form in name.forms)
+    if not about and name.known:
+        # A table organisation the passage speaks of as a subject somewhere (鞍钢 in an article
+        # about its 鞍山钢铁), not one it only lists ("客户包括中国石油、国家电网").
+        about = any(form in head for head in _clause_heads(chunk.text) for form in name.forms)
     return about and not _other_names_before(sentence, start, name, question_text)
+
+
+def _clause_heads(text: str) -> list[str]:
+    """The nouns each clause of ``text`` opens with (its subject), time and adverbs skipped."""
+    import rjieba
+
+    heads = []
+    for clause in _CLAUSE_BREAK.split(text):
+        words = rjieba.tag(clause.strip())
+        first = next((i for i, (_, t) in enumerate(words) if t not in _LEADING_SKIP_TAGS), None)
+        head = ""
+        for word, tag in words[first:] if first is not None else []:
+            if tag not in _NOUN_TAGS:
+                break
+            head += word
+        if head:
+            heads.append(head)
+    return heads
 
 
 _SENTENCE_END = re.compile(r"[。！？；!?;\n]")
@@ -303,10 +325,10 @@ def asked_metrics(question: Question) -> set[int]:
     return {group for _, group in _metric_groups(question.text) if group not in _VERB_GROUPS}
 
 
-def metric_bound(question: Question, sentence: str, start: int, passage: str | None = None) -> bool:
+def metric_bound(question: Question, sentence: str, start: int, previous: str | None = None) -> bool:
     """The question's metric is the one the sentence gives at ``start``.
 
-    The sentence (or its ``passage``: a list may name the metric once, before its items)
+    The sentence (or ``previous``, the sentence before it: a list may name the metric once, before its items)
     must name an asked metric, and the last metric the sentence names before ``start``
     must be one (a compound such as 票房收入 counts as each of its words).
     """
@@ -314,7 +336,7 @@ def metric_bound(question: Question, sentence: str, start: int, passage: str | N
     if not asked:
         return True
     found = [(m.start(), m.end(), _METRIC_GROUP[m.group()]) for m in _METRIC_WORDS.finditer(sentence)]
-    context = found if passage is None else _metric_groups(passage)
+    context = found + _metric_groups(previous or "")
     if not any(item[-1] in asked for item in context):
         return False
     before = [f for f in found if f[0] < start and f[2] not in _VERB_GROUPS]
@@ -337,9 +359,9 @@ def period_bound(question: Question, sentence: str, start: int) -> bool:
     return not before or before[-1] in asked
 
 
-def figure_bound(question: Question, sentence: str, start: int, passage: str | None = None) -> bool:
+def figure_bound(question: Question, sentence: str, start: int, previous: str | None = None) -> bool:
     """The answer at ``start`` is of the year, metric and period asked (what tells a sentence's figures apart)."""
-    return year_bound(question, sentence, start) and metric_bound(question, sentence, start, passage) \
+    return year_bound(question, sentence, start) and metric_bound(question, sentence, start, previous) \
         and period_bound(question, sentence, start)
 
 
@@ -351,4 +373,4 @@ def binds(question: Question, chunk: Chunk, sentence: str, start: int) -> bool:
     """
     name_start = len(sentence) if question.kind == "date" else start
     return all(name_bound(n, chunk, sentence, name_start, question.text, question.kind) for n in asked_names(question)) \
-        and figure_bound(question, sentence, start, f"{chunk.title}\n{chunk.text}")
+        and figure_bound(question, sentence, start, _previous_sentence(chunk.text, sentence))
