@@ -115,7 +115,7 @@ class AskedName:
 
 @lru_cache(maxsize=512)
 def _asked_names(text: str, organisations: tuple[str, ...]) -> tuple[AskedName, ...]:
-    import rjieba
+    from rag import jieba
 
     from rag.facts import find_places
 
@@ -130,7 +130,7 @@ def _asked_names(text: str, organisations: tuple[str, ...]) -> tuple[AskedName, 
         core = _COMPANY_FORM.sub("", _BRACKETED.sub("", full))
         names.append(AskedName(full, tuple(dict.fromkeys(f for f in (full, core) if len(f) >= 2)), False))
         text = text[company.end():]
-    words = rjieba.tag(text)
+    words = jieba.tag(text)
     i = 0
     while i < len(words) and words[i][1] in _LEADING_SKIP_TAGS and words[i][0] not in _JOINS:
         i += 1
@@ -191,14 +191,14 @@ def asked_names(question: Question) -> tuple[AskedName, ...]:
 def _other_names_before(sentence: str, end: int, name: AskedName, question_text: str) -> bool:
     """The sentence names an organisation other than ``name`` before ``end``: one of the table's, or a
     word jieba tags nt/nz that opens a clause (its subject: "伊利凭借…"; not "在官网、微信上公布")."""
-    import rjieba
+    from rag import jieba
 
     before = sentence[:end]
     if any(m.canonical != name.name and m.surface not in name.forms and m.surface not in question_text
            for m in find_organisations(before)):
         return True
     for clause in _CLAUSE_BREAK.split(before):
-        words = rjieba.tag(clause.strip())
+        words = jieba.tag(clause.strip())
         first = next((i for i, (_, t) in enumerate(words) if t not in _LEADING_SKIP_TAGS), None)
         if first is None:
             continue
@@ -250,11 +250,11 @@ def name_bound(name: AskedName, chunk: Chunk, sentence: str, start: int, questio
 
 def _clause_heads(text: str) -> list[str]:
     """The nouns each clause of ``text`` opens with (its subject), time and adverbs skipped."""
-    import rjieba
+    from rag import jieba
 
     heads = []
     for clause in _CLAUSE_BREAK.split(text):
-        words = rjieba.tag(clause.strip())
+        words = jieba.tag(clause.strip())
         first = next((i for i, (_, t) in enumerate(words) if t not in _LEADING_SKIP_TAGS), None)
         head = ""
         for word, tag in words[first:] if first is not None else []:

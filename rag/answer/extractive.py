@@ -939,11 +939,11 @@ def _counted_noun_named(question: Question, sentence: str) -> bool:
     match = _COUNTED.search(question.text) if question.kind == "count" else None
     if match is None:
         return True
-    import rjieba
+    from rag import jieba
 
     # The counted noun ends where jieba's nouns end ("几家企业签了合作" counts 企业, not 企业签).
     words = []
-    for word, tag in rjieba.tag(match.group(1)):
+    for word, tag in jieba.tag(match.group(1)):
         if words and tag not in _NOUN_TAGS:
             break
         words.append(word)
