@@ -123,3 +123,8 @@ def test_a_list_may_name_its_metric_once_before_its_items():
 def test_a_name_only_listed_in_the_sentence_before_is_not_its_subject():
     text = "星河乳业、云顶乳业等197家企业出席活动。推介会上，签约总金额1200.63亿元。"
     assert not _ask("云顶乳业这次签约的金额是多少？", text, title="奶业推介会")[0]
+
+
+def test_a_name_that_heads_a_clause_elsewhere_in_the_passage_owns_its_figures():
+    text = "星河影业公告称，影片上映4日。另外，猫眼数据显示票房超过4亿元。，，，，公司在三部影片中的投资不高于13亿元。"
+    assert _ask("星河影业在三部影片上最多投多少钱？", text, title="票房快讯")[0]

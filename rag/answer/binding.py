@@ -241,9 +241,10 @@ def name_bound(name: AskedName, chunk: Chunk, sentence: str, start: int, questio
     # organisation may own the figure. A passage that merely lists it (a customer) is not about it.
     previous = _clause_heads(_previous_sentence(chunk.text, sentence))
     about = any(form in chunk.title or any(form in head for head in previous) for form in name.forms)
-    if not about and name.known:
-        # A table organisation the passage speaks of as a subject somewhere (鞍钢 in an article
-        # about its 鞍山钢铁), not one it only lists ("客户包括中国石油、国家电网").
+    if not about:
+        # An organisation the passage speaks of as a subject somewhere (鞍钢 in an article about its
+        # 鞍山钢铁; 北京文化公告称… where masked furniture cut the sentence's own "根据北京文化披露"),
+        # not one it only lists ("客户包括中国石油、国家电网").
         about = any(form in head for head in _clause_heads(chunk.text) for form in name.forms)
     return about and not _other_names_before(sentence, start, name, question_text)
 
@@ -274,7 +275,8 @@ def _previous_sentence(text: str, sentence: str) -> str:
     at = text.find(sentence)
     if at <= 0:
         return ""
-    pieces = [p for p in _SENTENCE_END.split(text[:at]) if p.strip()]
+    # (Masked furniture leaves runs of commas: a piece with no words is no sentence.)
+    pieces = [p for p in _SENTENCE_END.split(text[:at]) if re.search(r"[\u4e00-\u9fff]{2}", p)]
     return pieces[-1] if pieces else ""
 
 
