@@ -126,5 +126,14 @@ def test_a_name_only_listed_in_the_sentence_before_is_not_its_subject():
 
 
 def test_a_name_that_heads_a_clause_elsewhere_in_the_passage_owns_its_figures():
-    text = "星河影业公告称，影片上映4日。另外，猫眼数据显示票房超过4亿元。，，，，公司在三部影片中的投资不高于13亿元。"
-    assert _ask("星河影业在三部影片上最多投多少钱？", text, title="票房快讯")[0]
+    from rag.answer.binding import binds
+    from rag.answer.question import analyse
+
+    text = "星河影业公告称，影片上映4日。另外，猫眼数据显示票房超过4亿元。公司在三部影片中的投资不高于13亿元。"
+    chunk = Chunk(id="x#1", doc_id="x.txt", text=text, start=0, end=len(text), title="票房快讯", raw=text)
+    sentence = "公司在三部影片中的投资不高于13亿元。"
+    assert binds(analyse("星河影业在三部影片中的投资是多少？"), chunk, sentence, sentence.find("13"))
+    # A name the passage only lists is not the subject of its figures.
+    listed = "客户包括星河影业、云顶传媒等。" + text.replace("星河影业公告称", "北方公告称")
+    chunk = Chunk(id="x#1", doc_id="x.txt", text=listed, start=0, end=len(listed), title="票房快讯", raw=listed)
+    assert not binds(analyse("星河影业在三部影片中的投资是多少？"), chunk, sentence, sentence.find("13"))
