@@ -90,3 +90,24 @@ def answer_over_texts(question: str, *texts: str):
     hits = [Hit(Chunk(id=f"x#{i}", doc_id=f"x{i}.txt", text=t, start=0, end=len(t), title="", raw=t), 1.0)
             for i, t in enumerate(texts)]
     return answerer.answer(question, hits)
+
+
+def ask_in_a_subprocess(index, corpus, report: str):
+    """Run ``ask`` on the seed question in a fresh interpreter; returns its output and the JSON value
+    that the Python expression ``report`` gives after it (which modules it imported, say)."""
+    import json
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, json\n"
+        "from rag.cli import ask_command\n"
+        "try:\n"
+        f"    ask_command.main(args=['哪家企业在海原投资最多？', '--index', {str(index.path)!r},"
+        f" '--corpus', {str(corpus)!r}, '--embedder', {FAKE!r}], standalone_mode=False)\n"
+        "finally:\n"
+        f"    print(json.dumps({report}))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=PROJECT, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return result.stdout, json.loads(result.stdout.strip().splitlines()[-1])

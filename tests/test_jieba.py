@@ -5,15 +5,13 @@ from __future__ import annotations
 import json
 import random
 import shutil
-import subprocess
-import sys
 
 import pytest
 import rjieba
 
 from rag import jieba
 from rag.jieba import _Lookup, _rjieba_class, _SmallDictionary
-from tests.conftest import FAKE, PROJECT, SEEDS
+from tests.conftest import PROJECT, SEEDS, ask_in_a_subprocess
 
 GOLD = PROJECT / "eval" / "gold"
 # Dictionary words with Latin letters, digits and signs in them, words that begin others, and what jieba
@@ -139,17 +137,7 @@ def test_a_damaged_lookup_falls_back_to_rjieba(fresh_state, small, tmp_path, mon
 
 
 def test_ask_answers_without_importing_rjiebas_full_dictionary(seed_index, seed_corpus):
-    code = (
-        "import sys, json\n"
-        "from rag.cli import ask_command\n"
-        "try:\n"
-        f"    ask_command.main(args=['哪家企业在海原投资最多？', '--index', {str(seed_index.path)!r},"
-        f" '--corpus', {str(seed_corpus)!r}, '--embedder', {FAKE!r}], standalone_mode=False)\n"
-        "finally:\n"
-        "    from rag import jieba\n"
-        "    print(json.dumps(['rjieba' in sys.modules, jieba.uses_full_dictionary()]))\n"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=PROJECT, timeout=120)
-    assert result.returncode == 0, result.stderr
-    assert "华润" in result.stdout
-    assert json.loads(result.stdout.strip().splitlines()[-1]) == [False, False]
+    output, loaded = ask_in_a_subprocess(
+        seed_index, seed_corpus, "['rjieba' in sys.modules, __import__('rag.jieba').jieba.uses_full_dictionary()]")
+    assert "华润" in output
+    assert loaded == [False, False]

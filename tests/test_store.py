@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-
 import numpy as np
 import pytest
 
@@ -13,7 +9,7 @@ from rag.clean import normalise
 from rag.embeddings import HashedNgramEmbeddings
 from rag.store.local import LocalStore, top_rows
 from rag.store.protocols import FactStore, LexicalIndex, PassageStore, Store, VectorIndex
-from tests.conftest import FAKE, PROJECT
+from tests.conftest import ask_in_a_subprocess
 
 HAIYUAN = "000_fbb9004ae26bccc2.txt"
 
@@ -91,19 +87,11 @@ def test_money_facts_by_place_organisation_and_category(seed_index):
 
 @pytest.mark.slow
 def test_ask_without_llm_imports_neither_langchain_nor_gradio_nor_torch(seed_index, seed_corpus):
-    code = (
-        "import sys, json\n"
-        "from rag.cli import ask_command\n"
-        "try:\n"
-        f"    ask_command.main(args=['哪家企业在海原投资最多？', '--index', {str(seed_index.path)!r},"
-        f" '--corpus', {str(seed_corpus)!r}, '--embedder', {FAKE!r}], standalone_mode=False)\n"
-        "finally:\n"
-        "    print(json.dumps(sorted(m for m in ('langchain_core', 'langchain', 'gradio', 'torch') if m in sys.modules)))\n"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=PROJECT, timeout=120)
-    assert result.returncode == 0, result.stderr
-    assert "华润" in result.stdout
-    assert json.loads(result.stdout.strip().splitlines()[-1]) == []
+    output, imported = ask_in_a_subprocess(
+        seed_index, seed_corpus,
+        "sorted(m for m in ('langchain_core', 'langchain', 'gradio', 'torch') if m in sys.modules)")
+    assert "华润" in output
+    assert imported == []
 
 
 def test_above_the_threshold_vectors_go_in_hnsw_and_filters_stay_exact(seed_corpus, tmp_path, fake_settings,
