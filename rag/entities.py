@@ -11,13 +11,12 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate, compress, count
+from itertools import accumulate
 from importlib import resources
 from pathlib import Path
 
 _ORG_SUFFIXES = ("集团", "有限公司", "公司", "总商会", "商会", "协会", "联谊会", "基金会", "银行", "研究院")
 _ORG_SUFFIX_SET = frozenset(_ORG_SUFFIXES)  # (looked up for every word of every passage)
-_ANY_ORG_SUFFIX = re.compile("|".join(map(re.escape, _ORG_SUFFIXES)))
 # Words that precede 集团/公司 without naming anyone: 集团公司 = "the group".
 _NOT_A_NAME = {"集团", "公司", "本", "该", "我们", "各", "下属", "所属", "子", "分", "全", "两家", "农业", "民营", "省级", "组长"}
 
@@ -86,14 +85,14 @@ def generic_mentions(text: str, tagged: list[tuple[str, str]] | None = None) -> 
             most of the cost of reading a passage's facts).
     """
     # A text holding no suffix has no word that is one: nothing to tag for.
-    if not _ANY_ORG_SUFFIX.search(text):
+    if not any(suffix in text for suffix in _ORG_SUFFIXES):
         return []
     if tagged is None:
         from rag.tagging import tag
 
         tagged = tag(text)
     words = next(zip(*tagged), ())
-    ends = list(compress(count(), map(_ORG_SUFFIX_SET.__contains__, words)))
+    ends = [i for i, word in enumerate(words) if word in _ORG_SUFFIX_SET]
     if not ends:
         return []
     starts = [0, *accumulate(map(len, words))]

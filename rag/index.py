@@ -56,7 +56,7 @@ from rag.documents import Chunk
 from rag.facts import FACTS_VERSION, FactTable
 from rag.errors import CorruptIndexError, IndexBusyError, IndexMismatchError, IndexWriteError, UserError
 from rag.ingest import LoadProblem, RawArticle, UnchangedFile, corpus_files, iter_corpus, to_document
-from rag.lexical import TOKENIZER_VERSION, BigramCodes, CodeIds, han_bigrams, tokenize
+from rag.lexical import TOKENIZER_VERSION, BigramCodes, han_bigrams, tokenize
 from rag.prepare import BATCH_ARTICLES, PreparedBatch, fork_aside, prepare_in_order, worker_count
 
 FORMAT_VERSION = 1
@@ -1387,22 +1387,6 @@ def _write_full(path: Path, articles: Iterable[list[Chunk] | PreparedBatch], doc
         shutil.rmtree(_checkpoint_folder(path), ignore_errors=True)
 
 
-def number_distinct(vocab: dict[str, int], tokens: list[str]) -> np.ndarray:
-    """``[vocab.setdefault(t, len(vocab)) for t in tokens]`` for ``tokens`` each given once, as an int64 array.
-
-    The known tokens are looked up in one pass in C and the new ones numbered in
-    the order given, as the setdefaults one by one would: half the parent's work
-    in a large build was those calls (``tests/test_lexical_codes.py`` compares).
-    """
-    ids = np.fromiter(map(vocab.get, tokens, repeat(-1)), dtype=np.int64, count=len(tokens))
-    new = np.flatnonzero(ids < 0)
-    if len(new):
-        first = len(vocab)
-        ids[new] = np.arange(first, first + len(new))
-        vocab.update(zip(map(tokens.__getitem__, new.tolist()), range(first, first + len(new))))
-    return ids
-
-
 class _TokenRows:
     """Token ids of one row after another (passages or articles), as numpy pieces, and their vocabulary."""
 
@@ -1410,7 +1394,7 @@ class _TokenRows:
         self.vocab = vocab
         self._pieces: list[np.ndarray] = []
         self._lengths: list[np.ndarray | int] = []  # per piece: its one row's length, or its rows' lengths
-        self._by_code = CodeIds()  # bigram code -> id, of the tokens add_codes has seen (rag.lexical)
+        self._by_code: dict[int, int] = {}  # bigram code -> id, of the tokens add_codes has seen (rag.lexical)
 
     @property
     def n_tokens(self) -> int:
@@ -1432,7 +1416,8 @@ class _TokenRows:
         The words are numbered as ``add_tokens`` would number their tokens, so
         the ids are the same as one row at a time would give.
         """
-        translate = number_distinct(self.vocab, words).astype(np.int32)
+        vocab = self.vocab
+        translate = np.fromiter([vocab.setdefault(w, len(vocab)) for w in words], dtype=np.int32, count=len(words))
         self._pieces.append(translate[ids] if len(ids) else ids.astype(np.int32))
         self._lengths.append(lengths)
 
@@ -1444,12 +1429,14 @@ class _TokenRows:
         strings would be most of the parent's work in a large build).
         """
         by_code, vocab = self._by_code, self.vocab
-        translate = by_code.lookup(batch.distinct)
+        translate = np.fromiter(map(by_code.get, batch.distinct.tolist(), repeat(-1)), dtype=np.int64,
+                                count=len(batch.distinct))
         new = np.flatnonzero(translate < 0)
         if len(new):
-            translate[new] = number_distinct(vocab, batch.tokens_of(batch.distinct[new]))  # (distinct tokens)
+            setdefault = vocab.setdefault  # in order: new tokens are numbered as they first appear
+            translate[new] = [setdefault(token, len(vocab)) for token in batch.tokens_of(batch.distinct[new])]
             kept = new[batch.distinct[new] >= 0]  # (a Latin word's code is its place in this batch's list: not kept)
-            by_code.add(batch.distinct[kept], translate[kept])
+            by_code.update(zip(batch.distinct[kept].tolist(), translate[kept].tolist()))
         self._pieces.append(translate.astype(np.int32)[batch.ids] if len(batch.ids) else batch.ids.astype(np.int32))
         self._lengths.append(batch.lengths)
 
@@ -1463,7 +1450,7 @@ class _TokenRows:
         words = [""] * len(self.vocab)
         for token, i in self.vocab.items():
             words[i] = token
-        self.vocab, self._by_code = {}, CodeIds()  # the list is all that is left to write; each is 100 MB at 68,000 articles
+        self.vocab, self._by_code = {}, {}  # the list is all that is left to write; each dict is 100 MB at 68,000 articles
         return flat, offsets, words
 
 

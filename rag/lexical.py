@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from itertools import repeat
 from operator import add
 from typing import Iterable
 
@@ -164,50 +163,3 @@ def han_bigram_codes(texts: Iterable[str]) -> BigramCodes:
     number = np.empty(len(distinct), dtype=np.int32)
     number[order] = np.arange(len(distinct), dtype=np.int32)
     return BigramCodes(distinct[order], number[inverse.reshape(-1)], np.asarray(lengths, dtype=np.int64), list(latin))
-
-
-class CodeIds:
-    """Token ids of the bigram codes a build has numbered so far (``han_bigram_codes``), looked up a batch at a time.
-
-    A dict of 1.2 million codes looked up code by code (25,000 distinct codes a
-    batch) was most of the parent's work in a large build. The codes are kept
-    sorted in numpy arrays and looked up with one ``searchsorted``; those added
-    since the arrays were last sorted wait in a small dict, merged in when it
-    grows past a quarter of the arrays (so each code is sorted a few times in all).
-    """
-
-    _MERGE_AT = 1 << 16  # (the arrays are not re-sorted for every batch while they are small)
-
-    def __init__(self) -> None:
-        self._codes = np.zeros(0, dtype=np.int64)
-        self._ids = np.zeros(0, dtype=np.int64)
-        self._recent: dict[int, int] = {}
-
-    def __len__(self) -> int:
-        return len(self._codes) + len(self._recent)
-
-    def lookup(self, codes: np.ndarray) -> np.ndarray:
-        """Each code's id, or -1 for a code not added."""
-        ids = np.full(len(codes), -1, dtype=np.int64)
-        if len(self._codes):
-            order = np.argsort(codes)  # (sorted keys: each search starts where the last ended, in cache)
-            at = np.minimum(np.searchsorted(self._codes, codes[order]), len(self._codes) - 1)
-            found = self._codes[at] == codes[order]
-            ids[order[found]] = self._ids[at[found]]
-        if self._recent:
-            missing = np.flatnonzero(ids < 0)
-            ids[missing] = np.fromiter(map(self._recent.get, codes[missing].tolist(), repeat(-1)), dtype=np.int64,
-                                       count=len(missing))
-        return ids
-
-    def add(self, codes: np.ndarray, ids: np.ndarray) -> None:
-        """Remember ``codes`` (not added before) as ``ids``."""
-        self._recent.update(zip(codes.tolist(), ids.tolist()))
-        if len(self._recent) > max(self._MERGE_AT, len(self._codes) // 4):
-            codes = np.concatenate([self._codes, np.fromiter(self._recent.keys(), np.int64, len(self._recent))])
-            ids = np.concatenate([self._ids, np.fromiter(self._recent.values(), np.int64, len(self._recent))])
-            order = np.argsort(codes, kind="stable")
-            self._codes, self._ids, self._recent = codes[order], ids[order], {}
-
-    def clear(self) -> None:
-        self.__init__()

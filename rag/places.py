@@ -257,7 +257,7 @@ def find_places(text: str, taken: Iterable[tuple[int, int]] = (),
     # beginning of some name: only those words are tried (most passages have a few).
     found: dict[int, Place] = {}
     prefixes = lookup.prefixes
-    starters = list(compress(count(), map(prefixes.__contains__, words)))
+    starters = [k for k, word in enumerate(words) if word in prefixes]
     if starters:
         resume, n_words = 0, len(words)
         for k in starters:
