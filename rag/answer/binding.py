@@ -249,8 +249,12 @@ def name_bound(name: AskedName, chunk: Chunk, sentence: str, start: int, questio
     return about and not _other_names_before(sentence, start, name, question_text)
 
 
-def _clause_heads(text: str) -> list[str]:
-    """The nouns each clause of ``text`` opens with (its subject), time and adverbs skipped."""
+@lru_cache(maxsize=256)
+def _clause_heads(text: str) -> tuple[str, ...]:
+    """The nouns each clause of ``text`` opens with (its subject), time and adverbs skipped.
+
+    Cached: every candidate sentence of a passage asks for the whole passage's heads.
+    """
     from rag import jieba
 
     heads = []
@@ -264,7 +268,7 @@ def _clause_heads(text: str) -> list[str]:
             head += word
         if head:
             heads.append(head)
-    return heads
+    return tuple(heads)
 
 
 _SENTENCE_END = re.compile(r"[。！？；!?;\n]")

@@ -11,18 +11,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rag.answer.listed import listed_question
 from rag.answer.spans import Figure, find_figures
 
-# "<A>和<B>[这两家里]，哪家<metric>更多/最高": the names, the measure and its direction.
-_CHOICE = re.compile(
-    r"^(?P<names>[^，,。？?！!]{2,60}?)(?:这|那)?(?:[两三四五几]个?(?:家|个|位|只)?)?(?:公司|企业|股票|品牌|县|市|省|国家|地区)?"
-    r"(?:中|里|之中|当中|之间)?\s*[，,]?\s*(?:哪(?:一)?(?:家|个|位|只|款)|谁)(?:公司|企业|股票|品牌|县|市|省|国家|地区)?(?:的)?"
-    r"(?P<metric>[^，,。？?！!]{1,16}?)(?:更|比较|较|最)(?P<direction>多|高|大|贵|少|低|小|便宜)"
+# What is compared, between the choice ("哪家", "哪个县的") and its direction ("更多", "最高").
+_METRIC = re.compile(
+    r"(?:哪(?:一)?(?:家|个|位|只|款)|谁)(?:公司|企业|股票|品牌|县|市|省|国家|地区)?(?:的)?"
+    r"(?P<metric>[^，,。？?！!]{1,16}?)(?:更|比较|较|最)(?:多|高|大|贵|少|低|小|便宜)"
 )
-_SPLIT = re.compile(r"和|与|跟|同|及|、|还是|或")
-_MORE = set("多高大贵")
+# What the list parser leaves on a last name: "B相比", "西岭两个县".
+_NAME_TAIL = re.compile(r"(?:相比|相较|比较|对比|比)$|[两三四五几]个?(?:家|个|位|只|公司|企业|县|市|省|国家|地区)$")
 _CHANGE = re.compile(r"[降升涨跌增减]|提高")
-_COMPARED = re.compile(r"(?:相比|相较|比较|对比|比)\s*$")
 
 
 @dataclass(frozen=True)
@@ -39,16 +38,19 @@ class NamedChoice:
 
 
 def named_choice(question: str) -> NamedChoice | None:
-    """The candidates and measure of "A和B，哪家X更多", else None (also for one name, or a name of one character)."""
-    match = _CHOICE.search(question.strip())
-    if match is None:
+    """The candidates and measure of "A和B，哪家X更多", else None (also for one name, or a name of one character).
+
+    The names and the direction are the list parser's (``listed.listed_question``); this adds what is compared.
+    """
+    listed = listed_question(question.strip())
+    metric = _METRIC.search(question)
+    if listed is None or listed.operation == "sum" or listed.kind == "date" or metric is None:
         return None
-    names = tuple(_COMPARED.sub("", n).strip(" 的在") for n in _SPLIT.split(match.group("names")))
-    names = tuple(n for n in names if n)
-    metric = match.group("metric").strip(" 的")
-    if len(names) < 2 or any(len(n) < 2 for n in names) or len(metric) < 2 or _CHANGE.search(metric):
+    names = tuple(n for n in (_NAME_TAIL.sub("", item).strip(" 的在") for item in listed.items) if n)
+    measure = metric.group("metric").strip(" 的")
+    if len(names) < 2 or any(len(n) < 2 for n in names) or len(measure) < 2 or _CHANGE.search(measure):
         return None  # "哪个降得更低" compares a change (from which level to which?): left to the usual path
-    return NamedChoice(names=names, metric=metric, largest=match.group("direction") in _MORE)
+    return NamedChoice(names=names, metric=measure, largest=listed.operation == "max")
 
 
 def figure_of(short: str) -> Figure | None:
