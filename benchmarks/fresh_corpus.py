@@ -11,7 +11,7 @@ The questions were written by helper sessions that were given only their twelve 
 and the gold format, never the code. The article text stays in the benchmark's archive; this
 script copies the 24 records out of it:
 
-    python benchmarks/fresh_corpus.py [--archive ../shared/benchmarks/crud/docs.jsonl.gz] [--out /tmp/fresh.jsonl]
+    python benchmarks/fresh_corpus.py [--set fresh|fresh2] [--archive ../shared/benchmarks/crud/docs.jsonl.gz] [--out /tmp/fresh.jsonl]
     rag eval --gold eval/gold/fresh-test.jsonl --corpus /tmp/fresh.jsonl --out eval/reports/fresh-test-hybrid
 """
 
@@ -33,18 +33,36 @@ TEST_ARTICLES = (
     "crud-aac2fc897774d50a", "crud-6147f16af84ef245", "crud-f59d2b29ad6cf38d", "crud-ca2c241f82dea390",
     "crud-7ca686f4432bf99c", "crud-fe95a1d0206ad536", "crud-64550b95dbe2fa28", "crud-44e6cd330b5c2387",
 )
+# The second blind pair (eval/gold/fresh2-dev.jsonl, fresh2-test.jsonl), written the same way a
+# round later, over 24 more articles: business articles of 700-3,000 characters from the archive,
+# outside docs-5k, the CRUD dev sources and the first 24, drawn with random.Random(20261123).
+# Tuning rounds validate each rule on fresh2-dev; fresh2-test is run only to report.
+FRESH2_DEV_ARTICLES = (
+    "crud-39cc916b0da5223f", "crud-c87bfdfa896e1a07", "crud-f60ffef13cd191be", "crud-d9307f94c7cba2bb",
+    "crud-34c249de1a495333", "crud-8b06fe4a3e90903e", "crud-a88cf188e15322e3", "crud-34d07fc23b6bb55e",
+    "crud-603c2bf3b8cb3dd5", "crud-194a7e6120c05a54", "crud-730fc3311a8ac7d9", "crud-1262b907d7121f91",
+)
+FRESH2_TEST_ARTICLES = (
+    "crud-ef04815e083b1166", "crud-0e13d46ed5bf2a7d", "crud-ab6c26cd28efa2c3", "crud-9fe713fccdea6d87",
+    "crud-dc8c70be682d4b57", "crud-3594b919735bd5e6", "crud-7b1acce742290d0f", "crud-32590227e950aba8",
+    "crud-891252331f164b89", "crud-209842050fd636d5", "crud-1f1a7acd86b5c6eb", "crud-b5a96f07b481ecb1",
+)
+SETS = {"fresh": DEV_ARTICLES + TEST_ARTICLES, "fresh2": FRESH2_DEV_ARTICLES + FRESH2_TEST_ARTICLES}
 DEFAULT_ARCHIVE = Path(__file__).resolve().parents[1].parent / "shared" / "benchmarks" / "crud" / "docs.jsonl.gz"
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--archive", type=Path, default=DEFAULT_ARCHIVE, help="the CRUD archive (docs.jsonl.gz)")
-    parser.add_argument("--out", type=Path, default=Path("/tmp/fresh.jsonl"), help="where to write the 24 records")
+    parser.add_argument("--set", choices=sorted(SETS), default="fresh", help="which pair's 24 articles (default: fresh)")
+    parser.add_argument("--out", type=Path, help="where to write the 24 records (default: /tmp/<set>.jsonl)")
     args = parser.parse_args(argv)
     if not args.archive.is_file():
         print(f"error: CRUD archive not found: {args.archive} (give --archive PATH to docs.jsonl.gz)", file=sys.stderr)
         return 2
-    wanted = set(DEV_ARTICLES) | set(TEST_ARTICLES)
+    articles = SETS[args.set]
+    out = args.out or Path(f"/tmp/{args.set}.jsonl")
+    wanted = set(articles)
     found: dict[str, str] = {}
     with gzip.open(args.archive, "rt", encoding="utf-8") as archive:
         for line in archive:
@@ -56,8 +74,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {len(missing)} articles missing from {args.archive}: {', '.join(missing)}", file=sys.stderr)
         return 2
     # Written in the fixed order above, so the corpus (and its index) is the same on every run.
-    args.out.write_text("".join(found[i] for i in DEV_ARTICLES + TEST_ARTICLES), encoding="utf-8")
-    print(f"wrote {len(found)} articles to {args.out}")
+    out.write_text("".join(found[i] for i in articles), encoding="utf-8")
+    print(f"wrote {len(found)} articles to {out}")
     return 0
 
 
