@@ -645,6 +645,10 @@ class ExtractiveAnswerer:
             named = _named_by_asked_noun(question, sentence, gap)
             if named:
                 return named
+        if question.language == "zh" and _ASKS_CAUSE.search(question.text):
+            cause = _cause_clause(sentence, gap)
+            if cause:
+                return cause  # "为什么立案": "因涉嫌信息披露违法违规"
         # What/how/why: the clause that holds the words where the question points. The
         # exact gap is often a word short of the answer, so the clause is the short answer.
         return _clause_around(sentence, gap, question.text) or None
@@ -664,18 +668,81 @@ _NOUN_LIKE = ("n", "nz", "nt", "ns", "nr", "j", "vn", "nrt", "eng")
 
 
 def _names_of_type(sentence: str, question: Question) -> list[tuple[int, int, str]]:
-    """Names in ``sentence`` that end in the kind of organisation asked for (哪家教育集团 -> …教育集团)."""
-    sides = question_sides(question.text) if question.language == "zh" else None
-    noun = _TYPE_NOUN.match(sides[1]) if sides else None
-    if noun is None or not re.search(r"(?:集团|公司|商会|协会|银行|基金会|学校|医院|机构|研究院|总会)$", noun.group(1)):
+    """Names in ``sentence`` of the kind of organisation asked for (哪家教育集团 -> …教育集团, 哪家法院 ->
+    …人民法院): those that end in the kind's noun, else the name written right after it
+    (医药生物公司巨子生物: Chinese news puts a name after its kind, as an apposition)."""
+    kind = _asked_kind(sentence, question)
+    if kind is None:
         return []
-    kind = noun.group(1)
+    boundaries, at = {0}, 0
+    for word in words_of(sentence):
+        at += len(word)
+        boundaries.add(at)
     found = []
-    for match in re.finditer(rf"[\u4e00-\u9fffA-Za-z0-9·]{{1,16}}?{kind}", sentence):
+    for match in re.finditer(rf"[\u4e00-\u9fffA-Za-z0-9·]{{1,16}}?{re.escape(kind)}", sentence):
         name = _BEFORE_NAME.sub("", match.group())
-        if len(name) > len(kind) + 1 and name not in question.text and name not in _GENERIC_SUBJECTS:
+        # The kind must end a word: 浙江法院网 is a website, not a 法院.
+        if match.end() not in boundaries:
+            continue
+        if len(name) > len(kind) + 1 and name not in question.text and name not in _GENERIC_SUBJECTS \
+                and _reads_as_name(name[:-len(kind)]):
             found.append((match.end() - len(name), match.end(), name))
+    if found:
+        return found
+    from rag import jieba
+
+    for match in re.finditer(re.escape(kind), sentence):
+        if match.end() not in boundaries:
+            continue
+        words, position = [], match.end()
+        for word, tag in jieba.tag(sentence[position:position + 16]):
+            if not tag.startswith(("n", "eng")):
+                break
+            words.append((word, tag))
+        name = "".join(w for w, _ in words)
+        # A name, not a common noun (开庭审理 is one dictionary word): several words or a proper noun's tag.
+        proper = len(words) > 1 or any(tag in ("nz", "nt", "nr", "nrt", "ng", "eng") for _, tag in words)
+        if proper and 2 <= len(name) <= 10 and name not in question.text and name not in _GENERIC_SUBJECTS:
+            found.append((match.end(), match.end() + len(name), name))
     return found
+
+
+def _reads_as_name(text: str) -> bool:
+    """A name's words before its kind hold no verb, particle or pronoun (…参股的医药生物公司 is a description)."""
+    from rag import jieba
+
+    return not any(tag.startswith(("v", "u", "p", "r", "c", "d")) for _, tag in jieba.tag(text))
+
+
+# The head characters and words an institution's name ends in (人民法院, 交易所, 研究院, 委员会, 电视台…).
+_INSTITUTION_HEAD = re.compile(r"(?:公司|集团|企业|银行|机构|基金会|协会|商会|学会|总会|联合会|交易所|法院|检察院|法庭|"
+                               r"学校|大学|学院|医院|研究院|研究所|委员会|政府|平台|媒体|报社|电视台|出版社|工作室|合作社|"
+                               r"[院所会局部委办厅处行社厂店馆校台站团队])$")
+
+
+def _asked_kind(sentence: str, question: Question) -> str | None:
+    """The kind of institution a "哪家/哪个 …" question names, as far as ``sentence`` writes it.
+
+    The nouns after the question word (哪家|法院|开庭 as jieba tags them) are cut back to the
+    longest run that the sentence holds and that ends in an institution's head word.
+    """
+    from rag import jieba
+
+    if question.language != "zh":
+        return None
+    asked = re.search(r"(?:哪|什么)(?:一|几)?(?:家|个|所|位|些|类)?", question.text)
+    if asked is None:
+        return None
+    nouns = []
+    for word, tag in jieba.tag(question.text[asked.end():asked.end() + 12]):
+        if not tag.startswith(("n", "vn")) or word in _FORM_WORDS:
+            break
+        nouns.append(word)
+    for k in range(len(nouns), 0, -1):
+        kind = "".join(nouns[:k])
+        if len(kind) >= 2 and kind in sentence and _INSTITUTION_HEAD.search(kind):
+            return kind
+    return None
 
 
 def _clause_subject(sentence: str, question: Question) -> str | None:
@@ -764,6 +831,18 @@ def _subsidiaries(sentence: str, question: Question) -> list[tuple[int, int, str
 _ORGANISATION_NAME = re.compile(r"[\u4e00-\u9fffA-Za-z0-9（）()]{2,20}(?:公司|集团|企业|银行|总会|商会|协会|学会|基金会|联合会|"
                                 r"工商联|研究院|研究所|大学|学院|医院|委员会|政府|办公室|局|厅|部|中心|煤业|电力|能源|钢铁|控股|股份)"
                                 r"(?:[（(][^（()）]{1,20}[）)]|[）)])?")  # a name in brackets after it, or the bracket it opened
+def _organisation_names(text: str) -> list[re.Match]:
+    """Matches of _ORGANISATION_NAME that name something: "在19家企业", "8家公司" count organisations
+    of a kind (a count, then the kind's word), they name none."""
+    found = []
+    for match in _ORGANISATION_NAME.finditer(text):
+        counts = [f for f in find_figures(match.group()) if f.kind in ("count", "number")]
+        if counts and len(match.group()) - counts[-1].end <= 2:
+            continue
+        found.append(match)
+    return found
+
+
 # A transliterated name: 劳埃德·奥斯汀, or the 斯/尔/德 endings jieba does not know as names.
 _FOREIGN_NAME = re.compile(r"[\u4e00-\u9fff]+[·・][\u4e00-\u9fff]+|[\u4e00-\u9fff]{1,4}(?:斯|尔|德|特|夫|娃|娜|姆|克|恩|森|顿|兰)$")
 # The noun right after 什么/哪个/哪些 (什么能力, 哪个省, 什么类型的装甲车 -> 装甲车).
@@ -864,7 +943,7 @@ def _bound_to_organisations(question: Question, chunk: Chunk, sentence: str, fig
         if not found:
             others = [m for m in find_organisations(sentence) if m.canonical not in question.organisations]
             if any(m.start < figure.start for m in others) or any(
-                    m.start() < figure.start for m in _ORGANISATION_NAME.finditer(sentence[:figure.start])):
+                    m.start() < figure.start for m in _organisation_names(sentence[:figure.start])):
                 return False  # the sentence gives another organisation's figure
             continue
         position, alias = min(found, key=lambda f: (f[0], -len(f[1])))  # 三一集团 before its alias 三一
@@ -875,7 +954,7 @@ def _bound_to_organisations(question: Question, chunk: Chunk, sentence: str, fig
         position = max(sentence.rfind(alias, 0, figure.start) for _, alias in found)
         between = sentence[position:figure.start]
         others = [m.end for m in find_organisations(between) if m.canonical not in question.organisations and m.start > 0]
-        named = [m.end() for m in _ORGANISATION_NAME.finditer(between)]
+        named = [m.end() for m in _organisation_names(between)]
         if others or len(named) > 1:
             # "…管理局责令该公司返还…，并对其作出罚款403393.31元": a word that refers back (该公司, 其, 他)
             # after the other organisation returns the sentence to the question's subject.
@@ -1085,6 +1164,41 @@ def _clause_around(sentence: str, gap: tuple[int, int] | None, question: str = "
     return clause
 
 
+# A question that asks for a cause, and the words that open a cause in Chinese prose:
+# 因/因为/由于/鉴于 + cause, 得益于/源于 + cause, 原因是 + cause, 受 + cause + 影响.
+_ASKS_CAUSE = re.compile(r"为什么|为何|什么原因|原因是什么|何故|因为什么|缘何")
+_CAUSE_OPENS = re.compile(r"因为|由于|鉴于|得益于|受益于|源于|归因于|原因(?:是|在于|为|主要是)|因(?![此而素子地为果])"
+                          rf"|受(?=[^{_CLAUSE_BREAK}]{{1,20}}影响)")
+
+
+def _cause_clause(sentence: str, gap: tuple[int, int] | None) -> str | None:
+    """The clause of ``sentence`` that a cause word opens, from that word to the clause's end;
+    of several, the one nearest the question's gap. None when no word opens a cause.
+
+    A cause is written after its opening word up to the next clause mark ("因涉嫌信息披露违法违规，
+    证监会决定对其立案"), whatever the sentence says around it; the opening word must start a
+    word (因 of 原因 or 基因 opens nothing).
+    """
+    boundaries, at = {0}, 0
+    for word in words_of(sentence):
+        at += len(word)
+        boundaries.add(at)
+    found = []
+    for match in _CAUSE_OPENS.finditer(sentence):
+        if match.start() not in boundaries:
+            continue
+        ends = [i for i in (sentence.find(c, match.end()) for c in _CLAUSE_BREAK) if i >= 0]
+        end = min(ends) if ends else len(sentence)
+        start = match.end() if match.group().startswith("原因") else match.start()
+        cause = tidy(sentence[start:end])
+        if len(cause) >= 3:
+            found.append((match.start(), _words_within(cause, _MAX_PHRASE_CHARS)))
+    if not found:
+        return None
+    centre = (gap[0] + gap[1]) / 2 if gap else 0
+    return min(found, key=lambda f: abs(f[0] - centre))[1]
+
+
 def _words_within(text: str, limit: int) -> str:
     """The longest run of ``text``'s first words that fits in ``limit`` characters (a cut never splits a word)."""
     if len(text) <= limit:
@@ -1212,7 +1326,38 @@ def _jieba_people(sentence: str) -> list[tuple[int, int, str]]:
         else:
             joined = word in "·・•" and bool(people) and people[-1][1] == position
         position = end
-    return [p for p in people if len(p[2]) >= 2]
+    return [_with_surname(sentence, p) for p in people if len(p[2]) >= 2]
+
+
+def _with_surname(sentence: str, person: tuple[int, int, str]) -> tuple[int, int, str]:
+    """A given name that jieba cut off its surname, put back together (向陆 | 丽丽 -> 陆丽丽).
+
+    jieba glues a one-character surname to the word before it when the given name is
+    a word of its own (a doubled character, a common given name) and tags only the
+    given name ``nr``. A two-character name that does not start with a surname, right
+    after a surname character, is that surname's given name: Chinese names are a
+    surname and one or two characters.
+    """
+    from rag import jieba
+
+    start, end, name = person
+    if len(name) != 2 or _starts_with_surname(name) or start == 0:
+        return person
+    if start >= 2 and sentence[start - 2:start] in _DOUBLE_SURNAMES:
+        return start - 2, end, sentence[start - 2:end]
+    if sentence[start - 1] not in _SURNAMES:
+        return person
+    # The character before is a surname only when jieba glued it to a word before it (向陆)
+    # or left it alone as no function word: 和, 向, 于 standing alone join, they do not name.
+    before = jieba.tag(sentence[:start])
+    word, tag = before[-1] if before else ("", "")
+    if len(word) >= 2 or not tag.startswith(_FUNCTION_TAGS):
+        return start - 1, end, sentence[start - 1:end]
+    return person
+
+
+# jieba's tags of words that join or point (prepositions, conjunctions, particles, adverbs, pronouns).
+_FUNCTION_TAGS = ("p", "c", "u", "d", "r")
 
 
 def _with_title(sentence: str, person: tuple[int, int, str]) -> str:
@@ -1506,6 +1651,9 @@ def _figure_for(question: Question, sentence: str, gap: tuple[int, int] | None,
     purposed = _purposed_figure(figures, every, sentence, question)
     if purposed is not None:
         return purposed
+    predicated = _predicate_figure(figures, sentence, question)
+    if predicated is not None:
+        return predicated
     subject = _subject_figure(figures, sentence, question)
     if subject is not None:
         return subject
@@ -1666,6 +1814,57 @@ def _subject_figure(figures: list[Figure], sentence: str, question: Question) ->
     if best < 3 or runs.count(best) > 1:
         return None
     return tied[runs.index(best)]
+
+
+# Tell figures apart by the predicate of the clause each stands in (see _predicate_figure).
+PREDICATE_CLAUSES = True
+_CLAUSE_MARKS = "，,；;。！？!?：:\n"
+
+
+def _predicate_figure(figures: list[Figure], sentence: str, question: Question) -> Figure | None:
+    """Of several figures of the kind asked, the one whose clause says what the question's predicate says.
+
+    A news sentence states its topic once and lists facts about it in clauses that drop it
+    ("董某共关联27家企业，在19家企业担任法定代表人，在23家企业担任高管"). What binds a figure
+    to the question is then the predicate, the words the question writes after its question word
+    (多少家企业里|当高管): the clause that holds most of them, and whose figure those words follow
+    directly (哪一年|通过立法 -> "2020年通过地方立法"), holds the answer. Words every candidate's
+    clause holds tell nothing. None when no clause strictly wins.
+    """
+    if not PREDICATE_CLAUSES or len(figures) < 2 or question.language != "zh":
+        return None
+    sides = question_sides(question.text)
+    if sides is None:
+        return None
+    plain = set(_FORM_WORDS) | _ANSWER_TYPE_WORDS
+    right = [w for w in _content_words(sides[1]) if len(w) > 1 and w not in plain and not w.isdigit()]
+    if not right:
+        return None
+
+    def clause(f: Figure) -> str:
+        start = max(sentence.rfind(c, 0, f.start) for c in _CLAUSE_MARKS) + 1
+        ends = [i for i in (sentence.find(c, f.end) for c in _CLAUSE_MARKS) if i >= 0]
+        return sentence[start:min(ends) if ends else len(sentence)]
+
+    clauses = [clause(f) for f in figures]
+    # A question word may be a sentence's word with more glued on (当高管 for 担任高管): its
+    # longest run of two or more characters in the clause counts.
+    held = [[_held_length(w, c) for w in right] for c in clauses]
+    telling = [i for i in range(len(right)) if len({h[i] for h in held}) > 1]
+    scores = [sum(h[i] for i in telling) + 2 * _counted_length(sentence, f.end, right)
+              for f, h in zip(figures, held)]
+    best = max(scores)
+    if best < 2 or scores.count(best) > 1:
+        return None
+    return figures[scores.index(best)]
+
+
+def _held_length(word: str, text: str) -> int:
+    """The length of the longest part of ``word`` (two characters or more) that ``text`` holds."""
+    for length in range(len(word), 1, -1):
+        if any(word[i:i + length] in text for i in range(len(word) - length + 1)):
+            return length
+    return 0
 
 
 def _longest_common_run(text: str, question: str) -> int:

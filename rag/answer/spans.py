@@ -25,7 +25,9 @@ CURRENCIES = ("美元", "港元", "港币", "欧元", "日元", "英镑", "新�
 CLASSIFIERS = (
     "人次|人|名|位|户|家|所|项|次|场|批|轮|期|届|份|种|类|笔|条|件|张|台|套|辆|架|艘|部|篇|座|栋|间|"
     "株|棵|头|只|匹|枚|块|支|口|亩|公顷|平方公里|平方米|立方米|公里|千米|米|吨|公斤|千克|斤|千瓦时|千瓦|兆瓦|"
-    "倍|岁|村|县|乡|镇|省|市|校|所|毫米|厘米|基点|摄氏度|℃"
+    "倍|岁|村|县|乡|镇|省|市|校|所|毫米|厘米|基点|摄氏度|℃|"
+    # Shares, as business news counts them (1.8亿股); not the 股 that starts 股东, 股份, 股票…
+    "股(?![东份权票价市民指本息])"
 )
 _COUNTED_NOUN = r"(?:县|村|乡|镇|省|市|区|国家|地区|项目|企业|单位|方面|领域|产业|基地|合作社|学校|班|基点)?"
 
@@ -103,7 +105,9 @@ def stated_figure(sentence: str, figure: Figure, ranges: bool = True) -> str:
         following = next((f for f in figures if f.start >= end), None)
         if following is not None and (following.kind == figure.kind or figure.kind == "number"):
             f_start, f_end = qualified(following)
-            if f_start >= end and _RANGE_JOIN.fullmatch(sentence[end:f_start]):
+            # A dash after a unit (1800万元-2300万元) joins a range; qualified() read it as a sign.
+            if f_start >= end and (_RANGE_JOIN.fullmatch(sentence[end:f_start])
+                                   or _RANGE_JOIN.fullmatch(sentence[end:following.start])):
                 end = f_end
         preceding = next((f for f in reversed(figures) if f.end <= figure.start), None)
         if preceding is not None and (preceding.kind == figure.kind or preceding.kind == "number"):

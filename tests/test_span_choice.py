@@ -1,0 +1,100 @@
+"""The right span of the right sentence: whole names, the count of the noun asked, the clause
+bound to the question's predicate, ranges, causes and the institution of the kind asked.
+
+Sentences are made up here (no article's names or figures), so each rule is shown to be
+about Chinese news text, not about one question.
+"""
+
+import pytest
+
+from rag.answer import extractive
+from rag.answer.extractive import ExtractiveAnswerer
+from rag.answer.spans import find_figures, focus_unit, stated_figure
+from rag.documents import Chunk, Hit
+
+
+def _answer(question: str, text: str, subject: str | None = None):
+    answerer = ExtractiveAnswerer(lambda token: 1.0 if token != "\uffff\uffff" else 9.0, min_coverage=0.2)
+    chunk = Chunk(id="d#1", doc_id="d", text=text, start=0, end=len(text), title="测试", subject=subject)
+    return answerer.answer(question, [Hit(chunk, 1.0)])
+
+
+def test_a_given_name_jieba_cut_off_its_surname_is_read_whole():
+    # jieba reads 向何 as one word and tags only 丽丽 as a name.
+    answer = _answer("控股股东准备把股份卖给谁？", "控股股东拟通过协议转让方式向何丽丽出售其持有的股份。")
+    assert answer.short == "何丽丽"
+
+
+def test_a_conjunction_before_a_name_is_no_surname():
+    people = extractive._people("董事会同意向周晓晓转让，并与马小军签约。")
+    assert [p[2] for p in people] == ["周晓晓", "马小军"]
+
+
+_FACTORIES = "目前，某集团共关联41家工厂，在17家工厂生产零件，在9家工厂生产电池，在6家工厂组装整车。"
+
+
+def test_the_count_whose_clause_holds_the_questions_predicate_wins():
+    # The topic is stated once; each clause after it drops it and says what its count counts.
+    answer = _answer("某集团在多少家工厂里造电池？", _FACTORIES)
+    assert answer.short == "9家"
+
+
+def test_without_the_predicate_rule_the_topics_count_wins():
+    extractive.PREDICATE_CLAUSES = False
+    try:
+        assert _answer("某集团在多少家工厂里造电池？", _FACTORIES).short == "41家"
+    finally:
+        extractive.PREDICATE_CLAUSES = True
+
+
+def test_the_year_the_questions_verb_follows_is_the_answer():
+    answer = _answer("该市哪一年通过立法把垃圾分类固定下来？",
+                     "该市从2014年起试点垃圾分类，并从2016年开始推广，2019年通过地方立法将这些做法予以固化。")
+    assert answer.short.startswith("2019")
+
+
+def test_a_count_of_a_kind_of_organisation_names_no_organisation():
+    names = [m.group() for m in extractive._organisation_names("某人共关联12家企业，在3家公司担任股东，在某某科技公司任职")]
+    assert not any("12家企业" in n or "3家公司" in n for n in names)
+    assert any(n.endswith("某某科技公司") for n in names)
+
+
+def test_both_ends_of_a_range_after_a_unit():
+    sentence = "公司预计净利亏损900万元-1300万元，同比减亏。"
+    assert stated_figure(sentence, find_figures(sentence)[0]) == "900万元-1300万元"
+    signed = "当月指数为-0.4%，环比回落。"
+    assert stated_figure(signed, find_figures(signed)[0]) == "-0.4%"
+
+
+def test_shares_are_counted():
+    figures = find_figures("拟转让其持有的公司股份2.5亿股，占总股本的6.1%，股东大会通过。")
+    assert [(f.surface, f.unit) for f in figures if f.kind == "count"] == [("2.5亿股", "股")]
+    assert focus_unit("准备转让多少股？") == "股"
+
+
+def test_a_why_question_is_answered_with_the_clause_a_cause_word_opens():
+    answer = _answer("监管部门为什么对某公司立案？",
+                     "某公司公告，近日接到监管部门通知，因涉嫌财务造假，监管部门决定对公司立案调查。")
+    assert answer.short == "因涉嫌财务造假"
+
+
+@pytest.mark.parametrize("sentence, cause", [
+    ("由于连日降雨，景区暂停开放。", "由于连日降雨"),
+    ("受寒潮影响，多趟航班取消。", "受寒潮影响"),
+    ("因此景区暂停开放。", None),  # 因此 opens a consequence, not a cause
+    ("这是基因突变所致。", None),  # 因 inside 基因 opens nothing
+])
+def test_cause_words(sentence, cause):
+    assert extractive._cause_clause(sentence, None) == cause
+
+
+def test_the_institution_of_the_kind_asked_ends_in_its_kind():
+    # 某省法院网 is a website (法院 does not end a word there); the court ends in 法院.
+    answer = _answer("这起纠纷案由哪家法院审理？",
+                     "某省法院网显示，该纠纷案件将于9月5日在青川市东坪区人民法院开庭审理。")
+    assert answer.short == "青川市东坪区人民法院"
+
+
+def test_a_name_written_after_its_kind_answers_a_which_kind_question():
+    answer = _answer("某基金参股的哪家新能源公司去年上市了？", "另外，某基金参股的新能源公司星河动力去年年底上市。")
+    assert answer.short == "星河动力"
