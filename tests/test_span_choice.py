@@ -98,3 +98,28 @@ def test_the_institution_of_the_kind_asked_ends_in_its_kind():
 def test_a_name_written_after_its_kind_answers_a_which_kind_question():
     answer = _answer("某基金参股的哪家新能源公司去年上市了？", "另外，某基金参股的新能源公司星河动力去年年底上市。")
     assert answer.short == "星河动力"
+
+
+def test_a_how_question_is_answered_with_what_follows_its_predicate():
+    text = "学校师生表示，收到来信深受鼓舞，他们将不负老师的期望，坚持锻炼身体，认真学习，为家乡发展贡献力量。"
+    answer = _answer("学校师生表示将如何回应老师的期望？", text)
+    assert answer.short == "坚持锻炼身体，认真学习，为家乡发展贡献力量"
+    extractive.ANCHOR_AT_CLAUSE_END = False
+    try:
+        assert _answer("学校师生表示将如何回应老师的期望？", text).short != answer.short
+    finally:
+        extractive.ANCHOR_AT_CLAUSE_END = True
+
+
+def test_what_was_said_follows_the_act_of_saying():
+    answer = _answer("市长对这份报告有何批驳？", "市长在报告公布后随即发表声明予以批驳，称报告的结论“毫无根据”。")
+    assert answer.short == "称报告的结论“毫无根据”"
+
+
+@pytest.mark.parametrize("question, sentence, means", [
+    ("某品牌为顾客美好生活赋能的方式是什么？", "某品牌用富含创意的设计为顾客美好生活赋能，让设计走进千家万户。", "富含创意的设计"),
+    ("该市通过哪种方式开展体育活动？", "该市通过足球进社区等方式扎实开展体育活动。", "足球进社区"),
+    ("乘客可以通过什么方式购票？", "乘客可以用手机支付来购票。", "手机支付"),
+])
+def test_means_phrases(question, sentence, means):
+    assert extractive._means_phrase(sentence, question) == means

@@ -649,6 +649,14 @@ class ExtractiveAnswerer:
             cause = _cause_clause(sentence, gap)
             if cause:
                 return cause  # "为什么立案": "因涉嫌信息披露违法违规"
+        if question.language == "zh" and _ASKS_MEANS.search(question.text):
+            means = _means_phrase(sentence, question.text)
+            if means:
+                return means  # "赋能的方式是什么": "用富含科技力的产品为…赋能"
+        if question.language == "zh" and ANCHOR_AT_CLAUSE_END:
+            after = _after_anchor(sentence, question.text)
+            if after:
+                return after  # "如何回应…期望": "…不负…期望，坚持…贡献力量"
         # What/how/why: the clause that holds the words where the question points. The
         # exact gap is often a word short of the answer, so the clause is the short answer.
         return _clause_around(sentence, gap, question.text) or None
@@ -1166,7 +1174,7 @@ def _clause_around(sentence: str, gap: tuple[int, int] | None, question: str = "
 
 # A question that asks for a cause, and the words that open a cause in Chinese prose:
 # 因/因为/由于/鉴于 + cause, 得益于/源于 + cause, 原因是 + cause, 受 + cause + 影响.
-_ASKS_CAUSE = re.compile(r"为什么|为何|什么原因|原因是什么|何故|因为什么|缘何")
+_ASKS_CAUSE = re.compile(r"为什么|为何|因何|什么原因|原因是什么|何故|因为什么|缘何")
 _CAUSE_OPENS = re.compile(r"因为|由于|鉴于|得益于|受益于|源于|归因于|原因(?:是|在于|为|主要是)|因(?![此而素子地为果])"
                           rf"|受(?=[^{_CLAUSE_BREAK}]{{1,20}}影响)")
 
@@ -1197,6 +1205,87 @@ def _cause_clause(sentence: str, gap: tuple[int, int] | None) -> str | None:
         return None
     centre = (gap[0] + gap[1]) / 2 if gap else 0
     return min(found, key=lambda f: abs(f[0] - centre))[1]
+
+
+# A question about manner or content ("将如何回应…期望", "对…有何批驳"): its question word stands before
+# the predicate it asks about.
+_ASKS_MANNER = re.compile(r"如何|怎样|怎么(?!样)|有何|作何|何种")
+ANCHOR_AT_CLAUSE_END = True
+# How long a manner answer may run: it often lists several steps, clause after clause.
+_MAX_MANNER_CHARS = 80
+
+
+def _after_anchor(sentence: str, question: str) -> str | None:
+    """For a manner or content question, what the sentence says right after the question's predicate,
+    when the predicate ends its clause.
+
+    News prose writes what was done or said after the act it explains: "发表声明予以批驳，称…“…”",
+    "他们将不负…的期望，坚持…，融入…，为…贡献力量". The question's last word (its predicate's head:
+    批驳, 期望) ending a clause in the sentence, the clauses after it are the answer: one clause
+    for what was said, up to the sentence's end (at most _MAX_MANNER_CHARS) for how.
+    None when the question asks no manner, or its last word is not at a clause's end.
+    """
+    asked = _ASKS_MANNER.search(question)
+    if asked is None:
+        return None
+    plain = set(_FORM_WORDS) | _ANSWER_TYPE_WORDS
+    right = [w for w in _content_words(question[asked.end():]) if len(w) > 1 and w not in plain]
+    if not right:
+        return None
+    last = right[-1]
+    for match in re.finditer(re.escape(last), sentence):
+        end = match.end()
+        if end < len(sentence) and sentence[end] in "，,；;：:":
+            rest = sentence[end + 1:]
+            if asked.group() in ("如何", "怎样", "怎么"):
+                cut = re.search(r"[。！？!?；;]", rest)
+                answer = _words_within(tidy(rest[:cut.start()] if cut else rest), _MAX_MANNER_CHARS)
+            else:
+                cut = re.search(rf"[{_CLAUSE_BREAK}]", rest)
+                answer = tidy(rest[:cut.start()] if cut else rest)
+            if answer and _new_share(answer, question) >= MIN_NEW:
+                return answer
+    return None
+
+
+# A question about the means of an act, and the prepositions that introduce a means in Chinese
+# prose (通过X来V, 用X为…V, 以X…V, 借助X…).
+_ASKS_MEANS = re.compile(r"(?:什么|何种|哪些|哪种)(?:方式|方法|手段|途径|办法)|(?:方式|方法|手段|途径|办法)(?:是|有)(?:什么|哪些)")
+_MEANS_OPENS = re.compile(r"通过|借助|依靠|依托|利用|凭借|采取|采用|运用|用|以")
+
+
+def _means_phrase(sentence: str, question: str) -> str | None:
+    """The words between a means preposition and the question's own words after it, in one clause
+    ("…用富含科技力的产品为消费者健康生活赋能" for "…为消费者健康生活赋能的方式是什么")."""
+    words = [w for w in _content_words(question) if len(w) > 1 and w not in _FORM_WORDS
+             and w not in ("方式", "方法", "手段", "途径", "办法")]
+    if not words:
+        return None
+    from rag import jieba
+
+    starts, glued, at = {0}, set(), 0
+    for word, tag in jieba.tag(sentence):
+        if len(word) > 1 and not tag.startswith(("c", "p", "d", "v", "f", "u", "r")):
+            glued.add(at + len(word) - 1)  # jieba glues a lone 用 to a name before it (倍健用)
+        at += len(word)
+        starts.add(at)
+    for match in _MEANS_OPENS.finditer(sentence):
+        if match.start() not in starts and not (len(match.group()) == 1 and match.start() in glued):
+            continue
+        if match.end() not in starts:
+            continue
+        cut = re.search(rf"[{_CLAUSE_BREAK}]", sentence[match.end():])
+        clause = sentence[match.end():match.end() + cut.start() if cut else len(sentence)]
+        # A question word after 的 is the head noun of the means ("富含科技力的产品"), not what follows it.
+        ends = [clause.find(w) for w in words if clause.find(w) > 0 and clause[clause.find(w) - 1] != "的"]
+        if not ends:
+            continue
+        means = clause[:min(ends)]
+        named = re.search(r"(?:等|的)?(?:方式|方法|手段|途径|办法)", means)  # "以X等方式扎实开展": X
+        means = tidy(re.sub(r"(?:来|去|为|对|向|给)$", "", means[:named.start()] if named else means))
+        if 2 <= len(means) <= 30 and _new_share(means, question) >= MIN_NEW:
+            return means
+    return None
 
 
 def _words_within(text: str, limit: int) -> str:
@@ -1851,7 +1940,11 @@ def _predicate_figure(figures: list[Figure], sentence: str, question: Question) 
     # longest run of two or more characters in the clause counts.
     held = [[_held_length(w, c) for w in right] for c in clauses]
     telling = [i for i in range(len(right)) if len({h[i] for h in held}) > 1]
-    scores = [sum(h[i] for i in telling) + 2 * _counted_length(sentence, f.end, right)
+    # The question's first word after its question word written right after the figure (哪一年|通过 ->
+    # 2020年通过; 什么日期|裁定 -> "8月3日裁定…8月4日的表决" is the 3rd): the figure it is said of.
+    first = right[0]
+    scores = [sum(h[i] for i in telling)
+              + (2 * _counted_length(sentence, f.end, right) if sentence.startswith(first, f.end) else 0)
               for f, h in zip(figures, held)]
     best = max(scores)
     if best < 2 or scores.count(best) > 1:
