@@ -123,3 +123,18 @@ def test_what_was_said_follows_the_act_of_saying():
 ])
 def test_means_phrases(question, sentence, means):
     assert extractive._means_phrase(sentence, question) == means
+
+
+def test_an_approximate_magnitude_is_a_figure():
+    assert [f.surface for f in find_figures("大火导致数千人无家可归，上万名游客滞留。")] == ["数千人", "上万名"]
+    answer = _answer("山火造成了多少人无家可归？", "官方数据显示，这场山火烧毁300多座房屋，导致数千人无家可归。")
+    assert answer.short == "数千人"
+
+
+def test_a_which_city_question_keeps_the_citys_suffix():
+    assert extractive._asked_suffix("在哪个城市成立了联络中心？") == "市"
+
+
+def test_a_place_name_holds_no_de():
+    found = extractive._names_ending("提议在大河中游的青川市成立联络中心", 0, 12, "市", "在哪个城市成立了联络中心？")
+    assert [f[2] for f in found] == ["青川市"]

@@ -1308,7 +1308,8 @@ def _new_share(text: str, question: str) -> float:
 
 def _asked_suffix(question: str) -> str | None:
     """The kind of place asked for, as its suffix: 哪个县 / which county -> 县."""
-    found = re.search(r"哪(?:个|些|一|几个)?(县|市(?!场)|省|村|镇|乡|区(?!域))", question)
+    # 哪个城市 asks a 市 as 哪个市 does (马瑙斯市, not 马瑙斯).
+    found = re.search(r"哪(?:个|些|一|几个)?(?:城(?=市))?(县|市(?!场)|省|村|镇|乡|区(?!域))", question)
     if found:
         return found.group(1)
     english = re.search(r"\b(count(?:y|ies)|villages?|towns?|cit(?:y|ies)|provinces?)\b", question, re.I)
@@ -1336,7 +1337,8 @@ def _names_ending(sentence: str, start: int, end: int, suffix: str, question: st
     found = []
     window = sentence[start:end]
     for match in re.finditer(rf"[\u4e00-\u9fff]{{2,7}}?{suffix}(?![\u4e00-\u9fff]?(?:长|委|政府|级))", window):
-        name = _strip_lead(_BEFORE_NAME.sub("", match.group()).lstrip("元了个"))
+        # A place's name holds no 的: "亚马孙中游的马瑙斯市" names 马瑙斯市.
+        name = _strip_lead(_BEFORE_NAME.sub("", match.group().rsplit("的", 1)[-1]).lstrip("元了个"))
         if len(name) >= 3 and name not in _TOO_GENERAL and name not in question and not _GENERAL_PLACE.search(name):
             found.append((start + match.end() - len(name), start + match.end(), name))
     return found

@@ -16,7 +16,8 @@ FigureKind = Literal["money", "percent", "count", "duration", "rank", "date", "n
 
 _CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
 # An Arabic number (with thousands separators) or a run of Chinese numerals.
-_NUM = rf"(?:\d[\d,，]*(?:\.\d+)?|[{_CN_DIGITS}]+(?:点[零〇一二三四五六七八九]+)?)"
+# 数千, 几百, 上万: an approximate magnitude is a figure too (数千人无家可归).
+_NUM = rf"(?:\d[\d,，]*(?:\.\d+)?|(?:[数几上](?=[十百千万亿]))?[{_CN_DIGITS}]+(?:点[零〇一二三四五六七八九]+)?)"
 _ABOUT = r"(?:多|余|近|约)?"
 _MAGNITUDE = r"(?:万亿|亿|千万|百万|万|千)?"
 CURRENCIES = ("美元", "港元", "港币", "欧元", "日元", "英镑", "新加坡元", "澳门元", "新台币", "澳元", "加元", "韩元",
