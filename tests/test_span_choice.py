@@ -138,3 +138,12 @@ def test_a_which_city_question_keeps_the_citys_suffix():
 def test_a_place_name_holds_no_de():
     found = extractive._names_ending("提议在大河中游的青川市成立联络中心", 0, 12, "市", "在哪个城市成立了联络中心？")
     assert [f[2] for f in found] == ["青川市"]
+
+
+def test_a_registered_name_keeps_the_words_jieba_left_out_of_it():
+    answer = _answer("张某是通过哪家公司控制该上市公司的？", "据披露，张某通过当代星河产业集团股份有限公司控制该上市公司。")
+    assert answer.short == "当代星河产业集团股份有限公司"
+    # A known organisation keeps its own name.
+    from rag.entities import find_organisations
+    sentence = "央企华润集团在当地投入资金"
+    assert [extractive._with_name_head(sentence, m).surface for m in find_organisations(sentence)] == ["华润集团"]

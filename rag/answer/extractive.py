@@ -523,7 +523,8 @@ class ExtractiveAnswerer:
         if question.kind == "organisation":
             # "哪个机构/单位": a body named after an organisation may answer; "哪家企业": a foundation is no enterprise.
             whole = (lambda m: m) if _ASKS_ENTERPRISE.search(question.text) else (lambda m: _whole_unit(sentence, m))
-            named = [m for m in map(whole, find_organisations(sentence)) if m.canonical not in question.organisations]
+            named = [_with_name_head(sentence, m) for m in map(whole, find_organisations(sentence))
+                     if m.canonical not in question.organisations]
             in_gap = [m for m in named if gap and gap[0] <= m.start < gap[1]]
             last_first = _asks_for_subject(question)
             if last_first:
@@ -751,6 +752,36 @@ def _asked_kind(sentence: str, question: Question) -> str | None:
         if len(kind) >= 2 and kind in sentence and _INSTITUTION_HEAD.search(kind):
             return kind
     return None
+
+
+# jieba's tags of the words that may open a registered company name before its trade words
+# (当代|科技产业集团股份有限公司): time words, other proper nouns, abbreviations, Latin words.
+_NAME_HEAD_TAGS = {"t", "nz", "j", "eng"}
+_REGISTERED = re.compile(r"(?:股份)?有限(?:责任)?公司$|集团$")
+
+
+def _with_name_head(sentence: str, mention):
+    """A registered name the organisation table does not know, with the words before it that
+    jieba left out of it ("武汉当代科技产业集团股份有限公司": 当代 is a time word to jieba).
+
+    Only a name read by its suffix (its canonical form is its surface) and written whole, up to a
+    verb, preposition, particle, place or punctuation; known organisations keep their names.
+    """
+    from rag import jieba
+
+    from rag.entities import Mention
+
+    if mention.canonical != mention.surface or not _REGISTERED.search(mention.surface):
+        return mention
+    start = mention.start
+    for word, tag in reversed(jieba.tag(sentence[max(0, start - 8):start])):
+        if tag not in _NAME_HEAD_TAGS or word in _ORG_TYPE_WORDS or not re.fullmatch(r"[\u4e00-\u9fffA-Za-z]+", word):
+            break
+        start -= len(word)
+    if start == mention.start:
+        return mention
+    name = sentence[start:mention.end]
+    return Mention(name, name, start, mention.end)
 
 
 def _clause_subject(sentence: str, question: Question) -> str | None:
