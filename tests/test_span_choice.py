@@ -147,3 +147,9 @@ def test_a_registered_name_keeps_the_words_jieba_left_out_of_it():
     from rag.entities import find_organisations
     sentence = "央企华润集团在当地投入资金"
     assert [extractive._with_name_head(sentence, m).surface for m in find_organisations(sentence)] == ["华润集团"]
+
+
+def test_a_foreign_name_cut_short_runs_on_over_its_sound_characters():
+    # jieba reads 哈勒 as a name and glues 维 to the next word (维在).
+    assert [p[2] for p in extractive._people("国防军参谋长哈勒维在一封公开信中警告称")][0] == "哈勒维"
+    assert [p[2] for p in extractive._people("主任李娜表示")] == ["李娜"]

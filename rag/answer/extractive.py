@@ -1514,7 +1514,26 @@ def _people(sentence: str) -> list[tuple[int, int, str]]:
         # The titled reading replaces jieba's overlapping one.
         people = [p for p in people if p[1] <= start or p[0] >= end]
         people.append((start, end, name))
-    return sorted(people)
+    return sorted(_transliterated_whole(sentence, p) for p in people)
+
+
+# Characters that Chinese news uses to write foreign names by sound (古特雷斯, 哈勒维, 巴祖姆).
+_TRANSLITERATION = set("阿埃艾安昂奥巴拜班邦鲍贝本比彼毕宾波伯博布查达戴丹道德迪蒂丁杜敦多厄恩尔法菲费芬弗福盖戈格古"
+                       "哈海汉豪赫亨基吉加贾杰卡凯坎柯科克肯库奎拉莱兰朗劳勒雷里利莉列琳卢鲁伦罗洛玛迈麦曼梅蒙米莫姆穆"
+                       "纳娜奈内尼妮努诺欧帕潘佩皮普齐奇乔萨塞桑森莎舍斯苏索塔泰坦特滕提图托瓦维韦温沃乌西希谢休雅亚耶"
+                       "伊尤约泽扎祖佐")
+_MAX_TRANSLITERATED = 6
+
+
+def _transliterated_whole(sentence: str, person: tuple[int, int, str]) -> tuple[int, int, str]:
+    """A foreign name jieba or a title reading cut short (哈勒 | 维在, 古特 | 雷斯), run on over the
+    sound-writing characters that follow it, when every character of it is one of those."""
+    start, end, name = person
+    if not name or not all(c in _TRANSLITERATION for c in name):
+        return person
+    while end < len(sentence) and sentence[end] in _TRANSLITERATION and end - start < _MAX_TRANSLITERATED:
+        end += 1
+    return start, end, sentence[start:end]
 
 
 # Titles and roles written right before or after a personal name.
