@@ -153,3 +153,8 @@ def test_a_foreign_name_cut_short_runs_on_over_its_sound_characters():
     # jieba reads 哈勒 as a name and glues 维 to the next word (维在).
     assert [p[2] for p in extractive._people("国防军参谋长哈勒维在一封公开信中警告称")][0] == "哈勒维"
     assert [p[2] for p in extractive._people("主任李娜表示")] == ["李娜"]
+
+
+def test_what_kind_of_is_no_manner_question():
+    sentence = "该企业将持续完善“从一粒种到一碗饭”的产业链条，助力农户增收。"
+    assert extractive._after_anchor(sentence, "该企业说要完善一个怎样的产业链条？") is None

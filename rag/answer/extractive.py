@@ -1240,7 +1240,8 @@ def _cause_clause(sentence: str, gap: tuple[int, int] | None) -> str | None:
 
 # A question about manner or content ("将如何回应…期望", "对…有何批驳"): its question word stands before
 # the predicate it asks about.
-_ASKS_MANNER = re.compile(r"如何|怎样|怎么(?!样)|有何|作何|何种")
+# "一个怎样的生态圈" asks what kind of thing (its modifier, before the noun), not how: 怎样的 is no manner.
+_ASKS_MANNER = re.compile(r"如何(?!的)|怎样(?!的)|怎么(?!样)|有何|作何")
 ANCHOR_AT_CLAUSE_END = True
 # How long a manner answer may run: it often lists several steps, clause after clause.
 _MAX_MANNER_CHARS = 80
