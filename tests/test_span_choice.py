@@ -158,3 +158,9 @@ def test_a_foreign_name_cut_short_runs_on_over_its_sound_characters():
 def test_what_kind_of_is_no_manner_question():
     sentence = "该企业将持续完善“从一粒种到一碗饭”的产业链条，助力农户增收。"
     assert extractive._after_anchor(sentence, "该企业说要完善一个怎样的产业链条？") is None
+
+
+def test_who_is_answered_by_the_person_named_where_it_points():
+    answer = _answer("谁与马里总统卡拉姆通电话并表示全力支持和声援？",
+                     "据报道，联合国发言人说，联合国秘书长古特雷斯26日与马里总统卡拉姆通了电话，表示“全力支持”。")
+    assert answer.short == "联合国秘书长古特雷斯"

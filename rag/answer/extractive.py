@@ -538,6 +538,16 @@ class ExtractiveAnswerer:
             below = _subsidiaries(sentence, question) if re.search(r"下面|下属|旗下|下边|所属|子公司", question.text) else []
             gap_name = _LEADING_VERBS.sub("", phrase)
             doer = verb_doer(sentence, question)  # the name written as the doer of the question's verb
+            if "谁" in question.text and gap:
+                # 谁 asks for a person as often as a body: a person named where it points, with the
+                # office written before the name (联合国秘书长古特雷斯), answers it, unless the gap
+                # names an organisation outside that title.
+                people = [p for p in _people(sentence) if gap[0] <= p[0] < gap[1] and p[2] not in question.text]
+                if people:
+                    titled = _with_title(sentence, people[0])
+                    title_start = people[0][1] - len(titled)
+                    if all(title_start <= m.start and m.end <= people[0][1] for m in in_gap):
+                        return titled
             if len(in_gap) > 1 and _SEVERAL.search(question.text) and "、" in phrase and len(phrase) <= _MAX_LIST_CHARS:
                 # "哪些企业参加了座谈会": every name the gap lists, with the words the list ends in (…等民营企业)
                 organisation = _LEADING_VERBS.sub("", phrase) or phrase
