@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from importlib import resources
 from itertools import accumulate, compress, count
+from operator import itemgetter
 from pathlib import Path
 from typing import Iterable
 
@@ -247,7 +248,7 @@ def find_places(text: str, taken: Iterable[tuple[int, int]] = (),
     taken = list(taken)
     lookup = _lookup()
     names = lookup.usable
-    words, tags = zip(*tagged)
+    words = list(map(itemgetter(0), tagged))  # (not zip(*tagged): an iterator per word)
     positions = [0, *accumulate(map(len, words))]
 
     def free(start: int, end: int) -> bool:
@@ -257,7 +258,7 @@ def find_places(text: str, taken: Iterable[tuple[int, int]] = (),
     # beginning of some name: only those words are tried (most passages have a few).
     found: dict[int, Place] = {}
     prefixes = lookup.prefixes
-    starters = [k for k, word in enumerate(words) if word in prefixes]
+    starters = list(compress(count(), map(prefixes.__contains__, words)))  # (the loop over words in C)
     if starters:
         resume, n_words = 0, len(words)
         for k in starters:
@@ -281,7 +282,7 @@ def find_places(text: str, taken: Iterable[tuple[int, int]] = (),
                     resume = end
                     break
     covered = [(p.start, p.end) for p in found.values()]
-    for k in compress(count(), map("ns".__eq__, tags)):  # (the words tagged ns)
+    for k in compress(count(), map("ns".__eq__, map(itemgetter(1), tagged))):  # (the words tagged ns)
         word = words[k]
         start = positions[k]
         end = start + len(word)

@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from itertools import chain
+from operator import itemgetter
 
 # A piece: up to and including a sentence end or line break, or what follows the last one.
 _PIECE = re.compile(r"[^。！？；\n]*[。！？；\n]|[^。！？；\n]+")
@@ -61,7 +62,7 @@ _SUB_WORDS_MAX = 100_000  # (about 40 MB; a 68,000-article build sees some 300,0
 @lru_cache(maxsize=4096)
 def _piece_tokens(piece: str) -> tuple[str, ...]:
     """``tokenize``'s tokens of one lower-cased piece."""
-    words = next(zip(*_piece_tags(piece)), ())
+    words = list(map(itemgetter(0), _piece_tags(piece)))
     try:
         return tuple(chain.from_iterable(map(_SUB_WORDS.__getitem__, words)))
     except KeyError:  # a word not seen before (or one of _NOT_ALONE)
