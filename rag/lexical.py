@@ -131,35 +131,37 @@ def han_bigram_codes(texts: Iterable[str]) -> BigramCodes:
     ``[batch.token_of(c) for c in batch.distinct[batch.ids]]`` is the texts'
     ``han_bigrams`` one after another (``tests/test_lexical_codes.py``).
     """
-    codes: list[np.ndarray] = []
-    lengths: list[int] = []
+    # All the texts at once, one line break between two (neither a Chinese character nor part of a Latin word,
+    # so it starts no token and no token crosses it): a dozen numpy passes per batch rather than per article.
+    lowered = [text.lower() for text in texts]
+    joined = "\n".join(lowered)
+    points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
+    han = (points >= _HAN_RANGES[0][0]) & (points <= _HAN_RANGES[0][1])
+    for low, high in _HAN_RANGES[1:]:
+        han |= (points >= low) & (points <= high)
+    # Each token goes where it starts in the text; the starts, in text order, are the tokens in order.
+    token = np.zeros(len(points), dtype=np.int64)
+    starts = np.zeros(len(points), dtype=bool)
+    if len(points) > 1:
+        pairs = han[:-1] & han[1:]  # a Chinese character followed by another starts a bigram
+        token[:-1][pairs] = (points[:-1][pairs] << _PAIR_SHIFT) | points[1:][pairs]
+        starts[:-1] = pairs
+    alone = han & ~starts  # a Chinese character that starts no bigram and ends none is a token itself
+    alone[1:] &= ~han[:-1]
+    token[alone] = points[alone]
+    starts |= alone
     latin: dict[str, int] = {}
-    for text in texts:
-        lowered = text.lower()
-        points = np.frombuffer(lowered.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
-        han = (points >= _HAN_RANGES[0][0]) & (points <= _HAN_RANGES[0][1])
-        for low, high in _HAN_RANGES[1:]:
-            han |= (points >= low) & (points <= high)
-        # Each token goes where it starts in the text; the starts, in text order, are the tokens in order.
-        token = np.zeros(len(points), dtype=np.int64)
-        starts = np.zeros(len(points), dtype=bool)
-        if len(points) > 1:
-            pairs = han[:-1] & han[1:]  # a Chinese character followed by another starts a bigram
-            token[:-1][pairs] = (points[:-1][pairs] << _PAIR_SHIFT) | points[1:][pairs]
-            starts[:-1] = pairs
-        alone = han & ~starts  # a Chinese character that starts no bigram and ends none is a token itself
-        alone[1:] &= ~han[:-1]
-        token[alone] = points[alone]
-        starts |= alone
-        for match in _WORD.finditer(lowered):
-            token[match.start()] = -1 - latin.setdefault(match.group(), len(latin))
-            starts[match.start()] = True
-        text_codes = token[starts]
-        codes.append(text_codes)
-        lengths.append(len(text_codes))
-    every = np.concatenate(codes) if codes else np.zeros(0, dtype=np.int64)
+    for match in _WORD.finditer(joined):
+        token[match.start()] = -1 - latin.setdefault(match.group(), len(latin))
+        starts[match.start()] = True
+    # Each text's tokens are the starts between its first character and its last.
+    sizes = np.fromiter(map(len, lowered), dtype=np.int64, count=len(lowered))
+    begins = np.cumsum(sizes + 1) - (sizes + 1)  # (one line break after each text)
+    before = np.concatenate([[0], np.cumsum(starts)])  # tokens starting before each position
+    lengths = before[begins + sizes] - before[begins]
+    every = token[starts]
     distinct, first, inverse = np.unique(every, return_index=True, return_inverse=True)
     order = np.argsort(first, kind="stable")  # the distinct codes in order of first appearance
     number = np.empty(len(distinct), dtype=np.int32)
     number[order] = np.arange(len(distinct), dtype=np.int32)
-    return BigramCodes(distinct[order], number[inverse.reshape(-1)], np.asarray(lengths, dtype=np.int64), list(latin))
+    return BigramCodes(distinct[order], number[inverse.reshape(-1)], lengths.astype(np.int64), list(latin))

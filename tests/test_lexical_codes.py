@@ -69,3 +69,13 @@ def test_tokens_of_codes_decodes_each_kind():
     assert batch.tokens_of(codes) == [batch.token_of(c) for c in codes.tolist()]
     assert {"海原", "7.78", "cr", "集", "\u3400\u4dbf", "\ufaff"} <= set(batch.tokens_of(codes))
     assert batch.tokens_of(codes[:0]) == []
+
+
+def test_no_token_crosses_from_one_text_to_the_next():
+    """A batch is coded in one pass over its texts joined: the end of one text and the start of the next
+    (Chinese to Chinese, a number to a number, empty texts between) stay apart."""
+    texts = ["海", "原县", "", "7.7", "8亿", "ab", "cd"]
+    batch = han_bigram_codes(texts)
+    tokens = [batch.token_of(c) for c in batch.distinct[batch.ids].tolist()]
+    assert tokens == ["海", "原县", "7.7", "8", "亿", "ab", "cd"]
+    assert batch.lengths.tolist() == [1, 1, 0, 1, 2, 1, 1]
