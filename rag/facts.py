@@ -31,6 +31,9 @@ _SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]*")
 _MONEY = re.compile(
     r"(?<![\d.])(\d[\d,]*(?:\.\d+)?)\s*(?:多|余)?\s*(万亿|亿|千万|百万|万|千)?\s*(?:多|余)?\s*(美元|港元|港币|欧元|日元|英镑|澳元|韩元|卢布|新台币|澳门元|元)"
 )
+# Every currency _MONEY names holds one of these characters: a text with none of them (a plain substring
+# search, ten times cheaper than the pattern's) holds no sum of money.
+_CURRENCY_CHARACTERS = ("元", "币", "镑", "布")
 _CURRENCY_NAMES = {"港币": "港元"}  # one name per currency, so that like is compared with like
 _MULTIPLIER = {None: 1, "千": 1e3, "万": 1e4, "百万": 1e6, "千万": 1e7, "亿": 1e8, "万亿": 1e12}
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})年")
@@ -143,6 +146,11 @@ def find_places(text: str, organisations: Iterable[Mention] = (), tagged: list[t
     return _find_places(text, [(m.start, m.end) for m in organisations], tagged)
 
 
+def _may_state_money(text: str) -> bool:
+    """False when ``text`` names no currency _MONEY knows (then it holds no sum of money)."""
+    return any(character in text for character in _CURRENCY_CHARACTERS)
+
+
 def extract_facts(chunk: Chunk) -> PassageFacts:
     """The organisations, places and sums of money of one passage."""
     from rag.tagging import tag
@@ -153,10 +161,10 @@ def extract_facts(chunk: Chunk) -> PassageFacts:
     organisations = list(dict.fromkeys(m.canonical for m in mentions))
     if not organisations and chunk.subject:
         organisations = [chunk.subject]
-    passage_years = set(_YEAR.findall(text))
+    passage_years = set(_YEAR.findall(text)) if "年" in text else set()
     money = []
     # A passage without a sum of money (most of them) skips the sentence by sentence reading.
-    for sentence in (_SENTENCE.finditer(text) if _MONEY.search(text) else ()):
+    for sentence in (_SENTENCE.finditer(text) if _may_state_money(text) and _MONEY.search(text) else ()):
         sentence_years = _YEAR.findall(sentence.group())
         for match in _MONEY.finditer(sentence.group()):
             start, end = sentence.start() + match.start(), sentence.start() + match.end()

@@ -122,3 +122,24 @@ def test_blanking_with_and_without_the_shortcut_agrees(monkeypatch, seed_corpus)
     monkeypatch.setattr(injection, "_MAY_ADDRESS", injection.re.compile(""))  # (matches every text)
     assert fast == [injection.blank_instructions(t) for t in texts]
     assert sum(f != t for f, t in zip(fast, texts)) > 100  # texts were blanked
+
+
+def test_every_currency_the_money_pattern_names_holds_a_character_the_facts_look_for_first():
+    """rag.facts skips the money pattern on a passage without a currency character: a currency added to the
+    pattern without its character (卢比, say) would be missed silently, so each alternative is checked."""
+    from rag import facts
+
+    currencies = facts._MONEY.pattern.rsplit("(", 1)[1].rstrip(")").split("|")
+    assert "元" in currencies and "港币" in currencies
+    assert [c for c in currencies if not facts._may_state_money(c)] == []
+    rng = random.Random(7)
+    alphabet = list("0123456789.,万亿千百多余 元美港币欧日英镑澳韩卢布新台门年海") + ["\n"]
+    matched = 0
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14)))
+        if facts._MONEY.search(text):
+            matched += 1
+            assert facts._may_state_money(text), text
+        if facts._YEAR.search(text):
+            assert "年" in text, text
+    assert matched > 100
