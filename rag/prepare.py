@@ -34,6 +34,8 @@ from rag.ingest import RawArticle, to_document
 from rag.lexical import BigramCodes, han_bigram_codes
 from rag.tagging import search_tokens
 
+# What json.dumps(value, ensure_ascii=False) returns; json.dumps makes a new encoder for every call with an option.
+_JSON_LINE = json.JSONEncoder(ensure_ascii=False).encode
 BATCH_ARTICLES = 64  # articles a worker prepares at a time: large enough that sending a batch costs little
 MAX_WORKERS = 4  # each worker holds jieba's dictionary and the lookups (about 150 MB)
 WORKERS_VARIABLE = "RAG_BUILD_WORKERS"  # set to 1 to build in one process
@@ -80,7 +82,7 @@ def prepare_batch(articles: list[RawArticle], chunker: ChunkerSettings) -> Prepa
     passage_tokens: list[str] = []
     passage_lengths: list[int] = []
     article_texts: list[str] = []
-    dumps = json.dumps
+    dumps = _JSON_LINE  # json.dumps(..., ensure_ascii=False) without a new encoder per call
     for article in articles:
         chunks = chunk_document(to_document(article), chunker)
         document = _manifest_fields(article, chunks)
@@ -92,8 +94,8 @@ def prepare_batch(articles: list[RawArticle], chunker: ChunkerSettings) -> Prepa
             passage_tokens.extend(tokens)
             passage_lengths.append(len(tokens))
         article_texts.append(article_text(chunks))
-        chunk_lines = "".join(dumps(c.to_json(), ensure_ascii=False) + "\n" for c in chunks).encode("utf-8")
-        fact_lines = "".join(dumps(facts.to_json(), ensure_ascii=False) + "\n"
+        chunk_lines = "".join(dumps(c.to_json()) + "\n" for c in chunks).encode("utf-8")
+        fact_lines = "".join(dumps(facts.to_json()) + "\n"
                              for _, facts in FactTable.extract(chunks)).encode("utf-8")
         prepared.append(PreparedArticle(article.id, chunks[0].subject, *document, len(chunks), chunk_lines,
                                         fact_lines))
