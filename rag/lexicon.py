@@ -108,6 +108,15 @@ def _base_forms(word: str) -> list[str]:
     return list(dict.fromkeys(forms))
 
 
+# Placeholders of dictionary definitions, no content ("to take sb's place").
+_FILLERS = frozenset({"sb", "sth", "etc", "oneself", "one", "something", "somebody"})
+
+
+def pair_key(first: str, second: str) -> str:
+    """The meaning key of a definition made of two content words, in their order ("top+list")."""
+    return f"{first}+{second}"
+
+
 def _meanings(wanted: set[str]) -> dict[str, tuple[tuple[int, bool, str], ...]]:
     """English meanings (words or short phrases, lower case) -> (how exact, is a name, Chinese headword).
 
@@ -118,7 +127,9 @@ def _meanings(wanted: set[str]) -> dict[str, tuple[tuple[int, bool, str], ...]]:
     """
     if not wanted:
         return {}
-    words = sorted({w for meaning in wanted for w in meaning.split()}, key=len, reverse=True)
+    # A pair's key ("top+list") is made of words wanted on their own too.
+    words = sorted({w for meaning in wanted if "+" not in meaning for w in meaning.split()}, key=len, reverse=True)
+    wanted_words = set(words)
     lines = re.compile(r"^[^/\n]*/.*\b(?:" + "|".join(map(re.escape, words)) + r")\b.*$", re.M | re.I)
     entries: dict[str, dict[str, tuple[int, bool, str]]] = {}
     for line in lines.finditer(_text()):
@@ -137,6 +148,11 @@ def _meanings(wanted: set[str]) -> dict[str, tuple[tuple[int, bool, str], ...]]:
             found = [(part, 0 if part == meaning else 1) for part in
                      (re.sub(r"^(?:to|a|an|the) ", "", p).strip() for p in {meaning, *meaning.split(",")})]
             found += [(a.lower(), 1) for a in _ABBREVIATION.findall(definition)]  # "(IPO)", "(CEO)"
+            # A definition of two content words ("top of the list" for 榜首) is also found by those
+            # two words where a question writes them next to each other ("tops the list").
+            content = [w for w in _ENGLISH_WORD.findall(meaning) if w not in _STOPWORDS and w not in _FILLERS]
+            if len(content) == 2 and content[0] != content[1] and all(w in wanted_words for w in content):
+                found.append((pair_key(*content), 1))
             for part, exact in found:
                 if part not in wanted:
                     # The head of a short noun phrase ("computer chip" for chip): the loosest
@@ -268,6 +284,9 @@ def _supplement(forms: list[str], per_word: int, known: Callable[[str], float] |
     return (used or list(senses))[: max(per_word, 2)]
 
 
+_PAIR_WINDOW = 1  # next to each other, function words between ("top of the list" as "tops the list")
+
+
 def chinese_for_english(text: str, per_word: int = 2, known: Callable[[str], float] | None = None) -> list[str]:
     """Chinese words for the English words and phrases of ``text``, phrases first.
 
@@ -287,7 +306,13 @@ def chinese_for_english(text: str, per_word: int = 2, known: Callable[[str], flo
                 [" ".join(words[i : i + size - 1] + [form]) for form in _base_forms(words[i + size - 1])]
                 + [" ".join([form] + words[i + 1 : i + size]) for form in _base_forms(words[i])[1:]]))
     singles = {i: _base_forms(w) for i, w in enumerate(words) if w not in _STOPWORDS and len(w) >= 3}
-    index = _meanings({m for forms in (*phrases.values(), *singles.values()) for m in forms})
+    # Two content words in the order of a two-word definition, with only function words between
+    # (further apart, unrelated words pair up: "help … get out" is not 支招, "to help out").
+    rank = {i: r for r, i in enumerate(singles)}
+    pairs = {(i, j): list(dict.fromkeys(pair_key(a, b) for a in singles[i] for b in singles[j]))
+             for i in singles for j in singles if 0 < rank[j] - rank[i] <= _PAIR_WINDOW}
+    index = _meanings({m for forms in (*phrases.values(), *singles.values()) for m in forms}
+                      | {k for keys in pairs.values() for k in keys})
     found: list[str] = []
     used = [False] * len(words)
     for (i, size), variants in phrases.items():
@@ -304,6 +329,15 @@ def chinese_for_english(text: str, per_word: int = 2, known: Callable[[str], flo
         if hit:
             found.extend(_best_headwords(hit, per_word, known))
             used[i : i + size] = [True] * size
+    for (i, j), keys in pairs.items():
+        if used[i] or used[j]:
+            continue
+        hit = tuple(c for key in keys for c in index.get(key, ()))
+        if hit and known is not None and not any(known(c[2]) for c in hit):
+            continue  # the corpus never writes it: the words one by one may do better
+        if hit:
+            found.extend(_best_headwords(hit, per_word, known))
+            used[i] = used[j] = True
     for i, forms in singles.items():
         if used[i]:
             continue

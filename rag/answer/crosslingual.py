@@ -160,6 +160,11 @@ def names_by_pinyin(names: list[str], texts: list[str]) -> list[str]:
     """
     found: dict[str, int] = {}
     keys = [re.sub(r"[^a-z]", "", name.lower()) for name in names]
+    # English writes a Chinese person's given name first ("Fumin Wang" for 王富民): a two-word
+    # name is also read surname first.
+    keys += [re.sub(r"[^a-z]", "", (second + first).lower()) for first, second in
+             (name.split() for name in names if len(name.split()) == 2)]
+    keys = list(dict.fromkeys(keys))
     for text in texts:
         for run in _CJK_RUN.findall(text):
             readings = _readings(run)
@@ -233,8 +238,9 @@ def chinese_terms(text: str, place_names: frozenset[str] = frozenset(),
     from pypinyin import lazy_pinyin
 
     place_keys = {"".join(lazy_pinyin(p)).lower() for p in places}
-    rest = " ".join(w for w in _LATIN_WORD.findall(without_names) if w.lower() not in place_keys)
-    terms = given + organisations + places + chinese_for_english(rest, known=known)
+    figures, without_figures = english_figures(without_names)
+    rest = " ".join(w for w in _LATIN_WORD.findall(without_figures) if w.lower() not in place_keys)
+    terms = given + organisations + places + figures + chinese_for_english(rest, known=known)
     return list(dict.fromkeys(terms))
 
 
@@ -262,3 +268,83 @@ def which_noun_senses(question: str) -> tuple[str, ...]:
     senses = chinese_for_english(noun, per_word=4) + [c[2] for c in _market_candidates([noun])]
     return tuple(dict.fromkeys(senses))
 
+
+
+# --- dates and figures written in English -------------------------------------------
+#
+# Chinese news writes dates and amounts in Arabic digits with Chinese units: 8月7日, 7月,
+# 1.8亿股, 25亿元, 1.5万名. An English question writes "August 7", "July", "180 million",
+# "2.5 billion yuan". The dictionary maps the words one by one ("August" to 威严, majestic;
+# "million" to 百万, which the articles seldom write) and drops the digits; these are read
+# here instead, into the form the articles use, and kept out of the dictionary lookup.
+
+_MONTHS = {name: n for n, names in enumerate(
+    (("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
+     ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"),
+     ("november", "nov"), ("december", "dec")), 1) for name in names}
+_MONTH_NAME = r"(?:" + "|".join(sorted((m.capitalize() for m in _MONTHS), key=len, reverse=True)) + r")\.?"
+_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+# "August 7", "Aug. 7th", "7 August", "the 7th of August", or the month alone ("in July").
+# Capitalised only: "may" and "march" are also verbs.
+_DATE = re.compile(rf"\b(?:(?P<month>{_MONTH_NAME})(?:\s+(?P<day>{_DAY})\b)?"
+                   rf"|(?:the\s+)?(?P<day_first>{_DAY})(?:\s+of)?\s+(?P<month_after>{_MONTH_NAME}))(?![A-Za-z])")
+_NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?|\d*\.\d+"
+_SCALES = {"thousand": 1e3, "million": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12}
+_SCALED = re.compile(rf"(?P<number>{_NUMBER})\s*(?P<scale>thousand|million|mn|billion|bn|trillion)\b", re.I)
+_PERCENT = re.compile(rf"(?P<number>{_NUMBER})\s*(?:%|per\s*cent\b|percent\b)", re.I)
+_TIME = re.compile(r"(?<![\w.:])(?P<number>[012]?\d:[0-5]\d)(?![\d:])")  # 9:39, as Chinese writes it
+_PLAIN = re.compile(rf"(?<![\w.])(?P<number>{_NUMBER})(?![\w])")
+
+
+def _chinese_amount(value: float) -> str:
+    """A number as Chinese news writes it: 1.8亿, 25亿, 1.5万, 3万亿, 500 (no trailing zeros)."""
+    for unit, size in (("万亿", 1e12), ("亿", 1e8), ("万", 1e4)):
+        if value >= size:
+            return f"{round(value / size, 4):g}{unit}"
+    return f"{round(value, 4):g}"
+
+
+def english_figures(text: str) -> tuple[list[str], str]:
+    """The Chinese forms of the dates and figures ``text`` writes in English, and ``text`` without them.
+
+    "on August 7" -> 8月7日, "in July" -> 7月, "180 million" -> 1.8亿, "15,000" -> 1.5万,
+    "33.49 percent" -> 33.49%, "500" -> 500. A year is left in the text (the question's years
+    are read from it). What was read is blanked from the returned text, so that the
+    dictionary does not also translate it ("August" is not 威严).
+    """
+    found: list[tuple[int, str]] = []
+    spans: list[tuple[int, int]] = []
+
+    def free(start: int, end: int) -> bool:
+        return not any(s < end and start < e for s, e in spans)
+
+    for match in _DATE.finditer(text):
+        month = _MONTHS[(match.group("month") or match.group("month_after")).rstrip(".").lower()]
+        day = match.group("day") or match.group("day_first")
+        day_number = int(re.sub(r"\D", "", day)) if day else None
+        found.append((match.start(), f"{month}月{day_number}日" if day_number else f"{month}月"))
+        spans.append(match.span())
+    for pattern in (_TIME, _SCALED, _PERCENT, _PLAIN):
+        for match in pattern.finditer(text):
+            if not free(*match.span()):
+                continue
+            if pattern is _TIME:
+                found.append((match.start(), match.group("number")))
+                spans.append(match.span())
+                continue
+            number = float(match.group("number").replace(",", ""))
+            if pattern is _SCALED:
+                rendered = _chinese_amount(number * _SCALES[match.group("scale").lower()])
+            elif pattern is _PERCENT:
+                rendered = f"{number:g}%"
+            elif re.fullmatch(r"(?:19|20)\d{2}", match.group("number")):
+                continue  # a year stays in the text, where the question's years are read
+            else:
+                written = match.group("number").replace(",", "")
+                rendered = _chinese_amount(number) if number >= 1e4 else written
+            found.append((match.start(), rendered))
+            spans.append(match.span())
+    rest = text
+    for start, end in sorted(spans, reverse=True):
+        rest = rest[:start] + " " + rest[end:]
+    return [rendered for _, rendered in sorted(found)], rest

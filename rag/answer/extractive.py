@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from itertools import islice
 from typing import Callable, Iterator
 
 from rag.answer.actor import verb_doer
@@ -21,6 +22,7 @@ from rag.answer.listed import answer_listed, listed_question
 from rag.answer.question import RELATIVE_YEAR_WORDS, Question, analyse, relative_years, years_for
 from rag.answer.ranker import OptionText, SentenceRanker, option_features
 from rag.answer.refusal import RefusalModel
+from rag.answer.english_choice import english_choice
 from rag.answer.choice import NamedChoice, figure_of, named_choice, winner
 from rag.answer.spans import CURRENCIES, Figure, find_figures, focus_unit, gap_span, numeral_forms, question_sides, same_unit, stated_figure, tidy, whole_span, words_of
 from rag.documents import Answer, Chunk, Citation, Hit
@@ -224,6 +226,10 @@ class ExtractiveAnswerer:
             if options:
                 best = max(options, key=lambda o: self.ranker.score(o.features))
                 return best.candidate, best.answer
+        if question.language == "en" and self.similarity is not None:
+            chosen = self._english_choice(question, candidates)
+            if chosen is not None:
+                return chosen
         first = next(self.answered_candidates(question, candidates), None)
         if first is not None:
             return first
@@ -270,6 +276,18 @@ class ExtractiveAnswerer:
                     yield candidate, headline
             if found:
                 return
+
+    def _english_choice(self, question: Question, candidates: list[_Candidate]) -> tuple[_Candidate, str] | None:
+        """Of an English question's first close answered sentences, the best by hand score and the
+        embedder's similarity (rag/answer/english_choice.py); None without fitted weights or options."""
+        rule = english_choice()
+        if rule is None:
+            return None
+        options = list(islice(self.answered_candidates(question, candidates), rule.max_options))
+        if len(options) <= 1:
+            return options[0] if options else None
+        similarities = [self.similarity(question.original, c.chunk.text[c.start : c.end]) for c, _ in options]
+        return options[rule.best([c.score for c, _ in options], similarities)]
 
     def _signals(self, question: Question, candidate: _Candidate, sentence: str) -> dict[str, float]:
         """What the refusal decision weighs (see rag/answer/refusal.py)."""
@@ -1448,16 +1466,20 @@ def _jieba_people(sentence: str) -> list[tuple[int, int, str]]:
     people: list[tuple[int, int, str]] = []
     position = 0
     joined = False  # the previous word was a middle dot after a name
+    previous = ""
     for word, tag in jieba.tag(sentence):
         end = position + len(word)
         if tag in _NAME_TAGS or (joined and re.fullmatch(r"[\u4e00-\u9fff]+", word)):  # 约翰·巴(ns)拉索
             if people and (joined or people[-1][1] == position):
                 people[-1] = (people[-1][0], end, sentence[people[-1][0]:end])
+            elif _surname_glued_before(previous, word):
+                people.append((position - 1, end, sentence[position - 1:end]))  # 向陆 + 丽丽 -> 陆丽丽
             else:
                 people.append((position, end, word))
             joined = False
         else:
             joined = word in "·・•" and bool(people) and people[-1][1] == position
+        previous = word
         position = end
     return [_with_surname(sentence, p) for p in people if len(p[2]) >= 2]
 
@@ -1491,6 +1513,18 @@ def _with_surname(sentence: str, person: tuple[int, int, str]) -> tuple[int, int
 
 # jieba's tags of words that join or point (prepositions, conjunctions, particles, adverbs, pronouns).
 _FUNCTION_TAGS = ("p", "c", "u", "d", "r")
+
+
+# Prepositions and verbs that take a person as object; jieba may glue a surname to them (向陆 丽丽).
+_BEFORE_PERSON = frozenset("向给由与和同跟对被把将从让叫请为是经")
+
+
+def _surname_glued_before(previous: str, name: str) -> bool:
+    """jieba read a preposition and the surname as one word and the given name alone as the name:
+    "向陆丽丽转让" is cut 向陆 + 丽丽. Only a two-character given name after a one-character
+    preposition and a common surname is read so."""
+    return (len(name) == 2 and name[0] not in _SURNAMES and len(previous) == 2
+            and previous[0] in _BEFORE_PERSON and previous[1] in _SURNAMES)
 
 
 def _with_title(sentence: str, person: tuple[int, int, str]) -> str:
@@ -1636,11 +1670,19 @@ def _beside_asked_title(question: str, sentence: str, people: list[tuple[int, in
                 if end == at or (start >= title_end and sentence[title_end:start].strip("”\"」』 ") == ""):
                     return name
             for start, end, name in people:
+                if 0 < at - end <= 1 and re.fullmatch(r"[\u4e00-\u9fff]", sentence[end:at]) \
+                        and sentence[end:at] not in _NOT_IN_NAME:
+                    return sentence[start:at]  # jieba cut the name a character short: "乌尔善导演" as 乌尔 + 善
+            for start, end, name in people:
                 # Joined by a verb: "陶亚冬任法定代表人", "法定代表人为陶亚冬".
                 if (end <= at and at - end <= 12 and _NAME_THEN_OFFICE.search(sentence[end:at])) or (
                         start >= title_end and start - title_end <= 3 and _OFFICE_THEN_NAME.match(sentence[title_end:start])):
                     return name
     return "" if asked else None
+
+
+# Characters that follow a name without being part of it (王军任董事长, 李四为总经理, 张三等).
+_NOT_IN_NAME = frozenset("任系为是和与及等的在将由被请向对说任兼")
 
 
 def _starts_with_surname(name: str) -> bool:
