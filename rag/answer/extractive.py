@@ -19,6 +19,7 @@ from rag.answer.furniture import mask_furniture
 from rag.answer.aggregate import aggregate_answer, group_total_lead, group_total_note, largest_figure
 from rag.answer.injection import addresses_reader
 from rag.answer.listed import answer_listed, listed_question
+from rag.answer.series import answer_which_year, asks_which_year
 from rag.answer.question import RELATIVE_YEAR_WORDS, Question, analyse, relative_years, years_for
 from rag.answer.ranker import OptionText, SentenceRanker, option_features
 from rag.answer.refusal import RefusalModel
@@ -109,6 +110,13 @@ class ExtractiveAnswerer:
         question = analysed.original
         # "A、B和C加起来多少" / "A、B、C哪一类最多": one figure per listed item, added or compared.
         # A list of organisations is compared on the facts table first (every passage counts).
+        if analysed.language == "zh" and asks_which_year(analysed.text):
+            # "2020到2022年哪一年净利润最高": the years' series that names the measure decides.
+            read = [h for h in self._with_sibling_passages(hits)
+                    if _supports_required(analysed, h.chunk, f"{h.chunk.title}\n{h.chunk.text}")]
+            by_year = answer_which_year(question, analysed.text, read, self.name)
+            if by_year is not None:
+                return replace(by_year, hits=tuple(hits))
         listed = listed_question(analysed.text) if analysed.language == "zh" else None
         if listed is not None and not listed.of_organisations:
             found = self._answer_listed(analysed, hits)

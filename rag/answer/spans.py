@@ -21,7 +21,7 @@ _NUM = rf"(?:\d[\d,，]*(?:\.\d+)?|(?:[数几上](?=[十百千万亿]))?[{_CN_DI
 _ABOUT = r"(?:多|余|近|约)?"
 _MAGNITUDE = r"(?:万亿|亿|千万|百万|万|千)?"
 CURRENCIES = ("美元", "港元", "港币", "欧元", "日元", "英镑", "新加坡元", "澳门元", "新台币", "澳元", "加元", "韩元",
-              "泰铢", "卢布", "卢比", "林吉特", "比索", "里拉", "兰特", "瑞郎", "法郎", "元", "块钱")
+              "泰铢", "卢布", "卢比", "林吉特", "比索", "里拉", "兰特", "瑞郎", "法郎", "元", "块钱", "人民币")
 # Classifiers and measure words a count may carry; 个 may be followed by the noun it counts.
 CLASSIFIERS = (
     "人次|人|名|位|户|家|所|项|次|场|批|轮|期|届|份|种|类|笔|条|件|张|台|套|辆|架|艘|部|篇|座|栋|间|"
@@ -142,7 +142,7 @@ def _unit(surface: str, kind: FigureKind) -> str:
     if kind == "percent":
         return "%"
     if kind == "money":
-        return next(c for c in CURRENCIES if surface.endswith(c)).replace("块钱", "元").replace("港币", "港元")
+        return next(c for c in CURRENCIES if surface.endswith(c)).replace("块钱", "元").replace("港币", "港元").replace("人民币", "元")
     if kind in ("date", "number"):
         return ""
     tail = re.sub(rf"^(?:排名?)?第?\s*{_NUM}\s*{_ABOUT}\s*{_MAGNITUDE}\s*{_ABOUT}\s*", "", surface)
