@@ -83,3 +83,23 @@ def test_a_count_shared_by_the_listed_items_is_added():
     answer = _answer("甲工程和乙工程的项目加起来一共多少个？",
                      "累计投入甲工程资金3亿元，实施项目113个。累计投入乙工程资金9000万元，实施项目44个。")
     assert answer.short == "157个"
+
+
+def test_which_of_the_listed_names_is_answered_with_the_questions_name():
+    from rag.answer.listed import as_listed_name, named_candidates
+
+    question = "甲乙科技、丙丁医药、戊己材料这三家里，哪家要去北交所上市？"
+    assert named_candidates(question) == ("甲乙科技", "丙丁医药", "戊己材料")
+    assert as_listed_name("戊己新材料股份有限公司", named_candidates(question)) == "戊己材料"
+    assert as_listed_name("庚辛集团", named_candidates(question)) is None
+
+
+def test_the_answerers_lead_names_the_listed_name(monkeypatch):
+    from rag.answer.extractive import ExtractiveAnswerer
+    from rag.documents import Answer
+
+    found = Answer(question="q", text="戊己新材料股份有限公司。戊己新材料股份有限公司计划在北交所上市[1]", answerable=True,
+                   short="戊己新材料股份有限公司")
+    monkeypatch.setattr(ExtractiveAnswerer, "_answer", lambda self, question, hits: found)
+    answer = ExtractiveAnswerer(lambda token: 1.0).answer("甲乙科技、丙丁医药、戊己材料这三家里，哪家要去北交所上市？", [])
+    assert answer.short == "戊己材料" and answer.text.startswith("戊己材料。戊己新材料股份有限公司计划")

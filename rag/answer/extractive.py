@@ -18,7 +18,7 @@ from rag.answer.topic import misses_topic
 from rag.answer.furniture import mask_furniture
 from rag.answer.aggregate import aggregate_answer, group_total_lead, group_total_note, largest_figure
 from rag.answer.injection import addresses_reader
-from rag.answer.listed import answer_listed, listed_question
+from rag.answer.listed import answer_listed, as_listed_name, listed_question, named_candidates
 from rag.answer.series import answer_which_year, asks_which_year
 from rag.answer.question import RELATIVE_YEAR_WORDS, Question, analyse, relative_years, years_for
 from rag.answer.ranker import OptionText, SentenceRanker, option_features
@@ -107,6 +107,17 @@ class ExtractiveAnswerer:
 
     def answer(self, question: str | Question, hits: list[Hit]) -> Answer:
         analysed = analyse(question) if isinstance(question, str) else question
+        found = self._answer(analysed, hits)
+        candidates = named_candidates(analysed.text) if analysed.language == "zh" else ()
+        if found.answerable and found.short and candidates and found.short not in candidates:
+            # "A、B、C这三家里，哪家…": the answer is one of the names the question gives, in its words.
+            name = as_listed_name(found.short, candidates)
+            if name is not None:
+                text = found.text.replace(found.short, name, 1) if found.text.startswith(found.short) else found.text
+                found = replace(found, short=name, text=text)
+        return found
+
+    def _answer(self, analysed: Question, hits: list[Hit]) -> Answer:
         question = analysed.original
         # "A、B和C加起来多少" / "A、B、C哪一类最多": one figure per listed item, added or compared.
         # A list of organisations is compared on the facts table first (every passage counts).

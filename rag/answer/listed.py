@@ -91,6 +91,31 @@ def listed_question(text: str) -> ListedQuestion | None:
     return ListedQuestion(tuple(items), operation, kind)
 
 
+# "哪家/哪个/哪位/谁" asks for one of the things the question has just listed.
+_NAMED_CHOICE = re.compile(r"哪一?(?:家|个|位|只|款)|谁")
+
+
+def named_candidates(text: str) -> tuple[str, ...]:
+    """The names a "which of them" question lists before its ask ("A、B、C这三家里，哪家…"); () when
+    it lists fewer than two."""
+    choice = _NAMED_CHOICE.search(text)
+    if choice is None:
+        return ()
+    items = _items(text[:choice.start()])
+    return tuple(items) if len(items) >= 2 else ()
+
+
+def as_listed_name(answer: str, candidates: tuple[str, ...]) -> str | None:
+    """The one listed name that ``answer`` stands for, in the question's words: 艾森半导体材料股份有限公司
+    for 艾森股份 (they share their first two characters), 比亚迪 for 比亚迪股份; None when no listed
+    name, or more than one, matches."""
+    def matches(name: str) -> bool:
+        return name in answer or answer in name or (len(name) >= 2 and answer.startswith(name[:2]))
+
+    found = [name for name in candidates if matches(name)]
+    return found[0] if len(found) == 1 else None
+
+
 def _items(before: str) -> list[str]:
     """The phrases joined by 、/和/与 (or 加上) just before the question's marker."""
     before = before.strip("，,。？?：: ")
