@@ -18,7 +18,8 @@ from rag.answer.topic import misses_topic
 from rag.answer.furniture import mask_furniture
 from rag.answer.aggregate import aggregate_answer, group_total_lead, group_total_note, largest_figure
 from rag.answer.injection import addresses_reader
-from rag.answer.listed import answer_listed, as_listed_name, listed_question, named_candidates
+from rag.answer.listed import (answer_listed, as_listed_name, listed_question, named_candidates, respective_questions,
+                               separate_questions)
 from rag.answer.series import answer_which_year, asks_which_year
 from rag.answer.question import RELATIVE_YEAR_WORDS, Question, analyse, relative_years, years_for
 from rag.answer.ranker import OptionText, SentenceRanker, option_features
@@ -115,7 +116,36 @@ class ExtractiveAnswerer:
             if name is not None:
                 text = found.text.replace(found.short, name, 1) if found.text.startswith(found.short) else found.text
                 found = replace(found, short=name, text=text)
+        if analysed.language == "zh":
+            found = self._answer_by_parts(analysed, hits, found)
         return found
+
+    def _answer_by_parts(self, analysed: Question, hits: list[Hit], whole: Answer) -> Answer:
+        """"A和B分别是多少" and "A是哪一年？B叫什么？" asked one part at a time, each part with only its own
+        words, kind and unit; kept when more parts are answered so than by reading the question whole."""
+        respective = respective_questions(analysed.text)
+        parts = respective or tuple(("", q) for q in separate_questions(analysed.text))
+        if len(parts) < 2 or _parts_answered(whole) >= len(parts):
+            return whole
+        answers = [(label, self.answer(sub, hits)) for label, sub in parts]
+        if sum(1 for _, a in answers if a.answerable and a.short) <= _parts_answered(whole):
+            return whole
+        shorts, texts, citations = [], [], []
+        for label, sub in answers:
+            lead = f"{label}：" if label else ""
+            if not (sub.answerable and sub.short):
+                shorts.append(f"{lead}检索到的段落中没有找到")
+                texts.append(shorts[-1])
+                continue
+            numbers = {}
+            for citation in sub.citations:
+                numbers[citation.n] = len(citations) + 1
+                citations.append(replace(citation, n=len(citations) + 1))
+            marks = "".join(f"[{n}]" for n in numbers.values())
+            shorts.append(f"{lead}{sub.short}")
+            texts.append(f"{lead}{sub.short}{marks}")
+        return Answer(question=analysed.original, text="；".join(texts) + "。", answerable=True,
+                      short="；".join(shorts), citations=tuple(citations), hits=tuple(hits), answerer=self.name)
 
     def _answer(self, analysed: Question, hits: list[Hit]) -> Answer:
         question = analysed.original
@@ -721,6 +751,14 @@ _LEADING_VERBS = re.compile(r"^(?:联合|携手|引进|引导|组织|动员|协�
 _GENERIC_SUBJECTS = {"集团公司", "集团", "公司", "企业", "我们", "各单位", "子分公司", "各子分公司", "单位", "县委", "政府", "会上",
                      "商协会", "民营企业", "会员企业", "党组", "集团党组", "挂职干部", "干部", "群众"}
 _NOUN_LIKE = ("n", "nz", "nt", "ns", "nr", "j", "vn", "nrt", "eng")
+
+
+def _parts_answered(answer: Answer) -> int:
+    """How many parts an answer's short answer gives: its figures, or its pieces between 、 and ；."""
+    if not (answer.answerable and answer.short):
+        return 0
+    pieces = [p for p in re.split(r"[；;、，,]|和", answer.short) if p.strip()]
+    return max(len(find_figures(answer.short)), len(pieces))
 
 
 def _names_of_type(sentence: str, question: Question) -> list[tuple[int, int, str]]:

@@ -116,6 +116,69 @@ def as_listed_name(answer: str, candidates: tuple[str, ...]) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
+# "A和B分别/各自…": the list is the phrase joined by 和/与/、 just before the word.
+_RESPECTIVE = re.compile(r"([^，,。？?；;：:]*?(?:和|与|及|、)[^，,。？?；;：:]*?)(?:分别|各自)")
+
+
+def respective_questions(text: str) -> tuple[tuple[str, str], ...]:
+    """"A和B(的X)分别是多少" as one question per item: (item, question), in order; () for any other question.
+
+    Words the items share stay in each question: what comes before the first item's 的
+    ("多浦乐的发行价和发行市盈率" -> 多浦乐的发行价, 多浦乐的发行市盈率) and what follows the last
+    item's 的 ("欧洲和中国台湾的研发投入占比" -> 欧洲的研发投入占比, 中国台湾的研发投入占比).
+    """
+    match = _RESPECTIVE.search(text)
+    if match is None:
+        return ()
+    phrase = match.group(1)
+    pieces = [p for p in re.split(r"以及|[和与及、]", phrase)]
+    if len(pieces) < 2 or any(not p.strip() for p in pieces):
+        return ()
+    prefix, suffix = "", ""
+    if "的" in pieces[0]:
+        prefix, pieces[0] = pieces[0].rsplit("的", 1)[0] + "的", pieces[0].rsplit("的", 1)[1]
+    else:
+        # "三特索道在陕西和贵州": the first item is as many words as the last, at the end of its piece.
+        from rag.jieba import cut
+
+        words = cut(pieces[0])
+        size = len(cut(pieces[-1].split("的", 1)[0]))
+        if len(words) > size:
+            prefix, pieces[0] = "".join(words[:-size]), "".join(words[-size:])
+    if "的" in pieces[-1] and not prefix.endswith("的"):
+        pieces[-1], suffix = pieces[-1].split("的", 1)[0], "的" + pieces[-1].split("的", 1)[1]
+    items = [p.strip() for p in pieces]
+    if any(len(item) < 2 for item in items):
+        return ()
+    before, after = text[:match.start(1)], text[match.end():]
+    return tuple((item, f"{before}{prefix}{item}{suffix}{after}") for item in items)
+
+
+# A question word that makes a clause a question of its own.
+_ASKS = re.compile(r"哪一?(?:年|天|个|家|位|里|些|种|类|座|所)|多少|几[个家位年月天次名人项]?|什么|啥|谁|何时|怎么|怎样|为何|为什么|是否|吗")
+# The ask of a clause, taken out when the clause becomes the context of the next one.
+_ASK_PHRASE = re.compile(r"(?:是|在|于)?(?:哪一?(?:年|天|个月)|什么时候|何时)|(?:了)?(?:多少|几)个?[\u4e00-\u9fff]{0,2}(?=[？?，,]|$)"
+                         r"|(?:叫|是)?(?:什么|啥)(?:名字)?")
+
+
+def separate_questions(text: str) -> tuple[str, ...]:
+    """"A是哪一年？B叫什么？" or "A多少股，每股多少钱？" as one question per ask, in order; () for one ask.
+
+    A later ask is read with the earlier clause as its context, its own question word taken out
+    ("万达投资转给乙多少股，每股多少钱" -> "万达投资转给乙，每股多少钱"), since it
+    rarely repeats whom or what it is about.
+    """
+    clauses = [c for c in re.split(r"(?<=[？?])|[，,；;](?=[^，,；;？?]*(?:" + _ASKS.pattern + "))", text) if c.strip("？? ")]
+    clauses = [c.strip() for c in clauses]
+    if len(clauses) < 2 or not all(_ASKS.search(c) for c in clauses):
+        return ()
+    first = clauses[0].rstrip("？?")
+    context = _ASK_PHRASE.sub("", first).strip("，, ")
+    if len(context) < 2:
+        return ()
+    return (first + "？",) + tuple(f"{context}，{c.rstrip('？?')}？" for c in clauses[1:])
+
+
 def _items(before: str) -> list[str]:
     """The phrases joined by 、/和/与 (or 加上) just before the question's marker."""
     before = before.strip("，,。？?：: ")

@@ -30,6 +30,8 @@ _KIND_PATTERNS: list[tuple[AnswerKind, re.Pattern[str]]] = [
                           r"代表|人|者|员|长)(?:叫|名叫)(?:什么|啥)|\bwho\b|\bwhose\b|\b(?:real|full|legal|birth|original) name\b"
                           r"|\b(?:which|what) (?:[\w-]+ )?(?:individuals?|person|people|man|woman|executives?|officials?|"
                           r"founders?|actors?|actress(?:es)?|directors?|chairman|chairwoman|ceo)\b", re.I)),
+    # A valuation ratio is a multiple (市盈率56.76倍), counted in 倍, though it ends in 率.
+    ("count", re.compile(r"(?:市盈|市净|市销)率(?!.*(?:增长|下降|提高|降低|变化))")),
     # "研发投入占比排第几": 第几 asks the rank even where a percentage word names the measure.
     ("rank", re.compile(r"(?:排|位列|位居|名列)?第几|名次|\bwhat place\b", re.I)),
     ("percent", re.compile(r"百分之|百分比|(?:多少|几)个?百分点|比例|占比|比重|增幅|增速|降幅|涨幅|跌幅|涨跌幅|[增降]长率|率.{0,4}多少|\w率(?:是|为|达到?)?多少|几成|(?<!占地)占[^，,。？?]{0,24}?(?:的)?(?:多少|几)(?!钱|元|万|亿|人|名|家|个|项|亩|户)|持股(?:比例)?[是为有]?多少|\bpercent|\bshare\b(?! price)|\brate\b"

@@ -223,7 +223,9 @@ def focus_unit(question: str) -> str | None:
         if match.group(1) == "个" and question[match.end():match.end() + 1] == "人":
             return "人"  # 几个人: people, not 个
         return match.group(1)
-    for word, unit in (("人数", "人"), ("人次", "人次"), ("户数", "户"), ("家数", "家"), ("吨", "吨"), ("亩", "亩")):
+    # A valuation ratio (市盈率 56.76倍) is stated as a multiple, not a percentage.
+    for word, unit in (("人数", "人"), ("人次", "人次"), ("户数", "户"), ("家数", "家"), ("吨", "吨"), ("亩", "亩"),
+                       ("市盈率", "倍"), ("市净率", "倍"), ("市销率", "倍")):
         if word in question:
             return unit
     return None
