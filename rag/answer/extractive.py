@@ -21,6 +21,7 @@ from rag.answer.injection import addresses_reader
 from rag.answer.listed import (answer_listed, as_listed_name, listed_question, named_candidates, respective_questions,
                                separate_questions)
 from rag.answer.series import answer_which_year, asks_which_year
+from rag.answer.unnamed import answer_unnamed_choice
 from rag.answer.question import RELATIVE_YEAR_WORDS, Question, analyse, relative_years, years_for
 from rag.answer.ranker import OptionText, SentenceRanker, option_features
 from rag.answer.refusal import RefusalModel
@@ -183,6 +184,12 @@ class ExtractiveAnswerer:
         if len(analysed.organisations) > 1 and analysed.kind != "organisation":
             return self._answer_each_organisation(question, analysed, hits)
         read = self._with_sibling_passages(hits)
+        if analysed.language == "zh" and analysed.superlative and hits and not named_candidates(analysed.text):
+            # "哪个国家…占比最高": the items an article ranks, clause by clause, in the best article.
+            ranked = answer_unnamed_choice(question, analysed.text, [h for h in read if h.chunk.doc_id == hits[0].chunk.doc_id],
+                                           self.name)
+            if ranked is not None:
+                return replace(ranked, hits=tuple(hits))
         candidates = self._candidates(analysed, read)
         found = self._first_answered(analysed, candidates, read) if candidates else None
         if found is None:

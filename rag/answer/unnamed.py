@@ -1,0 +1,180 @@
+""""Which country/industry has the highest X" when the question names no candidates.
+
+News text ranks items one clause at a time: "美国的芯片企业其研发投入占比为18.7%…欧洲排第二，
+其研发投入占比为15%。中国台湾排第三，研发投入占比为11%；韩国…排第四，占比为9.1%". Each
+figure of the measure asked belongs to the item of the asked category named nearest before
+it: in its clause, else in the clause before (where "其"/"它" point). The largest (smallest)
+figure's item answers, the compared figures cited beside it.
+
+Only place-like categories (read from jieba's ns tag) and industries (a phrase ending in
+行业/产业/领域) are recognised: an organisation's name in new articles is not recognised
+reliably enough to rank organisations this way (the facts table compares those).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rag.answer.spans import Figure, find_figures
+from rag.documents import Answer, Chunk, Citation, Hit
+
+_PLACE_CATEGORY = r"国家或地区|国家和地区|国家|地区|省份|省|城市|经济体"
+_INDUSTRY_CATEGORY = r"行业|产业|领域"
+_CHOICE = re.compile(rf"哪(?:一)?(?:个|些)?(?P<category>{_PLACE_CATEGORY}|{_INDUSTRY_CATEGORY})")
+_DIRECTION = re.compile(r"最多|最高|最大|最少|最低|最小")
+_CLAUSE_BREAK = "，,；;：:。！？!?\n"
+_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
+# A clause whose subject is a pronoun speaks of the item named in the clause before it.
+_POINTS_BACK = re.compile(r"^\s*(?:而|同时|其中)?\s*(?:其|它|它们|该)")
+# An industry as news names it: "制药和生物技术行业", or by its firms ("芯片企业").
+_INDUSTRY = re.compile(r"(?:行业|产业|领域|企业)")
+
+
+@dataclass(frozen=True)
+class UnnamedChoice:
+    """A "which <category> … most/least" question over candidates it does not name."""
+
+    category: str  # "place" or "industry"
+    measure: str  # the question's words for what is compared: 研发投入占比
+    largest: bool
+
+    @property
+    def head(self) -> str:
+        """The measure's head, its last two characters (占比, 价格, 润率): a Chinese noun phrase ends in it."""
+        return self.measure[-2:]
+
+
+@dataclass(frozen=True)
+class _Ranked:
+    item: str
+    figure: Figure
+    chunk: Chunk
+    sentence_start: int
+    sentence_end: int
+
+
+def unnamed_choice(question: str) -> UnnamedChoice | None:
+    """The category and measure of "哪个国家…占比最高" / "占比最高的是哪个行业"; None otherwise."""
+    choice, direction = _CHOICE.search(question), _DIRECTION.search(question)
+    if choice is None or direction is None:
+        return None
+    if choice.end() <= direction.start():
+        measure = question[choice.end():direction.start()]
+    else:
+        start = max(question.rfind(c, 0, direction.start()) for c in _CLAUSE_BREAK) + 1
+        measure = question[start:direction.start()]
+    measure = measure.strip("的是 ")
+    if len(measure) < 2:
+        return None
+    category = "industry" if re.fullmatch(_INDUSTRY_CATEGORY, choice.group("category")) else "place"
+    return UnnamedChoice(category, measure, direction.group()[1] in "多高大")
+
+
+def answer_unnamed_choice(question: str, text: str, hits: list[Hit], answerer: str = "extractive") -> Answer | None:
+    """The item whose figure of the measure is the largest (smallest); None when fewer than two items
+    with a figure are found, the figures are of different units, or two tie."""
+    choice = unnamed_choice(text)
+    if choice is None:
+        return None
+    kind = _kind_of(choice.measure)
+    asked_places = set(_places(text)) if choice.category == "industry" else set()
+    best_by_item: dict[str, _Ranked] = {}
+    seen: set[tuple[str, int]] = set()
+    for hit in hits:
+        chunk = hit.chunk
+        sentences = [(m.start(), m.end()) for m in _SENTENCE.finditer(chunk.text)]
+        for index, (start, end) in enumerate(sentences):
+            if (chunk.doc_id, chunk.raw_span(start, start + 1)[0]) in seen:
+                continue
+            seen.add((chunk.doc_id, chunk.raw_span(start, start + 1)[0]))
+            sentence = chunk.text[start:end]
+            previous = chunk.text[slice(*sentences[index - 1])] if index else ""
+            for figure in find_figures(sentence):
+                if figure.value is None or (kind is not None and figure.kind != kind):
+                    continue
+                clause_start = max(sentence.rfind(c, 0, figure.start) for c in _CLAUSE_BREAK) + 1
+                before = max(sentence.rfind(c, 0, max(clause_start - 1, 0)) for c in _CLAUSE_BREAK) + 1
+                if clause_start == 0:
+                    before = 0
+                labelled = sentence[before:figure.start]
+                if choice.head not in labelled:
+                    continue
+                item = _item_before(choice.category, sentence, clause_start, figure.start, previous, asked_places)
+                if item is None:
+                    continue
+                ranked = _Ranked(item, figure, chunk, start, end)
+                current = best_by_item.get(item)
+                if current is None or (figure.value > current.figure.value) == choice.largest:
+                    best_by_item[item] = ranked
+    if len(best_by_item) < 2 or len({r.figure.unit for r in best_by_item.values()}) > 1:
+        return None
+    ordered = sorted(best_by_item.values(), key=lambda r: r.figure.value, reverse=choice.largest)
+    if ordered[0].figure.value == ordered[1].figure.value:
+        return None
+    citations: list[Citation] = []
+    parts = []
+    for ranked in ordered[:4]:
+        start, end = ranked.sentence_start, ranked.sentence_end
+        while start < end and ranked.chunk.text[start].isspace():
+            start += 1
+        quote, raw_start, raw_end = ranked.chunk.quote(start, end)
+        n = next((c.n for c in citations if c.doc_id == ranked.chunk.doc_id and c.start == raw_start), None)
+        if n is None:
+            n = len(citations) + 1
+            citations.append(Citation(n, ranked.chunk.id, ranked.chunk.doc_id, quote, raw_start, raw_end,
+                                      ranked.chunk.title))
+        parts.append(f"{ranked.item}{ranked.figure.surface}[{n}]")
+    short = ordered[0].item
+    body = f"{short}。按文章给出的数字比较：" + "，".join(parts) + "。"
+    return Answer(question=question, text=body, answerable=True, short=short, citations=tuple(citations),
+                  hits=tuple(hits), answerer=answerer)
+
+
+def _kind_of(measure: str) -> str | None:
+    """The figure kind a measure is stated in: a share or rate in %, a price or sum in money."""
+    joined = measure
+    if re.search(r"占比|比例|比重|份额|[^市]率|增速|增幅", joined):
+        return "percent"
+    if re.search(r"价|金额|收入|营收|利润|投资|资金|元", joined):
+        return "money"
+    return None
+
+
+def _places(text: str) -> list[str]:
+    from rag.jieba import tag
+
+    return [word for word, flag in tag(text) if flag == "ns" and len(word) >= 2]
+
+
+def _item_before(category: str, sentence: str, clause_start: int, position: int, previous: str,
+                 asked_places: set[str]) -> str | None:
+    """The item of ``category`` named nearest before ``position``: in the figure's clause, else in the
+    clauses before it in the sentence, else (for a clause that starts with 其/它) the previous sentence."""
+    def found(text: str) -> str | None:
+        if category == "place":
+            names = _places(text)
+        else:
+            names = []
+            for match in _INDUSTRY.finditer(text):
+                # The phrase that ends in 行业: back to the verb or mark before it ("第一名是美国制药和生物技术行业").
+                name = re.split(r"[是为有在的，,、：:]|排名|其中", text[:match.end()])[-1]
+                for place in asked_places | set(_places(name)):
+                    name = name.replace(place, "")
+                if len(name) >= 4 and not re.match(r"^(?:所有|各|其他|全部|整个|国内|相关)", name):
+                    names.append(name)
+        return names[-1] if names else None
+
+    item = found(sentence[clause_start:position])
+    if item:
+        return item
+    end = clause_start - 1
+    while end > 0:
+        start = max(sentence.rfind(c, 0, end) for c in _CLAUSE_BREAK) + 1
+        item = found(sentence[start:end])
+        if item:
+            return item
+        end = start - 1
+    if _POINTS_BACK.match(sentence[clause_start:]) and previous:
+        return found(previous)
+    return None

@@ -1,0 +1,49 @@
+""""Which country/industry … highest" over items the question does not name, ranked clause by clause.
+
+The passages are made up here, not taken from any article.
+"""
+
+import pytest
+
+from rag.answer.unnamed import unnamed_choice
+from tests.conftest import answer_over_texts
+
+_RANKED = ("统计显示，法国的钢铁企业其出口占比为31.5%，排该国所有行业的第2名。而第一名是法国航空和航天制造行业，它的出口占比为44.2%。"
+           "同时统计也显示德国排第二，其出口占比为27%。西班牙排第三，出口占比为19%；意大利出口排第四，占比为12.4%。")
+
+
+@pytest.mark.parametrize("question, category, measure, largest", [
+    ("哪个国家的钢铁企业出口占比最高？", "place", "钢铁企业出口占比", True),
+    ("出口占比最低的是哪个国家？", "place", "出口占比", False),
+    ("在法国，出口占比最高的是哪个行业？", "industry", "出口占比", True),
+    ("哪家企业投资最多？", None, None, None),
+    ("哪个国家出口了钢铁？", None, None, None),
+])
+def test_the_category_and_the_measure_are_read(question, category, measure, largest):
+    choice = unnamed_choice(question)
+    if category is None:
+        assert choice is None
+    else:
+        assert (choice.category, choice.measure, choice.largest) == (category, measure, largest)
+
+
+@pytest.mark.parametrize("question, short", [
+    ("哪个国家的钢铁企业出口占比最高？", "法国"),
+    ("出口占比最低的是哪个国家？", "意大利"),
+    # The item a pronoun (其/它) points at is in the clause before it.
+    ("在法国，出口占比最高的是哪个行业？", "航空和航天制造行业"),
+])
+def test_the_item_with_the_largest_figure_answers(question, short):
+    answer = answer_over_texts(question, _RANKED)
+    assert answer.short == short and answer.citations
+
+
+def test_one_item_alone_is_no_comparison():
+    from rag.answer.unnamed import answer_unnamed_choice
+    from rag.documents import Chunk, Hit
+
+    def hits(text):
+        return [Hit(Chunk(id="x#0", doc_id="x.txt", text=text, start=0, end=len(text), title="", raw=text), 1.0)]
+
+    assert answer_unnamed_choice("q", "哪个国家的钢铁企业出口占比最高？", hits("统计显示，法国的钢铁企业其出口占比为31.5%。")) is None
+    assert answer_unnamed_choice("q", "哪个国家的钢铁企业出口占比最高？", hits(_RANKED)).short == "法国"
