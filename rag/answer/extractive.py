@@ -173,6 +173,12 @@ class ExtractiveAnswerer:
             chosen = self._answer_named_choice(question, choice, hits)
             if chosen is not None:
                 return chosen
+        if analysed.language == "zh" and analysed.superlative and hits and not named_candidates(analysed.text):
+            # "哪个国家…占比最高", "哪个商会捐得最多": the items the best article ranks, clause by clause.
+            best_article = [h for h in self._with_sibling_passages(hits) if h.chunk.doc_id == hits[0].chunk.doc_id]
+            ranked = answer_unnamed_choice(question, analysed.text, best_article, self.name)
+            if ranked is not None:
+                return replace(ranked, hits=tuple(hits))
         if analysed.is_aggregation and self.facts is not None:
             aggregated = aggregate_answer(analysed, self.facts, hits)
             if aggregated is not None:
@@ -184,12 +190,6 @@ class ExtractiveAnswerer:
         if len(analysed.organisations) > 1 and analysed.kind != "organisation":
             return self._answer_each_organisation(question, analysed, hits)
         read = self._with_sibling_passages(hits)
-        if analysed.language == "zh" and analysed.superlative and hits and not named_candidates(analysed.text):
-            # "哪个国家…占比最高": the items an article ranks, clause by clause, in the best article.
-            ranked = answer_unnamed_choice(question, analysed.text, [h for h in read if h.chunk.doc_id == hits[0].chunk.doc_id],
-                                           self.name)
-            if ranked is not None:
-                return replace(ranked, hits=tuple(hits))
         candidates = self._candidates(analysed, read)
         found = self._first_answered(analysed, candidates, read) if candidates else None
         if found is None:

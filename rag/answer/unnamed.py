@@ -6,9 +6,9 @@ figure of the measure asked belongs to the item of the asked category named near
 it: in its clause, else in the clause before (where "其"/"它" point). The largest (smallest)
 figure's item answers, the compared figures cited beside it.
 
-Only place-like categories (read from jieba's ns tag) and industries (a phrase ending in
-行业/产业/领域) are recognised: an organisation's name in new articles is not recognised
-reliably enough to rank organisations this way (the facts table compares those).
+Places are read from jieba's ns tag; industries and bodies (商会, 协会, 银行…) as the phrase that
+ends in their kind (制药和生物技术行业, 湖南省山东商会). Companies are not ranked this way: a
+company's name in new articles is not recognised reliably enough (the facts table compares those).
 """
 
 from __future__ import annotations
@@ -21,7 +21,9 @@ from rag.documents import Answer, Chunk, Citation, Hit
 
 _PLACE_CATEGORY = r"国家或地区|国家和地区|国家|地区|省份|省|城市|经济体"
 _INDUSTRY_CATEGORY = r"行业|产业|领域"
-_CHOICE = re.compile(rf"哪(?:一)?(?:个|些)?(?P<category>{_PLACE_CATEGORY}|{_INDUSTRY_CATEGORY})")
+# Bodies named by a phrase that ends in their kind: 湖南省山东商会, 某某基金会.
+_BODY_CATEGORY = r"商会|协会|基金会|银行|医院|学校|大学|券商"
+_CHOICE = re.compile(rf"哪(?:一)?(?:个|些|家|所)?(?P<category>{_PLACE_CATEGORY}|{_INDUSTRY_CATEGORY}|{_BODY_CATEGORY})")
 _DIRECTION = re.compile(r"最多|最高|最大|最少|最低|最小")
 _CLAUSE_BREAK = "，,；;：:。！？!?\n"
 _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
@@ -35,7 +37,7 @@ _INDUSTRY = re.compile(r"(?:行业|产业|领域|企业)")
 class UnnamedChoice:
     """A "which <category> … most/least" question over candidates it does not name."""
 
-    category: str  # "place" or "industry"
+    category: str  # "place", "industry", or the kind of body (商会) whose names end in it
     measure: str  # the question's words for what is compared: 研发投入占比
     largest: bool
 
@@ -64,10 +66,12 @@ def unnamed_choice(question: str) -> UnnamedChoice | None:
     else:
         start = max(question.rfind(c, 0, direction.start()) for c in _CLAUSE_BREAK) + 1
         measure = question[start:direction.start()]
-    measure = measure.strip("的是 ")
-    if len(measure) < 2:
+    measure = measure.strip("的是得 ")
+    if not measure:
         return None
-    category = "industry" if re.fullmatch(_INDUSTRY_CATEGORY, choice.group("category")) else "place"
+    category = choice.group("category")
+    category = "industry" if re.fullmatch(_INDUSTRY_CATEGORY, category) else \
+        "place" if re.fullmatch(_PLACE_CATEGORY, category) else category
     return UnnamedChoice(category, measure, direction.group()[1] in "多高大")
 
 
@@ -136,7 +140,7 @@ def _kind_of(measure: str) -> str | None:
     joined = measure
     if re.search(r"占比|比例|比重|份额|[^市]率|增速|增幅", joined):
         return "percent"
-    if re.search(r"价|金额|收入|营收|利润|投资|资金|元", joined):
+    if re.search(r"价|金额|收入|营收|利润|投|资金|元|捐|花|出资|钱", joined):
         return "money"
     return None
 
@@ -156,12 +160,15 @@ def _item_before(category: str, sentence: str, clause_start: int, position: int,
             names = _places(text)
         else:
             names = []
-            for match in _INDUSTRY.finditer(text):
+            suffix = _INDUSTRY if category == "industry" else re.compile(category)
+            for match in suffix.finditer(text):
                 # The phrase that ends in 行业: back to the verb or mark before it ("第一名是美国制药和生物技术行业").
-                name = re.split(r"[是为有在的，,、：:]|排名|其中", text[:match.end()])[-1]
-                for place in asked_places | set(_places(name)):
+                name = re.split(r"[是为有在的，,、：:+＋与和及]|排名|其中", text[:match.end()])[-1] if category != "industry" \
+                    else re.split(r"[是为有在的，,、：:]|排名|其中", text[:match.end()])[-1]
+                for place in asked_places | (set(_places(name)) if category == "industry" else set()):
                     name = name.replace(place, "")
-                if len(name) >= 4 and not re.match(r"^(?:所有|各|其他|全部|整个|国内|相关)", name):
+                if len(name) >= len(match.group()) + 2 and not re.search(r"\d", name) \
+                        and not re.match(r"^(?:所有|各|其他|全部|整个|国内|相关|多家|该|本|这|此|其)", name):
                     names.append(name)
         return names[-1] if names else None
 
