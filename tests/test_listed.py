@@ -103,3 +103,10 @@ def test_the_answerers_lead_names_the_listed_name(monkeypatch):
     monkeypatch.setattr(ExtractiveAnswerer, "_answer", lambda self, question, hits: found)
     answer = ExtractiveAnswerer(lambda token: 1.0).answer("甲乙科技、丙丁医药、戊己材料这三家里，哪家要去北交所上市？", [])
     assert answer.short == "戊己材料" and answer.text.startswith("戊己材料。戊己新材料股份有限公司计划")
+
+
+@pytest.mark.parametrize("question", ["甲奖和乙奖是授予谁的奖项？", "甲省文化和旅游厅希望与哪个省份合作？"])
+def test_names_inside_a_clause_are_no_list_to_choose_from(question):
+    from rag.answer.listed import named_candidates
+
+    assert named_candidates(question) == ()

@@ -99,7 +99,9 @@ def named_candidates(text: str) -> tuple[str, ...]:
     """The names a "which of them" question lists before its ask ("A、B、C这三家里，哪家…"); () when
     it lists fewer than two."""
     choice = _NAMED_CHOICE.search(text)
-    if choice is None:
+    # The list ends where the ask starts, after a comma or 中/里 ("A、B这两家里，哪家"), not inside a
+    # clause ("A和B是授予谁的").
+    if choice is None or not re.search(r"(?:[，,]|中|里|之中|当中)\s*$", text[:choice.start()]):
         return ()
     items = _items(text[:choice.start()])
     return tuple(items) if len(items) >= 2 else ()
