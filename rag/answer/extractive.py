@@ -107,7 +107,9 @@ class ExtractiveAnswerer:
         self.similarity = similarity
         self.refusal = refusal
 
-    def answer(self, question: str | Question, hits: list[Hit]) -> Answer:
+    def answer(self, question: str | Question, hits: list[Hit], by_parts: bool = True) -> Answer:
+        """The answer to ``question`` from ``hits``; ``by_parts`` False asks a multi-part question whole only
+        (a part's own question is not split again)."""
         analysed = analyse(question) if isinstance(question, str) else question
         found = self._answer(analysed, hits)
         candidates = named_candidates(analysed.text) if analysed.language == "zh" else ()
@@ -117,7 +119,7 @@ class ExtractiveAnswerer:
             if name is not None:
                 text = found.text.replace(found.short, name, 1) if found.text.startswith(found.short) else found.text
                 found = replace(found, short=name, text=text)
-        if analysed.language == "zh":
+        if analysed.language == "zh" and by_parts:
             found = self._answer_by_parts(analysed, hits, found)
         return found
 
@@ -128,7 +130,7 @@ class ExtractiveAnswerer:
         parts = respective or tuple(("", q) for q in separate_questions(analysed.text))
         if len(parts) < 2 or _parts_answered(whole) >= len(parts):
             return whole
-        answers = [(label, self.answer(sub, hits)) for label, sub in parts]
+        answers = [(label, self.answer(sub, hits, by_parts=False)) for label, sub in parts]
         if sum(1 for _, a in answers if a.answerable and a.short) <= _parts_answered(whole):
             return whole
         shorts, texts, citations = [], [], []

@@ -157,7 +157,7 @@ def respective_questions(text: str) -> tuple[tuple[str, str], ...]:
 
 
 # A question word that makes a clause a question of its own.
-_ASKS = re.compile(r"哪一?(?:年|天|个|家|位|里|些|种|类|座|所)|多少|几[个家位年月天次名人项]?|什么|啥|谁|何时|怎么|怎样|为何|为什么|是否|吗")
+_ASKS = re.compile(r"哪一?(?:年|天|个|家|位|里|些|种|类|座|所)|多少|(?<![这那好十前后])几[个家位年月天次名人项]?|什么|啥|谁|何时|怎么|怎样|为何|为什么|是否|吗")
 # The ask of a clause, taken out when the clause becomes the context of the next one.
 _ASK_PHRASE = re.compile(r"(?:是|在|于)?(?:哪一?(?:年|天|个月)|什么时候|何时)|(?:了)?(?:多少|几)个?[\u4e00-\u9fff]{0,2}(?=[？?，,]|$)"
                          r"|(?:叫|是)?(?:什么|啥)(?:名字)?")
