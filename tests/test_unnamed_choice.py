@@ -55,3 +55,17 @@ def test_bodies_are_named_by_the_phrase_that_ends_in_their_kind():
     answer = answer_over_texts("哪个商会捐的最多？", text)
     assert answer.short == "甲省丙市商会"  # 投资 is no donation: the hotel's 9000万元 is not compared
     assert "甲省丁市总商会45万元" in answer.text
+
+
+def test_the_company_that_tops_the_ranking_of_the_measure_answers():
+    text = ("毛利率方面，其中甲乙制药的毛利率高达48%，位列毛利率榜第二位。毛利率榜榜首是丙丁生物，凭借新药的销量，该公司的毛利率超过52%。"
+            "营收榜第一名是戊己能源。")
+    assert answer_over_texts("榜单里哪家公司的毛利率最高？", text).short == "丙丁生物"
+    assert answer_over_texts("榜单里哪家公司的营收最高？", text).short == "戊己能源"
+    # The ranking of another measure does not answer, nor does a question about the least.
+    from rag.answer.unnamed import answer_top_ranked
+    from rag.documents import Chunk, Hit
+
+    hits = [Hit(Chunk(id="x#0", doc_id="x.txt", text=text, start=0, end=len(text), title="", raw=text), 1.0)]
+    assert answer_top_ranked("q", "榜单里哪家公司的净利润最高？", hits) is None
+    assert answer_top_ranked("q", "榜单里哪家公司的毛利率最低？", hits) is None

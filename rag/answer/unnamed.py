@@ -75,12 +75,53 @@ def unnamed_choice(question: str) -> UnnamedChoice | None:
     return UnnamedChoice(category, measure, direction.group()[1] in "多高大")
 
 
+# "哪家公司…最高" answered where the article says who tops the ranking of that measure:
+# "利润率榜榜首是X", "排名第一的是X", "第一名是X".
+_COMPANY_CHOICE = re.compile(r"哪(?:一)?(?:个|家|只)?(?:公司|企业|上市公司|品牌)")
+_TOPS = re.compile(r"(?:榜首|第一名|排名第一的|排第一的|位列第一的|首位)(?:是|为)(?P<item>[^，,。；;！？!?、（(]{2,16})")
+
+
+def answer_top_ranked(question: str, text: str, hits: list[Hit], answerer: str = "extractive") -> Answer | None:
+    """"哪家公司的净利润率最高" from "利润率榜榜首是X": the sentence must name the measure's head (利润率 for
+    净利润率: its last two characters) before the rank; None for a "least" question or no such sentence."""
+    if _COMPANY_CHOICE.search(text) is None:
+        return None
+    direction = _DIRECTION.search(text)
+    if direction is None or direction.group()[1] not in "多高大":
+        return None
+    choice = _COMPANY_CHOICE.search(text)
+    if choice.end() <= direction.start():
+        measure = text[choice.end():direction.start()]
+    else:
+        measure = text[max(text.rfind(c, 0, direction.start()) for c in _CLAUSE_BREAK) + 1:direction.start()]
+    measure = measure.strip("的是得 ")
+    if len(measure) < 2:
+        return None
+    for hit in hits:
+        chunk = hit.chunk
+        for sentence in _SENTENCE.finditer(chunk.text):
+            for top in _TOPS.finditer(sentence.group()):
+                if measure[-2:] not in sentence.group()[:top.start()]:
+                    continue
+                item = re.split(r"凭借|以|，|,", top.group("item"))[0].strip()
+                if len(item) < 2:
+                    continue
+                start, end = sentence.span()
+                while start < end and chunk.text[start].isspace():
+                    start += 1
+                quote, raw_start, raw_end = chunk.quote(start, end)
+                citation = Citation(1, chunk.id, chunk.doc_id, quote, raw_start, raw_end, chunk.title)
+                return Answer(question=question, text=f"{item}。{chunk.text[start:end].strip()}[1]", answerable=True,
+                              short=item, citations=(citation,), hits=tuple(hits), answerer=answerer)
+    return None
+
+
 def answer_unnamed_choice(question: str, text: str, hits: list[Hit], answerer: str = "extractive") -> Answer | None:
     """The item whose figure of the measure is the largest (smallest); None when fewer than two items
     with a figure are found, the figures are of different units, or two tie."""
     choice = unnamed_choice(text)
     if choice is None:
-        return None
+        return answer_top_ranked(question, text, hits, answerer)
     kind = _kind_of(choice.measure)
     asked_places = set(_places(text)) if choice.category == "industry" else set()
     best_by_item: dict[str, _Ranked] = {}
