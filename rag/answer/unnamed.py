@@ -136,7 +136,8 @@ def answer_unnamed_choice(question: str, text: str, hits: list[Hit], answerer: s
             sentence = chunk.text[start:end]
             previous = chunk.text[slice(*sentences[index - 1])] if index else ""
             for figure in find_figures(sentence):
-                if figure.value is None or (kind is not None and figure.kind != kind):
+                if figure.value is None or figure.kind != (kind or figure.kind) or \
+                        figure.kind not in ("money", "percent", "count", "number"):  # not a rank (第2名) or a date
                     continue
                 clause_start = max(sentence.rfind(c, 0, figure.start) for c in _CLAUSE_BREAK) + 1
                 before = max(sentence.rfind(c, 0, max(clause_start - 1, 0)) for c in _CLAUSE_BREAK) + 1
