@@ -65,12 +65,15 @@ def test_the_series_may_follow_the_sentence_that_names_the_years():
     assert "2018年650万元" in answer.text
 
 
-def test_a_series_of_another_measure_does_not_answer():
+def test_a_series_of_another_measure_is_no_answer():
     from rag.answer.series import answer_which_year
     from rag.documents import Chunk, Hit
 
     hits = [Hit(Chunk(id="x#0", doc_id="x.txt", text=_NEXT_SENTENCE, start=0, end=len(_NEXT_SENTENCE), title="",
                       raw=_NEXT_SENTENCE), 1.0)]
-    assert answer_which_year("q", "丙丁公司哪一年研发投入最多？", hits) is None
+    refused = answer_which_year("q", "丙丁公司哪一年研发投入最多？", hits)
+    assert not refused.answerable and not refused.short and "净利润" in refused.notes[0]
     # Years asked outside the series: not answered from it.
-    assert answer_which_year("q", "2020到2022年丙丁公司哪一年净利润最多？", hits) is None
+    assert not answer_which_year("q", "2020到2022年丙丁公司哪一年净利润最多？", hits).answerable
+    # No series at all: left to the usual path.
+    assert answer_which_year("q", "丙丁公司哪一年研发投入最多？", hits[:0]) is None

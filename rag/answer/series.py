@@ -180,7 +180,8 @@ def answer_which_year(question: str, text: str, hits: list[Hit],
         text: The question, normalised.
         hits: The passages to read, those of the organisations asked about.
     Returns:
-        None when the question does not choose a year, or no series names its measure.
+        None when the question does not choose a year or the passages state no series; a refusal when
+        they state series, but none of the question's measure (or not over the years asked).
     """
     direction = asks_which_year(text)
     if direction is None:
@@ -191,19 +192,27 @@ def answer_which_year(question: str, text: str, hits: list[Hit],
     asked = {years for _, years in years_stated(text)}
     asked_years = set(next(iter(asked))) if len(asked) == 1 else set()
     best: tuple[tuple[int, int, int], YearSeries, Chunk] | None = None
+    other_labels: list[str] = []  # the series that name another measure
     for rank, hit in enumerate(hits):
         read = f"{hit.chunk.title}\n{hit.chunk.text}"
         about = sum(len(w) for w in context if w in read)  # whose figures: the question's other words
         for series in year_series(hit.chunk.text):
             score = label_match(series.label, measure)
             if score == 0 or not asked_years <= set(series.years):
+                other_labels.append(series.label)
                 continue
             # The label naming most of the measure wins, then the passage naming most of the rest.
             key = (score, about, -rank)
             if best is None or key > best[0]:
                 best = (key, series, hit.chunk)
     if best is None:
-        return None
+        if not other_labels:
+            return None  # no series at all: a sentence may still say which year was highest
+        # The articles give years' figures, but not of this measure: no year can be named from them.
+        from rag.answer.extractive import NOT_ANSWERED  # (extractive imports this module)
+
+        return Answer(question=question, text=NOT_ANSWERED, answerable=False, hits=tuple(hits), answerer=answerer,
+                      notes=("逐年数字只有：" + "、".join(dict.fromkeys(other_labels)),))
     _, series, chunk = best
     pairs = [(y, f) for y, f in zip(series.years, series.figures) if not asked_years or y in asked_years]
     if len({f.unit for _, f in pairs}) > 1:
