@@ -77,3 +77,11 @@ def test_a_series_of_another_measure_is_no_answer():
     assert not answer_which_year("q", "2020到2022年丙丁公司哪一年净利润最多？", hits).answerable
     # No series at all: left to the usual path.
     assert answer_which_year("q", "丙丁公司哪一年研发投入最多？", hits[:0]) is None
+
+
+def test_the_reporting_period_is_the_years_stated_before():
+    text = (_NEXT_SENTENCE + "需要注意的是，招股书提醒关注应收账款风险。另据披露，公司员工增加较快。"
+            "报告期各期末，公司应收账款账面价值分别为1,200.5万元、2,300.6万元和1,800.2万元。")
+    (receivables,) = [s for s in year_series(text) if "应收账款" in s.label]
+    assert receivables.years == (2017, 2018, 2019)
+    assert answer_over_texts("丙丁公司哪一年应收账款最高？", text).short == "2018年"

@@ -105,14 +105,16 @@ def _years_before(text: str, sentences: list[tuple[int, int]], index: int, posit
     """The nearest list of ``count`` years before ``position`` of sentence ``index``, looking back
     at most _YEARS_LOOKBACK_SENTENCES sentences."""
     start, _ = sentences[index]
-    for back in range(index, max(-1, index - _YEARS_LOOKBACK_SENTENCES - 1), -1):
+    # "报告期各期末…分别为A、B、C": the reporting period is the years the article stated before.
+    reporting = "报告期" in text[start:start + position]
+    for back in range(index, -1 if reporting else max(-1, index - _YEARS_LOOKBACK_SENTENCES - 1), -1):
         s, e = sentences[back]
         limit = start + position if back == index else e
         stated = [years for at, years in years_stated(text[s:limit])]
         matching = [years for years in stated if len(years) == count]
         if matching:
             return matching[-1]
-        if stated and back != index:
+        if stated and back != index and not reporting:
             return None  # the nearer years are of another length: they are not this series'
     return None
 
