@@ -152,8 +152,6 @@ class ExtractiveAnswerer:
 
     def _answer(self, analysed: Question, hits: list[Hit]) -> Answer:
         question = analysed.original
-        # "A、B和C加起来多少" / "A、B、C哪一类最多": one figure per listed item, added or compared.
-        # A list of organisations is compared on the facts table first (every passage counts).
         if analysed.language == "zh" and asks_which_year(analysed.text):
             # "2020到2022年哪一年净利润最高": the years' series that names the measure decides.
             read = [h for h in self._with_sibling_passages(hits)
@@ -161,6 +159,8 @@ class ExtractiveAnswerer:
             by_year = answer_which_year(question, analysed.text, read, self.name)
             if by_year is not None:
                 return replace(by_year, hits=tuple(hits))
+        # "A、B和C加起来多少" / "A、B、C哪一类最多": one figure per listed item, added or compared.
+        # A list of organisations is compared on the facts table first (every passage counts).
         listed = listed_question(analysed.text) if analysed.language == "zh" else None
         if listed is not None and not listed.of_organisations:
             found = self._answer_listed(analysed, hits)
