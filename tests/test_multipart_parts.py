@@ -54,3 +54,9 @@ def test_each_item_gets_its_own_figure():
     answer = answer_over_texts("南美和北非的钢铁企业出口占比分别是多少？",
                                "统计显示，南美的钢铁企业出口占比为23%，排第二。北非排第三，钢铁企业出口占比为17%。")
     assert answer.short == "南美：23%；北非：17%"
+
+
+def test_a_question_refused_whole_is_not_answered_by_one_part():
+    answer = answer_over_texts("甲乙科技的发行价和股东人数分别是多少？",
+                               "8月15日，甲乙科技开启申购，发行价格为45.6元/股，申购上限为0.5万股，属于创业板。")
+    assert not answer.answerable  # the 发行价 alone does not answer a question the articles half answer

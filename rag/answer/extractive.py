@@ -131,7 +131,10 @@ class ExtractiveAnswerer:
         if len(parts) < 2 or _parts_answered(whole) >= len(parts):
             return whole
         answers = [(label, self.answer(sub, hits, by_parts=False)) for label, sub in parts]
-        if sum(1 for _, a in answers if a.answerable and a.short) <= _parts_answered(whole):
+        answered = sum(1 for _, a in answers if a.answerable and a.short)
+        if answered <= _parts_answered(whole) or (not whole.answerable and answered < len(parts)):
+            # (A question refused whole is answered by parts only when every part is: a part alone
+            # has fewer words to miss, so it is answered more easily where the articles do not say.)
             return whole
         shorts, texts, citations = [], [], []
         for label, sub in answers:
