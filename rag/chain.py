@@ -142,6 +142,27 @@ def sentence_similarity(embedder) -> Callable[[str, str], float] | None:
     return similarity
 
 
+def passage_similarity(embedder, vectors) -> Callable[[str, list[str]], list[float]] | None:
+    """Cosine similarity of a question and stored passages, from the vectors the index already holds.
+
+    No passage is embedded at question time: the question's vector is the one retrieval
+    made (the embedder keeps recent ones), and each passage's vector is read from the index.
+    """
+    if embedder is None or vectors is None:
+        return None
+    import numpy as np
+
+    from rag.clean import normalise
+
+    def similarity(question: str, chunk_ids: list[str]) -> list[float]:
+        if not chunk_ids:
+            return []
+        question_vector = np.asarray(embedder.embed_question(normalise(question)), dtype=np.float32).reshape(-1)
+        return [float(v) for v in vectors.similarities(question_vector, list(chunk_ids))]
+
+    return similarity
+
+
 class Assistant:
     """An index plus a retriever and an answerer, ready to answer questions."""
 
@@ -161,6 +182,8 @@ class Assistant:
         from rag.answer.refusal import refusal_model
 
         similarity = sentence_similarity(self.retriever.embedder) if self.retriever.mode != "bm25" else None
+        passages_similarity = passage_similarity(self.retriever.embedder, self.store.vectors) \
+            if self.retriever.mode != "bm25" else None
         from rag.answer.ranker import WEIGHTS_FILE, load_ranker
 
         # No ranker weights ship: on CRUD tune the fitted ranker did not beat the hand-weighted
@@ -169,7 +192,8 @@ class Assistant:
         ranker = load_ranker() if WEIGHTS_FILE.exists() else None
         self.extractive = ExtractiveAnswerer(self.store.lexical.idf, facts=self.store.facts, similarity=similarity,
                                              refusal=refusal_model(with_dense=similarity is not None), ranker=ranker,
-                                             passages_of=self.store.passages.passages_of)
+                                             passages_of=self.store.passages.passages_of,
+                                             passage_similarity=passages_similarity)
         self.answerer = answerer or self.make_answerer(llm)
 
     def place_names(self) -> frozenset[str]:

@@ -10,7 +10,8 @@ import pytest
 
 from rag.answer.extractive import ExtractiveAnswerer
 from rag.answer.question import analyse
-from rag.answer.ranker import FEATURES, OptionText, SentenceRanker, fit_listwise, load_ranker, option_features
+from rag.answer.ranker import (FEATURES, OPTIONAL_FEATURES, OptionText, SentenceRanker, fit_listwise, load_ranker,
+                               option_features)
 from rag.documents import Chunk, Hit
 
 
@@ -34,7 +35,8 @@ def _option(**changes) -> OptionText:
 def test_every_feature_is_computed_and_finite():
     features = option_features("县里一共培训了多少名教师？", {"培训": 2.0, "教师": 2.0, "县里": 1.0}, _option(),
                                lambda text, word: word in text)
-    assert set(features) == set(FEATURES)
+    # Without vectors in the index (BM25 only) the dense features are absent, not zero.
+    assert set(features) == set(FEATURES) - OPTIONAL_FEATURES
     assert all(math.isfinite(v) for v in features.values())
     assert features["sentence_share"] == pytest.approx(1.0)
     assert features["answer_unit_match"] == 1.0 and features["answer_in_gap"] == 1.0
@@ -49,7 +51,7 @@ def test_the_answerer_gives_the_option_the_ranker_scores_highest():
     later = SentenceRanker({"hit_reciprocal_rank": -1.0}, {}, {})
     ranked = ExtractiveAnswerer(_idf, min_coverage=0.2, ranker=later)
     options = ranked.options(question, ranked._candidates(question, hits), hits)
-    assert len(options) == 2 and all(set(o.features) == set(FEATURES) for o in options)
+    assert len(options) == 2 and all(set(o.features) == set(FEATURES) - OPTIONAL_FEATURES for o in options)
     assert ranked.answer(question, hits).short == "800名"
 
 
@@ -98,3 +100,60 @@ def test_a_damaged_weights_file_falls_back_with_one_warning_line(tmp_path, capsy
 def test_a_missing_weights_file_falls_back(tmp_path, capsys):
     assert load_ranker(tmp_path / "absent.json") is None
     assert "unreadable" in capsys.readouterr().err
+
+
+def test_the_passage_similarity_the_index_holds_is_a_feature_relative_to_the_best_option():
+    features = option_features("县里一共培训了多少名教师？", {"培训": 2.0, "教师": 2.0}, _option(passage_dense=0.81, best_passage_dense=0.86),
+                               lambda text, word: word in text)
+    assert set(features) == set(FEATURES)
+    assert features["passage_dense"] == pytest.approx(0.81) and features["passage_dense_gap"] == pytest.approx(-0.05)
+
+
+def test_the_answerer_reads_passage_similarity_for_the_options_passages():
+    question = analyse("县里一共培训了多少名教师？")
+    hits = [Hit(_chunk("县里培训教师1200名。", 1), 2.0), Hit(_chunk("去年县里培训教师800名。", 2), 1.0)]
+    asked = []
+
+    def similarity(text, chunk_ids):
+        asked.append((text, list(chunk_ids)))
+        return [0.9 if chunk_id == "x#2" else 0.7 for chunk_id in chunk_ids]
+
+    answerer = ExtractiveAnswerer(_idf, min_coverage=0.2, passage_similarity=similarity)
+    options = answerer.options(question, answerer._candidates(question, hits), hits)
+    assert asked == [("县里一共培训了多少名教师？", ["x#1", "x#2"])]  # one call, each passage once
+    by_answer = {o.answer: o.features for o in options}
+    assert by_answer["800名"]["passage_dense_gap"] == 0.0 and by_answer["1200名"]["passage_dense_gap"] == pytest.approx(-0.2)
+    # A ranker that weighs the similarity answers from the passage closest in meaning.
+    dense = ExtractiveAnswerer(_idf, min_coverage=0.2, passage_similarity=similarity,
+                               ranker=SentenceRanker({"passage_dense": 1.0}, {"passage_dense": 0.8}, {"passage_dense": 0.1}))
+    assert dense.answer(question, hits).short == "800名"
+
+
+def test_a_missing_optional_feature_scores_as_its_mean():
+    ranker = SentenceRanker({"passage_dense": 2.0, "coverage": 1.0}, {"passage_dense": 0.8, "coverage": 0.5},
+                            {"passage_dense": 0.1, "coverage": 0.25})
+    assert ranker.score({"coverage": 0.75}) == pytest.approx(1.0)  # no passage_dense: no contribution
+    assert ranker.score({"coverage": 0.75, "passage_dense": 0.9}) == pytest.approx(3.0)
+
+
+def test_fitting_fills_a_missing_feature_with_the_mean_of_the_options_that_have_it():
+    # Half the questions come from an index without vectors: their options lack passage_dense.
+    groups = []
+    for i in range(10):
+        groups.append(([{"passage_dense": 0.9, "coverage": 0.5}, {"passage_dense": 0.6, "coverage": 0.5}], [True, False]))
+        groups.append(([{"coverage": 0.4 + 0.01 * i}, {"coverage": 0.6}], [True, False]))
+    ranker = fit_listwise(groups, ("passage_dense", "coverage"), steps=500)
+    assert ranker.mean["passage_dense"] == pytest.approx(0.75)
+    assert ranker.weights["passage_dense"] > 0 and ranker.weights["coverage"] < 0
+
+
+def test_the_distance_from_the_answer_to_the_questions_rarest_word():
+    # The two rarest words (培训, 县里) right before the answer, or eight characters from it at the nearest.
+    weights = {"培训": 3.0, "县里": 1.0}
+    near = option_features("县里培训多少人？", weights, _option(sentence="县里今年培训1200人。", answer="1200人", answer_start=6),
+                           lambda text, word: word in text)
+    far = option_features("县里培训多少人？", weights,
+                          _option(sentence="培训工作在县里展开后，今年共有1200人。", answer="1200人", answer_start=15),
+                          lambda text, word: word in text)
+    assert near["rarest_distance"] == 0.0 and far["rarest_distance"] == pytest.approx(math.log1p(8))
+    assert near["rarest_share"] == 1.0

@@ -98,8 +98,12 @@ class ExtractiveAnswerer:
     def __init__(self, idf: Callable[[str], float], min_coverage: float = MIN_COVERAGE,
                  facts: FactStore | None = None, similarity: Callable[[str, str], float] | None = None,
                  refusal: RefusalModel | None = None, ranker: SentenceRanker | None = None,
-                 passages_of: Callable[[list[str]], dict[str, list[Chunk]]] | None = None):
+                 passages_of: Callable[[list[str]], dict[str, list[Chunk]]] | None = None,
+                 passage_similarity: Callable[[str, list[str]], list[float]] | None = None):
         self.idf = idf
+        # The embedder's question-passage similarity from the index's vectors (None: a BM25-only
+        # index); a feature of the sentence ranker, which costs no embedding at question time.
+        self.passage_similarity = passage_similarity
         self.passages_of = passages_of  # an article's passages in reading order (the store's passages_of)
         self.ranker = ranker
         self.min_coverage = min_coverage
@@ -513,6 +517,11 @@ class ExtractiveAnswerer:
         # the best one's coverage, that holds an answer (see _first_answered).
         floor = candidates[0].coverage - 0.25 if candidates else 0.0
         hand = next((c for c, _, _ in found if candidates.index(c) < 12 and c.coverage >= floor), None)
+        dense: dict[str, float] = {}
+        if self.passage_similarity is not None and found:
+            chunk_ids = list(dict.fromkeys(c.chunk.id for c, _, _ in found))
+            dense = dict(zip(chunk_ids, self.passage_similarity(question.original, chunk_ids)))
+        best_dense = max(dense.values(), default=None)
         for position, (candidate, sentence, answer) in enumerate(found):
             chunk = candidate.chunk
             sentences = [m for m in _SENTENCE.finditer(chunk.text)]
@@ -537,6 +546,7 @@ class ExtractiveAnswerer:
                 hit_score_ratio=hit.score / top_score if hit is not None and top_score > 0 else 0.0,
                 unit_match=unit_match, votes=votes[_CITATION_MARK.sub("", answer).strip()] - 1,
                 hand_score=candidate.score, hand_position=position, hand_choice=candidate is hand,
+                passage_dense=dense.get(chunk.id), best_passage_dense=best_dense,
             )
             options.append(Option(candidate, answer, option_features(asked_text, weights, text, _contains)))
         return options

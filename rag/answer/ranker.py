@@ -49,7 +49,11 @@ FEATURES = (
     "hit_reciprocal_rank", "hit_score_ratio", "first_sentence", "sentence_position", "log_sentence_chars",
     "anchored", "answer_in_gap", "log_answer_chars", "answer_new_share", "answer_distance", "answer_votes",
     "answer_unit_match", "latin_share", "hand_score", "hand_reciprocal_rank", "hand_choice",
+    "rarest_share", "rarest_distance", "passage_dense", "passage_dense_gap",
 )
+# Features an option may lack (the index holds no vectors: a BM25-only index). A missing
+# feature scores as its mean, so it neither helps nor hurts an option.
+OPTIONAL_FEATURES = frozenset({"passage_dense", "passage_dense_gap"})
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,8 @@ class OptionText:
     hand_score: float = 0.0  # the hand-weighted sentence score (coverage plus bonuses)
     hand_position: int = 0  # 0 for the option the hand-weighted order puts first
     hand_choice: bool = False  # the option the hand-weighted rule answers with
+    passage_dense: float | None = None  # the embedder's question-passage similarity (None: no vectors)
+    best_passage_dense: float | None = None  # the highest of it among the question's options
 
 
 def _share(text: str, weights: dict[str, float], total: float, contains) -> float:
@@ -112,10 +118,26 @@ def option_features(question_text: str, weights: dict[str, float], option: Optio
         answer_distance = math.log1p(max(0, distance))
     else:
         answer_distance = math.log1p(len(sentence))  # no anchor or the answer is not in the sentence (an article date)
+    # The question's rarest words (highest idf) name what sets its fact apart from its neighbours';
+    # the answer is usually written next to them.
+    rarest = [t for t, _ in sorted(weights.items(), key=lambda tw: -tw[1]) if len(t) > 1][:2]
+    rarest_total = sum(weights[t] for t in rarest)
+    rarest_share = sum(weights[t] for t in rarest if contains(sentence, t)) / rarest_total if rarest_total else 0.0
+    rare_at = [(sentence.find(t), sentence.find(t) + len(t)) for t in rarest if t in sentence]
+    if option.answer_start is not None and rare_at:
+        answer_end = option.answer_start + len(answer)
+        # Characters between the answer and the nearest rare word (0 when they touch or overlap).
+        rarest_distance = math.log1p(min(max(0, option.answer_start - end, start - answer_end) for start, end in rare_at))
+    else:
+        rarest_distance = math.log1p(len(sentence))
     han = [c for c in answer if "\u4e00" <= c <= "\u9fff" or c.isalnum()]
     in_gap = option.gap is not None and option.answer_start is not None and \
         option.gap[0] - 2 <= option.answer_start <= option.gap[1] + 2
-    return {
+    dense = {}
+    if option.passage_dense is not None:
+        dense = {"passage_dense": option.passage_dense,
+                 "passage_dense_gap": option.passage_dense - (option.best_passage_dense or option.passage_dense)}
+    return dense | {
         "coverage": option.coverage,
         "coverage_gap": option.coverage - option.best_coverage,
         "sentence_share": _share(sentence, weights, total, contains),
@@ -142,6 +164,8 @@ def option_features(question_text: str, weights: dict[str, float], option: Optio
         "hand_score": option.hand_score,
         "hand_reciprocal_rank": 1.0 / (1 + option.hand_position),
         "hand_choice": float(option.hand_choice),
+        "rarest_share": rarest_share,
+        "rarest_distance": rarest_distance,
     }
 
 
@@ -154,8 +178,9 @@ class SentenceRanker:
     scale: dict[str, float]
 
     def score(self, features: dict[str, float]) -> float:
-        return sum(w * (features.get(name, 0.0) - self.mean.get(name, 0.0)) / (self.scale.get(name, 1.0) or 1.0)
-                   for name, w in self.weights.items())
+        # A feature the option lacks (OPTIONAL_FEATURES) scores as its mean: no contribution.
+        return sum(w * (features.get(name, self.mean.get(name, 0.0)) - self.mean.get(name, 0.0))
+                   / (self.scale.get(name, 1.0) or 1.0) for name, w in self.weights.items())
 
     def to_json(self) -> dict:
         return {"features": list(self.weights), "weights": self.weights, "mean": self.mean, "scale": self.scale}
@@ -212,23 +237,32 @@ def fit_listwise(groups: Sequence[tuple[list[dict[str, float]], list[bool]]], fe
     useful = [(f, y) for f, y in groups if any(y) and not all(y)]
     if not useful:
         raise ValueError("no question with both a right and a wrong option to learn from")
-    every = np.array([[row.get(name, 0.0) for name in features] for rows, _ in useful for row in rows])
-    mean = every.mean(axis=0)
-    scale = every.std(axis=0)
+    # A feature an option lacks (no vectors in its index) is filled with the mean of the options
+    # that have it, as SentenceRanker.score treats it: it then teaches nothing about that option.
+    every = np.array([[row.get(name, np.nan) for name in features] for rows, _ in useful for row in rows])
+    present = ~np.isnan(every)
+    mean = np.array([every[present[:, j], j].mean() if present[:, j].any() else 0.0 for j in range(len(features))])
+    filled = np.where(present, every, mean)
+    scale = filled.std(axis=0)
     scale[scale == 0] = 1.0
-    matrices = [((np.array([[row.get(name, 0.0) for name in features] for row in rows]) - mean) / scale,
-                 np.array(labels, dtype=bool)) for rows, labels in useful]
+
+    def standardised(rows) -> np.ndarray:
+        x = np.array([[row.get(name, np.nan) for name in features] for row in rows])
+        return (np.where(np.isnan(x), mean, x) - mean) / scale
+
+    # Every option of every question in one matrix; a question's options are one contiguous run.
+    x = np.vstack([standardised(rows) for rows, _ in useful])
+    y = np.concatenate([np.array(labels, dtype=float) for _, labels in useful])
+    starts = np.cumsum([0] + [len(rows) for rows, _ in useful[:-1]])
+    owner = np.repeat(np.arange(len(useful)), [len(rows) for rows, _ in useful])
     w = np.zeros(len(features))
     for _ in range(steps):
-        gradient = l2 * w
-        for x, y in matrices:
-            s = x @ w
-            p = np.exp(s - s.max())
-            p /= p.sum()
-            q = p * y
-            q /= q.sum()  # the posterior over the right options
-            gradient += (x.T @ (p - q)) / len(matrices)
-        w -= rate * gradient
+        s = x @ w
+        p = np.exp(s - np.maximum.reduceat(s, starts)[owner])
+        p /= np.add.reduceat(p, starts)[owner]  # softmax over each question's options
+        q = p * y
+        q /= np.add.reduceat(q, starts)[owner]  # the posterior over its right options
+        w -= rate * (l2 * w + x.T @ (p - q) / len(useful))
     return SentenceRanker({n: round(float(v), 5) for n, v in zip(features, w)},
                           {n: round(float(v), 6) for n, v in zip(features, mean)},
                           {n: round(float(v), 6) for n, v in zip(features, scale)})
