@@ -62,11 +62,19 @@ class Record:
     options: list[Option] = field(default_factory=list)  # empty: the choice among sentences was not reached
     hand: int | None = None  # the option the hand-weighted order chose, when it is one of them
 
-    def ranked_right(self, ranker: SentenceRanker | None) -> bool:
-        """Whether the answer path scores right when ``ranker`` chooses among the options (None: the hand order)."""
+    def ranked_right(self, ranker: SentenceRanker | None, margin: float | None = None) -> bool:
+        """Whether the answer path scores right when ``ranker`` chooses among the options (None: the hand order).
+
+        ``margin``: keep the hand order's choice unless the ranker scores another option
+        more than this above it (None: the ranker alone chooses, as the answerer does).
+        """
         if ranker is None or not self.options:
             return self.right
-        chosen = self.options[max(range(len(self.options)), key=lambda j: ranker.score(self.options[j].features))]
+        scores = [ranker.score(o.features) for o in self.options]
+        best = max(range(len(scores)), key=scores.__getitem__)
+        if margin is not None and (self.hand is None or scores[best] - scores[self.hand] <= margin):
+            return self.right
+        chosen = self.options[best]
         return chosen.given and chosen.right if self.answerable else not chosen.given
 
 
@@ -194,6 +202,8 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, help="keep each set's recorded options here (delete after a code change)")
     parser.add_argument("-k", "--folds", type=int, default=5)
     parser.add_argument("--l2", type=float, nargs="*", default=[0.01])
+    parser.add_argument("--margin", type=float, nargs="*", default=[],
+                        help="also score switching from the hand choice only past these score margins")
     parser.add_argument("--features", nargs="*", default=list(FEATURES), help="a subset of the features (default: all)")
     parser.add_argument("--without", nargs="*", default=[], help="features to leave out")
     parser.add_argument("--write", action="store_true", help=f"write the ranker fitted on every pooled question to {WEIGHTS_FILE}")
@@ -217,23 +227,43 @@ def main() -> None:
         print(f"  oracle (a right option when the choice is reached): "
               f"{figures(part, [r.right or any(o.right and o.given for o in r.options) for r in part])}")
 
+    # The pair test: how often a feature puts a right option above a wrong one of the same question.
+    pair_features = ("hand_score", "coverage", "window_share", "passage_dense", "rarest_share", "rarest_distance",
+                     "answer_distance", "hit_reciprocal_rank")
+    print("pair test (a right option above a wrong one of the same question; distances: the nearer):")
+    for name in args.sets:
+        mixed = [([o for o in r.options if o.right and o.given], [o for o in r.options if not (o.right and o.given)])
+                 for r in records if r.set == name and r.answerable]
+        mixed = [(right, wrong) for right, wrong in mixed if right and wrong]
+        shares = []
+        for feature in pair_features:
+            sign = -1.0 if feature.endswith("distance") else 1.0
+            pairs = [(sign * a.features[feature] > sign * b.features[feature]) + 0.5 * (a.features[feature] == b.features[feature])
+                     for right, wrong in mixed for a in right for b in wrong if feature in a.features and feature in b.features]
+            shares.append(f"{feature} {sum(pairs) / len(pairs):.3f}" if pairs else f"{feature} -")
+        print(f"  {name} ({len(mixed)} questions): {', '.join(shares)}")
+
     folds = grouped_folds(records, args.folds)
     print(f"{args.folds}-fold CV grouped by source article (fold sizes "
           f"{', '.join(str(folds.count(f)) for f in range(args.folds))}); features: {len(features)}")
     hand = [r.ranked_right(None) for r in records]
     for l2 in args.l2:
-        out_of_fold = [False] * len(records)
+        margins = [None, *args.margin]
+        out_of_fold = {m: [False] * len(records) for m in margins}
         for fold in range(args.folds):
             train = [r for r, f in zip(records, folds) if f != fold]
             ranker = fit_listwise(_groups(train), features, l2=l2)
             for i, (r, f) in enumerate(zip(records, folds)):
                 if f == fold:
-                    out_of_fold[i] = r.ranked_right(ranker)
-        print(f" l2={l2}")
-        for name in args.sets + ["pooled"]:
-            index = [i for i, r in enumerate(records) if name in (r.set, "pooled")]
-            part = [records[i] for i in index]
-            print(f"  {name:9}  hand {figures(part, [hand[i] for i in index])}   ranker {figures(part, [out_of_fold[i] for i in index])}")
+                    for m in margins:
+                        out_of_fold[m][i] = r.ranked_right(ranker, m)
+        for m in margins:
+            print(f" l2={l2}" + (f", switching from the hand choice past a margin of {m}" if m is not None else ""))
+            for name in args.sets + ["pooled"]:
+                index = [i for i, r in enumerate(records) if name in (r.set, "pooled")]
+                part = [records[i] for i in index]
+                print(f"  {name:9}  hand {figures(part, [hand[i] for i in index])}   "
+                      f"ranker {figures(part, [out_of_fold[m][i] for i in index])}")
 
     final = fit_listwise(_groups(records), features, l2=args.l2[0])
     print("weights (on standardised features):", json.dumps(final.weights, ensure_ascii=False))

@@ -186,9 +186,9 @@ class Assistant:
             if self.retriever.mode != "bm25" else None
         from rag.answer.ranker import WEIGHTS_FILE, load_ranker
 
-        # No ranker weights ship: on CRUD tune the fitted ranker did not beat the hand-weighted
-        # sentence order in cross-validation (benchmarks/fit_sentence_ranker.py). A ranker.json
-        # written by that script's --write is used.
+        # No ranker weights ship: fitted on CRUD tune, seeds-dev and fresh-dev together, the ranker
+        # did not beat the hand-weighted sentence order in cross-validation grouped by article
+        # (benchmarks/fit_sentence_ranker.py). A ranker.json written by that script's --write is used.
         ranker = load_ranker() if WEIGHTS_FILE.exists() else None
         self.extractive = ExtractiveAnswerer(self.store.lexical.idf, facts=self.store.facts, similarity=similarity,
                                              refusal=refusal_model(with_dense=similarity is not None), ranker=ranker,

@@ -20,14 +20,20 @@ name no particular question, article or word list:
 - the answer itself: its length, the share of it that the question does not
   already say, how far it stands from the question's words, whether the question's
   anchor words were found either side of it, and how many other sentences give
-  the same answer (a fact the articles repeat is more likely the one asked for).
+  the same answer (a fact the articles repeat is more likely the one asked for);
+- whether the sentence holds the question's two rarest (highest-idf) words, and how far
+  the answer stands from them;
+- the embedder's similarity of the question and the option's passage, and how far it is
+  below the best option's, read from the vectors the index holds (no embedding at
+  question time). A BM25-only index has none: the feature is absent and scores as its mean.
 
 A linear model ``score = Σ weight · feature`` orders the options; the answerer
 gives the best one. Its weights are fitted by ``benchmarks/fit_sentence_ranker.py``
-(a listwise logistic model over the options of each question of the tune part of
-CRUD ``questions-dev.jsonl``, with k-fold cross-validation) and stored as JSON in
-``ranker.json`` beside this file: no pickle. A missing or damaged file means
-the hand-weighted order is used, with one warning line.
+(a listwise logistic model over the options of each question, pooled from CRUD
+``questions-dev.jsonl``'s tune part, seeds-dev and fresh-dev, cross-validated with
+folds grouped by source article) and stored as JSON in ``ranker.json`` beside this
+file: no pickle. A missing or damaged file means the hand-weighted order is used,
+with one warning line.
 """
 
 from __future__ import annotations
@@ -261,7 +267,7 @@ def fit_listwise(groups: Sequence[tuple[list[dict[str, float]], list[bool]]], fe
         p = np.exp(s - np.maximum.reduceat(s, starts)[owner])
         p /= np.add.reduceat(p, starts)[owner]  # softmax over each question's options
         q = p * y
-        q /= np.add.reduceat(q, starts)[owner]  # the posterior over its right options
+        q /= np.maximum(np.add.reduceat(q, starts)[owner], 1e-300)  # the posterior over its right options (0/0 when they underflow)
         w -= rate * (l2 * w + x.T @ (p - q) / len(useful))
     return SentenceRanker({n: round(float(v), 5) for n, v in zip(features, w)},
                           {n: round(float(v), 6) for n, v in zip(features, mean)},
