@@ -142,7 +142,8 @@ def option_features(question_text: str, weights: dict[str, float], option: Optio
     dense = {}
     if option.passage_dense is not None:
         dense = {"passage_dense": option.passage_dense,
-                 "passage_dense_gap": option.passage_dense - (option.best_passage_dense or option.passage_dense)}
+                 "passage_dense_gap": option.passage_dense - (option.passage_dense if option.best_passage_dense is None
+                                                              else option.best_passage_dense)}
     return dense | {
         "coverage": option.coverage,
         "coverage_gap": option.coverage - option.best_coverage,
