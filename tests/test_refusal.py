@@ -32,3 +32,29 @@ def test_a_refused_answer_carries_the_signals_it_was_refused_on():
     idf = lambda token: 9.0 if token == "\uffff\uffff" else 1.0  # the sentinel stands for an unseen word
     answer = ExtractiveAnswerer(idf, refusal=never).answer("县里投入了多少资金？", [Hit(chunk, 1.0)])
     assert not answer.answerable and answer.signals["coverage"] > 0.5
+
+
+def _fit_script():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "fit_refusal.py"
+    spec = importlib.util.spec_from_file_location("fit_refusal", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_cross_validation_keeps_each_articles_questions_in_one_fold():
+    script = _fit_script()
+    rows = [{"set": "a", "group": f"a:{i % 7}", "answerable": i % 3 != 0, "signals": {"coverage": (i % 3 != 0) * 0.8 + 0.1}}
+            for i in range(70)]
+    folds = script.grouped_folds(rows, 5)
+    by_group = {}
+    for row, fold in zip(rows, folds):
+        by_group.setdefault(row["group"], set()).add(fold)
+    assert all(len(f) == 1 for f in by_group.values()) and len(set(folds)) == 5
+    figures = script.cross_validate(rows, ("coverage",))
+    # Separable by coverage: every fold's model refuses the unanswerable rows and answers the rest.
+    assert figures["a"]["refusal_accuracy"] == 1.0 and figures["a"]["false_refusal_rate"] == 0.0
+    assert figures["all"]["n"] == 70

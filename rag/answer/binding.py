@@ -331,6 +331,18 @@ def asked_metrics(question: Question) -> set[int]:
     return {group for _, group in _metric_groups(question.text) if group not in _VERB_GROUPS}
 
 
+def metric_synonyms(word: str) -> tuple[str, ...]:
+    """The other wordings of the metric ``word`` names (募资: 募集资金, 募集); () for any other word.
+
+    A passage that gives the metric in its own wording covers the question's word for it.
+    The rise/fall verbs are left out: as verbs they name no metric.
+    """
+    group = _METRIC_GROUP.get(word)
+    if group is None or group in _VERB_GROUPS:
+        return ()
+    return tuple(w for w in METRIC_GROUPS[group] if w != word)
+
+
 def metric_bound(question: Question, sentence: str, start: int, previous: str | None = None) -> bool:
     """The question's metric is the one the sentence gives at ``start``.
 

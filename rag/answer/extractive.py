@@ -13,11 +13,12 @@ from itertools import islice
 from typing import Callable, Iterator
 
 from rag.answer.actor import verb_doer
-from rag.answer.binding import binds, figure_bound
+from rag.answer.binding import binds, figure_bound, metric_synonyms
 from rag.answer.topic import misses_topic
 from rag.answer.furniture import mask_furniture
 from rag.answer.aggregate import aggregate_answer, group_total_lead, group_total_note, largest_figure
 from rag.answer.injection import addresses_reader
+from rag.answer.period import listed_years, named_years, names_a_year, respective_year_figure
 from rag.answer.listed import (answer_listed, as_listed_name, listed_question, named_candidates, respective_questions,
                                separate_questions)
 from rag.answer.series import answer_which_year, asks_which_year
@@ -61,6 +62,7 @@ class _Candidate:
     coverage: float
     score: float
     typed: bool = True  # holds an answer of the kind asked (else the words where the question points)
+    lead_in: str = ""  # the article's retrieved passages before this one (the period it set out: rag/answer/period.py)
 
 
 @dataclass(frozen=True)
@@ -205,7 +207,7 @@ class ExtractiveAnswerer:
             return self._not_answered(question, hits)
         best, headline = found
         sentence = best.chunk.text[best.start : best.end]
-        signals = self._signals(analysed, best, sentence)
+        signals = self._signals(analysed, best, sentence, candidates)
         if not self._answers(signals):
             return self._not_answered(question, hits, signals)
         place = group_total_note(analysed, sentence)
@@ -354,11 +356,15 @@ class ExtractiveAnswerer:
         similarities = [self.similarity(question.original, c.chunk.text[c.start : c.end]) for c, _ in options]
         return options[rule.best([c.score for c, _ in options], similarities)]
 
-    def _signals(self, question: Question, candidate: _Candidate, sentence: str) -> dict[str, float]:
+    def _signals(self, question: Question, candidate: _Candidate, sentence: str,
+                 candidates: list[_Candidate] = ()) -> dict[str, float]:
         """What the refusal decision weighs (see rag/answer/refusal.py)."""
         required = question.required_terms
         signals = {
             "coverage": candidate.coverage,
+            # How well the best sentence of any retrieved passage covers the question: the topic is in
+            # the articles even when the sentence that answers writes it otherwise.
+            "top_coverage": max([c.coverage for c in candidates[:12]] + [candidate.coverage]),
             "anchored": float(_gap(question, sentence) is not None),
             "typed": float(candidate.typed),
             "named": sum(term in sentence for term in required) / len(required) if required else 1.0,
@@ -466,10 +472,27 @@ class ExtractiveAnswerer:
         total = sum(weights.values()) or 1.0
         focus = focus_words(question) if question.language == "zh" else ()
         candidates = []
+        # Each article's retrieved passages in reading order: a passage may continue the account its
+        # article's other passages date ("报告期各期…分别为…"; see rag/answer/period.py).
+        articles: dict[str, dict[str, Chunk]] = {}
+        for hit in hits:
+            articles.setdefault(hit.chunk.doc_id, {})[hit.chunk.id] = hit.chunk
+        ordered = {doc: sorted(chunks.values(), key=lambda c: c.position) for doc, chunks in articles.items()}
+        # The article's reporting periods (2020年至2022年) reach every passage; a year it merely names
+        # elsewhere reaches only a passage that names no year of its own.
+        periods, mentioned = {}, {}
+        if ARTICLE_PERIOD and question.years:
+            for doc, article in ordered.items():
+                whole = "\n".join(c.text for c in article)
+                periods[doc], mentioned[doc] = listed_years(whole), named_years(whole)
         for rank, hit in enumerate(hits, 1):
             chunk = hit.chunk
             context = f"{chunk.title}\n{chunk.text}"
-            if not _supports_required(question, chunk, context):
+            lead_in = "\n".join(c.text for c in ordered[chunk.doc_id] if c.position < chunk.position) \
+                if ARTICLE_PERIOD and question.years else ""
+            article_years = periods.get(chunk.doc_id, set()) | (
+                mentioned.get(chunk.doc_id, set()) if not names_a_year(context) else set())
+            if not _supports_required(question, chunk, context, article_years):
                 continue
             chunk_weight = sum(w for t, w in weights.items() if _contains(context, t))
             for match in _SENTENCE.finditer(chunk.text):
@@ -488,7 +511,7 @@ class ExtractiveAnswerer:
                 score = coverage + 0.1 * named_here + _type_bonus(question, sentence, chunk) + 0.02 / rank
                 if focus:
                     score += FOCUS_BONUS * sum(_contains(sentence, w) for w in focus) / len(focus)
-                candidates.append(_Candidate(rank, chunk, match.start(), match.end(), coverage, score))
+                candidates.append(_Candidate(rank, chunk, match.start(), match.end(), coverage, score, lead_in=lead_in))
         candidates.sort(key=lambda c: (-c.score, c.hit_rank, c.start))
         return candidates
 
@@ -727,7 +750,8 @@ class ExtractiveAnswerer:
                     chosen.append(figure)
             return "、".join(stated_figure(sentence, f, ranges=False) for f in chosen) or None
         if question.kind in _FIGURE_KINDS:
-            figure = _figure_for(question, sentence, gap)
+            lead_in = f"{candidate.lead_in}\n{candidate.chunk.text[:candidate.start]}"
+            figure = _figure_for(question, sentence, gap, lead_in=lead_in)
             if figure is not None and figure.kind in ("money", "count") and (
                     not _bound_to_organisations(question, candidate.chunk, unmasked, figure)
                     or _place_in_a_list(question, unmasked, figure)
@@ -761,6 +785,9 @@ class ExtractiveAnswerer:
         # exact gap is often a word short of the answer, so the clause is the short answer.
         return _clause_around(sentence, gap, question.text) or None
 
+
+# A passage continues its article's account: the years the article names count as named (rag/answer/period.py).
+ARTICLE_PERIOD = True
 
 # A question that asks for more than one of a kind: 哪些企业, 哪几个县, 哪两家公司.
 _SEVERAL = re.compile(r"哪些|哪几|哪[两二三四五六七八九]|\bwhich (?:two|three|four|five|several)\b", re.I)
@@ -1035,16 +1062,20 @@ def _names_organisations(phrase: str) -> bool:
 
 
 def _contains(text: str, token: str) -> bool:
-    """``token``, a synonym of it, or the same count in the other numerals (两个 = 2个) is in ``text``."""
+    """``token``, a synonym of it (a metric in another wording: 募资 as 募集资金), or the same count in the
+    other numerals (两个 = 2个) is in ``text``."""
     return (token in text or any(alt in text for alt in _SYNONYMS.get(token, ()))
+            or any(alt in text for alt in metric_synonyms(token))
             or any(form in text for form in numeral_forms(token)[1:]))
 
 
-def _supports_required(question: Question, chunk: Chunk, context: str) -> bool:
+def _supports_required(question: Question, chunk: Chunk, context: str, article_years: set[str] = frozenset()) -> bool:
     """Every organisation, place, year and figure the question names is in the passage.
 
     The article's subject organisation counts as named in every passage of it.
-    A "which of A, B and C" question needs only one of its candidates.
+    A "which of A, B and C" question needs only one of its candidates. A year counts as
+    named when it is one of ``article_years`` (its article's reporting periods; any year the article
+    names, for a passage that names none).
     """
     named = [org == chunk.subject or any(alias in context for alias in aliases_of(org)) for org in question.organisations]
     choosing = question.kind == "organisation" and len(named) > 1
@@ -1052,7 +1083,9 @@ def _supports_required(question: Question, chunk: Chunk, context: str) -> bool:
         return False
     # An article dated in the year asked about speaks of that year as 今年 or 上半年
     # without naming it: its date names the year.
-    dated = {chunk.date[:4]} if chunk.date else set()
+    # A year of its article's reporting period: the passage may continue that account ("报告期各期…");
+    # a sentence dated otherwise is dropped on its own (_contradicts).
+    dated = ({chunk.date[:4]} if chunk.date else set()) | set(article_years)
     return all(term in context or term in dated for term in question.required_terms) and _relative_years_named(
         question, chunk, context)
 
@@ -1099,8 +1132,9 @@ def _bound_to_organisations(question: Question, chunk: Chunk, sentence: str, fig
         # ("宁波商会在…、广州商会…、黑龙江商会…投入资金390万元").
         position = max(sentence.rfind(alias, 0, figure.start) for _, alias in found)
         between = sentence[position:figure.start]
-        others = [m.end for m in find_organisations(between) if m.canonical not in question.organisations and m.start > 0]
-        named = [m.end() for m in _organisation_names(between)]
+        others = [m.end for m in find_organisations(between) if m.canonical not in question.organisations and m.start > 0
+                  and not _acts_for_the_subject(between, m.start)]
+        named = [m.end() for m in _organisation_names(between) if not _acts_for_the_subject(between, m.start())]
         if others or len(named) > 1:
             # "…管理局责令该公司返还…，并对其作出罚款403393.31元": a word that refers back (该公司, 其, 他)
             # after the other organisation returns the sentence to the question's subject.
@@ -1110,6 +1144,25 @@ def _bound_to_organisations(question: Question, chunk: Chunk, sentence: str, fig
         if sentence[end:end + 1] == "、" or sentence[position - 1:position] == "、":
             return False  # "三一集团、蓝思科技、比亚迪等…4100余人": the list's figure, not one member's
     return True
+
+
+# An organisation named as the subject's subsidiary (全资子公司X, 旗下X) acts for it; one named as the other
+# party of its act (与X订立协议, 向X转让) receives, it does not own the figure (see _acts_for_the_subject).
+SUBSIDIARY_AND_PARTY = True
+_FOR_THE_SUBJECT_BEFORE = re.compile(r"(?:子公司|旗下|下属|与|同|跟|向)$")
+_FOR_THE_SUBJECT_HEAD = re.compile(r"(?:全资|控股)?子公司|旗下|下属|与|同|跟|向")
+
+
+def _acts_for_the_subject(text: str, start: int) -> bool:
+    """The organisation named at ``start`` of ``text`` is the subject's subsidiary or the other party of its act.
+
+    "中国儒意发布公告称，全资子公司上海儒意影视与北京万达文化订立协议，上海儒意以22.62亿元受让…":
+    the sum is 中国儒意's, though two other names stand between it and the sum.
+    """
+    if not SUBSIDIARY_AND_PARTY:
+        return False
+    return bool(_FOR_THE_SUBJECT_BEFORE.search(text, max(0, start - 5), start)
+                or _FOR_THE_SUBJECT_HEAD.match(text, start))
 
 
 # Another organisation named between the question's subject and a figure owns the figure, unless
@@ -1130,13 +1183,22 @@ def _named_word_by_word(subject: str, sentence: str) -> bool:
     return len(stems) > 1 and all(stem in sentence for stem in stems)
 
 
+_ASPECT_PARTICLES = {"了", "过", "着"}
+
+
 def _leading_noun_phrase(text: str) -> str | None:
     """The nouns a text opens with (its subject, as jieba tags it), when they read as a name."""
     from rag import jieba
 
     subject = []
-    for word, tag in jieba.tag(text.strip()):
+    words = jieba.tag(text.strip())
+    for i, (word, tag) in enumerate(words):
         if tag not in _NOUN_LIKE:
+            break
+        if i + 1 < len(words) and words[i + 1][0] in _ASPECT_PARTICLES:
+            # An aspect particle follows a verb, whatever jieba tags the word before it: "中国儒意花了多少钱"
+            # is cut 中国 | 儒意花 | 了, and the verb is its last character (a one-character verb is the usual).
+            subject.append(word[:-1])
             break
         subject.append(word)
     name = "".join(subject)
@@ -1184,6 +1246,8 @@ def _place_in_a_list(question: Question, sentence: str, figure: Figure) -> bool:
         position = sentence.find(place)
         if position < 0 or position > figure.start:
             continue
+        if _opens_an_organisation_name(sentence, position):
+            continue  # "与北京万达文化产业集团有限公司": the place word names a company, not a place in a list
         end = position + len(place)
         while end < len(sentence) and sentence[end] in "县市区乡镇村":
             end += 1
@@ -1192,6 +1256,12 @@ def _place_in_a_list(question: Question, sentence: str, figure: Figure) -> bool:
                 re.match(r"[两二三四五六七八九十\d]+[个]?[县市区乡镇村]|等", sentence[end:end + 4]):
             return True
     return False
+
+
+def _opens_an_organisation_name(sentence: str, position: int) -> bool:
+    """An organisation's name that holds more than a place's (北京万达文化产业集团) starts at ``position``."""
+    return any(m.start == position and not re.search(r"(?:县|市|区|乡|镇|村|省)(?:委|政府|人民政府)?$", m.surface)
+               for m in find_organisations(sentence))
 
 
 def _previous_sentence(text: str, start: int) -> str:
@@ -1876,8 +1946,11 @@ def _nearest_span(spans: list, gap: tuple[int, int] | None):
 
 
 def _figure_for(question: Question, sentence: str, gap: tuple[int, int] | None,
-                exclude: set[int] = frozenset()) -> Figure | None:
-    """The figure of the kind (and unit) asked for that sits where the question points."""
+                exclude: set[int] = frozenset(), lead_in: str = "") -> Figure | None:
+    """The figure of the kind (and unit) asked for that sits where the question points.
+
+    ``lead_in``: the article's text before the sentence, where a series' years may be set out.
+    """
     # A figure the question itself states ("那1868名学生里…有多少名") is not its answer.
     stated = {f.value for f in find_figures(question.text) if f.value is not None}
     every = [f for f in find_figures(sentence) if f.start not in exclude and f.value not in stated]
@@ -1918,6 +1991,11 @@ def _figure_for(question: Question, sentence: str, gap: tuple[int, int] | None,
     respective = _respective_figure(figures, sentence, question)
     if respective is not None:
         return respective
+    if lead_in and question.years:
+        # "报告期各期…分别为a、b和c" after "2020年至2022年": c is 2022's.
+        in_year = respective_year_figure(figures, [f.start for f in figures], sentence, question.years, lead_in)
+        if in_year is not None:
+            return in_year
     labelled = _labelled_figure(figures, sentence, question)
     if labelled is not None:
         return labelled

@@ -2,6 +2,8 @@
 
 The signals of the best sentence that holds an answer of the kind asked:
 - ``coverage``: the share of the question's weighted words in the sentence and its passage;
+- ``top_coverage``: the best such share of any of the 12 best-scored sentences (the topic is
+  in the articles, even where the answering sentence words it otherwise);
 - ``dense``: the bundled embedder's similarity of the question and the sentence
   (paraphrase that shares no words still scores here); absent without vectors;
 - ``typed``: 1 when the sentence holds an answer of the kind asked (a figure of the
@@ -27,8 +29,8 @@ from functools import lru_cache
 from pathlib import Path
 
 WEIGHTS_FILE = Path(__file__).with_name("refusal.json")
-FEATURES_DENSE = ("coverage", "dense", "typed", "anchored", "named")
-FEATURES_LEXICAL = ("coverage", "typed", "anchored", "named")
+FEATURES_DENSE = ("coverage", "top_coverage", "dense", "typed", "anchored", "named")
+FEATURES_LEXICAL = ("coverage", "top_coverage", "typed", "anchored", "named")
 
 
 @dataclass(frozen=True)
