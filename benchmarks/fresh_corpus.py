@@ -11,7 +11,7 @@ The questions were written by helper sessions that were given only their twelve 
 and the gold format, never the code. The article text stays in the benchmark's archive; this
 script copies the 24 records out of it:
 
-    python benchmarks/fresh_corpus.py [--set fresh|fresh2] [--archive ../shared/benchmarks/crud/docs.jsonl.gz] [--out /tmp/fresh.jsonl]
+    python benchmarks/fresh_corpus.py [--set fresh|fresh2|fresh3] [--archive ../shared/benchmarks/crud/docs.jsonl.gz] [--out /tmp/fresh.jsonl]
     rag eval --gold eval/gold/fresh-test.jsonl --corpus /tmp/fresh.jsonl --out eval/reports/fresh-test-hybrid
 """
 
@@ -47,7 +47,26 @@ FRESH2_TEST_ARTICLES = (
     "crud-dc8c70be682d4b57", "crud-3594b919735bd5e6", "crud-7b1acce742290d0f", "crud-32590227e950aba8",
     "crud-891252331f164b89", "crud-209842050fd636d5", "crud-1f1a7acd86b5c6eb", "crud-b5a96f07b481ecb1",
 )
-SETS = {"fresh": DEV_ARTICLES + TEST_ARTICLES, "fresh2": FRESH2_DEV_ARTICLES + FRESH2_TEST_ARTICLES}
+# The third pair (eval/gold/fresh3-dev.jsonl, fresh3-test.jsonl), a round later again: articles of
+# 700-3,000 characters that use at least four of 公司, 企业, 集团, 亿元, 万元, 营收, 营业收入, 净利润,
+# 同比, 股份 (2,016 in the archive outside docs-5k, the CRUD dev sources and the first 48), drawn with
+# random.Random(20261124).sample over their sorted ids; the first 12 drawn carry the dev questions.
+# As in the archive, many are templated market reports (股票行情快报).
+FRESH3_DEV_ARTICLES = (
+    "crud-d7de60bfc753ca67", "crud-2f4cb2c6cb93f7a7", "crud-b10e912e366c2be2", "crud-f70980aad4956e26",
+    "crud-00d40556be89aa3a", "crud-0cd0c30ab46d3059", "crud-afa670c1cd25471d", "crud-cfdf1a6964b99f77",
+    "crud-b53576f2ffda5a10", "crud-26fbd702defe58f0", "crud-e3e62960f7365ef8", "crud-9f6987db159ab5c6",
+)
+FRESH3_TEST_ARTICLES = (
+    "crud-7a56eef99d7d7941", "crud-7fd0170e25c46b85", "crud-f459665831d43649", "crud-2cd83e8405c2c298",
+    "crud-c6a204ff2665d7a0", "crud-724c17bfb4e0e26b", "crud-6f847e4e204be49a", "crud-ca1e074aed092986",
+    "crud-da93fc4d9e79a557", "crud-9580bd798ac77c10", "crud-42ce77dcd47bee25", "crud-1603543b7e76e480",
+)
+SETS = {
+    "fresh": DEV_ARTICLES + TEST_ARTICLES,
+    "fresh2": FRESH2_DEV_ARTICLES + FRESH2_TEST_ARTICLES,
+    "fresh3": FRESH3_DEV_ARTICLES + FRESH3_TEST_ARTICLES,
+}
 DEFAULT_ARCHIVE = Path(__file__).resolve().parents[1].parent / "shared" / "benchmarks" / "crud" / "docs.jsonl.gz"
 
 
