@@ -62,6 +62,18 @@ def test_a_change_asked_without_a_unit_is_the_figure_a_change_word_introduces(mo
     assert _figure("会展服务的营业收入下降了多少？", sentence) == "380亿元"
 
 
+def test_a_change_asked_in_a_plain_verb_is_the_figure_a_change_word_introduces(monkeypatch):
+    sentence = "截至5月6日收盘，青山电器(600001)报收于12.38元，下跌3.15%，换手率1.2%。"
+    assert _figure("青山电器5月6日股价跌了多少？", sentence) == "3.15%"
+    monkeypatch.setattr(extractive, "COLLOQUIAL_CHANGES", False)
+    assert _figure("青山电器5月6日股价跌了多少？", sentence) != "3.15%"
+
+
+@pytest.mark.parametrize("question", ["青山电器一季度净利润同比降了多少？", "这季营收比去年掉了多少？"])
+def test_a_change_on_last_year_asked_in_a_plain_verb_asks_a_percentage(question):
+    assert analyse(question).kind == "percent"
+
+
 def test_figures_with_the_same_label_are_told_apart_by_the_subject_before_each(monkeypatch):
     sentence = "上半年，零售及餐饮服务收入达到80亿元，同比增长2.4%，其中，社区餐饮业务收入达到12亿元，同比增长18.6%。"
     question = "上半年社区餐饮业务收入同比增长了多少？"

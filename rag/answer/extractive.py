@@ -2014,14 +2014,21 @@ def _figure_for(question: Question, sentence: str, gap: tuple[int, int] | None,
 # "营业收入下降了多少": the amount of a change, asked without a unit of its own; the figure is the
 # one written right after a change word ("…7051亿元，下降2.5%"), whatever its kind.
 _CHANGE_WORDS = r"增长|下降|减少|增加|提高|降低|上涨|下跌|上升|萎缩|回落|提升|扩大|缩小|新增|增幅|降幅|涨幅|跌幅"
+# A question asks the change in plainer verbs than the article reports it in (降了多少, 跌了多少, 掉了多少).
+COLLOQUIAL_CHANGES = True
+_COLLOQUIAL_CHANGE_WORDS = r"降|跌|涨|掉|少|减|增|下滑|滑落|缩水"
 _ASKS_CHANGE = re.compile(rf"(?:{_CHANGE_WORDS})了?(?:多少|几)(?=[？?。，,\s]|$)")
+_ASKS_COLLOQUIAL_CHANGE = re.compile(rf"(?:{_COLLOQUIAL_CHANGE_WORDS})了(?:多少|几)(?=[？?。，,\s]|$)")
 _AFTER_CHANGE = re.compile(rf"(?:{_CHANGE_WORDS})(?:了|为|达到?|约|近|超过|逾|幅度为?)*\s*$")
 CHANGE_FIGURES = True
 
 
 def _change_figures(question: Question, sentence: str, every: list[Figure]) -> list[Figure]:
     """For a question about a change asked without a unit, the figures that a change word introduces."""
-    if not CHANGE_FIGURES or question.focus_unit or not _ASKS_CHANGE.search(question.text):
+    if not CHANGE_FIGURES or question.focus_unit:
+        return []
+    if not (_ASKS_CHANGE.search(question.text)
+            or (COLLOQUIAL_CHANGES and _ASKS_COLLOQUIAL_CHANGE.search(question.text))):
         return []
     return [f for f in every if f.kind in ("percent", "money", "count", "number")
             and _AFTER_CHANGE.search(sentence[max(0, f.start - 8):f.start])]

@@ -47,7 +47,8 @@ _KIND_PATTERNS: list[tuple[AnswerKind, re.Pattern[str]]] = [
     ("place", re.compile(r"哪里|哪儿|在哪(?![个些一家所位款项种])|何地|何处|什么地方|哪(?:个|些|一)?(?:县|市(?!场)|省|州|地区|地方|村|镇|乡|国家|城市|区(?!域))|\bwhere\b|\b(?:which|what) (?:\w+ )?(?:count(?:y|ies)|cit(?:y|ies)|provinces?|places?|villages?|towns?|regions?|countr(?:y|ies)|areas?)\b", re.I)),
 ]
 _MONEY_VERBS = re.compile(r"投资|投入|捐赠|捐款|捐助|采购|购买|购销|资金|金额|\binvest|\bspen[dt]|\bdonat|\bbought|\bpurchas", re.I)
-_CHANGE = re.compile(r"(?:同比|环比|比上年|比去年|与去年同期相比|较上年)[^，,。？?]*(?:增长|增加|下降|减少|提高|提升|降低|上涨|下跌|涨|跌)了?多少")
+_CHANGE = re.compile(r"(?:同比|环比|比上年|比去年|与去年同期相比|较上年)[^，,。？?]*(?:增长|增加|下降|减少|提高|提升|降低|上涨|下跌|下滑|"
+                     r"涨|跌|降|掉|少|减)了?多少")
 _VALUE_WORDS = re.compile(r"价值|市值|总值|总额|估值|收入|营收|利润|经费|费用|预算|价格|票价|售价|价钱|\bprice\b|\bworth\b|\bvalue\b", re.I)
 _MOST = re.compile(r"最多|最大|最高|最贵|\b(?:the )?most\b|\blargest\b|\bbiggest\b|\bhighest\b|\bgreatest\b", re.I)
 _LEAST = re.compile(r"最少|最小|最低|\b(?:the )?least\b|\bsmallest\b|\blowest\b|\bfewest\b", re.I)
