@@ -137,3 +137,23 @@ def test_a_name_that_heads_a_clause_elsewhere_in_the_passage_owns_its_figures():
     listed = "客户包括星河影业、云顶传媒等。" + text.replace("星河影业公告称", "北方公告称")
     chunk = Chunk(id="x#1", doc_id="x.txt", text=listed, start=0, end=len(listed), title="票房快讯", raw=listed)
     assert not binds(analyse("星河影业在三部影片中的投资是多少？"), chunk, sentence, sentence.find("13"))
+
+
+def test_a_figure_labelled_as_the_asked_metric_beats_an_unlabelled_one(monkeypatch):
+    import rag.answer.extractive as extractive
+
+    # A market report's title runs into its first sentence: the title's sum and the closing price share it.
+    text = "青山电器（600001）5月6日主力资金净卖出45.3万元截至2023年5月6日收盘，青山电器(600001)报收于12.38元，下跌0.4%。"
+    assert _ask("青山电器5月6日收盘价是多少？", text) == (True, "12.38元")
+    monkeypatch.setattr(extractive, "LABELLED_METRIC", False)
+    assert _ask("青山电器5月6日收盘价是多少？", text) != (True, "12.38元")
+
+
+@pytest.mark.parametrize("question, answered", [("青山电器的扣非净利润是多少？", None),
+                                                ("青山电器的融资融券余额是多少？", None),
+                                                ("青山电器的负债率是多少？", None)])
+def test_a_market_reports_metrics_are_told_apart(question, answered):
+    # 归母净利润 is not 扣非净利润; 融券余额 is not 融资融券余额; an income's change is no 负债率.
+    text = "青山电器2023一季报显示，公司主营收入5.4亿元，同比上升50.8%，归母净利润261万元，融券余额53万元。"
+    found, short = _ask(question, text)
+    assert (short if found else None) == answered

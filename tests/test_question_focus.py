@@ -109,3 +109,28 @@ def test_who_is_answered_by_the_body_written_where_the_question_word_points(monk
     assert answer_over_texts("新法案加强了谁对预算审批的监督？", text).short == "议会"
     monkeypatch.setattr(extractive, "WHO_GAP_NOUN", False)
     assert answer_over_texts("新法案加强了谁对预算审批的监督？", text).short != "议会"
+
+
+def _ask_passages(question: str, *texts: str):
+    """The answer with the shipped refusal weights over consecutive passages of one made-up article."""
+    from rag.answer.extractive import ExtractiveAnswerer
+    from rag.answer.refusal import refusal_model
+    from rag.documents import Chunk, Hit
+
+    chunks = [Chunk(id=f"x#{i}", doc_id="x.txt", text=t, start=0, end=len(t), title="", raw=t, position=i)
+              for i, t in enumerate(texts)]
+    answerer = ExtractiveAnswerer(lambda token: 9.0 if token == "\uffff\uffff" else 1.0,
+                                  refusal=refusal_model(with_dense=False))
+    return answerer.answer(question, [Hit(c, 1.0) for c in chunks])
+
+
+def test_an_item_of_a_semicolon_list_is_read_with_the_lists_opening_clause(monkeypatch):
+    opening = "该股主要指标如下：青山电器2023一季报显示，公司主营收入5.4亿元，同比上升50.8%；"
+    text = opening + "归母净利润261万元，同比上升9.7%；负债率36.2%，投资收益1.5万元。"
+    # The list's company and year hold for 负债率 too, also where the item opens the next passage.
+    assert _ask_passages("青山电器2023年一季度的负债率是多少？", text).short == "36.2%"
+    split = _ask_passages("青山电器2023年一季度归母净利润是多少？", opening + "归母净利润261万元，同比上升9.7%；",
+                          "归母净利润261万元，同比上升9.7%；负债率36.2%，投资收益1.5万元。")
+    assert split.short == "261万元" and split.signals["named"] == 1.0
+    monkeypatch.setattr(extractive, "LIST_OPENING", False)
+    assert _ask_passages("青山电器2023年一季度的负债率是多少？", text).short != "36.2%"

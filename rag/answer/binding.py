@@ -36,11 +36,13 @@ from rag.entities import aliases_of, find_organisations, informal_mentions
 # Longest first inside a group does not matter: matching takes the longest word at each place.
 METRIC_GROUPS: tuple[tuple[str, ...], ...] = (
     ("营业收入", "营业总收入", "总营收", "营收", "收入", "销售额", "销售收入"),
-    ("净利润", "归母净利润", "归母净利", "净利", "扣非净利润", "盈利", "利润"),
+    ("净利润", "归母净利润", "归母净利", "净利", "盈利", "利润"),
+    # Market reports give both, one clause apart: the profit less one-off items is another figure.
+    ("扣非净利润", "扣非净利", "扣非后净利润", "扣除非经常性损益后的净利润"),
     ("毛利率",),
     ("净利率",),
     ("发行价格", "发行价"),
-    ("收盘价", "收盘", "收报"),
+    ("收盘价", "收盘", "收报", "报收于", "报收"),
     ("开盘价", "开盘", "今开", "高开"),
     ("募集资金", "募资", "募集"),
     ("注册资本",),
@@ -54,6 +56,14 @@ METRIC_GROUPS: tuple[tuple[str, ...], ...] = (
     ("总资产",),
     ("应收账款",),
     ("换手率",),
+    ("负债率", "资产负债率"),
+    ("融资融券余额",),
+    ("融资余额",),
+    ("融券余额",),
+    ("成交额", "成交金额"),
+    ("成交量",),
+    ("投资收益",),
+    ("财务费用",),
     ("涨幅", "上涨", "涨"),
     ("跌幅", "下跌", "跌"),
 )
@@ -366,6 +376,15 @@ def metric_bound(question: Question, sentence: str, start: int, previous: str | 
             break
         last.append(item)
     return any(group in asked for _, _, group in last)
+
+
+def metric_labelled(question: Question, sentence: str, start: int) -> bool:
+    """The last metric the sentence names before ``start`` is one the question asks about: the figure
+    is labelled as the asked metric ("报收于16.37元", "负债率36.17%"), not merely left unlabelled."""
+    asked = asked_metrics(question)
+    before = [_METRIC_GROUP[m.group()] for m in _METRIC_WORDS.finditer(sentence[:start])]
+    before = [group for group in before if group not in _VERB_GROUPS]
+    return bool(asked and before and before[-1] in asked)
 
 
 def period_bound(question: Question, sentence: str, start: int) -> bool:

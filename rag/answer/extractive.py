@@ -13,7 +13,7 @@ from itertools import islice
 from typing import Callable, Iterator
 
 from rag.answer.actor import verb_doer
-from rag.answer.binding import binds, figure_bound, metric_synonyms
+from rag.answer.binding import binds, figure_bound, metric_labelled, metric_synonyms
 from rag.answer.topic import misses_topic
 from rag.answer.furniture import mask_furniture
 from rag.answer.aggregate import aggregate_answer, group_total_lead, group_total_note, largest_figure
@@ -63,6 +63,7 @@ class _Candidate:
     score: float
     typed: bool = True  # holds an answer of the kind asked (else the words where the question points)
     lead_in: str = ""  # the article's retrieved passages before this one (the period it set out: rag/answer/period.py)
+    opening: str = ""  # the opening clause of the list this sentence is an item of (``_list_opening``)
 
 
 @dataclass(frozen=True)
@@ -367,7 +368,8 @@ class ExtractiveAnswerer:
             "top_coverage": max([c.coverage for c in candidates[:12]] + [candidate.coverage]),
             "anchored": float(_gap(question, sentence) is not None),
             "typed": float(candidate.typed),
-            "named": sum(term in sentence for term in required) / len(required) if required else 1.0,
+            "named": sum(term in sentence or term in candidate.opening for term in required) / len(required)
+            if required else 1.0,
         }
         if self.similarity is not None:
             signals["dense"] = self.similarity(question.original, sentence)
@@ -485,6 +487,9 @@ class ExtractiveAnswerer:
             for doc, article in ordered.items():
                 whole = "\n".join(c.text for c in article)
                 periods[doc], mentioned[doc] = listed_years(whole), named_years(whole)
+        # A list may open in the passage before (passages overlap, but not always by a whole sentence).
+        previous_passage = {chunk.id: before.text for article in ordered.values()
+                            for before, chunk in zip(article, article[1:]) if before.position == chunk.position - 1}
         for rank, hit in enumerate(hits, 1):
             chunk = hit.chunk
             context = f"{chunk.title}\n{chunk.text}"
@@ -501,17 +506,20 @@ class ExtractiveAnswerer:
                     continue
                 if _contradicts(question, sentence, _previous_sentence(chunk.text, match.start())):
                     continue
-                in_sentence = sum(w for t, w in weights.items() if _contains(sentence, t))
+                opening = _list_opening(chunk.text, match.start(), previous_passage.get(chunk.id, "")) \
+                    if LIST_OPENING else ""
+                in_sentence = sum(w for t, w in weights.items() if _contains(sentence, t) or _contains(opening, t))
                 # The passage counts, but the sentence that names the terms counts more.
                 coverage = (0.6 * in_sentence + 0.4 * chunk_weight) / total
                 # A sentence that itself names the place or year asked about beats
                 # one that only shares the passage with it.
                 named_here = sum(1 for term in question.required_terms + years_for(question, chunk.date)
-                                 if term in sentence)
+                                 if term in sentence or term in opening)
                 score = coverage + 0.1 * named_here + _type_bonus(question, sentence, chunk) + 0.02 / rank
                 if focus:
                     score += FOCUS_BONUS * sum(_contains(sentence, w) for w in focus) / len(focus)
-                candidates.append(_Candidate(rank, chunk, match.start(), match.end(), coverage, score, lead_in=lead_in))
+                candidates.append(_Candidate(rank, chunk, match.start(), match.end(), coverage, score, lead_in=lead_in,
+                                             opening=opening))
         candidates.sort(key=lambda c: (-c.score, c.hit_rank, c.start))
         return candidates
 
@@ -784,6 +792,30 @@ class ExtractiveAnswerer:
         # What/how/why: the clause that holds the words where the question points. The
         # exact gap is often a word short of the answer, so the clause is the short answer.
         return _clause_around(sentence, gap, question.text) or None
+
+
+# An item of a list written with ；("X2023一季报显示，营收…；归母净利润…；负债率…") is read with the list's
+# opening clause: the company and period it names hold for every item.
+LIST_OPENING = True
+_MAX_OPENING = 80
+
+
+def _list_opening(text: str, start: int, previous: str = "") -> str:
+    """The opening clause (up to its first comma) of the sentence whose ；-item starts at ``start``; "" for a
+    sentence that no ； precedes. ``previous``: the passage before, read when the sentence opens there."""
+    before = text[:start].rstrip()
+    if not before and previous:
+        # The sentence opens the passage: what came before it is in the passage before (which may repeat it).
+        repeated = previous.find(_SENTENCE.match(text, start).group()) if _SENTENCE.match(text, start) else -1
+        before = previous[:repeated].rstrip() if repeated >= 0 else previous.rstrip()
+    if not before.endswith(("；", ";")):
+        return ""
+    if previous and not any(c in before for c in "。！？!?\n"):
+        before = f"{previous}{before}"
+    opens = max(before.rfind(c) for c in "。！？!?\n") + 1
+    first = re.split(r"[；;]", before[opens:], maxsplit=1)[0]
+    comma = re.search(r"[，,]", first)
+    return first[:comma.start()][-_MAX_OPENING:] if comma else ""
 
 
 # A passage continues its article's account: the years the article names count as named (rag/answer/period.py).
@@ -1945,6 +1977,9 @@ def _nearest_span(spans: list, gap: tuple[int, int] | None):
     return min(spans, key=distance)
 
 
+LABELLED_METRIC = True
+
+
 def _figure_for(question: Question, sentence: str, gap: tuple[int, int] | None,
                 exclude: set[int] = frozenset(), lead_in: str = "") -> Figure | None:
     """The figure of the kind (and unit) asked for that sits where the question points.
@@ -1988,6 +2023,10 @@ def _figure_for(question: Question, sentence: str, gap: tuple[int, int] | None,
     figures = plain or figures
     # Of several figures, those of the year, metric and period asked (发行价格56.56元…市盈率31.73倍).
     figures = [f for f in figures if figure_bound(question, sentence, f.start)] or figures
+    if LABELLED_METRIC:
+        # A figure labelled as the asked metric beats one the sentence labels as nothing ("主力资金净卖出
+        # 445.34万元截至…收盘，…报收于16.37元" for the closing price).
+        figures = [f for f in figures if metric_labelled(question, sentence, f.start)] or figures
     respective = _respective_figure(figures, sentence, question)
     if respective is not None:
         return respective
