@@ -134,3 +134,27 @@ def test_an_item_of_a_semicolon_list_is_read_with_the_lists_opening_clause(monke
     assert split.short == "261万元" and split.signals["named"] == 1.0
     monkeypatch.setattr(extractive, "LIST_OPENING", False)
     assert _ask_passages("青山电器2023年一季度的负债率是多少？", text).short != "36.2%"
+
+
+def test_a_price_per_share_answers_a_price_not_a_sum(monkeypatch):
+    sentence = "青山电器将用5000万元~1亿元超募资金回购，回购价格不超过71元/股。"
+    assert _figure("青山电器回购价格的上限是多少？", sentence) == "71元"
+    assert _figure("青山电器准备用于回购的资金最多是多少？", sentence) == "1亿元"
+    monkeypatch.setattr(extractive, "PER_SHARE", False)
+    assert _figure("青山电器回购价格的上限是多少？", sentence) != "71元"
+
+
+def test_one_end_of_a_range_is_asked_by_its_bound(monkeypatch):
+    text = "为了此次回购，青山电器准备了4200万元~6000万元的超募资金。"
+    assert answer_over_texts("青山电器准备的回购资金下限是多少？", text).short == "4200万元"
+    assert answer_over_texts("青山电器准备的回购资金上限是多少？", text).short == "6000万元"
+    monkeypatch.setattr(extractive, "WHOLE_RANGES", False)
+    assert answer_over_texts("青山电器准备的回购资金下限是多少？", text).short != "4200万元"
+
+
+def test_each_ask_of_a_two_part_question_is_answered_by_its_own_words(monkeypatch):
+    text = "据悉，青山电器将用5000万元~1亿元超募资金回购，回购价格不超过71元/股。"
+    question = "青山电器回购的资金规模是多少，回购价格上限又是多少？"
+    assert answer_over_texts(question, text).short == "5000万元~1亿元、不超过71元"
+    monkeypatch.setattr(extractive, "WHOLE_RANGES", False)
+    assert answer_over_texts(question, text).short != "5000万元~1亿元、不超过71元"

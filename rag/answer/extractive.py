@@ -28,7 +28,7 @@ from rag.answer.ranker import OptionText, SentenceRanker, option_features
 from rag.answer.refusal import RefusalModel
 from rag.answer.english_choice import english_choice
 from rag.answer.choice import NamedChoice, figure_of, named_choice, winner
-from rag.answer.spans import CURRENCIES, Figure, find_figures, focus_unit, gap_span, numeral_forms, question_sides, same_unit, stated_figure, tidy, whole_span, words_of
+from rag.answer.spans import _RANGE_JOIN, CURRENCIES, Figure, find_figures, focus_unit, gap_span, numeral_forms, question_sides, same_unit, stated_figure, tidy, whole_span, words_of
 from rag.documents import Answer, Chunk, Citation, Hit
 from rag.entities import aliases_of, english_name, find_organisations
 from rag.facts import SCOPE_WORDS, find_places, money_in
@@ -751,12 +751,24 @@ class ExtractiveAnswerer:
             # "多少次、多少人次", "从多少降到了多少": one figure per part, in the question's order;
             # a part the sentence does not give is left out rather than the whole answer refused.
             chosen: list[Figure] = []
-            for part in question.parts:
-                figure = _figure_for(replace(question, kind=part.kind, focus_unit=part.unit), sentence, None,
+            stated: list[str] = []
+            # Each part read with its own ask where the question writes them apart ("资金规模是多少，价格上限又是多少").
+            asks = separate_questions(question.text) if WHOLE_RANGES and question.language == "zh" else ()
+            asks = asks if len(asks) == len(question.parts) else (question.text,) * len(question.parts)
+            for part, ask in zip(question.parts, asks):
+                figure = _figure_for(replace(question, kind=part.kind, focus_unit=part.unit, text=ask), sentence, None,
                                      exclude={f.start for f in chosen})
                 if figure is not None:
                     chosen.append(figure)
-            return "、".join(stated_figure(sentence, f, ranges=False) for f in chosen) or None
+                    if not WHOLE_RANGES:
+                        stated.append(stated_figure(sentence, figure, ranges=False))
+                        continue
+                    # A part answered by a range ("资金规模是多少": 5000万元~1亿元) takes both its ends.
+                    whole = stated_figure(sentence, figure, ranges=not _asks_range_end(ask))
+                    stated.append(whole)
+                    chosen += [f for f in find_figures(sentence) if f.start != figure.start and f.surface in whole
+                               and figure.start - len(whole) <= f.start <= figure.end + len(whole)]
+            return "、".join(stated) or None
         if question.kind in _FIGURE_KINDS:
             lead_in = f"{candidate.lead_in}\n{candidate.chunk.text[:candidate.start]}"
             figure = _figure_for(question, sentence, gap, lead_in=lead_in)
@@ -771,7 +783,7 @@ class ExtractiveAnswerer:
             if figure is None and question.kind == "date" and dated:
                 # The article's date: only for a sentence about what the question names.
                 return candidate.chunk.date if binds(question, candidate.chunk, sentence, len(sentence)) else None
-            return stated_figure(sentence, figure) if figure else None
+            return stated_figure(sentence, figure, ranges=not _asks_range_end(question.text)) if figure else None
         if question.language == "en":
             # "On which board …": the name in the sentence that ends in the noun asked for (科创板).
             named = _named_by_asked_noun(question, sentence, gap)
@@ -798,11 +810,15 @@ class ExtractiveAnswerer:
 # opening clause: the company and period it names hold for every item.
 LIST_OPENING = True
 _MAX_OPENING = 80
+# An item of such a list is a figure after its label (负债率36.17%, 归母净利润为-261.78万元).
+_LABELLED_ITEM = re.compile(r"\s*[\u4e00-\u9fffA-Za-z]{1,10}?(?:为|达|是|达到|约)?\s*[-−]?\d")
 
 
 def _list_opening(text: str, start: int, previous: str = "") -> str:
     """The opening clause (up to its first comma) of the sentence whose ；-item starts at ``start``; "" for a
-    sentence that no ； precedes. ``previous``: the passage before, read when the sentence opens there."""
+    sentence that no ； precedes or that does not open with a labelled figure. ``previous``: the passage before, read when the sentence opens there."""
+    if not _LABELLED_ITEM.match(text, start):
+        return ""
     before = text[:start].rstrip()
     if not before and previous:
         # The sentence opens the passage: what came before it is in the passage before (which may repeat it).
@@ -1978,6 +1994,35 @@ def _nearest_span(spans: list, gap: tuple[int, int] | None):
 
 
 LABELLED_METRIC = True
+PER_SHARE = True
+_ASKS_PRICE = re.compile(r"价|每股|一股|/股|\bper share\b|\bprice\b", re.I)
+_PER_SHARE_AFTER = re.compile(r"^\s*(?:/|每|一)股")
+
+
+def _per_share(sentence: str, figure: Figure) -> bool:
+    """The figure is a price or sum per share: 71元/股, 每股收益0.52元."""
+    return bool(_PER_SHARE_AFTER.match(sentence[figure.end:])) or "每股" in sentence[max(0, figure.start - 8):figure.start]
+
+
+# "回购资金的上限/下限": one end of the range the article gives (4200万元~6000万元), not the whole range.
+WHOLE_RANGES = True
+_ASKS_HIGH_END = re.compile(r"上限|最高|最多|至多")
+_ASKS_LOW_END = re.compile(r"下限|最低|最少|至少")
+
+
+def _asks_range_end(question: str) -> bool:
+    return bool(WHOLE_RANGES and (_ASKS_HIGH_END.search(question) or _ASKS_LOW_END.search(question)))
+
+
+def _range_end(figures: list[Figure], sentence: str, question: Question) -> Figure | None:
+    """The end asked for of the first range among ``figures`` (two of one kind joined by 至, ~, 到…)."""
+    if not _asks_range_end(question.text):
+        return None
+    high = bool(_ASKS_HIGH_END.search(question.text))
+    for low_end, high_end in zip(figures, figures[1:]):
+        if low_end.kind == high_end.kind and _RANGE_JOIN.fullmatch(sentence[low_end.end:high_end.start]):
+            return high_end if high else low_end
+    return None
 
 
 def _figure_for(question: Question, sentence: str, gap: tuple[int, int] | None,
@@ -2014,6 +2059,14 @@ def _figure_for(question: Question, sentence: str, gap: tuple[int, int] | None,
     if question.focus_unit:
         figures = [f for f in figures if same_unit(f.unit, question.focus_unit)] or (
             figures if question.kind == "duration" else [])
+    if PER_SHARE and question.kind == "money" and figures:
+        # A price per share (发行价56.56元/股, 回购价格不超过71元/股) answers a question about a price, not one
+        # about a sum (募资, 回购资金); a price question prefers it to the sums beside it.
+        per_share = [f for f in figures if _per_share(sentence, f)]
+        if _ASKS_PRICE.search(question.text):
+            figures = per_share or figures
+        else:
+            figures = [f for f in figures if f not in per_share] or figures
     if not figures:
         return None
     # A figure inside quotation marks is part of a name or a slogan (“一人就业、全家脱贫”, “8+8”结对):
@@ -2027,6 +2080,9 @@ def _figure_for(question: Question, sentence: str, gap: tuple[int, int] | None,
         # A figure labelled as the asked metric beats one the sentence labels as nothing ("主力资金净卖出
         # 445.34万元截至…收盘，…报收于16.37元" for the closing price).
         figures = [f for f in figures if metric_labelled(question, sentence, f.start)] or figures
+    end = _range_end(figures, sentence, question)
+    if end is not None:
+        return end
     respective = _respective_figure(figures, sentence, question)
     if respective is not None:
         return respective
