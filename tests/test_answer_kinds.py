@@ -112,3 +112,12 @@ def test_a_question_for_an_enterprise_in_traditional_script_is_read_like_simplif
     # (Passages are stored simplified; the question is normalised the same way.)
     answer = _answer("哪家企業救助了青禾村困難戶？", "国家电网公益基金会精准救助青禾村困难户李某一家，体现了责任央企的温情。")
     assert answer.short == "国家电网"
+
+
+def test_of_several_titled_names_the_one_of_the_organisation_asked(monkeypatch):
+    import rag.answer.extractive as extractive
+
+    text = "提议回购的还包括星河科技（688130.SH）董事长王立群、云顶电子（688273.SH）董事长赵明远、青山导航（688788.SH）董事长刘建华。"
+    assert answer_over_texts("青山导航的董事长是谁？", text).short == "刘建华"
+    monkeypatch.setattr(extractive, "TITLE_OF_THE_ASKED", False)
+    assert answer_over_texts("青山导航的董事长是谁？", text).short != "刘建华"

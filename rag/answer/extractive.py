@@ -1859,6 +1859,9 @@ def _beside_asked_title(question: str, sentence: str, people: list[tuple[int, in
             found = [m.start() + k for m in re.finditer(re.escape(context), sentence)]
             if found:
                 break
+        if TITLE_OF_THE_ASKED and len(found) > 1:
+            # "甲公司董事长A、乙公司董事长B": the title of the organisation the question names.
+            found.sort(key=lambda at: -_shared_run(_named_before(sentence, at), question))
         for at in found:
             title_end = at + len(title)
             for start, end, name in people:
@@ -1876,6 +1879,27 @@ def _beside_asked_title(question: str, sentence: str, people: list[tuple[int, in
                         start >= title_end and start - title_end <= 3 and _OFFICE_THEN_NAME.match(sentence[title_end:start])):
                     return name
     return "" if asked else None
+
+
+TITLE_OF_THE_ASKED = True
+
+
+def _named_before(sentence: str, at: int) -> str:
+    """The few characters before ``at`` in its list item or clause, a bracketed stock code left out: the
+    organisation a title there belongs to ("科思科技（688788.SH）董事长" -> 科思科技)."""
+    start = max(sentence.rfind(c, 0, at) for c in "、，,；;：:。") + 1
+    return re.sub(r"[（(][^（()）]*[）)]", "", sentence[start:at])[-8:]
+
+
+def _shared_run(text: str, question: str) -> int:
+    """The length of the longest run of two or more characters ``text`` shares with ``question`` (else 0)."""
+    best = 0
+    for i in range(len(text)):
+        length = best + 1
+        while i + length <= len(text) and text[i:i + length] in question:
+            best = length
+            length += 1
+    return best if best >= 2 else 0
 
 
 # Characters that follow a name without being part of it (王军任董事长, 李四为总经理, 张三等).
