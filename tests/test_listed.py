@@ -110,3 +110,13 @@ def test_names_inside_a_clause_are_no_list_to_choose_from(question):
     from rag.answer.listed import named_candidates
 
     assert named_candidates(question) == ()
+
+
+def test_an_outflow_is_a_negative_inflow(monkeypatch):
+    import rag.answer.listed as listed
+
+    text = "5月6日的资金流向数据方面，主力资金净流出245.3万元，游资资金净流入221.2万元，散户资金净流入24.1万元。"
+    assert answer_over_texts("青山电器5月6日的主力、游资、散户三类资金中，哪一类净流入最多？", text).short == "游资"
+    assert answer_over_texts("青山电器5月6日的主力、游资、散户三类资金中，哪一类净流出最多？", text).short == "主力"
+    monkeypatch.setattr(listed, "SIGNED_DIRECTIONS", False)
+    assert answer_over_texts("青山电器5月6日的主力、游资、散户三类资金中，哪一类净流入最多？", text).short != "游资"

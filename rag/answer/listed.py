@@ -330,7 +330,7 @@ def answer_listed(question: str, text: str, hits: list[Hit], answerer: str = "ex
         short = _format_sum(found)
     else:
         pick = max if listed.operation == "max" else min
-        short = pick(found, key=lambda f: _value(f.figure)).item
+        short = pick(found, key=lambda f: _signed_value(f, text)).item
     citations: list[Citation] = []
     parts = []
     for f in found:
@@ -345,6 +345,30 @@ def answer_listed(question: str, text: str, hits: list[Hit], answerer: str = "ex
     text_out = f"{short}。按文章给出的数字{how}：" + "；".join(parts) + "。"
     return Answer(question=question, text=text_out, answerable=True, short=short, citations=tuple(citations),
                   hits=tuple(hits), answerer=answerer)
+
+
+# Which way a figure goes: "主力资金净流出245万元，游资资金净流入221万元" asked "哪一类净流入最多" is
+# answered 游资: an outflow is a negative inflow. A question asking the downward way (净流出最多,
+# 下滑得最多) compares the figures the other way round.
+SIGNED_DIRECTIONS = True
+_DOWN = r"净流出|净卖出|流出|卖出|下降|下跌|下滑|减少|亏损|降低|回落|跌"
+_UP = r"净流入|净买入|流入|买入|增长|上涨|上升|增加|盈利|提高|涨"
+_DOWN_BEFORE = re.compile(rf"(?:{_DOWN})[了为达约近]*\s*$")
+_ASKS_DOWN = re.compile(rf"(?:{_DOWN})")
+_ASKS_UP = re.compile(rf"(?:{_UP})")
+
+
+def _signed_value(found: _ItemFigure, question: str) -> float:
+    """The figure's value, negative where a downward word introduces it, and read downward for a question
+    that asks the downward way; unsigned for a question that names no direction."""
+    value = _value(found.figure)
+    if not SIGNED_DIRECTIONS or not (_ASKS_UP.search(question) or _ASKS_DOWN.search(question)):
+        return value
+    before = found.chunk.text[found.sentence_start:found.sentence_start + found.figure.start][-8:]
+    if _DOWN_BEFORE.search(before):
+        value = -value
+    asks_down = _ASKS_DOWN.search(question) and not _ASKS_UP.search(question)
+    return -value if asks_down else value
 
 
 def _value(figure: Figure) -> float | None:
