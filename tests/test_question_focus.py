@@ -158,3 +158,10 @@ def test_each_ask_of_a_two_part_question_is_answered_by_its_own_words(monkeypatc
     assert answer_over_texts(question, text).short == "5000万元~1亿元、不超过71元"
     monkeypatch.setattr(extractive, "WHOLE_RANGES", False)
     assert answer_over_texts(question, text).short != "5000万元~1亿元、不超过71元"
+
+
+def test_where_no_label_tells_counts_apart_the_total_answers(monkeypatch):
+    sentence = "该股最近90天内共有6家机构给出评级，买入评级3家，增持评级3家。"
+    assert _figure("最近90天有几家机构给青山电器评级？", sentence) == "6家"
+    monkeypatch.setattr(extractive, "TOTALS_FIRST", False)
+    assert _figure("最近90天有几家机构给青山电器评级？", sentence) != "6家"

@@ -2018,6 +2018,8 @@ def _nearest_span(spans: list, gap: tuple[int, int] | None):
 
 
 LABELLED_METRIC = True
+TOTALS_FIRST = True
+_TOTAL_BEFORE = re.compile(r"(?:共有|共计|合计|总共|一共|总计|累计|共)\s*$")
 PER_SHARE = True
 _ASKS_PRICE = re.compile(r"价|每股|一股|/股|\bper share\b|\bprice\b", re.I)
 _PER_SHARE_AFTER = re.compile(r"^\s*(?:/|每|一)股")
@@ -2118,6 +2120,11 @@ def _figure_for(question: Question, sentence: str, gap: tuple[int, int] | None,
     labelled = _labelled_figure(figures, sentence, question)
     if labelled is not None:
         return labelled
+    total = [f for f in figures if _TOTAL_BEFORE.search(sentence[max(0, f.start - 6):f.start])] if TOTALS_FIRST else []
+    if len(figures) > 1 and len(total) == 1:
+        # "共有6家机构给出评级，买入评级3家，增持评级3家": where no label tells the figures apart, the
+        # total answers; a part is asked by its own words (买入评级), which its label repeats.
+        return total[0]
     purposed = _purposed_figure(figures, every, sentence, question)
     if purposed is not None:
         return purposed
