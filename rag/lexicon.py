@@ -263,6 +263,10 @@ _MARKET_SENSES = {
     "certify": ("持证", "认证"), "certificate": ("证书", "证"), "domestic worker": ("家政员", "家政"),
     "domestic service": ("家政",), "housekeeper": ("家政员",), "attendance": ("人次", "观影人次"),
     "admission": ("人次",), "parcel": ("地块",), "plot": ("地块",), "premium": ("溢价", "溢价率"),
+    "gross margin": ("毛利率",), "gross profit margin": ("毛利率",), "net margin": ("净利率",),
+    "debt ratio": ("负债率",), "debt-to-asset ratio": ("负债率",), "liability ratio": ("负债率",),
+    "net profit": ("净利润",), "main business": ("主营业务",), "net inflow": ("净流入",), "net outflow": ("净流出",),
+    "closing price": ("收盘价", "报收于"),
     "controller": ("控制人", "实控人"), "figure": ("数据",), "data": ("数据",), "chinese": ("中国",), "holder": ("持有人", "股东"), "real name": ("本名", "真名"),
 }
 

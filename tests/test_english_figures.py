@@ -98,3 +98,24 @@ def test_a_two_word_definition_is_found_with_function_words_between():
     assert chinese_for_english("Which firm tops the list")[0] == "榜首"
     # Further apart, the two words are not that definition.
     assert "榜首" not in chinese_for_english("Which firm tops the big annual ranking list")
+
+
+def test_a_margin_or_debt_ratio_asks_a_percentage():
+    from rag.answer.question import analyse
+
+    assert analyse("What was the gross margin of 青山电器 in Q1?").kind == "percent"
+    assert analyse("What is the debt ratio of 青山电器?").kind == "percent"
+
+
+@pytest.mark.parametrize("question, answer", [("What was the closing price of 青山电器 on May 6?", "12.38元")])
+def test_an_english_questions_metric_binds_its_figure(monkeypatch, question, answer):
+    import rag.answer.binding as binding
+    from rag.answer.extractive import _figure_for
+    from rag.answer.question import analyse
+
+    sentence = "青山电器（600001）5月6日主力资金净卖出45.3万元截至5月6日收盘，青山电器报收于12.38元，下跌0.4%，负债率36.2%，毛利率35.7%。"
+    figure = _figure_for(analyse(question), sentence, None)
+    assert figure is not None and figure.surface == answer
+    monkeypatch.setattr(binding, "ENGLISH_METRICS", False)
+    figure = _figure_for(analyse(question), sentence, None)
+    assert figure is None or figure.surface != answer

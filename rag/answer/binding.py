@@ -334,9 +334,13 @@ def _metric_groups(text: str) -> list[tuple[int, int]]:
     return [(m.start(), _METRIC_GROUP[m.group()]) for m in _METRIC_WORDS.finditer(text)]
 
 
+# An English question's metric (closing price: 收盘价, gross margin: 毛利率) binds as a Chinese one's does.
+ENGLISH_METRICS = True
+
+
 def asked_metrics(question: Question) -> set[int]:
-    """The metric groups the question names (rise/fall verbs aside)."""
-    if question.language != "zh":
+    """The metric groups the question names (rise/fall verbs aside); an English question's, in its Chinese rendering."""
+    if question.language != "zh" and not ENGLISH_METRICS:
         return set()
     return {group for _, group in _metric_groups(question.text) if group not in _VERB_GROUPS}
 
