@@ -165,3 +165,10 @@ def test_where_no_label_tells_counts_apart_the_total_answers(monkeypatch):
     assert _figure("最近90天有几家机构给青山电器评级？", sentence) == "6家"
     monkeypatch.setattr(extractive, "TOTALS_FIRST", False)
     assert _figure("最近90天有几家机构给青山电器评级？", sentence) != "6家"
+
+
+def test_a_plain_change_verb_finds_the_label_of_the_change_asked(monkeypatch):
+    sentence = "青山电器二季度营收52亿元，同比下降12.5%，环比下降3.2%。"
+    assert _figure("青山电器二季度营收环比降了多少？", sentence) == "3.2%"
+    monkeypatch.setattr(extractive, "COLLOQUIAL_CHANGES", False)
+    assert _figure("青山电器二季度营收环比降了多少？", sentence) != "3.2%"

@@ -2145,6 +2145,23 @@ COLLOQUIAL_CHANGES = True
 _COLLOQUIAL_CHANGE_WORDS = r"降|跌|涨|掉|少|减|增|下滑|滑落|缩水"
 _ASKS_CHANGE = re.compile(rf"(?:{_CHANGE_WORDS})了?(?:多少|几)(?=[？?。，,\s]|$)")
 _ASKS_COLLOQUIAL_CHANGE = re.compile(rf"(?:{_COLLOQUIAL_CHANGE_WORDS})了(?:多少|几)(?=[？?。，,\s]|$)")
+_FORMAL_CHANGES = {"降": ("下降", "降低"), "跌": ("下跌",), "涨": ("上涨",), "掉": ("下降", "下跌", "下滑", "减少"),
+                   "少": ("减少",), "减": ("减少",), "增": ("增长", "增加"), "下滑": ("下降", "下滑"), "滑落": ("下降", "下滑"),
+                   "缩水": ("下降", "减少")}
+
+
+def _plain_change_labels(question: str) -> set[str]:
+    """What labels the change a question asks in a plain verb, in the article's words: the formal verbs
+    (降: 下降, 降低) and the two characters the question writes before its verb (环比降了多少: 环比,
+    which jieba may have cut as 营收环 | 比降)."""
+    labels = set()
+    for m in (_ASKS_COLLOQUIAL_CHANGE.finditer(question) if COLLOQUIAL_CHANGES else ()):
+        plain = m.group()[:-3] if m.group().endswith("了多少") else m.group()[:-2]
+        labels.update(_FORMAL_CHANGES.get(plain, ()))
+        before = question[max(0, m.start() - 2):m.start()]
+        if re.fullmatch(r"[\u4e00-\u9fff]{2}", before):
+            labels.add(before)
+    return labels
 _AFTER_CHANGE = re.compile(rf"(?:{_CHANGE_WORDS})(?:了|为|达到?|约|近|超过|逾|幅度为?)*\s*$")
 CHANGE_FIGURES = True
 
@@ -2264,8 +2281,10 @@ def _labelled_figure(figures: list[Figure], sentence: str, question: Question) -
         return None
     # The question's words, single characters included (jieba leaves 面 of 面雨量 alone), but not
     # its figures or the particles that sit between a label and its figure.
-    words = sorted({t for t in question.tokens if not t.isdigit() and not (len(t) == 1 and t in _LABEL_FILLER)},
-                   key=len, reverse=True)
+    words = {t for t in question.tokens if not t.isdigit() and not (len(t) == 1 and t in _LABEL_FILLER)}
+    # A change asked in a plain verb (环比降了多少) is labelled in the article's word (环比下降3.2%).
+    words |= _plain_change_labels(question.text)
+    words = sorted(words, key=len, reverse=True)
     # A count's label may also follow it: the noun after its classifier is what it counts
     # ("帮助952名基层干部…，为4498名专业技术人员…" asked of 专业技术人员).
     lengths = [_label_length(sentence, f.start, words)
