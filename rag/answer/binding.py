@@ -336,12 +336,14 @@ def _metric_groups(text: str) -> list[tuple[int, int]]:
 
 # An English question's metric (closing price: 收盘价, gross margin: 毛利率) binds as a Chinese one's does.
 ENGLISH_METRICS = True
+_ENGLISH_METRIC = re.compile(r"\b(?:closing|opening|issue|offering) price|\bgross (?:profit )?margin|\bnet margin|"
+                             r"\bdebt(?:-to-asset)? ratio|\bturnover rate|\bnet profit", re.I)
 
 
 def asked_metrics(question: Question) -> set[int]:
     """The metric groups the question names (rise/fall verbs aside); an English question's, in its Chinese rendering."""
-    if question.language != "zh" and not ENGLISH_METRICS:
-        return set()
+    if question.language != "zh" and not (ENGLISH_METRICS and _ENGLISH_METRIC.search(question.original)):
+        return set()  # ("income", "sales", "share price" are as often plain words as a report's metric)
     return {group for _, group in _metric_groups(question.text) if group not in _VERB_GROUPS}
 
 
