@@ -7,7 +7,7 @@ import pytest
 
 import rag.answer.extractive as extractive
 from rag.answer.extractive import ExtractiveAnswerer
-from rag.answer.period import named_years, period_years, respective_year_figure
+from rag.answer.period import listed_years, period_years, respective_year_figure
 from rag.answer.refusal import RefusalModel
 from rag.documents import Chunk, Hit
 
@@ -31,7 +31,8 @@ def test_period_years_reads_the_last_range_or_list():
     assert period_years("2015年至2016年…后来，2019年、2020年和2021年…") == ("2019", "2020", "2021")
     assert period_years("1990年至2021年的历史") == ()  # a history, not a reporting period
     assert period_years("公司成立于2010年。") == ()
-    assert named_years("2019年至2021年") == {"2019", "2020", "2021"}
+    assert listed_years("2019年至2021年") == {"2019", "2020", "2021"}
+    assert listed_years("公司成立于2015年，2017年以来…") == set()  # years named, no period set out
 
 
 def test_a_series_without_years_takes_the_years_of_the_period_set_out_before():
@@ -98,4 +99,11 @@ def test_a_place_word_that_opens_a_company_name_is_no_place_in_a_list(monkeypatc
 def test_a_year_the_article_only_mentions_does_not_reach_a_passage_dated_otherwise():
     first = "云杉科技成立于2015年，2017年以来专注于电子化学品。"
     second = "2023年1-6月，云杉科技主营业务毛利率为25.9%。"
+    assert not _ask("云杉科技2017年毛利率是多少？", first, second).answerable
+
+
+def test_a_year_the_article_only_mentions_does_not_date_a_passage_that_names_none():
+    # "成立于2015年…2017年以来" sets out no reporting period: the undated figure is not 2017's.
+    first = "云杉科技成立于2015年，2017年以来专注于电子化学品。"
+    second = "云杉科技主营业务毛利率为25.9%，较上年有所下降。"
     assert not _ask("云杉科技2017年毛利率是多少？", first, second).answerable

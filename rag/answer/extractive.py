@@ -18,7 +18,7 @@ from rag.answer.topic import misses_topic
 from rag.answer.furniture import mask_furniture
 from rag.answer.aggregate import aggregate_answer, group_total_lead, group_total_note, largest_figure
 from rag.answer.injection import addresses_reader
-from rag.answer.period import listed_years, named_years, names_a_year, respective_year_figure
+from rag.answer.period import listed_years, respective_year_figure
 from rag.answer.listed import (answer_listed, as_listed_name, listed_question, named_candidates, respective_questions,
                                separate_questions)
 from rag.answer.series import answer_which_year, asks_which_year
@@ -480,13 +480,12 @@ class ExtractiveAnswerer:
         for hit in hits:
             articles.setdefault(hit.chunk.doc_id, {})[hit.chunk.id] = hit.chunk
         ordered = {doc: sorted(chunks.values(), key=lambda c: c.position) for doc, chunks in articles.items()}
-        # The article's reporting periods (2020年至2022年) reach every passage; a year it merely names
-        # elsewhere reaches only a passage that names no year of its own.
-        periods, mentioned = {}, {}
+        # The article's reporting periods (2020年至2022年) reach every passage. A year it merely names
+        # elsewhere does not: "国家能源集团2019年…" beside an undated figure would date the figure.
+        periods: dict[str, set[str]] = {}
         if ARTICLE_PERIOD and question.years:
             for doc, article in ordered.items():
-                whole = "\n".join(c.text for c in article)
-                periods[doc], mentioned[doc] = listed_years(whole), named_years(whole)
+                periods[doc] = listed_years("\n".join(c.text for c in article))
         # A list may open in the passage before (passages overlap, but not always by a whole sentence).
         previous_passage = {chunk.id: before.text for article in ordered.values()
                             for before, chunk in zip(article, article[1:]) if before.position == chunk.position - 1}
@@ -495,8 +494,7 @@ class ExtractiveAnswerer:
             context = f"{chunk.title}\n{chunk.text}"
             lead_in = "\n".join(c.text for c in ordered[chunk.doc_id] if c.position < chunk.position) \
                 if ARTICLE_PERIOD and question.years else ""
-            article_years = periods.get(chunk.doc_id, set()) | (
-                mentioned.get(chunk.doc_id, set()) if not names_a_year(context) else set())
+            article_years = periods.get(chunk.doc_id, set())
             if not _supports_required(question, chunk, context, article_years):
                 continue
             chunk_weight = sum(w for t, w in weights.items() if _contains(context, t))

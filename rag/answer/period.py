@@ -32,16 +32,6 @@ def names_a_year(text: str) -> bool:
     return _YEAR.search(text) is not None
 
 
-def named_years(text: str) -> set[str]:
-    """Every year ``text`` names, those inside a range included (2020年至2022年: 2020, 2021, 2022)."""
-    years = {m.group()[:4] for m in _YEAR.finditer(text)}
-    for match in _RANGE.finditer(text):
-        low, high = int(match.group(1)), int(match.group(2))
-        if 0 < high - low < _MAX_YEARS:
-            years.update(str(y) for y in range(low, high + 1))
-    return years
-
-
 def listed_years(text: str) -> set[str]:
     """The years of every range or list of years in ``text`` (the periods it sets out)."""
     years: set[str] = set()
