@@ -5,6 +5,7 @@ one of them, chosen by comparing the figure read for each.
 """
 
 from rag.answer.choice import named_choice
+from rag.answer.spans import signed_value
 from rag.answer.extractive import ExtractiveAnswerer
 from rag.documents import Chunk, Hit
 
@@ -47,3 +48,34 @@ def test_a_counted_group_of_places_is_read_and_a_compared_change_is_left_to_the_
     assert choice is not None and choice.names == ("东坪", "西岭") and choice.metric == "人口"
     # "降得更低" compares a change, whose figure (from which level to which) one reading cannot settle.
     assert named_choice("东坪和西岭两个县，哪个县的发生率降得更低？") is None
+
+
+def test_a_figure_stated_in_the_other_direction_counts_against_the_measure():
+    assert signed_value(245.0, "净流入", "主力资金净流出") == -245.0
+    assert signed_value(221.0, "净流入", "游资资金净流入") == 221.0
+    assert signed_value(3.0, "营收下滑", "乙公司营收同比增长") == -3.0
+    assert signed_value(3.0, "营收", "乙公司营收同比增长") == 3.0  # the measure names no direction
+    assert signed_value(3.0, "净流入", "此前流出较多，今日净流入") == 3.0  # the last word of the clause decides
+    assert signed_value(3.0, "净流入", "昨日净流出，今日") == 3.0  # another clause says nothing
+
+
+def test_the_named_candidate_whose_change_is_larger_answers_which_fell_more():
+    text = "东坪电子营收同比下滑2%。西岭汽车营收同比下滑20%。"
+    assert _ask("东坪电子和西岭汽车两家公司，哪家营收下滑得更厉害？", text).short == "西岭汽车"
+    # A rise is no fall: "跌得更多" goes to the one that fell.
+    text = "东坪电子股价上涨5%。西岭汽车股价下跌3%。"
+    assert _ask("东坪电子和西岭汽车，哪家股价跌得更多？", text).short == "西岭汽车"
+
+
+def test_a_net_outflow_is_not_the_largest_net_inflow():
+    text = "东坪电子主力资金净流出500万元。西岭汽车主力资金净流入120万元。"
+    assert _ask("东坪电子和西岭汽车，哪家主力资金净流入更多？", text).short == "西岭汽车"
+    listed = "8月2日，主力资金净流出245.34万元，游资资金净流入221.15万元，散户资金净流入24.19万元。"
+    assert _ask("主力、游资、散户三类资金中，哪一类净流入最多？", listed).short == "游资"
+
+
+def test_the_words_before_the_list_stay_with_each_names_question():
+    choice = named_choice("康达科技8月2日的主力、游资、散户三类资金中，哪一类净流入最多？")
+    assert choice is not None and choice.names == ("主力", "游资", "散户")
+    assert choice.sub_question("游资") == "康达科技8月2日的游资净流入是多少？"
+    assert named_choice("东坪电子和西岭汽车，哪家营收下滑得更厉害？").sub_question("东坪电子") == "东坪电子营收下滑了多少？"

@@ -12,29 +12,42 @@ import re
 from dataclasses import dataclass
 
 from rag.answer.listed import listed_question
-from rag.answer.spans import Figure, find_figures
+from rag.answer.spans import Figure, find_figures, signed_value
 
 # What is compared, between the choice ("哪家", "哪个县的") and its direction ("更多", "最高").
 _METRIC = re.compile(
-    r"(?:哪(?:一)?(?:家|个|位|只|款)|谁)(?:公司|企业|股票|品牌|县|市|省|国家|地区)?(?:的)?"
-    r"(?P<metric>[^，,。？?！!]{1,16}?)(?:更|比较|较|最)(?:多|高|大|贵|少|低|小|便宜)"
+    r"(?:哪(?:一)?(?:家|个|位|只|款|方|类|项|条)|谁)(?:公司|企业|股票|品牌|县|市|省|国家|地区)?(?:的)?"
+    r"(?P<metric>[^，,。？?！!]{1,16}?)(?:更|比较|较|最)(?P<direction>多|高|大|贵|少|低|小|便宜|厉害|快|猛|严重|明显)"
 )
-# What the list parser leaves on a last name: "B相比", "西岭两个县".
-_NAME_TAIL = re.compile(r"(?:相比|相较|比较|对比|比)$|[两三四五几]个?(?:家|个|位|只|公司|企业|县|市|省|国家|地区)$")
-_CHANGE = re.compile(r"[降升涨跌增减]|提高")
-
-
+# What the list parser leaves on a last name: "B相比", "西岭两个县", "平板两条产品线".
+_NAME_TAIL = re.compile(r"(?:相比|相较|比较|对比|比)$|[两三四五几]个?(?:家|个|位|只|条|类|项|款|种)?"
+                        r"(?:公司|企业|股票|县|市|省|国家|地区|产品线|业务|板块|资金|产品)?$")
+_CHANGE = re.compile(r"[降升涨跌增减]|提高|下滑")
 @dataclass(frozen=True)
 class NamedChoice:
     """A comparison among the names the question itself gives."""
 
     names: tuple[str, ...]
-    metric: str  # what is compared, in the question's words (营收, 发行价)
-    largest: bool  # True for 更多/更高/最大, False for 更少/更低
+    metric: str  # what is compared, in the question's words (营收, 发行价, 销售收入同比下滑)
+    largest: bool  # True for 更多/更高/最大/更厉害, False for 更少/更低
+    # What the question says of every name before its list ("康为世纪8月2日的主力、游资、散户"):
+    # each name's sub-question keeps it, or another article's 主力 would do.
+    context: str = ""
+
+    @property
+    def is_change(self) -> bool:
+        """The metric is a change (下滑, 涨): its figure is the change's size, not a level."""
+        return _CHANGE.search(self.metric) is not None
 
     def sub_question(self, name: str) -> str:
-        """The question each candidate's figure answers: "比亚迪营收是多少？"."""
-        return f"{name}{self.metric}是多少？"
+        """The question each candidate's figure answers: "比亚迪营收是多少？", "平板销售收入下滑了多少？"."""
+        subject = f"{self.context}{name}"
+        return f"{subject}{self.metric}了多少？" if self.is_change else f"{subject}{self.metric}是多少？"
+
+    def signed(self, figure: Figure, sentence: str, at: int) -> float:
+        """``figure``'s value in the measure's direction (净流出 read for a 净流入 question is negative);
+        ``at``: where the figure stands in ``sentence``."""
+        return signed_value(figure.value, self.metric, sentence[:at])
 
 
 def named_choice(question: str) -> NamedChoice | None:
@@ -47,10 +60,15 @@ def named_choice(question: str) -> NamedChoice | None:
     if listed is None or listed.operation == "sum" or listed.kind == "date" or metric is None:
         return None
     names = tuple(n for n in (_NAME_TAIL.sub("", item).strip(" 的在") for item in listed.items) if n)
-    measure = metric.group("metric").strip(" 的")
-    if len(names) < 2 or any(len(n) < 2 for n in names) or len(measure) < 2 or _CHANGE.search(measure):
-        return None  # "哪个降得更低" compares a change (from which level to which?): left to the usual path
-    return NamedChoice(names=names, metric=measure, largest=listed.operation == "max")
+    measure = metric.group("metric").strip(" 的得")
+    if len(names) < 2 or any(len(n) < 2 for n in names) or len(measure) < 2:
+        return None
+    if _CHANGE.search(measure) and metric.group("direction") in ("低", "小", "少"):
+        return None  # "哪个降得更低": to a lower level, or by less? One reading cannot settle it
+    # The words before the list, in the list's clause, less what only frames it (中, 里, 在).
+    clause_start = max(question.rfind(c, 0, question.find(names[0])) for c in "，,：:；;") + 1
+    context = question[clause_start:max(question.find(names[0]), clause_start)].strip(" 在中里")
+    return NamedChoice(names=names, metric=measure, largest=listed.operation == "max", context=context)
 
 
 def figure_of(short: str) -> Figure | None:
@@ -59,12 +77,14 @@ def figure_of(short: str) -> Figure | None:
     return figures[0] if len(figures) == 1 else None
 
 
-def winner(choice: NamedChoice, figures: dict[str, Figure]) -> str | None:
+def winner(choice: NamedChoice, figures: dict[str, Figure], values: dict[str, float] | None = None) -> str | None:
     """The name with the larger (or smaller) figure; None unless every figure is of one kind and unit
-    (yuan are not compared with dollars) and one figure strictly wins."""
+    (yuan are not compared with dollars) and one figure strictly wins. ``values``: the figures' values
+    in the measure's direction (``NamedChoice.signed``), where they differ from the figures' own."""
     if len(figures) != len(choice.names) or len({(f.kind, f.unit) for f in figures.values()}) != 1:
         return None
-    ranked = sorted(figures.items(), key=lambda item: item[1].value, reverse=choice.largest)
-    if ranked[0][1].value == ranked[1][1].value:
+    values = values or {name: figure.value for name, figure in figures.items()}
+    ranked = sorted(values.items(), key=lambda item: item[1], reverse=choice.largest)
+    if ranked[0][1] == ranked[1][1]:
         return None
     return ranked[0][0]

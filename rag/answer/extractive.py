@@ -437,15 +437,19 @@ class ExtractiveAnswerer:
     def _answer_named_choice(self, question: str, choice: NamedChoice, hits: list[Hit]) -> Answer | None:
         """The candidate with the larger (smaller) figure, citing each candidate's figure; None when a
         figure is missing or they cannot be compared (the usual path then answers)."""
-        figures, answers = {}, []
+        figures, values, answers = {}, {}, []
         for name in choice.names:
             sub = self.answer(choice.sub_question(name), hits)
             figure = figure_of(sub.short) if sub.answerable and sub.citations else None
             if figure is None:
                 return None
             figures[name] = figure
+            # The figure's direction is read in the sentence that gives it (净流出 for a 净流入 question).
+            evidence = sub.text.split("。", 1)[-1]
+            at = evidence.find(figure.surface)
+            values[name] = choice.signed(figure, evidence, at) if at >= 0 else figure.value
             answers.append((name, sub))
-        best = winner(choice, figures)
+        best = winner(choice, figures, values)
         if best is None:
             return None
         citations, parts = [], []
@@ -2137,7 +2141,7 @@ def _figure_for(question: Question, sentence: str, gap: tuple[int, int] | None,
 
 # "营业收入下降了多少": the amount of a change, asked without a unit of its own; the figure is the
 # one written right after a change word ("…7051亿元，下降2.5%"), whatever its kind.
-_CHANGE_WORDS = r"增长|下降|减少|增加|提高|降低|上涨|下跌|上升|萎缩|回落|提升|扩大|缩小|新增|增幅|降幅|涨幅|跌幅"
+_CHANGE_WORDS = r"增长|下降|下滑|减少|增加|提高|降低|上涨|下跌|上升|萎缩|回落|提升|扩大|缩小|新增|增幅|降幅|涨幅|跌幅"
 # A question asks the change in plainer verbs than the article reports it in (降了多少, 跌了多少, 掉了多少).
 COLLOQUIAL_CHANGES = True
 _COLLOQUIAL_CHANGE_WORDS = r"降|跌|涨|掉|少|减|增|下滑|滑落|缩水"

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from rag.answer.spans import Figure, find_figures, same_unit
+from rag.answer.spans import Figure, find_figures, same_unit, signed_value
 from rag.documents import Answer, Chunk, Citation, Hit
 from rag.entities import aliases_of, find_organisations
 
@@ -23,8 +23,9 @@ Operation = Literal["sum", "max", "min"]
 
 _SUM = re.compile(r"加起来|加在一起|合起来|合计|一共|总共|共计|总计|总和|之和|\bin total\b|\bcombined\b|\baltogether\b", re.I)
 # "哪一类…最多", "谁捐得最多", "哪个更多": a choice among the listed items.
-_CHOICE = re.compile(r"哪一?(?:类|项|种|个|方面|家|位)|谁")
-_MORE = re.compile(r"最多|最高|最大|更多|更高|更大|多一些|多些")
+_CHOICE = re.compile(r"哪一?(?:类|项|种|个|方面|家|位|方|条)|谁")
+# 更厉害/更快 (下滑得更厉害, 增长更快): the larger change.
+_MORE = re.compile(r"最多|最高|最大|更多|更高|更大|多一些|多些|更厉害|最厉害|更快|最快|更猛|更严重|更明显")
 _LESS = re.compile(r"最少|最低|最小|更少|更低|更小|少一些|少些")
 # "哪个县先脱贫", "哪个最晚": a choice among the listed items by their dates.
 _EARLIER = re.compile(r"先|最早|更早|早一些")
@@ -330,7 +331,17 @@ def answer_listed(question: str, text: str, hits: list[Hit], answerer: str = "ex
         short = _format_sum(found)
     else:
         pick = max if listed.operation == "max" else min
-        short = pick(found, key=lambda f: _signed_value(f, text)).item
+        # Each figure in the direction asked: 主力 "净流出245万元" is not the most 净流入, and of
+        # "哪一类净流出最多" the largest outflow answers.
+        asked = text[_CHOICE.search(text).end():]
+
+        def value(f: _ItemFigure) -> float:
+            sentence = f.chunk.text[f.sentence_start:f.sentence_end]
+            if f.figure.kind == "date" or not SIGNED_DIRECTIONS:
+                return _value(f.figure)
+            return signed_value(_value(f.figure), asked, sentence[:f.figure.start])
+
+        short = pick(found, key=value).item
     citations: list[Citation] = []
     parts = []
     for f in found:
@@ -347,28 +358,8 @@ def answer_listed(question: str, text: str, hits: list[Hit], answerer: str = "ex
                   hits=tuple(hits), answerer=answerer)
 
 
-# Which way a figure goes: "主力资金净流出245万元，游资资金净流入221万元" asked "哪一类净流入最多" is
-# answered 游资: an outflow is a negative inflow. A question asking the downward way (净流出最多,
-# 下滑得最多) compares the figures the other way round.
+# A figure's direction counts in a comparison (spans.signed_value); off only to show what it fixes.
 SIGNED_DIRECTIONS = True
-_DOWN = r"净流出|净卖出|流出|卖出|下降|下跌|下滑|减少|亏损|降低|回落|跌"
-_UP = r"净流入|净买入|流入|买入|增长|上涨|上升|增加|盈利|提高|涨"
-_DOWN_BEFORE = re.compile(rf"(?:{_DOWN})[了为达约近]*\s*$")
-_ASKS_DOWN = re.compile(rf"(?:{_DOWN})")
-_ASKS_UP = re.compile(rf"(?:{_UP})")
-
-
-def _signed_value(found: _ItemFigure, question: str) -> float:
-    """The figure's value, negative where a downward word introduces it, and read downward for a question
-    that asks the downward way; unsigned for a question that names no direction."""
-    value = _value(found.figure)
-    if not SIGNED_DIRECTIONS or not (_ASKS_UP.search(question) or _ASKS_DOWN.search(question)):
-        return value
-    before = found.chunk.text[found.sentence_start:found.sentence_start + found.figure.start][-8:]
-    if _DOWN_BEFORE.search(before):
-        value = -value
-    asks_down = _ASKS_DOWN.search(question) and not _ASKS_UP.search(question)
-    return -value if asks_down else value
 
 
 def _value(figure: Figure) -> float | None:

@@ -75,6 +75,32 @@ def find_figures(text: str) -> list[Figure]:
     return sorted(found, key=lambda f: f.start)
 
 
+# Directions come in pairs. A figure written after the other word of its pair than the question's
+# ("哪一类净流入最多" read from "主力资金净流出245万元") counts against what is asked: it is negative.
+_DIRECTIONS = (
+    (re.compile(r"流入"), re.compile(r"流出")),
+    (re.compile(r"买入|增持"), re.compile(r"卖出|减持")),
+    (re.compile(r"盈利|赚"), re.compile(r"亏损|亏")),
+    (re.compile(r"增长|增加|上升|上涨|提升|提高|增|涨|升"), re.compile(r"下降|下滑|减少|下跌|降低|回落|降|跌|减")),
+)
+_CLAUSE_START = re.compile(r"[，,；;。！？!?\n][^，,；;。！？!?\n]*$")
+
+
+def signed_value(value: float, asked: str, before: str) -> float:
+    """``value`` in the direction ``asked`` names (净流入, 下滑): negated when the last direction word of
+    the clause ``before`` the figure is the other one of its pair. A pair ``asked`` names neither side
+    of (or both) says nothing."""
+    clause = before[m.start() + 1:] if (m := _CLAUSE_START.search(before)) else before
+    for same, other in _DIRECTIONS:
+        asks_same, asks_other = same.search(asked) is not None, other.search(asked) is not None
+        if asks_same == asks_other:
+            continue
+        said = [(m.start(), True) for m in same.finditer(clause)] + [(m.start(), False) for m in other.finditer(clause)]
+        if said:
+            return value if max(said)[1] == asks_same else -value
+    return value
+
+
 # What a sentence says around a figure that belongs to it: an estimate or bound
 # (约150米, 超过600年, 10亿吨以上, 不少于十五日) or the period of a date (3月底, 上半年).
 _QUALIFIER_BEFORE = re.compile(r"(?:约|近|逾|超过|超|不少于|不低于|不超过|不到|不足|至少|最多|高达|多达|将近|大约)$")
