@@ -79,3 +79,17 @@ def test_the_words_before_the_list_stay_with_each_names_question():
     assert choice is not None and choice.names == ("主力", "游资", "散户")
     assert choice.sub_question("游资") == "康达科技8月2日的游资净流入是多少？"
     assert named_choice("东坪电子和西岭汽车，哪家营收下滑得更厉害？").sub_question("东坪电子") == "东坪电子营收下滑了多少？"
+
+
+def test_the_named_candidate_with_the_earlier_date_answers_which_came_first():
+    # Each company's date is its own sub-question's answer ("…什么时候注销？"), not the first date of
+    # the clause that names it (成立于 comes first).
+    text = "东坪电子有限公司成立于2015年，于2022年6月23日被注销。西岭汽车有限公司成立于2018年，于2021年3月5日被注销。"
+    question = "东坪电子有限公司和西岭汽车有限公司，哪家更早注销？"
+    choice = named_choice(question)
+    assert choice is not None and choice.dated and choice.sub_question("东坪电子有限公司") == "东坪电子有限公司什么时候注销？"
+    assert _ask(question, text).short == "西岭汽车有限公司"
+    assert _ask("东坪电子有限公司和西岭汽车有限公司哪家注销得更晚？", text).short == "东坪电子有限公司"
+    # A date without its year is not ordered against one with it.
+    undated = "东坪电子有限公司于6月23日被注销。西岭汽车有限公司于2021年3月5日被注销。"
+    assert _ask(question, undated).short != "东坪电子有限公司"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rag.answer.listed import listed_question
+from rag.answer.listed import comparable_value, listed_question
 from rag.answer.spans import Figure, find_figures, signed_value
 
 # What is compared, between the choice ("哪家", "哪个县的") and its direction ("更多", "最高").
@@ -19,6 +19,10 @@ _METRIC = re.compile(
     r"(?:哪(?:一)?(?:家|个|位|只|款|方|类|项|条)|谁)(?:公司|企业|股票|品牌|县|市|省|国家|地区)?(?:的)?"
     r"(?P<metric>[^，,。？?！!]{1,16}?)(?:更|比较|较|最)(?P<direction>多|高|大|贵|少|低|小|便宜|厉害|快|猛|严重|明显)"
 )
+# What a date comparison asks happened: "哪家更早注销" (after the direction), "哪家先上市" (after 先),
+# "哪家注销得更早" (before it).
+_DATED = re.compile(r"(?:哪(?:一)?(?:家|个|位|只|款|方|类|项|条)|谁)(?:公司|企业)?(?P<before>[^，,。？?！!]{0,10}?)[得的]?"
+                    r"(?:更早|最早|先|更晚|最晚)(?P<after>[^，,。？?！!]{0,10})")
 # What the list parser leaves on a last name: "B相比", "西岭两个县", "平板两条产品线".
 _NAME_TAIL = re.compile(r"(?:相比|相较|比较|对比|比)$|[两三四五几]个?(?:家|个|位|只|条|类|项|款|种)?"
                         r"(?:公司|企业|股票|县|市|省|国家|地区|产品线|业务|板块|资金|产品)?$")
@@ -33,6 +37,8 @@ class NamedChoice:
     # What the question says of every name before its list ("康为世纪8月2日的主力、游资、散户"):
     # each name's sub-question keeps it, or another article's 主力 would do.
     context: str = ""
+    dated: bool = False  # "哪家更早注销": the names' dates are compared, the earlier one answers
+
 
     @property
     def is_change(self) -> bool:
@@ -42,6 +48,8 @@ class NamedChoice:
     def sub_question(self, name: str) -> str:
         """The question each candidate's figure answers: "比亚迪营收是多少？", "平板销售收入下滑了多少？"."""
         subject = f"{self.context}{name}"
+        if self.dated:
+            return f"{subject}什么时候{self.metric}？"
         return f"{subject}{self.metric}了多少？" if self.is_change else f"{subject}{self.metric}是多少？"
 
     def signed(self, figure: Figure, sentence: str, at: int) -> float:
@@ -56,19 +64,29 @@ def named_choice(question: str) -> NamedChoice | None:
     The names and the direction are the list parser's (``listed.listed_question``); this adds what is compared.
     """
     listed = listed_question(question.strip())
-    metric = _METRIC.search(question)
-    if listed is None or listed.operation == "sum" or listed.kind == "date" or metric is None:
+    if listed is None or listed.operation == "sum":
         return None
+    if listed.kind == "date":
+        # "A和B哪家更早注销": what happened is the words around the direction (注销, 上市了).
+        dated = _DATED.search(question)
+        if dated is None:
+            return None
+        measure = (dated.group("after") or dated.group("before") or "").strip(" 的得了")
+    else:
+        metric = _METRIC.search(question)
+        if metric is None:
+            return None
+        measure = metric.group("metric").strip(" 的得")
+        if _CHANGE.search(measure) and metric.group("direction") in ("低", "小", "少"):
+            return None  # "哪个降得更低": to a lower level, or by less? One reading cannot settle it
     names = tuple(n for n in (_NAME_TAIL.sub("", item).strip(" 的在") for item in listed.items) if n)
-    measure = metric.group("metric").strip(" 的得")
     if len(names) < 2 or any(len(n) < 2 for n in names) or len(measure) < 2:
         return None
-    if _CHANGE.search(measure) and metric.group("direction") in ("低", "小", "少"):
-        return None  # "哪个降得更低": to a lower level, or by less? One reading cannot settle it
     # The words before the list, in the list's clause, less what only frames it (中, 里, 在).
     clause_start = max(question.rfind(c, 0, question.find(names[0])) for c in "，,：:；;") + 1
     context = question[clause_start:max(question.find(names[0]), clause_start)].strip(" 在中里")
-    return NamedChoice(names=names, metric=measure, largest=listed.operation == "max", context=context)
+    return NamedChoice(names=names, metric=measure, largest=listed.operation == "max", context=context,
+                       dated=listed.kind == "date")
 
 
 def figure_of(short: str) -> Figure | None:
@@ -83,6 +101,11 @@ def winner(choice: NamedChoice, figures: dict[str, Figure], values: dict[str, fl
     in the measure's direction (``NamedChoice.signed``), where they differ from the figures' own."""
     if len(figures) != len(choice.names) or len({(f.kind, f.unit) for f in figures.values()}) != 1:
         return None
+    if choice.dated:
+        # A date is read as 20190500 (年, 月, 日); one without its year cannot be ordered (None).
+        values = {name: comparable_value(figure) for name, figure in figures.items()}
+        if any(v is None for v in values.values()):
+            return None
     values = values or {name: figure.value for name, figure in figures.items()}
     ranked = sorted(values.items(), key=lambda item: item[1], reverse=choice.largest)
     if ranked[0][1] == ranked[1][1]:

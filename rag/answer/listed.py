@@ -273,7 +273,7 @@ def _item_figures(listed: ListedQuestion, hits: list[Hit], unit: str | None,
     for item in listed.items:
         others = [o for o in listed.items if o != item]
         scored = _figure_for_item(item, others, listed.kind, hits, unit, context)
-        if scored is None or _value(scored[1].figure) is None:
+        if scored is None or comparable_value(scored[1].figure) is None:
             return None
         found.append(scored)
     if len({(f.chunk.doc_id, f.sentence_start, f.figure.start) for _, f in found}) < len(found):
@@ -338,8 +338,8 @@ def answer_listed(question: str, text: str, hits: list[Hit], answerer: str = "ex
         def value(f: _ItemFigure) -> float:
             sentence = f.chunk.text[f.sentence_start:f.sentence_end]
             if f.figure.kind == "date" or not SIGNED_DIRECTIONS:
-                return _value(f.figure)
-            return signed_value(_value(f.figure), asked, sentence[:f.figure.start])
+                return comparable_value(f.figure)
+            return signedcomparable_value(comparable_value(f.figure), asked, sentence[:f.figure.start])
 
         short = pick(found, key=value).item
     citations: list[Citation] = []
@@ -362,7 +362,7 @@ def answer_listed(question: str, text: str, hits: list[Hit], answerer: str = "ex
 SIGNED_DIRECTIONS = True
 
 
-def _value(figure: Figure) -> float | None:
+def comparable_value(figure: Figure) -> float | None:
     """A figure's value to compare; a date as year, month and day (2019年5月 -> 20190500)."""
     if figure.kind != "date":
         return figure.value
