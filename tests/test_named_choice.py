@@ -53,6 +53,7 @@ def test_a_counted_group_of_places_is_read_and_a_compared_change_is_left_to_the_
 def test_a_figure_stated_in_the_other_direction_counts_against_the_measure():
     assert signed_value(245.0, "净流入", "主力资金净流出") == -245.0
     assert signed_value(221.0, "净流入", "游资资金净流入") == 221.0
+    assert signed_value(245.0, "净流入", "主力资金净卖出") == -245.0  # selling is money flowing out
     assert signed_value(3.0, "营收下滑", "乙公司营收同比增长") == -3.0
     assert signed_value(3.0, "营收", "乙公司营收同比增长") == 3.0  # the measure names no direction
     assert signed_value(3.0, "净流入", "此前流出较多，今日净流入") == 3.0  # the last word of the clause decides
@@ -93,3 +94,10 @@ def test_the_named_candidate_with_the_earlier_date_answers_which_came_first():
     # A date without its year is not ordered against one with it.
     undated = "东坪电子有限公司于6月23日被注销。西岭汽车有限公司于2021年3月5日被注销。"
     assert _ask(question, undated).short != "东坪电子有限公司"
+
+
+def test_of_parallel_clauses_the_figure_whose_own_clause_names_the_item_answers():
+    text = "手机、平板和电脑的销售收入均有下滑，其中手机业务同比下滑2%，平板业务下滑20%。"
+    assert _ask("手机的销售收入同比下滑了多少？", text).short == "2%"
+    assert _ask("平板的销售收入同比下滑了多少？", text).short == "20%"
+    assert _ask("手机和平板两条产品线，哪个销售收入下滑得更厉害？", text).short == "平板"

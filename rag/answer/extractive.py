@@ -2114,6 +2114,9 @@ def _figure_for(question: Question, sentence: str, gap: tuple[int, int] | None,
     respective = _respective_figure(figures, sentence, question)
     if respective is not None:
         return respective
+    item = _item_clause_figure(figures, sentence, question)
+    if item is not None:
+        return item
     if lead_in and question.years:
         # "报告期各期…分别为a、b和c" after "2020年至2022年": c is 2022's.
         in_year = respective_year_figure(figures, [f.start for f in figures], sentence, question.years, lead_in)
@@ -2295,6 +2298,34 @@ def _labelled_figure(figures: list[Figure], sentence: str, question: Question) -
     if best < 2 or lengths.count(best) > 1:
         return None
     return figures[lengths.index(best)]
+
+
+# Tell figures apart by the item each one's own clause names (see _item_clause_figure).
+ITEM_CLAUSES = True
+# Words that say how a figure changed, not whose it is: every parallel clause may write them.
+_HOW_WORDS = re.compile(rf"^(?:{_CHANGE_WORDS}|同比|环比|比上年|比去年|较上年|上年|去年|同期|分别|业务|其中)$")
+
+
+def _item_clause_figure(figures: list[Figure], sentence: str, question: Question) -> Figure | None:
+    """Of figures in parallel clauses ("其中手机业务同比下滑2%，平板业务下滑20%"), the one whose own clause
+    (between the clause marks around it) names a word of the question that no other figure's clause
+    names; None unless exactly one figure's clause does. Words of how a figure changed (同比, 下滑)
+    tell no item apart, and the sentence's shared head (手机、平板产品线的收入均…) is no figure's own."""
+    if not ITEM_CLAUSES or len(figures) < 2 or question.language != "zh":
+        return None
+    plain = set(_FORM_WORDS) | _ANSWER_TYPE_WORDS
+    words = [w for w in _content_words(question.text)
+             if len(w) > 1 and w not in plain and not w.isdigit() and not _HOW_WORDS.match(w)]
+    owns = []
+    for figure in figures:
+        start = max(sentence.rfind(c, 0, figure.start) for c in _CLAUSE_MARKS) + 1
+        ends = [i for i in (sentence.find(c, figure.end) for c in _CLAUSE_MARKS) if i >= 0]
+        owns.append((start, {w for w in words if w in sentence[start:min(ends, default=len(sentence))]}))
+    if len({start for start, _ in owns}) < len(owns):
+        return None  # two figures in one clause: their clause tells them not apart
+    distinct = [own - set().union(*(o for j, (_, o) in enumerate(owns) if j != i)) for i, (_, own) in enumerate(owns)]
+    named = [i for i, d in enumerate(distinct) if d]
+    return figures[named[0]] if len(named) == 1 else None
 
 
 # Tell figures apart by the subject written before each, when neither label nor purpose does (see _subject_figure).

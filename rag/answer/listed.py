@@ -33,7 +33,7 @@ _LATER = re.compile(r"最晚|更晚|晚一些|最后")
 # What joins listed items; 加上 joins two whole phrases ("A的利润，加上B的收入").
 _JOIN = re.compile(r"[、和与及跟]|以及")
 # "这三家", "这几类扶贫投入里", "三类投入里": a tail that names the list, not an item.
-_LIST_TAIL = re.compile(r"(?:这|那)[几两三四五六七八九十\d]*[类项个家种位方面]+.*$|[几两三四五六七八九十\d]+[类项家种方面]+.*$"
+_LIST_TAIL = re.compile(r"(?:这|那)[几两三四五六七八九十\d]*[类项个家种位方面条款只]+.*$|[几两三四五六七八九十\d]+[类项家种方面条款只]+.*$"
                         r"|(?:等|这些|里|中|当中|之中)$")
 # "教育扶贫和医疗扶贫的项目": what is counted, written once after the last item, belongs to every item.
 _SHARED_TAIL = re.compile(r"的(?:项目|资金|金额|投入|人数|数量|数额|钱|款|规模|收入|个数|次数)$")

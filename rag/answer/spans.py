@@ -78,8 +78,8 @@ def find_figures(text: str) -> list[Figure]:
 # Directions come in pairs. A figure written after the other word of its pair than the question's
 # ("哪一类净流入最多" read from "主力资金净流出245万元") counts against what is asked: it is negative.
 _DIRECTIONS = (
-    (re.compile(r"流入"), re.compile(r"流出")),
-    (re.compile(r"买入|增持"), re.compile(r"卖出|减持")),
+    # Money that flows into a stock is bought: a market report's 净卖出 is its 净流出.
+    (re.compile(r"流入|买入|增持"), re.compile(r"流出|卖出|减持")),
     (re.compile(r"盈利|赚"), re.compile(r"亏损|亏")),
     (re.compile(r"增长|增加|上升|上涨|提升|提高|增|涨|升"), re.compile(r"下降|下滑|减少|下跌|降低|回落|降|跌|减")),
 )
