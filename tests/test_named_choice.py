@@ -5,7 +5,9 @@ one of them, chosen by comparing the figure read for each.
 """
 
 from rag.answer.choice import named_choice
-from rag.answer.spans import signed_value
+from rag.answer.extractive import _item_clause_figure
+from rag.answer.question import analyse
+from rag.answer.spans import find_figures, signed_value
 from rag.answer.extractive import ExtractiveAnswerer
 from rag.documents import Chunk, Hit
 
@@ -101,3 +103,13 @@ def test_of_parallel_clauses_the_figure_whose_own_clause_names_the_item_answers(
     assert _ask("手机的销售收入同比下滑了多少？", text).short == "2%"
     assert _ask("平板的销售收入同比下滑了多少？", text).short == "20%"
     assert _ask("手机和平板两条产品线，哪个销售收入下滑得更厉害？", text).short == "平板"
+
+
+def test_the_sentences_named_topic_is_no_clauses_item_and_a_figures_comma_ends_no_clause():
+    text = "目前，董小明共关联27家企业，在19家企业担任法定代表人，在23家企业担任高管。"
+    assert _ask("董小明在多少家企业里担任高管？", text).short == "23家"
+    # Three figures of one clause: the thousands comma of 4,399.96 starts no clause of its own.
+    series = "报告期各期，公司经营活动产生的现金流量净额分别为-4,399.96万元、-10,862.56万元和-4,849.72万元。"
+    figures = [f for f in find_figures(series) if f.kind == "money"]
+    assert len(figures) == 3
+    assert _item_clause_figure(figures, series, analyse("公司经营活动产生的现金流量净额是多少？")) is None

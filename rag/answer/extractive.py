@@ -2302,6 +2302,8 @@ def _labelled_figure(figures: list[Figure], sentence: str, question: Question) -
 
 # Tell figures apart by the item each one's own clause names (see _item_clause_figure).
 ITEM_CLAUSES = True
+# Where a clause ends: not at the comma of a figure (4,399.96万元).
+_CLAUSE_ENDS = re.compile(r"[，；;。！？!?：:\n]|,(?!\d)")
 # Words that say how a figure changed, not whose it is: every parallel clause may write them.
 _HOW_WORDS = re.compile(rf"^(?:{_CHANGE_WORDS}|同比|环比|比上年|比去年|较上年|上年|去年|同期|分别|业务|其中)$")
 
@@ -2313,14 +2315,20 @@ def _item_clause_figure(figures: list[Figure], sentence: str, question: Question
     tell no item apart, and the sentence's shared head (手机、平板产品线的收入均…) is no figure's own."""
     if not ITEM_CLAUSES or len(figures) < 2 or question.language != "zh":
         return None
+    from rag.jieba import tag
+
     plain = set(_FORM_WORDS) | _ANSWER_TYPE_WORDS
-    words = [w for w in _content_words(question.text)
-             if len(w) > 1 and w not in plain and not w.isdigit() and not _HOW_WORDS.match(w)]
+    # A name (a person, an organisation, a place) is the sentence's topic more often than one clause's
+    # item: "董某共关联27家企业，…，在23家企业担任高管" names 董某 only where it starts.
+    names = {word for word, flag in tag(question.text) if flag in ("nr", "nt", "ns")} | set(question.organisations)
+    words = [w for w in _content_words(question.text) if len(w) > 1 and w not in plain and not w.isdigit()
+             and not _HOW_WORDS.match(w) and not any(w in name or name in w for name in names)]
+    bounds = [0] + [m.end() for m in _CLAUSE_ENDS.finditer(sentence)] + [len(sentence) + 1]
     owns = []
     for figure in figures:
-        start = max(sentence.rfind(c, 0, figure.start) for c in _CLAUSE_MARKS) + 1
-        ends = [i for i in (sentence.find(c, figure.end) for c in _CLAUSE_MARKS) if i >= 0]
-        owns.append((start, {w for w in words if w in sentence[start:min(ends, default=len(sentence))]}))
+        start = max(b for b in bounds if b <= figure.start)
+        end = min(b for b in bounds if b > figure.start) - 1
+        owns.append((start, {w for w in words if w in sentence[start:end]}))
     if len({start for start, _ in owns}) < len(owns):
         return None  # two figures in one clause: their clause tells them not apart
     distinct = [own - set().union(*(o for j, (_, o) in enumerate(owns) if j != i)) for i, (_, own) in enumerate(owns)]
