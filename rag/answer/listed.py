@@ -339,7 +339,7 @@ def answer_listed(question: str, text: str, hits: list[Hit], answerer: str = "ex
             sentence = f.chunk.text[f.sentence_start:f.sentence_end]
             if f.figure.kind == "date" or not SIGNED_DIRECTIONS:
                 return comparable_value(f.figure)
-            return signedcomparable_value(comparable_value(f.figure), asked, sentence[:f.figure.start])
+            return signed_value(comparable_value(f.figure), asked, sentence[:f.figure.start])
 
         short = pick(found, key=value).item
     citations: list[Citation] = []
