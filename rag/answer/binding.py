@@ -393,8 +393,27 @@ def metric_labelled(question: Question, sentence: str, start: int) -> bool:
     return bool(asked and before and before[-1] in asked)
 
 
+# A month and the months up to it: 7月 is not 1-7月 (a cumulative figure), nor 前7个月.
+MONTHS_TO_DATE = True
+_MONTH_SPAN = re.compile(r"(?:\d{1,2}|[一二三四五六七八九十]{1,2})\s*月?份?\s*(?:-|－|~|～|至|到)\s*\d{1,2}\s*月|前\s*(?:\d{1,2}|[一二三四五六七八九十]{1,2})\s*个月")
+_ONE_MONTH = re.compile(r"(?<![\d\-－~～至到])\d{1,2}\s*月(?!\s*\d{1,2}\s*[日号])")
+
+
+def month_bound(question: Question, sentence: str, start: int) -> bool:
+    """A question about one month (7月, in July) is not answered by a figure for the months up to it
+    (1-7月份累计…) when the last months the sentence names before ``start`` are such a span."""
+    if not MONTHS_TO_DATE or _MONTH_SPAN.search(question.text) or not _ONE_MONTH.search(_MONTH_SPAN.sub("", question.text)):
+        return True
+    before = sentence[:start]
+    spans = [m.end() for m in _MONTH_SPAN.finditer(before)]
+    ones = [m.end() for m in _ONE_MONTH.finditer(_MONTH_SPAN.sub(lambda m: " " * len(m.group()), before))]
+    return not spans or (ones and max(ones) > max(spans))
+
+
 def period_bound(question: Question, sentence: str, start: int) -> bool:
     """全年 is not answered by a 1-9月 figure: the last period named before ``start`` is the one asked."""
+    if not month_bound(question, sentence, start):
+        return False
     asked = {_PERIOD_GROUP[m.group()] for m in _PERIOD_WORDS.finditer(question.text)} if question.language == "zh" else set()
     if not asked:
         return True
