@@ -165,6 +165,7 @@ def test_one_month_is_not_answered_by_the_months_up_to_it(monkeypatch):
     text = "1-7月份，星河汽车累计销售汽车891895辆，同比增长47%。"
     assert not _ask("星河汽车7月卖了多少辆车？", text)[0]
     assert _ask("星河汽车1-7月累计卖了多少辆车？", text) == (True, "891895辆")
+    assert _ask("星河汽车到7月累计卖了多少辆车？", text) == (True, "891895辆")
     both = "星河汽车7月份销售汽车150466辆，同比增长58.3%。1-7月份，星河汽车累计销售汽车891895辆。"
     assert _ask("星河汽车7月卖了多少辆车？", both) == (True, "150466辆")
     monkeypatch.setattr(binding, "MONTHS_TO_DATE", False)

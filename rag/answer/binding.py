@@ -396,14 +396,16 @@ def metric_labelled(question: Question, sentence: str, start: int) -> bool:
 # A month and the months up to it: 7月 is not 1-7月 (a cumulative figure), nor 前7个月.
 MONTHS_TO_DATE = True
 _MONTH_SPAN = re.compile(r"(?:\d{1,2}|[一二三四五六七八九十]{1,2})\s*月?份?\s*(?:-|－|~|～|至|到)\s*\d{1,2}\s*月|前\s*(?:\d{1,2}|[一二三四五六七八九十]{1,2})\s*个月")
+_TO_DATE = re.compile(r"累计|以来|至今|\bcumulative|\bso far\b|\byear to date\b", re.I)
 _ONE_MONTH = re.compile(r"(?<![\d\-－~～至到])\d{1,2}\s*月(?!\s*\d{1,2}\s*[日号])")
 
 
 def month_bound(question: Question, sentence: str, start: int) -> bool:
     """A question about one month (7月, in July) is not answered by a figure for the months up to it
     (1-7月份累计…) when the last months the sentence names before ``start`` are such a span."""
-    if not MONTHS_TO_DATE or _MONTH_SPAN.search(question.text) or not _ONE_MONTH.search(_MONTH_SPAN.sub("", question.text)):
-        return True
+    months = {m.group() for m in _ONE_MONTH.finditer(question.text)}
+    if not MONTHS_TO_DATE or _MONTH_SPAN.search(question.text) or len(months) != 1 or _TO_DATE.search(question.text):
+        return True  # (January–July is rendered 1月 7月; 累计 asks the months up to it)
     before = sentence[:start]
     spans = [m.end() for m in _MONTH_SPAN.finditer(before)]
     ones = [m.end() for m in _ONE_MONTH.finditer(_MONTH_SPAN.sub(lambda m: " " * len(m.group()), before))]
