@@ -20,6 +20,16 @@ What is bound, each a separate check (``binds`` applies them all):
   metric of ``METRIC_GROUPS`` the sentence must name it, and the last metric named
   before the figure must be one the question asks about.
 - **period**: 全年 is not 1-9月; 上半年 is not 一季度.
+- **polarity**: a question that negates a word ("表示没有信心的企业") is answered only by a
+  sentence that writes the word with a negation before it, not "较有信心的企业占75.1%".
+- **month**: like the year, the last month named before the figure (7月销售汽车…辆) is one the
+  question names, when it names one (6月, "June").
+- **measure**: what a figure question counts or measures, the nouns written right before its
+  question word ("投资收益是多少", "民营外贸企业一共有多少家"), must label the figure: its last
+  noun (or that noun's last two characters, 销量 for 汽车销量) in the sentence no later than the
+  figure's clause (or in the sentence before), the nouns before it (or their last two characters:
+  资产 for 总资产) in the passage. A figure of
+  the metric next to it ("诉讼费" asked, "赔偿金7000元，并承担诉讼费" read) is not the answer.
 """
 
 from __future__ import annotations
@@ -102,7 +112,8 @@ _BRACKETED = re.compile(r"[（(][^（()）]{1,10}[）)]")
 _ORGANISATION_END = re.compile(r"(?:公司|集团|股份|控股|银行|基金|证券|科技|电器|电子|医疗|医药|汽车|能源|电力|网络|传媒|影业|电影|"
                                r"文化|智能|生物|材料|新能源|实业|投资)$")
 # A registered company name that opens the question, up to the words after it.
-_FULL_COMPANY = re.compile(r"^([\u4e00-\u9fffA-Za-z0-9（）()]{2,24}?(?:有限责任公司|股份有限公司|有限公司))")
+# (A relative clause may come first: "帮助列车渡过难关的北京某某有限公司": the name is after its last 的.)
+_FULL_COMPANY = re.compile(r"^(?:[^，,。？?的]*的)?([\u4e00-\u9fffA-Za-z0-9（）()]{2,24}?(?:有限责任公司|股份有限公司|有限公司))")
 # Tags of words that name something (person, place, organisation, other proper noun, Latin).
 _NAME_TAGS = {"nz", "nt", "nr", "nrt", "nrfg", "ns", "eng"}
 _NOUN_TAGS = _NAME_TAGS | {"n", "j", "ng", "nl", "vn"}
@@ -170,7 +181,22 @@ def _asked_names(text: str, organisations: tuple[str, ...]) -> tuple[AskedName, 
             joined = True
             continue
         break
+    dated = _DATED_SUBJECT.match(text)
+    if dated and len(names) == len(organisations) and not _LEADING_WORD.match(dated.group(1)):
+        # "理工导航8月16日的收盘价": what a question opens with, right before the date it asks about, is
+        # its subject, though jieba tags it a noun and a verb.
+        subject = dated.group(1)
+        if subject not in _NOT_NAMES and not find_organisations(subject) and not informal_mentions(subject) \
+                and not any(p.level != "other" for p in find_places(subject)) \
+                and not any(subject in f or f in subject for f in known_forms):
+            names.append(AskedName(subject, (subject,), False))
     return tuple(names)
+
+
+# A question that opens with a name and the date it asks about (理工导航8月16日…, 某某2023年…).
+_DATED_SUBJECT = re.compile(r"^([\u4e00-\u9fff]{2,8}?)(?=(?:(?:19|20)\d{2}\s*年\s*)?\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|(?:19|20)\d{2}\s*年)")
+# Words that open a question without naming anyone (今年, 公司, 截至, 全国…).
+_LEADING_WORD = re.compile(r"^(?:今年|去年|前年|明年|本年|当年|公司|该公司|企业|截至|截止|在|从|自|于|全国|全球|我国|国内|本次|此次|这次|那次)")
 
 
 def _forms(phrase: list[tuple[str, str]]) -> tuple[str, ...]:
@@ -207,6 +233,9 @@ def _other_names_before(sentence: str, end: int, name: AskedName, question_text:
     if any(m.canonical != name.name and m.surface not in name.forms and m.surface not in question_text
            for m in find_organisations(before)):
         return True
+    if any(listed not in question_text and not any(listed in form or form in listed for form in name.forms)
+           for listed in listed_companies(before)):
+        return True
     for clause in _CLAUSE_BREAK.split(before):
         words = jieba.tag(clause.strip())
         first = next((i for i, (_, t) in enumerate(words) if t not in _LEADING_SKIP_TAGS), None)
@@ -229,6 +258,25 @@ def _other_names_before(sentence: str, end: int, name: AskedName, question_text:
                 and not any(candidate in form or form in candidate for form in name.forms):
             return True
     return False
+
+
+# A listed company is written with its stock code: 晶华微（688130.SH）, 康为世纪(688426).
+_STOCK_CODE = re.compile(r"[（(]\s*(?:\d{6}|\d{4,5}\.HK)(?:\.(?:SH|SZ|BJ|HK))?\s*[)）]", re.I)
+
+
+def listed_companies(text: str) -> list[str]:
+    """The names ``text`` writes with a stock code after them (the nouns right before the code)."""
+    from rag import jieba
+
+    names = []
+    for match in _STOCK_CODE.finditer(text):
+        words = jieba.tag(text[max(0, match.start() - 12):match.start()])
+        name = ""
+        while words and words[-1][1] in _NOUN_TAGS | {"nrt", "nrfg"} and len(name) < 8:
+            name = words.pop()[0] + name
+        if len(name) >= 2:
+            names.append(name)
+    return names
 
 
 def name_bound(name: AskedName, chunk: Chunk, sentence: str, start: int, question_text: str,
@@ -329,6 +377,21 @@ def year_bound(question: Question, sentence: str, start: int) -> bool:
     return False
 
 
+_MONTH = re.compile(r"(?<![\d.])(1[0-2]|0?[1-9])\s*月(?!份?\s*[-－~～至到])")
+
+
+def month_bound(question: Question, sentence: str, start: int) -> bool:
+    """The last month named before ``start`` (not one compared with) is one the question names (not for a date)."""
+    if question.kind == "date":
+        return True
+    asked = {int(m.group(1)) for m in _MONTH.finditer(question.text)}
+    if not asked:
+        return True
+    before = sentence[:start]
+    months = [int(m.group(1)) for m in _MONTH.finditer(before) if not _COMPARED_YEAR.search(before[:m.start()])]
+    return not months or months[-1] in asked
+
+
 def _metric_groups(text: str) -> list[tuple[int, int]]:
     """(position, group) of each metric word, longest word at each place."""
     return [(m.start(), _METRIC_GROUP[m.group()]) for m in _METRIC_WORDS.finditer(text)]
@@ -423,18 +486,137 @@ def period_bound(question: Question, sentence: str, start: int) -> bool:
     return not before or before[-1] in asked
 
 
-def figure_bound(question: Question, sentence: str, start: int, previous: str | None = None) -> bool:
-    """The answer at ``start`` is of the year, metric and period asked (what tells a sentence's figures apart)."""
-    return year_bound(question, sentence, start) and metric_bound(question, sentence, start, previous) \
-        and period_bound(question, sentence, start)
+# Words between a figure question's measure and its question word ("营收一共有多少", "诉讼费是多少").
+_MEASURE_FILLER = {"是", "有", "为", "达", "达到", "约", "大约", "约为", "一共", "共", "总共", "共计", "合计", "分别", "了", "都",
+                   "大概", "到底", "究竟", "总计", "累计", "能", "可", "会", "将", "又", "还", "的"}
+_MEASURE_TAGS = {"n", "vn", "nz", "j", "ng", "nl", "b"}
+_MEASURE_KINDS = ("money", "count", "percent")
+_ASPECT = {"了", "过", "着"}
+_LOCATIVE = "里中内上"  # "15家车企里有几家": a scope, not what is counted
+# Nouns that say how the user asks, not what is measured (多少钱: 钱).
+_MEASURE_PLAIN = {"钱", "金额", "数量", "数字", "数额", "规模", "情况", "多少", "具体", "总额", "总数", "人数", "比例"}
+
+
+@lru_cache(maxsize=512)
+def _measure_words(text: str, kind: str, names: tuple[str, ...]) -> tuple[str, ...]:
+    from rag import jieba
+    from rag.answer.spans import question_sides
+
+    sides = question_sides(text)
+    if sides is None or kind not in _MEASURE_KINDS:
+        return ()
+    words = jieba.tag(sides[0])
+    after = ""
+    while words and (words[-1][0] in _MEASURE_FILLER or words[-1][1] in ("x", "d", "uj", "ul")):
+        after = words.pop()[0]
+    if after in _ASPECT:
+        return ()  # "中国儒意花了多少钱": a verb before its aspect particle, however jieba tags it
+    run: list[str] = []
+    while words and words[-1][1] in _MEASURE_TAGS and words[-1][0] not in _MEASURE_FILLER:
+        run.insert(0, words.pop()[0])
+    if run and words and words[-1][1] == "m":
+        run.pop(0)  # "最近90天有几家": jieba's 天有 is the numeral's unit, not a noun
+    run = [w for w in run if len(w) >= 2 and w[-1] not in _LOCATIVE and w not in _MEASURE_PLAIN and not any(w in n or n in w for n in names)]
+    return tuple(run)
+
+
+def measure_words(question: Question) -> tuple[str, ...]:
+    """The nouns a figure question's answer must be labelled with (the last is the head); () when none."""
+    if question.language != "zh":
+        return ()
+    names = tuple(f for n in asked_names(question) for f in n.forms) + question.organisations + question.places
+    return _measure_words(question.text, question.kind, names)
+
+
+# A figure in 元/股 is a share price, whether or not the sentence says 股价.
+_PRICE_WORDS = {"股价", "价格", "每股价格", "股票价格", "价位"}
+_CODE_WORDS = {"股票代码", "代码", "证券代码"}
+_PER_SHARE = re.compile(r"[\d.,]+\s*(?:元|港元|美元)?\s*(?:/|每)股")
+
+
+def _written(word: str, text: str) -> bool:
+    return word in text or any(alt in text for alt in metric_synonyms(word))
+
+
+def measure_bound(question: Question, sentence: str, start: int, previous: str = "", passage: str = "") -> bool:
+    """The figure at ``start`` is labelled with what the question measures (see the module docstring)."""
+    words = measure_words(question)
+    if not words:
+        return True
+    if (words[-1] in _PRICE_WORDS and _PER_SHARE.match(sentence, start)) or (
+            words[-1] in _CODE_WORDS and _STOCK_CODE.match(sentence, max(0, start - 1))):
+        words = words[:-1]  # "报49.76元/股" states a share price, "人福医药（600079.SH）" a stock code
+        if not words:
+            return True
+    head = words[-1]
+    heads = (head,) + ((head[-2:],) if len(head) >= 4 else ())
+    clause_end = _CLAUSE_BREAK.search(sentence, start)
+    upto = sentence[: clause_end.start() if clause_end else len(sentence)]
+    if not any(_written(h, upto) for h in heads) and (
+            any(_written(h, sentence) for h in heads) or not any(_written(h, previous) for h in heads)):
+        return False
+    context = f"{previous}{sentence}{passage}"
+    return all(_written(w, context) or (len(w) >= 3 and _written(w[-2:], context)) for w in words[:-1])
+
+
+def figure_bound(question: Question, sentence: str, start: int, previous: str | None = None, passage: str = "") -> bool:
+    """The answer at ``start`` is of the year, metric, period and measure asked (what tells a sentence's figures apart)."""
+    return year_bound(question, sentence, start) and month_bound(question, sentence, start) \
+        and metric_bound(question, sentence, start, previous) and period_bound(question, sentence, start) \
+        and (not MEASURE_BOUND or measure_bound(question, sentence, start, previous or "", passage))
+
+
+MEASURE_BOUND = True
+
+
+_REGISTERED = re.compile(r"[\u4e00-\u9fffA-Za-z（）()]{2,24}?(?:有限责任公司|股份有限公司|有限公司)")
+
+
+def _later_company(name: AskedName, sentence: str, start: int) -> bool:
+    """Between ``name``'s last mention before ``start`` and ``start``, the sentence names another registered company."""
+    ends = [sentence.rfind(form, 0, start) + len(form) for form in name.forms if 0 <= sentence.rfind(form, 0, start)]
+    if not ends:
+        return False
+    between = sentence[max(ends):start]
+    return any(not any(form in m.group() or m.group() in form for form in name.forms) for m in _REGISTERED.finditer(between))
 
 
 def binds(question: Question, chunk: Chunk, sentence: str, start: int) -> bool:
     """Every constraint of the question holds for the answer at ``start`` in ``sentence``.
 
     A date is often written before its subject ("8月15日，多浦乐开启申购"): for a date
-    the names may stand anywhere in the sentence.
+    the names may stand anywhere in the sentence, but a date written after the name and after
+    another registered company's name is that company's ("★甲有限公司（停止业务）★乙有限公司（已于…注销）").
     """
     name_start = len(sentence) if question.kind == "date" else start
-    return all(name_bound(n, chunk, sentence, name_start, question.text, question.kind) for n in asked_names(question)) \
-        and figure_bound(question, sentence, start, _previous_sentence(chunk.text, sentence))
+    names = asked_names(question)
+    if question.kind == "date" and start < len(sentence) and any(_later_company(n, sentence, start) for n in names):
+        return False
+    return all(name_bound(n, chunk, sentence, name_start, question.text, question.kind) for n in names) \
+        and figure_bound(question, sentence, start, _previous_sentence(chunk.text, sentence),
+                         f"{chunk.title}\n{chunk.text}")
+
+
+_NEGATIONS = {"没有", "没", "不", "未", "无", "并未", "尚未", "未能", "不再"}
+_NEGATION_BEFORE = re.compile(r"(?:没有?|不|未|无|非)[\u4e00-\u9fff]{0,3}$")
+
+
+def negated_words(text: str) -> tuple[str, ...]:
+    """The words ``text`` negates: the word of two or more characters right after 没有/不/未/无."""
+    from rag import jieba
+
+    words = jieba.tag(text)
+    return tuple(words[i + 1][0] for i in range(len(words) - 1)
+                 if words[i][0] in _NEGATIONS and len(words[i + 1][0]) >= 2 and words[i + 1][1] not in ("x", "m", "uj"))
+
+
+def opposite_polarity(question: Question, sentence: str) -> bool:
+    """The sentence does not write a word the question negates with a negation just before it (it
+    says the opposite, "较有信心", or something else)."""
+    if question.language != "zh":
+        return False
+    for word in negated_words(question.text):
+        places = [m.start() for m in re.finditer(re.escape(word), sentence)]
+        if not any(_NEGATION_BEFORE.search(sentence[max(0, p - 4):p]) for p in places):
+            return True
+    return False

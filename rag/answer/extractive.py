@@ -13,7 +13,7 @@ from itertools import islice
 from typing import Callable, Iterator
 
 from rag.answer.actor import verb_doer
-from rag.answer.binding import binds, figure_bound, metric_labelled, metric_synonyms
+from rag.answer.binding import asked_names, binds, figure_bound, metric_labelled, metric_synonyms, name_bound, opposite_polarity
 from rag.answer.topic import misses_topic
 from rag.answer.furniture import mask_furniture
 from rag.answer.aggregate import aggregate_answer, group_total_lead, group_total_note, largest_figure
@@ -637,7 +637,19 @@ class ExtractiveAnswerer:
         """The entity, figure or phrase asked for, from ``sentence``; None when it holds none of that kind.
 
         ``dated``: a date question that the sentence does not answer is answered with its article's date.
+        A person answers only where the organisations and people the question is about own the name
+        ("韦尔股份的董事长" is not the 董事长 the sentence writes after 晶华微（688130.SH）).
         """
+        headline = self._read_headline(question, candidate, sentence, dated)
+        if headline and question.kind == "person" and PERSON_BOUND:
+            at = sentence.find(headline)
+            at = len(sentence) if at < 0 else at
+            if not all(name_bound(name, candidate.chunk, sentence, at, question.text, question.kind)
+                       for name in asked_names(question)):
+                return None
+        return headline
+
+    def _read_headline(self, question: Question, candidate: _Candidate, sentence: str, dated: bool = True) -> str | None:
         # A byline's name, a credit's outlet, a dateline's date answer nothing; the whole sentence
         # still tells whom a figure belongs to ("据甲公司披露，…13亿元").
         unmasked, sentence = sentence, mask_furniture(sentence)
@@ -694,6 +706,9 @@ class ExtractiveAnswerer:
                 organisation = _clause_subject(sentence, question) or candidate.chunk.subject
             if organisation in question.organisations or (organisation and organisation in question.text):
                 return None  # "国家能源集团下面哪家单位" is not answered by 国家能源集团
+            if ENTERPRISE_NAMES and organisation and question.language == "zh" and _ASKS_ENTERPRISE.search(question.text) \
+                    and not _reads_as_organisation(organisation):
+                return None  # "哪家保险公司拒赔" is not answered by the words where it points (交通事故)
             english = english_name(organisation) if organisation and question.language == "en" else None
             return f"{organisation} ({english})" if english else organisation
         if question.kind == "person":
@@ -782,8 +797,9 @@ class ExtractiveAnswerer:
                 return None
             if figure is not None and not binds(question, candidate.chunk, sentence, figure.start):
                 return None  # the figure is another organisation's, year's, metric's or period's
-            if figure is None and question.kind == "date" and dated:
-                # The article's date: only for a sentence about what the question names.
+            if figure is None and question.kind == "date" and dated and _ASKS_PUBLICATION.search(question.text):
+                # The article's date: only for when it was published, and a sentence about what the question names
+                # (the day a court ruled or a policy starts is not the day the news of it ran).
                 return candidate.chunk.date if binds(question, candidate.chunk, sentence, len(sentence)) else None
             return stated_figure(sentence, figure, ranges=not _asks_range_end(question.text)) if figure else None
         if question.language == "en":
@@ -838,6 +854,27 @@ def _list_opening(text: str, start: int, previous: str = "") -> str:
 
 # A passage continues its article's account: the years the article names count as named (rag/answer/period.py).
 ARTICLE_PERIOD = True
+# "哪家公司/企业" is answered by a name that reads as an organisation's (_reads_as_organisation).
+ENTERPRISE_NAMES = True
+
+
+def _reads_as_organisation(name: str) -> bool:
+    """A table organisation, a name with an organisation's ending, or one jieba tags a name (nt, nz, nr, ns, eng)."""
+    from rag import jieba
+
+    if find_organisations(name) or _ORGANISATION_NAME.search(name) or _ORGANISATION_END_WORD.search(name):
+        return True
+    return any(tag in ("nt", "nz", "nr", "nrt", "ns", "eng", "j") for _, tag in jieba.tag(name))
+
+
+_ORGANISATION_END_WORD = re.compile(r"(?:科技|电器|电子|医疗|医药|汽车|能源|电力|网络|传媒|影业|文化|智能|生物|材料|实业|投资|证券|保险|"
+                                    r"基金|资本|物流|地产|置业|食品|乳业|酒业|药业|股份|控股|煤业|钢铁|航空|通信|半导体|产险|财险|寿险)")
+
+
+# What an article's own date answers: when it (or what it reports) was published.
+_ASKS_PUBLICATION = re.compile(r"发布|发表|刊发|刊登|刊出|报道|播发|推送|发文|\b(?:publish|releas|report|post)", re.I)
+# A person's name answers only where the names the question is about own it (see _headline).
+PERSON_BOUND = True
 
 # A question that asks for more than one of a kind: 哪些企业, 哪几个县, 哪两家公司.
 _SEVERAL = re.compile(r"哪些|哪几|哪[两二三四五六七八九]|\bwhich (?:two|three|four|five|several)\b", re.I)
@@ -1137,7 +1174,22 @@ def _supports_required(question: Question, chunk: Chunk, context: str, article_y
     # a sentence dated otherwise is dropped on its own (_contradicts).
     dated = ({chunk.date[:4]} if chunk.date else set()) | set(article_years)
     return all(term in context or term in dated for term in question.required_terms) and _relative_years_named(
-        question, chunk, context)
+        question, chunk, context) and (not LATIN_NAMES or _latin_names_written(question, context))
+
+
+# A product or brand a Chinese question writes in Latin letters (Apple Music, iPhone) must be in the passage.
+LATIN_NAMES = True
+_LATIN_NAME = re.compile(r"(?<![A-Za-z])[A-Za-z][A-Za-z0-9]*(?:\s+[A-Z][A-Za-z0-9]*)*")
+# Abbreviations news writes for a kind of thing, not a name (an IPO, an App).
+_LATIN_COMMON = {"ipo", "app", "ceo", "cfo", "cto", "gdp", "cpi", "ppi", "pmi", "ai", "it", "a", "b", "h"}
+
+
+def _latin_names_written(question: Question, context: str) -> bool:
+    if question.language != "zh":
+        return True
+    lowered = context.lower()
+    return all(name.lower() in lowered for name in _LATIN_NAME.findall(question.text)
+               if len(name) >= 2 and name.lower() not in _LATIN_COMMON)
 
 
 def _relative_years_named(question: Question, chunk: Chunk, context: str) -> bool:
@@ -1347,8 +1399,14 @@ def _contradicts(question: Question, sentence: str, previous: str = "") -> bool:
         local = {p for p in places if p not in _REGIONS}
         if local and not any(q in sentence for q in question.places) and not SCOPE_WORDS.search(sentence):
             return True
+    if POLARITY and opposite_polarity(question, sentence):
+        return True  # "没有信心的企业占比" is not "较有信心的企业占75.1%"
     # "多少教育扶贫资金" is not answered by a sum spent on something else ("在教育方面，" may lead the sentence before).
     return question.kind == "money" and misses_topic(question, previous + sentence)
+
+
+# A sentence that writes, unnegated, a word the question negates says the opposite (rag/answer/binding.py).
+POLARITY = True
 
 
 # "谁" answered by the noun written exactly where it points (see the person branch of _headline).
@@ -1787,7 +1845,7 @@ TITLES = ("党委书记", "副书记", "书记", "董事长", "副董事长", "�
           # Company offices, as business news and company registers write them.
           "法定代表人", "执行董事", "董事", "首席执行官", "首席运营官", "首席财务官", "财务总监", "总监", "董事会秘书", "董秘",
           "监事会主席", "监事", "实际控制人", "创始人", "联合创始人", "合伙人", "行长", "副行长", "发言人", "导演", "总导演",
-          "制片人")
+          "制片人", "负责人")
 # How a question may name an office that articles write otherwise (法人代表 -> 法定代表人).
 _TITLE_SYNONYMS = {"法人代表": "法定代表人", "法人": "法定代表人", "实控人": "实际控制人", "CEO": "首席执行官",
                    "ceo": "首席执行官", "COO": "首席运营官", "coo": "首席运营官", "CFO": "首席财务官", "cfo": "首席财务官"}

@@ -152,7 +152,7 @@ def analyse(question: str, place_names: PlaceNames = frozenset(),
         # "收入同比增长了多少": a change is reported as a percentage.
         kind = "percent"
     elif kind == "count" and asked_unit is None and language == "zh" and (
-            _MONEY_VERBS.search(text) or _VALUE_WORDS.search(text)):
+            _MONEY_VERBS.search(text) or _value_word(text)):
         # "采购多少？", "设备总价值约多少？": a bare 多少 about spending asks for money.
         kind = "money"
     mentions = find_organisations(chinese)
@@ -262,7 +262,7 @@ def _figure_parts(text: str) -> tuple[FigurePart, ...]:
             kind = whole if whole in ("money", "percent", "count", "duration", "rank", "date") else "count"
         if kind in ("count", "money") and focus_unit(piece) is None and _CHANGE.search(context):
             kind = "percent"  # "营收多少？同比涨了多少？": the second part asks the change
-        elif kind == "count" and focus_unit(piece) is None and (_MONEY_VERBS.search(context) or _VALUE_WORDS.search(context)):
+        elif kind == "count" and focus_unit(piece) is None and (_MONEY_VERBS.search(context) or _value_word(context)):
             kind = "money"
         parts.append(FigurePart(kind, focus_unit(piece) if kind in ("count", "duration") else None))
     return tuple(parts)
@@ -286,6 +286,20 @@ def _english_parts(text: str) -> tuple[FigurePart, ...]:
         return ()
     return tuple(FigurePart(kind, _english_focus(piece) if kind in ("count", "duration") else None)
                  for kind, piece in zip(kinds, pieces))
+
+
+def _value_word(text: str) -> bool:
+    """A word of value (价值, 费用) in ``text`` that no word boundary cuts: 付费|用户 names users, not a 费用."""
+    from rag import jieba
+
+    matches = list(_VALUE_WORDS.finditer(text))
+    if not matches:
+        return False
+    bounds, at = set(), 0
+    for word, _ in jieba.tag(text):
+        at += len(word)
+        bounds.add(at)
+    return any(not any(m.start() < b < m.end() for b in bounds) for m in matches)
 
 
 def _kind(text: str) -> AnswerKind:
