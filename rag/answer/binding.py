@@ -490,6 +490,7 @@ def period_bound(question: Question, sentence: str, start: int) -> bool:
 _MEASURE_FILLER = {"是", "有", "为", "达", "达到", "约", "大约", "约为", "一共", "共", "总共", "共计", "合计", "分别", "了", "都",
                    "大概", "到底", "究竟", "总计", "累计", "能", "可", "会", "将", "又", "还", "的"}
 _MEASURE_TAGS = {"n", "vn", "nz", "j", "ng", "nl", "b"}
+_MEASURE_HEAD_TAGS = {"n", "nz", "j", "ng", "nl"}
 _MEASURE_KINDS = ("money", "count", "percent")
 _ASPECT = {"了", "过", "着"}
 _LOCATIVE = "里中内上"  # "15家车企里有几家": a scope, not what is counted
@@ -511,6 +512,8 @@ def _measure_words(text: str, kind: str, names: tuple[str, ...]) -> tuple[str, .
         after = words.pop()[0]
     if after in _ASPECT:
         return ()  # "中国儒意花了多少钱": a verb before its aspect particle, however jieba tags it
+    if words and words[-1][1] not in _MEASURE_HEAD_TAGS:
+        return ()  # a verbal noun (预期, 增长) is written in other words as often as not (预计)
     run: list[str] = []
     while words and words[-1][1] in _MEASURE_TAGS and words[-1][0] not in _MEASURE_FILLER:
         run.insert(0, words.pop()[0])
@@ -536,6 +539,14 @@ _PER_SHARE = re.compile(r"[\d.,]+\s*(?:元|港元|美元)?\s*(?:/|每)股")
 
 def _written(word: str, text: str) -> bool:
     return word in text or any(alt in text for alt in metric_synonyms(word))
+
+
+def person_bound(name: AskedName, chunk: Chunk, sentence: str, at: int, question_text: str) -> bool:
+    """A person at ``at`` is ``name``'s: the sentence names it where it owns the answer (name_bound), or does
+    not name it and names no other organisation before the person ("星河微（688130.SH）董事长吕一泉")."""
+    if any(form in sentence for form in name.forms):
+        return name_bound(name, chunk, sentence, at, question_text, "person")
+    return not _other_names_before(sentence, at, name, question_text)
 
 
 def measure_bound(question: Question, sentence: str, start: int, previous: str = "", passage: str = "") -> bool:

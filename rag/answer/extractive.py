@@ -13,7 +13,7 @@ from itertools import islice
 from typing import Callable, Iterator
 
 from rag.answer.actor import verb_doer
-from rag.answer.binding import asked_names, binds, figure_bound, metric_labelled, metric_synonyms, name_bound, opposite_polarity
+from rag.answer.binding import asked_names, binds, figure_bound, metric_labelled, metric_synonyms, opposite_polarity, person_bound
 from rag.answer.topic import misses_topic
 from rag.answer.furniture import mask_furniture
 from rag.answer.aggregate import aggregate_answer, group_total_lead, group_total_note, largest_figure
@@ -644,8 +644,7 @@ class ExtractiveAnswerer:
         if headline and question.kind == "person" and PERSON_BOUND:
             at = sentence.find(headline)
             at = len(sentence) if at < 0 else at
-            if not all(name_bound(name, candidate.chunk, sentence, at, question.text, question.kind)
-                       for name in asked_names(question)):
+            if not all(person_bound(name, candidate.chunk, sentence, at, question.text) for name in asked_names(question)):
                 return None
         return headline
 
@@ -707,7 +706,7 @@ class ExtractiveAnswerer:
             if organisation in question.organisations or (organisation and organisation in question.text):
                 return None  # "国家能源集团下面哪家单位" is not answered by 国家能源集团
             if ENTERPRISE_NAMES and organisation and question.language == "zh" and _ASKS_ENTERPRISE.search(question.text) \
-                    and not _reads_as_organisation(organisation):
+                    and not _reads_as_organisation(organisation, sentence):
                 return None  # "哪家保险公司拒赔" is not answered by the words where it points (交通事故)
             english = english_name(organisation) if organisation and question.language == "en" else None
             return f"{organisation} ({english})" if english else organisation
@@ -858,11 +857,12 @@ ARTICLE_PERIOD = True
 ENTERPRISE_NAMES = True
 
 
-def _reads_as_organisation(name: str) -> bool:
-    """A table organisation, a name with an organisation's ending, or one jieba tags a name (nt, nz, nr, ns, eng)."""
+def _reads_as_organisation(name: str, sentence: str = "") -> bool:
+    """A table organisation, a name with an organisation's ending, one the sentence writes right after
+    the kind of body it is (新能源公司星河动力), or one jieba tags a name (nt, nz, nr, ns, eng)."""
     from rag import jieba
 
-    if find_organisations(name) or _ORGANISATION_NAME.search(name) or _ORGANISATION_END_WORD.search(name):
+    if re.search(rf"(?:公司|企业|集团|机构|单位){re.escape(name)}", sentence) or find_organisations(name) or _ORGANISATION_NAME.search(name) or _ORGANISATION_END_WORD.search(name):
         return True
     return any(tag in ("nt", "nz", "nr", "nrt", "ns", "eng", "j") for _, tag in jieba.tag(name))
 
