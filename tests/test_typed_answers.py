@@ -240,8 +240,9 @@ def test_the_name_beside_the_title_asked_wins():
 @pytest.mark.parametrize("question, sentence, name", [
     # A company register's wording: the office joined to the name by a verb.
     ("星河科技的法人代表是谁？", "工商信息显示，星河科技有限公司法定代表人为郑雨辰，注册资本为500万元。", "郑雨辰"),
-    ("星河科技的法定代表人是谁？", "该公司由创始人之一钱文博任法定代表人、执行董事。", "钱文博"),
-    ("星河科技的副董事长是哪位？", "Wenbo Qian(钱文博)为公司的副董事长、首席运营官。", "钱文博"),
+    # (The passage speaks of 星河科技: a person answers only for the company the passage is about.)
+    ("星河科技的法定代表人是谁？", "星河科技成立于2015年。该公司由创始人之一钱文博任法定代表人、执行董事。", "钱文博"),
+    ("星河科技的副董事长是哪位？", "星河科技成立于2015年。Wenbo Qian(钱文博)为公司的副董事长、首席运营官。", "钱文博"),
 ])
 def test_a_name_joined_to_the_office_asked_by_a_verb_is_the_answer(question, sentence, name):
     assert _answer(question, sentence).short == name

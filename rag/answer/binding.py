@@ -541,14 +541,6 @@ def _written(word: str, text: str) -> bool:
     return word in text or any(alt in text for alt in metric_synonyms(word))
 
 
-def person_bound(name: AskedName, chunk: Chunk, sentence: str, at: int, question_text: str) -> bool:
-    """A person at ``at`` is ``name``'s: the sentence names it where it owns the answer (name_bound), or does
-    not name it and names no other organisation before the person ("星河微（688130.SH）董事长吕一泉")."""
-    if any(form in sentence for form in name.forms):
-        return name_bound(name, chunk, sentence, at, question_text, "person")
-    return not _other_names_before(sentence, at, name, question_text)
-
-
 def measure_bound(question: Question, sentence: str, start: int, previous: str = "", passage: str = "") -> bool:
     """The figure at ``start`` is labelled with what the question measures (see the module docstring)."""
     words = measure_words(question)

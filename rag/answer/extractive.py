@@ -13,7 +13,7 @@ from itertools import islice
 from typing import Callable, Iterator
 
 from rag.answer.actor import verb_doer
-from rag.answer.binding import asked_names, binds, figure_bound, metric_labelled, metric_synonyms, opposite_polarity, person_bound
+from rag.answer.binding import asked_names, binds, figure_bound, metric_labelled, metric_synonyms, name_bound, opposite_polarity
 from rag.answer.topic import misses_topic
 from rag.answer.furniture import mask_furniture
 from rag.answer.aggregate import aggregate_answer, group_total_lead, group_total_note, largest_figure
@@ -644,7 +644,8 @@ class ExtractiveAnswerer:
         if headline and question.kind == "person" and PERSON_BOUND:
             at = sentence.find(headline)
             at = len(sentence) if at < 0 else at
-            if not all(person_bound(name, candidate.chunk, sentence, at, question.text) for name in asked_names(question)):
+            if not all(name_bound(name, candidate.chunk, sentence, at, question.text, question.kind)
+                       for name in asked_names(question)):
                 return None
         return headline
 
