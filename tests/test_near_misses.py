@@ -30,9 +30,9 @@ def _off(monkeypatch, module, name):
 def test_the_measure_asked_must_label_the_figure(monkeypatch):
     text = "截至8月2日收盘，星河科技报收于32.01元，当日主力资金净卖出245.34万元。"
     assert _ask("星河科技8月2日主力资金净卖出多少？", text) == (True, "245.34万元")
-    assert not _ask("星河科技8月2日的投资收益是多少？", text)[0]
+    assert not _ask("星河科技8月2日的目标均价是多少？", text)[0]
     _off(monkeypatch, binding, "MEASURE_BOUND")
-    assert _ask("星河科技8月2日的投资收益是多少？", text)[0]
+    assert _ask("星河科技8月2日的目标均价是多少？", text)[0]
 
 
 def test_a_measure_written_after_the_figures_clause_is_not_its_label(monkeypatch):
