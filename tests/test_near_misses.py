@@ -1,7 +1,7 @@
 """Near misses that must not get an answer (rag/answer/binding.py, rag/answer/extractive.py).
 
 Made-up articles and companies. Each question is asked twice: once as the text answers it, once
-as a near miss (another measure, month, company, polarity, date or product), which must be refused.
+as a near miss (another month, company, person, polarity, date or product), which must be refused.
 Each test also fails with its mechanism switched off.
 """
 
@@ -25,34 +25,6 @@ def _ask(question: str, text: str, title: str = "", date: str | None = None) -> 
 
 def _off(monkeypatch, module, name):
     monkeypatch.setattr(module, name, False)
-
-
-def test_the_measure_asked_must_label_the_figure(monkeypatch):
-    text = "截至8月2日收盘，星河科技报收于32.01元，当日主力资金净卖出245.34万元。"
-    assert _ask("星河科技8月2日主力资金净卖出多少？", text) == (True, "245.34万元")
-    assert not _ask("星河科技8月2日的目标均价是多少？", text)[0]
-    _off(monkeypatch, binding, "MEASURE_BOUND")
-    assert _ask("星河科技8月2日的目标均价是多少？", text)[0]
-
-
-def test_a_measure_written_after_the_figures_clause_is_not_its_label(monkeypatch):
-    text = "最终，法院判决星河保险给付赔偿金7000元，并承担诉讼费。"
-    assert _ask("星河保险给付的赔偿金是多少钱？", text) == (True, "7000元")
-    assert not _ask("星河保险承担的诉讼费是多少钱？", text)[0]
-    _off(monkeypatch, binding, "MEASURE_BOUND")
-    assert _ask("星河保险承担的诉讼费是多少钱？", text)[0]
-
-
-def test_a_qualifier_of_the_counted_noun_must_be_written(monkeypatch):
-    text = "据海关统计，上半年有进出口实绩的外贸企业54万家，同比增加6.9%。"
-    assert _ask("上半年有进出口实绩的外贸企业一共有多少家？", text) == (True, "54万家")
-    assert not _ask("上半年有进出口实绩的民营外贸企业一共有多少家？", text)[0]
-    _off(monkeypatch, binding, "MEASURE_BOUND")
-    assert _ask("上半年有进出口实绩的民营外贸企业一共有多少家？", text)[0]
-
-
-def test_a_share_price_and_a_stock_code_are_read_from_their_form():
-    assert _ask("截至8月16日收盘，星河生物股价是多少？", "截至16日收盘，星河生物报49.76元/股。") == (True, "49.76元")
 
 
 def test_the_month_named_before_the_figure_is_the_one_asked(monkeypatch):

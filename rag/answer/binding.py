@@ -24,12 +24,6 @@ What is bound, each a separate check (``binds`` applies them all):
   sentence that writes the word with a negation before it, not "较有信心的企业占75.1%".
 - **month**: like the year, the last month named before the figure (7月销售汽车…辆) is one the
   question names, when it names one (6月, "June").
-- **measure**: what a figure question counts or measures, the nouns written right before its
-  question word ("投资收益是多少", "民营外贸企业一共有多少家"), must label the figure: its last
-  noun (or that noun's last two characters, 销量 for 汽车销量) in the sentence no later than the
-  figure's clause (or in the sentence before), the nouns before it (or their last two characters:
-  资产 for 总资产) in the passage. A figure of
-  the metric next to it ("诉讼费" asked, "赔偿金7000元，并承担诉讼费" read) is not the answer.
 """
 
 from __future__ import annotations
@@ -486,90 +480,10 @@ def period_bound(question: Question, sentence: str, start: int) -> bool:
     return not before or before[-1] in asked
 
 
-# Words between a figure question's measure and its question word ("营收一共有多少", "诉讼费是多少").
-_MEASURE_FILLER = {"是", "有", "为", "达", "达到", "约", "大约", "约为", "一共", "共", "总共", "共计", "合计", "分别", "了", "都",
-                   "大概", "到底", "究竟", "总计", "累计", "能", "可", "会", "将", "又", "还", "的"}
-_MEASURE_TAGS = {"n", "vn", "nz", "j", "ng", "nl", "b"}
-_MEASURE_HEAD_TAGS = {"n", "nz", "j", "ng", "nl"}
-_MEASURE_KINDS = ("money", "count", "percent")
-_ASPECT = {"了", "过", "着"}
-_LOCATIVE = "里中内上"  # "15家车企里有几家": a scope, not what is counted
-# Nouns that say how the user asks, not what is measured (多少钱: 钱).
-_MEASURE_PLAIN = {"钱", "金额", "数量", "数字", "数额", "规模", "情况", "多少", "具体", "总额", "总数", "人数", "比例"}
-
-
-@lru_cache(maxsize=512)
-def _measure_words(text: str, kind: str, names: tuple[str, ...]) -> tuple[str, ...]:
-    from rag import jieba
-    from rag.answer.spans import question_sides
-
-    sides = question_sides(text)
-    if sides is None or kind not in _MEASURE_KINDS:
-        return ()
-    words = jieba.tag(sides[0])
-    after = ""
-    while words and (words[-1][0] in _MEASURE_FILLER or words[-1][1] in ("x", "d", "uj", "ul")):
-        after = words.pop()[0]
-    if after in _ASPECT:
-        return ()  # "中国儒意花了多少钱": a verb before its aspect particle, however jieba tags it
-    if words and words[-1][1] not in _MEASURE_HEAD_TAGS:
-        return ()  # a verbal noun (预期, 增长) is written in other words as often as not (预计)
-    run: list[str] = []
-    while words and words[-1][1] in _MEASURE_TAGS and words[-1][0] not in _MEASURE_FILLER:
-        run.insert(0, words.pop()[0])
-    if run and words and words[-1][1] == "m":
-        run.pop(0)  # "最近90天有几家": jieba's 天有 is the numeral's unit, not a noun
-    run = [w for w in run if len(w) >= 2 and w[-1] not in _LOCATIVE and w not in _MEASURE_PLAIN and not any(w in n or n in w for n in names)]
-    return tuple(run)
-
-
-def measure_words(question: Question) -> tuple[str, ...]:
-    """The nouns a figure question's answer must be labelled with (the last is the head); () when none."""
-    if question.language != "zh":
-        return ()
-    names = tuple(f for n in asked_names(question) for f in n.forms) + question.organisations + question.places
-    return _measure_words(question.text, question.kind, names)
-
-
-# A figure in 元/股 is a share price, whether or not the sentence says 股价.
-_PRICE_WORDS = {"股价", "价格", "每股价格", "股票价格", "价位"}
-_CODE_WORDS = {"股票代码", "代码", "证券代码"}
-_PER_SHARE = re.compile(r"[\d.,]+\s*(?:元|港元|美元)?\s*(?:/|每)股")
-
-
-def _written(word: str, text: str) -> bool:
-    return word in text or any(alt in text for alt in metric_synonyms(word))
-
-
-def measure_bound(question: Question, sentence: str, start: int, previous: str = "", passage: str = "") -> bool:
-    """The figure at ``start`` is labelled with what the question measures (see the module docstring)."""
-    words = measure_words(question)
-    if not words:
-        return True
-    if (words[-1] in _PRICE_WORDS and _PER_SHARE.match(sentence, start)) or (
-            words[-1] in _CODE_WORDS and _STOCK_CODE.match(sentence, max(0, start - 1))):
-        words = words[:-1]  # "报49.76元/股" states a share price, "人福医药（600079.SH）" a stock code
-        if not words:
-            return True
-    head = words[-1]
-    heads = (head,) + ((head[-2:],) if len(head) >= 4 else ())
-    clause_end = _CLAUSE_BREAK.search(sentence, start)
-    upto = sentence[: clause_end.start() if clause_end else len(sentence)]
-    if not any(_written(h, upto) for h in heads) and (
-            any(_written(h, sentence) for h in heads) or not any(_written(h, previous) for h in heads)):
-        return False
-    context = f"{previous}{sentence}{passage}"
-    return all(_written(w, context) or (len(w) >= 3 and _written(w[-2:], context)) for w in words[:-1])
-
-
-def figure_bound(question: Question, sentence: str, start: int, previous: str | None = None, passage: str = "") -> bool:
-    """The answer at ``start`` is of the year, metric, period and measure asked (what tells a sentence's figures apart)."""
+def figure_bound(question: Question, sentence: str, start: int, previous: str | None = None) -> bool:
+    """The answer at ``start`` is of the year, month, metric and period asked (what tells a sentence's figures apart)."""
     return year_bound(question, sentence, start) and month_bound(question, sentence, start) \
-        and metric_bound(question, sentence, start, previous) and period_bound(question, sentence, start) \
-        and (not MEASURE_BOUND or measure_bound(question, sentence, start, previous or "", passage))
-
-
-MEASURE_BOUND = True
+        and metric_bound(question, sentence, start, previous) and period_bound(question, sentence, start)
 
 
 _REGISTERED = re.compile(r"[\u4e00-\u9fffA-Za-z（）()]{2,24}?(?:有限责任公司|股份有限公司|有限公司)")
@@ -596,8 +510,7 @@ def binds(question: Question, chunk: Chunk, sentence: str, start: int) -> bool:
     if question.kind == "date" and start < len(sentence) and any(_later_company(n, sentence, start) for n in names):
         return False
     return all(name_bound(n, chunk, sentence, name_start, question.text, question.kind) for n in names) \
-        and figure_bound(question, sentence, start, _previous_sentence(chunk.text, sentence),
-                         f"{chunk.title}\n{chunk.text}")
+        and figure_bound(question, sentence, start, _previous_sentence(chunk.text, sentence))
 
 
 _NEGATIONS = {"没有", "没", "不", "未", "无", "并未", "尚未", "未能", "不再"}
