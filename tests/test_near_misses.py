@@ -31,7 +31,7 @@ def test_the_month_named_before_the_figure_is_the_one_asked(monkeypatch):
     text = "据报道，星河汽车7月销售汽车150466辆，同比增长14.4%。"
     assert _ask("星河汽车7月销售汽车多少辆？", text) == (True, "150466辆")
     assert not _ask("星河汽车6月销售汽车多少辆？", text)[0]
-    monkeypatch.setattr(binding, "month_bound", lambda *a: True)
+    monkeypatch.setattr(binding, "named_month_bound", lambda *a: True)
     assert _ask("星河汽车6月销售汽车多少辆？", text)[0]
 
 

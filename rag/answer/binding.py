@@ -374,7 +374,7 @@ def year_bound(question: Question, sentence: str, start: int) -> bool:
 _MONTH = re.compile(r"(?<![\d.])(1[0-2]|0?[1-9])\s*月(?!份?\s*[-－~～至到])")
 
 
-def month_bound(question: Question, sentence: str, start: int) -> bool:
+def named_month_bound(question: Question, sentence: str, start: int) -> bool:
     """The last month named before ``start`` (not one compared with) is one the question names (not for a date)."""
     if question.kind == "date":
         return True
@@ -482,7 +482,7 @@ def period_bound(question: Question, sentence: str, start: int) -> bool:
 
 def figure_bound(question: Question, sentence: str, start: int, previous: str | None = None) -> bool:
     """The answer at ``start`` is of the year, month, metric and period asked (what tells a sentence's figures apart)."""
-    return year_bound(question, sentence, start) and month_bound(question, sentence, start) \
+    return year_bound(question, sentence, start) and named_month_bound(question, sentence, start) \
         and metric_bound(question, sentence, start, previous) and period_bound(question, sentence, start)
 
 
