@@ -170,3 +170,7 @@ def test_one_month_is_not_answered_by_the_months_up_to_it(monkeypatch):
     assert _ask("星河汽车7月卖了多少辆车？", both) == (True, "150466辆")
     monkeypatch.setattr(binding, "MONTHS_TO_DATE", False)
     assert _ask("星河汽车7月卖了多少辆车？", text)[0]
+def test_a_question_word_is_no_part_of_a_registered_name_the_question_opens_with():
+    # "…是哪天到X有限公司…": the subject is the bureau, and X (the place it went to) binds nothing.
+    text = "9月3日，南山铁路局相关负责同志前往东湖顺达贸易有限公司，送去了感谢信。"
+    assert _ask("南山铁路局负责人是哪天到东湖顺达贸易有限公司送感谢信的？", text) == (True, "9月3日")

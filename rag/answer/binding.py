@@ -108,6 +108,7 @@ _ORGANISATION_END = re.compile(r"(?:公司|集团|股份|控股|银行|基金|�
 # A registered company name that opens the question, up to the words after it.
 # (A relative clause may come first: "帮助列车渡过难关的北京某某有限公司": the name is after its last 的.)
 _FULL_COMPANY = re.compile(r"^(?:[^，,。？?的]*的)?([\u4e00-\u9fffA-Za-z0-9（）()]{2,24}?(?:有限责任公司|股份有限公司|有限公司))")
+_ASKS = re.compile(r"哪|什么|多少|几|谁")
 # Tags of words that name something (person, place, organisation, other proper noun, Latin).
 _NAME_TAGS = {"nz", "nt", "nr", "nrt", "nrfg", "ns", "eng"}
 _NOUN_TAGS = _NAME_TAGS | {"n", "j", "ng", "nl", "vn"}
@@ -139,6 +140,8 @@ def _asked_names(text: str, organisations: tuple[str, ...]) -> tuple[AskedName, 
     for match in _TITLE.finditer(text):
         names.append(AskedName(match.group(0), (match.group(1),), False))
     company = _FULL_COMPANY.match(text)
+    if company and _ASKS.search(company.group(1)):
+        company = None  # "…负责人是哪天到北京某某有限公司": a question word is in no registered name
     if company and not any(company.group(1) in f or f in company.group(1) for f in known_forms):
         # "谦寻（杭州）控股有限责任公司的…": jieba cuts a registered name into verbs and nouns.
         full = company.group(1)

@@ -41,8 +41,11 @@ _KIND_PATTERNS: list[tuple[AnswerKind, re.Pattern[str]]] = [
     ("duration", re.compile(r"多长时间|多久|多少年|几年|多少天|几天|几个月|多少个月|(?:多少|几)个?(?:小时|分钟|周|星期)|\bhow long\b|\bhow many (?:years|months|days)\b", re.I)),
     ("date", re.compile(r"何时|什么时候|什么时间|哪一?年|哪一?天|哪个月|几月|几号|日期|\bwhen\b|\bwhat (?:year|date|day|month)\b|\bwhich year\b", re.I)),
     ("money", re.compile(r"多少钱|花了多少|多少(?:资金|元|万元|亿元|经费|费用)|金额|资金[是有]?多少|多少资金|投[资入]了?多少|捐[赠款助]?了?多少|"
-                         r"收入|营收|利润|产值|销售额|成交额|票房|募资|募集|融资|筹资|筹集|(?<![评代])价(?:格|钱)?[定是为报]?[的了]?[是为]?(?:多少|几)|\bhow much\b|\bmoney\b|\bcost\b|\bfunds?\b|\bprice\b"
+                         r"(?<![评代])价(?:格|钱)?[定是为报]?[的了]?[是为]?(?:多少|几)|\bhow much\b|\bmoney\b|\bcost\b|\bfunds?\b|\bprice\b"
                          r"|^(?!.*\bhow many\b).*?\b(?:box office|revenues?|(?:net )?profits?|turnover|income)\b", re.I)),
+    # A metric noun (收入, 融资) asks for money only where no other question word asks for a thing:
+    # "享受什么税收优惠", "按照哪个规定划分" ask a phrase though they name 担保费收入 or 融资.
+    ("money", re.compile(r"^(?![^？?]*(?:什么|哪|如何|怎么|怎样|为什么|为何)).*?(?:收入|营收|利润|产值|销售额|成交额|票房|募资|募集|融资|筹资|筹集)")),
     ("count", re.compile(rf"多少|几个|几(?:{CLASSIFIERS})|几\b|数量|人数|户数|\bhow many\b|\bnumber of\b", re.I)),
     ("place", re.compile(r"哪里|哪儿|在哪(?![个些一家所位款项种])|何地|何处|什么地方|哪(?:个|些|一)?(?:县|市(?!场)|省|州|地区|地方|村|镇|乡|国家|城市|区(?!域))|\bwhere\b|\b(?:which|what) (?:\w+ )?(?:count(?:y|ies)|cit(?:y|ies)|provinces?|places?|villages?|towns?|regions?|countr(?:y|ies)|areas?)\b", re.I)),
 ]
@@ -55,7 +58,7 @@ _LEAST = re.compile(r"最少|最小|最低|\b(?:the )?least\b|\bsmallest\b|\blow
 _CATEGORY_WORDS = re.compile("|".join(sorted(MONEY_CATEGORIES, key=len, reverse=True)))
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:年|\b)")
 # A count asked with its classifier ("几家", "多少个项目"), which money words around it do not change.
-_COUNTED = re.compile(rf"(?:几|多少)个?(?:{CLASSIFIERS})")
+_COUNTED = re.compile(rf"(?:几|多少)(?:个?(?:{CLASSIFIERS})|个(?![亿万千百]))")  # 多少个自然月; 几个亿 is money
 # Figures with units; a question that names one must find it in the evidence.
 _FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:万亿|亿|千万|百万|万)?(?:元|美元|人|名|个|家|项|亩|户)")
 

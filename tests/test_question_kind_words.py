@@ -1,0 +1,18 @@
+"""Which kind of answer a question asks when it names a metric it does not ask for (rag/answer/question.py)."""
+
+from rag.answer.question import analyse
+
+
+def test_a_metric_noun_asks_money_only_where_no_other_question_word_asks():
+    assert analyse("星河科技去年营收是多少？").kind == "money"
+    assert analyse("星河科技上半年的净利润有多少").kind == "money"
+    # 收入 and 融资 name the topic; 什么/哪个 ask a phrase.
+    assert analyse("为小微企业提供融资担保取得的担保费收入享受什么税收优惠？").kind == "phrase"
+    assert analyse("面对收入下滑，公司希望靠发展什么业务来缓解？").kind == "phrase"
+    assert analyse("担保费收入免税政策里的小型企业按照哪个规定来划分？").kind == "phrase"
+
+
+def test_a_count_asked_with_ge_is_a_count_whatever_metric_it_counts():
+    question = analyse("企业营业收入指标按担保生效前多少个自然月的累计数确定？")
+    assert (question.kind, question.focus_unit) == ("count", "个")
+    assert analyse("这次募资几个亿？").kind == "money"  # 几个亿 is a sum
