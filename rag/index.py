@@ -567,6 +567,26 @@ def check_index_location(path: Path, corpus: Path | None = None) -> None:
                             f"touched: give --index a new folder")
 
 
+def check_only_ours(path: Path) -> None:
+    """Refuse to write an index folder that also holds files a build did not write.
+
+    A full build or a compaction replaces the whole folder, so a file the user
+    dropped into it would be deleted with the old index.
+
+    Raises:
+        UserError: Naming the foreign entries; nothing is touched.
+    """
+    try:
+        foreign = sorted(entry.name for entry in Path(path).iterdir()
+                         if entry.name not in _INDEX_ENTRIES and entry.name != MARKER)
+    except OSError:
+        return  # absent, or unreadable: the write itself says so
+    if foreign:
+        shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
+        raise UserError(f"the index folder {path} also holds files rag did not write ({shown}); it was not touched: "
+                        f"move them out of it, or give --index another folder")
+
+
 def build_command(path: Path, embedder: str, corpus: Path | str | None, rebuild: bool = True) -> str:
     """The ``rag index build`` command that (re)builds the index at ``path``, right as printed.
 
@@ -1033,6 +1053,7 @@ def build_index(
     if not corpus.exists():
         raise UserError(f"corpus not found: {corpus} (give a folder of .txt/.md/.html files or a .jsonl(.gz) file)")
     check_index_location(path, corpus)
+    check_only_ours(path)
     try:
         with _build_lock(path, wait):
             return _build_locked(corpus, path, settings, embedder, rebuild, progress, started)
@@ -1305,6 +1326,7 @@ def compact_index(path: Path, settings: IndexSettings, *, embedder=None, progres
     started = time.perf_counter()
     path = Path(path)
     check_index_location(path)
+    check_only_ours(path)
     try:
         with _build_lock(path, wait):
             _recover_interrupted_swap(path)

@@ -59,3 +59,24 @@ def test_facts_read_after_a_rebuild_swapped_the_folder_are_this_index_s(seed_cor
     assert (path / "facts.jsonl").read_text(encoding="utf-8").count("\n") == len(old.chunks)
     expected = FactTable.extract(list(old.chunks)).facts
     assert old.facts.facts == expected
+
+
+@pytest.mark.parametrize("args", [["build", "--rebuild"], ["compact"]])
+def test_a_rebuild_or_compaction_keeps_the_user_s_files_dropped_into_the_index_folder(segmented, run, args):
+    """A full build or compaction replaces the whole folder: a file the user put there would go with it."""
+    from rag.cli import index_group
+
+    corpus, path = segmented
+    (path / "my-notes.txt").write_text("precious", encoding="utf-8")
+    (path / "mine").mkdir()
+    (path / "mine" / "p.txt").write_text("precious", encoding="utf-8")
+    result = run(index_group, *args, "--corpus", corpus, "--index", path)
+    assert result.exit_code == 1, result.output
+    assert "my-notes.txt" in result.output and "move them out" in result.output
+    assert len(result.output.strip().splitlines()) == 1, result.output
+    assert (path / "my-notes.txt").read_text(encoding="utf-8") == "precious"
+    assert (path / "mine" / "p.txt").read_text(encoding="utf-8") == "precious"
+    (path / "my-notes.txt").unlink()
+    (path / "mine" / "p.txt").unlink()
+    (path / "mine").rmdir()
+    assert run(index_group, *args, "--corpus", corpus, "--index", path).exit_code == 0
