@@ -45,6 +45,43 @@ class GoldItem:
     winner: str | None = None
 
 
+def _texts(value, field: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise TypeError(f'"{field}" must be a list of strings')
+    return tuple(value)
+
+
+def _gold_item(data, number: int) -> GoldItem:
+    """One gold line's item; TypeError saying which field is wrong.
+
+    Types are checked, not converted: ``"answerable": "false"`` read as
+    ``bool("false")`` scored an unanswerable question as answerable, and a
+    string ``"sources"`` became one source per character.
+    """
+    if not isinstance(data, dict) or not isinstance(data.get("question"), str):
+        raise TypeError('not a gold item (needs at least a "question" string)')
+    facts = data.get("facts", [])
+    if not isinstance(facts, list):
+        raise TypeError('"facts" must be a list (of strings, or of lists of strings any of which counts)')
+    facts = tuple((f,) if isinstance(f, str) else _texts(f, "facts") for f in facts)
+    answerable = data.get("answerable", True)
+    if not isinstance(answerable, bool):
+        raise TypeError('"answerable" must be true or false')
+    for field in ("id", "kind", "winner"):
+        value = data.get(field)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, (str, int))):
+            raise TypeError(f'"{field}" must be a string')
+    return GoldItem(
+        id=str(data.get("id", number)),
+        question=data["question"],
+        facts=facts,
+        sources=_texts(data.get("sources", []), "sources"),
+        answerable=answerable,
+        kind=str(data.get("kind") or "unlabelled"),
+        winner=str(data["winner"]) if data.get("winner") else None,
+    )
+
+
 def load_gold(path: Path) -> list[GoldItem]:
     """Read a gold file; a malformed line, or a question ``ask`` would refuse, is an error naming the line."""
     from rag.chain import check_question  # lazy: rag.chain loads the retrieval stack
@@ -68,20 +105,13 @@ def load_gold(path: Path) -> list[GoldItem]:
             continue
         try:
             data = json.loads(line)
-            if not isinstance(data, dict):
-                raise TypeError
-            facts = tuple(tuple(str(s) for s in ([f] if isinstance(f, str) else f)) for f in data.get("facts", []))
-            items.append(GoldItem(
-                id=str(data.get("id", number)),
-                question=str(data["question"]),
-                facts=facts,
-                sources=tuple(str(s) for s in data.get("sources", [])),
-                answerable=bool(data.get("answerable", True)),
-                kind=str(data.get("kind") or "unlabelled"),
-                winner=str(data["winner"]) if data.get("winner") else None,
-            ))
-        except (ValueError, KeyError, TypeError):
-            raise UserError(f"{path}:{number}: not a gold item (needs at least a \"question\")") from None
+        except json.JSONDecodeError as error:
+            raise UserError(f"{path}:{number}: not JSON ({error.msg} at column {error.colno}); "
+                            f"write one JSON object a line") from None
+        try:
+            items.append(_gold_item(data, number))
+        except TypeError as error:
+            raise UserError(f"{path}:{number}: {error}") from None
         try:
             check_question(items[-1].question)  # refused here, not after the questions before it were run
         except UserError as error:

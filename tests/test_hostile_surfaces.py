@@ -216,3 +216,22 @@ def test_a_question_restricted_to_some_articles_is_answered_from_them_alone(serv
     # The article that has the figure, chosen alone, still answers.
     haiyuan = next(d for d in service.article_ids() if d.startswith("000"))
     assert list(service.stream("哪家企业在海原投资最多？", doc_ids=[haiyuan]))[-1].text.startswith("华润")
+
+
+@pytest.mark.parametrize("record, expected", [
+    ('{"question": "哪家企业在海原投资最多？", ', "gold.jsonl:2: not JSON"),
+    ('{"question": 5}', 'gold.jsonl:2: not a gold item (needs at least a "question" string)'),
+    ('{"question": "海原？", "answerable": "false"}', 'gold.jsonl:2: "answerable" must be true or false'),
+    ('{"question": "海原？", "sources": "000.txt"}', 'gold.jsonl:2: "sources" must be a list of strings'),
+    ('{"question": "海原？", "facts": "华润"}', 'gold.jsonl:2: "facts" must be a list'),
+    ('{"question": "海原？", "facts": [["华润", 5]]}', 'gold.jsonl:2: "facts" must be a list of strings'),
+    ('{"question": "海原？", "winner": ["华润"]}', 'gold.jsonl:2: "winner" must be a string'),
+])
+def test_a_gold_field_of_the_wrong_type_is_named_not_converted(run, seed_corpus, tmp_path, record, expected):
+    """``bool("false")`` is True: a careless "answerable": "false" scored the question as answerable."""
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(gold_lines(QUESTION) + record + "\n", encoding="utf-8")
+    line = one_error_line(run(rag_group, "eval", "--gold", gold, "--corpus", seed_corpus, "--index", tmp_path / "idx",
+                              "--out", tmp_path / "run"))
+    assert expected in line, line
+    assert not (tmp_path / "idx").exists()
