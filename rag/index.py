@@ -1140,9 +1140,15 @@ def _corpus_articles(corpus: Path, report: BuildReport, progress: bool, same_fil
 
 def _finish_reading(corpus: Path, report: BuildReport, documents: dict[str, dict]) -> None:
     """Count the articles read; UserError when the corpus held none."""
+    jsonl = corpus.name.endswith((".jsonl", ".jsonl.gz"))
     if not documents:
-        detail = f" ({len(report.problems)} files skipped: {report.problems[0]})" if report.problems else ""
-        raise UserError(f"no articles to index in {corpus}{detail}; add .txt, .md or .html files")
+        skipped = f"{len(report.problems)} {'items' if jsonl else 'files'} skipped"
+        detail = f" ({skipped}: {report.problems[0]})" if report.problems else ""
+        what = 'lines of {"id", "date", "text"}' if jsonl else ".txt, .md or .html files"
+        raise UserError(f"no articles to index in {corpus}{detail}; add {what}")
+    if not any(doc["chunks"] for doc in documents.values()):
+        raise UserError(f"no text to index in {corpus}: its {len(documents)} articles are empty (or hold only what a "
+                        f"browser does not show); add articles with text")
     report.n_documents = len(documents)
 
 

@@ -235,3 +235,22 @@ def test_a_gold_field_of_the_wrong_type_is_named_not_converted(run, seed_corpus,
                               "--out", tmp_path / "run"))
     assert expected in line, line
     assert not (tmp_path / "idx").exists()
+
+
+def test_a_corpus_of_only_empty_articles_is_an_error_not_an_index_of_nothing(run, tmp_path):
+    """An index of no passages answered every question with "the articles do not mention …"."""
+    corpus = tmp_path / "articles"
+    corpus.mkdir()
+    (corpus / "empty.txt").write_bytes(b"")
+    (corpus / "blank.md").write_text(" \n\u200b\n", encoding="utf-8")
+    line = one_error_line(run(ask_command, "海原", "--corpus", corpus, "--index", tmp_path / "idx"))
+    assert "no text to index" in line and "2 articles are empty" in line, line
+    assert not (tmp_path / "idx").exists()
+
+
+def test_an_empty_jsonl_corpus_asks_for_json_lines_not_txt_files(run, tmp_path):
+    corpus = tmp_path / "news.jsonl"
+    corpus.write_text('{"x": 1}\nnot json\n', encoding="utf-8")
+    line = one_error_line(run(ask_command, "海原", "--corpus", corpus, "--index", tmp_path / "idx"))
+    assert "2 items skipped" in line and 'add lines of {"id", "date", "text"}' in line, line
+    assert ".txt" not in line
