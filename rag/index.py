@@ -55,7 +55,8 @@ from rag.clean import NORMALISER_VERSION
 from rag.documents import Chunk
 from rag.facts import FACTS_VERSION, FactTable
 from rag.errors import CorruptIndexError, IndexBusyError, IndexMismatchError, IndexWriteError, UserError
-from rag.ingest import LoadProblem, RawArticle, UnchangedFile, corpus_files, iter_corpus, to_document
+from rag.ingest import (LoadProblem, RawArticle, UnchangedFile, corpus_files, iter_corpus, missing_corpus,
+                        to_document)
 from rag.lexical import TOKENIZER_VERSION, BigramCodes, han_bigrams, tokenize
 from rag.prepare import BATCH_ARTICLES, PreparedBatch, fork_aside, prepare_in_order, worker_count
 
@@ -1051,7 +1052,7 @@ def build_index(
     started = time.perf_counter()
     corpus, path = Path(corpus), Path(path)
     if not corpus.exists():
-        raise UserError(f"corpus not found: {corpus} (give a folder of .txt/.md/.html files or a .jsonl(.gz) file)")
+        raise missing_corpus(corpus)
     check_index_location(path, corpus)
     check_only_ours(path)
     try:

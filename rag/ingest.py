@@ -68,6 +68,24 @@ class UnchangedFile:
     id: str
 
 
+def missing_corpus(path: Path) -> UserError:
+    """The error for a ``--corpus`` that does not exist; a link loop or a link to nothing says so."""
+    if os.path.islink(path):
+        why = "is a link loop" if _is_link_loop(Path(path)) else f"is a link to {os.readlink(path)}, which does not exist"
+        return UserError(f"the corpus {path} {why}; give the folder or .jsonl(.gz) file itself")
+    return UserError(f"corpus not found: {path} (give a folder of .txt/.md/.html files or a .jsonl(.gz) file)")
+
+
+def _is_link_loop(path: Path) -> bool:
+    try:
+        path.resolve(strict=True)
+    except RuntimeError:
+        return True
+    except OSError as error:
+        return error.errno == errno.ELOOP
+    return False
+
+
 def iter_corpus(path: Path, unchanged: Callable[[str, tuple[int, int]], bool] | None = None
                 ) -> Iterator[RawArticle | LoadProblem | UnchangedFile]:
     """Yield every article of a corpus, and a ``LoadProblem`` for each unreadable one.
@@ -82,7 +100,7 @@ def iter_corpus(path: Path, unchanged: Callable[[str, tuple[int, int]], bool] | 
     """
     path = Path(path)
     if not path.exists():
-        raise UserError(f"corpus not found: {path} (give a folder of .txt/.md/.html files or a .jsonl(.gz) file)")
+        raise missing_corpus(path)
     if path.is_dir():
         yield from _iter_directory(path, unchanged)
     elif path.name.endswith((".jsonl", ".jsonl.gz")):

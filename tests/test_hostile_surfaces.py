@@ -254,3 +254,15 @@ def test_an_empty_jsonl_corpus_asks_for_json_lines_not_txt_files(run, tmp_path):
     line = one_error_line(run(ask_command, "海原", "--corpus", corpus, "--index", tmp_path / "idx"))
     assert "2 items skipped" in line and 'add lines of {"id", "date", "text"}' in line, line
     assert ".txt" not in line
+
+
+@pytest.mark.parametrize("kind, expected", [("loop", "is a link loop"), ("dangling", "which does not exist")])
+def test_a_corpus_that_is_a_broken_link_says_so_not_not_found(run, tmp_path, kind, expected):
+    corpus = tmp_path / "articles"
+    if kind == "loop":
+        corpus.symlink_to(corpus)
+    else:
+        corpus.symlink_to(tmp_path / "moved-away")
+    line = one_error_line(run(ask_command, "海原", "--corpus", corpus, "--index", tmp_path / "idx"))
+    assert expected in line and str(corpus) in line, line
+    assert corpus.is_symlink()
