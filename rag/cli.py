@@ -247,10 +247,11 @@ def index_compact(corpus, index_path, embedder):
     from rag.chain import default_corpus, default_index_path
     from rag.index import IndexSettings, compact_index
 
-    corpus = corpus or default_corpus()
+    # The corpus named in an error's build command: the one given, else the index's own (its manifest's).
+    hint = corpus or (None if index_path else default_corpus())
     settings = IndexSettings(embedder=embedder)
-    path = index_path or default_index_path(corpus, settings)
-    report = compact_index(path, settings, progress=True, wait=3600)
+    path = index_path or default_index_path(corpus or default_corpus(), settings)
+    report = compact_index(path, settings, progress=True, wait=3600, corpus=hint)
     if report.skipped_build:
         echo(f"nothing to compact: {report.n_documents} articles, {report.n_chunks} passages in one part\nindex: {path}")
     else:

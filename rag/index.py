@@ -1320,12 +1320,13 @@ def _write_segment(path: Path, manifest: dict, new_chunks: dict[str, list[Chunk]
 
 
 def compact_index(path: Path, settings: IndexSettings, *, embedder=None, progress: bool = True,
-                  wait: float = 0.0) -> BuildReport:
+                  wait: float = 0.0, corpus: Path | None = None) -> BuildReport:
     """Merge an index's segments into one base, as a fresh build of the same corpus would write it.
 
     Nothing is re-read from the corpus, tokenised, extracted or embedded: the
     parts' passages, token ids, facts and vectors are put together in the
     corpus order the manifest records, and the BM25 arrays are computed again.
+    ``corpus`` only goes into the build command an error suggests.
 
     Raises:
         UserError: No index at ``path``, or another process is writing it.
@@ -1337,7 +1338,7 @@ def compact_index(path: Path, settings: IndexSettings, *, embedder=None, progres
     try:
         with _build_lock(path, wait):
             _recover_interrupted_swap(path)
-            old = load_index(path, settings)
+            old = load_index(path, settings, corpus)
             report = BuildReport(unchanged=len(old.article_ids), n_documents=len(old.article_ids),
                                  n_chunks=len(old.chunks))
             if old.single:

@@ -266,3 +266,9 @@ def test_a_corpus_that_is_a_broken_link_says_so_not_not_found(run, tmp_path, kin
     line = one_error_line(run(ask_command, "海原", "--corpus", corpus, "--index", tmp_path / "idx"))
     assert expected in line and str(corpus) in line, line
     assert corpus.is_symlink()
+
+
+def test_compact_of_no_index_suggests_a_build_of_the_user_s_corpus(run, seed_corpus, tmp_path):
+    """The hint left out --corpus: run as printed, it indexed the shipped articles instead."""
+    line = one_error_line(run(rag_group, "index", "compact", "--corpus", seed_corpus, "--index", tmp_path / "idx"))
+    assert f"rag index build --corpus {seed_corpus}" in line, line
