@@ -365,9 +365,16 @@ def check_run_folder(out: Path) -> None:
     Raises:
         UserError: Saying why; nothing is written.
     """
+    from rag.index import is_index_folder  # lazy: rag.index loads the retrieval stack
+
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise UserError(f"--out {out} is a file; give a folder for the run (new, or an earlier run's)")
+    for folder in (out, *out.absolute().parents):
+        if folder.is_dir() and is_index_folder(folder):
+            # A rebuild replaces the whole index folder: a run written in it would go with it.
+            raise UserError(f"--out {out} is in the index folder {folder}; nothing was written: "
+                            f"give the run a folder of its own")
     existing = out
     while not existing.exists() and existing != existing.parent:
         existing = existing.parent

@@ -272,3 +272,19 @@ def test_compact_of_no_index_suggests_a_build_of_the_user_s_corpus(run, seed_cor
     """The hint left out --corpus: run as printed, it indexed the shipped articles instead."""
     line = one_error_line(run(rag_group, "index", "compact", "--corpus", seed_corpus, "--index", tmp_path / "idx"))
     assert f"rag index build --corpus {seed_corpus}" in line, line
+
+
+@pytest.mark.parametrize("inside", ["", "run"])
+def test_eval_out_refuses_the_index_folder(run, seed_corpus, tmp_path, inside):
+    """A run written into an index folder went with it on the next --rebuild."""
+    from rag.cli import index_group
+
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(gold_lines(QUESTION), encoding="utf-8")
+    index = tmp_path / "idx"
+    assert run(index_group, "build", "--corpus", seed_corpus, "--index", index).exit_code == 0
+    before = sorted(p.name for p in index.iterdir())
+    line = one_error_line(run(rag_group, "eval", "--gold", gold, "--corpus", seed_corpus, "--index", index,
+                              "--out", index / inside))
+    assert "is in the index folder" in line and "folder of its own" in line, line
+    assert sorted(p.name for p in index.iterdir()) == before
