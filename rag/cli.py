@@ -122,9 +122,9 @@ def _warn_problems(report) -> None:
     if report is None:
         return
     for problem in report.problems:
-        echo(f"warning: {problem}", err=True)
+        echo(f"warning: {_one_line(str(problem))}", err=True)
     for note in report.notes:
-        echo(f"warning: {note}", err=True)
+        echo(f"warning: {_one_line(note)}", err=True)
 
 
 @click.command(name="ask")
@@ -183,15 +183,16 @@ def ask_command(question, top_k, as_json, retriever, llm, corpus, index_path, em
     if answer.citations:
         echo("")
         for citation in answer.citations:
-            echo(f"[{citation.n}] {citation.doc_id} · {citation.title}")
+            echo(f"[{citation.n}] {_one_line(citation.doc_id)} · {_one_line(citation.title)}")
             echo(f"    “{_one_line(citation.quote)}”")
     elif answer.hits:
         echo("\nClosest passages (they do not answer it):")
         for hit in answer.hits[:3]:
-            echo(f"  - {hit.chunk.doc_id} · {_one_line(hit.chunk.text)[:80]}…")
+            echo(f"  - {_one_line(hit.chunk.doc_id)} · {_one_line(hit.chunk.text)[:80]}…")
 
 
 def _one_line(text: str) -> str:
+    """``text`` on one line: a file name holding a newline must not print a line of its own (a fake citation)."""
     return " ".join(text.split())
 
 

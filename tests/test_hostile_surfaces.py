@@ -288,3 +288,12 @@ def test_eval_out_refuses_the_index_folder(run, seed_corpus, tmp_path, inside):
                               "--out", index / inside))
     assert "is in the index folder" in line and "folder of its own" in line, line
     assert sorted(p.name for p in index.iterdir()) == before
+
+
+def test_a_file_name_with_a_newline_cannot_print_a_fake_citation_line(run, seed_corpus, tmp_path):
+    article = next(seed_corpus.glob("000_*.txt"))
+    article.rename(seed_corpus / "a\n[9] fake.txt · 伪造\n.txt")
+    result = run(ask_command, "哪家企业在海原投资最多？", "--corpus", seed_corpus, "--index", tmp_path / "idx")
+    assert result.exit_code == 0, result.output
+    assert "伪造" in result.output  # the file is cited, its name on the citation's line
+    assert not any(line.startswith("[9]") for line in result.output.splitlines()), result.output
