@@ -16,3 +16,8 @@ def test_a_count_asked_with_ge_is_a_count_whatever_metric_it_counts():
     question = analyse("企业营业收入指标按担保生效前多少个自然月的累计数确定？")
     assert (question.kind, question.focus_unit) == ("count", "个")
     assert analyse("这次募资几个亿？").kind == "money"  # 几个亿 is a sum
+
+
+def test_a_price_per_share_is_money_and_a_share_of_a_total_a_percentage():
+    assert analyse("What is the maximum buyback price per share set by Xinghe Tech?").kind == "money"
+    assert analyse("What share of revenue came from services?").kind == "percent"
