@@ -7,6 +7,7 @@ When no passage supports the question well enough, it says so instead.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, replace
 from itertools import islice
@@ -2367,6 +2368,20 @@ _CLAUSE_ENDS = re.compile(r"[，；;。！？!?：:\n]|,(?!\d)")
 _HOW_WORDS = re.compile(rf"^(?:{_CHANGE_WORDS}|同比|环比|比上年|比去年|较上年|上年|去年|同期|分别|业务|其中)$")
 
 
+@functools.lru_cache(maxsize=64)
+def _item_words(text: str, organisations: tuple[str, ...]) -> tuple[str, ...]:
+    """The question's words that can tell one clause's item from another's (kept per question: the
+    answerer asks this for every sentence it tries)."""
+    from rag.jieba import tag
+
+    plain = set(_FORM_WORDS) | _ANSWER_TYPE_WORDS
+    # A name (a person, an organisation, a place) is the sentence's topic more often than one clause's
+    # item: "董某共关联27家企业，…，在23家企业担任高管" names 董某 only where it starts.
+    names = {word for word, flag in tag(text) if flag in ("nr", "nt", "ns")} | set(organisations)
+    return tuple(w for w in _content_words(text) if len(w) > 1 and w not in plain and not w.isdigit()
+                 and not _HOW_WORDS.match(w) and not any(w in name or name in w for name in names))
+
+
 def _item_clause_figure(figures: list[Figure], sentence: str, question: Question) -> Figure | None:
     """Of figures in parallel clauses ("其中手机业务同比下滑2%，平板业务下滑20%"), the one whose own clause
     (between the clause marks around it) names a word of the question that no other figure's clause
@@ -2374,14 +2389,7 @@ def _item_clause_figure(figures: list[Figure], sentence: str, question: Question
     tell no item apart, and the sentence's shared head (手机、平板产品线的收入均…) is no figure's own."""
     if not ITEM_CLAUSES or len(figures) < 2 or question.language != "zh":
         return None
-    from rag.jieba import tag
-
-    plain = set(_FORM_WORDS) | _ANSWER_TYPE_WORDS
-    # A name (a person, an organisation, a place) is the sentence's topic more often than one clause's
-    # item: "董某共关联27家企业，…，在23家企业担任高管" names 董某 only where it starts.
-    names = {word for word, flag in tag(question.text) if flag in ("nr", "nt", "ns")} | set(question.organisations)
-    words = [w for w in _content_words(question.text) if len(w) > 1 and w not in plain and not w.isdigit()
-             and not _HOW_WORDS.match(w) and not any(w in name or name in w for name in names)]
+    words = _item_words(question.text, question.organisations)
     bounds = [0] + [m.end() for m in _CLAUSE_ENDS.finditer(sentence)] + [len(sentence) + 1]
     owns = []
     for figure in figures:
