@@ -11,7 +11,7 @@ The questions were written by helper sessions that were given only their twelve 
 and the gold format, never the code. The article text stays in the benchmark's archive; this
 script copies the 24 records out of it:
 
-    python benchmarks/fresh_corpus.py [--set fresh|fresh2|fresh3] [--archive ../shared/benchmarks/crud/docs.jsonl.gz] [--out /tmp/fresh.jsonl]
+    python benchmarks/fresh_corpus.py [--set fresh|fresh2|fresh3|fresh4] [--archive ../shared/benchmarks/crud/docs.jsonl.gz] [--out /tmp/fresh.jsonl]
     rag eval --gold eval/gold/fresh-test.jsonl --corpus /tmp/fresh.jsonl --out eval/reports/fresh-test-hybrid
 """
 
@@ -62,10 +62,26 @@ FRESH3_TEST_ARTICLES = (
     "crud-c6a204ff2665d7a0", "crud-724c17bfb4e0e26b", "crud-6f847e4e204be49a", "crud-ca1e074aed092986",
     "crud-da93fc4d9e79a557", "crud-9580bd798ac77c10", "crud-42ce77dcd47bee25", "crud-1603543b7e76e480",
 )
+# The fourth pair (eval/gold/fresh4-dev.jsonl, fresh4-test.jsonl): enterprise news about places,
+# projects and investment rather than market templates. Articles of 700-3,000 characters outside
+# docs-5k, the CRUD dev sources and the first 72, with no 股票 or 行情快报, using at least six of
+# 企业, 投资, 项目, 亿元, 万元, 县, 合作, 签约, 产业, 帮扶, 集团, 公司 (493 in the archive), drawn
+# with random.Random(20261125).sample over their sorted ids; the first 12 drawn carry the dev questions.
+FRESH4_DEV_ARTICLES = (
+    "crud-de797346cd008d2a", "crud-f43a0e3720196e75", "crud-02576fd2805df85d", "crud-4cb9ba02e5e54aac",
+    "crud-6bab686277d1e80d", "crud-852e167c738d18d6", "crud-3f48d6fa99ea9ca5", "crud-fa4a0a5475c1ae3c",
+    "crud-09e00275a2d39193", "crud-7bc26c1f52a1505a", "crud-6230a5ba37b2b2be", "crud-30961b703163af70",
+)
+FRESH4_TEST_ARTICLES = (
+    "crud-a730cfdd61d1772f", "crud-709ae038a219f7d0", "crud-c30e8a77586ea964", "crud-1f1a172f57310fae",
+    "crud-49ca341109ff3884", "crud-98809972ccd0176b", "crud-dd6453832d6344ea", "crud-c04781509ee7e429",
+    "crud-0cdbdfe8d14f8540", "crud-e766c98bbbb122ca", "crud-963625be41851fdd", "crud-f2b79f6d700e38ac",
+)
 SETS = {
     "fresh": DEV_ARTICLES + TEST_ARTICLES,
     "fresh2": FRESH2_DEV_ARTICLES + FRESH2_TEST_ARTICLES,
     "fresh3": FRESH3_DEV_ARTICLES + FRESH3_TEST_ARTICLES,
+    "fresh4": FRESH4_DEV_ARTICLES + FRESH4_TEST_ARTICLES,
 }
 DEFAULT_ARCHIVE = Path(__file__).resolve().parents[1].parent / "shared" / "benchmarks" / "crud" / "docs.jsonl.gz"
 
