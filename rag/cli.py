@@ -71,12 +71,21 @@ def _keeping_patterns(command):
     return wrapper
 
 
+class _GivenPath(click.Path):
+    """A path that may not be empty: Path("") is the current folder, so `--corpus ""` would index whatever is there."""
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, str) and not value.strip():
+            self.fail("is empty: give a file or folder, or leave the option out for the default.", param, ctx)
+        return super().convert(value, param, ctx)
+
+
 corpus_option = click.option(
-    "--corpus", type=click.Path(path_type=Path), envvar="RAG_CORPUS",
+    "--corpus", type=_GivenPath(path_type=Path), envvar="RAG_CORPUS",
     help="Folder of .txt/.md/.html articles or a .jsonl(.gz) file [default: the shipped articles].",
 )
 index_option = click.option(
-    "--index", "index_path", type=click.Path(path_type=Path), envvar="RAG_INDEX",
+    "--index", "index_path", type=_GivenPath(path_type=Path), envvar="RAG_INDEX",
     help="Index folder [default: index/<corpus>-<embedder> in the project].",
 )
 llm_option = click.option(
@@ -313,7 +322,7 @@ def _unusable_fact_tables(index) -> list[str]:
 
 
 @rag_group.group(name="eval", invoke_without_command=True)
-@click.option("--gold", type=click.Path(path_type=Path), help="Gold questions (JSONL).")
+@click.option("--gold", type=_GivenPath(path_type=Path), help="Gold questions (JSONL).")
 @corpus_option
 @index_option
 @click.option("--embedder", envvar="RAG_EMBEDDER", default=None,
@@ -322,7 +331,7 @@ def _unusable_fact_tables(index) -> list[str]:
 @click.option("--retriever", type=click.Choice(["hybrid", "dense", "bm25"]), default="hybrid", show_default=True)
 @click.option("--limit", type=click.IntRange(1), help="Only the first N questions.")
 @llm_option
-@click.option("--out", type=click.Path(path_type=Path), help="Run folder [default: eval/runs/<gold>-<retriever>-<time>].")
+@click.option("--out", type=_GivenPath(path_type=Path), help="Run folder [default: eval/runs/<gold>-<retriever>-<time>].")
 @store_option
 @click.pass_context
 @_friendly_errors

@@ -250,3 +250,14 @@ def test_an_unreadable_folder_is_named_and_skipped(seed_corpus, tmp_path, monkey
     monkeypatch.setattr(os, "scandir", scandir)
     problems = [item for item in iter_corpus(seed_corpus) if not hasattr(item, "raw")]
     assert [(p.source, p.reason) for p in problems] == [("locked", "folder cannot be read (Permission denied)")]
+
+
+@pytest.mark.parametrize("option", ["--corpus", "--index"])
+def test_an_empty_path_is_refused_not_read_as_the_current_folder(run, tmp_path, monkeypatch, option):
+    # Path("") is ".", so an empty --corpus used to index whatever folder the user stood in.
+    (tmp_path / "notes.txt").write_text("华润在海原投资了很多。", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = run(ask_command, "海原", option, "")
+    assert result.exit_code == 2
+    assert f"Invalid value for '{option}': is empty" in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
