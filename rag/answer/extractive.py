@@ -802,7 +802,10 @@ class ExtractiveAnswerer:
                 # The article's date: only for when it was published, and a sentence about what the question names
                 # (the day a court ruled or a policy starts is not the day the news of it ran).
                 return candidate.chunk.date if binds(question, candidate.chunk, sentence, len(sentence)) else None
-            return stated_figure(sentence, figure, ranges=not _asks_range_end(question.text)) if figure else None
+            if figure is None:
+                return None
+            stated = stated_figure(sentence, figure, ranges=not _asks_range_end(question.text))
+            return _with_direction(question, sentence, figure, stated)
         if question.language == "en":
             # "On which board …": the name in the sentence that ends in the noun asked for (科创板).
             named = _named_by_asked_noun(question, sentence, gap)
@@ -823,6 +826,21 @@ class ExtractiveAnswerer:
         # What/how/why: the clause that holds the words where the question points. The
         # exact gap is often a word short of the answer, so the clause is the short answer.
         return _clause_around(sentence, gap, question.text) or None
+
+
+# "是涨是跌，幅度多少", "增加还是减少了": the question asks the direction too, so the short answer keeps the
+# change word written before the figure ("下跌1.71%"), not the bare size.
+_ASKS_DIRECTION = re.compile(r"(?:涨|升|增|盈)[^，,。？?]{0,3}(?:还是|或是|或者|是)[^，,。？?]{0,2}(?:跌|降|减|亏)"
+                             r"|涨跌(?!幅)|增减|升降|\b(?:up or down|rise or fall|rose or fell|increase or decrease)\b", re.I)
+_DIRECTION_WORDS = r"增长|下降|下滑|减少|增加|提高|降低|上涨|下跌|上升|萎缩|回落|提升|扩大|缩小|盈利|亏损"
+_DIRECTION_BEFORE = re.compile(rf"({_DIRECTION_WORDS})(?:了|为|达到?|约|近|幅度为?)*\s*$")
+
+
+def _with_direction(question: Question, sentence: str, figure: Figure, stated: str) -> str:
+    if not _ASKS_DIRECTION.search(question.text):
+        return stated
+    said = _DIRECTION_BEFORE.search(sentence[max(0, figure.start - 8):figure.start])
+    return f"{said.group(1)}{stated}" if said and not stated.startswith(said.group(1)) else stated
 
 
 # An item of a list written with ；("X2023一季报显示，营收…；归母净利润…；负债率…") is read with the list's
@@ -2113,6 +2131,17 @@ def _range_end(figures: list[Figure], sentence: str, question: Question) -> Figu
     return None
 
 
+# A listed company's code in brackets after its name ("华骐环保（300929）", "(688183.SH)") is a name, not a
+# quantity: a bare 多少 must not be answered with it unless the question asks for the code.
+_ASKS_CODE = re.compile(r"代码|代号|\b(?:ticker|code|symbol)\b", re.I)
+
+
+def _is_security_code(figure: Figure, sentence: str) -> bool:
+    return (figure.kind == "number" and re.fullmatch(r"\d{5,6}", figure.surface) is not None
+            and sentence[figure.start - 1:figure.start] in ("(", "（")
+            and re.match(r"(?:\.[A-Za-z]{2})?\s*[)）]", sentence[figure.end:]) is not None)
+
+
 def _figure_for(question: Question, sentence: str, gap: tuple[int, int] | None,
                 exclude: set[int] = frozenset(), lead_in: str = "") -> Figure | None:
     """The figure of the kind (and unit) asked for that sits where the question points.
@@ -2121,7 +2150,8 @@ def _figure_for(question: Question, sentence: str, gap: tuple[int, int] | None,
     """
     # A figure the question itself states ("那1868名学生里…有多少名") is not its answer.
     stated = {f.value for f in find_figures(question.text) if f.value is not None}
-    every = [f for f in find_figures(sentence) if f.start not in exclude and f.value not in stated]
+    every = [f for f in find_figures(sentence) if f.start not in exclude and f.value not in stated
+             and (not _is_security_code(f, sentence) or _ASKS_CODE.search(question.text))]
     figures = [f for f in every if f.kind == question.kind]
     changes = _change_figures(question, sentence, every)
     if changes:

@@ -34,7 +34,7 @@ _KIND_PATTERNS: list[tuple[AnswerKind, re.Pattern[str]]] = [
     ("count", re.compile(r"(?:市盈|市净|市销)率(?!.*(?:增长|下降|提高|降低|变化))")),
     # "研发投入占比排第几": 第几 asks the rank even where a percentage word names the measure.
     ("rank", re.compile(r"(?:排|位列|位居|名列)?第几|名次|\bwhat place\b", re.I)),
-    ("percent", re.compile(r"百分之|百分比|(?:多少|几)个?百分点|比例|占比|比重|增幅|增速|降幅|涨幅|跌幅|涨跌幅|[增降]长率|率.{0,4}多少|\w率(?:是|为|达到?)?多少|几成|(?<!占地)占[^，,。？?]{0,24}?(?:的)?(?:多少|几)(?!钱|元|万|亿|人|名|家|个|项|亩|户)|持股(?:比例)?[是为有]?多少|\bpercent|(?<!\bper )\bshare\b(?! price)|\brate\b|\b(?:gross|net|profit|operating) margin\b|\bdebt(?:-to-asset)? ratio\b"
+    ("percent", re.compile(r"百分之|百分比|(?:多少|几)个?百分点|比例|占比|比重|增幅|增速|降幅|涨幅|跌幅|涨跌幅|(?:变动|变化|涨跌)?幅度[是为有]?(?:多少|几)|多大(?:的)?幅度|[增降]长率|率.{0,4}多少|\w率(?:是|为|达到?)?多少|几成|(?<!占地)占[^，,。？?]{0,24}?(?:的)?(?:多少|几)(?!钱|元|万|亿|人|名|家|个|项|亩|户)|持股(?:比例)?[是为有]?多少|\bpercent|(?<!\bper )\bshare\b(?! price)|\brate\b|\b(?:gross|net|profit|operating) margin\b|\bdebt(?:-to-asset)? ratio\b"
                           r"|\bby how much\b|\bhow much (?:[\w'-]+ ){0,4}?(?:gain|gained|rise|risen|rose|fall|fell|fallen|grow|grew|grown|"
                           r"increase|increased|decline|declined|drop|dropped)\b", re.I)),
     ("rank", re.compile(r"第几|排名|名次|排第|排在|\brank|\bwhat place\b|\bposition\b", re.I)),
@@ -119,6 +119,17 @@ class Question:
 PlaceNames = frozenset[str] | Callable[[], frozenset[str]]
 
 
+# Spoken forms the articles do not write: a day as 号 ("8月10号" for 8月10日), and a
+# sentence-final particle ("涨了多少啊？"), which hides the question word's place at the end.
+_SPOKEN_DAY = re.compile(r"(月\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3}))\s*号(?![楼线院门馆])")
+_FINAL_PARTICLE = re.compile(r"(?<=[\u4e00-\u9fff])[啊呀呢吧哇哦嘛啦呐](?=\s*(?:[？?！!。]|$))")
+
+
+def spoken_forms(text: str) -> str:
+    """A Chinese question with its spoken day and final particles in the articles' written forms."""
+    return _FINAL_PARTICLE.sub("", _SPOKEN_DAY.sub(r"\1日", text))
+
+
 def analyse(question: str, place_names: PlaceNames = frozenset(),
             vocabulary: Callable[[str], float] | None = None, names: tuple[str, ...] = ()) -> Question:
     """Work out what ``question`` asks for.
@@ -135,6 +146,8 @@ def analyse(question: str, place_names: PlaceNames = frozenset(),
     """
     text = normalise(question)
     language = "en" if is_english(text) else "zh"
+    if language == "zh":
+        text = spoken_forms(text)
     chinese = text
     if language == "en":
         # BM25 and the passage checks work on Chinese words: use the rendering.

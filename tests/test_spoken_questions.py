@@ -1,0 +1,44 @@
+"""Questions as people say them: a day as 号, a sentence-final particle, a listed company's code beside
+the figure asked, and a question that asks which way a figure moved. Made-up text only."""
+
+from rag.answer import extractive
+from rag.answer.extractive import ExtractiveAnswerer
+from rag.answer.question import analyse, spoken_forms
+from rag.documents import Chunk, Hit
+
+_REPORT = "截至2030年3月5日收盘，甲乙科技(612345)报收于7.21元，下跌2.35%，换手率1.10%，成交量2.01万手。"
+
+
+def _answer(question: str, text: str):
+    # (the weight of an unknown word, "\uffff\uffff", is what a word no passage uses weighs)
+    answerer = ExtractiveAnswerer(lambda token: 1.0 if token != "\uffff\uffff" else 9.0, min_coverage=0.2)
+    chunk = Chunk(id="d#1", doc_id="d", text=text, start=0, end=len(text), title="测试")
+    return answerer.answer(question, [Hit(chunk, 1.0)])
+
+
+def test_a_spoken_day_and_a_final_particle_take_the_written_forms():
+    assert spoken_forms("甲乙科技3月5号收盘跌了多少啊？") == "甲乙科技3月5日收盘跌了多少？"
+    assert spoken_forms("三月五号呢") == "三月五日"
+    # 号 as a building, line or gate number stays, and so does 吗 (a yes/no question).
+    assert spoken_forms("5月1号线开通了吗？") == "5月1号线开通了吗？"
+
+
+def test_a_particle_after_how_much_still_reads_as_a_change():
+    assert analyse("甲乙科技3月5号收盘跌了多少啊？").text == "甲乙科技3月5日收盘跌了多少？"
+    assert _answer("甲乙科技3月5号收盘跌了多少啊？", _REPORT).short == "2.35%"
+
+
+def test_how_large_a_move_asks_a_percentage():
+    assert analyse("甲乙科技那天的变动幅度是多少？").kind == "percent"
+
+
+def test_a_listed_companys_code_is_not_a_figure_it_is_a_name():
+    figure = extractive._figure_for(analyse("甲乙科技收盘是多少？"), _REPORT, None)
+    assert figure is None or figure.surface != "612345"
+    assert extractive._figure_for(analyse("甲乙科技的股票代码是多少？"), _REPORT, None).surface == "612345"
+
+
+def test_which_way_a_figure_moved_is_kept_when_the_question_asks_it():
+    assert _answer("甲乙科技3月5日是涨是跌，幅度多少？", _REPORT).short == "下跌2.35%"
+    # Asked only the size, the size alone.
+    assert _answer("甲乙科技3月5日跌幅是多少？", _REPORT).short == "2.35%"
