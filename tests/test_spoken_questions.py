@@ -42,3 +42,12 @@ def test_which_way_a_figure_moved_is_kept_when_the_question_asks_it():
     assert _answer("甲乙科技3月5日是涨是跌，幅度多少？", _REPORT).short == "下跌2.35%"
     # Asked only the size, the size alone.
     assert _answer("甲乙科技3月5日跌幅是多少？", _REPORT).short == "2.35%"
+
+
+def test_a_code_asked_with_what_is_read_as_the_code():
+    assert _answer("甲乙科技的股票代码是什么？", _REPORT).short == "612345"
+
+
+def test_a_code_is_read_from_the_sentence_that_writes_one():
+    text = "甲乙科技在一个交易日里完成了3次转让。" + _REPORT
+    assert _answer("甲乙科技的股票代码是什么？", text).short == "612345"

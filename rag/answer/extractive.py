@@ -2152,6 +2152,8 @@ def _figure_for(question: Question, sentence: str, gap: tuple[int, int] | None,
     stated = {f.value for f in find_figures(question.text) if f.value is not None}
     every = [f for f in find_figures(sentence) if f.start not in exclude and f.value not in stated
              and (not _is_security_code(f, sentence) or _ASKS_CODE.search(question.text))]
+    if question.kind == "count" and _ASKS_CODE.search(question.text):
+        return next((f for f in every if _is_security_code(f, sentence)), None)  # "股票代码是什么"
     figures = [f for f in every if f.kind == question.kind]
     changes = _change_figures(question, sentence, every)
     if changes:
