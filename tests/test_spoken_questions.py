@@ -51,3 +51,9 @@ def test_a_code_asked_with_what_is_read_as_the_code():
 def test_a_code_is_read_from_the_sentence_that_writes_one():
     text = "甲乙科技在一个交易日里完成了3次转让。" + _REPORT
     assert _answer("甲乙科技的股票代码是什么？", text).short == "612345"
+
+
+def test_spoken_question_words_are_read_as_the_written_ones():
+    assert spoken_forms("营收为啥涨了？") == "营收为什么涨了？"
+    assert analyse("甲乙科技啥时候上市的？").kind == "date"
+    assert analyse("甲乙科技是干啥的？").kind == analyse("甲乙科技是干什么的？").kind

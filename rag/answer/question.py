@@ -124,13 +124,21 @@ PlaceNames = frozenset[str] | Callable[[], frozenset[str]]
 
 # Spoken forms the articles do not write: a day as 号 ("8月10号" for 8月10日), and a
 # sentence-final particle ("涨了多少啊？"), which hides the question word's place at the end.
+# (A question is read in these forms; its answer is still found in the articles' own words.)
 _SPOKEN_DAY = re.compile(r"(月\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3}))\s*号(?![楼线院门馆])")
 _FINAL_PARTICLE = re.compile(r"(?<=[\u4e00-\u9fff])[啊呀呢吧哇哦嘛啦呐](?=\s*(?:[？?！!。]|$))")
 
 
+# Spoken question words, in the written forms the question patterns read (为啥 → 为什么, 咋办 → 怎么办).
+_SPOKEN_WORDS = (("啥", "什么"), ("咋", "怎么"), ("多会儿", "什么时候"))
+
+
 def spoken_forms(text: str) -> str:
-    """A Chinese question with its spoken day and final particles in the articles' written forms."""
-    return _FINAL_PARTICLE.sub("", _SPOKEN_DAY.sub(r"\1日", text))
+    """A Chinese question with its spoken day, question words and final particles in the articles' written forms."""
+    text = _FINAL_PARTICLE.sub("", _SPOKEN_DAY.sub(r"\1日", text))
+    for spoken, written in _SPOKEN_WORDS:
+        text = text.replace(spoken, written)
+    return text
 
 
 def analyse(question: str, place_names: PlaceNames = frozenset(),
