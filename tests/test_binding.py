@@ -174,3 +174,24 @@ def test_a_question_word_is_no_part_of_a_registered_name_the_question_opens_with
     # "…是哪天到X有限公司…": the subject is the bureau, and X (the place it went to) binds nothing.
     text = "9月3日，南山铁路局相关负责同志前往东湖顺达贸易有限公司，送去了感谢信。"
     assert _ask("南山铁路局负责人是哪天到东湖顺达贸易有限公司送感谢信的？", text) == (True, "9月3日")
+
+
+def test_a_day_asked_is_not_answered_by_another_days_figure(monkeypatch):
+    import rag.answer.binding as binding
+
+    text = "截至2023年9月14日收盘，青山电器报收于12.35元，上涨1.2%。"
+    assert not _ask("青山电器9月15日收盘价是多少？", text)[0]
+    assert _ask("青山电器9月14日收盘价是多少？", text) == (True, "12.35元")
+    assert _ask("青山电器收盘价是多少？", text) == (True, "12.35元")
+    monkeypatch.setattr(binding, "DAY_BOUND", False)
+    assert _ask("青山电器9月15日收盘价是多少？", text)[0]
+
+
+def test_a_report_named_for_its_period_gives_that_periods_figure(monkeypatch):
+    import rag.answer.binding as binding
+
+    text = "青山电器2023一季报显示，公司主营收入5.4亿元，同比上升50.8%。"
+    assert not _ask("青山电器2023年半年报营收是多少？", text)[0]
+    assert _ask("青山电器2023年一季度营收是多少？", text) == (True, "5.4亿元")
+    monkeypatch.setattr(binding, "_PERIOD_WORDS", __import__("re").compile("全年|上半年|一季度"))
+    assert _ask("青山电器2023年半年报营收是多少？", text)[0]

@@ -23,7 +23,7 @@ What is bound, each a separate check (``binds`` applies them all):
 - **polarity**: a question that negates a word ("表示没有信心的企业") is answered only by a
   sentence that writes the word with a negation before it, not "较有信心的企业占75.1%".
 - **month**: like the year, the last month named before the figure (7月销售汽车…辆) is one the
-  question names, when it names one (6月, "June").
+  question names, when it names one (6月, "June"); and so the day (8月11日 is not 截至8月10日).
 """
 
 from __future__ import annotations
@@ -82,11 +82,12 @@ _VERB_GROUPS = {_METRIC_GROUP["涨"], _METRIC_GROUP["跌"]}
 # Reporting periods; a figure for one is not a figure for another.
 PERIOD_GROUPS: tuple[tuple[str, ...], ...] = (
     ("全年", "全年度"),
-    ("上半年", "半年度", "1-6月", "1～6月", "1至6月", "前六个月"),
-    ("一季度", "第一季度", "1-3月", "1～3月", "1至3月", "Q1"),
+    # A report is named for its period (半年报, 一季报): a figure it gives is that period's.
+    ("上半年", "半年度", "1-6月", "1～6月", "1至6月", "前六个月", "半年报", "中报", "半年度报告"),
+    ("一季度", "第一季度", "1-3月", "1～3月", "1至3月", "Q1", "一季报", "一季度报告"),
     ("二季度", "第二季度", "Q2"),
     ("三季度", "第三季度", "Q3"),
-    ("前三季度", "1-9月", "1～9月", "1至9月"),
+    ("前三季度", "1-9月", "1～9月", "1至9月", "三季报"),
     ("四季度", "第四季度", "Q4"),
     ("下半年",),
 )
@@ -389,6 +390,25 @@ def named_month_bound(question: Question, sentence: str, start: int) -> bool:
     return not months or months[-1] in asked
 
 
+# A day, like a month: "8月11日收盘价" is not answered by the figure "截至8月10日收盘" gives.
+DAY_BOUND = True
+_DAY = re.compile(r"(?<![\d.])(1[0-2]|0?[1-9])\s*月\s*(3[01]|[12]\d|0?[1-9])\s*[日号]")
+
+
+def day_bound(question: Question, sentence: str, start: int) -> bool:
+    """The last day (month and day) named before ``start`` (not one compared with) is one the question
+    names, when it names one (not for a date: the day asked is the answer)."""
+    if not DAY_BOUND or question.kind == "date":
+        return True
+    asked = {(int(m.group(1)), int(m.group(2))) for m in _DAY.finditer(question.text)}
+    if not asked:
+        return True
+    before = sentence[:start]
+    days = [(int(m.group(1)), int(m.group(2))) for m in _DAY.finditer(before)
+            if not _COMPARED_YEAR.search(before[:m.start()])]
+    return not days or days[-1] in asked
+
+
 def _metric_groups(text: str) -> list[tuple[int, int]]:
     """(position, group) of each metric word, longest word at each place."""
     return [(m.start(), _METRIC_GROUP[m.group()]) for m in _METRIC_WORDS.finditer(text)]
@@ -486,7 +506,7 @@ def period_bound(question: Question, sentence: str, start: int) -> bool:
 def figure_bound(question: Question, sentence: str, start: int, previous: str | None = None) -> bool:
     """The answer at ``start`` is of the year, month, metric and period asked (what tells a sentence's figures apart)."""
     return year_bound(question, sentence, start) and named_month_bound(question, sentence, start) \
-        and metric_bound(question, sentence, start, previous) and period_bound(question, sentence, start)
+        and day_bound(question, sentence, start) and metric_bound(question, sentence, start, previous) and period_bound(question, sentence, start)
 
 
 _REGISTERED = re.compile(r"[\u4e00-\u9fffA-Za-z（）()]{2,24}?(?:有限责任公司|股份有限公司|有限公司)")
