@@ -195,3 +195,28 @@ def test_a_report_named_for_its_period_gives_that_periods_figure(monkeypatch):
     assert _ask("青山电器2023年一季度营收是多少？", text) == (True, "5.4亿元")
     monkeypatch.setattr(binding, "_PERIOD_WORDS", __import__("re").compile("全年|上半年|一季度"))
     assert _ask("青山电器2023年半年报营收是多少？", text)[0]
+
+
+def test_a_sentence_without_a_period_continues_the_period_before_it(monkeypatch):
+    import rag.answer.binding as binding
+
+    text = "数据显示，星河食品第二季度营收为157亿元。冰品业务营收为28亿元，同比增长5.6%。"
+    assert not _ask("星河食品冰品业务第一季度营收是多少？", text)[0]
+    assert _ask("星河食品冰品业务第二季度营收是多少？", text)[0]
+    monkeypatch.setattr(binding, "PERIOD_CARRIED", False)
+    assert _ask("星河食品冰品业务第一季度营收是多少？", text)[0]
+
+
+def test_earnings_per_share_is_not_an_investment_income():
+    text = "青山电器2023一季报显示，公司投资收益38.27万元，财务费用572.79万元，毛利率29.19%。"
+    assert not _ask("青山电器2023年一季度每股收益是多少？", text)[0]
+    assert _ask("青山电器2023年一季度投资收益是多少？", text) == (True, "38.27万元")
+
+
+def test_the_questions_own_subject_does_not_answer_it(monkeypatch):
+    import rag.answer.extractive as extractive
+
+    text = "近期，深耕多年的青山实验室系统科技股份有限公司向深交所提交招股书，拟创业板上市。"
+    assert not _ask("青山实验这次IPO的保荐机构是哪家券商？", text)[0]
+    monkeypatch.setattr(extractive, "OWN_SUBJECT", False)
+    assert _ask("青山实验这次IPO的保荐机构是哪家券商？", text)[0]

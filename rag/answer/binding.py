@@ -67,6 +67,9 @@ METRIC_GROUPS: tuple[tuple[str, ...], ...] = (
     ("成交额", "成交金额"),
     ("成交量",),
     ("投资收益",),
+    # Per-share figures are their own metrics: 每股收益 is not the 投资收益 a report lists beside it.
+    ("每股收益", "基本每股收益", "稀释每股收益"),
+    ("每股净资产",),
     ("财务费用",),
     ("涨幅", "上涨", "涨"),
     ("跌幅", "下跌", "跌"),
@@ -492,21 +495,33 @@ def month_bound(question: Question, sentence: str, start: int) -> bool:
     return not spans or (ones and max(ones) > max(spans))
 
 
-def period_bound(question: Question, sentence: str, start: int) -> bool:
-    """全年 is not answered by a 1-9月 figure: the last period named before ``start`` is the one asked."""
+def period_bound(question: Question, sentence: str, start: int, previous: str | None = None) -> bool:
+    """全年 is not answered by a 1-9月 figure: the last period named before ``start`` is the one asked.
+
+    A sentence that names no period continues the one before it ("第二季度营收为157亿欧元。冰淇淋业务营收为
+    28亿欧元"): when ``previous`` names periods and none of them is asked, the figure is not the asked period's.
+    """
     if not month_bound(question, sentence, start):
         return False
     asked = {_PERIOD_GROUP[m.group()] for m in _PERIOD_WORDS.finditer(question.text)} if question.language == "zh" else set()
     if not asked:
         return True
     before = [_PERIOD_GROUP[m.group()] for m in _PERIOD_WORDS.finditer(sentence[:start])]
+    if not before and PERIOD_CARRIED and previous and not _PERIOD_WORDS.search(sentence):
+        named = {_PERIOD_GROUP[m.group()] for m in _PERIOD_WORDS.finditer(previous)}
+        return not named or bool(named & asked)
     return not before or before[-1] in asked
+
+
+# The period of the sentence before carries to a sentence that names none (see period_bound).
+PERIOD_CARRIED = True
 
 
 def figure_bound(question: Question, sentence: str, start: int, previous: str | None = None) -> bool:
     """The answer at ``start`` is of the year, month, metric and period asked (what tells a sentence's figures apart)."""
     return year_bound(question, sentence, start) and named_month_bound(question, sentence, start) \
-        and day_bound(question, sentence, start) and metric_bound(question, sentence, start, previous) and period_bound(question, sentence, start)
+        and day_bound(question, sentence, start) and metric_bound(question, sentence, start, previous) \
+        and period_bound(question, sentence, start, previous)
 
 
 _REGISTERED = re.compile(r"[\u4e00-\u9fffA-Za-z（）()]{2,24}?(?:有限责任公司|股份有限公司|有限公司)")

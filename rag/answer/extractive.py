@@ -707,6 +707,10 @@ class ExtractiveAnswerer:
                 organisation = _clause_subject(sentence, question) or candidate.chunk.subject
             if organisation in question.organisations or (organisation and organisation in question.text):
                 return None  # "国家能源集团下面哪家单位" is not answered by 国家能源集团
+            if OWN_SUBJECT and organisation and question.language == "zh" and not below \
+                    and not re.search(r"下面|下属|旗下|下边|所属|子公司", question.text) \
+                    and organisation[:_OWN_SUBJECT_RUN] in question.text:
+                return None  # "星河实验的保荐机构是哪家券商" is not answered by 星河实验室科技股份有限公司 itself
             if ENTERPRISE_NAMES and organisation and question.language == "zh" and _ASKS_ENTERPRISE.search(question.text) \
                     and not _reads_as_organisation(organisation, sentence):
                 return None  # "哪家保险公司拒赔" is not answered by the words where it points (交通事故)
@@ -724,7 +728,8 @@ class ExtractiveAnswerer:
                 return phrase  # "联合国秘书长古特雷斯": jieba cuts foreign names short
             named = re.sub(r"^经过?", "", _LEADING_VERBS.sub("", phrase[max(phrase.rfind(c) for c in _CLAUSE_BREAK) + 1:]))
             if WHO_GAP_NOUN and 2 <= len(named) <= _MAX_WHO_NOUN and _is_noun(named) \
-                    and not any(p[2] in named for p in people) and named not in question.text:
+                    and not any(p[2] in named for p in people) and named not in question.text \
+                    and not (OWN_SUBJECT and any(form in named for n in asked_names(question) for form in n.forms)):
                 # "加强了谁对司法任命的控制" / "加强议会对司法任命的控制": a body written exactly where 谁
                 # points answers it, whoever else the sentence names.
                 return named
@@ -871,6 +876,10 @@ def _list_opening(text: str, start: int, previous: str = "") -> str:
     return first[:comma.start()][-_MAX_OPENING:] if comma else ""
 
 
+# The question's own subject does not answer it: an organisation whose name opens with the question's words
+# (its first _OWN_SUBJECT_RUN characters), a who-noun that holds a name the question is about ("函至朗晖" for 朗晖石化).
+OWN_SUBJECT = True
+_OWN_SUBJECT_RUN = 3
 # A passage continues its article's account: the years the article names count as named (rag/answer/period.py).
 ARTICLE_PERIOD = True
 # "哪家公司/企业" is answered by a name that reads as an organisation's (_reads_as_organisation).
