@@ -1,25 +1,27 @@
-"""Fit the refusal model (rag/answer/refusal.json) on the pooled dev sets, with grouped cross-validation.
+"""Fit the refusal model (rag/answer/refusal.json) on the union of the tuning sets, with leave-one-set-out CV.
 
-Answers every question of each dev set with refusal switched off, records the signals
+Answers every question of each tuning set with refusal switched off, records the signals
 of the sentence each answer would rest on (coverage, top coverage, dense similarity,
 typed, anchored, named), and fits a class-balanced logistic model of "the gold says
 answerable". A question the answerer cannot answer at all (no candidate sentence) is
 refused whatever the model says, and is left out of the fit.
 
-The dev sets pooled by default: eval/gold/fresh-dev.jsonl over its corpus (made by
-``python benchmarks/fresh_corpus.py --out /tmp/fresh.jsonl``), eval/gold/seeds-dev.jsonl
-over the seed articles, and the tune part of CRUD's questions-dev.jsonl over docs-5k
-(BM25 only: its dense index is not built here, so it informs the lexical model alone;
-all its questions are answerable). The dense model is fitted on the sets answered with
-the hybrid retriever, the lexical model (BM25-only indexes) on the BM25 runs of all of them.
+The tuning sets pooled by default: eval/gold/seeds-dev.jsonl over the seed articles, fresh-dev,
+fresh2-dev and fresh3-dev over their corpora (/tmp/fresh.jsonl …, made by benchmarks/fresh_corpus.py),
+and the tune part of CRUD's questions-dev.jsonl over docs-5k (BM25 only: it informs the lexical
+model alone; all its questions are answerable). The dense model is fitted on the sets answered
+with the hybrid retriever, the lexical model (BM25-only indexes) on the BM25 runs of all of them.
+``--index-dir`` reads prebuilt indexes there (idx-seeds, idx-fresh, …, idx-crud5k) instead of
+the project's default index folders.
 
-Cross-validation is grouped by article (a question's source article; for an unanswerable
-question, the article of its best passage), so that no fold is tested on questions about
-an article it was fitted on; the figures are printed per set. Each subset of the signals
-that keeps coverage is cross-validated; the one with the least out-of-fold error
-(1 - refusal accuracy + false refusal rate, pooled) is fitted on all rows.
+Cross-validation leaves one set out at a time: the model is fitted on the other sets and
+judged on the one left out (a blind set is another corpus, written by other hands: this is
+the shift the answerer meets). Each subset of the signals that keeps coverage, and each
+threshold of ``THRESHOLDS``, is cross-validated; the one with the least out-of-set error
+(the mean over sets of 1 - refusal accuracy, plus the mean over sets of the false refusal
+rate) is fitted on all rows and written with its threshold.
 
-    python benchmarks/fit_refusal.py [--set GOLD=CORPUS …] [--rows rows.json] [--write]
+    python benchmarks/fit_refusal.py [--set NAME=GOLD=CORPUS …] [--index-dir /tmp/idx] [--rows rows.json] [--write]
 
 ``--rows`` caches the collected signals: a second run with the same file refits without
 answering the questions again (delete the file after changing the answerer).
@@ -29,26 +31,33 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
 from pathlib import Path
 
 from rag.answer.refusal import FEATURES_DENSE, FEATURES_LEXICAL, WEIGHTS_FILE, RefusalModel, fit
 from rag.evaluation import load_gold, split_of
 
 CRUD = Path("../shared/benchmarks/crud")
+# (name, gold, corpus (None: the seed articles), index folder name under --index-dir, modes, tune part only)
 DEFAULT_SETS = (
-    ("fresh-dev", Path("eval/gold/fresh-dev.jsonl"), Path("/tmp/fresh.jsonl"), ("hybrid", "bm25"), False),
-    ("seeds-dev", Path("eval/gold/seeds-dev.jsonl"), None, ("hybrid", "bm25"), False),
-    ("crud-tune", CRUD / "questions-dev.jsonl", CRUD / "docs-5k.jsonl.gz", ("bm25",), True),
+    ("seeds-dev", Path("eval/gold/seeds-dev.jsonl"), None, "idx-seeds", ("hybrid", "bm25"), False),
+    ("fresh-dev", Path("eval/gold/fresh-dev.jsonl"), Path("/tmp/fresh.jsonl"), "idx-fresh", ("hybrid", "bm25"), False),
+    ("fresh2-dev", Path("eval/gold/fresh2-dev.jsonl"), Path("/tmp/fresh2.jsonl"), "idx-fresh2", ("hybrid", "bm25"), False),
+    ("fresh3-dev", Path("eval/gold/fresh3-dev.jsonl"), Path("/tmp/fresh3.jsonl"), "idx-fresh3", ("hybrid", "bm25"), False),
+    ("crud-tune", CRUD / "questions-dev.jsonl", CRUD / "docs-5k.jsonl.gz", "idx-crud5k", ("bm25",), True),
 )
+# Thresholds on p(answerable) tried in cross-validation.
+THRESHOLDS = tuple(round(0.2 + 0.05 * i, 2) for i in range(13))  # 0.2 … 0.8
 
 
-def collect(name: str, gold: Path, corpus: Path | None, mode: str, tune_only: bool, k: int) -> list[dict]:
-    """One row per question with a candidate answer: its signals, gold answerability and article."""
+def collect(name: str, gold: Path, corpus: Path | None, index: Path | None, mode: str, tune_only: bool,
+            k: int) -> list[dict]:
+    """One row per question with a candidate answer: its signals and gold answerability."""
     from rag.chain import Assistant
 
-    assistant, _ = Assistant.open(corpus, embedder_spec=None if mode == "hybrid" else "none", mode=mode,
-                                  progress=False)
+    # A BM25-only index was built without an embedder (CRUD's docs-5k): open it as it was built.
+    embedder = "none" if index is not None and (index / "manifest.json").exists() and json.loads(
+        (index / "manifest.json").read_text(encoding="utf-8")).get("settings", {}).get("embedder") == "none" else None
+    assistant, _ = Assistant.open(corpus, index, embedder_spec=embedder, mode=mode, progress=False, update=False)
     assistant.extractive.refusal = RefusalModel(bias=60.0, weights={})  # answer everything: we want the signals
     rows = []
     for item in load_gold(gold):
@@ -57,30 +66,13 @@ def collect(name: str, gold: Path, corpus: Path | None, mode: str, tune_only: bo
         answer = assistant.ask(item.question, k=k)
         if not answer.signals:
             continue
-        article = item.sources[0] if item.sources else (answer.hits[0].chunk.doc_id if answer.hits else item.id)
-        rows.append({"set": name, "mode": mode, "id": item.id, "group": f"{name}:{article}",
-                     "answerable": item.answerable, "signals": dict(answer.signals)})
+        rows.append({"set": name, "mode": mode, "id": item.id, "answerable": item.answerable,
+                     "signals": dict(answer.signals)})
     return rows
 
 
-def grouped_folds(rows: list[dict], folds: int, seed: int = 0) -> list[int]:
-    """The fold of each row: whole articles are dealt to folds in a seeded random order."""
-    groups = sorted({r["group"] for r in rows})
-    random.Random(seed).shuffle(groups)
-    fold_of = {g: i % folds for i, g in enumerate(groups)}
-    return [fold_of[r["group"]] for r in rows]
-
-
-def cross_validate(rows: list[dict], features: tuple[str, ...], folds: int = 5) -> dict[str, dict[str, float]]:
-    """Out-of-fold refusal accuracy and false refusal rate, per set and pooled ("all")."""
-    assigned = grouped_folds(rows, folds)
-    refused = [False] * len(rows)
-    for fold in range(folds):
-        train = [(r["signals"], r["answerable"]) for r, f in zip(rows, assigned) if f != fold]
-        model = fit(train, features, balanced=True)
-        for i, (row, f) in enumerate(zip(rows, assigned)):
-            if f == fold:
-                refused[i] = not model.answers(row["signals"])
+def _figures(rows: list[dict], refused: list[bool]) -> dict[str, dict]:
+    """Refusal accuracy and false refusal rate per set and pooled ("all")."""
     figures = {}
     for name in sorted({r["set"] for r in rows}) + ["all"]:
         chosen = [(r, x) for r, x in zip(rows, refused) if name in ("all", r["set"])]
@@ -93,28 +85,54 @@ def cross_validate(rows: list[dict], features: tuple[str, ...], folds: int = 5) 
     return figures
 
 
+def error_of(figures: dict[str, dict]) -> float:
+    """Mean over sets of (1 - refusal accuracy) plus mean over sets of the false refusal rate
+    (each set weighs the same, whatever its size: CRUD's 300 answerable questions do not drown the rest)."""
+    sets = [f for name, f in figures.items() if name != "all"]
+    missed = [1 - f["refusal_accuracy"] for f in sets if f["refusal_accuracy"] is not None]
+    false = [f["false_refusal_rate"] for f in sets if f["false_refusal_rate"] is not None]
+    return (sum(missed) / len(missed) if missed else 0.0) + (sum(false) / len(false) if false else 0.0)
+
+
+def leave_one_set_out(rows: list[dict], features: tuple[str, ...]) -> dict[float, dict[str, dict]]:
+    """Out-of-set figures per threshold: each set answered by a model fitted on the other sets."""
+    names = sorted({r["set"] for r in rows})
+    probability = [0.0] * len(rows)
+    for held in names:
+        train = [(r["signals"], r["answerable"]) for r in rows if r["set"] != held]
+        if not any(a for _, a in train) or all(a for _, a in train):
+            train = [(r["signals"], r["answerable"]) for r in rows]  # a single set: nothing to leave out
+        model = fit(train, features, balanced=True)
+        for i, row in enumerate(rows):
+            if row["set"] == held:
+                probability[i] = model.probability(row["signals"])
+    return {t: _figures(rows, [p < t for p in probability]) for t in THRESHOLDS}
+
+
 def choose(rows: list[dict], features: tuple[str, ...], label: str) -> RefusalModel:
-    """Cross-validate every subset of ``features`` that keeps coverage; fit the best on all rows."""
+    """Cross-validate every subset of ``features`` that keeps coverage and every threshold; fit the best on all rows."""
     subsets = [tuple(f for j, f in enumerate(features) if f == "coverage" or mask >> j & 1)
                for mask in range(2 ** len(features))]
     results = []
     for subset in dict.fromkeys(subsets):
-        figures = cross_validate(rows, subset)
-        pooled = figures["all"]
-        error = (1 - (pooled["refusal_accuracy"] or 0.0)) + (pooled["false_refusal_rate"] or 0.0)
-        results.append((round(error, 3), len(subset), subset, figures))
-        print(f"  {label} grouped 5-fold CV {subset}: {json.dumps(figures)}")
-    error, _, chosen, figures = min(results, key=lambda r: r[:2])
+        by_threshold = leave_one_set_out(rows, subset)
+        for threshold, figures in by_threshold.items():
+            results.append((round(error_of(figures), 3), len(subset), abs(threshold - 0.5), subset, threshold, figures))
+        best = min((r for r in results if r[3] == subset), key=lambda r: r[:3])
+        print(f"  {label} leave-one-set-out {subset} best threshold {best[4]} (error {best[0]}): {json.dumps(best[5])}")
+    error, _, _, chosen, threshold, figures = min(results, key=lambda r: r[:3])
     model = fit([(r["signals"], r["answerable"]) for r in rows], chosen, balanced=True)
-    print(f"{label}: chose {chosen} (CV error {error}: {json.dumps(figures)})")
+    model = RefusalModel(model.bias, model.weights, threshold)
+    print(f"{label}: chose {chosen} at threshold {threshold} (leave-one-set-out error {error}: {json.dumps(figures)})")
     print(f"{label}: fitted on all rows: {json.dumps(model.to_json())}")
     return model
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--set", action="append", default=[], metavar="GOLD[=CORPUS]",
-                        help="a dev set (repeatable; default: fresh-dev, seeds-dev and CRUD tune)")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=GOLD[=CORPUS]",
+                        help="a tuning set (repeatable; default: seeds-dev, fresh-dev, fresh2-dev, fresh3-dev, CRUD tune)")
+    parser.add_argument("--index-dir", type=Path, help="prebuilt indexes (idx-seeds, idx-fresh, …, idx-crud5k)")
     parser.add_argument("--rows", type=Path, help="cache of the collected signals (read when it exists)")
     parser.add_argument("-k", type=int, default=5)
     parser.add_argument("--write", action="store_true", help=f"write the weights into {WEIGHTS_FILE}")
@@ -124,15 +142,18 @@ def main() -> None:
     if args.set:
         sets = []
         for spec in args.set:
-            gold, _, corpus = spec.partition("=")
-            sets.append((Path(gold).stem, Path(gold), Path(corpus) if corpus else None, ("hybrid", "bm25"), False))
+            name, gold, *corpus = spec.split("=")
+            corpus_path = Path(corpus[0]) if corpus else None
+            index_name = f"idx-{corpus_path.name.split('.')[0]}" if corpus_path else "idx-seeds"
+            sets.append((name, Path(gold), corpus_path, index_name, ("hybrid", "bm25"), False))
     if args.rows and args.rows.exists():
         rows = json.loads(args.rows.read_text(encoding="utf-8"))
     else:
         rows = []
-        for name, gold, corpus, modes, tune_only in sets:
+        for name, gold, corpus, index_name, modes, tune_only in sets:
+            index = args.index_dir / index_name if args.index_dir else None
             for mode in modes:
-                collected = collect(name, gold, corpus, mode, tune_only, args.k)
+                collected = collect(name, gold, corpus, index, mode, tune_only, args.k)
                 print(f"{name} ({mode}): {len(collected)} questions with a candidate answer", flush=True)
                 rows += collected
         if args.rows:
@@ -145,8 +166,8 @@ def main() -> None:
             stored[name] = choose(chosen, features, name).to_json()
     if args.write:
         used = sorted({r["set"] for r in rows})
-        stored["note"] = (f"fitted by benchmarks/fit_refusal.py on {', '.join(used)} (class-balanced; "
-                          f"signals chosen by 5-fold CV grouped by article)")
+        stored["note"] = (f"fitted by benchmarks/fit_refusal.py on {', '.join(used)} (class-balanced; signals "
+                          f"and threshold chosen by leave-one-set-out cross-validation)")
         WEIGHTS_FILE.write_text(json.dumps(stored, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         print(f"wrote {WEIGHTS_FILE}")
 

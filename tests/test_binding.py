@@ -220,3 +220,14 @@ def test_the_questions_own_subject_does_not_answer_it(monkeypatch):
     assert not _ask("青山实验这次IPO的保荐机构是哪家券商？", text)[0]
     monkeypatch.setattr(extractive, "OWN_SUBJECT", False)
     assert _ask("青山实验这次IPO的保荐机构是哪家券商？", text)[0]
+
+
+@pytest.mark.parametrize("question", ["青山电器8月2日盘中最高价是多少？", "机构给青山电器的目标均价是多少？"])
+def test_a_price_asked_is_not_another_figure_of_the_market_report(question):
+    text = "青山电器8月2日主力资金净卖出245.34万元，归母净利润-948.35万元。"
+    assert not _ask(question, text)[0]
+
+
+def test_a_name_that_opens_with_the_place_asked_about_still_answers():
+    text = "7月24日，苏州市第三十四中学校体育馆楼顶坍塌。"
+    assert _ask("苏州市那个体育馆塌顶的是哪个学校？", text) == (True, "苏州市第三十四中学校")

@@ -709,7 +709,7 @@ class ExtractiveAnswerer:
                 return None  # "国家能源集团下面哪家单位" is not answered by 国家能源集团
             if OWN_SUBJECT and organisation and question.language == "zh" and not below \
                     and not re.search(r"下面|下属|旗下|下边|所属|子公司", question.text) \
-                    and organisation[:_OWN_SUBJECT_RUN] in question.text:
+                    and _without_leading_place(organisation)[:_OWN_SUBJECT_RUN] in question.text:
                 return None  # "星河实验的保荐机构是哪家券商" is not answered by 星河实验室科技股份有限公司 itself
             if ENTERPRISE_NAMES and organisation and question.language == "zh" and _ASKS_ENTERPRISE.search(question.text) \
                     and not _reads_as_organisation(organisation, sentence):
@@ -884,6 +884,13 @@ _OWN_SUBJECT_RUN = 3
 ARTICLE_PERIOD = True
 # "哪家公司/企业" is answered by a name that reads as an organisation's (_reads_as_organisation).
 ENTERPRISE_NAMES = True
+
+
+def _without_leading_place(name: str) -> str:
+    """``name`` without the place it opens with (齐齐哈尔市第三十四中学 -> 第三十四中学): a place the
+    question names is no sign that the name is the question's own subject."""
+    places = [p for p in find_places(name) if p.start == 0 and p.end < len(name)]
+    return name[max(p.end for p in places):] if places else name
 
 
 def _reads_as_organisation(name: str, sentence: str = "") -> bool:
