@@ -143,7 +143,7 @@ def test_a_figure_labelled_as_the_asked_metric_beats_an_unlabelled_one(monkeypat
     import rag.answer.extractive as extractive
 
     # A market report's title runs into its first sentence: the title's sum and the closing price share it.
-    text = "青山电器（600001）5月6日主力资金净卖出45.3万元截至2023年5月6日收盘，青山电器(600001)报收于12.38元，下跌0.4%。"
+    text = "青山电器（600001）5月6日获融资买入45.3万元截至2023年5月6日收盘，青山电器(600001)报收于12.38元，下跌0.4%。"
     assert _ask("青山电器5月6日收盘价是多少？", text) == (True, "12.38元")
     monkeypatch.setattr(extractive, "LABELLED_METRIC", False)
     assert _ask("青山电器5月6日收盘价是多少？", text) != (True, "12.38元")
@@ -200,7 +200,7 @@ def test_a_report_named_for_its_period_gives_that_periods_figure(monkeypatch):
 def test_a_sentence_without_a_period_continues_the_period_before_it(monkeypatch):
     import rag.answer.binding as binding
 
-    text = "数据显示，星河食品第二季度营收为157亿元。冰品业务营收为28亿元，同比增长5.6%。"
+    text = "数据显示，星河食品第二季度营收为157亿元。按业务划分，饮品业务营收为31亿元；冰品业务营收为28亿元。"
     assert not _ask("星河食品冰品业务第一季度营收是多少？", text)[0]
     assert _ask("星河食品冰品业务第二季度营收是多少？", text)[0]
     monkeypatch.setattr(binding, "PERIOD_CARRIED", False)
@@ -231,3 +231,15 @@ def test_a_price_asked_is_not_another_figure_of_the_market_report(question):
 def test_a_name_that_opens_with_the_place_asked_about_still_answers():
     text = "7月24日，苏州市第三十四中学校体育馆楼顶坍塌。"
     assert _ask("苏州市那个体育馆塌顶的是哪个学校？", text) == (True, "苏州市第三十四中学校")
+
+
+def test_a_market_reports_money_flow_is_not_its_revenue():
+    text = "该股主要指标如下：青山电器2023一季报显示，公司主营收入2.01亿元，同比下降16.59%。"
+    assert not _ask("青山电器8月9日主力资金净流入多少？", text)[0]
+
+
+def test_a_who_answer_that_ends_in_the_questions_own_name_is_not_given(monkeypatch):
+    import rag.answer.extractive as extractive
+
+    text = "对于多次被执行的原因，记者致电并发送采访函至青岚石化办公室，但截至发稿未获回复。"
+    assert not _ask("青岚石化那几次被执行的申请执行人是谁？", text)[0]

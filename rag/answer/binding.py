@@ -70,6 +70,8 @@ METRIC_GROUPS: tuple[tuple[str, ...], ...] = (
     ("成交额", "成交金额"),
     ("成交量",),
     ("投资收益",),
+    # A market report's money flow: 主力资金净卖出 is the same figure as a net inflow, signed.
+    ("主力资金", "主力净流入", "主力净流出", "主力净买入", "主力净卖出"),
     # Per-share figures are their own metrics: 每股收益 is not the 投资收益 a report lists beside it.
     ("每股收益", "基本每股收益", "稀释每股收益"),
     ("每股净资产",),
@@ -501,8 +503,9 @@ def month_bound(question: Question, sentence: str, start: int) -> bool:
 def period_bound(question: Question, sentence: str, start: int, previous: str | None = None) -> bool:
     """全年 is not answered by a 1-9月 figure: the last period named before ``start`` is the one asked.
 
-    A sentence that names no period continues the one before it ("第二季度营收为157亿欧元。冰淇淋业务营收为
-    28亿欧元"): when ``previous`` names periods and none of them is asked, the figure is not the asked period's.
+    A sentence that names no period continues the account before it ("第二季度营收为157亿欧元。…；冰淇淋业务
+    营收为28亿欧元"): when ``previous`` (the passage before the sentence) names periods and the last of
+    them is not asked, the figure is not the asked period's.
     """
     if not month_bound(question, sentence, start):
         return False
@@ -511,8 +514,8 @@ def period_bound(question: Question, sentence: str, start: int, previous: str | 
         return True
     before = [_PERIOD_GROUP[m.group()] for m in _PERIOD_WORDS.finditer(sentence[:start])]
     if not before and PERIOD_CARRIED and previous and not _PERIOD_WORDS.search(sentence):
-        named = {_PERIOD_GROUP[m.group()] for m in _PERIOD_WORDS.finditer(previous)}
-        return not named or bool(named & asked)
+        named = [_PERIOD_GROUP[m.group()] for m in _PERIOD_WORDS.finditer(previous)]
+        return not named or named[-1] in asked
     return not before or before[-1] in asked
 
 
@@ -524,7 +527,7 @@ def figure_bound(question: Question, sentence: str, start: int, previous: str | 
     """The answer at ``start`` is of the year, month, metric and period asked (what tells a sentence's figures apart)."""
     return year_bound(question, sentence, start) and named_month_bound(question, sentence, start) \
         and day_bound(question, sentence, start) and metric_bound(question, sentence, start, previous) \
-        and period_bound(question, sentence, start, previous)
+        and period_bound(question, sentence, start)
 
 
 _REGISTERED = re.compile(r"[\u4e00-\u9fffA-Za-z（）()]{2,24}?(?:有限责任公司|股份有限公司|有限公司)")
@@ -550,8 +553,15 @@ def binds(question: Question, chunk: Chunk, sentence: str, start: int) -> bool:
     names = asked_names(question)
     if question.kind == "date" and start < len(sentence) and any(_later_company(n, sentence, start) for n in names):
         return False
-    return all(name_bound(n, chunk, sentence, name_start, question.text, question.kind) for n in names) \
-        and figure_bound(question, sentence, start, _previous_sentence(chunk.text, sentence))
+    if not all(name_bound(n, chunk, sentence, name_start, question.text, question.kind) for n in names):
+        return False
+    previous = _previous_sentence(chunk.text, sentence)
+    at = chunk.text.find(sentence)
+    if not (year_bound(question, sentence, start) and named_month_bound(question, sentence, start)
+            and day_bound(question, sentence, start) and metric_bound(question, sentence, start, previous)):
+        return False
+    # The period a sentence that names none continues: the last one its passage names before it.
+    return period_bound(question, sentence, start, chunk.text[:at] if at > 0 else previous)
 
 
 _NEGATIONS = {"没有", "没", "不", "未", "无", "并未", "尚未", "未能", "不再"}

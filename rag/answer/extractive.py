@@ -642,6 +642,9 @@ class ExtractiveAnswerer:
         ("韦尔股份的董事长" is not the 董事长 the sentence writes after 晶华微（688130.SH）).
         """
         headline = self._read_headline(question, candidate, sentence, dated)
+        if headline and question.kind == "person" and OWN_SUBJECT \
+                and any(headline.endswith(form) for name in asked_names(question) for form in name.forms):
+            return None  # "朗晖石化的申请执行人是谁" is not answered by words that end in 朗晖 (函至朗晖)
         if headline and question.kind == "person" and PERSON_BOUND:
             at = sentence.find(headline)
             at = len(sentence) if at < 0 else at
@@ -728,8 +731,7 @@ class ExtractiveAnswerer:
                 return phrase  # "联合国秘书长古特雷斯": jieba cuts foreign names short
             named = re.sub(r"^经过?", "", _LEADING_VERBS.sub("", phrase[max(phrase.rfind(c) for c in _CLAUSE_BREAK) + 1:]))
             if WHO_GAP_NOUN and 2 <= len(named) <= _MAX_WHO_NOUN and _is_noun(named) \
-                    and not any(p[2] in named for p in people) and named not in question.text \
-                    and not (OWN_SUBJECT and any(form in named for n in asked_names(question) for form in n.forms)):
+                    and not any(p[2] in named for p in people) and named not in question.text:
                 # "加强了谁对司法任命的控制" / "加强议会对司法任命的控制": a body written exactly where 谁
                 # points answers it, whoever else the sentence names.
                 return named
