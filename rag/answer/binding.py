@@ -70,8 +70,6 @@ METRIC_GROUPS: tuple[tuple[str, ...], ...] = (
     ("成交额", "成交金额"),
     ("成交量",),
     ("投资收益",),
-    # A market report's money flow: 主力资金净卖出 is the same figure as a net inflow, signed.
-    ("主力资金", "主力净流入", "主力净流出", "主力净买入", "主力净卖出"),
     # Per-share figures are their own metrics: 每股收益 is not the 投资收益 a report lists beside it.
     ("每股收益", "基本每股收益", "稀释每股收益"),
     ("每股净资产",),
