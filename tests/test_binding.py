@@ -240,3 +240,13 @@ def test_a_who_answer_that_ends_in_the_questions_own_name_is_not_given(monkeypat
     assert not _ask("鑫晖石化那几次被执行的申请执行人是谁？", text)[0]
     monkeypatch.setattr(extractive, "OWN_SUBJECT", False)
     assert _ask("鑫晖石化那几次被执行的申请执行人是谁？", text)[0]
+
+
+def test_a_double_digit_growth_is_no_count_and_a_unit_after_a_magnitude_is_asked():
+    from rag.answer.question import analyse
+    from rag.answer.spans import find_figures
+
+    text = "2022年星河机器人全行业营业收入超过1700亿元，继续保持两位数增长。"
+    assert not any(f.surface == "两位" for f in find_figures(text))
+    assert not _ask("2022年星河工业机器人的产量是多少万套？", text)[0]
+    assert analyse("星河工业机器人的产量是多少万套？").focus_unit == "套"

@@ -45,16 +45,17 @@ def _fit_script():
     return module
 
 
-def test_cross_validation_keeps_each_articles_questions_in_one_fold():
+def test_leave_one_set_out_judges_each_set_by_a_model_fitted_on_the_others():
     script = _fit_script()
-    rows = [{"set": "a", "group": f"a:{i % 7}", "answerable": i % 3 != 0, "signals": {"coverage": (i % 3 != 0) * 0.8 + 0.1}}
-            for i in range(70)]
-    folds = script.grouped_folds(rows, 5)
-    by_group = {}
-    for row, fold in zip(rows, folds):
-        by_group.setdefault(row["group"], set()).add(fold)
-    assert all(len(f) == 1 for f in by_group.values()) and len(set(folds)) == 5
-    figures = script.cross_validate(rows, ("coverage",))
-    # Separable by coverage: every fold's model refuses the unanswerable rows and answers the rest.
-    assert figures["a"]["refusal_accuracy"] == 1.0 and figures["a"]["false_refusal_rate"] == 0.0
-    assert figures["all"]["n"] == 70
+    rows = [{"set": name, "mode": "hybrid", "answerable": i % 3 != 0,
+             "signals": {"coverage": (i % 3 != 0) * 0.8 + 0.1, "typed": 1.0}}
+            for name in ("a", "b", "c") for i in range(30)]
+    by_threshold = script.leave_one_set_out(rows, ("coverage",))
+    assert set(by_threshold) == set(script.THRESHOLDS)
+    # Separable by coverage: every set is refused and answered right by the other sets' model.
+    figures = by_threshold[0.5]
+    assert all(figures[name]["refusal_accuracy"] == 1.0 and figures[name]["false_refusal_rate"] == 0.0
+               for name in ("a", "b", "c"))
+    assert figures["all"]["n"] == 90 and script.error_of(figures) == 0.0
+    model = script.choose(rows, ("coverage", "typed"), "test")
+    assert model.threshold in script.THRESHOLDS and model.answers({"coverage": 0.9, "typed": 1.0})

@@ -24,7 +24,7 @@ CURRENCIES = ("美元", "港元", "港币", "欧元", "日元", "英镑", "新�
               "泰铢", "卢布", "卢比", "林吉特", "比索", "里拉", "兰特", "瑞郎", "法郎", "元", "块钱", "人民币")
 # Classifiers and measure words a count may carry; 个 may be followed by the noun it counts.
 CLASSIFIERS = (
-    "人次|人|名|位|户|家|所|项|次|场|批|轮|期|届|份|种|类|笔|条|件|张|台|套|辆|架|艘|部|篇|座|栋|间|"
+    "人次|人|名|位(?!数)|户|家|所|项|次|场|批|轮|期|届|份|种|类|笔|条|件|张|台|套|辆|架|艘|部|篇|座|栋|间|"
     "株|棵|头|只|匹|枚|块|支|口|亩|公顷|平方公里|平方米|立方米|公里|千米|米|吨|公斤|千克|斤|千瓦时|千瓦|兆瓦|"
     "倍|岁|村|县|乡|镇|省|市|校|所|毫米|厘米|基点|摄氏度|℃|"
     # Shares, as business news counts them (1.8亿股); not the 股 that starts 股东, 股份, 股票…
@@ -235,7 +235,8 @@ WH_WORDS = re.compile(
     r"多少|几|什么|啥|哪些|哪个|哪家|哪位|哪一|哪里|哪儿|哪|谁|何时|何地|何处|如何|怎么样|怎么|怎样|为什么|为何|是否|多长|多久|多大|多高"
 )
 # Classifier words a "how many" question may name (几个县 -> 县, 多少人 -> 人).
-_FOCUS = re.compile(rf"(?:多少|几)\s*(个{_COUNTED_NOUN}|{CLASSIFIERS}|{'|'.join(CURRENCIES)})")
+# 多少万套, 几千人: the unit may follow a magnitude.
+_FOCUS = re.compile(rf"(?:多少|几)\s*(?:[十百千万亿]|百万|千万)?\s*(个{_COUNTED_NOUN}|{CLASSIFIERS}|{'|'.join(CURRENCIES)})")
 UNIT_FAMILIES = [
     {"人", "名", "人次", "位", "户"}, {"家", "个企业", "个单位"}, {"项", "个项目"}, {"个县", "县"}, {"个村", "村"},
     {"吨", "公斤", "千克", "斤"}, {"亩", "公顷"}, {"元", "块钱"},
