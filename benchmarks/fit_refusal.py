@@ -109,8 +109,11 @@ def leave_one_set_out(rows: list[dict], features: tuple[str, ...]) -> dict[float
     return {t: _figures(rows, [p < t for p in probability]) for t in THRESHOLDS}
 
 
-def choose(rows: list[dict], features: tuple[str, ...], label: str) -> RefusalModel:
-    """Cross-validate every subset of ``features`` that keeps coverage and every threshold; fit the best on all rows."""
+def choose(rows: list[dict], features: tuple[str, ...], label: str, report: dict | None = None) -> RefusalModel:
+    """Cross-validate every subset of ``features`` that keeps coverage and every threshold; fit the best on all rows.
+
+    ``report`` (when given) receives the choice, its out-of-set figures and the stored model's figures on the same rows.
+    """
     subsets = [tuple(f for j, f in enumerate(features) if f == "coverage" or mask >> j & 1)
                for mask in range(2 ** len(features))]
     results = []
@@ -125,6 +128,15 @@ def choose(rows: list[dict], features: tuple[str, ...], label: str) -> RefusalMo
     model = RefusalModel(model.bias, model.weights, threshold)
     print(f"{label}: chose {chosen} at threshold {threshold} (leave-one-set-out error {error}: {json.dumps(figures)})")
     print(f"{label}: fitted on all rows: {json.dumps(model.to_json())}")
+    if report is not None:
+        from rag.answer.refusal import refusal_model
+
+        stored = refusal_model(with_dense=label == "dense")
+        stored_figures = _figures(rows, [not stored.answers(r["signals"]) for r in rows])
+        report[label] = {"chosen": list(chosen), "threshold": threshold, "leave_one_set_out_error": error,
+                         "leave_one_set_out": figures, "refit": model.to_json(),
+                         "stored_in_sample_error": round(error_of(stored_figures), 3), "stored_in_sample": stored_figures}
+        print(f"{label}: the stored model on the same rows (in sample): error {report[label]['stored_in_sample_error']}")
     return model
 
 
@@ -136,6 +148,7 @@ def main() -> None:
     parser.add_argument("--rows", type=Path, help="cache of the collected signals (read when it exists)")
     parser.add_argument("-k", type=int, default=5)
     parser.add_argument("--write", action="store_true", help=f"write the weights into {WEIGHTS_FILE}")
+    parser.add_argument("--report", type=Path, help="write the cross-validated figures here (JSON)")
     args = parser.parse_args()
 
     sets = DEFAULT_SETS
@@ -159,11 +172,14 @@ def main() -> None:
         if args.rows:
             args.rows.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
 
-    stored = {}
+    stored, report = {}, {}
     for name, mode, features in (("dense", "hybrid", FEATURES_DENSE), ("lexical", "bm25", FEATURES_LEXICAL)):
         chosen = [r for r in rows if r["mode"] == mode]
         if chosen:
-            stored[name] = choose(chosen, features, name).to_json()
+            stored[name] = choose(chosen, features, name, report).to_json()
+    if args.report:
+        report["sets"] = sorted({f"{r['set']} ({r['mode']})" for r in rows})
+        args.report.write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     if args.write:
         used = sorted({r["set"] for r in rows})
         stored["note"] = (f"fitted by benchmarks/fit_refusal.py on {', '.join(used)} (class-balanced; signals "
