@@ -250,3 +250,8 @@ def test_a_double_digit_growth_is_no_count_and_a_unit_after_a_magnitude_is_asked
     assert not any(f.surface == "两位" for f in find_figures(text))
     assert not _ask("2022年星河工业机器人的产量是多少万套？", text)[0]
     assert analyse("星河工业机器人的产量是多少万套？").focus_unit == "套"
+
+
+def test_words_the_question_shares_with_a_name_later_on_do_not_make_it_the_subject():
+    text = "美国个人投资者协会的情绪调查显示，个人投资者高度乐观。"
+    assert _ask("显示个人投资者高度乐观的情绪调查是哪个机构做的？", text)[0]

@@ -710,9 +710,7 @@ class ExtractiveAnswerer:
                 organisation = _clause_subject(sentence, question) or candidate.chunk.subject
             if organisation in question.organisations or (organisation and organisation in question.text):
                 return None  # "国家能源集团下面哪家单位" is not answered by 国家能源集团
-            if OWN_SUBJECT and organisation and question.language == "zh" and not below \
-                    and not re.search(r"下面|下属|旗下|下边|所属|子公司", question.text) \
-                    and _without_leading_place(organisation)[:_OWN_SUBJECT_RUN] in question.text:
+            if OWN_SUBJECT and organisation and question.language == "zh" and _is_own_subject(organisation, question):
                 return None  # "星河实验的保荐机构是哪家券商" is not answered by 星河实验室科技股份有限公司 itself
             if ENTERPRISE_NAMES and organisation and question.language == "zh" and _ASKS_ENTERPRISE.search(question.text) \
                     and not _reads_as_organisation(organisation, sentence):
@@ -886,6 +884,22 @@ _OWN_SUBJECT_RUN = 3
 ARTICLE_PERIOD = True
 # "哪家公司/企业" is answered by a name that reads as an organisation's (_reads_as_organisation).
 ENTERPRISE_NAMES = True
+
+
+def _is_own_subject(organisation: str, question: Question) -> bool:
+    """The name opens with the words the question opens with (its subject), and is no unit of an organisation
+    the question names ("国家电网哪个单位" is answered by 国家电网12所帮扶工作组)."""
+    if re.search(r"下面|下属|旗下|下边|所属|子公司", question.text):
+        return False
+    if any(organisation.startswith(alias) for o in question.organisations for alias in aliases_of(o)):
+        return False
+    run = _without_leading_place(organisation)[:_OWN_SUBJECT_RUN]
+    at = question.text.find(run)
+    return len(run) == _OWN_SUBJECT_RUN and 0 <= at <= _OWN_SUBJECT_START
+
+
+# The question's subject opens it (after a word or two: 这次, 那个).
+_OWN_SUBJECT_START = 2
 
 
 def _without_leading_place(name: str) -> str:
