@@ -895,11 +895,11 @@ def _is_own_subject(organisation: str, question: Question) -> bool:
         return False
     run = _without_leading_place(organisation)[:_OWN_SUBJECT_RUN]
     at = question.text.find(run)
-    return len(run) == _OWN_SUBJECT_RUN and 0 <= at <= _OWN_SUBJECT_START
+    return len(run) == _OWN_SUBJECT_RUN and at >= 0 and _OWN_SUBJECT_OPENING.fullmatch(question.text[:at]) is not None
 
 
-# The question's subject opens it (after a word or two: 这次, 那个).
-_OWN_SUBJECT_START = 2
+# The question's subject opens it (after a demonstrative at most: 那家, 这个).
+_OWN_SUBJECT_OPENING = re.compile(r"(?:[这那该][个家]?)?")
 
 
 def _without_leading_place(name: str) -> str:
