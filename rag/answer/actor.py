@@ -25,7 +25,7 @@ _BOUNDARY = re.compile(r"[，,；;：:。！？!?\n（）()“”\"]|由|经|其
 _PREPOSITION = re.compile(r"(?:向|给|为|对|在|从|于|把|替|帮|助)[^向给为对在从于把替]{1,16}$")
 # Adverbs and helping verbs between the doer and the verb.
 _ADVERBS = re.compile(r"(?:累计|共计|积极|先后|主动|持续|连续\w{1,2}|全力|共同|联合|分别|已经|已|还|也|又|再|均|都|共|正在|将|先|率先|专门|"
-                      r"出资|投资|捐资)+$")
+                      r"出资|投资|捐资|近日|日前|近期|此前|目前|随后|当天|当日|同日|昨日|今日|今年|去年|一起|一同|首次|再次|正式)+$")
 # "A下属的B", "A旗下B": B is the doer.
 _UNDER = re.compile(r"^.*(?:下属的?|旗下的?|所属的?|子公司)")
 # "A协调B…", "A组织B…": B does it, at A's instance.
@@ -48,29 +48,66 @@ def question_verbs(question: Question) -> list[str]:
                               and re.fullmatch(r"[\u4e00-\u9fff]+", w)))
 
 
+# An organisation's ending: a name that ends so is a name whatever jieba makes of its trade words (湖南|澳优(ag)|乳业|集团).
+_ORGANISATION_ENDS = ("集团", "公司", "银行", "商会", "协会", "基金会", "研究院", "合作社", "之家", "中心", "委员会")
+_FUNCTION_TAGS = ("v", "p", "u", "c", "d", "r", "m", "q", "x")
+
+
 def _looks_like_a_name(phrase: str) -> bool:
     """Noun-like words only, the first may be a verb-like word (远航 物流, a name made of common words)."""
     from rag import jieba
 
+    end = next((e for e in _ORGANISATION_ENDS if phrase.endswith(e)), None)
+    if end and len(phrase) > len(end) + 1 and not any(tag.startswith(_FUNCTION_TAGS) for _, tag in jieba.tag(phrase[:-len(end)])):
+        return True
     tags = jieba.tag(phrase)
     return bool(tags) and tags[-1][1] in _NAME_TAGS and all(tag in _NAME_TAGS for _, tag in tags[1:]) and \
         (tags[0][1] in _NAME_TAGS or (tags[0][1] in ("v", "l") and len(tags) > 1))  # 自然资源(l) 部
 
 
-def verb_doer(sentence: str, question: Question) -> str | None:
+def verb_doer(sentence: str, question: Question, verbs: list[str] | None = None) -> str | None:
     """The name written as the doer of the first of the question's verbs that ``sentence`` uses.
 
     None when the sentence does not use the verbs, or when the words before
     the verb are not a name (a pronoun, a generic word, a place, a figure) or
     are what the question itself names.
     """
-    for verb in question_verbs(question):
+    for verb in question_verbs(question) if verbs is None else verbs:
         # A one-character verb of the question (捐) is the first character of the article's (捐赠).
+        starts = None
         for match in re.finditer(re.escape(verb), sentence):
-            doer = _doer_before(sentence[: match.start()], question)
+            at = match.start()
+            if len(verb) == 1:
+                # A one-character verb inside the sentence's word (办 in 举办): the doer ends where the word begins.
+                starts = starts if starts is not None else _word_starts(sentence)
+                at = max(s for s in starts if s <= at)
+            doer = _doer_before(sentence[:at], question)
             if doer:
                 return doer
     return None
+
+
+def _without_preposition(phrase: str) -> str:
+    """``phrase`` less a prepositional phrase at its end whose preposition is a word of its own
+    (从化区 opens with 从 but is a place: jieba cuts it whole)."""
+    match = _PREPOSITION.search(phrase)
+    if match is None:
+        return phrase
+    starts = _word_starts(phrase)
+    at = match.start()
+    if at in starts and (at + 1 in starts or at + 1 == len(phrase)):
+        return phrase[:at]
+    return phrase
+
+
+def _word_starts(sentence: str) -> list[int]:
+    from rag import jieba
+
+    starts, at = [], 0
+    for word in jieba.cut(sentence):
+        starts.append(at)
+        at += len(word)
+    return starts
 
 
 def _doer_before(text: str, question: Question) -> str | None:
@@ -78,18 +115,24 @@ def _doer_before(text: str, question: Question) -> str | None:
     phrase = text[boundaries[-1] if boundaries else 0 :]
     for _ in range(3):  # peel adverbs and a prepositional phrase, in either order
         phrase = _ADVERBS.sub("", phrase)
-        phrase = _PREPOSITION.sub("", phrase)
+        phrase = _without_preposition(phrase)
     phrase = _UNDER.sub("", phrase).strip()
     phrase = _BROUGHT_IN.sub("", phrase)  # "星海集团协调青禾农商银行为合作社…": the bank acts
     # "星海集团与远航物流联合举办" asked "与星海集团…的是哪家": the partner the question does not name.
     # Several doers ("A、B和C联合…") are all the answer: the run of names that ends at the verb
     # ("由A主办、B承办": the run before 承办 is B alone, 主办 ends A's part).
-    items = [re.sub(r"^(?:在|由|并|而|则|已|如)", "", p).strip() for p in re.split(r"与|和|同|跟|及|、", phrase)]
+    # ("联合B举办", "携手B举办": B is a doer beside the one the clause leaves unsaid.)
+    items = [re.sub(r"^(?:在|由|并|而|则|已|如)", "", p).strip() for p in re.split(r"与|和|同|跟|及|、|联合|携手", phrase)]
     names: list[str] = []
     for item in reversed([i for i in items if i and i not in question.text]):
         if not _is_doer_name(item, question):
             break
         names.insert(0, item)
+    if len(names) == 2:
+        # A pair as the sentence writes it ("A与B"), when nothing but a joiner stands between them.
+        start, end = phrase.find(names[0]), phrase.rfind(names[-1]) + len(names[-1])
+        if 0 <= start < end and len(phrase[start:end]) <= len(names[0]) + len(names[1]) + 2:
+            return phrase[start:end]
     return "、".join(names) or None
 
 

@@ -17,6 +17,7 @@ from rag.answer.actor import verb_doer
 from rag.answer.binding import asked_names, binds, figure_bound, metric_labelled, metric_synonyms, name_bound, opposite_polarity
 from rag.answer.topic import misses_topic
 from rag.answer.furniture import mask_furniture
+from rag.answer.byline import asks_outlet, asks_writer, outlet_in, writer_in
 from rag.answer.aggregate import aggregate_answer, group_total_lead, group_total_note, largest_figure
 from rag.answer.injection import addresses_reader
 from rag.answer.period import listed_years, respective_year_figure
@@ -83,6 +84,8 @@ _MAX_OPTIONS = 30
 # is often in the passage next to the one that matched). Chosen on the tune part of CRUD dev
 # (benchmarks/crud_split_cv.py prints its 5-fold cross-validation); a bound keeps a long article cheap.
 SIBLING_ARTICLES = 1
+# A question about who wrote an article or where it ran is answered from its byline or credit (rag/answer/byline.py).
+BYLINES = True
 MAX_SIBLING_PASSAGES = 20
 
 
@@ -204,6 +207,11 @@ class ExtractiveAnswerer:
             return self._answer_each_organisation(question, analysed, hits)
         read = self._with_sibling_passages(hits)
         candidates = self._candidates(analysed, read)
+        if BYLINES and candidates and (analysed.kind == "person" and asks_writer(analysed.text)
+                                       or analysed.kind == "organisation" and asks_outlet(analysed.text)):
+            credited = self._credited(analysed, candidates, hits)
+            if credited is not None:
+                return credited
         found = self._first_answered(analysed, candidates, read) if candidates else None
         if found is None:
             return self._not_answered(question, hits)
@@ -236,6 +244,26 @@ class ExtractiveAnswerer:
                 break
         return Answer(question=question, text=text, answerable=True, short=headline,
                       citations=tuple(citations), hits=tuple(hits), answerer=self.name, signals=signals)
+
+    def _credited(self, question: Question, candidates: list[_Candidate], hits: list[Hit]) -> Answer | None:
+        """"报道…的记者是谁", "最初是哪家媒体发的": the byline or credit of the article the question's
+        other words describe (the best sentence's), wherever in the article it is written."""
+        best = candidates[0]
+        sentence = best.chunk.text[best.start : best.end]
+        signals = self._signals(question, best, sentence, candidates)
+        if not self._answers(signals):
+            return None
+        doc = best.chunk.doc_id
+        passages = (self.passages_of([doc]).get(doc) if self.passages_of is not None else None) or \
+            sorted({h.chunk.id: h.chunk for h in hits if h.chunk.doc_id == doc}.values(), key=lambda c: c.position)
+        found = writer_in(passages, question.text) if question.kind == "person" else outlet_in(passages, question.text)
+        if found is None:
+            return None
+        passage, start, end, name = found
+        quote, raw_start, raw_end = passage.quote(start, end)
+        citation = Citation(1, passage.id, passage.doc_id, quote, raw_start, raw_end, passage.title)
+        return Answer(question=question.original, text=f"{name}。{passage.text[start:end].strip()}[1]", answerable=True,
+                      short=name, citations=(citation,), hits=tuple(hits), answerer=self.name, signals=signals)
 
     def _with_sibling_passages(self, hits: list[Hit]) -> list[Hit]:
         """``hits``, then the other passages of the SIBLING_ARTICLES best-ranked articles among them.
@@ -686,7 +714,11 @@ class ExtractiveAnswerer:
                     title_start = people[0][1] - len(titled)
                     if all(title_start <= m.start and m.end <= people[0][1] for m in in_gap):
                         return titled
-            if len(in_gap) > 1 and _SEVERAL.search(question.text) and "、" in phrase and len(phrase) <= _MAX_LIST_CHARS:
+            listed = _listed_of_kind(sentence, question) if LISTED_KIND and _SEVERAL.search(question.text) and not (
+                len(in_gap) > 1 and "、" in phrase) else None
+            if listed:
+                organisation = listed  # "走访了哪些参与抢修的企业": "…参与线路抢修的中国中铁、中国铁建相关企业"
+            elif len(in_gap) > 1 and _SEVERAL.search(question.text) and "、" in phrase and len(phrase) <= _MAX_LIST_CHARS:
                 # "哪些企业参加了座谈会": every name the gap lists, with the words the list ends in (…等民营企业)
                 organisation = _LEADING_VERBS.sub("", phrase) or phrase
             elif in_gap and not (doer and (in_gap[0].surface not in doer or "、" in doer)):  # 、: several doers
@@ -707,14 +739,21 @@ class ExtractiveAnswerer:
             else:
                 # A name neither the table nor the suffixes know (神东煤炭, 国电电力): the subject of
                 # the clause that holds the question's words; else the article's subject.
-                organisation = _clause_subject(sentence, question) or candidate.chunk.subject
-            if organisation in question.organisations or (organisation and organisation in question.text):
+                organisation = _clause_subject(sentence, question)
+                if organisation is None and not (SUBJECT_NOT_ASKED and _is_the_asked(candidate.chunk.subject, question)):
+                    # (Not where the article's subject is what the question names: "朗晖石化的辅导机构是哪家券商"
+                    # is not answered by 山东朗晖石油化学股份有限公司.)
+                    organisation = candidate.chunk.subject
+            if organisation in question.organisations or (organisation and organisation in question.text) or (
+                    SUBJECT_NOT_ASKED and question.language == "zh" and _is_the_asked(organisation, question)
+                    and not _unit_of_the_asked(organisation, question)):
                 return None  # "国家能源集团下面哪家单位" is not answered by 国家能源集团
             if OWN_SUBJECT and organisation and question.language == "zh" and _is_own_subject(organisation, question):
                 return None  # "星河实验的保荐机构是哪家券商" is not answered by 星河实验室科技股份有限公司 itself
             if ENTERPRISE_NAMES and organisation and question.language == "zh" and _ASKS_ENTERPRISE.search(question.text) \
                     and not _reads_as_organisation(organisation, sentence):
                 return None  # "哪家保险公司拒赔" is not answered by the words where it points (交通事故)
+
             english = english_name(organisation) if organisation and question.language == "en" else None
             return f"{organisation} ({english})" if english else organisation
         if question.kind == "person":
@@ -733,6 +772,11 @@ class ExtractiveAnswerer:
                 # "加强了谁对司法任命的控制" / "加强议会对司法任命的控制": a body written exactly where 谁
                 # points answers it, whoever else the sentence names.
                 return named
+            if WHO_DOER and not any(gap and gap[0] <= p[0] < gap[1] for p in people):
+                asked = _verb_after_who(question)
+                doer = verb_doer(sentence, question, [asked]) if asked else None
+                if doer and _proper_doer(doer):
+                    return doer  # "谁共同组织了体验营": "从化区台办与广州台湾青年之家近日共同组织…"
             if people:
                 return _with_title(sentence, _nearest_span(people, gap))
             # 谁 often asks for an organisation (谁召开了会议 -> 省市场监管局): the one named where the question points.
@@ -769,7 +813,14 @@ class ExtractiveAnswerer:
                 return None
             if re.search(r"哪些|哪几|\bwhich (?:\w+ )?(?:counties|places|cities|provinces|villages|towns|regions)", question.text):
                 return "、".join(dict.fromkeys(_strip_lead(p[2]) for p in places))
-            return _strip_lead(_nearest_span(places, gap)[2])
+            chosen = _nearest_span(places, gap)
+            if PLACE_RUN and not suffix and _ASKS_WHERE.search(question.text):
+                # "位于哪里": the place with the smaller places and the street or park written after it
+                # (淄博市 -> 淄博市临淄区金山工业园; 丰沙 -> 丰沙铁路).
+                tail = _place_tail(sentence, chosen[1])
+                if tail and chosen[2] + tail not in question.text:
+                    return _strip_lead(chosen[2] + tail)
+            return _strip_lead(chosen[2])
         if question.kind in _FIGURE_KINDS and len(question.parts) > 1:
             # "多少次、多少人次", "从多少降到了多少": one figure per part, in the question's order;
             # a part the sentence does not give is left out rather than the whole answer refused.
@@ -920,7 +971,7 @@ def _reads_as_organisation(name: str, sentence: str = "") -> bool:
 
 
 _ORGANISATION_END_WORD = re.compile(r"(?:科技|电器|电子|医疗|医药|汽车|能源|电力|网络|传媒|影业|文化|智能|生物|材料|实业|投资|证券|保险|"
-                                    r"基金|资本|物流|地产|置业|食品|乳业|酒业|药业|股份|控股|煤业|钢铁|航空|通信|半导体|产险|财险|寿险)")
+                                    r"基金|资本|物流|地产|置业|食品|乳业|酒业|药业|股份|控股|煤业|钢铁|航空|通信|半导体|产险|财险|寿险)$")
 
 
 # What an article's own date answers: when it (or what it reports) was published.
@@ -968,6 +1019,11 @@ def _names_of_type(sentence: str, question: Question) -> list[tuple[int, int, st
             continue
         if len(name) > len(kind) + 1 and name not in question.text and name not in _GENERIC_SUBJECTS \
                 and _reads_as_name(name[:-len(kind)]):
+            apposed = _APPOSED.match(sentence, match.end()) if APPOSED_NAMES and kind in _GENERIC_KINDS else None
+            if apposed and _reads_as_name(apposed.group(1)) and apposed.group() not in question.text:
+                # "商会会长企业远元集团": a description of the kind, then the name it describes.
+                found.append((apposed.start(), apposed.end(), apposed.group()))
+                continue
             found.append((match.end() - len(name), match.end(), name))
     if found:
         return found
@@ -987,6 +1043,34 @@ def _names_of_type(sentence: str, question: Question) -> list[tuple[int, int, st
         if proper and 2 <= len(name) <= 10 and name not in question.text and name not in _GENERIC_SUBJECTS:
             found.append((match.end(), match.end() + len(name), name))
     return found
+
+
+# "哪些…企业" answered by the list of names written before the kind asked ("A、B等企业", "A、B相关企业").
+LISTED_KIND = True
+_QUESTION_KIND = re.compile(r"(企业|公司|集团|单位|机构|部门|银行|协会|商会|学校|医院|平台|券商)[？?，,。]*$")
+
+
+def _listed_of_kind(sentence: str, question: Question) -> str | None:
+    """The names listed with 、 right before the kind of organisation a "哪些" question asks for, the
+    words that describe them (参与抢修的) left out; None when the sentence lists none so."""
+    kind = _asked_kind(sentence, question)
+    if kind is None:
+        tail = _QUESTION_KIND.search(question.text)
+        kind = tail.group(1) if tail and tail.group(1) in sentence else None
+    if kind is None:
+        return None
+    item = r"[^，,。；;：:、的“”\s]{2,16}?"
+    for match in re.finditer(rf"({item}(?:、{item})+)(?:等|相关|[两三四五六七八九十\d]+家)*{re.escape(kind)}", sentence):
+        names = [_BEFORE_NAME.sub("", n) or n for n in match.group(1).split("、")]
+        if all(2 <= len(n) <= 16 and n not in question.text and _reads_as_name(n) for n in names):
+            return "、".join(names)
+    return None
+
+
+# A name written right after a description that ends in a generic kind ("会长企业远元集团", "民营企业甲乙公司").
+APPOSED_NAMES = True
+_GENERIC_KINDS = {"企业", "公司", "单位", "机构"}
+_APPOSED = re.compile(r"([\u4e00-\u9fffA-Za-z]{1,8}?)(?:集团|有限公司|公司|银行|证券|科技|股份|控股|基金会|研究院)")
 
 
 def _reads_as_name(text: str) -> bool:
@@ -1024,7 +1108,20 @@ def _asked_kind(sentence: str, question: Question) -> str | None:
         kind = "".join(nouns[:k])
         if len(kind) >= 2 and kind in sentence and _INSTITUTION_HEAD.search(kind):
             return kind
+    if KIND_ENDINGS:
+        # A kind that names do not end in (哪家券商): the word its names end in (东方证券).
+        for noun in nouns[:1]:
+            ending = _KIND_ENDINGS.get(noun)
+            if ending and ending in sentence:
+                return ending
     return None
+
+
+# Kinds of organisation a question names by a word their names do not end in, and the word they end in.
+KIND_ENDINGS = True
+_KIND_ENDINGS = {"券商": "证券", "车企": "汽车", "房企": "地产", "险企": "保险", "律所": "律师事务所", "航司": "航空",
+                 "药企": "药业", "酒企": "酒业", "乳企": "乳业", "钢企": "钢铁", "煤企": "煤业", "保荐机构": "证券",
+                 "保荐人": "证券", "承销商": "证券", "会计师事务所": "会计师事务所", "审计机构": "会计师事务所"}
 
 
 # jieba's tags of the words that may open a registered company name before its trade words
@@ -1055,6 +1152,39 @@ def _with_name_head(sentence: str, mention):
         return mention
     name = sentence[start:mention.end]
     return Mention(name, name, start, mention.end)
+
+
+# The article's subject answers "which organisation" only where the clause names no subject and the
+# question does not name the article's subject itself (see _read_headline).
+SUBJECT_NOT_ASKED = True
+_LEGAL_FORMS = re.compile(r"(?:股份有限公司|有限责任公司|有限公司|集团公司|股份公司|集团|公司|股份)$")
+
+
+def _is_the_asked(subject: str | None, question: Question) -> bool:
+    """An organisation is what the question asks about: the question writes the start of its name after its
+    place (山东|朗晖石|油化学股份有限公司 asked as 朗晖石化; 华润饮料 is not what "华润下面哪家企业" names)."""
+    if not subject:
+        return False
+    if subject in question.organisations:
+        return True
+    core = _LEGAL_FORMS.sub("", subject)
+    for place in find_places(core):
+        if place.start == 0:
+            core = core[place.end:]
+            break
+    if len(core) < 3 or core[:3] not in question.text:
+        return False
+    from rag import jieba
+
+    # Only a trade name (朗晖, 泛美: a proper noun to jieba); a name made of common words (个人投资者协会) shares
+    # them with the question's description without being what it names.
+    tags = jieba.tag(core)
+    return bool(tags) and tags[0][1] in ("nr", "nz", "nt", "j", "eng", "nrt", "nrfg", "ng", "x")
+
+
+def _unit_of_the_asked(name: str, question: Question) -> bool:
+    """``name`` is a body of an organisation the question names (国家电网12所帮扶工作组 of 国家电网)."""
+    return any(alias in name and alias != name for org in question.organisations for alias in aliases_of(org))
 
 
 def _clause_subject(sentence: str, question: Question) -> str | None:
@@ -1216,7 +1346,9 @@ def _supports_required(question: Question, chunk: Chunk, context: str, article_y
     named when it is one of ``article_years`` (its article's reporting periods; any year the article
     names, for a passage that names none).
     """
-    named = [org == chunk.subject or any(alias in context for alias in aliases_of(org)) for org in question.organisations]
+    named = [org == chunk.subject or any(alias in context for alias in aliases_of(org))
+             or (LOOSE_NAMES and _loose_name(org) is not None and _loose_name(org).search(context) is not None)
+             for org in question.organisations]
     choosing = question.kind == "organisation" and len(named) > 1
     if named and not (any(named) if choosing else all(named)):
         return False
@@ -1227,6 +1359,27 @@ def _supports_required(question: Question, chunk: Chunk, context: str, article_y
     dated = ({chunk.date[:4]} if chunk.date else set()) | set(article_years)
     return all(term in context or term in dated for term in question.required_terms) and _relative_years_named(
         question, chunk, context) and (not LATIN_NAMES or _latin_names_written(question, context))
+
+
+# An organisation the table does not know, named by the question the way people talk (聊城环科餐厨垃圾公司), is
+# named by a passage that writes its words in order with a few more between them (聊城市环科餐厨垃圾处理有限公司).
+LOOSE_NAMES = True
+_LOOSE_GAP = 4
+
+
+@functools.lru_cache(maxsize=1024)
+def _loose_name(organisation: str) -> re.Pattern | None:
+    """A pattern for ``organisation``'s words (its legal form left out) in order, up to _LOOSE_GAP characters apart;
+    None for a table organisation (its aliases are how it is written) or a name of fewer than two words."""
+    from rag import jieba
+
+    if aliases_of(organisation) != (organisation,):
+        return None
+    core = _LEGAL_FORMS.sub("", organisation)
+    words = [w for w in jieba.cut(core) if w.strip()]
+    if len(words) < 2 or len(core) < 4:
+        return None
+    return re.compile(f".{{0,{_LOOSE_GAP}}}".join(map(re.escape, words)))
 
 
 # A product or brand a Chinese question writes in Latin letters (Apple Music, iPhone) must be in the passage.
@@ -1463,6 +1616,29 @@ POLARITY = True
 
 # "谁" answered by the noun written exactly where it points (see the person branch of _headline).
 WHO_GAP_NOUN = True
+# "谁" answered by the doer written before the question's verb (rag/answer/actor.py) before a name elsewhere.
+WHO_DOER = True
+
+
+def _verb_after_who(question: Question) -> str | None:
+    """The verb 谁 is the doer of: the question's first verb within a few characters after 谁 (谁共同组织了 -> 组织)."""
+    from rag.answer.actor import question_verbs
+
+    if question.language != "zh" or "谁" not in question.text:
+        return None
+    after = question.text[question.text.index("谁") + 1:][:6]
+    return next((v for v in question_verbs(question) if v in after), None)
+
+
+def _proper_doer(doer: str) -> bool:
+    """A doer that names someone: an organisation's name or ending, or a proper noun to jieba (台办), not a
+    common noun (协议 in "通过协议转让")."""
+    from rag import jieba
+
+    return all(bool(find_organisations(part)) or part.endswith(("集团", "公司", "银行", "商会", "协会", "基金会", "之家", "中心",
+                                                               "委员会", "政府", "部", "局", "厅", "办"))
+               or any(tag in ("nr", "nrt", "nt", "ns", "nz", "j", "eng") for _, tag in jieba.tag(part))
+               for part in re.split(r"与|和|及|、", doer) if part)
 _MAX_WHO_NOUN = 8
 
 # Provinces and regions: a sentence naming one still speaks of the counties in it.
@@ -1691,6 +1867,29 @@ def _asked_suffix(question: str) -> str | None:
 _LEAD = re.compile(r"^(?:[在于到向和与为给对从由是将把的及、]|帮助|帮扶|位于|来自|落户|援建|支持)+")
 
 
+# A "where" question without a kind of place (哪里, 什么地方, 哪条街) is answered by the whole place written.
+PLACE_RUN = True
+_ASKS_WHERE = re.compile(r"哪里|哪儿|在哪(?![个些一家所位款项种])|什么地方|何地|何处|哪条|哪座|地点|位置|\bwhere\b", re.I)
+_PLACE_WORDS = ("省", "市", "区", "县", "镇", "乡", "街道", "村", "社区", "开发区", "新区", "工业园", "工业园区", "产业园", "产业园区",
+                "园区", "大道", "大街", "路", "街", "铁路", "公路", "高速", "机场", "港", "码头", "火车站", "广场")
+
+
+def _place_tail(sentence: str, end: int) -> str:
+    """The smaller places and the street, park or line written right after a place (临淄区金山工业园 after
+    淄博市; 铁路 after 丰沙): jieba's place words and words that end in a kind of place, up to anything else."""
+    from rag import jieba
+
+    tail = pending = ""
+    for word, tag in jieba.tag(sentence[end:end + 24]):
+        if word in _PLACE_WORDS or (tag in ("ns", "n") and len(word) >= 3 and word.endswith(_PLACE_WORDS)):
+            tail, pending = tail + pending + word, ""
+        elif tag in ("ns", "nr", "nz", "n", "j") and len(pending + word) <= 6:
+            pending += word  # 金山 (jieba: a person) of 金山工业园: kept once a kind of place follows
+        else:
+            break
+    return tail
+
+
 def _strip_lead(name: str) -> str:
     """A place name without the preposition or verb glued before it (在普格县 -> 普格县, 帮助海原县 -> 海原县)."""
     stripped = _LEAD.sub("", name)
@@ -1897,7 +2096,7 @@ TITLES = ("党委书记", "副书记", "书记", "董事长", "副董事长", "�
           # Company offices, as business news and company registers write them.
           "法定代表人", "执行董事", "董事", "首席执行官", "首席运营官", "首席财务官", "财务总监", "总监", "董事会秘书", "董秘",
           "监事会主席", "监事", "实际控制人", "创始人", "联合创始人", "合伙人", "行长", "副行长", "发言人", "导演", "总导演",
-          "制片人", "负责人")
+          "制片人", "负责人", "分析师", "首席经济学家", "经济学家", "策略师")
 # How a question may name an office that articles write otherwise (法人代表 -> 法定代表人).
 _TITLE_SYNONYMS = {"法人代表": "法定代表人", "法人": "法定代表人", "实控人": "实际控制人", "CEO": "首席执行官",
                    "ceo": "首席执行官", "COO": "首席运营官", "coo": "首席运营官", "CFO": "首席财务官", "cfo": "首席财务官"}
@@ -1913,9 +2112,20 @@ _DOUBLE_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", 
 _NAME_AFTER_TITLE = re.compile(rf"(?:{_TITLE})[”\"」』]?([\u4e00-\u9fff]{{2,3}})")
 
 
+# A name in Latin letters (Alan Jope, James Edwardes Jones): capitalised words, after a title or before a verb of office or speech.
+_LATIN_PERSON = r"[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?(?: [A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?){0,3}"
+_LATIN_AFTER_TITLE = re.compile(rf"(?:{_TITLE})\s?({_LATIN_PERSON})(?![A-Za-z])")
+_LATIN_BEFORE_VERB = re.compile(rf"(?<![A-Za-z])({_LATIN_PERSON})(?=\s?(?:曾任|曾担任|担任|出任|接替|表示|称|说|指出|认为|强调))")
+
+
 def _titled_names(sentence: str) -> list[tuple[int, int, str]]:
-    """Names directly before a title (王崔军总经理) or after one (董事长王军出席), surname first."""
+    """Names directly before a title (王崔军总经理) or after one (董事长王军出席), surname first;
+    names in Latin letters after a title (首席执行官Alan Jope) or before a verb of office (Schumacher曾担任)."""
     found = []
+    if LATIN_PEOPLE:
+        for pattern in (_LATIN_AFTER_TITLE, _LATIN_BEFORE_VERB):
+            found += [(m.start(1), m.end(1), m.group(1)) for m in pattern.finditer(sentence)
+                      if not any(m.start(1) < f[1] and f[0] < m.end(1) for f in found)]
     for match in re.finditer(rf"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{{2,4}}?)(?:{_TITLE})", sentence):
         name = match.group(1)
         if _starts_with_surname(name) and not any(t in name for t in TITLES):
@@ -1927,13 +2137,28 @@ def _titled_names(sentence: str) -> list[tuple[int, int, str]]:
         name = _name_at(sentence, start)
         if any(name in f[2] or f[2] in name for f in found):
             continue
+        if NO_PREPOSITION_NAMES and _opens_with_function_word(sentence[start:start + 8]):
+            continue  # "负责人向来访的…": 向 is a preposition here, not a surname
         found.append((start, start + len(name), name))
     return found
 
 
+# A surname character that jieba reads as a preposition or adverb with the words after it opens no name.
+NO_PREPOSITION_NAMES = True
+
+
+def _opens_with_function_word(text: str) -> bool:
+    from rag import jieba
+
+    tags = jieba.tag(text)
+    return bool(tags) and len(tags[0][0]) == 1 and tags[0][1] in ("p", "c", "d", "u") and len(tags) > 1 \
+        and tags[1][1].startswith("v")
+
+
 # What follows a name in a sentence (王军出席, 赵忠民主持, 李四方等, 扎西一家): where a name ends.
 _AFTER_NAME = ("出席", "主持", "讲话", "表示", "指出", "强调", "介绍", "带队", "调研", "参加", "参与", "会见", "同志", "一行",
-               "一家", "先生", "女士", "代表", "任", "等", "和", "与", "及", "在", "说", "的", "是", "为", "向", "对", "带领")
+               "一家", "先生", "女士", "代表", "任", "等", "和", "与", "及", "在", "说", "的", "是", "为", "向", "对", "带领",
+               "也", "还", "又", "曾", "已", "则", "均", "都", "将")  # 汪渤|也在同日提议
 
 
 def _name_at(sentence: str, start: int) -> str:
@@ -1959,7 +2184,9 @@ def _beside_asked_title(question: str, sentence: str, people: list[tuple[int, in
     for written, title in _TITLE_SYNONYMS.items():
         if written in question and title not in question:
             question = question.replace(written, title)
-    for title in sorted((t for t in TITLES if t in question), key=len, reverse=True):
+    # The office nearest the question's end is the one asked ("说前CEO…的分析师是哪位": the 分析师).
+    for title in sorted((t for t in TITLES if t in question), key=lambda t: (question.rfind(t) if ASKED_TITLE_LAST else 0,
+                                                                              len(t)), reverse=True):
         if any(title in longer and longer in question for longer in TITLES if longer != title):
             continue  # 书记 inside 副书记
         asked = True
@@ -1971,6 +2198,11 @@ def _beside_asked_title(question: str, sentence: str, people: list[tuple[int, in
             found = [m.start() + k for m in re.finditer(re.escape(context), sentence)]
             if found:
                 break
+        if ASKED_TITLE_LAST:
+            # A former holder (前首席执行官) answers only "前任…是谁", and the other way round.
+            former = question[max(0, position - 2):position].endswith(("前", "前任", "原"))
+            found = [at for at in found if sentence[max(0, at - 2):at].endswith(("前", "前任", "原")) == former] or \
+                ([] if former else found)
         if TITLE_OF_THE_ASKED and len(found) > 1:
             # "甲公司董事长A、乙公司董事长B": the title of the organisation the question names.
             found.sort(key=lambda at: -_shared_run(_named_before(sentence, at), question))
@@ -1994,6 +2226,10 @@ def _beside_asked_title(question: str, sentence: str, people: list[tuple[int, in
 
 
 TITLE_OF_THE_ASKED = True
+# The asked office is the one nearest the question's end; a former one (前任) is told from the present one.
+ASKED_TITLE_LAST = True
+# People named in Latin letters beside a title or before a verb of office (see _titled_names).
+LATIN_PEOPLE = True
 
 
 def _named_before(sentence: str, at: int) -> str:

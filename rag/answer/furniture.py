@@ -32,7 +32,9 @@ _PATTERNS = [
     re.compile(r"据(?:悉|了解)[，,]"),
     # "某某网太原8月9日电", "某某网2023年8月8日讯", "某网7月12日报道，": the dateline.
     # The outlet's name ends in 网, 社, 报, … and may run on from a title with no mark between.
-    re.compile(rf"[{_HAN}A-Za-z]{{1,4}}(?:网|社|报|台|新闻|财经)[{_HAN}]{{0,4}}{_DATE}(?:电|讯|报道[，,]?|消息[，,]?)"),
+    # The reporters' names may follow in brackets with no role word: "某网广州8月15日电 (郭军 朱海翔)".
+    re.compile(rf"[{_HAN}A-Za-z]{{1,4}}(?:网|社|报|台|新闻|财经)[{_HAN}]{{0,4}}{_DATE}(?:电|讯|报道[，,]?|消息[，,]?)"
+               rf"(?:\s*[（(](?!\s*(?:本报|本台|本网)?(?:记者|通讯员|实习生|编辑|作者|撰文|文))\s*{_NAME}(?:\s*[\s、/／]\s*{_NAME})*\s*[）)])?"),
     # "（记者 张三）", "(记者 张三 通讯员 李四)": the reporters in brackets.
     re.compile(r"[（(]\s*(?:本报|本台|本网)?(?:记者|通讯员|实习生|编辑|作者|撰文|文)[^（()）]{0,30}[）)]"),
     # "每经编辑：黄胜", "记者 张三", "责任编辑：李四": a role, then a name (two characters when

@@ -22,7 +22,9 @@ _KIND_PATTERNS: list[tuple[AnswerKind, re.Pattern[str]]] = [
     # A listed company's code is a number written in brackets after its name: read like a count's figure
     # (rag.answer.extractive lets a code through only for this ask), whether asked 是什么 or 是多少.
     ("count", re.compile(r"(?:股票|证券|上市)?代码[是为]?(?:什么|多少|几)|\b(?:stock|ticker) (?:code|symbol)\b", re.I)),
-    ("organisation", re.compile(rf"哪(?:一)?[家个些所]\s*{_ORG_WORDS}|哪家|什么{_ORG_WORDS}|哪个{_ORG_WORDS}|由谁|谁(?=.*(?:帮扶|投资|投了|投入|出资|资助|捐|援|采购|定点|主办|承办|协办))"
+    # "哪些参与抢修的企业": the kind asked is the head noun after the clause that describes it.
+    ("organisation", re.compile(rf"哪(?:一)?[家个些所]\s*{_ORG_WORDS}|哪家|什么{_ORG_WORDS}|哪个{_ORG_WORDS}|由谁|"
+                                rf"哪(?:些|几)[^，,。？?；;]{{1,20}}?的{_ORG_WORDS}(?=[？?，,。；;]|$)|谁(?=.*(?:帮扶|投资|投了|投入|出资|资助|捐|援|采购|定点|主办|承办|协办))"
                                 r"|\bwhich (?:[\w-]+ ){0,2}?(?:enterprise|company|companies|firm|group|organi[sz]ations?|bank|business|"
                                 r"body|bodies|agency|department|institution|authority|ministry|association|chamber|foundation|"
                                 r"federation|charity|unit|subsidiary|subsidiaries|brokerages?|brokers?|underwriters?|insurers?|lenders?|"
