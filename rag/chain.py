@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator, Protocol
 
-from rag.answer.crosslingual import corpus_vocabulary, names_by_pinyin, romanised_names
+from rag.answer.crosslingual import corpus_vocabulary, names_by_code, names_by_pinyin, romanised_names, stock_codes
 from rag.answer.question import PlaceNames, Question, analyse
 from rag.clean import decode_surrogates, normalise
 from rag.documents import Answer, Hit
@@ -76,6 +76,9 @@ def check_question(question: str) -> str:
     return stripped
 
 
+CODE_NAMES = True
+
+
 def retrieve(retriever: HybridRetriever, question: str, k: int, place_names: PlaceNames = frozenset(),
              doc_ids: set[str] | None = None) -> tuple[Question, list[Hit]]:
     """Analyse ``question`` and find its passages.
@@ -93,8 +96,11 @@ def retrieve(retriever: HybridRetriever, question: str, k: int, place_names: Pla
         # question found (the dense vectors read across languages) are read for the Chinese
         # name it spells; with that name the question is searched, and checked, again.
         romanised = romanised_names(question)
-        names = tuple(n for n in names_by_pinyin(romanised, [f"{h.chunk.title}\n{h.chunk.text}" for h in hits])
-                      if n not in analysed.text) if romanised else ()
+        texts = [f"{h.chunk.title}\n{h.chunk.text}" for h in hits] if romanised or stock_codes(question) else []
+        # A stock code the question gives names the company as surely as its spelling does.
+        found = (names_by_code(question, texts) if CODE_NAMES else []) + (
+            names_by_pinyin(romanised, texts) if romanised else [])
+        names = tuple(n for n in dict.fromkeys(found) if n not in analysed.text)
         if names:
             analysed = analyse(question, place_names, vocabulary, names)
             hits = retriever.search(analysed.text, k=k, doc_ids=doc_ids)

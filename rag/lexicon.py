@@ -234,6 +234,8 @@ _SUPPLEMENT = {
     "poor": ("贫困",), "job": ("就业", "岗位", "工作"), "employ": ("就业", "雇用", "招聘"),
     "recruit": ("招收", "招聘"), "help": ("帮助", "帮扶", "助力"), "assist": ("帮扶", "帮助", "援助"),
     "aid": ("援助", "帮扶", "援"), "support": ("支持", "帮扶", "支援"),
+    # Accidents and disasters: "died" is 死亡 or 遇难 in news, not 去世 (passed away).
+    "die": ("死亡", "遇难", "身亡"), "died": ("死亡", "遇难", "身亡"), "kill": ("死亡", "遇难"), "injure": ("受伤",), "dead": ("死亡", "遇难"),
 }
 
 
@@ -243,7 +245,7 @@ _SUPPLEMENT = {
 # their place: "board" keeps 木板, "direct" 直接; the corpus's usage then chooses among them
 # (``_best_headwords``), so a finance sense is used only where the articles write it.
 _MARKET_SENSES = {
-    "sponsor": ("保荐", "保荐人", "保荐机构"), "underwriter": ("承销商", "主承销商"), "underwrite": ("承销",),
+    "sponsor": ("保荐", "保荐人", "保荐机构"), "underwriter": ("承销商", "主承销商"), "underwrite": ("承销", "承保"),
     "brokerage": ("券商", "证券公司"), "broker": ("券商",), "securities": ("证券",),
     "list": ("上市", "挂牌", "榜单", "排行榜", "名单"), "listing": ("上市", "挂牌"), "share": ("占比", "份额", "股份"),
     "turn a profit": ("盈利",), "make a profit": ("盈利",), "float": ("上市",), "debut": ("上市首日", "首日"),
@@ -267,6 +269,10 @@ _MARKET_SENSES = {
     "debt ratio": ("负债率",), "debt-to-asset ratio": ("负债率",), "liability ratio": ("负债率",),
     "net profit": ("净利润",), "main business": ("主营业务",), "net inflow": ("净流入",), "net outflow": ("净流出",),
     "closing price": ("收盘价", "报收于"),
+    "chief executive": ("首席执行官", "CEO", "总裁"), "chief executive officer": ("首席执行官", "CEO"),
+    "petrochemical": ("石化", "石油化工"), "petrochemicals": ("石化", "石油化工"),
+    "claim": ("赔款", "赔付", "理赔"), "payout": ("赔付", "赔款"), "underwriting": ("承保", "承销"),
+    "insurer": ("保险公司", "险企"), "prospectus": ("招股书", "招股说明书"), "buyback": ("回购",),
     "controller": ("控制人", "实控人"), "figure": ("数据",), "data": ("数据",), "chinese": ("中国",), "holder": ("持有人", "股东"), "real name": ("本名", "真名"),
 }
 
@@ -383,3 +389,53 @@ def places_by_english_name(text: str) -> list[str]:
         found.setdefault(match.group(2), match.group(1))
     return [found[w] for w in words if w in found]
 
+
+
+@lru_cache(maxsize=1)
+def _multiword_names() -> dict[str, tuple[str, ...]]:
+    """Lower-case English names of two words or more -> the Chinese names CC-CEDICT gives them, with
+    the abbreviation it says the name is shortened to ("Shenzhen Stock Exchange" -> 深圳证券交易所, 深交所)."""
+    names: dict[str, list[str]] = {}
+    for match in re.finditer(r"^\S+ (\S+) \[[A-Z][^\]]*\] /(.*)/\s*$", _text(), re.M):
+        headword, definitions = match.groups()
+        if not re.fullmatch(r"[\u4e00-\u9fff]+", headword):
+            continue
+        for definition in definitions.split("/"):
+            abbreviation = re.search(r"abbr\. to (?:[^|/\s]+\|)?([\u4e00-\u9fff]+)", definition)
+            parts = definition.split(",")
+            if definition.startswith("abbr. for") and len(parts) > 1:
+                parts = parts[1:]  # "abbr. for 国家发展和改革委员会, PRC National Development and Reform Commission"
+            meaning = _PARENTHESES.sub(" ", parts[0]).strip(" .;")
+            meaning = re.sub(r"^PRC ", "", re.sub(r"\s+", " ", re.sub(r"\b[A-Z]{2,6}$", "", meaning)).strip())
+            if _NOT_A_MEANING.match(meaning) or len(meaning.split()) < 2 or not meaning[:1].isupper():
+                continue
+            found = names.setdefault(meaning.lower(), [])
+            found += [headword] + ([abbreviation.group(1)] if abbreviation else [])
+    return {name: tuple(dict.fromkeys(found)) for name, found in names.items()}
+
+
+# A run of capitalised words, "of"/"and"/"&" between them: "Shenzhen Stock Exchange", "Bank of China".
+_NAME_RUN = re.compile(r"\b[A-Z][A-Za-z-]+(?:\s+(?:of\s+|and\s+|&\s+)?[A-Z][A-Za-z-]+)+")
+
+
+def names_by_english_name(text: str) -> list[tuple[str, tuple[str, ...]]]:
+    """Institutions and other names ``text`` writes in English that CC-CEDICT gives whole:
+    (the English words, their Chinese names). "Shenzhen Stock Exchange" -> 深圳证券交易所 and 深交所,
+    so that "Shenzhen" is read as part of the name, not as a place the answer must be in.
+    The longest run of words that is a name wins.
+    """
+    table = _multiword_names()
+    found = []
+    for match in _NAME_RUN.finditer(text):
+        words = match.group().split()
+        i = 0
+        while i < len(words):
+            for j in range(len(words), i + 1, -1):
+                name = " ".join(words[i:j])
+                if name.lower() in table and words[i].lower() not in ("of", "and", "&"):
+                    found.append((name, table[name.lower()]))
+                    i = j
+                    break
+            else:
+                i += 1
+    return found

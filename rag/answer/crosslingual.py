@@ -158,13 +158,36 @@ def names_by_pinyin(names: list[str], texts: list[str]) -> list[str]:
     characters, two at least, whose readings spell the name's letters. A name found
     several times is found once; the one found most often comes first.
     """
-    found: dict[str, int] = {}
     keys = [re.sub(r"[^a-z]", "", name.lower()) for name in names]
     # English writes a Chinese person's given name first ("Fumin Wang" for 王富民): a two-word
     # name is also read surname first.
     keys += [re.sub(r"[^a-z]", "", (second + first).lower()) for first, second in
              (name.split() for name in names if len(name.split()) == 2)]
     keys = list(dict.fromkeys(keys))
+    found = _spelled_in(keys, texts)
+    if not found and PREFIX_NAMES:
+        # "Langhui Petrochemical": an English word the dictionary lacks ends the name's run; the name is
+        # then its first words ("Langhui" -> 朗晖), the longest that spells a name in the passages.
+        for name in names:
+            words = name.split()
+            for end in range(len(words) - 1, 0, -1):
+                key = re.sub(r"[^a-z]", "", "".join(words[:end]).lower())
+                if len(key) < 4:
+                    break
+                found = _spelled_in([key], texts)
+                if found:
+                    break
+            if found:
+                break
+    return sorted(found, key=lambda name: -found[name])
+
+
+PREFIX_NAMES = True
+
+
+def _spelled_in(keys: list[str], texts: list[str]) -> dict[str, int]:
+    """How often each Chinese name spelled by one of ``keys`` occurs in ``texts`` (see ``names_by_pinyin``)."""
+    found: dict[str, int] = {}
     for text in texts:
         for run in _CJK_RUN.findall(text):
             readings = _readings(run)
@@ -177,6 +200,27 @@ def names_by_pinyin(names: list[str], texts: list[str]) -> list[str]:
                     name = _spelled(key, run, readings, start)
                     if name:
                         found[name] = found.get(name, 0) + 1
+    return found
+
+
+def names_by_code(question: str, texts: list[str]) -> list[str]:
+    """The names ``texts`` write right before a stock code the question gives: "(688606)" -> 奥泰生物.
+
+    An English question names a listed company in pinyin or in English ("Aotai Biotech (688606)");
+    the articles write its Chinese name with the same code after it (奥泰生物（688606.SH）), which
+    says who it is whatever the spelling. The most often found name comes first.
+    """
+    from rag.answer.binding import listed_companies
+
+    codes = stock_codes(question)
+    found: dict[str, int] = {}
+    for text in texts:
+        for code in codes:
+            if code not in text:
+                continue
+            for match in re.finditer(rf"[（(]\s*{code}(?:\.(?:SH|SZ|BJ))?\s*[)）]", text, re.I):
+                for name in listed_companies(text[max(0, match.start() - 12):match.end()]):
+                    found[name] = found.get(name, 0) + 1
     return sorted(found, key=lambda name: -found[name])
 
 
@@ -227,6 +271,13 @@ def chinese_terms(text: str, place_names: frozenset[str] = frozenset(),
     without_names = text
     for mention in mentions:
         without_names = without_names.replace(mention.surface, " ")
+    # Names the dictionary gives whole ("Shenzhen Stock Exchange" -> 深圳证券交易所, 深交所): their
+    # words are no place ("Shenzhen") and no words to look up one by one ("Exchange").
+    institutions = []
+    if DICTIONARY_NAMES:
+        for english, chinese in _institutions(without_names):
+            institutions += chinese
+            without_names = without_names.replace(english, " ")
     # Chinese words the question already gives ("Qumarleb (曲麻莱) County") are the best rendering.
     # So are acronyms: Chinese news writes them in Latin letters ("美国半导体协会（SIA）", IPO, CEO).
     acronyms = [a for a in _ACRONYM.findall(without_names)]
@@ -240,8 +291,33 @@ def chinese_terms(text: str, place_names: frozenset[str] = frozenset(),
     place_keys = {"".join(lazy_pinyin(p)).lower() for p in places}
     figures, without_figures = english_figures(without_names)
     rest = " ".join(w for w in _LATIN_WORD.findall(without_figures) if w.lower() not in place_keys)
-    terms = given + organisations + places + figures + chinese_for_english(rest, known=known)
+    terms = given + organisations + institutions + places + figures + chinese_for_english(rest, known=known)
     return list(dict.fromkeys(terms))
+
+
+DICTIONARY_NAMES = True
+
+
+@lru_cache(maxsize=256)
+def institution_names(text: str) -> tuple[str, ...]:
+    """The Chinese names of the institutions an English text names whole in the dictionary's words
+    ("Shenzhen Stock Exchange" -> 深圳证券交易所, 深交所), places left out ("Inner Mongolia" is a place).
+
+    A place inside one of them (深圳 of 深圳证券交易所) is part of a name, not a place the answer must be in.
+    """
+    if not DICTIONARY_NAMES:
+        return ()
+    return tuple(dict.fromkeys(name for _, chinese in _institutions(text) for name in chinese))
+
+
+@lru_cache(maxsize=256)
+def _institutions(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(English words, Chinese names) of the names the dictionary gives whole, places' own names left out."""
+    from rag.facts import find_places
+    from rag.lexicon import names_by_english_name
+
+    return tuple((english, chinese) for english, chinese in names_by_english_name(text)
+                 if not any(p.surface == name for name in chinese for p in find_places(name)))
 
 
 # "On which board …", "Which court will hear …": the noun a which/what question asks for.
@@ -294,6 +370,15 @@ _SCALED = re.compile(rf"(?P<number>{_NUMBER})\s*(?P<scale>thousand|million|mn|bi
 _PERCENT = re.compile(rf"(?P<number>{_NUMBER})\s*(?:%|per\s*cent\b|percent\b)", re.I)
 _TIME = re.compile(r"(?<![\w.:])(?P<number>[012]?\d:[0-5]\d)(?![\d:])")  # 9:39, as Chinese writes it
 _PLAIN = re.compile(rf"(?<![\w.])(?P<number>{_NUMBER})(?![\w])")
+# A listed company's stock code, in brackets or with its exchange: "Aotai Biotech (688606)", "600519.SH".
+# It is an identifier, not an amount (688606 is not 68.8606万): it stays as written.
+STOCK_CODE = re.compile(r"(?:(?<=[(（])\s*(?P<code>\d{6})(?=(?:\.(?:SH|SZ|BJ))?\s*[)）]))"
+                        r"|(?<![\w.])(?P<suffixed>\d{6})(?=\.(?:SH|SZ|BJ)\b)", re.I)
+
+
+def stock_codes(text: str) -> list[str]:
+    """The stock codes ``text`` writes in brackets or with their exchange ("(688606)", "002392.SZ")."""
+    return list(dict.fromkeys(m.group("code") or m.group("suffixed") for m in STOCK_CODE.finditer(text)))
 
 
 def _chinese_amount(value: float) -> str:
@@ -323,6 +408,9 @@ def english_figures(text: str) -> tuple[list[str], str]:
         day = match.group("day") or match.group("day_first")
         day_number = int(re.sub(r"\D", "", day)) if day else None
         found.append((match.start(), f"{month}月{day_number}日" if day_number else f"{month}月"))
+        spans.append(match.span())
+    for match in STOCK_CODE.finditer(text):
+        found.append((match.start(), match.group("code") or match.group("suffixed")))
         spans.append(match.span())
     for pattern in (_TIME, _SCALED, _PERCENT, _PLAIN):
         for match in pattern.finditer(text):

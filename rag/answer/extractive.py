@@ -754,6 +754,10 @@ class ExtractiveAnswerer:
                     and not _reads_as_organisation(organisation, sentence):
                 return None  # "哪家保险公司拒赔" is not answered by the words where it points (交通事故)
 
+            if ENGLISH_LISTS and organisation and question.language == "en" and _SEVERAL.search(question.original):
+                listed = _list_around(sentence, organisation)
+                if listed:
+                    return listed  # "Which two stocks hit limit-down": 丽珠集团、一品红
             english = english_name(organisation) if organisation and question.language == "en" else None
             return f"{organisation} ({english})" if english else organisation
         if question.kind == "person":
@@ -881,7 +885,10 @@ class ExtractiveAnswerer:
                 return after  # "如何回应…期望": "…不负…期望，坚持…贡献力量"
         # What/how/why: the clause that holds the words where the question points. The
         # exact gap is often a word short of the answer, so the clause is the short answer.
-        return _clause_around(sentence, gap, question.text) or None
+        clause = _clause_around(sentence, gap, question.text)
+        if question.language == "en" and gap is None and LABEL_VALUE:
+            clause = _labelled_value(sentence, clause, question.text) or clause
+        return clause or None
 
 
 # "是涨是跌，幅度多少", "增加还是减少了": the question asks the direction too, so the short answer keeps the
@@ -978,6 +985,28 @@ _ORGANISATION_END_WORD = re.compile(r"(?:科技|电器|电子|医疗|医药|汽�
 _ASKS_PUBLICATION = re.compile(r"发布|发表|刊发|刊登|刊出|报道|播发|推送|发文|\b(?:publish|releas|report|post)", re.I)
 # A person's name answers only where the names the question is about own it (see _headline).
 PERSON_BOUND = True
+
+# "Which two stocks …": an English question that asks for several names is answered by the list
+# (A、B等公司) that the name chosen is an item of, without the items' bracketed codes.
+ENGLISH_LISTS = True
+_LIST_ITEM = r"[\u4e00-\u9fffA-Za-z0-9·]{2,20}(?:[（(][^（）()]{1,20}[）)])?"
+_BRACKETED_CODE = re.compile(r"[（(][^（）()]{1,20}[）)]")
+
+
+def _list_around(sentence: str, name: str) -> str | None:
+    """The 、-list of names in ``sentence`` that holds ``name``, as "A、B"; None when ``name`` is in no list."""
+    for match in re.finditer(rf"{_LIST_ITEM}(?:、{_LIST_ITEM})+", sentence):
+        items = [_BRACKETED_CODE.sub("", item) for item in match.group().split("、")]
+        if not any(name in item or item in name for item in items):
+            continue
+        if name in items[0]:
+            items[0] = items[0][items[0].find(name):]  # the words before the list (8月7日当天丽珠集团) are no item
+        items[-1] = re.split(r"等", items[-1])[0]  # "一品红等公司": the list ends at 等
+        if any(len(item) < 2 or len(item) > 12 for item in items):
+            return None  # an item runs on into the sentence: no list of names
+        return "、".join(items)
+    return None
+
 
 # A question that asks for more than one of a kind: 哪些企业, 哪几个县, 哪两家公司.
 _SEVERAL = re.compile(r"哪些|哪几|哪[两二三四五六七八九]|\bwhich (?:two|three|four|five|several)\b", re.I)
@@ -1683,6 +1712,23 @@ _MAX_PHRASE_CHARS = 60
 # and nothing new) does not hold the answer. Chosen on the tune part of CRUD dev
 # among 0.2-0.6 (benchmarks/crud_split_cv.py prints its 5-fold cross-validation).
 MIN_NEW = 0.4
+
+
+# "北京利尔（002392）主营业务：耐火材料的生产…": an English what-question, which has no gap, is
+# answered by what follows a label that only restates the question, not by the label.
+LABEL_VALUE = True
+
+
+def _labelled_value(sentence: str, clause: str, question: str) -> str | None:
+    """The clause after a colon when the clause before it is a label made of the question's own words."""
+    at = sentence.find(clause) if clause else -1
+    if at < 0:
+        return None
+    end = at + len(clause)
+    rest = sentence[end:].lstrip()
+    if not rest.startswith(("：", ":")) or _new_share(clause, question) >= MIN_NEW:
+        return None
+    return _clause_around(rest[1:], None) or None
 
 
 def _clause_around(sentence: str, gap: tuple[int, int] | None, question: str = "") -> str:

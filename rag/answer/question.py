@@ -6,10 +6,10 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Literal
 
-from rag.answer.crosslingual import chinese_terms, is_english
+from rag.answer.crosslingual import chinese_terms, institution_names, is_english
 from rag.answer.spans import CLASSIFIERS, CURRENCIES, focus_unit
 from rag.clean import normalise
-from rag.entities import english_mentions, find_organisations, informal_mentions
+from rag.entities import Mention, english_mentions, find_organisations, informal_mentions
 from rag.facts import MONEY_CATEGORIES, find_places
 from rag.lexical import tokenize
 
@@ -193,6 +193,9 @@ def analyse(question: str, place_names: PlaceNames = frozenset(),
         text = " ".join([text, *dict.fromkeys(m.canonical for m in informal)])
     organisations = [m.canonical for m in mentions] + [m.canonical for m in english_mentions(text)]
     category = _CATEGORY_WORDS.findall(chinese)
+    # The places inside an institution's name ("Shenzhen Stock Exchange": 深圳证券交易所) are no places asked.
+    named = [Mention(name, name, m.start(), m.end()) for name in (institution_names(normalise(question))
+             if language == "en" else ()) for m in re.finditer(re.escape(name), chinese)]
     return Question(
         original=question,
         text=text,
@@ -200,7 +203,7 @@ def analyse(question: str, place_names: PlaceNames = frozenset(),
         kind=kind,
         tokens=tuple(tokenize(chinese)),
         organisations=tuple(dict.fromkeys(organisations)),
-        places=tuple(dict.fromkeys(p.stem for p in find_places(chinese, mentions))),
+        places=tuple(dict.fromkeys(p.stem for p in find_places(chinese, mentions + named))),
         years=tuple(dict.fromkeys(_YEAR.findall(text))),
         figures=tuple(m.group().replace(" ", "") for m in _FIGURE.finditer(chinese)),
         about_money=bool(_MONEY_VERBS.search(text)) or kind == "money",
@@ -242,10 +245,21 @@ _ENGLISH_UNITS = [
     (re.compile(r"\bhow many (?:[\w-]+ ){0,3}?(?:tons|tonnes)\b", re.I), "吨"),
     (re.compile(r"\bhow many (?:[\w-]+ ){0,3}?(?:mu)\b", re.I), "亩"),
 ]
+# The classifier the noun counted takes: companies 家, schools 所, vehicles 辆.
+ENGLISH_CLASSIFIERS = True
+_ENGLISH_CLASSIFIER_UNITS = [
+    (re.compile(r"\bhow many (?:[\w-]+ ){0,3}?(?:patients|staff|visitors|tourists|passengers|participants|attendees|athletes|"
+                r"victims|deaths|casualties|nurses|engineers|researchers|experts|migrants|jobseekers|practitioners)\b", re.I), "人"),
+    (re.compile(r"\bhow many (?:[\w-]+ ){0,3}?(?:companies|enterprises|firms|businesses|banks|hospitals|stores|shops|"
+                r"factories|brokerages|insurers|lenders|suppliers|manufacturers|carmakers|automakers|retailers|"
+                r"restaurants|hotels|supermarkets|institutions)\b", re.I), "家"),
+    (re.compile(r"\bhow many (?:[\w-]+ ){0,3}?(?:schools|universities|colleges|kindergartens)\b", re.I), "所"),
+    (re.compile(r"\bhow many (?:[\w-]+ ){0,3}?(?:vehicles|cars|trucks|buses)\b", re.I), "辆"),
+]
 
 
 def _english_focus(text: str) -> str | None:
-    for pattern, unit in _ENGLISH_UNITS:
+    for pattern, unit in _ENGLISH_UNITS + (_ENGLISH_CLASSIFIER_UNITS if ENGLISH_CLASSIFIERS else []):
         if pattern.search(text):
             return unit
     return None
