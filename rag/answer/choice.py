@@ -16,9 +16,12 @@ from rag.answer.spans import Figure, find_figures, signed_value
 
 # What is compared, between the choice ("哪家", "哪个县的") and its direction ("更多", "最高").
 _METRIC = re.compile(
-    r"(?:哪(?:一)?(?:家|个|位|只|款|方|类|项|条)|谁)(?:公司|企业|股票|品牌|县|市|省|国家|地区)?(?:的)?"
-    r"(?P<metric>[^，,。？?！!]{1,16}?)(?:更|比较|较|最)(?P<direction>多|高|大|贵|少|低|小|便宜|厉害|快|猛|严重|明显)"
+    r"(?:哪(?:一)?(?:家|个|位|只|款|方|类|项|条|天|块)|谁)(?:公司|企业|股票|品牌|县|市|省|国家|地区)?(?:的)?"
+    r"(?P<metric>[^，,。？?！!]{0,16}?)(?:更|比较|较|最)(?P<direction>多|高|大|贵|少|低|小|便宜|厉害|快|猛|严重|明显)"
 )
+# What the list's name leaves before the measure: "这三家，", "三家公司", "中".
+_LIST_NAME = re.compile(r"^(?:[这那]?[几两三四五六七八九十\d]*(?:个|家|位|只|款|类|项|条|天|块)?(?:公司|企业|股票|品牌)?)?"
+                        r"(?:[中里]|之中|当中)?[，,\s]*")
 # What a date comparison asks happened: "哪家更早注销" (after the direction), "哪家先上市" (after 先),
 # "哪家注销得更早" (before it).
 _DATED = re.compile(r"(?:哪(?:一)?(?:家|个|位|只|款|方|类|项|条)|谁)(?:公司|企业)?(?P<before>[^，,。？?！!]{0,10}?)[得的]?"
@@ -77,6 +80,12 @@ def named_choice(question: str) -> NamedChoice | None:
         if metric is None:
             return None
         measure = metric.group("metric").strip(" 的得")
+        if not measure:
+            # "A、B、C这三家，一季度营收谁最高": the measure is said between the list and the ask.
+            last = listed.items[-1]
+            if last in question[:metric.start()]:
+                between = question[question.rfind(last, 0, metric.start()) + len(last):metric.start()]
+                measure = _LIST_NAME.sub("", between).strip(" 的得，,")
         if _CHANGE.search(measure) and metric.group("direction") in ("低", "小", "少"):
             return None  # "哪个降得更低": to a lower level, or by less? One reading cannot settle it
     names = tuple(n for n in (_NAME_TAIL.sub("", item).strip(" 的在") for item in listed.items) if n)
@@ -84,7 +93,8 @@ def named_choice(question: str) -> NamedChoice | None:
         return None
     # The words before the list, in the list's clause, less what only frames it (中, 里, 在).
     clause_start = max(question.rfind(c, 0, question.find(names[0])) for c in "，,：:；;") + 1
-    context = question[clause_start:max(question.find(names[0]), clause_start)].strip(" 在中里")
+    context = question[clause_start:max(question.find(names[0]), clause_start)].strip()
+    context = re.sub(r"^在|(?:在|中|里|之中|当中)$", "", context).strip()  # not the 中 of 中环环保
     return NamedChoice(names=names, metric=measure, largest=listed.operation == "max", context=context,
                        dated=listed.kind == "date")
 

@@ -176,7 +176,7 @@ class ExtractiveAnswerer:
         # "A、B和C加起来多少" / "A、B、C哪一类最多": one figure per listed item, added or compared.
         # A list of organisations is compared on the facts table first (every passage counts).
         listed = listed_question(analysed.text) if analysed.language == "zh" else None
-        if listed is not None and not listed.of_organisations:
+        if listed is not None and not listed.of_organisations and not listed.of_dates:
             found = self._answer_listed(analysed, hits)
             if found is not None:
                 return found
@@ -468,7 +468,10 @@ class ExtractiveAnswerer:
         figure is missing or they cannot be compared (the usual path then answers)."""
         figures, values, answers = {}, {}, []
         for name in choice.names:
-            sub = self.answer(choice.sub_question(name), hits)
+            # Each name's figure is read in the passages that name it, where any do: another day's
+            # passage gives another day's price ("8月7日收盘价" is not the 8月11日 one).
+            own = [h for h in hits if name in h.chunk.text]
+            sub = self.answer(choice.sub_question(name), own or hits)
             figure = figure_of(sub.short) if sub.answerable and sub.citations else None
             if figure is None:
                 return None

@@ -23,7 +23,8 @@ Operation = Literal["sum", "max", "min"]
 
 _SUM = re.compile(r"加起来|加在一起|合起来|合计|一共|总共|共计|总计|总和|之和|\bin total\b|\bcombined\b|\baltogether\b", re.I)
 # "哪一类…最多", "谁捐得最多", "哪个更多": a choice among the listed items.
-_CHOICE = re.compile(r"哪一?(?:类|项|种|个|方面|家|位|方|条)|谁")
+# 哪一块 (现金、物资哪一块), 哪天 (8月7日和8月11日哪天): a part or a day of those listed.
+_CHOICE = re.compile(r"哪一?(?:类|项|种|个|方面|家|位|方|条|块|部分|天|样)|谁")
 # 更厉害/更快 (下滑得更厉害, 增长更快): the larger change.
 _MORE = re.compile(r"最多|最高|最大|更多|更高|更大|多一些|多些|更厉害|最厉害|更快|最快|更猛|更严重|更明显")
 _LESS = re.compile(r"最少|最低|最小|更少|更低|更小|少一些|少些")
@@ -33,12 +34,14 @@ _LATER = re.compile(r"最晚|更晚|晚一些|最后")
 # What joins listed items; 加上 joins two whole phrases ("A的利润，加上B的收入").
 _JOIN = re.compile(r"[、和与及跟]|以及")
 # "这三家", "这几类扶贫投入里", "三类投入里": a tail that names the list, not an item.
-_LIST_TAIL = re.compile(r"(?:这|那)[几两三四五六七八九十\d]*[类项个家种位方面条款只]+.*$|[几两三四五六七八九十\d]+[类项家种方面条款只]+.*$"
+_LIST_TAIL = re.compile(r"(?:这|那)[几两三四五六七八九十\d]*[类项个家种位方面条款只块天年]+.*$|[几两三四五六七八九十\d]+[类项家种方面条款只块天]+.*$"
                         r"|(?:等|这些|里|中|当中|之中)$")
 # "教育扶贫和医疗扶贫的项目": what is counted, written once after the last item, belongs to every item.
 _SHARED_TAIL = re.compile(r"的(?:项目|资金|金额|投入|人数|数量|数额|钱|款|规模|收入|个数|次数)$")
-_MONEY_WORDS = re.compile(r"钱|元|资金|金额|投入|投资|投了|花|捐|出资|采购|购买|销售|收入|利润|产值|费")
+_MONEY_WORDS = re.compile(r"钱|元|资金|金额|投入|投资|投了|花|捐|出资|采购|购买|销售|收入|营收|利润|产值|费|价")
 _CLAUSE_BREAK = "，,；;：:、。！？!?\n"
+# What a choice compares when it asks a rate: a growth rate, a share, a margin (增速最快, 毛利率最高).
+_RATE = re.compile(r"增速|增幅|降幅|涨幅|跌幅|增长率|增长(?:得)?(?:最|更)|(?:同比|环比)[^，,。？?]{0,4}(?:增长|下降|上涨|下跌)|占比|比重|比例|[^效]率")
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,12 @@ class ListedQuestion:
     items: tuple[str, ...]
     operation: Operation
     kind: str  # the figure kind compared or added: money, count, …
+
+    @property
+    def of_dates(self) -> bool:
+        """Every item is a date ("8月7日和8月11日哪天收盘价更高"): each day's figure is asked on its own
+        (``choice.named_choice``), since no clause names the measure beside the day."""
+        return all(_whole_date(item) for item in self.items)
 
     @property
     def of_organisations(self) -> bool:
@@ -89,6 +98,10 @@ def listed_question(text: str) -> ListedQuestion | None:
     if len(items) < 2:
         return None
     kind = "money" if _MONEY_WORDS.search(text) and not re.search(r"多少(?:人|名|位|户|个|家|项)|人数|几个", text) else "count"
+    after_list = text.rfind(items[-1]) + len(items[-1]) if items[-1] in text else marker
+    if operation != "sum" and _RATE.search(text[after_list:]):
+        # "承保金额、支付赔款这几项，哪一项同比增速最快": the items' rates are compared, not their amounts.
+        kind = "percent"
     return ListedQuestion(tuple(items), operation, kind)
 
 
@@ -189,8 +202,13 @@ def _items(before: str) -> list[str]:
     if whole_phrases:
         pieces = [p.strip("，,、 ") for p in before.split("加上")]
     else:
-        # The list is the last comma-separated piece: "华润2023年的培训里,基层干部、…、专业技术人员".
-        piece = re.split(r"[，,：:；;]", before)[-1].strip()
+        # The list is the last comma-separated piece: "华润2023年的培训里,基层干部、…、专业技术人员";
+        # or the one before it, when the last only says what is compared and joins nothing
+        # ("A、B、C这三家，一季度营收谁最高").
+        clauses = [c.strip() for c in re.split(r"[，,：:；;]", before)]
+        piece = clauses[-1]
+        if len(clauses) > 1 and not _JOIN.search(_LIST_TAIL.sub("", piece)) and _JOIN.search(clauses[-2]):
+            piece = clauses[-2]
         piece = _LIST_TAIL.sub("", piece)
         pieces = [p.strip() for p in _JOIN.split(piece)]
     items = []
@@ -206,7 +224,23 @@ def _items(before: str) -> list[str]:
             piece = piece[named[0].end:].lstrip("的在")  # "中国电科购买" -> 购买: the organisation is context
         if len(piece) >= 2:
             items.append(piece)
+    last = _whole_date(items[-1]) if items else None
+    if last is not None:
+        # "中环环保8月7日和8月11日": days are listed; what comes before the first day is context.
+        dates = [_ending_date(item) for item in items]
+        if all(dates):
+            items = dates
     return items
+
+
+def _whole_date(text: str) -> str | None:
+    figures = find_figures(text)
+    return text if len(figures) == 1 and figures[0].kind == "date" and figures[0].surface == text else None
+
+
+def _ending_date(text: str) -> str | None:
+    figures = find_figures(text)
+    return figures[-1].surface if figures and figures[-1].kind == "date" and text.endswith(figures[-1].surface) else None
 
 
 def _item_words(item: str, others: list[str]) -> tuple[list[str], str]:
@@ -248,6 +282,7 @@ def _figure_for_item(item: str, others: list[str], kind: str, hits: list[Hit], u
                 continue
             for figure in figures:
                 clause = _clause(sentence, figure.start)
+                clause = _conjunct(sentence, clause, figure, figures)
                 text = sentence[clause[0]:clause[1]]
                 score = sum(len(w) for w in words if w in text) + (2 * len(head) if head in text else 0)
                 if score:
@@ -279,6 +314,22 @@ def _item_figures(listed: ListedQuestion, hits: list[Hit], unit: str | None,
     if len({(f.chunk.doc_id, f.sentence_start, f.figure.start) for _, f in found}) < len(found):
         return None  # two items read the same figure: the items were not told apart
     return found
+
+
+def _conjunct(sentence: str, clause: tuple[int, int], figure: Figure, figures: list[Figure]) -> tuple[int, int]:
+    """The part of ``clause`` joined by 及/和/与 that holds ``figure``, when the clause holds several figures
+    ("价值近400万元的消毒产品及价值近300万元的食品饮料": 300万元 is the 食品饮料's); the clause otherwise."""
+    inside = [f for f in figures if clause[0] <= f.start < clause[1]]
+    if len(inside) < 2:
+        return clause
+    cuts = [clause[0]] + [clause[0] + m.end() for m in re.finditer(r"以及|[及和与]", sentence[clause[0]:clause[1]])]
+    cuts.append(clause[1])
+    for start, end in zip(cuts, cuts[1:]):
+        if start <= figure.start < end:
+            if sum(start <= f.start < end for f in inside) == 1:
+                return start, end
+            break
+    return clause
 
 
 def _clause(sentence: str, position: int) -> tuple[int, int]:
@@ -321,10 +372,9 @@ def answer_listed(question: str, text: str, hits: list[Hit], answerer: str = "ex
         if found is None:
             return None
     found = [figure for _, figure in found]
+    if listed.kind in ("money", "percent") and len({f.figure.unit for f in found}) > 1:
+        return None  # 元 and 美元 neither add up nor compare
     if listed.operation == "sum":
-        units = {f.figure.unit for f in found}
-        if listed.kind == "money" and len(units) > 1:
-            return None  # 元 and 美元 do not add up
         if listed.kind != "money" and not all(same_unit(f.figure.unit, found[0].figure.unit) or not f.figure.unit
                                               for f in found):
             return None

@@ -58,8 +58,8 @@ _MONEY_VERBS = re.compile(r"投资|投入|捐赠|捐款|捐助|采购|购买|购
 _CHANGE = re.compile(r"(?:同比|环比|比上年|比去年|与去年同期相比|较上年)[^，,。？?]*(?:增长|增加|下降|减少|提高|提升|降低|上涨|下跌|下滑|"
                      r"涨|跌|降|掉|少|减)了?多少")
 _VALUE_WORDS = re.compile(r"价值|市值|总值|总额|估值|收入|营收|利润|经费|费用|预算|价格|票价|售价|价钱|\bprice\b|\bworth\b|\bvalue\b", re.I)
-_MOST = re.compile(r"最多|最大|最高|最贵|\b(?:the )?most\b|\blargest\b|\bbiggest\b|\bhighest\b|\bgreatest\b", re.I)
-_LEAST = re.compile(r"最少|最小|最低|\b(?:the )?least\b|\bsmallest\b|\blowest\b|\bfewest\b", re.I)
+_MOST = re.compile(r"最多|最大|最高|最贵|最快|\b(?:the )?most\b|\blargest\b|\bbiggest\b|\bhighest\b|\bgreatest\b", re.I)
+_LEAST = re.compile(r"最少|最小|最低|最慢|\b(?:the )?least\b|\bsmallest\b|\blowest\b|\bfewest\b", re.I)
 _CATEGORY_WORDS = re.compile("|".join(sorted(MONEY_CATEGORIES, key=len, reverse=True)))
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:年|\b)")
 # A count asked with its classifier ("几家", "多少个项目"), which money words around it do not change.

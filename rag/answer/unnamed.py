@@ -23,8 +23,13 @@ _PLACE_CATEGORY = r"国家或地区|国家和地区|国家|地区|省份|省|城
 _INDUSTRY_CATEGORY = r"行业|产业|领域"
 # Bodies named by a phrase that ends in their kind: 湖南省山东商会, 某某基金会.
 _BODY_CATEGORY = r"商会|协会|基金会|银行|医院|学校|大学|券商"
-_CHOICE = re.compile(rf"哪(?:一)?(?:个|些|家|所)?(?P<category>{_PLACE_CATEGORY}|{_INDUSTRY_CATEGORY}|{_BODY_CATEGORY})")
-_DIRECTION = re.compile(r"最多|最高|最大|最少|最低|最小")
+# A company's parts, named by a phrase that ends in their kind: 个人护理业务, 冰淇淋业务.
+_SEGMENT_CATEGORY = r"业务板块|业务|板块|产品线|事业部"
+_CHOICE = re.compile(rf"哪(?:一)?(?:个|些|家|所)?(?P<category>{_PLACE_CATEGORY}|{_INDUSTRY_CATEGORY}|{_BODY_CATEGORY}"
+                     rf"|{_SEGMENT_CATEGORY})|(?P<part>哪一?块|哪一?部分)")
+# "五大业务里，哪块…": a part of the kind the question names before it.
+_PARTS_NAMED = re.compile(rf"(?:[几两三四五六七八九十\d]+大|各|这些|几个|各个)?(?P<category>{_SEGMENT_CATEGORY})[^，,。？?]{{0,3}}?(?:里|中|之中|当中)?[，,]?$")
+_DIRECTION = re.compile(r"最多|最高|最大|最快|最少|最低|最小|最慢")
 _CLAUSE_BREAK = "，,；;：:。！？!?\n"
 _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 # A clause whose subject is a pronoun speaks of the item named in the clause before it.
@@ -70,9 +75,16 @@ def unnamed_choice(question: str) -> UnnamedChoice | None:
     if not measure:
         return None
     category = choice.group("category")
+    if category is None:
+        named = _PARTS_NAMED.search(question[:choice.start()])
+        if named is None:
+            return None
+        category = named.group("category")
+    if re.fullmatch(_SEGMENT_CATEGORY, category):
+        category = "业务" if category.startswith("业务") else category  # 业务板块: 冰淇淋业务
     category = "industry" if re.fullmatch(_INDUSTRY_CATEGORY, category) else \
         "place" if re.fullmatch(_PLACE_CATEGORY, category) else category
-    return UnnamedChoice(category, measure, direction.group()[1] in "多高大")
+    return UnnamedChoice(category, measure, direction.group()[1] in "多高大快")
 
 
 # "哪家公司…最高" answered where the article says who tops the ranking of that measure:
@@ -180,7 +192,7 @@ def answer_unnamed_choice(question: str, text: str, hits: list[Hit], answerer: s
 def _kind_of(measure: str) -> str | None:
     """The figure kind a measure is stated in: a share or rate in %, a price or sum in money."""
     joined = measure
-    if re.search(r"占比|比例|比重|份额|[^市]率|增速|增幅", joined):
+    if re.search(r"占比|比例|比重|份额|[^市]率|增速|增幅|增长$|涨$", joined):
         return "percent"
     if re.search(r"价|金额|收入|营收|利润|投|资金|元|捐|花|出资|钱", joined):
         return "money"
