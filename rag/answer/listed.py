@@ -12,7 +12,7 @@ The answer shows each figure with its citation, so the reader can check the arit
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from rag.answer.spans import Figure, find_figures, same_unit, signed_value
@@ -51,6 +51,7 @@ class ListedQuestion:
     items: tuple[str, ...]
     operation: Operation
     kind: str  # the figure kind compared or added: money, count, …
+    measure: str = ""  # what a choice compares, in the question's words after the list (设定的回购价格上限)
 
     @property
     def of_dates(self) -> bool:
@@ -102,7 +103,13 @@ def listed_question(text: str) -> ListedQuestion | None:
     if operation != "sum" and _RATE.search(text[after_list:]):
         # "承保金额、支付赔款这几项，哪一项同比增速最快": the items' rates are compared, not their amounts.
         kind = "percent"
-    return ListedQuestion(tuple(items), operation, kind)
+    measure = ""
+    if operation != "sum":
+        rest = re.sub(r"^[这那]?[几两三四五六七八九十\d]*(?:[类项个家种位条款只块天]|方面)*(?:公司|企业|资金|业务)?"
+                      r"(?:之中|当中|[中里])?", "", text[after_list:])
+        measure = _MORE.sub("", _LESS.sub("", _CHOICE.sub("", rest)))
+        measure = re.sub(r"[？?，,。！!）)]", "", measure).strip()
+    return ListedQuestion(tuple(items), operation, kind, measure)
 
 
 # "哪家/哪个/哪位/谁" asks for one of the things the question has just listed.
@@ -224,6 +231,11 @@ def _items(before: str) -> list[str]:
             piece = piece[named[0].end:].lstrip("的在")  # "中国电科购买" -> 购买: the organisation is context
         if len(piece) >= 2:
             items.append(piece)
+    if len(items) > 1 and not whole_phrases:
+        # "云南锗业8月8日游资和散户": the day (and who) before the first item are context, not the item.
+        dated = [f for f in find_figures(items[0]) if f.kind == "date" and f.end < len(items[0])]
+        if dated and len(items[0]) - dated[-1].end >= 2:
+            items[0] = items[0][dated[-1].end:].lstrip("的")
     last = _whole_date(items[-1]) if items else None
     if last is not None:
         # "中环环保8月7日和8月11日": days are listed; what comes before the first day is context.
@@ -259,15 +271,26 @@ def _item_words(item: str, others: list[str]) -> tuple[list[str], str]:
 
 
 def _figure_for_item(item: str, others: list[str], kind: str, hits: list[Hit], unit: str | None,
-                     context: list[str] = ()) -> tuple[float, _ItemFigure] | None:
+                     context: list[str] = (), measure: list[str] = ()) -> tuple[float, _ItemFigure] | None:
     """The figure of ``kind`` in the clause that best names ``item`` in the retrieved passages.
 
     ``context`` are the question's words outside the list ("购买和帮助销售贫困地区农产品": 农产品
     belongs to both items); they break ties between clauses that name the item alike.
+    ``measure`` are the words of what is compared ("哪家设定的回购价格上限最高": 回购, 价格, 上限): where
+    given, a figure whose clause says more of them wins over one whose clause only names the item
+    ("奥泰生物准备了4200万元资金，回购价格的上限是60元": 60元). The item may then be named in any
+    earlier clause of the sentence, so long as no other item is named after it.
     """
     words, head = _item_words(item, others)
     best: tuple[float, _ItemFigure] | None = None
     seen: set[tuple[str, int]] = set()
+
+    def named(text: str) -> float:
+        score = sum(len(w) for w in words if w in text) + (2 * len(head) if head in text else 0)
+        # With a measure asked, the measure decides between clauses, so the item must be named,
+        # not half-named: 韦尔股份 is not named by the 股份 of "回购股份价格".
+        return score if not measure or score >= min(len(item), 4) else 0
+
     for hit in hits:
         chunk = hit.chunk
         for match in re.finditer(r"[^。！？；!?;\n]+", chunk.text):
@@ -284,30 +307,41 @@ def _figure_for_item(item: str, others: list[str], kind: str, hits: list[Hit], u
                 clause = _clause(sentence, figure.start)
                 clause = _conjunct(sentence, clause, figure, figures)
                 text = sentence[clause[0]:clause[1]]
-                score = sum(len(w) for w in words if w in text) + (2 * len(head) if head in text else 0)
+                score = named(text)
+                if measure and not score and any(o in text for o in others):
+                    continue  # "游资资金净流入221.2万元" is 游资's, whatever clause before it names 主力
                 if score:
                     score += 0.25 * sum(len(w) for w in context if w in text)
                 if score == 0:
-                    # The item named in the clause before the figure's ("发展特色产业,累计投入…1.63亿元").
-                    previous = _clause(sentence, clause[0] - 2) if clause[0] >= 2 else None
-                    if previous is None:
+                    # The item named in the clause before the figure's ("发展特色产业,累计投入…1.63亿元"),
+                    # or, with a measure asked, in any clause before it with no other item between.
+                    at = clause[0]
+                    while at >= 2:
+                        previous = _clause(sentence, at - 2)
+                        before = sentence[previous[0]:previous[1]]
+                        if any(o in before for o in others):
+                            break
+                        score = 0.5 * named(before)
+                        if score or not measure:
+                            break
+                        at = previous[0]
+                    if score == 0:
                         continue
-                    text = sentence[previous[0]:previous[1]]
-                    score = 0.5 * (sum(len(w) for w in words if w in text) + (2 * len(head) if head in text else 0))
-                    if score == 0 or any(o in text for o in others):
-                        continue
+                if measure:
+                    said = sum(len(w) for w in measure if w in sentence[clause[0]:clause[1]])
+                    score += 1000 * said
                 if best is None or score > best[0]:
                     best = (score, _ItemFigure(item, figure, chunk, offset, offset + len(sentence)))
     return best
 
 
 def _item_figures(listed: ListedQuestion, hits: list[Hit], unit: str | None,
-                  context: list[str]) -> list[tuple[float, _ItemFigure]] | None:
+                  context: list[str], measure: list[str] = ()) -> list[tuple[float, _ItemFigure]] | None:
     """Each item's figure with its score; None when an item has none, or two items read the same one."""
     found = []
     for item in listed.items:
         others = [o for o in listed.items if o != item]
-        scored = _figure_for_item(item, others, listed.kind, hits, unit, context)
+        scored = _figure_for_item(item, others, listed.kind, hits, unit, context, measure)
         if scored is None or comparable_value(scored[1].figure) is None:
             return None
         found.append(scored)
@@ -356,19 +390,26 @@ def answer_listed(question: str, text: str, hits: list[Hit], answerer: str = "ex
 
     inside = "".join(listed.items)
     context = [t for t in dict.fromkeys(tokenize(text)) if len(t) > 1 and t not in inside]
+    measure = [t for t in dict.fromkeys(tokenize(listed.measure)) if len(t) > 1] if MEASURE_FIRST else []
+    if unit is None and listed.kind == "count" and measure and listed.operation != "sum":
+        # "游资和散户哪一方的净流入更多": no word of money, but the measure is written beside sums of money
+        # (游资资金净流入858.57万元); taken when every item's figure is in a clause that says the measure.
+        money = _item_figures(replace(listed, kind="money"), hits, None, context, measure)
+        if money is not None and all(score >= 1000 for score, _ in money):
+            listed = replace(listed, kind="money")
     if unit is None and listed.kind == "count":
         # Counts compared or added must be of one thing: "干部和技术人员哪一类更多" is answered in 名
         # (干部4198名, 技术人员6828名), not by a count of classes (技术人员培训班110余期). With no unit
         # asked, every unit the passages count in is tried and the best-supported one kept.
         units = {f.unit for hit in hits for f in find_figures(hit.chunk.text) if f.kind in ("count", "number") and f.unit}
-        tried = [(_item_figures(listed, hits, u, context), u) for u in sorted(units)]
+        tried = [(_item_figures(listed, hits, u, context, measure), u) for u in sorted(units)]
         # (个 admits every classifier, so the figures themselves must share one.)
         tried = [(found, u) for found, u in tried if found is not None and len({f.figure.unit for _, f in found}) == 1]
         if not tried:
             return None
         found = max(tried, key=lambda pair: sum(score for score, _ in pair[0]))[0]
     else:
-        found = _item_figures(listed, hits, unit, context)
+        found = _item_figures(listed, hits, unit, context, measure)
         if found is None:
             return None
     found = [figure for _, figure in found]
@@ -408,6 +449,8 @@ def answer_listed(question: str, text: str, hits: list[Hit], answerer: str = "ex
                   hits=tuple(hits), answerer=answerer)
 
 
+# A choice's figure is the one whose clause says what is compared (listed.measure); off only to show what it fixes.
+MEASURE_FIRST = True
 # A figure's direction counts in a comparison (spans.signed_value); off only to show what it fixes.
 SIGNED_DIRECTIONS = True
 
