@@ -39,7 +39,7 @@ _LIST_TAIL = re.compile(r"(?:这|那)[几两三四五六七八九十\d]*[类项�
 # "教育扶贫和医疗扶贫的项目": what is counted, written once after the last item, belongs to every item.
 _SHARED_TAIL = re.compile(r"的(?:项目|资金|金额|投入|人数|数量|数额|钱|款|规模|收入|个数|次数)$")
 _MONEY_WORDS = re.compile(r"钱|元|资金|金额|投入|投资|投了|花|捐|出资|采购|购买|销售|收入|营收|利润|产值|费|价")
-_CLAUSE_BREAK = "，,；;：:、。！？!?\n"
+_CLAUSE_BREAK = "，,；;：:、。！？!?\n《》"
 # What a choice compares when it asks a rate: a growth rate, a share, a margin (增速最快, 毛利率最高).
 _RATE = re.compile(r"增速|增幅|降幅|涨幅|跌幅|增长率|增长(?:得)?(?:最|更)|(?:同比|环比)[^，,。？?]{0,4}(?:增长|下降|上涨|下跌)|占比|比重|比例|[^效]率")
 
@@ -205,6 +205,9 @@ def separate_questions(text: str) -> tuple[str, ...]:
 def _items(before: str) -> list[str]:
     """The phrases joined by 、/和/与 (or 加上) just before the question's marker."""
     before = before.strip("，,。？?：: ")
+    bracketed = re.search(r"[（(]([^（()）]+)[）)]$", before)
+    if bracketed and _JOIN.search(bracketed.group(1)):
+        before = bracketed.group(1)  # "捐款车企里（奇瑞、比亚迪、理想），哪家": the list is in the brackets
     whole_phrases = "加上" in before
     if whole_phrases:
         pieces = [p.strip("，,、 ") for p in before.split("加上")]

@@ -1,0 +1,88 @@
+"""Choices among listed items read the way questions are written: the list before a comma, the measure
+between the list and the ask, days as items, rates rather than amounts, a company's business segments.
+
+The passages and names are made up here, not taken from any article.
+"""
+
+import pytest
+
+import rag.answer.listed as listed_module
+from rag.answer.choice import named_choice
+from rag.answer.listed import listed_question
+from rag.answer.unnamed import unnamed_choice
+from tests.conftest import answer_over_texts
+
+
+@pytest.mark.parametrize("question, items", [
+    # The list, then a comma, then what is compared: the list is the clause before.
+    ("甲科技、乙电子、丙材料这三家，一季度营收谁最高？", ("甲科技", "乙电子", "丙材料")),
+    ("甲科技、乙电子和丙材料，一季度末负债率哪家最低？", ("甲科技", "乙电子", "丙材料")),
+    # The list in brackets, after the words that name it.
+    ("报道列出的捐款车企里（甲汽车、乙汽车、丙汽车），哪家捐得最少？", ("甲汽车", "乙汽车", "丙汽车")),
+    # 哪一块 / 哪天 ask for one of the listed parts or days; what comes before the first day is context.
+    ("这次捐赠里，现金、药品、食品哪一块金额最大？", ("现金", "药品", "食品")),
+    ("星河电子8月7日和8月11日这两天，哪天收盘价更高？", ("8月7日", "8月11日")),
+    ("星河电子8月8日游资和散户哪一方的净流入更多？", ("游资", "散户")),
+])
+def test_the_listed_items_are_found_where_the_question_writes_them(question, items):
+    listed = listed_question(question)
+    assert listed is not None and listed.items == items
+
+
+def test_the_measure_between_the_list_and_the_ask_is_what_named_candidates_compare():
+    choice = named_choice("甲科技、乙电子、丙材料这三家，一季度营收谁最高？")
+    assert choice is not None and choice.names == ("甲科技", "乙电子", "丙材料") and choice.metric == "一季度营收"
+    assert named_choice("甲科技、乙电子和丙材料三家公司一季度毛利率哪家最高？").metric == "一季度毛利率"
+
+
+def test_the_context_before_a_list_keeps_its_first_character():
+    # 中 opens the company's name here; only a 中/里 that closes the context is dropped.
+    choice = named_choice("中兴材料8月7日和8月11日这两天，哪天收盘价更高？")
+    assert choice is not None and choice.context == "中兴材料"
+
+
+def test_a_rate_is_compared_when_the_question_asks_which_grew_fastest():
+    text = "承保金额500亿元，同比增长2.1%；支付赔款9亿元，同比增长30.5%；服务客户18万家，同比增长9%。"
+    question = "承保金额、支付赔款、服务客户这几项，哪一项同比增速最快？"
+    assert listed_question(question).kind == "percent"
+    assert answer_over_texts(question, text).short == "支付赔款"  # the largest amount is 承保金额's
+
+
+def test_each_figure_of_a_list_joined_by_and_belongs_to_its_own_item():
+    text = "此次捐赠总金额超过千万元，其中包括500万元现金、价值近250万元的药品及价值近280万元的食品。"
+    assert answer_over_texts("这次捐赠里，现金、药品、食品哪一块金额最小？", text).short == "药品"
+
+
+def test_the_figure_whose_clause_says_the_measure_answers(monkeypatch):
+    text = ("甲公司准备了4000万元资金，回购价格的上限是60元/股。乙公司将用5000万元资金回购，回购价格不超过71元/股。"
+            "丙公司拟以5亿元资金回购公司股份，全部用于股权激励，回购价格不高于50元/股。")
+    question = "甲公司、乙公司和丙公司中，哪家设定的回购价格上限最高？"
+    assert answer_over_texts(question, text).short == "乙公司"
+    monkeypatch.setattr(listed_module, "MEASURE_FIRST", False)
+    assert answer_over_texts(question, text).short != "乙公司"
+
+
+def test_days_are_compared_on_the_passage_of_each_day():
+    answer = answer_over_texts("星河电子8月7日和8月11日这两天，哪天收盘价更高？",
+                               "截至2023年8月11日收盘，星河电子报收于6.89元，下跌1.71%。",
+                               "截至2023年8月7日收盘，星河电子报收于7.05元，下跌0.98%。")
+    assert answer.short == "8月7日"
+
+
+def test_figures_in_two_currencies_are_not_compared():
+    text = "甲科技一季度营收为3亿元。乙电子一季度营收为5000万美元。"
+    answer = answer_over_texts("甲科技和乙电子，一季度营收哪家更高？", text)
+    assert not (answer.short in ("甲科技", "乙电子") and "按文章给出的数字比较" in answer.text)
+
+
+_SEGMENTS = ("按业务划分，美容业务营收为31亿欧元，销售额同比增长8.8%；个人护理业务营收为35亿欧元，销售额同比增长9.0%；"
+             "冰淇淋业务营收为28亿欧元，销售额同比增长5.6%。")
+
+
+@pytest.mark.parametrize("question, short", [
+    ("某公司五大业务里，哪块的销售额增长最快？", "个人护理业务"),
+    ("某公司第二季度哪个业务板块营收最少？", "冰淇淋业务"),
+])
+def test_a_company_s_segments_are_ranked_by_the_measure(question, short):
+    assert unnamed_choice(question) is not None
+    assert answer_over_texts(question, _SEGMENTS).short == short
