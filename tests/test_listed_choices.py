@@ -86,3 +86,12 @@ _SEGMENTS = ("按业务划分，美容业务营收为31亿欧元，销售额同�
 def test_a_company_s_segments_are_ranked_by_the_measure(question, short):
     assert unnamed_choice(question) is not None
     assert answer_over_texts(question, _SEGMENTS).short == short
+
+
+def test_the_last_one_of_them_is_no_count_of_them(monkeypatch):
+    import rag.answer.extractive as extractive
+
+    texts = ("7月24日，体育馆坍塌事故最后一名被困学生已搜救到。", "此次事故共造成9人死亡。")
+    assert answer_over_texts("体育馆坍塌事故一共有多少人死亡？", *texts).short != "一名"
+    monkeypatch.setattr(extractive, "NOT_A_HEADCOUNT", False)
+    assert answer_over_texts("体育馆坍塌事故一共有多少人死亡？", *texts).short == "一名"

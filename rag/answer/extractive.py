@@ -18,6 +18,7 @@ from rag.answer.binding import asked_names, binds, figure_bound, metric_labelled
 from rag.answer.topic import misses_topic
 from rag.answer.furniture import mask_furniture
 from rag.answer.byline import asks_outlet, asks_writer, outlet_in, writer_in
+from rag.answer.enumeration import ASKS_SEVERAL, enumeration
 from rag.answer.aggregate import aggregate_answer, group_total_lead, group_total_note, largest_figure
 from rag.answer.injection import addresses_reader
 from rag.answer.period import listed_years, respective_year_figure
@@ -869,6 +870,10 @@ class ExtractiveAnswerer:
                 return None
             stated = stated_figure(sentence, figure, ranges=not _asks_range_end(question.text))
             return _with_direction(question, sentence, figure, stated)
+        if question.language == "zh" and ENUMERATIONS and ASKS_SEVERAL.search(question.text):
+            listed = enumeration(sentence, question.text, gap)
+            if listed:
+                return listed  # "包括哪些措施": "合同、体检、保险", every item the sentence lists
         if question.language == "en":
             # "On which board …": the name in the sentence that ends in the noun asked for (科创板).
             named = _named_by_asked_noun(question, sentence, gap)
@@ -2416,6 +2421,11 @@ def _nearest_span(spans: list, gap: tuple[int, int] | None):
 
 LABELLED_METRIC = True
 TOTALS_FIRST = True
+# "包括哪些措施", "是哪几项": the list the sentence writes out answers (rag.answer.enumeration).
+ENUMERATIONS = True
+# A count after 最后/每 ("最后一名", "每3人") is one of them or a rate, never a count of them (see _figure_for).
+NOT_A_HEADCOUNT = True
+_ONE_OF_THEM = re.compile(r"(?:最后|最先|每)\s*$")
 _TOTAL_BEFORE = re.compile(r"(?:共有|共计|合计|总共|一共|总计|累计|共)\s*$")
 PER_SHARE = True
 _ASKS_PRICE = re.compile(r"价|每股|一股|/股|\bper share\b|\bprice\b", re.I)
@@ -2496,6 +2506,9 @@ def _figure_for(question: Question, sentence: str, gap: tuple[int, int] | None,
     if question.focus_unit:
         figures = [f for f in figures if same_unit(f.unit, question.focus_unit)] or (
             figures if question.kind == "duration" else [])
+    if NOT_A_HEADCOUNT and question.kind == "count":
+        # "最后一名被困学生", "每3人一组": one of them, or a rate, not how many there are.
+        figures = [f for f in figures if not _ONE_OF_THEM.search(sentence, max(0, f.start - 3), f.start)]
     if PER_SHARE and question.kind == "money" and figures:
         # A price per share (发行价56.56元/股, 回购价格不超过71元/股) answers a question about a price, not one
         # about a sum (募资, 回购资金); a price question prefers it to the sums beside it.

@@ -23,7 +23,7 @@ _KIND_PATTERNS: list[tuple[AnswerKind, re.Pattern[str]]] = [
     # (rag.answer.extractive lets a code through only for this ask), whether asked 是什么 or 是多少.
     ("count", re.compile(r"(?:股票|证券|上市)?代码[是为]?(?:什么|多少|几)|\b(?:stock|ticker) (?:code|symbol)\b", re.I)),
     # "哪些参与抢修的企业": the kind asked is the head noun after the clause that describes it.
-    ("organisation", re.compile(rf"哪(?:一)?[家个些所]\s*{_ORG_WORDS}|哪家|什么{_ORG_WORDS}|哪个{_ORG_WORDS}|由谁|"
+    ("organisation", re.compile(rf"哪(?:一|几)?[家个些所]\s*{_ORG_WORDS}|哪家|什么{_ORG_WORDS}|哪个{_ORG_WORDS}|由谁|"
                                 rf"哪(?:些|几)[^，,。？?；;]{{1,20}}?的{_ORG_WORDS}(?=[？?，,。；;]|$)|谁(?=.*(?:帮扶|投资|投了|投入|出资|资助|捐|援|采购|定点|主办|承办|协办))"
                                 r"|\bwhich (?:[\w-]+ ){0,2}?(?:enterprise|company|companies|firm|group|organi[sz]ations?|bank|business|"
                                 r"body|bodies|agency|department|institution|authority|ministry|association|chamber|foundation|"
@@ -51,8 +51,9 @@ _KIND_PATTERNS: list[tuple[AnswerKind, re.Pattern[str]]] = [
     # A metric noun (收入, 融资) asks for money only where no other question word asks for a thing:
     # "享受什么税收优惠", "按照哪个规定划分" ask a phrase though they name 担保费收入 or 融资.
     ("money", re.compile(r"^(?![^？?]*(?:什么|哪|如何|怎么|怎样|为什么|为何)).*?(?:收入|营收|利润|产值|销售额|成交额|票房|募资|募集|融资|筹资|筹集)")),
-    ("count", re.compile(rf"多少|几个|几(?:{CLASSIFIERS})|几\b|数量|人数|户数|\bhow many\b|\bnumber of\b", re.I)),
-    ("place", re.compile(r"哪里|哪儿|在哪(?![个些一家所位款项种])|何地|何处|什么地方|哪(?:个|些|一)?(?:县|市(?!场)|省|州|地区|地方|村|镇|乡|国家|城市|区(?!域))|\bwhere\b|\b(?:which|what) (?:\w+ )?(?:count(?:y|ies)|cit(?:y|ies)|provinces?|places?|villages?|towns?|regions?|countr(?:y|ies)|areas?)\b", re.I)),
+    # (哪几项, 哪几个县 ask which, not how many.)
+    ("count", re.compile(rf"多少|(?<!哪)几个|(?<!哪)几(?:{CLASSIFIERS})|(?<!哪)几\b|数量|人数|户数|\bhow many\b|\bnumber of\b", re.I)),
+    ("place", re.compile(r"哪里|哪儿|在哪(?![个些一家所位款项种])|何地|何处|什么地方|哪(?:个|些|一|几个?)?(?:县|市(?!场)|省|州|地区|地方|村|镇|乡|国家|城市|区(?!域))|\bwhere\b|\b(?:which|what) (?:\w+ )?(?:count(?:y|ies)|cit(?:y|ies)|provinces?|places?|villages?|towns?|regions?|countr(?:y|ies)|areas?)\b", re.I)),
 ]
 _MONEY_VERBS = re.compile(r"投资|投入|捐赠|捐款|捐助|采购|购买|购销|资金|金额|\binvest|\bspen[dt]|\bdonat|\bbought|\bpurchas", re.I)
 _CHANGE = re.compile(r"(?:同比|环比|比上年|比去年|与去年同期相比|较上年)[^，,。？?]*(?:增长|增加|下降|减少|提高|提升|降低|上涨|下跌|下滑|"

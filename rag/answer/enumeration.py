@@ -1,0 +1,116 @@
+"""The list a sentence writes out, for questions that ask which several things ("包括哪些措施", "是哪几项").
+
+"推动完善6项业务信息，包括：合同、体检、保险、培训、工作经历、服务评价" answers "那6项信息是哪几项" with
+every item, not with the clause around the question's words. A list is a run of short phrases joined
+by 、 (the last may be joined by 和/及/与); its first and last items are cut to the size of their
+neighbours, since the words before the list (召回…部分进口) and after it (…汽车，共计) are not items.
+"""
+
+from __future__ import annotations
+
+import re
+
+_ITEM = r"[^，,。；;：:、（）()《》“”\"!！?？\n]{1,16}"
+_RUN = re.compile(rf"{_ITEM}(?:、{_ITEM})+(?:(?:以及|和|及|与){_ITEM})?")
+# Where a list is introduced: it follows these words.
+_INTRODUCED = re.compile(r"(?:包括|包含|分别是|分别为|即|有|是|为|如)[：:]?\s*$|[：:]\s*$")
+_LAST_JOIN = re.compile(r"以及|和|及|与")
+# An approximate end of a list that is not part of its last item.
+_LIST_END = re.compile(r"等(?:[\u4e00-\u9fff]{0,6})$")
+
+# A question that asks for several things (哪些, 哪几项, 哪两家); "哪些X" with its noun.
+ASKS_SEVERAL = re.compile(r"哪些|哪几|哪[两二三四五六七八九]")
+
+
+def _words(text: str) -> list[str]:
+    from rag.jieba import cut
+
+    return [w for w in cut(text) if w.strip()]
+
+
+def _cut_first(first: str, second: str) -> str:
+    """The first item without the words before the list: as many words as the second item has, after the
+    last 的/在/了 mark ("期间的部分进口C级" next to "E级" -> C级)."""
+    first = re.split(r"[的了在对向给把将从]", first)[-1] or first
+    words, size = _words(first), len(_words(second))
+    if len(words) > size:
+        first = first[len(first) - len("".join(words[-size:])) - _trailing_spaces(first, words[-size:]):]
+    return first.strip()
+
+
+def _trailing_spaces(text: str, words: list[str]) -> int:
+    """Spaces inside the last words of ``text`` that jieba dropped ("GLS SUV")."""
+    joined = "".join(words)
+    tail = text[-(len(joined) + 8):]
+    compact = re.sub(r"\s", "", tail)
+    return (len(tail) - len(compact)) if compact.endswith(joined) else 0
+
+
+def _lead_verb_dropped(first: str, second: str) -> str:
+    """"建立提名回避机制" beside "独立董事资格认定制度": the verb that introduces the list is not in its first item."""
+    from rag.jieba import tag
+
+    tagged = tag(first)
+    if len(tagged) > 1 and tagged[0][1].startswith("v") and not tag(second)[0][1].startswith("v") \
+            and len(first) - len(tagged[0][0]) >= 2:
+        return first[len(tagged[0][0]):]
+    return first
+
+
+def _cut_last(last: str, before: str) -> str:
+    """The last item without the words after the list: as many words as the item before it."""
+    last = _LIST_END.sub("", last)
+    words, size = _words(last), len(_words(before))
+    if len(words) > size + 1:
+        kept = "".join(words[:size])
+        # Keep the spaces of the original ("GLS SUV汽车" -> "GLS SUV").
+        at, taken = 0, 0
+        while at < len(last) and taken < len(kept):
+            if not last[at].isspace():
+                taken += 1
+            at += 1
+        last = last[:at]
+    return last.strip()
+
+
+def enumeration(sentence: str, question: str, gap: tuple[int, int] | None = None) -> str | None:
+    """The list in ``sentence`` that answers a "哪些/哪几项" question, items joined by 、; None when the
+    sentence writes no list of at least two items that the question does not itself give."""
+    runs = []
+    for match in _RUN.finditer(sentence):
+        pieces = match.group().split("、")
+        last = _LAST_JOIN.split(pieces[-1])
+        if len(last) == 2 and all(last):
+            pieces = pieces[:-1] + last
+        items = [p.strip() for p in pieces]
+        for i, item in enumerate(items):
+            if "等" in item[1:] and i > 0:
+                items = items[:i] + [item[:item.index("等", 1)]]  # "红豆集团等民营企业和…": the list ends at 等
+                break
+        if len(items) < 2:
+            continue
+        items[0] = _lead_verb_dropped(_cut_first(items[0], items[1]), items[1])
+        items[-1] = _cut_last(items[-1], items[-2])
+        items = [i for i in items if i]
+        if len(items) < 2 or any(len(i) > 16 for i in items) or sum(bool(re.search(r"\d", i)) for i in items) > len(items) // 2:
+            continue
+        if all(i in question for i in items):
+            continue  # the question's own list ("A、B、C里哪些…") is not its answer
+        start = sentence.find(items[0], match.start())
+        end = sentence.find(items[-1], start) + len(items[-1])
+        runs.append((start, end, "、".join(items)))
+    if not runs:
+        return None
+    # The list of the things asked: one the sentence follows with the question's noun ("奇瑞、星途等各品牌"
+    # for 哪些品牌), else one it introduces (包括：), and one whose items the question does not already say.
+    noun = re.search(r"(?:哪些|哪几[项个家类种条款]?|哪[两二三四五六七八九][项个家类种条款]?)([\u4e00-\u9fff]{2})", question)
+    if noun:
+        named = [r for r in runs if noun.group(1) in sentence[r[1]:r[1] + 8]]
+        runs = named or runs
+    least = min(sum(item in question for item in r[2].split("、")) for r in runs)
+    runs = [r for r in runs if sum(item in question for item in r[2].split("、")) == least]
+    introduced = [r for r in runs if _INTRODUCED.search(sentence[:r[0]])]
+    chosen = introduced or runs
+    if gap is not None:
+        return min(chosen, key=lambda r: 0 if r[0] <= gap[0] < r[1] else min(abs(r[0] - gap[1]), abs(r[1] - gap[0])))[2]
+    return max(chosen, key=lambda r: r[1] - r[0])[2]

@@ -1,0 +1,41 @@
+"""Questions that ask which several things ("包括哪些措施", "是哪几项") are answered with the list the
+sentence writes out. The sentences are made up here, not taken from any article."""
+
+import pytest
+
+import rag.answer.extractive as extractive
+from rag.answer.enumeration import enumeration
+from rag.answer.question import analyse
+from tests.conftest import answer_over_texts
+
+
+@pytest.mark.parametrize("sentence, question, listed", [
+    ("今年将推动完善5项人员信息，包括：合同、体检、保险、培训、服务评价。", "那5项信息是哪几项？", "合同、体检、保险、培训、服务评价"),
+    # The words before the list (召回…期间的部分进口) and after it (…汽车，共计) are not items.
+    ("公司将召回生产日期在2021年期间的部分进口A级、B级、C级、GL SUV汽车，共计9028辆。", "召回了哪些车型？", "A级、B级、C级、GL SUV汽车"),
+    # The list the question's noun follows, not another list in the sentence; it ends at 等.
+    ("集团旗下甲牌、乙牌、丙牌等各品牌，将全力配合开展抗洪救灾、道路运输和灾后恢复工作。", "集团还有哪些品牌参与抗洪救灾？", "甲牌、乙牌、丙牌"),
+])
+def test_the_list_the_sentence_writes_out(sentence, question, listed):
+    assert enumeration(sentence, question) == listed
+
+
+def test_a_sentence_without_a_list_gives_none():
+    assert enumeration("公司将进一步降低交易经手费。", "降低哪些费率？") is None
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("那5项信息具体是哪几项？", "phrase"),   # which, not how many
+    ("公司帮扶了哪几个县？", "place"),
+    ("哪几家企业参加了会议？", "organisation"),
+    ("公司帮扶了几个县？", "count"),
+])
+def test_which_several_is_not_how_many(question, kind):
+    assert analyse(question).kind == kind
+
+
+def test_the_answer_lists_every_item(monkeypatch):
+    text = "今年将推动完善5项人员信息，包括：合同、体检、保险、培训、服务评价。"
+    assert answer_over_texts("要完善的那5项人员信息是哪几项？", text).short == "合同、体检、保险、培训、服务评价"
+    monkeypatch.setattr(extractive, "ENUMERATIONS", False)
+    assert answer_over_texts("要完善的那5项人员信息是哪几项？", text).short != "合同、体检、保险、培训、服务评价"
