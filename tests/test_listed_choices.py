@@ -95,3 +95,9 @@ def test_the_last_one_of_them_is_no_count_of_them(monkeypatch):
     assert answer_over_texts("体育馆坍塌事故一共有多少人死亡？", *texts).short != "一名"
     monkeypatch.setattr(extractive, "NOT_A_HEADCOUNT", False)
     assert answer_over_texts("体育馆坍塌事故一共有多少人死亡？", *texts).short == "一名"
+
+
+@pytest.mark.parametrize("question, short", [("哪个项目投资最多？", "乙县风电项目"), ("哪个项目投资最少？", "丁镇储能项目")])
+def test_projects_are_named_after_their_sums(question, short):
+    text = "甲公司总投资12亿元建设乙县风电项目。此外，投资5亿元的丙市光伏发电项目已开工；丁镇储能项目总投资3亿元。"
+    assert answer_over_texts(question, text).short == short

@@ -25,8 +25,10 @@ _INDUSTRY_CATEGORY = r"行业|产业|领域"
 _BODY_CATEGORY = r"商会|协会|基金会|银行|医院|学校|大学|券商"
 # A company's parts, named by a phrase that ends in their kind: 个人护理业务, 冰淇淋业务.
 _SEGMENT_CATEGORY = r"业务板块|业务|板块|产品线|事业部"
+# Projects, named by a phrase that ends in 项目/工程, often after their sum ("投资12亿元建设乙县风电项目").
+_PROJECT_CATEGORY = r"项目|工程"
 _CHOICE = re.compile(rf"哪(?:一)?(?:个|些|家|所)?(?P<category>{_PLACE_CATEGORY}|{_INDUSTRY_CATEGORY}|{_BODY_CATEGORY}"
-                     rf"|{_SEGMENT_CATEGORY})|(?P<part>哪一?块|哪一?部分)")
+                     rf"|{_SEGMENT_CATEGORY}|{_PROJECT_CATEGORY})|(?P<part>哪一?块|哪一?部分)")
 # "五大业务里，哪块…": a part of the kind the question names before it.
 _PARTS_NAMED = re.compile(rf"(?:[几两三四五六七八九十\d]+大|各|这些|几个|各个)?(?P<category>{_SEGMENT_CATEGORY})[^，,。？?]{{0,3}}?(?:里|中|之中|当中)?[，,]?$")
 _DIRECTION = re.compile(r"最多|最高|最大|最快|最少|最低|最小|最慢")
@@ -159,6 +161,8 @@ def answer_unnamed_choice(question: str, text: str, hits: list[Hit], answerer: s
                 if choice.head not in labelled:
                     continue
                 item = _item_before(choice.category, sentence, clause_start, figure.start, previous, asked_places)
+                if item is None and re.fullmatch(_PROJECT_CATEGORY, choice.category):
+                    item = _project_after(choice.category, sentence, figure.end)
                 if item is None:
                     continue
                 ranked = _Ranked(item, figure, chunk, start, end)
@@ -203,6 +207,23 @@ def _places(text: str) -> list[str]:
     from rag.jieba import tag
 
     return [word for word, flag in tag(text) if flag == "ns" and len(word) >= 2]
+
+
+# What introduces a project after its sum: "投资12亿元建设…项目", "12亿元的…项目".
+_BUILDS = re.compile(r"^(?:的|用于|建设|新建|投建|兴建|实施|打造|启动|推进|落地|开工|签约|引进)+")
+
+
+def _project_after(category: str, sentence: str, position: int) -> str | None:
+    """The project named right after its sum in the figure's clause ("总投资12亿元的乙县风电项目")."""
+    end = min([i for i in (sentence.find(c, position) for c in _CLAUSE_BREAK) if i >= 0] or [len(sentence)])
+    after = sentence[position:end]
+    match = re.search(category, after)
+    if match is None:
+        return None
+    name = _BUILDS.sub("", after[:match.end()])
+    if len(name) < len(category) + 2 or re.search(r"\d|[是为和与及]", name):
+        return None
+    return name
 
 
 def _item_before(category: str, sentence: str, clause_start: int, position: int, previous: str,
