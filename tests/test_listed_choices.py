@@ -101,3 +101,14 @@ def test_the_last_one_of_them_is_no_count_of_them(monkeypatch):
 def test_projects_are_named_after_their_sums(question, short):
     text = "甲公司总投资12亿元建设乙县风电项目。此外，投资5亿元的丙市光伏发电项目已开工；丁镇储能项目总投资3亿元。"
     assert answer_over_texts(question, text).short == short
+
+
+def test_orders_are_counted_in_dan_and_a_total_is_no_daily_average(monkeypatch):
+    import rag.answer.extractive as extractive
+    from rag.answer.question import analyse
+
+    assert analyse("他那个月一共接了几单？").focus_unit == "单"
+    text = "法院认为，事发当月他的接单平均一天不到1单，车辆出行的数量没有显著增加。"
+    assert answer_over_texts("他那个月一共接了几单？", text).short != "不到1单"
+    monkeypatch.setattr(extractive, "NOT_A_HEADCOUNT", False)
+    assert answer_over_texts("他那个月一共接了几单？", text).short == "不到1单"

@@ -2426,6 +2426,7 @@ ENUMERATIONS = True
 # A count after 最后/每 ("最后一名", "每3人") is one of them or a rate, never a count of them (see _figure_for).
 NOT_A_HEADCOUNT = True
 _ONE_OF_THEM = re.compile(r"(?:最后|最先|每)\s*$")
+_PER = re.compile(r"平均|日均|月均|年均|人均|每(?:天|日|月|年|人|户|次)")
 _TOTAL_BEFORE = re.compile(r"(?:共有|共计|合计|总共|一共|总计|累计|共)\s*$")
 PER_SHARE = True
 _ASKS_PRICE = re.compile(r"价|每股|一股|/股|\bper share\b|\bprice\b", re.I)
@@ -2509,6 +2510,12 @@ def _figure_for(question: Question, sentence: str, gap: tuple[int, int] | None,
     if NOT_A_HEADCOUNT and question.kind == "count":
         # "最后一名被困学生", "每3人一组": one of them, or a rate, not how many there are.
         figures = [f for f in figures if not _ONE_OF_THEM.search(sentence, max(0, f.start - 3), f.start)]
+        if not _PER.search(question.text):
+            # "一共接了几单": not the average a day ("平均一天不到1单"), unless the question asks for one;
+            # a total asked (一共, 总共) is not answered by an average at all.
+            total = re.search(r"一共|总共|共计|合计|总计|累计", question.text)
+            kept = [f for f in figures if not _PER.search(sentence, max(0, f.start - 8), f.start)]
+            figures = kept if total else (kept or figures)
     if PER_SHARE and question.kind == "money" and figures:
         # A price per share (发行价56.56元/股, 回购价格不超过71元/股) answers a question about a price, not one
         # about a sum (募资, 回购资金); a price question prefers it to the sums beside it.
