@@ -39,3 +39,8 @@ def test_the_answer_lists_every_item(monkeypatch):
     assert answer_over_texts("要完善的那5项人员信息是哪几项？", text).short == "合同、体检、保险、培训、服务评价"
     monkeypatch.setattr(extractive, "ENUMERATIONS", False)
     assert answer_over_texts("要完善的那5项人员信息是哪几项？", text).short != "合同、体检、保险、培训、服务评价"
+
+
+def test_a_bracketed_word_stays_in_its_item_and_the_shared_ending_ends_the_last():
+    sentence = "该公司由甲乙(杭州)网络技术有限公司、丙丁智能科技有限公司共同持股。"
+    assert enumeration(sentence, "该公司是哪两家公司共同持股的？") == "甲乙(杭州)网络技术有限公司、丙丁智能科技有限公司"

@@ -8,9 +8,11 @@ neighbours, since the words before the list (召回…部分进口) and after it
 
 from __future__ import annotations
 
+import os
 import re
 
-_ITEM = r"[^，,。；;：:、（）()《》“”\"!！?？\n]{1,16}"
+# An item: a short phrase, which may hold a bracketed word ("羚客(杭州)网络技术有限公司").
+_ITEM = r"(?:[^，,。；;：:、（）()《》“”\"!！?？\n]|[（(][^（）()，,。、]{1,10}[）)]){1,24}"
 _RUN = re.compile(rf"{_ITEM}(?:、{_ITEM})+(?:(?:以及|和|及|与){_ITEM})?")
 # Where a list is introduced: it follows these words.
 _INTRODUCED = re.compile(r"(?:包括|包含|分别是|分别为|即|有|是|为|如)[：:]?\s*$|[：:]\s*$")
@@ -28,12 +30,19 @@ def _words(text: str) -> list[str]:
     return [w for w in cut(text) if w.strip()]
 
 
+_BEFORE_LIST = re.compile(r"[的了在对向给把将从由被]")
+
+
 def _cut_first(first: str, second: str) -> str:
-    """The first item without the words before the list: as many words as the second item has, after the
-    last 的/在/了 mark ("期间的部分进口C级" next to "E级" -> C级)."""
-    first = re.split(r"[的了在对向给把将从]", first)[-1] or first
+    """The first item without the words before the list: after the last 的/在/由 mark outside brackets, then,
+    where it is still much longer than the second item, as many words as that has ("部分进口C级" next to
+    "E级" -> C级)."""
+    hidden = re.sub(r"[（(][^（）()]*[）)]", lambda m: "\0" * len(m.group()), first)  # marks inside brackets stay
+    marks = list(_BEFORE_LIST.finditer(hidden))
+    if marks and len(first) - marks[-1].end() >= 2:
+        first = first[marks[-1].end():]
     words, size = _words(first), len(_words(second))
-    if len(words) > size:
+    if len(words) > size and len(first) > min(2 * len(second), len(second) + 4):
         first = first[len(first) - len("".join(words[-size:])) - _trailing_spaces(first, words[-size:]):]
     return first.strip()
 
@@ -57,9 +66,18 @@ def _lead_verb_dropped(first: str, second: str) -> str:
     return first
 
 
-def _cut_last(last: str, before: str) -> str:
-    """The last item without the words after the list: as many words as the item before it."""
+def _cut_last(last: str, before: str, others: list[str] = ()) -> str:
+    """The last item without the words after the list: after the ending every other item shares
+    ("…有限公司共同持股" -> …有限公司), else as many words as the item before it."""
     last = _LIST_END.sub("", last)
+    shared = os.path.commonprefix([o[::-1] for o in others])[::-1] if others else ""
+    shortest = 1 if len(others) > 1 else 2
+    for size in range(len(shared), shortest - 1, -1):
+        ending = shared[-size:]
+        if ending in last[:-1]:
+            if not last.endswith(ending):
+                return last[:last.rindex(ending) + len(ending)].strip()
+            break
     words, size = _words(last), len(_words(before))
     if len(words) > size + 1:
         kept = "".join(words[:size])
@@ -90,9 +108,9 @@ def enumeration(sentence: str, question: str, gap: tuple[int, int] | None = None
         if len(items) < 2:
             continue
         items[0] = _lead_verb_dropped(_cut_first(items[0], items[1]), items[1])
-        items[-1] = _cut_last(items[-1], items[-2])
+        items[-1] = _cut_last(items[-1], items[-2], items[:-1])
         items = [i for i in items if i]
-        if len(items) < 2 or any(len(i) > 16 for i in items) or sum(bool(re.search(r"\d", i)) for i in items) > len(items) // 2:
+        if len(items) < 2 or any(len(i) > 24 for i in items) or sum(bool(re.search(r"\d", i)) for i in items) > len(items) // 2:
             continue
         if all(i in question for i in items):
             continue  # the question's own list ("A、B、C里哪些…") is not its answer
