@@ -112,3 +112,31 @@ def test_orders_are_counted_in_dan_and_a_total_is_no_daily_average(monkeypatch):
     assert answer_over_texts("他那个月一共接了几单？", text).short != "不到1单"
     monkeypatch.setattr(extractive, "NOT_A_HEADCOUNT", False)
     assert answer_over_texts("他那个月一共接了几单？", text).short == "不到1单"
+
+
+_TWO_COUNTIES = "甲公司在乙县投资1.2亿元建设风电项目。甲公司在丙县投资8000万元建设光伏项目。"
+
+
+@pytest.mark.parametrize("question, items, operation", [
+    # 共 before the ask, the giver before a preposition, and what is counted after the last item's 的.
+    ("甲公司在乙县和丙县共投资了多少钱？", ("乙县", "丙县"), "sum"),
+    ("甲公司给乙县和丙县的投资合计是多少？", ("乙县", "丙县"), "sum"),
+    ("甲公司在乙县、丙县两地一共投了多少？", ("乙县", "丙县"), "sum"),
+    # The direction before the ask ("最大的是哪个"), the two sides of 还是, a comparative without 更.
+    ("甲项目、乙项目和丙项目中投资额最大的是哪个？", ("甲项目", "乙项目", "丙项目"), "max"),
+    ("投资最少的是甲项目还是乙项目？", ("甲项目", "乙项目"), "min"),
+    ("甲公司和乙公司谁投得多？", ("甲公司", "乙公司"), "max"),
+    ("甲项目和乙项目，哪一个投资规模大一些？", ("甲项目", "乙项目"), "max"),
+])
+def test_lists_asked_in_other_words(question, items, operation):
+    listed = listed_question(question)
+    assert listed is not None and (listed.items, listed.operation) == (items, operation)
+
+
+@pytest.mark.parametrize("question, short", [
+    ("甲公司在乙县和丙县共投资了多少钱？", "20000万元"),
+    ("投资最多的是乙县还是丙县？", "乙县"),
+    ("乙县、丙县两地中投资最少的是哪个？", "丙县"),
+])
+def test_lists_asked_in_other_words_are_answered(question, short):
+    assert answer_over_texts(question, _TWO_COUNTIES).short == short

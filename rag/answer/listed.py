@@ -21,24 +21,28 @@ from rag.entities import aliases_of, find_organisations
 
 Operation = Literal["sum", "max", "min"]
 
-_SUM = re.compile(r"加起来|加在一起|合起来|合计|一共|总共|共计|总计|总和|之和|\bin total\b|\bcombined\b|\baltogether\b", re.I)
+_SUM = re.compile(r"加起来|加在一起|合起来|合计|一共|总共|共计|总计|总和|之和|(?<![一总公])共(?=[^，,。？?]{0,6}(?:多少|几))"
+                  r"|\bin total\b|\bcombined\b|\baltogether\b", re.I)
 # "哪一类…最多", "谁捐得最多", "哪个更多": a choice among the listed items.
 # 哪一块 (现金、物资哪一块), 哪天 (8月7日和8月11日哪天): a part or a day of those listed.
 _CHOICE = re.compile(r"哪一?(?:类|项|种|个|方面|家|位|方|条|块|部分|天|样)|谁")
 # 更厉害/更快 (下滑得更厉害, 增长更快): the larger change.
-_MORE = re.compile(r"最多|最高|最大|更多|更高|更大|多一些|多些|更厉害|最厉害|更快|最快|更猛|更严重|更明显")
-_LESS = re.compile(r"最少|最低|最小|更少|更低|更小|少一些|少些")
+# 投得多, 大一些, "哪个签约项目多？": the comparative without 更.
+_MORE = re.compile(r"最多|最高|最大|更多|更高|更大|多一些|多些|更厉害|最厉害|更快|最快|更猛|更严重|更明显"
+                   r"|得多(?!少)|[大高快]一些|[大高快]些|多(?=[？?]?$)")
+_LESS = re.compile(r"最少|最低|最小|更少|更低|更小|少一些|少些|得少|[小低慢]一些|[小低慢]些|少(?=[？?]?$)")
 # "哪个县先脱贫", "哪个最晚": a choice among the listed items by their dates.
 _EARLIER = re.compile(r"先|最早|更早|早一些")
 _LATER = re.compile(r"最晚|更晚|晚一些|最后")
 # What joins listed items; 加上 joins two whole phrases ("A的利润，加上B的收入").
 _JOIN = re.compile(r"[、和与及跟]|以及")
 # "这三家", "这几类扶贫投入里", "三类投入里": a tail that names the list, not an item.
-_LIST_TAIL = re.compile(r"(?:这|那)[几两三四五六七八九十\d]*[类项个家种位方面条款只块天年]+.*$|[几两三四五六七八九十\d]+[类项家种方面条款只块天]+.*$"
+_LIST_TAIL = re.compile(r"(?:这|那)[几两三四五六七八九十\d]*[类项个家种位方面条款只块天年地县市省]+.*$"
+                        r"|[几两三四五六七八九十\d]+[类项家种方面条款只块天地县市省个]+.*$"
                         r"|(?:等|这些|里|中|当中|之中)$")
 # "教育扶贫和医疗扶贫的项目": what is counted, written once after the last item, belongs to every item.
 _SHARED_TAIL = re.compile(r"的(?:项目|资金|金额|投入|人数|数量|数额|钱|款|规模|收入|个数|次数)$")
-_MONEY_WORDS = re.compile(r"钱|元|资金|金额|投入|投资|投了|花|捐|出资|采购|购买|销售|收入|营收|利润|产值|费|价")
+_MONEY_WORDS = re.compile(r"钱|元|资金|金额|投入|投资|投了|投得|花|捐|出资|采购|购买|销售|收入|营收|利润|产值|费|价")
 _CLAUSE_BREAK = "，,；;：:、。！？!?\n《》"
 # What a choice compares when it asks a rate: a growth rate, a share, a margin (增速最快, 毛利率最高).
 _RATE = re.compile(r"增速|增幅|降幅|涨幅|跌幅|增长率|增长(?:得)?(?:最|更)|(?:同比|环比)[^，,。？?]{0,4}(?:增长|下降|上涨|下跌)|占比|比重|比例|[^效]率")
@@ -87,6 +91,30 @@ def listed_question(text: str) -> ListedQuestion | None:
         if len(items) < 2:
             return None
         return ListedQuestion(tuple(items), "min" if _EARLIER.search(text, choice.start()) else "max", "date")
+    either = re.search(r"(?:是|选)?([^，,。？?是]{2,20})还是([^，,。？?]{2,20}?)[？?]?$", text)
+    if either and (_MORE.search(text, 0, either.start()) or _LESS.search(text, 0, either.start())) and not choice:
+        # "投资最多的是甲项目还是乙项目": the two items either side of 还是.
+        less = _LESS.search(text, 0, either.start()) and not _MORE.search(text, 0, either.start())
+        items = [_LIST_TAIL.sub("", i).strip("的 ") for i in either.groups()]
+        if all(len(i) >= 2 for i in items):
+            measure = text[max(text.rfind(c, 0, either.start()) for c in "，,") + 1:either.start()]
+            measure = _MORE.sub("", _LESS.sub("", measure)).strip("的是 ")
+            kind = "money" if _MONEY_WORDS.search(text) else "count"
+            return ListedQuestion(tuple(items), "min" if less else "max", kind, measure)
+    ranked = choice and not (_MORE.search(text, choice.start()) or _LESS.search(text, choice.start())) and \
+        re.search(r"(?:最多|最高|最大|最少|最低|最小)的?是$", text[:choice.start()])
+    if ranked:
+        # "甲、乙和丙项目中投资额最大的是哪个": the list ends at 中/里, the measure follows it.
+        head = text[:ranked.start()]
+        end = max(head.rfind(w) for w in ("中", "里"))
+        if end > 0:
+            items = _items(text[:end])
+            if len(items) >= 2:
+                operation = "min" if ranked.group()[1] in "少低小" else "max"
+                kind = "money" if _MONEY_WORDS.search(text) else "count"
+                if _RATE.search(head[end:]):
+                    kind = "percent"
+                return ListedQuestion(tuple(items), operation, kind, head[end + 1:].strip("的 "))
     if choice and (_MORE.search(text, choice.start()) or _LESS.search(text, choice.start())):
         operation: Operation = "min" if _LESS.search(text, choice.start()) and not _MORE.search(text, choice.start()) \
             else "max"
@@ -226,6 +254,13 @@ def _items(before: str) -> list[str]:
         piece = _LIST_TAIL.sub("", piece).strip("，,、的 ")
         if i == len(pieces) - 1 and i > 0 and not whole_phrases:
             piece = _SHARED_TAIL.sub("", piece)
+            if "的" in piece[2:] and len(piece.split("的", 1)[0]) <= max(len(p) for p in pieces[:-1]) + 2:
+                piece = piece.split("的", 1)[0]  # "乙县和丙县的投资": what is counted belongs to every item
+        if i == 0 and len(pieces) > 1 and not whole_phrases:
+            # "甲公司给乙县和丙县": who gives is context; the item follows its preposition.
+            cut = [m.end() for m in re.finditer(r"[在给向对为于]", piece) if m.start() >= 2 and len(piece) - m.end() >= 2]
+            if cut:
+                piece = piece[cut[-1]:]
         if i == 0 and "的" in piece and not whole_phrases:
             # "2023年华润培训的基层干部": the shared context before 的 belongs to every item.
             piece = piece.rsplit("的", 1)[1]
@@ -427,7 +462,8 @@ def answer_listed(question: str, text: str, hits: list[Hit], answerer: str = "ex
         pick = max if listed.operation == "max" else min
         # Each figure in the direction asked: 主力 "净流出245万元" is not the most 净流入, and of
         # "哪一类净流出最多" the largest outflow answers.
-        asked = text[_CHOICE.search(text).end():]
+        chosen = _CHOICE.search(text)
+        asked = text[chosen.end():] if chosen else text  # "…的是甲还是乙": the whole question asks
 
         def value(f: _ItemFigure) -> float:
             sentence = f.chunk.text[f.sentence_start:f.sentence_end]
