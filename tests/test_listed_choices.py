@@ -140,3 +140,11 @@ def test_lists_asked_in_other_words(question, items, operation):
 ])
 def test_lists_asked_in_other_words_are_answered(question, short):
     assert answer_over_texts(question, _TWO_COUNTIES).short == short
+
+
+@pytest.mark.parametrize("question, short", [("宁夏哪个县获得的投资最多？", "隆德县"), ("哪个县的投资最少？", "泾源县")])
+def test_counties_are_ranked_by_the_sums_their_clauses_give(question, short):
+    text = "甲公司在宁夏隆德县投资1.2亿元建设风电项目。另外，甲公司在宁夏泾源县投资8000万元建设光伏项目。"
+    assert unnamed_choice(question).suffix == "县"
+    answer = answer_over_texts(question, text)
+    assert answer.short == short and "按文章给出的数字比较" in answer.text

@@ -25,7 +25,7 @@ from rag.answer.period import listed_years, respective_year_figure
 from rag.answer.listed import (answer_listed, as_listed_name, listed_question, named_candidates, respective_questions,
                                separate_questions)
 from rag.answer.series import answer_which_year, asks_which_year
-from rag.answer.unnamed import answer_unnamed_choice
+from rag.answer.unnamed import answer_unnamed_choice, unnamed_choice
 from rag.answer.question import RELATIVE_YEAR_WORDS, Question, analyse, relative_years, years_for
 from rag.answer.ranker import OptionText, SentenceRanker, option_features
 from rag.answer.refusal import RefusalModel
@@ -190,7 +190,10 @@ class ExtractiveAnswerer:
             chosen = self._answer_named_choice(question, choice, hits)
             if chosen is not None:
                 return chosen
-        if analysed.language == "zh" and analysed.superlative and hits and not named_candidates(analysed.text):
+        local = unnamed_choice(analysed.text) if analysed.language == "zh" and analysed.superlative else None
+        if analysed.language == "zh" and analysed.superlative and hits and not named_candidates(analysed.text) \
+                and not (local is not None and local.suffix and analysed.is_aggregation and self.facts is not None):
+            # (A county asked of an organisation's or place's sums is the facts table's: every passage counts.)
             # "哪个国家…占比最高", "哪个商会捐得最多": the items the best article ranks, clause by clause.
             best_article = [h for h in self._with_sibling_passages(hits) if h.chunk.doc_id == hits[0].chunk.doc_id]
             ranked = answer_unnamed_choice(question, analysed.text, best_article, self.name)

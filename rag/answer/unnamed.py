@@ -27,8 +27,10 @@ _BODY_CATEGORY = r"商会|协会|基金会|银行|医院|学校|大学|券商"
 _SEGMENT_CATEGORY = r"业务板块|业务|板块|产品线|事业部"
 # Projects, named by a phrase that ends in 项目/工程, often after their sum ("投资12亿元建设乙县风电项目").
 _PROJECT_CATEGORY = r"项目|工程"
+# Places below a province, asked by their level (哪个县, 哪个区): the items are the names that end in it.
+_LOCAL_CATEGORY = r"县|区(?!域)|市(?!场)|镇|乡|村"
 _CHOICE = re.compile(rf"哪(?:一)?(?:个|些|家|所)?(?P<category>{_PLACE_CATEGORY}|{_INDUSTRY_CATEGORY}|{_BODY_CATEGORY}"
-                     rf"|{_SEGMENT_CATEGORY}|{_PROJECT_CATEGORY})|(?P<part>哪一?块|哪一?部分)")
+                     rf"|{_SEGMENT_CATEGORY}|{_PROJECT_CATEGORY}|{_LOCAL_CATEGORY})|(?P<part>哪一?块|哪一?部分)")
 # "五大业务里，哪块…": a part of the kind the question names before it.
 _PARTS_NAMED = re.compile(rf"(?:[几两三四五六七八九十\d]+大|各|这些|几个|各个)?(?P<category>{_SEGMENT_CATEGORY})[^，,。？?]{{0,3}}?(?:里|中|之中|当中)?[，,]?$")
 _DIRECTION = re.compile(r"最多|最高|最大|最快|最少|最低|最小|最慢")
@@ -47,6 +49,7 @@ class UnnamedChoice:
     category: str  # "place", "industry", or the kind of body (商会) whose names end in it
     measure: str  # the question's words for what is compared: 研发投入占比
     largest: bool
+    suffix: str = ""  # for a place asked by its level (哪个县): what its name ends in
 
     @property
     def head(self) -> str:
@@ -82,11 +85,14 @@ def unnamed_choice(question: str) -> UnnamedChoice | None:
         if named is None:
             return None
         category = named.group("category")
+    suffix = ""
+    if re.fullmatch(_LOCAL_CATEGORY, category):
+        category, suffix = "place", category
     if re.fullmatch(_SEGMENT_CATEGORY, category):
         category = "业务" if category.startswith("业务") else category  # 业务板块: 冰淇淋业务
     category = "industry" if re.fullmatch(_INDUSTRY_CATEGORY, category) else \
         "place" if re.fullmatch(_PLACE_CATEGORY, category) else category
-    return UnnamedChoice(category, measure, direction.group()[1] in "多高大快")
+    return UnnamedChoice(category, measure, direction.group()[1] in "多高大快", suffix)
 
 
 # "哪家公司…最高" answered where the article says who tops the ranking of that measure:
@@ -160,7 +166,8 @@ def answer_unnamed_choice(question: str, text: str, hits: list[Hit], answerer: s
                 labelled = sentence[before:figure.start]
                 if choice.head not in labelled:
                     continue
-                item = _item_before(choice.category, sentence, clause_start, figure.start, previous, asked_places)
+                item = _item_before(choice.category, sentence, clause_start, figure.start, previous, asked_places,
+                                    choice.suffix)
                 if item is None and re.fullmatch(_PROJECT_CATEGORY, choice.category):
                     item = _project_after(choice.category, sentence, figure.end)
                 if item is None:
@@ -227,12 +234,18 @@ def _project_after(category: str, sentence: str, position: int) -> str | None:
 
 
 def _item_before(category: str, sentence: str, clause_start: int, position: int, previous: str,
-                 asked_places: set[str]) -> str | None:
+                 asked_places: set[str], level: str = "") -> str | None:
     """The item of ``category`` named nearest before ``position``: in the figure's clause, else in the
     clauses before it in the sentence, else (for a clause that starts with 其/它) the previous sentence."""
     def found(text: str) -> str | None:
         if category == "place":
             names = _places(text)
+            if level:
+                from rag.places import find_places
+
+                # The gazetteer's counties and towns, which jieba does not always tag (隆德县), then jieba's.
+                named = sorted({(p.start, p.surface) for p in find_places(text)} | {(text.find(n), n) for n in names})
+                names = [n for _, n in named if n.endswith(level) and len(n) > len(level)]
         else:
             names = []
             suffix = _INDUSTRY if category == "industry" else re.compile(category)
