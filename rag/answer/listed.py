@@ -29,8 +29,8 @@ _CHOICE = re.compile(r"哪一?(?:类|项|种|个|方面|家|位|方|条|块|部�
 # 更厉害/更快 (下滑得更厉害, 增长更快): the larger change.
 # 投得多, 大一些, "哪个签约项目多？": the comparative without 更.
 _MORE = re.compile(r"最多|最高|最大|更多|更高|更大|多一些|多些|更厉害|最厉害|更快|最快|更猛|更严重|更明显"
-                   r"|得多(?!少)|[大高快]一些|[大高快]些|多(?=[？?]?$)")
-_LESS = re.compile(r"最少|最低|最小|更少|更低|更小|少一些|少些|得少|[小低慢]一些|[小低慢]些|少(?=[？?]?$)")
+                   r"|得多(?!少)|[多大高快](?:一些|一点|些|点)|多(?=[？?]?$)")
+_LESS = re.compile(r"最少|最低|最小|更少|更低|更小|得少|[少小低慢](?:一些|一点|些|点)|少(?=[？?]?$)")
 # "哪个县先脱贫", "哪个最晚": a choice among the listed items by their dates.
 _EARLIER = re.compile(r"先|最早|更早|早一些")
 _LATER = re.compile(r"最晚|更晚|晚一些|最后")
@@ -39,7 +39,7 @@ _JOIN = re.compile(r"[、和与及跟]|以及")
 # "这三家", "这几类扶贫投入里", "三类投入里": a tail that names the list, not an item.
 _LIST_TAIL = re.compile(r"(?:这|那)[几两三四五六七八九十\d]*[类项个家种位方面条款只块天年地县市省]+.*$"
                         r"|[几两三四五六七八九十\d]+[类项家种方面条款只块天地县市省个]+.*$"
-                        r"|(?:等|这些|里|中|当中|之中)$")
+                        r"|(?:等|这些|里|中|当中|之中|相比|相较|比较|对比)$")
 # "教育扶贫和医疗扶贫的项目": what is counted, written once after the last item, belongs to every item.
 _SHARED_TAIL = re.compile(r"的(?:项目|资金|金额|投入|人数|数量|数额|钱|款|规模|收入|个数|次数)$")
 _MONEY_WORDS = re.compile(r"钱|元|资金|金额|投入|投资|投了|投得|花|捐|出资|采购|购买|销售|收入|营收|利润|产值|费|价")
@@ -86,6 +86,8 @@ def listed_question(text: str) -> ListedQuestion | None:
     """
     choice = _CHOICE.search(text)
     total = _SUM.search(text)
+    if total is None and "加上" in text:
+        total = re.search(r"(?:是|为|有|等于)?多少", text)  # "A的投资加上B的投资是多少"
     if choice and (_EARLIER.search(text, choice.start()) or _LATER.search(text, choice.start())):
         items = _items(text[:choice.start()])
         if len(items) < 2:
@@ -133,8 +135,8 @@ def listed_question(text: str) -> ListedQuestion | None:
         kind = "percent"
     measure = ""
     if operation != "sum":
-        rest = re.sub(r"^[这那]?[几两三四五六七八九十\d]*(?:[类项个家种位条款只块天]|方面)*(?:公司|企业|资金|业务)?"
-                      r"(?:之中|当中|[中里])?", "", text[after_list:])
+        rest = re.sub(r"^(?:相比|相较|比较)?[，,]?[这那]?[几两三四五六七八九十\d]*(?:个|家|位|条|款|只|块|天|类|种|方面)?"
+                      r"(?:项目|公司|企业|资金|业务|地区|项)?(?:之中|当中|[中里])?[，,]?(?:相比|相较)?", "", text[after_list:])
         measure = _MORE.sub("", _LESS.sub("", _CHOICE.sub("", rest)))
         measure = re.sub(r"[？?，,。！!）)]", "", measure).strip()
     return ListedQuestion(tuple(items), operation, kind, measure)
@@ -237,6 +239,7 @@ def _items(before: str) -> list[str]:
     if bracketed and _JOIN.search(bracketed.group(1)):
         before = bracketed.group(1)  # "捐款车企里（奇瑞、比亚迪、理想），哪家": the list is in the brackets
     whole_phrases = "加上" in before
+    framed = False
     if whole_phrases:
         pieces = [p.strip("，,、 ") for p in before.split("加上")]
     else:
@@ -247,6 +250,7 @@ def _items(before: str) -> list[str]:
         piece = clauses[-1]
         if len(clauses) > 1 and not _JOIN.search(_LIST_TAIL.sub("", piece)) and _JOIN.search(clauses[-2]):
             piece = clauses[-2]
+        framed = re.search(r"(?:中|里|当中|之中)$", piece) is not None
         piece = _LIST_TAIL.sub("", piece)
         pieces = [p.strip() for p in _JOIN.split(piece)]
     items = []
@@ -256,6 +260,8 @@ def _items(before: str) -> list[str]:
             piece = _SHARED_TAIL.sub("", piece)
             if "的" in piece[2:] and len(piece.split("的", 1)[0]) <= max(len(p) for p in pieces[:-1]) + 2:
                 piece = piece.split("的", 1)[0]  # "乙县和丙县的投资": what is counted belongs to every item
+        if i == 0 and not whole_phrases and framed and piece.startswith("在") and len(piece) >= 3:
+            piece = piece[1:]  # "在甲项目和乙项目中": 在…中 frames the list
         if i == 0 and len(pieces) > 1 and not whole_phrases:
             # "甲公司给乙县和丙县": who gives is context; the item follows its preposition.
             cut = [m.end() for m in re.finditer(r"[在给向对为于]", piece) if m.start() >= 2 and len(piece) - m.end() >= 2]
