@@ -152,3 +152,9 @@ def test_counties_are_ranked_by_the_sums_their_clauses_give(question, short):
     assert unnamed_choice(question).suffix == "县"
     answer = answer_over_texts(question, text)
     assert answer.short == short and "按文章给出的数字比较" in answer.text
+
+
+def test_a_change_asked_lower_is_left_to_the_usual_path():
+    # 降得更低: to a lower level, or by less? One reading cannot settle it.
+    assert listed_question("东坪和西岭两个县，哪个县的发生率降得更低？") is None
+    assert listed_question("东坪和西岭两个县，哪个县的人口更少？").items == ("东坪", "西岭")

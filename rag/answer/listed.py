@@ -139,6 +139,8 @@ def listed_question(text: str) -> ListedQuestion | None:
                       r"(?:项目|公司|企业|资金|业务|地区|项)?(?:之中|当中|[中里])?[，,]?(?:相比|相较)?", "", text[after_list:])
         measure = _MORE.sub("", _LESS.sub("", _CHOICE.sub("", rest)))
         measure = re.sub(r"[？?，,。！!）)]", "", measure).strip()
+    if operation == "min" and re.search(r"[降升涨跌增减]|下滑|提高", measure):
+        return None  # "哪个县的发生率降得更低": to a lower level, or by less? One reading cannot settle it
     return ListedQuestion(tuple(items), operation, kind, measure)
 
 
