@@ -38,12 +38,22 @@ def _cut_first(first: str, second: str) -> str:
     where it is still much longer than the second item, as many words as that has ("部分进口C级" next to
     "E级" -> C级)."""
     hidden = re.sub(r"[（(][^（）()]*[）)]", lambda m: "\0" * len(m.group()), first)  # marks inside brackets stay
-    marks = list(_BEFORE_LIST.finditer(hidden))
-    if marks and len(first) - marks[-1].end() >= 2:
-        first = first[marks[-1].end():]
+    marks = list(_BEFORE_LIST.finditer(hidden)) + list(re.finditer(r"\d[\d.,]*\s*(?:万亿|亿|万|千)?\s*(?:美元|元|%)?", hidden))
+    marks = [m for m in marks if len(first) - m.end() >= 2]
+    if marks:
+        first = first[max(m.end() for m in marks):]
     words, size = _words(first), len(_words(second))
-    if len(words) > size and len(first) > min(2 * len(second), len(second) + 4):
+    if len(second) <= 4 and len(words) > size and len(first) > min(2 * len(second), len(second) + 4):
+        # Short items (C级, 乙牌): as many words as the second.
         first = first[len(first) - len("".join(words[-size:])) - _trailing_spaces(first, words[-size:]):]
+    else:
+        # Longer ones: less the verbs that introduce the list ("拟用于实验室…项目").
+        from rag.jieba import tag
+
+        for word, flag in tag(first):
+            if flag[:1] not in ("v", "p", "d", "c") or len(first) - len(word) < 2:
+                break
+            first = first[len(word):]
     return first.strip()
 
 
@@ -116,19 +126,30 @@ def enumeration(sentence: str, question: str, gap: tuple[int, int] | None = None
             continue  # the question's own list ("A、B、C里哪些…") is not its answer
         start = sentence.find(items[0], match.start())
         end = sentence.find(items[-1], start) + len(items[-1])
-        runs.append((start, end, "、".join(items)))
+        if start < 0 or end <= start:
+            continue
+        runs.append((start, end, sentence[start:end], len(items)))  # as written: 开水、绿豆水及食盐饮料
     if not runs:
         return None
     # The list of the things asked: one the sentence follows with the question's noun ("奇瑞、星途等各品牌"
     # for 哪些品牌), else one it introduces (包括：), and one whose items the question does not already say.
+    # Only a list the question says it wants: as many items as it counts ("那6项…哪几项", "哪两家"), or
+    # one the sentence follows with the question's noun ("奇瑞、星途等各品牌" for 哪些品牌). Any other list
+    # may be beside the point; the usual answer stands.
+    counted = re.search(r"哪([两二三四五六七八九十])|[那这]?([两二三四五六七八九十\d]+)(?:个|项|家|类|种|条|款|大)", question)
+    number = None
+    if counted:
+        digits = counted.group(1) or counted.group(2)
+        number = int(digits) if digits.isdigit() else "一两二三四五六七八九十".find(digits) or None
+        number = 2 if digits == "两" else number
     noun = re.search(r"(?:哪些|哪几[项个家类种条款]?|哪[两二三四五六七八九][项个家类种条款]?)([\u4e00-\u9fff]{2})", question)
-    if noun:
-        named = [r for r in runs if noun.group(1) in sentence[r[1]:r[1] + 8]]
-        runs = named or runs
-    least = min(sum(item in question for item in r[2].split("、")) for r in runs)
-    runs = [r for r in runs if sum(item in question for item in r[2].split("、")) == least]
-    introduced = [r for r in runs if _INTRODUCED.search(sentence[:r[0]])]
-    chosen = introduced or runs
+    chosen = [r for r in runs if number and r[3] == number]
+    if not chosen and noun:
+        chosen = [r for r in runs if re.match(rf"\s*(?:等各?)?{noun.group(1)}", sentence[r[1]:r[1] + 8])]
+    if not chosen:
+        return None
+    least = min(sum(item in question for item in re.split(r"、|以及|和|及|与", r[2])) for r in chosen)
+    chosen = [r for r in chosen if sum(item in question for item in re.split(r"、|以及|和|及|与", r[2])) == least]
     if gap is not None:
         return min(chosen, key=lambda r: 0 if r[0] <= gap[0] < r[1] else min(abs(r[0] - gap[1]), abs(r[1] - gap[0])))[2]
     return max(chosen, key=lambda r: r[1] - r[0])[2]
