@@ -49,3 +49,8 @@ def test_the_answer_lists_every_item(monkeypatch):
 def test_a_bracketed_word_stays_in_its_item_and_the_shared_ending_ends_the_last():
     sentence = "该公司由甲乙(杭州)网络技术有限公司、丙丁智能科技有限公司共同持股。"
     assert enumeration(sentence, "该公司是哪两家公司共同持股的？") == "甲乙(杭州)网络技术有限公司、丙丁智能科技有限公司"
+
+
+def test_items_that_open_with_a_verb_keep_it():
+    sentence = "着力解决各级组织在坚持甲对乙绝对领导、抓执行能力、落实管理责任等方面存在的突出问题。"
+    assert enumeration(sentence, "要求解决各级组织在哪些方面存在的问题？") == "坚持甲对乙绝对领导、抓执行能力、落实管理责任"

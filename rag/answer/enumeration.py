@@ -30,7 +30,7 @@ def _words(text: str) -> list[str]:
     return [w for w in cut(text) if w.strip()]
 
 
-_BEFORE_LIST = re.compile(r"[的了在对向给把将从由被]")
+_BEFORE_LIST = re.compile(r"[的在从由被]")
 
 
 def _cut_first(first: str, second: str) -> str:
@@ -50,10 +50,11 @@ def _cut_first(first: str, second: str) -> str:
         # Longer ones: less the verbs that introduce the list ("拟用于实验室…项目").
         from rag.jieba import tag
 
-        for word, flag in tag(first):
-            if flag[:1] not in ("v", "p", "d", "c") or len(first) - len(word) < 2:
-                break
-            first = first[len(word):]
+        if tag(second) and tag(second)[0][1][:1] != "v":  # items that open with a verb keep theirs (抓…、落实…)
+            for word, flag in tag(first):
+                if flag[:1] not in ("v", "p", "d", "c") or len(first) - len(word) < 2:
+                    break
+                first = first[len(word):]
     return first.strip()
 
 
