@@ -57,3 +57,10 @@ def test_spoken_question_words_are_read_as_the_written_ones():
     assert spoken_forms("营收为啥涨了？") == "营收为什么涨了？"
     assert analyse("甲乙科技啥时候上市的？").kind == "date"
     assert analyse("甲乙科技是干啥的？").kind == analyse("甲乙科技是干什么的？").kind
+
+
+def test_which_days_asks_a_date_not_a_duration():
+    assert analyse("警方是在哪几天统一收网的？").kind == "date"
+    assert analyse("统一收网用了几天？").kind == "duration"
+    text = "6月21日至22日，某县公安机关组织警力对多个窝点开展统一抓捕行动。"
+    assert _answer("某县公安机关对窝点统一抓捕是在哪几天？", text).short.startswith("6月21日")

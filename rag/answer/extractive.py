@@ -723,7 +723,10 @@ class ExtractiveAnswerer:
                         return titled
             listed = _listed_of_kind(sentence, question) if LISTED_KIND and _SEVERAL.search(question.text) and not (
                 len(in_gap) > 1 and "、" in phrase) else None
-            if listed:
+            patient = _passive_patient(sentence, named, question) if PASSIVE_ASKS else None
+            if patient:
+                organisation = patient  # "被网民投诉的是哪家公司": "网民投诉甲公司…", not the doer 网民
+            elif listed:
                 organisation = listed  # "走访了哪些参与抢修的企业": "…参与线路抢修的中国中铁、中国铁建相关企业"
             elif len(in_gap) > 1 and _SEVERAL.search(question.text) and "、" in phrase and len(phrase) <= _MAX_LIST_CHARS:
                 # "哪些企业参加了座谈会": every name the gap lists, with the words the list ends in (…等民营企业)
@@ -915,6 +918,23 @@ def _with_direction(question: Question, sentence: str, figure: Figure, stated: s
         return stated
     said = _DIRECTION_BEFORE.search(sentence[max(0, figure.start - 8):figure.start])
     return f"{said.group(1)}{stated}" if said and not stated.startswith(said.group(1)) else stated
+
+
+# "被…投诉/处罚/收购的是哪家公司" asks for the one the verb acts on, not its doer: the organisation the
+# sentence writes right after one of the question's verbs ("投诉甲公司"), or right before 被 ("甲公司被立案").
+PASSIVE_ASKS = True
+_ASKS_PASSIVE = re.compile(r"被[^，,。？?]{1,24}?的(?:是|为)?(?:哪|什么|谁)")
+
+
+def _passive_patient(sentence: str, named: list, question: Question) -> str | None:
+    if question.language != "zh" or not _ASKS_PASSIVE.search(question.text):
+        return None
+    verbs = [t for t in question.tokens if len(t) >= 2 and t not in _ORG_TYPE_WORDS]
+    for mention in named:
+        before = sentence[max(0, mention.start - 4):mention.start]
+        if sentence[mention.end:mention.end + 1] == "被" or any(before.endswith(v) for v in verbs):
+            return mention.canonical
+    return None
 
 
 # An item of a list written with ；("X2023一季报显示，营收…；归母净利润…；负债率…") is read with the list's
