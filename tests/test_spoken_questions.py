@@ -64,3 +64,11 @@ def test_which_days_asks_a_date_not_a_duration():
     assert analyse("统一收网用了几天？").kind == "duration"
     text = "6月21日至22日，某县公安机关组织警力对多个窝点开展统一抓捕行动。"
     assert _answer("某县公安机关对窝点统一抓捕是在哪几天？", text).short.startswith("6月21日")
+
+
+def test_a_span_of_days_is_stated_whole():
+    from rag.answer.spans import find_figures, stated_figure
+
+    sentence = "展会于8月8日—10日在某市举办，6月21日至22日闭馆。"
+    figures = [f for f in find_figures(sentence) if f.kind == "date"]
+    assert [stated_figure(sentence, f) for f in figures] == ["8月8日—10日", "6月21日至22日"]

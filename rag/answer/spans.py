@@ -130,7 +130,11 @@ def stated_figure(sentence: str, figure: Figure, ranges: bool = True) -> str:
     start, end = qualified(figure)
     if ranges:
         following = next((f for f in figures if f.start >= end), None)
-        if following is not None and (following.kind == figure.kind or figure.kind == "number"):
+        if following is not None and figure.kind == "date" and following.kind == "number" \
+                and sentence[following.end:following.end + 1] in ("日", "号") \
+                and _RANGE_JOIN.fullmatch(sentence[end:following.start]):
+            end = following.end + 1  # a span of days written once with its month (6月21日至22日)
+        elif following is not None and (following.kind == figure.kind or figure.kind == "number"):
             f_start, f_end = qualified(following)
             # A dash after a unit (1800万元-2300万元) joins a range; qualified() read it as a sign.
             if f_start >= end and (_RANGE_JOIN.fullmatch(sentence[end:f_start])
