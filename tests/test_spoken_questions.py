@@ -72,3 +72,8 @@ def test_a_span_of_days_is_stated_whole():
     sentence = "展会于8月8日—10日在某市举办，6月21日至22日闭馆。"
     figures = [f for f in find_figures(sentence) if f.kind == "date"]
     assert [stated_figure(sentence, f) for f in figures] == ["8月8日—10日", "6月21日至22日"]
+
+
+def test_a_month_with_the_part_of_it_meant_is_a_date():
+    text = "为确保这个投资甲亿元的项目能够于8月底顺利投产，督查人员频繁往返两地。"
+    assert _answer("这个项目计划什么时候投产？", text).short == "8月底"
