@@ -77,3 +77,8 @@ def test_a_span_of_days_is_stated_whole():
 def test_a_month_with_the_part_of_it_meant_is_a_date():
     text = "为确保这个投资甲亿元的项目能够于8月底顺利投产，督查人员频繁往返两地。"
     assert _answer("这个项目计划什么时候投产？", text).short == "8月底"
+
+
+def test_a_question_that_names_a_code_to_ask_a_count_is_not_answered_with_the_code():
+    text = "公告显示，甲乙科技(612345)目前共有员工1200人。"
+    assert _answer("股票代码612345的甲乙科技有多少员工？", text).short == "1200人"

@@ -265,7 +265,7 @@ def _other_names_before(sentence: str, end: int, name: AskedName, question_text:
 
 
 # A listed company is written with its stock code: 晶华微（688130.SH）, 康为世纪(688426).
-_STOCK_CODE = re.compile(r"[（(]\s*(?:\d{6}|\d{4,5}\.HK)(?:\.(?:SH|SZ|BJ|HK))?\s*[)）]", re.I)
+BRACKETED_STOCK_CODE = re.compile(r"[（(]\s*(?:\d{6}|\d{4,5}\.HK)(?:\.(?:SH|SZ|BJ|HK))?\s*[)）]", re.I)
 
 
 def listed_companies(text: str) -> list[str]:
@@ -273,7 +273,7 @@ def listed_companies(text: str) -> list[str]:
     from rag import jieba
 
     names = []
-    for match in _STOCK_CODE.finditer(text):
+    for match in BRACKETED_STOCK_CODE.finditer(text):
         words = jieba.tag(text[max(0, match.start() - 12):match.start()])
         name = ""
         while words and words[-1][1] in _NOUN_TAGS | {"nrt", "nrfg"} and len(name) < 8:

@@ -14,7 +14,7 @@ from itertools import islice
 from typing import Callable, Iterator
 
 from rag.answer.actor import verb_doer
-from rag.answer.binding import asked_names, binds, figure_bound, metric_labelled, metric_synonyms, name_bound, opposite_polarity
+from rag.answer.binding import BRACKETED_STOCK_CODE, asked_names, binds, figure_bound, metric_labelled, metric_synonyms, name_bound, opposite_polarity
 from rag.answer.topic import misses_topic
 from rag.answer.furniture import mask_furniture
 from rag.answer.byline import asks_outlet, asks_writer, outlet_in, writer_in
@@ -26,7 +26,7 @@ from rag.answer.listed import (answer_listed, as_listed_name, listed_question, n
                                separate_questions)
 from rag.answer.series import answer_which_year, asks_which_year
 from rag.answer.unnamed import answer_unnamed_choice, unnamed_choice
-from rag.answer.question import RELATIVE_YEAR_WORDS, Question, analyse, relative_years, years_for
+from rag.answer.question import ASKS_CODE, RELATIVE_YEAR_WORDS, Question, analyse, relative_years, years_for
 from rag.answer.ranker import OptionText, SentenceRanker, option_features
 from rag.answer.refusal import RefusalModel
 from rag.answer.english_choice import english_choice
@@ -2482,15 +2482,14 @@ def _range_end(figures: list[Figure], sentence: str, question: Question) -> Figu
     return None
 
 
-# A listed company's code in brackets after its name ("华骐环保（300929）", "(688183.SH)") is a name, not a
-# quantity: a bare 多少 must not be answered with it unless the question asks for the code.
-_ASKS_CODE = re.compile(r"代码|代号|\b(?:ticker|code|symbol)\b", re.I)
+# A listed company's code in brackets after its name ("华骐环保（300929）", "(688183.SH)"; the pattern
+# binding.listed_companies reads names by) is a name, not a quantity: a bare 多少 must not be answered
+# with it unless the question asks for the code.
 
 
 def _is_security_code(figure: Figure, sentence: str) -> bool:
-    return (figure.kind == "number" and re.fullmatch(r"\d{5,6}", figure.surface) is not None
-            and sentence[figure.start - 1:figure.start] in ("(", "（")
-            and re.match(r"(?:\.[A-Za-z]{2})?\s*[)）]", sentence[figure.end:]) is not None)
+    return figure.kind == "number" and sentence[figure.start - 1:figure.start] in ("(", "（") and any(
+        code.start() < figure.start and figure.end < code.end() for code in BRACKETED_STOCK_CODE.finditer(sentence))
 
 
 def _figure_for(question: Question, sentence: str, gap: tuple[int, int] | None,
@@ -2502,8 +2501,8 @@ def _figure_for(question: Question, sentence: str, gap: tuple[int, int] | None,
     # A figure the question itself states ("那1868名学生里…有多少名") is not its answer.
     stated = {f.value for f in find_figures(question.text) if f.value is not None}
     every = [f for f in find_figures(sentence) if f.start not in exclude and f.value not in stated
-             and (not _is_security_code(f, sentence) or _ASKS_CODE.search(question.text))]
-    if question.kind == "count" and _ASKS_CODE.search(question.text):
+             and (not _is_security_code(f, sentence) or ASKS_CODE.search(question.text))]
+    if question.kind == "count" and ASKS_CODE.search(question.text):
         return next((f for f in every if _is_security_code(f, sentence)), None)  # "股票代码是什么"
     figures = [f for f in every if f.kind == question.kind]
     changes = _change_figures(question, sentence, every)

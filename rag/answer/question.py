@@ -17,11 +17,13 @@ AnswerKind = Literal["organisation", "person", "money", "percent", "count", "dur
                      "phrase"]
 
 _ORG_WORDS = r"(?:企业|公司|集团|单位|央企|国企|机构|组织|商会|银行|部门|协会|学校|医院|平台)"
+# A question that asks for a listed company's code (not one that names the code to ask something else).
+ASKS_CODE = re.compile(r"(?:股票|证券|上市)?代码[是为]?(?:什么|多少|几)|\b(?:stock|ticker) (?:code|symbol)\b", re.I)
 # First match wins: the specific asks before the generic 多少.
 _KIND_PATTERNS: list[tuple[AnswerKind, re.Pattern[str]]] = [
     # A listed company's code is a number written in brackets after its name: read like a count's figure
     # (rag.answer.extractive lets a code through only for this ask), whether asked 是什么 or 是多少.
-    ("count", re.compile(r"(?:股票|证券|上市)?代码[是为]?(?:什么|多少|几)|\b(?:stock|ticker) (?:code|symbol)\b", re.I)),
+    ("count", ASKS_CODE),
     # "哪些参与抢修的企业": the kind asked is the head noun after the clause that describes it.
     ("organisation", re.compile(rf"哪(?:一|几)?[家个些所]\s*{_ORG_WORDS}|哪家|什么{_ORG_WORDS}|哪个{_ORG_WORDS}|由谁|"
                                 rf"哪(?:些|几)[^，,。？?；;]{{1,20}}?的{_ORG_WORDS}(?=[？?，,。；;]|$)|谁(?=.*(?:帮扶|投资|投了|投入|出资|资助|捐|援|采购|定点|主办|承办|协办))"
