@@ -909,14 +909,12 @@ class ExtractiveAnswerer:
 # change word written before the figure ("下跌1.71%"), not the bare size.
 _ASKS_DIRECTION = re.compile(r"(?:涨|升|增|盈)[^，,。？?]{0,3}(?:还是|或是|或者|是)[^，,。？?]{0,2}(?:跌|降|减|亏)"
                              r"|涨跌(?!幅)|增减|升降|\b(?:up or down|rise or fall|rose or fell|increase or decrease)\b", re.I)
-_DIRECTION_WORDS = r"增长|下降|下滑|减少|增加|提高|降低|上涨|下跌|上升|萎缩|回落|提升|扩大|缩小|盈利|亏损"
-_DIRECTION_BEFORE = re.compile(rf"({_DIRECTION_WORDS})(?:了|为|达到?|约|近|幅度为?)*\s*$")
 
 
 def _with_direction(question: Question, sentence: str, figure: Figure, stated: str) -> str:
     if not _ASKS_DIRECTION.search(question.text):
         return stated
-    said = _DIRECTION_BEFORE.search(sentence[max(0, figure.start - 8):figure.start])
+    said = _AFTER_CHANGE.search(sentence[max(0, figure.start - 8):figure.start])  # the change word, as _change_figures reads it
     return f"{said.group(1)}{stated}" if said and not stated.startswith(said.group(1)) else stated
 
 
@@ -2618,7 +2616,7 @@ def _plain_change_labels(question: str) -> set[str]:
         if re.fullmatch(r"[\u4e00-\u9fff]{2}", before):
             labels.add(before)
     return labels
-_AFTER_CHANGE = re.compile(rf"(?:{_CHANGE_WORDS})(?:了|为|达到?|约|近|超过|逾|幅度为?)*\s*$")
+_AFTER_CHANGE = re.compile(rf"({_CHANGE_WORDS})(?:了|为|达到?|约|近|超过|逾|幅度为?)*\s*$")
 CHANGE_FIGURES = True
 
 
