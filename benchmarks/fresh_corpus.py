@@ -11,7 +11,7 @@ The questions were written by helper sessions that were given only their twelve 
 and the gold format, never the code. The article text stays in the benchmark's archive; this
 script copies the 24 records out of it:
 
-    python benchmarks/fresh_corpus.py [--set fresh|fresh2|fresh3|fresh4] [--archive ../shared/benchmarks/crud/docs.jsonl.gz] [--out /tmp/fresh.jsonl]
+    python benchmarks/fresh_corpus.py [--set fresh|fresh2|fresh3|fresh4|fresh5] [--archive ../shared/benchmarks/crud/docs.jsonl.gz] [--out /tmp/fresh.jsonl]
     rag eval --gold eval/gold/fresh-test.jsonl --corpus /tmp/fresh.jsonl --out eval/reports/fresh-test-hybrid
 """
 
@@ -77,11 +77,28 @@ FRESH4_TEST_ARTICLES = (
     "crud-49ca341109ff3884", "crud-98809972ccd0176b", "crud-dd6453832d6344ea", "crud-c04781509ee7e429",
     "crud-0cdbdfe8d14f8540", "crud-e766c98bbbb122ca", "crud-963625be41851fdd", "crud-f2b79f6d700e38ac",
 )
+# The fifth pair (eval/gold/fresh5-dev.jsonl, fresh5-test.jsonl): technology and industry news
+# (products, research, vehicles, chips, trade) rather than investment projects. Articles of 700-3,000
+# characters outside docs-5k, the CRUD dev sources and the first 96, with no 股票 or 行情快报, using at
+# least seven of 技术, 研发, 产品, 市场, 用户, 销量, 新能源, 汽车, 芯片, 智能, 数字, 企业, 公司, 同比
+# (314 in the archive), drawn with random.Random(20261126).sample over their sorted ids; the first
+# 12 drawn carry the dev questions.
+FRESH5_DEV_ARTICLES = (
+    "crud-c769ad8510bb4e0d", "crud-be8f5c9fec32d8a6", "crud-0cb30b6581918ad3", "crud-28f242deaad11ffc",
+    "crud-82e13ab8df7ca4a4", "crud-9035c1a61811685a", "crud-626c4d87c8bc532e", "crud-844e76cd414ad702",
+    "crud-337e2e5e378cd223", "crud-ad548f04462c509a", "crud-97aa7858ef14153d", "crud-705f64137be56641",
+)
+FRESH5_TEST_ARTICLES = (
+    "crud-df5d060fb4853437", "crud-3a4ba3cb34c96249", "crud-dd73bddb7b4f3050", "crud-e9d184243cb02356",
+    "crud-ac3a3d7835c06db7", "crud-a934b90b0a7a81be", "crud-9e8ad4d10325510e", "crud-9fda47543655b9f9",
+    "crud-58a0188f8ab46f34", "crud-ca769a519bf2eb0c", "crud-211bb05ab412bc39", "crud-ec7c0863bd2bb551",
+)
 SETS = {
     "fresh": DEV_ARTICLES + TEST_ARTICLES,
     "fresh2": FRESH2_DEV_ARTICLES + FRESH2_TEST_ARTICLES,
     "fresh3": FRESH3_DEV_ARTICLES + FRESH3_TEST_ARTICLES,
     "fresh4": FRESH4_DEV_ARTICLES + FRESH4_TEST_ARTICLES,
+    "fresh5": FRESH5_DEV_ARTICLES + FRESH5_TEST_ARTICLES,
 }
 DEFAULT_ARCHIVE = Path(__file__).resolve().parents[1].parent / "shared" / "benchmarks" / "crud" / "docs.jsonl.gz"
 
