@@ -120,3 +120,18 @@ def test_an_outflow_is_a_negative_inflow(monkeypatch):
     assert answer_over_texts("青山电器5月6日的主力、游资、散户三类资金中，哪一类净流出最多？", text).short == "主力"
     monkeypatch.setattr(listed, "SIGNED_DIRECTIONS", False)
     assert answer_over_texts("青山电器5月6日的主力、游资、散户三类资金中，哪一类净流入最多？", text).short != "游资"
+
+
+def test_a_count_of_parts_after_the_list_is_no_item():
+    assert listed_question("甲项目的公园、展览馆和道路三部分里，哪一块投资最多？").items == ("公园", "展览馆", "道路")
+
+
+@pytest.mark.parametrize("on", [True, False])
+def test_items_with_their_own_modifiers_keep_them(monkeypatch, on):
+    import rag.answer.listed as listed
+
+    monkeypatch.setattr(listed, "OWN_MODIFIERS", on)
+    items = listed_question("甲市的星河产业园和乙县的云顶公园项目，哪个投资额更大？").items
+    assert items == (("甲市的星河产业园", "乙县的云顶公园项目") if on else ("星河产业园", "乙县"))
+    # What is counted, written once after the last item, is still every item's.
+    assert listed_question("乙县和丙县的投资哪个多？").items == ("乙县", "丙县")

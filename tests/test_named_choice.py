@@ -4,6 +4,8 @@ The names are made up and unknown to the organisation table: the answer must sti
 one of them, chosen by comparing the figure read for each.
 """
 
+import pytest
+
 from rag.answer.choice import named_choice
 from rag.answer.extractive import _item_clause_figure
 from rag.answer.question import analyse
@@ -113,3 +115,22 @@ def test_the_sentences_named_topic_is_no_clauses_item_and_a_figures_comma_ends_n
     figures = [f for f in find_figures(series) if f.kind == "money"]
     assert len(figures) == 3
     assert _item_clause_figure(figures, series, analyse("公司经营活动产生的现金流量净额是多少？")) is None
+
+
+@pytest.mark.parametrize("on", [True, False])
+def test_counts_of_different_things_compare_by_how_many(monkeypatch, on):
+    import rag.answer.choice as choice
+
+    monkeypatch.setattr(choice, "COUNTS_ACROSS_UNITS", on)
+    text = "临江评出第一批精品酒庄10家。临江还推出第一批文化旅游精品线路15条。"
+    answer = _ask("第一批精品酒庄和第一批文化旅游精品线路，哪个数量更多？", text)
+    assert (answer.short == "第一批文化旅游精品线路") is on
+
+
+@pytest.mark.parametrize("on", [True, False])
+def test_the_largest_of_a_series_given_respectively_answers_the_superlative(monkeypatch, on):
+    import rag.answer.extractive as extractive
+
+    monkeypatch.setattr(extractive, "SERIES_EXTREMES", on)
+    text = "报告期各期，星河城建营业收入分别为348,727.17万元、341,755.30万元、471,320.07万元和102,366.73万元。"
+    assert (_ask("星河城建报告期各期中，营业收入最高的一期是多少？", text).short == "471,320.07万元") is on

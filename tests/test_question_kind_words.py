@@ -21,3 +21,11 @@ def test_a_count_asked_with_ge_is_a_count_whatever_metric_it_counts():
 def test_a_price_per_share_is_money_and_a_share_of_a_total_a_percentage():
     assert analyse("What is the maximum buyback price per share set by Xinghe Tech?").kind == "money"
     assert analyse("What share of revenue came from services?").kind == "percent"
+
+
+def test_a_noun_of_money_after_duoshao_asks_money_and_a_classifier_still_counts():
+    for question in ("跑得最好能拿多少奖金？", "装了光伏一年能少交多少电费？", "被忽悠交了多少报名费？", "每年节省多少电费成本？",
+                     "马拉松的报名费是多少？", "展会的展位费要多少钱？"):
+        assert analyse(question).kind == "money", question
+    for question in ("有多少家基金公司参与？", "共有多少笔贷款？", "多少人领到补贴？", "获得多少金牌？", "补贴了多少户？"):
+        assert analyse(question).kind == "count", question

@@ -290,6 +290,8 @@ def name_bound(name: AskedName, chunk: Chunk, sentence: str, start: int, questio
         return title_bound(name.forms[0], chunk, sentence)
     if name.known and name.name == chunk.subject:
         return True  # the table's organisation an article is about: its "集团/公司" sentences are its own
+    if ABBREVIATIONS and not any(form in sentence or form in chunk.title for form in name.forms):
+        name = with_full_names(name, f"{chunk.title}\n{chunk.text}")
     positions = [sentence.find(form) for form in name.forms if form in sentence]
     if positions:
         # Before the figure, or after it in the same clause: Chinese puts a relative clause before its
@@ -297,7 +299,12 @@ def name_bound(name: AskedName, chunk: Chunk, sentence: str, start: int, questio
         first = min(positions)
         if name.known and question_kind not in ("money", "count"):
             return True  # (as the seed questions were tuned: a table name after a rank or date still owns it)
-        return first <= start or not _CLAUSE_BREAK.search(sentence, start, first)
+        if first <= start or not _CLAUSE_BREAK.search(sentence, start, first):
+            return True
+        if not LATER_NAME_OF_SUBJECT:
+            return False
+        # Named only in a later clause ("拟发行金额60亿元，发行人为甲公司"): as if not named, the figure is
+        # its own when the article is about it and no other organisation is named before the figure.
     # Not named in the sentence: the name must be what the article is about (its title names it) or
     # the subject carried over from the sentence before ("多浦乐成立于…。公司营收…"), and no other
     # organisation may own the figure. A passage that merely lists it (a customer) is not about it.
@@ -308,7 +315,51 @@ def name_bound(name: AskedName, chunk: Chunk, sentence: str, start: int, questio
         # 鞍山钢铁; 北京文化公告称… where masked furniture cut the sentence's own "根据北京文化披露"),
         # not one it only lists ("客户包括中国石油、国家电网").
         about = any(form in head for head in _clause_heads(chunk.text) for form in name.forms)
+    if not about and BACK_REFERENCE_SUBJECT and _REFERS_BACK.search(sentence[:start]):
+        # "截至7月末，该行各项贷款余额320.72亿元": 该行 is the organisation the passage names (聊城农商银行).
+        about = any(form in chunk.text or form in chunk.title for form in name.forms)
     return about and not _other_names_before(sentence, start, name, question_text)
+
+
+# A sentence whose subject refers back (该行, 该公司, 本集团) speaks of the organisation its passage names.
+# Off: only a title or a clause's head makes a passage about an organisation.
+BACK_REFERENCE_SUBJECT = True
+_REFERS_BACK = re.compile(r"(?:该|本)(?:行(?!业)|公司|集团|企业|单位|院|所|校|社|局)")
+
+
+# A name the user shortens the Chinese way (常州城建 for 常州市城市建设（集团）有限公司, 聊城农商银行 for
+# 聊城农村商业银行): its characters in order in a registered name the passage writes, the first two
+# together. Off: a name is found only as written.
+ABBREVIATIONS = True
+# A name written after the figure, in a later clause, is checked like a name the sentence does not write
+# (see name_bound). Off: the figure is not the name's.
+LATER_NAME_OF_SUBJECT = True
+_NAME_SUFFIX = r"(?:有限责任公司|股份有限公司|有限公司|集团|公司|银行)"
+# The shortest run to a company ending, with the registered form after 集团（…集团）有限公司).
+_NAME_END = r"(?:有限责任公司|股份有限公司|有限公司|集团[）)]?(?:有限责任公司|股份有限公司|有限公司)?|公司|银行)"
+
+
+def with_full_names(name: AskedName, text: str) -> AskedName:
+    """``name`` with the registered names in ``text`` that it abbreviates (and their cores) among its forms."""
+    full = [found for form in name.forms for found in _abbreviated(form, text)]
+    if not full:
+        return name
+    cores = [_COMPANY_FORM.sub("", _BRACKETED.sub("", f)) for f in full]
+    return AskedName(name.name, tuple(dict.fromkeys(name.forms + tuple(full) + tuple(c for c in cores if len(c) >= 3))),
+                     name.known)
+
+
+@lru_cache(maxsize=1024)
+def _abbreviated(form: str, text: str) -> tuple[str, ...]:
+    core = _COMPANY_FORM.sub("", form) if not re.search(_NAME_SUFFIX + "$", form) or len(form) > 4 else form
+    if len(core) < 3 or form in text or not re.fullmatch(r"[\u4e00-\u9fff]+", core):
+        return ()
+    # Each further character at most three characters after the one before; the name then runs on to
+    # a company ending unless the short form ends in one itself (农商银行).
+    spread = "".join(f"[\u4e00-\u9fff]{{0,3}}?{re.escape(c)}" for c in core[2:])
+    tail = "" if re.search(_NAME_SUFFIX + "$", core) else r"[\u4e00-\u9fff（）()]{0,12}?" + _NAME_END
+    found = re.findall(re.escape(core[:2]) + spread + tail, text)
+    return tuple(dict.fromkeys(f for f in found if f != form and len(f) <= 30))
 
 
 @lru_cache(maxsize=256)

@@ -105,12 +105,20 @@ def figure_of(short: str) -> Figure | None:
     return figures[0] if len(figures) == 1 else None
 
 
+# "酒庄和线路，哪个数量更多": counts of different things (家, 条) compare by how many. Off: one unit only.
+COUNTS_ACROSS_UNITS = True
+_HOW_MANY = re.compile(r"数量|个数|数目")
+
+
 def winner(choice: NamedChoice, figures: dict[str, Figure], values: dict[str, float] | None = None) -> str | None:
     """The name with the larger (or smaller) figure; None unless every figure is of one kind and unit
     (yuan are not compared with dollars) and one figure strictly wins. ``values``: the figures' values
     in the measure's direction (``NamedChoice.signed``), where they differ from the figures' own."""
-    if len(figures) != len(choice.names) or len({(f.kind, f.unit) for f in figures.values()}) != 1:
+    if len(figures) != len(choice.names):
         return None
+    counted = COUNTS_ACROSS_UNITS and all(f.kind == "count" for f in figures.values()) and _HOW_MANY.search(choice.metric)
+    if len({(f.kind, f.unit) for f in figures.values()}) != 1 and not counted:
+        return None  # (but "哪个数量更多" compares 10家 with 15条: how many, whatever is counted)
     if choice.dated:
         # A date is read as 20190500 (年, 月, 日); one without its year cannot be ordered (None).
         values = {name: comparable_value(figure) for name, figure in figures.items()}

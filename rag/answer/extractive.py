@@ -31,7 +31,7 @@ from rag.answer.ranker import OptionText, SentenceRanker, option_features
 from rag.answer.refusal import RefusalModel
 from rag.answer.english_choice import english_choice
 from rag.answer.choice import NamedChoice, figure_of, named_choice, winner
-from rag.answer.spans import _RANGE_JOIN, CURRENCIES, Figure, find_figures, focus_unit, gap_span, numeral_forms, question_sides, same_unit, stated_figure, tidy, whole_span, words_of
+from rag.answer.spans import _RANGE_JOIN, CURRENCIES, Figure, find_figures, focus_unit, gap_span, numeral_forms, question_sides, read_number, same_unit, stated_figure, tidy, whole_span, words_of
 from rag.documents import Answer, Chunk, Citation, Hit
 from rag.entities import aliases_of, english_name, find_organisations
 from rag.facts import SCOPE_WORDS, find_places, money_in
@@ -362,7 +362,7 @@ class ExtractiveAnswerer:
         """
         if not candidates:
             return
-        floor = candidates[0].coverage - 0.25
+        floor = self._floor_base(question, candidates) - 0.25
         # A date question tries every close sentence for a date it states before
         # falling back on the date of the best sentence's article.
         for dated in (False, True) if question.kind == "date" else (True,):
@@ -377,6 +377,21 @@ class ExtractiveAnswerer:
                     yield candidate, headline
             if found:
                 return
+
+    @staticmethod
+    def _floor_base(question: Question, candidates: list[_Candidate]) -> float:
+        """The coverage the close candidates are measured from: the best candidate's, or, with NAMED_FLOOR, the
+        best one of a passage that names what the question is about ("生益电子…归母净利润" is not measured
+        from another company's 归母净利润 sentence, which covers the question's other words better)."""
+        if NAMED_FLOOR and question.language == "zh":
+            names = asked_names(question)
+            if names:
+                for candidate in candidates[:12]:
+                    context = f"{candidate.chunk.title}\n{candidate.chunk.text}"
+                    if all(name.name == candidate.chunk.subject or any(form in context for form in name.forms)
+                           for name in names):
+                        return candidate.coverage
+        return candidates[0].coverage
 
     def _english_choice(self, question: Question, candidates: list[_Candidate]) -> tuple[_Candidate, str] | None:
         """Of an English question's first close answered sentences, the best by hand score and the
@@ -627,6 +642,10 @@ class ExtractiveAnswerer:
         content = [t for t in question.tokens if not (question.kind == "organisation" and t in _ORG_TYPE_WORDS)
                    and t not in _FORM_WORDS and t not in _ASKED_WORDS.get(question.kind, ())
                    and t != (question.focus_unit or "") and t not in RELATIVE_YEAR_WORDS]
+        if PURPOSES and question.language == "zh":
+            # "拿去干嘛": the words that ask what for are not what the passage must say.
+            asked = "".join(m.group() for m in _ASKS_PURPOSE.finditer(question.text))
+            content = [t for t in content if t not in asked]
         # Search-mode tokens overlap (曲麻莱, 曲麻莱县): weigh each word once, by its
         # shortest parts, so "青海曲麻莱" counts as naming 曲麻莱县.
         content = [t for t in content if not any(o != t and o in t for o in content)]
@@ -659,7 +678,11 @@ class ExtractiveAnswerer:
         typical = seen[len(seen) // 2] if seen and question.language == "zh" else 0.0
         names = _proper_nouns(question.text if question.language == "zh" else " ".join(question.tokens))
 
+        function_words = _function_words(question.text) if FUNCTION_WORDS and question.language == "zh" else frozenset()
+
         def weight(token: str, w: float) -> float:
+            if token in function_words and not any(token in n or n in token for n in names):
+                return 0.0
             if w < unseen or any(token in n or n in token for n in names):
                 return w
             # An unseen verb, adverb or pronoun (砸, 白给, 那个) is how the user talks,
@@ -763,6 +786,15 @@ class ExtractiveAnswerer:
             if ENTERPRISE_NAMES and organisation and question.language == "zh" and _ASKS_ENTERPRISE.search(question.text) \
                     and not _reads_as_organisation(organisation, sentence):
                 return None  # "哪家保险公司拒赔" is not answered by the words where it points (交通事故)
+            body = _ASKED_BODY.search(question.text) if ASKED_BODIES and question.language == "zh" else None
+            ends = _BODY_ENDS.get(body.group(1)[-2:], body.group(1)[-1]) if body else ()
+            if body and organisation and not any(end in organisation for end in ends):
+                # "哪家设计院设计的": the name runs on to its 院 (jieba may cut 星河建筑 | 设计研究院), else a place
+                # (榆中县城边缘处) or another body answers nothing.
+                longer = re.search(re.escape(organisation) + rf"[\u4e00-\u9fff]{{0,8}}?(?:{'|'.join(ends)})", sentence)
+                if longer is None:
+                    return None
+                organisation = longer.group()
 
             if ENGLISH_LISTS and organisation and question.language == "en" and _SEVERAL.search(question.original):
                 listed = _list_around(sentence, organisation)
@@ -885,6 +917,10 @@ class ExtractiveAnswerer:
             named = _named_by_asked_noun(question, sentence, gap)
             if named:
                 return named
+        if PURPOSES and question.language == "zh" and _ASKS_PURPOSE.search(question.text):
+            # "借这笔钱拿去干嘛": "偿还到期/回售公司债券或置换…" (what 用于 introduces); a sentence that
+            # says what nothing is for does not answer.
+            return _purpose_phrase(sentence)
         if question.language == "zh" and _ASKS_CAUSE.search(question.text):
             cause = _cause_clause(sentence, gap)
             if cause:
@@ -1280,6 +1316,12 @@ def _clause_subject(sentence: str, question: Question) -> str | None:
 _UNIT_AFTER = re.compile(r"[\u4e00-\u9fff\d ]{0,10}?(?:基金会|研究院|研究所|协会|商会|联谊会|工会部?|医院|学院|工作组|党支部)")
 # Between an organisation and a body's suffix, these say it acts on that body ("A设立基金会"); other verbs
 # are part of a body's name (脱贫攻坚工作组, 乡村振兴办公室).
+# "哪家设计院/哪个研究所/哪家银行/哪所学校": the kind of body asked names how its name ends (院, 所, 行, 校);
+# an answer without that character is not one. Off: any organisation answers.
+ASKED_BODIES = True
+_ASKED_BODY = re.compile(r"哪一?(?:家|个|所|座)?([\u4e00-\u9fff]{0,4}?(?:院|研究所|事务所|银行|学校|大学|中学|小学|工厂|厂|"
+                         r"博物馆|图书馆|展览馆|出版社|报社|合作社|基金会|协会|商会|学会|委员会|法院|检察院|医院))")
+_BODY_ENDS = {"学校": ("校", "学", "院")}  # a 学校 may be a 大学, 中学 or 学院
 _ASKS_ENTERPRISE = re.compile(r"企业|公司|央企|国企|\b(?:enterprises?|compan(?:y|ies)|firms?|business(?:es)?)\b", re.I)
 _NOT_NAME_TAGS = ("d", "p", "u", "r", "f", "ad")
 _FOUNDING = re.compile(r"成立|设立|组建|建立|援建|捐建|捐赠|资助|支持|联合|携手|发起|牵头|与|和|及|并|或|向|给|为")
@@ -1333,14 +1375,41 @@ _ORGANISATION_NAME = re.compile(r"[\u4e00-\u9fffA-Za-z0-9（）()]{2,20}(?:公�
                                 r"(?:[（(][^（()）]{1,20}[）)]|[）)])?")  # a name in brackets after it, or the bracket it opened
 def _organisation_names(text: str) -> list[re.Match]:
     """Matches of _ORGANISATION_NAME that name something: "在19家企业", "8家公司" count organisations
-    of a kind (a count, then the kind's word), they name none."""
+    of a kind (a count, then the kind's word), they name none; nor does a kind of organisation written
+    with common words only ("归属于母公司", "包括总部企业", "深入企业": see _names_someone)."""
     found = []
     for match in _ORGANISATION_NAME.finditer(text):
         counts = [f for f in find_figures(match.group()) if f.kind in ("count", "number")]
         if counts and len(match.group()) - counts[-1].end <= 2:
             continue
+        if GENERIC_ORGANISATIONS and not _names_someone(match.group()):
+            continue
         found.append(match)
     return found
+
+
+# A kind of company written in common words ("母公司", "总部企业", "推动能源") is no name that could own a
+# figure in place of the question's subject; a company's name holds a word jieba tags as a place, person,
+# brand or organisation, or one it does not know (中赟), or Latin letters (CBD). Public bodies and
+# associations are named in common words and always count. Off: every match is a name.
+GENERIC_ORGANISATIONS = True
+_PROPER_TAGS = {"ns", "nr", "nrt", "nrfg", "nz", "nt", "j", "x", "eng"}
+
+
+@functools.lru_cache(maxsize=4096)
+def _names_someone(phrase: str) -> bool:
+    from rag import jieba
+
+    words = jieba.tag(phrase)
+    if any(len(word) >= 2 and _BODY_END.search(word) and word not in _NOT_BODIES for word, _ in words):
+        return True  # a public body or an association is named in common words (市场监督管理局, 慈善协会)
+    # (某某: a name the article leaves out, 某某科技公司.)
+    return bool(re.search(r"[A-Za-z]|某", phrase)) or any(tag in _PROPER_TAGS and word not in "（）()" for word, tag in words)
+
+
+_BODY_END = re.compile(r"(?:局|厅|部|委员会|委|政府|办公室|协会|商会|学会|总会|基金会|联合会|工商联|大学|学院|医院|研究院|研究所|银行)$")
+_NOT_BODIES = {"布局", "格局", "局部", "全部", "内部", "外部", "部分", "干部", "局面", "结局", "大局", "开局", "当局", "总部",
+               "西部", "东部", "南部", "北部", "中部", "头部", "底部", "顶部", "腹部", "一部", "本部"}
 
 
 # A transliterated name: 劳埃德·奥斯汀, or the 斯/尔/德 endings jieba does not know as names.
@@ -1352,6 +1421,27 @@ _ANSWER_TYPE_WORDS = {"机构", "企业", "公司", "集团", "单位", "组织"
                       "地方", "地区", "人", "名字", "位"}
 # How a user phrases a question, not what the answer's sentence says: filler (那个, 一共)
 # and the words that name what is asked (叫什么名字, 多少钱, 第几, 哪个乡).
+# Close candidates are measured from the best one whose passage names what the question is about.
+# Off: from the best candidate, whatever its passage is about.
+NAMED_FLOOR = True
+# A question's pronouns, prepositions, conjunctions and particles (这次, 自己, 给, 和, 了) are how
+# the user talks, not what a passage must say: however rare in the articles (a high idf), they weigh
+# nothing in the coverage. Off: they weigh their idf like any word.
+FUNCTION_WORDS = True
+# (Not adverbs: 共同 in 共同持股, 首次, 累计 say what the passage must.)
+_TALK_TAGS = ("r", "p", "c", "u", "y", "e", "o")
+
+
+@functools.lru_cache(maxsize=1024)
+def _function_words(text: str) -> frozenset[str]:
+    from rag import jieba
+
+    # (jieba tags a verb with its aspect particle, 投了, as the particle, and the verb 通过 as a preposition:
+    # only a lone particle or preposition is one.)
+    return frozenset(word for word, tag in jieba.tag(text)
+                     if tag.startswith(_TALK_TAGS) and tag != "rr" and (len(word) == 1 or not tag.startswith(("u", "p"))))
+
+
 _FORM_WORDS = {"那个", "这个", "那", "这", "一共", "总共", "大概", "大约", "到底", "究竟", "具体", "啊", "呢", "吧", "呀",
                "请问", "知道", "告诉"}
 _ASKED_WORDS = {
@@ -1416,7 +1506,24 @@ def _supports_required(question: Question, chunk: Chunk, context: str, article_y
     # a sentence dated otherwise is dropped on its own (_contradicts).
     dated = ({chunk.date[:4]} if chunk.date else set()) | set(article_years)
     return all(term in context or term in dated for term in question.required_terms) and _relative_years_named(
-        question, chunk, context) and (not LATIN_NAMES or _latin_names_written(question, context))
+        question, chunk, context) and (not LATIN_NAMES or _latin_names_written(question, context)) \
+        and (not ORDINALS or _ordinals_agree(question.text, context))
+
+
+# "第八届论坛在哪办" is not answered by a passage about the 第九届: an edition, session or round the question
+# names (第N届/次/期/轮/批) must be the one a passage names, where the passage names one of that kind.
+ORDINALS = True
+_ORDINAL = re.compile(r"第\s*([零〇一二两三四五六七八九十百\d]+)\s*(届|次|期|轮|批|版)(?!度)")  # (quarters are periods: binding.period_bound)
+
+
+def _ordinals_agree(question: str, context: str) -> bool:
+    asked = [(read_number(n), unit) for n, unit in _ORDINAL.findall(question)]
+    if not asked:
+        return True
+    said: dict[str, set] = {}
+    for number, unit in _ORDINAL.findall(context):
+        said.setdefault(unit, set()).add(read_number(number))
+    return all(unit not in said or number in said[unit] for number, unit in asked)
 
 
 # An organisation the table does not know, named by the question the way people talk (聊城环科餐厨垃圾公司), is
@@ -1567,7 +1674,16 @@ def _leading_noun_phrase(text: str) -> str | None:
             break
         subject.append(word)
     name = "".join(subject)
-    return name if len(name) >= 3 and name not in _GENERIC_SUBJECTS and not re.search(r"\d", name) else None
+    if ROLE_AFTER_NAME:
+        # "紫江老板掏了多少钱": the organisation is 紫江; its boss's money is the organisation's figure.
+        name = _ROLE_AFTER_NAME.sub("", name) if len(_ROLE_AFTER_NAME.sub("", name)) >= 2 else name
+    return name if len(name) >= 2 and name not in _GENERIC_SUBJECTS and not re.search(r"\d", name) \
+        and (len(name) >= 3 or _ROLE_AFTER_NAME.search("".join(subject))) else None
+
+
+# A person's role written after an organisation's name opens a question about the organisation.
+ROLE_AFTER_NAME = True
+_ROLE_AFTER_NAME = re.compile(r"(?:的)?(?:老板|老总|董事长|总经理|总裁|创始人|负责人|掌门人|当家人|一把手|高管)$")
 
 
 def _place_named(question: Question, chunk: Chunk, sentence: str) -> bool:
@@ -1578,7 +1694,20 @@ def _place_named(question: Question, chunk: Chunk, sentence: str) -> bool:
         return True
     previous = _previous_sentence(chunk.text, chunk.text.find(sentence)) if sentence in chunk.text else ""
     context = f"{chunk.title}\n{previous}\n{sentence}"
-    return all(place in context for place in question.places) or bool(SCOPE_WORDS.search(sentence))
+    if all(place in context for place in question.places) or SCOPE_WORDS.search(sentence):
+        return True
+    if not PLACE_IN_PASSAGE or sentence not in chunk.text:
+        return False
+    # Named earlier in the passage ("沈阳市开展…专项行动。…截至7月15日，支持企业吸纳就业5065人"), when the
+    # sentence itself names no other place that the figure could be of.
+    before = chunk.text[:chunk.text.find(sentence)]
+    return all(place in before for place in question.places) and not any(
+        p.stem not in question.places for p in find_places(sentence, find_organisations(sentence)))
+
+
+# The place asked about may be named anywhere earlier in the passage. Off: only in the sentence, the one
+# before it, or the title.
+PLACE_IN_PASSAGE = True
 
 
 # "多少名基层干部", "几份合作协议": the thing counted, after the unit asked.
@@ -1723,6 +1852,9 @@ def _type_bonus(question: Question, sentence: str, chunk: Chunk) -> float:
         bonus += 0.05
     elif question.kind == "person" and _people(sentence):
         bonus += 0.1
+    elif PURPOSES and question.kind == "phrase" and question.language == "zh" and _ASKS_PURPOSE.search(question.text) \
+            and _PURPOSE_VERB.search(sentence):
+        bonus += 0.15  # "拿去干嘛": a sentence that says what it is 用于
     return bonus
 
 
@@ -1793,6 +1925,24 @@ def _clause_around(sentence: str, gap: tuple[int, int] | None, question: str = "
 
 # A question that asks for a cause, and the words that open a cause in Chinese prose:
 # 因/因为/由于/鉴于 + cause, 得益于/源于 + cause, 原因是 + cause, 受 + cause + 影响.
+# "拿去干嘛", "用途是什么", "用于哪些方面": what something is for, which an article writes after 用于/用来/
+# 用作. Off: such a question is answered like any other what-question.
+PURPOSES = True
+_ASKS_PURPOSE = re.compile(r"干嘛|干啥|干什么|做什么用|派什么用场|用来(?:做|干)?(?:什么|啥)|用[于在作](?:什么|哪些|哪里|何处|啥|何)|"
+                           r"用途|拿去|作何用|(?:打算|准备|计划|要)用(?:在|于|来)?(?:什么|哪|啥)")
+_PURPOSE_VERB = re.compile(r"(?:用于|用来|用作|用在)(?!途)|用途(?:主要)?(?:为|是|包括)")
+
+
+def _purpose_phrase(sentence: str) -> str | None:
+    """What the first purpose verb of ``sentence`` introduces, up to the clause's end (a 、 list kept whole)."""
+    match = _PURPOSE_VERB.search(sentence)
+    if match is None:
+        return None
+    ends = [i for i in (sentence.find(c, match.end()) for c in "，,；;。！？!?\n") if i >= 0]
+    phrase = tidy(sentence[match.end():min(ends) if ends else len(sentence)])
+    return _words_within(phrase, _MAX_PHRASE_CHARS) if len(phrase) >= 2 else None
+
+
 _ASKS_CAUSE = re.compile(r"为什么|为何|因何|什么原因|原因是什么|何故|因为什么|缘何")
 _CAUSE_OPENS = re.compile(r"因为|由于|鉴于|得益于|受益于|源于|归因于|原因(?:是|在于|为|主要是)|因(?![此而素子地为果])"
                           rf"|受(?=[^{_CLAUSE_BREAK}]{{1,20}}影响)")
@@ -2166,7 +2316,8 @@ def _transliterated_whole(sentence: str, person: tuple[int, int, str]) -> tuple[
 
 # Titles and roles written right before or after a personal name.
 TITLES = ("党委书记", "副书记", "书记", "董事长", "副董事长", "总经理", "副总经理", "总裁", "主席", "副主席", "主任", "副主任",
-          "部长", "局长", "厅长", "县长", "市长", "省长", "镇长", "乡长", "村长", "院长", "校长", "会长", "副会长", "秘书长",
+          "部长", "局长", "厅长", "县长", "市长", "省长", "区长", "州长", "镇长", "乡长", "村长", "院长", "校长", "会长", "副会长",
+          "秘书长", "副部长", "副局长", "副县长", "副市长", "副省长", "副区长", "副院长", "副校长", "副总裁",
           "理事长", "经理", "组长", "队长", "支书", "教授", "研究员", "记者", "牧民", "村民", "农民", "代表", "人物", "先生", "女士",
           # Company offices, as business news and company registers write them.
           "法定代表人", "执行董事", "董事", "首席执行官", "首席运营官", "首席财务官", "财务总监", "总监", "董事会秘书", "董秘",
@@ -2249,6 +2400,10 @@ def _name_at(sentence: str, start: int) -> str:
     return words[0] if words and 2 <= len(words[0]) <= 3 else sentence[start:start + 2]
 
 
+# "区长是谁" is not answered by the name beside 副区长. Off: a deputy's title answers for the office.
+DEPUTIES = True
+
+
 def _beside_asked_title(question: str, sentence: str, people: list[tuple[int, int, str]]) -> str | None:
     """The name written right before or after the title the question asks about (总经理, “草莓书记”).
 
@@ -2278,6 +2433,9 @@ def _beside_asked_title(question: str, sentence: str, people: list[tuple[int, in
             former = question[max(0, position - 2):position].endswith(("前", "前任", "原"))
             found = [at for at in found if sentence[max(0, at - 2):at].endswith(("前", "前任", "原")) == former] or \
                 ([] if former else found)
+        if DEPUTIES:
+            # A deputy (副区长, 常务副总经理) is not the holder of the office the question asks about.
+            found = [at for at in found if not sentence[max(0, at - 1):at] == "副"]
         if TITLE_OF_THE_ASKED and len(found) > 1:
             # "甲公司董事长A、乙公司董事长B": the title of the organisation the question names.
             found.sort(key=lambda at: -_shared_run(_named_before(sentence, at), question))
@@ -2490,6 +2648,16 @@ def _is_security_code(figure: Figure, sentence: str) -> bool:
         code.start() < figure.start and figure.end < code.end() for code in BRACKETED_STOCK_CODE.finditer(sentence))
 
 
+# A date question that asks for a day or a month is not answered by a year alone. Off: any date answers.
+DATE_PRECISION = True
+_ASKS_DAY = re.compile(r"哪一?天|哪日|几号|几月几[日号]|\b(?:what|which) (?:date|day)\b", re.I)
+_ASKS_MONTH = re.compile(r"哪个?月|几月份?|\b(?:what|which) month\b", re.I)
+
+
+# "最高的一期是多少" over "分别为a、b、c和d": the largest of the respective figures. Off: read like any figure.
+SERIES_EXTREMES = True
+
+
 def _figure_for(question: Question, sentence: str, gap: tuple[int, int] | None,
                 exclude: set[int] = frozenset(), lead_in: str = "") -> Figure | None:
     """The figure of the kind (and unit) asked for that sits where the question points.
@@ -2503,6 +2671,12 @@ def _figure_for(question: Question, sentence: str, gap: tuple[int, int] | None,
     if question.kind == "count" and ASKS_CODE.search(question.text):
         return next((f for f in every if _is_security_code(f, sentence)), None)  # "股票代码是什么"
     figures = [f for f in every if f.kind == question.kind]
+    if DATE_PRECISION and question.kind == "date":
+        # "哪天受理": a day, not the year a bond's name carries ("2022年面向专业投资者…"); "几月": a month at least.
+        if _ASKS_DAY.search(question.original):
+            figures = [f for f in figures if re.search(r"[日号]|底|初|旬", f.surface)]
+        elif _ASKS_MONTH.search(question.original):
+            figures = [f for f in figures if "月" in f.surface]
     changes = _change_figures(question, sentence, every)
     if changes:
         figures = changes
@@ -2560,6 +2734,14 @@ def _figure_for(question: Question, sentence: str, gap: tuple[int, int] | None,
     end = _range_end(figures, sentence, question)
     if end is not None:
         return end
+    if SERIES_EXTREMES and question.superlative and question.language == "zh" and len(figures) >= 2 \
+            and _RESPECTIVELY in sentence and all(f.value is not None for f in figures) \
+            and len({f.unit for f in figures}) == 1 and not named_candidates(question.text):
+        # "报告期各期中，营业收入最高的一期是多少": of the figures a sentence gives 分别 (one per period or
+        # item), the largest (smallest) is the answer.
+        listed = [f for f in figures if f.start > sentence.find(_RESPECTIVELY)]
+        if len(listed) >= 2:
+            return (max if question.superlative == "max" else min)(listed, key=lambda f: f.value)
     respective = _respective_figure(figures, sentence, question)
     if respective is not None:
         return respective

@@ -36,9 +36,12 @@ _EARLIER = re.compile(r"先|最早|更早|早一些")
 _LATER = re.compile(r"最晚|更晚|晚一些|最后")
 # What joins listed items; 加上 joins two whole phrases ("A的利润，加上B的收入").
 _JOIN = re.compile(r"[、和与及跟]|以及")
+# "A的X和B的Y": each item has its own modifier, so the last item's words after 的 are its own, not
+# what every item shares. Off: the last item is cut at its 的 as before.
+OWN_MODIFIERS = True
 # "这三家", "这几类扶贫投入里", "三类投入里": a tail that names the list, not an item.
-_LIST_TAIL = re.compile(r"(?:这|那)[几两三四五六七八九十\d]*[类项个家种位方面条款只块天年地县市省]+.*$"
-                        r"|[几两三四五六七八九十\d]+[类项家种方面条款只块天地县市省个]+.*$"
+_LIST_TAIL = re.compile(r"(?:这|那)[几两三四五六七八九十\d]*(?:[类项个家种位条款只块天年地县市省]|方面|部分)+.*$"
+                        r"|[几两三四五六七八九十\d]+(?:[类项家种条款只块天地县市省个]|方面|部分)+.*$"
                         r"|(?:等|这些|里|中|当中|之中|相比|相较|比较|对比)$")
 # "教育扶贫和医疗扶贫的项目": what is counted, written once after the last item, belongs to every item.
 _SHARED_TAIL = re.compile(r"的(?:项目|资金|金额|投入|人数|数量|数额|钱|款|规模|收入|个数|次数)$")
@@ -260,7 +263,9 @@ def _items(before: str) -> list[str]:
         piece = _LIST_TAIL.sub("", piece).strip("，,、的 ")
         if i == len(pieces) - 1 and i > 0 and not whole_phrases:
             piece = _SHARED_TAIL.sub("", piece)
-            if "的" in piece[2:] and len(piece.split("的", 1)[0]) <= max(len(p) for p in pieces[:-1]) + 2:
+            # (Not where the first item has its own 的 too: "宜昌的甲产业园和榆中的乙项目" lists two things.)
+            if "的" in piece[2:] and len(piece.split("的", 1)[0]) <= max(len(p) for p in pieces[:-1]) + 2 \
+                    and not (OWN_MODIFIERS and "的" in pieces[0][2:]):
                 piece = piece.split("的", 1)[0]  # "乙县和丙县的投资": what is counted belongs to every item
         if i == 0 and not whole_phrases and framed and piece.startswith("在") and len(piece) >= 3:
             piece = piece[1:]  # "在甲项目和乙项目中": 在…中 frames the list
@@ -269,7 +274,8 @@ def _items(before: str) -> list[str]:
             cut = [m.end() for m in re.finditer(r"[在给向对为于]", piece) if m.start() >= 2 and len(piece) - m.end() >= 2]
             if cut:
                 piece = piece[cut[-1]:]
-        if i == 0 and "的" in piece and not whole_phrases:
+        if i == 0 and "的" in piece and not whole_phrases and not (OWN_MODIFIERS and len(pieces) > 1
+                                                                   and "的" in pieces[-1][2:] and "的" in piece[2:]):
             # "2023年华润培训的基层干部": the shared context before 的 belongs to every item.
             piece = piece.rsplit("的", 1)[1]
         named = [m for m in find_organisations(piece) if m.end - m.start < len(piece)]

@@ -49,7 +49,11 @@ _KIND_PATTERNS: list[tuple[AnswerKind, re.Pattern[str]]] = [
     ("date", re.compile(r"哪(?:几|些)(?:天|日|个?月|年)")),
     ("duration", re.compile(r"多长时间|多久|多少年|几年|多少天|几天|几个月|多少个月|(?:多少|几)个?(?:小时|分钟|周|星期)|\bhow long\b|\bhow many (?:years|months|days)\b", re.I)),
     ("date", re.compile(r"何时|什么时候|什么时间|哪一?年|哪一?天|哪个月|几月|几号|日期|\bwhen\b|\bwhat (?:year|date|day|month)\b|\bwhich year\b", re.I)),
-    ("money", re.compile(r"多少钱|花了多少|多少(?:资金|元|万元|亿元|经费|费用)|金额|资金[是有]?多少|多少资金|投[资入]了?多少|捐[赠款助]?了?多少|"
+    ("money", re.compile(r"多少钱|花了多少|多少(?:资金|元|万元|亿元|经费|费用)|金额|"
+                         # "多少奖金/电费/报名费/补贴": a noun of money after 多少, with no classifier that counts
+                         r"多少(?!(?:个|家|只|名|位|项|人|笔|种|类|次))[\u4e00-\u9fff]{0,2}?(?:费|奖金|资金|款|税|补贴|补助|工资|薪酬|薪水|成本|利息|租金|预算|罚金)(?=[？?，,。！!]|$|吗|呢|啊|呀)|"
+                         # "报名费是多少", "展位费要多少": the noun of money before the ask
+                         r"(?:费|奖金|款|补贴|补助|工资|薪酬|薪水|成本|利息|租金|预算|罚金)(?:是|为|要|需要|大概|大约|一般)?多少(?=[？?，,。！!]|$|吗|呢|啊|呀|钱)|资金[是有]?多少|多少资金|投[资入]了?多少|捐[赠款助]?了?多少|"
                          r"(?<![评代])价(?:格|钱)?[定是为报]?[的了]?[是为]?(?:多少|几)|\bhow much\b|\bmoney\b|\bcost\b|\bfunds?\b|\bprice\b"
                          r"|^(?!.*\bhow many\b).*?\b(?:box office|revenues?|(?:net )?profits?|turnover|income)\b", re.I)),
     # A metric noun (收入, 融资) asks for money only where no other question word asks for a thing:
@@ -66,7 +70,8 @@ _VALUE_WORDS = re.compile(r"价值|市值|总值|总额|估值|收入|营收|利
 _MOST = re.compile(r"最多|最大|最高|最贵|最快|\b(?:the )?most\b|\blargest\b|\bbiggest\b|\bhighest\b|\bgreatest\b", re.I)
 _LEAST = re.compile(r"最少|最小|最低|最慢|\b(?:the )?least\b|\bsmallest\b|\blowest\b|\bfewest\b", re.I)
 _CATEGORY_WORDS = re.compile("|".join(sorted(MONEY_CATEGORIES, key=len, reverse=True)))
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:年|\b)")
+# A year is also written straight before a name ("2024威宁草海半程马拉松"), but not a figure's number (2000元).
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:年|\b|(?=[\u4e00-\u9fff“\"《])(?![万亿千百元人名个家吨亩股户次件辆套台项条位届期多余]))")
 # A count asked with its classifier ("几家", "多少个项目"), which money words around it do not change.
 _COUNTED = re.compile(rf"(?:几|多少)(?:个?(?:{CLASSIFIERS})|个(?![亿万千百]))")  # 多少个自然月; 几个亿 is money
 # Figures with units; a question that names one must find it in the evidence.

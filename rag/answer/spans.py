@@ -35,6 +35,8 @@ _COUNTED_NOUN = r"(?:县|村|乡|镇|省|市|区|国家|地区|项目|企业|单
 _PATTERNS: list[tuple[FigureKind, re.Pattern[str]]] = [
     ("percent", re.compile(rf"百分之{_NUM}|{_NUM}\s*(?:%|％|个百分点)|[{_CN_DIGITS}\d]+分之[{_CN_DIGITS}\d]+")),
     ("money", re.compile(rf"{_NUM}\s*{_ABOUT}\s*{_MAGNITUDE}\s*{_ABOUT}\s*(?:{'|'.join(CURRENCIES)})")),
+    # Spoken sums, as interviews are quoted: "约1.7个亿", "几个亿" (yuan understood).
+    ("money", re.compile(rf"{_NUM}\s*{_ABOUT}\s*个\s*{_ABOUT}\s*(?:亿|千万|百万)(?!\s*(?:人|名|户|吨|亩|股|辆|件|级|平方|立方|千瓦|米|字|次))")),
     ("date", re.compile(r"(?:(?:19|20)\d{2}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?)?|\d{1,2}\s*月\s*\d{1,2}\s*[日号])"
                         r"(?:\s*(?:凌晨|上午|中午|下午|晚上|晚间)?\s*\d{1,2}\s*[时点](?:\s*\d{1,2}\s*分)?)?"
                         r"|(?:19|20)\d{2}-\d{1,2}-\d{1,2}"
@@ -174,7 +176,8 @@ def _unit(surface: str, kind: FigureKind) -> str:
     if kind == "percent":
         return "%"
     if kind == "money":
-        return next(c for c in CURRENCIES if surface.endswith(c)).replace("块钱", "元").replace("港币", "港元").replace("人民币", "元")
+        # (A spoken sum, 1.7个亿, names no currency: yuan.)
+        return next((c for c in CURRENCIES if surface.endswith(c)), "元").replace("块钱", "元").replace("港币", "港元").replace("人民币", "元")
     if kind in ("date", "number"):
         return ""
     tail = re.sub(rf"^(?:排名?)?第?\s*{_NUM}\s*{_ABOUT}\s*{_MAGNITUDE}\s*{_ABOUT}\s*", "", surface)
@@ -184,7 +187,7 @@ def _unit(surface: str, kind: FigureKind) -> str:
 @lru_cache(maxsize=4096)
 def read_number(surface: str) -> float | None:
     """The value of a figure's number, magnitude included: 7.78亿元 -> 778000000, 三千万 -> 30000000."""
-    match = re.search(rf"{_NUM}\s*{_ABOUT}\s*{_MAGNITUDE}", surface)
+    match = re.search(rf"{_NUM}\s*{_ABOUT}\s*{_MAGNITUDE}", re.sub(r"个(?=\s*(?:多|余)?(?:亿|千万|百万))", "", surface))
     if match is None:
         return None
     text = re.sub(r"[\s,，多余近约]", "", match.group())
