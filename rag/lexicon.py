@@ -235,6 +235,8 @@ _SUPPLEMENT = {
     "recruit": ("招收", "招聘"), "help": ("帮助", "帮扶", "助力"), "assist": ("帮扶", "帮助", "援助"),
     "aid": ("援助", "帮扶", "援"), "support": ("支持", "帮扶", "支援"),
     # Accidents and disasters: "died" is 死亡 or 遇难 in news, not 去世 (passed away).
+    # "capacity" of a plant or a grid is 产能, 生产能力, 容量 in business news, not 身份 (a capacity as a role).
+    "capacity": ("产能", "生产能力", "容量", "装机容量"),
     "die": ("死亡", "遇难", "身亡"), "died": ("死亡", "遇难", "身亡"), "kill": ("死亡", "遇难"), "injure": ("受伤",), "dead": ("死亡", "遇难"),
 }
 
@@ -273,7 +275,8 @@ _MARKET_SENSES = {
     "petrochemical": ("石化", "石油化工"), "petrochemicals": ("石化", "石油化工"),
     "claim": ("赔款", "赔付", "理赔"), "payout": ("赔付", "赔款"), "underwriting": ("承保", "承销"),
     "insurer": ("保险公司", "险企"), "prospectus": ("招股书", "招股说明书"), "buyback": ("回购",),
-    "controller": ("控制人", "实控人"), "figure": ("数据",), "data": ("数据",), "chinese": ("中国",), "holder": ("持有人", "股东"), "real name": ("本名", "真名"),
+    "controller": ("控制人", "实控人"), "installed": ("装机",),
+    "theatre": ("剧院", "剧场"), "theater": ("剧院", "剧场"), "venue": ("场馆", "会场", "举办地"), "figure": ("数据",), "data": ("数据",), "chinese": ("中国",), "holder": ("持有人", "股东"), "real name": ("本名", "真名"),
 }
 
 
@@ -298,12 +301,19 @@ _PAIR_WINDOW = 1  # next to each other, function words between ("top of the list
 
 
 def chinese_for_english(text: str, per_word: int = 2, known: Callable[[str], float] | None = None) -> list[str]:
-    """Chinese words for the English words and phrases of ``text``, phrases first.
+    """Chinese words for the English words and phrases of ``text``, phrases first (``english_groups``, flattened)."""
+    return list(dict.fromkeys(c for group in english_groups(text, per_word, known) for c in group))
+
+
+def english_groups(text: str, per_word: int = 2, known: Callable[[str], float] | None = None) -> list[tuple[str, ...]]:
+    """The Chinese renderings of each English word or phrase of ``text``, phrases first: one group per word.
 
     A two- or three-word phrase that is itself a dictionary meaning ("poverty
     alleviation" -> 扶贫) is used whole and hides its words; otherwise each
     content word gives its ``per_word`` best headwords (those the corpus
-    uses first, when ``known`` says which; see ``_best_headwords``).
+    uses first, when ``known`` says which; see ``_best_headwords``). A passage
+    uses one rendering of a word (invest -> 投资, 投入): the group is what one word
+    stands for, and it is found when any of its renderings is.
     """
     words = _words(text)
     phrases = {}
@@ -323,21 +333,21 @@ def chinese_for_english(text: str, per_word: int = 2, known: Callable[[str], flo
              for i in singles for j in singles if 0 < rank[j] - rank[i] <= _PAIR_WINDOW}
     index = _meanings({m for forms in (*phrases.values(), *singles.values()) for m in forms}
                       | {k for keys in pairs.values() for k in keys})
-    found: list[str] = []
+    found: list[tuple[str, ...]] = []
     used = [False] * len(words)
     for (i, size), variants in phrases.items():
         if any(used[i : i + size]):
             continue
         extra = _supplement(variants, per_word, known)
         if extra:
-            found.extend(extra)
+            found.append(tuple(extra))
             used[i : i + size] = [True] * size
             continue
         hit = tuple(c for v in variants for c in index.get(v, ())) + _market_candidates(variants)
         if hit and known is not None and not any(known(c[2]) for c in hit):
             continue  # the corpus never writes the phrase's senses (发表演讲): its words may do better (讲话)
         if hit:
-            found.extend(_best_headwords(hit, per_word, known))
+            found.append(tuple(_best_headwords(hit, per_word, known)))
             used[i : i + size] = [True] * size
     for (i, j), keys in pairs.items():
         if used[i] or used[j]:
@@ -346,19 +356,19 @@ def chinese_for_english(text: str, per_word: int = 2, known: Callable[[str], flo
         if hit and known is not None and not any(known(c[2]) for c in hit):
             continue  # the corpus never writes it: the words one by one may do better
         if hit:
-            found.extend(_best_headwords(hit, per_word, known))
+            found.append(tuple(_best_headwords(hit, per_word, known)))
             used[i] = used[j] = True
     for i, forms in singles.items():
         if used[i]:
             continue
         extra = _supplement(forms, per_word, known)
         if extra:
-            found.extend(extra)
+            found.append(tuple(extra))
             continue
         hit = tuple(c for form in forms for c in index.get(form, ())) + _market_candidates(forms)
         if hit:
-            found.extend(_best_headwords(hit, per_word, known))
-    return list(dict.fromkeys(found))
+            found.append(tuple(_best_headwords(hit, per_word, known)))
+    return [group for group in dict.fromkeys(found) if group]
 
 
 def is_english_word(word: str) -> bool:

@@ -80,21 +80,39 @@ def pinyin_places(text: str, place_names: frozenset[str] = frozenset()) -> list[
     from rag.lexicon import is_english_word
 
     by_pinyin = _pinyin_map(place_names)
-    words = _LATIN_WORD.findall(text)
+    words = [_POSSESSIVE.sub("", w) for w in _LATIN_WORD.findall(text)]  # "Yuzhong's" is Yuzhong
     found = []
     for i, word in enumerate(words):
-        pairs = [(word, word[:1].isupper())]
+        pairs = [(word, word[:1].isupper(), i + 1)]
         if i + 1 < len(words):
-            pairs.append((word + words[i + 1], word[:1].isupper() and words[i + 1][:1].isupper()))
-        for candidate, capitalised in pairs:
+            pairs.append((word + words[i + 1], word[:1].isupper() and words[i + 1][:1].isupper(), i + 2))
+        for candidate, capitalised, after in pairs:
             key = candidate.lower()
             # Two or three letters are too ambiguous to be a place (e.g. "an" -> 安).
             if len(key) <= 3 or key not in by_pinyin:
                 continue
             if not capitalised and is_english_word(key):
                 continue
-            found.append(by_pinyin[key])
+            kind = _PLACE_SUFFIX.get(words[after].lower()) if after < len(words) and KIND_PICKS_HOMOPHONE else None
+            found.append(_of_kind(key, kind, place_names) or by_pinyin[key])
     return list(dict.fromkeys(found))
+
+
+# "Yuzhong District" is 渝中(区), "Yuzhong County" 榆中(县): the kind word after a pinyin name picks, of the
+# corpus's places spelled alike, the one the corpus writes with that ending.
+KIND_PICKS_HOMOPHONE = True
+_POSSESSIVE = re.compile(r"'s?$")
+_PLACE_SUFFIX = {"district": "区", "county": "县", "city": "市", "province": "省", "town": "镇", "township": "乡",
+                 "village": "村", "prefecture": "州", "banner": "旗"}
+
+
+def _of_kind(key: str, suffix: str | None, place_names: frozenset[str]) -> str | None:
+    """The corpus's place spelled ``key`` in pinyin that it writes with ``suffix`` (渝中 for 渝中区), if one."""
+    if suffix is None:
+        return None
+    alike = sorted(n for n in place_names if not n.endswith(suffix) and f"{n}{suffix}" in place_names
+                   and _pinyin_key(n) == key)
+    return alike[0] if len(alike) == 1 else None
 
 
 # A run of capitalised words: "Jinkai Shengke", "Duopule" (a possessive's 's stops it).
@@ -264,7 +282,16 @@ def chinese_terms(text: str, place_names: frozenset[str] = frozenset(),
     ``known`` (``corpus_vocabulary``) lets the dictionary prefer the senses the corpus uses.
     ``names``: Chinese names found for its romanised names (``names_by_pinyin``).
     """
-    from rag.lexicon import chinese_for_english
+    return list(dict.fromkeys(t for group in chinese_term_groups(text, place_names, known, names) for t in group))
+
+
+def chinese_term_groups(text: str, place_names: frozenset[str] = frozenset(),
+                        known: Callable[[str], float] | None = None,
+                        names: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """``chinese_terms`` grouped by what they render: one group per English word or phrase (invest ->
+    投资, 投入), per institution (深圳证券交易所, 深交所); a name, place or figure is a group of its own.
+    A passage uses one rendering of a word, so a group counts as found when one of its renderings is."""
+    from rag.lexicon import english_groups
 
     mentions = english_mentions(text)
     organisations = [m.canonical for m in mentions]
@@ -273,10 +300,10 @@ def chinese_terms(text: str, place_names: frozenset[str] = frozenset(),
         without_names = without_names.replace(mention.surface, " ")
     # Names the dictionary gives whole ("Shenzhen Stock Exchange" -> 深圳证券交易所, 深交所): their
     # words are no place ("Shenzhen") and no words to look up one by one ("Exchange").
-    institutions = []
+    institutions: list[tuple[str, ...]] = []
     if DICTIONARY_NAMES:
         for english, chinese in _institutions(without_names):
-            institutions += chinese
+            institutions.append(tuple(chinese))
             without_names = without_names.replace(english, " ")
     # Chinese words the question already gives ("Qumarleb (曲麻莱) County") are the best rendering.
     # So are acronyms: Chinese news writes them in Latin letters ("美国半导体协会（SIA）", IPO, CEO).
@@ -284,15 +311,18 @@ def chinese_terms(text: str, place_names: frozenset[str] = frozenset(),
     given = _CJK_RUN.findall(text) + list(names) + acronyms
     from rag.lexicon import places_by_english_name
 
-    places = pinyin_places(without_names, place_names) + places_by_english_name(without_names)
+    places = pinyin_places(without_names, place_names)
+    # The dictionary's place of the same spelling (榆中 for "Yuzhong") is not a second place asked: the corpus's is.
+    spelled = {_pinyin_key(p) for p in places}
+    places += [p for p in places_by_english_name(without_names) if _pinyin_key(p) not in spelled]
     # Words read as a place are not looked up as English words too.
     from pypinyin import lazy_pinyin
 
     place_keys = {"".join(lazy_pinyin(p)).lower() for p in places}
     figures, without_figures = english_figures(without_names)
     rest = " ".join(w for w in _LATIN_WORD.findall(without_figures) if w.lower() not in place_keys)
-    terms = given + organisations + institutions + places + figures + chinese_for_english(rest, known=known)
-    return list(dict.fromkeys(terms))
+    singles = [(t,) for t in given + organisations] + institutions + [(t,) for t in places + figures]
+    return list(dict.fromkeys(singles + english_groups(rest, known=known)))
 
 
 DICTIONARY_NAMES = True

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Literal
 
-from rag.answer.crosslingual import chinese_terms, institution_names, is_english
+from rag.answer.crosslingual import chinese_term_groups, institution_names, is_english
 from rag.answer.spans import CLASSIFIERS, CURRENCIES, focus_unit
 from rag.clean import normalise
 from rag.entities import Mention, english_mentions, find_organisations, informal_mentions
@@ -33,6 +33,10 @@ _KIND_PATTERNS: list[tuple[AnswerKind, re.Pattern[str]]] = [
                                 r"stocks?|shares?|carmakers?|automakers?|manufacturers?|makers?|developers?|airlines?|"
                                 r"retailers?|suppliers?|platforms?|operators?|studios?|courts?|regulators?|exchanges?|funds?)\b"
                                 r"|\bwho (?:helped|invested|donated|supports?|supported|bought|funded|runs|assisted)", re.I)),
+    # "In which province is X, whose police …": a question that opens asking for a place asks for one,
+    # whatever a relative clause (whose, who) says after it.
+    ("place", re.compile(r"^\s*(?:(?:in|at|from|to|into) )?(?:which|what) (?:[\w-]+ )?(?:count(?:y|ies)|cit(?:y|ies)|"
+                         r"provinces?|villages?|towns?|regions?|countr(?:y|ies)|districts?|prefectures?)\b", re.I)),
     ("person", re.compile(r"谁|哪位|什么人|何人|叫什么名字|叫啥名字|姓名|(?:户主|书记|干部|主任|董事长|总经理|经理|会长|主席|局长|县长|"
                           r"代表|人|者|员|长)(?:叫|名叫)(?:什么|啥)|\bwho\b|\bwhose\b|\b(?:real|full|legal|birth|original) name\b"
                           r"|\b(?:which|what) (?:[\w-]+ )?(?:individuals?|person|people|man|woman|executives?|officials?|"
@@ -42,7 +46,7 @@ _KIND_PATTERNS: list[tuple[AnswerKind, re.Pattern[str]]] = [
     # "研发投入占比排第几": 第几 asks the rank even where a percentage word names the measure.
     ("rank", re.compile(r"(?:排|位列|位居|名列)?第几|名次|\bwhat place\b", re.I)),
     ("percent", re.compile(r"百分之|百分比|(?:多少|几)个?百分点|比例|占比|比重|增幅|增速|降幅|涨幅|跌幅|涨跌幅|(?:变动|变化|涨跌)?幅度[是为有]?(?:多少|几)|多大(?:的)?幅度|[增降]长率|率.{0,4}多少|\w率(?:是|为|达到?)?多少|几成|(?<!占地)占[^，,。？?]{0,24}?(?:的)?(?:多少|几)(?!钱|元|万|亿|人|名|家|个|项|亩|户)|持股(?:比例)?[是为有]?多少|\bpercent|(?<!\bper )\bshare\b(?! price)|\brate\b|\b(?:gross|net|profit|operating) margin\b|\bdebt(?:-to-asset)? ratio\b"
-                          r"|\bby how much\b|\bhow much (?:[\w'-]+ ){0,4}?(?:gain|gained|rise|risen|rose|fall|fell|fallen|grow|grew|grown|"
+                          r"|\bby how much\b|\b(?:revenue|sales|profit|income|earnings|output|gdp|export|import|trade) growth\b|\bgrowth (?:rate|in|of)\b|\bhow much (?:[\w'-]+ ){0,4}?(?:gain|gained|rise|risen|rose|fall|fell|fallen|grow|grew|grown|"
                           r"increase|increased|decline|declined|drop|dropped)\b", re.I)),
     ("rank", re.compile(r"第几|排名|名次|排第|排在|\brank|\bwhat place\b|\bposition\b", re.I)),
     # "哪几天/哪几个月" asks which days or months (a date), not how many (a duration).
@@ -55,12 +59,12 @@ _KIND_PATTERNS: list[tuple[AnswerKind, re.Pattern[str]]] = [
                          # "报名费是多少", "展位费要多少": the noun of money before the ask
                          r"(?:费|奖金|款|补贴|补助|工资|薪酬|薪水|成本|利息|租金|预算|罚金)(?:是|为|要|需要|大概|大约|一般)?多少(?=[？?，,。！!]|$|吗|呢|啊|呀|钱)|资金[是有]?多少|多少资金|投[资入]了?多少|捐[赠款助]?了?多少|"
                          r"(?<![评代])价(?:格|钱)?[定是为报]?[的了]?[是为]?(?:多少|几)|\bhow much\b|\bmoney\b|\bcost\b|\bfunds?\b|\bprice\b"
-                         r"|^(?!.*\bhow many\b).*?\b(?:box office|revenues?|(?:net )?profits?|turnover|income)\b", re.I)),
+                         r"|^(?!.*\bhow many\b).*?\b(?:box office|revenues?|(?:net )?profits?|turnover|income|sales)\b", re.I)),
     # A metric noun (收入, 融资) asks for money only where no other question word asks for a thing:
     # "享受什么税收优惠", "按照哪个规定划分" ask a phrase though they name 担保费收入 or 融资.
     ("money", re.compile(r"^(?![^？?]*(?:什么|哪|如何|怎么|怎样|为什么|为何)).*?(?:收入|营收|利润|产值|销售额|成交额|票房|募资|募集|融资|筹资|筹集)")),
     # (哪几项, 哪几个县 ask which, not how many.)
-    ("count", re.compile(rf"多少|(?<!哪)几个|(?<!哪)几(?:{CLASSIFIERS})|(?<!哪)几\b|数量|人数|户数|\bhow many\b|\bnumber of\b", re.I)),
+    ("count", re.compile(rf"多少|(?<!哪)几个|(?<!哪)几(?:{CLASSIFIERS})|(?<!哪)几\b|数量|人数|户数|\bhow many\b|\bnumber of\b|\bcapacity\b", re.I)),
     ("place", re.compile(r"哪里|哪儿|在哪(?![个些一家所位款项种])|何地|何处|什么地方|哪(?:个|些|一|几个?)?(?:县|市(?!场)|省|州|地区|地方|村|镇|乡|国家|城市|区(?!域))|\bwhere\b|\b(?:which|what) (?:\w+ )?(?:count(?:y|ies)|cit(?:y|ies)|provinces?|places?|villages?|towns?|regions?|countr(?:y|ies)|areas?)\b", re.I)),
 ]
 _MONEY_VERBS = re.compile(r"投资|投入|捐赠|捐款|捐助|采购|购买|购销|资金|金额|\binvest|\bspen[dt]|\bdonat|\bbought|\bpurchas", re.I)
@@ -90,6 +94,8 @@ class Question:
         kind: What the answer should name.
         focus_unit: For a count or duration, the unit asked in (人 for 多少人).
         parts: For a question that asks several figures at once, each figure's kind and unit.
+        renderings: For an English question, the Chinese words it stands for, one group per
+            English word, phrase or name (invest -> 投资, 投入): a passage uses one of a group.
         relative_years: Years named relative to now (今年 0, 去年 -1, 前年 -2), read
             against each article's date (``years_for``).
         tokens: Its BM25 tokens.
@@ -117,6 +123,7 @@ class Question:
     focus_unit: str | None = None
     parts: tuple["FigurePart", ...] = ()
     relative_years: tuple[int, ...] = ()
+    renderings: tuple[tuple[str, ...], ...] = ()
 
     @property
     def is_aggregation(self) -> bool:
@@ -172,10 +179,12 @@ def analyse(question: str, place_names: PlaceNames = frozenset(),
     if language == "zh":
         text = spoken_forms(text)
     chinese = text
+    groups: tuple[tuple[str, ...], ...] = ()
     if language == "en":
         # BM25 and the passage checks work on Chinese words: use the rendering.
         places = place_names() if callable(place_names) else place_names
-        chinese = " ".join(chinese_terms(text, places, vocabulary, names))
+        groups = tuple(chinese_term_groups(text, places, vocabulary, names))
+        chinese = " ".join(dict.fromkeys(t for group in groups for t in group))
         text = f"{text} {chinese}"
     # An English question is typed by its own words ("How many … income" asks a count);
     # its Chinese rendering only when those say nothing.
@@ -222,6 +231,7 @@ def analyse(question: str, place_names: PlaceNames = frozenset(),
         focus_unit=asked_unit if kind in ("count", "duration") else None,
         parts=_figure_parts(chinese) if language == "zh" else _english_parts(normalise(question)),
         relative_years=relative_years(chinese) if not _YEAR.search(text) else (),
+        renderings=groups,
     )
 
 
@@ -246,25 +256,27 @@ def years_for(question: Question, article_date: str | None) -> tuple[str, ...]:
     return tuple(str(int(article_date[:4]) + offset) for offset in question.relative_years)
 
 
-# "How many people/households/projects": the unit an English count asks in.
+# "How many people/households/projects": the unit an English count asks in ("the number of runners" too).
+_COUNT_ASK = r"\b(?:how many|number of)"
 _ENGLISH_UNITS = [
-    (re.compile(r"\bhow many (?:[\w-]+ ){0,3}?(?:people|persons|residents|villagers|students|teachers|cadres|officials|workers|"
+    (re.compile(rf"{_COUNT_ASK} (?:[\w-]+ ){{0,3}}?(?:people|persons|residents|villagers|students|teachers|cadres|officials|workers|"
                 r"doctors|farmers|members|employees|graduates|trainees|volunteers|children|pupils)\b", re.I), "人"),
-    (re.compile(r"\bhow many (?:[\w-]+ ){0,3}?(?:households|families)\b", re.I), "户"),
-    (re.compile(r"\bhow many (?:[\w-]+ ){0,3}?(?:times|sessions)\b", re.I), "次"),
-    (re.compile(r"\bhow many (?:[\w-]+ ){0,3}?(?:tons|tonnes)\b", re.I), "吨"),
-    (re.compile(r"\bhow many (?:[\w-]+ ){0,3}?(?:mu)\b", re.I), "亩"),
+    (re.compile(rf"{_COUNT_ASK} (?:[\w-]+ ){{0,3}}?(?:households|families)\b", re.I), "户"),
+    (re.compile(rf"{_COUNT_ASK} (?:[\w-]+ ){{0,3}}?(?:times|sessions)\b", re.I), "次"),
+    (re.compile(rf"{_COUNT_ASK} (?:[\w-]+ ){{0,3}}?(?:tons|tonnes)\b", re.I), "吨"),
+    (re.compile(rf"{_COUNT_ASK} (?:[\w-]+ ){{0,3}}?(?:mu)\b", re.I), "亩"),
 ]
 # The classifier the noun counted takes: companies 家, schools 所, vehicles 辆.
 ENGLISH_CLASSIFIERS = True
 _ENGLISH_CLASSIFIER_UNITS = [
-    (re.compile(r"\bhow many (?:[\w-]+ ){0,3}?(?:patients|staff|visitors|tourists|passengers|participants|attendees|athletes|"
-                r"victims|deaths|casualties|nurses|engineers|researchers|experts|migrants|jobseekers|practitioners)\b", re.I), "人"),
-    (re.compile(r"\bhow many (?:[\w-]+ ){0,3}?(?:companies|enterprises|firms|businesses|banks|hospitals|stores|shops|"
+    (re.compile(rf"{_COUNT_ASK} (?:[\w-]+ ){{0,3}}?(?:patients|staff|visitors|tourists|passengers|participants|attendees|athletes|"
+                r"victims|deaths|casualties|nurses|engineers|researchers|experts|migrants|jobseekers|practitioners|"
+                r"runners|players|spectators|delegates|guests|applicants|candidates|entrants|performers)\b", re.I), "人"),
+    (re.compile(rf"{_COUNT_ASK} (?:[\w-]+ ){{0,3}}?(?:companies|enterprises|firms|businesses|banks|hospitals|stores|shops|"
                 r"factories|brokerages|insurers|lenders|suppliers|manufacturers|carmakers|automakers|retailers|"
                 r"restaurants|hotels|supermarkets|institutions)\b", re.I), "家"),
-    (re.compile(r"\bhow many (?:[\w-]+ ){0,3}?(?:schools|universities|colleges|kindergartens)\b", re.I), "所"),
-    (re.compile(r"\bhow many (?:[\w-]+ ){0,3}?(?:vehicles|cars|trucks|buses)\b", re.I), "辆"),
+    (re.compile(rf"{_COUNT_ASK} (?:[\w-]+ ){{0,3}}?(?:schools|universities|colleges|kindergartens)\b", re.I), "所"),
+    (re.compile(rf"{_COUNT_ASK} (?:[\w-]+ ){{0,3}}?(?:vehicles|cars|trucks|buses)\b", re.I), "辆"),
 ]
 
 
