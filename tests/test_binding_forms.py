@@ -65,6 +65,7 @@ def test_the_articles_subject_named_in_a_later_clause_owns_the_figure(monkeypatc
 @pytest.mark.parametrize("on", [True, False])
 def test_a_question_for_a_day_is_not_answered_by_a_year(monkeypatch, on):
     monkeypatch.setattr(extractive, "DATE_PRECISION", on)
+    monkeypatch.setattr(extractive, "EVENT_ANCHORS", False)  # (which also finds the 受理 sentence)
     text = "“星河科技2022年面向专业投资者公开发行公司债券”项目在上交所状态更新为“终止”。该项目于7月1日在上交所受理。"
     assert _ask("星河科技这个债券项目是哪天在上交所被受理的？", text)[1] == ("7月1日" if on else "2022年")
 
@@ -171,3 +172,39 @@ def test_a_subject_that_refers_back_is_the_organisation_its_passage_names(monkey
     assert binding.name_bound(name, chunk, sentence, sentence.find("320"), "星河农商银行贷款余额是多少？") is on
     other = binding.AskedName("云顶农商银行", ("云顶农商银行",), False)
     assert not binding.name_bound(other, chunk, sentence, sentence.find("320"), "云顶农商银行贷款余额是多少？")
+
+
+@pytest.mark.parametrize("on", [True, False])
+def test_an_event_worded_otherwise_covers_the_questions_word(monkeypatch, on):
+    monkeypatch.setattr(extractive, "EVENT_WORDS", on)
+    if not on:
+        monkeypatch.setattr(extractive, "_SYNONYMS", {k: v for k, v in extractive._SYNONYMS.items() if k not in ("创办", "成立")})
+    text = "2013年星河集团实现整体上市。据官网显示，星河集团成立于1968年，旗下有多个品牌。"
+    chunk = Chunk(id="x#1", doc_id="x.txt", text=text, start=0, end=len(text), title="", raw=text)
+    idf = lambda token: 9.0 if token in ("\uffff\uffff", "创办") else 1.0  # the articles never write 创办
+    answer = ExtractiveAnswerer(idf, refusal=ALWAYS).answer("星河集团是哪一年创办的？", [Hit(chunk, 1.0)])
+    assert (answer.short == "1968年") is on
+
+
+@pytest.mark.parametrize("on", [True, False])
+def test_the_date_of_the_event_asked_comes_from_the_sentence_that_writes_it(monkeypatch, on):
+    monkeypatch.setattr(extractive, "EVENT_ANCHORS", on)
+    text = ("7月27日，上交所显示，星河城建2022年公开发行公司债券项目状态更新为终止。"
+            "该项目于2022年7月1日在上交所受理。")
+    assert (_ask("星河城建这个债券项目是哪天在上交所被受理的？", text)[1] == "2022年7月1日") is on
+
+
+@pytest.mark.parametrize("on", [True, False])
+def test_a_registered_name_the_sentence_writes_answers_which_company(monkeypatch, on):
+    monkeypatch.setattr(extractive, "REGISTERED_NAMES", on)
+    text = "甘肃第九建设集团有限公司临江县“市民公园”项目负责人王立：“该项目总投资是9.52亿元。"
+    found = _ask("临江市民公园项目是由哪家建筑企业承建负责的？", text)
+    assert (found == (True, "甘肃第九建设集团有限公司")) is on
+    # A kind of company or a unit in common words is no registered name.
+    assert not extractive._registered("上市公司") and not extractive._registered("研发中心")
+    assert not extractive._registered("新冶特钢等企业")
+
+
+def test_a_venue_after_the_city_is_part_of_where():
+    assert extractive._place_tail("论坛将于8月8日在临江国际会议中心举办。", len("论坛将于8月8日在临江")) == "国际会议中心"
+    assert extractive._place_tail("大会在临江体育馆举行", len("大会在临江")) == "体育馆"

@@ -395,3 +395,11 @@ def test_answered_candidates_give_every_close_sentence_with_an_answer_the_hand_c
     assert sorted(short for _, short in options) == ["1200名", "800名"]
     assert answerer._first_answered(question, candidates, hits) == options[0]
     assert answerer.answer(question, hits).short == options[0][1]
+
+
+def test_a_month_in_chinese_numerals_is_a_date_and_a_count_of_months_is_not():
+    from rag.answer.spans import find_figures
+
+    assert [(f.surface, f.kind) for f in find_figures("苹果计划在九月推出新款手机，十二月十五日开业")] == [
+        ("九月", "date"), ("十二月十五日", "date")]
+    assert [(f.surface, f.kind) for f in find_figures("用了三个月，几月开始，每月收入")] == [("三个月", "duration")]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, replace
-from itertools import islice
+from itertools import islice, takewhile
 from typing import Callable, Iterator
 
 from rag.answer.actor import verb_doer
@@ -363,13 +363,18 @@ class ExtractiveAnswerer:
         if not candidates:
             return
         floor = self._floor_base(question, candidates) - 0.25
+        close = list(takewhile(lambda c: c.coverage >= floor, candidates[:12]))
+        if EVENT_ANCHORS and question.kind == "date" and question.language == "zh":
+            # "哪天在上交所被受理": a close sentence that writes the event (受理) gives its date before one that
+            # only shares the question's other words ("7月27日，上交所显示…项目状态更新为终止").
+            events = _event_verbs(question.text)
+            if events:
+                close.sort(key=lambda c: not any(_contains(c.chunk.text[c.start:c.end], e) for e in events))
         # A date question tries every close sentence for a date it states before
         # falling back on the date of the best sentence's article.
         for dated in (False, True) if question.kind == "date" else (True,):
             found = False
-            for candidate in candidates[:12]:
-                if candidate.coverage < floor:
-                    break
+            for candidate in close:
                 headline = self._headline(question, candidate, candidate.chunk.text[candidate.start : candidate.end],
                                           dated=dated)
                 if headline:
@@ -673,6 +678,12 @@ class ExtractiveAnswerer:
         """
         unseen = self.idf(_UNSEEN)
         weights = {t: self.idf(t) for t in content}
+        if EVENT_WORDS:
+            # A word no passage uses whose synonym they use (创办 for 成立) weighs as that synonym.
+            for t, w in weights.items():
+                seen = [self.idf(alt) for alt in _SYNONYMS.get(t, ()) if self.idf(alt) < unseen]
+                if w >= unseen and seen:
+                    weights[t] = min(seen)
         seen = sorted(w for w in weights.values() if w < unseen)
         # An English question's words come with every dictionary rendering (invest ->
         # 投资, 付出): the renderings the corpus never uses are no evidence either way.
@@ -772,8 +783,17 @@ class ExtractiveAnswerer:
                 organisation = _nearest_span(named, gap).canonical
             else:
                 # A name neither the table nor the suffixes know (神东煤炭, 国电电力): the subject of
-                # the clause that holds the question's words; else the article's subject.
+                # the clause that holds the question's words; else a registered name the sentence writes
+                # (甘肃第四建设集团有限公司…项目负责人); else the article's subject.
                 organisation = _clause_subject(sentence, question)
+                if organisation is None and REGISTERED_NAMES:
+                    registered = []
+                    for match in _organisation_names(sentence):
+                        name = _from_proper_word(match.group())
+                        if name and _registered(name) and name not in question.text and not _is_the_asked(name, question):
+                            registered.append((match.end() - len(name), match.end(), name))
+                    if registered:
+                        organisation = _nearest_span(registered, gap)[2]
                 if organisation is None and not (SUBJECT_NOT_ASKED and _is_the_asked(candidate.chunk.subject, question)):
                     # (Not where the article's subject is what the question names: "朗晖石化的辅导机构是哪家券商"
                     # is not answered by 山东朗晖石油化学股份有限公司.)
@@ -1395,6 +1415,41 @@ def _organisation_names(text: str) -> list[re.Match]:
     return found
 
 
+# An organisation question whose sentence names no table organisation and no clause subject is answered by
+# a registered name the sentence writes (…有限公司, …集团 with a proper word), nearest where the question
+# points. Off: the article's subject answers.
+REGISTERED_NAMES = True
+
+
+# Words for a kind of company that jieba tags as a name (上市公司/nt): no registered name.
+_KINDS_OF_COMPANY = {"上市公司", "母公司", "子公司", "总公司", "分公司", "控股公司", "集团公司", "股份公司", "有限公司",
+                     "该公司", "本公司", "公司", "企业", "集团", "国有企业", "民营企业", "外资企业", "合资企业"}
+
+
+def _registered(name: str) -> bool:
+    """A company's registered name (…有限公司, …集团), or one whose words before its last are a place, a person
+    or a brand (not jieba's abbreviations: 研发/j 中心), and not a kind of company (上市公司)."""
+    from rag import jieba
+
+    if name in _KINDS_OF_COMPANY or re.search(r"等(?:企业|公司|单位|机构|集团)$", name):
+        return False  # (新冶特钢等企业: a list's tail, no one's name)
+    if re.search(r"(?:有限责任公司|股份有限公司|有限公司|集团)$", name):
+        return True
+    return any(tag in _PROPER_TAGS - {"j"} for _, tag in jieba.tag(name)[:-1])
+
+
+def _from_proper_word(phrase: str) -> str:
+    """``phrase`` from its first word jieba tags a name (管理人为中信建投证券… -> 中信建投证券…); "" when none is."""
+    from rag import jieba
+
+    at = 0
+    for word, tag in jieba.tag(phrase):
+        if tag in _PROPER_TAGS and word not in "（）()":
+            return phrase[at:]
+        at += len(word)
+    return ""
+
+
 # A kind of company written in common words ("母公司", "总部企业", "推动能源") is no name that could own a
 # figure in place of the question's subject; a company's name holds a word jieba tags as a place, person,
 # brand or organisation, or one it does not know (中赟), or Latin letters (CBD). Public bodies and
@@ -1428,6 +1483,20 @@ _ANSWER_TYPE_WORDS = {"机构", "企业", "公司", "集团", "单位", "组织"
                       "地方", "地区", "人", "名字", "位"}
 # How a user phrases a question, not what the answer's sentence says: filler (那个, 一共)
 # and the words that name what is asked (叫什么名字, 多少钱, 第几, 哪个乡).
+# A date question's event (受理, 投产, 开幕) picks the close sentence whose date answers it. Off: score order.
+EVENT_ANCHORS = True
+_LIGHT_VERBS = {"是", "有", "在", "将", "会", "要", "能", "进行", "开始", "计划", "打算", "准备", "举行", "举办", "发生", "出现",
+                "成为", "获得", "实现", "完成", "达到", "属于", "显示", "表示", "介绍", "宣布", "公布", "发布", "定", "定在"}
+
+
+@functools.lru_cache(maxsize=512)
+def _event_verbs(text: str) -> tuple[str, ...]:
+    """The question's verbs that name what happened (受理, 投产), not the light ones (是, 举行, 计划)."""
+    from rag import jieba
+
+    return tuple(w for w, tag in jieba.tag(text) if tag.startswith("v") and len(w) >= 2 and w not in _LIGHT_VERBS)
+
+
 # Close candidates are measured from the best one whose passage names what the question is about.
 # Off: from the best candidate, whatever its passage is about.
 NAMED_FLOOR = True
@@ -1477,6 +1546,35 @@ _SYNONYMS = {
     "购买": ("采购", "购销"), "采购": ("购买", "购销"),
     "捐赠": ("捐助", "捐款", "捐资", "捐建"), "捐款": ("捐赠", "捐助"),
 }
+# Events that business news words several ways, and how users say them: a question's word is covered by any
+# word of its group that a passage writes ("美的是哪一年创办的": "美的成立于1968年"). General vocabulary, not
+# any article's. Off (EVENT_WORDS = False): only the pairs above.
+EVENT_WORDS = True
+_EVENT_GROUPS = (
+    ("成立", "创办", "创立", "创建", "组建", "设立", "建立"),
+    ("上市", "挂牌"),
+    ("开业", "开张", "开幕", "揭幕", "开馆", "启用"),
+    ("开工", "动工", "开建"),
+    ("竣工", "完工", "建成", "落成"),
+    ("投产", "量产", "投运", "投入运营"),
+    ("签约", "签署", "签订"),
+    ("赔偿", "赔付", "理赔"),
+    ("罚款", "处罚", "罚没"),
+    ("招聘", "招收", "录用"),
+)
+# Colloquial verbs a question uses for what articles write formally (one way: an article's 挣 says little).
+_SPOKEN_VERBS = {
+    "挣": ("盈利", "利润", "净利润", "收入"), "赚": ("盈利", "利润", "净利润", "收入"),
+    "花": ("投资", "投入", "花费", "支出", "耗资"), "砸": ("投资", "投入", "耗资"), "掏": ("捐赠", "捐款", "出资", "投入"),
+    "卖": ("销售", "售出", "出售", "销量"), "买": ("购买", "采购", "收购"), "借": ("融资", "借款", "贷款", "发行"),
+    "赔": ("赔偿", "赔付", "理赔"), "罚": ("罚款", "处罚"),
+}
+if EVENT_WORDS:
+    for _group in _EVENT_GROUPS:
+        for _word in _group:
+            _SYNONYMS[_word] = tuple(dict.fromkeys(_SYNONYMS.get(_word, ()) + tuple(w for w in _group if w != _word)))
+    for _word, _formal in _SPOKEN_VERBS.items():
+        _SYNONYMS[_word] = tuple(dict.fromkeys(_SYNONYMS.get(_word, ()) + _formal))
 
 
 def _names_organisations(phrase: str) -> bool:
@@ -2148,7 +2246,10 @@ _LEAD = re.compile(r"^(?:[在于到向和与为给对从由是将把的及、]|�
 PLACE_RUN = True
 _ASKS_WHERE = re.compile(r"哪里|哪儿|在哪(?![个些一家所位款项种])|什么地方|何地|何处|哪条|哪座|地点|位置|\bwhere\b", re.I)
 _PLACE_WORDS = ("省", "市", "区", "县", "镇", "乡", "街道", "村", "社区", "开发区", "新区", "工业园", "工业园区", "产业园", "产业园区",
-                "园区", "大道", "大街", "路", "街", "铁路", "公路", "高速", "机场", "港", "码头", "火车站", "广场")
+                "园区", "大道", "大街", "路", "街", "铁路", "公路", "高速", "机场", "港", "码头", "火车站", "广场",
+                # Venues, where events are held (北京…亦创国际会展中心, 青岛国际会议中心).
+                "会展中心", "会议中心", "展览中心", "博览中心", "体育中心", "体育馆", "体育场", "展览馆", "博物馆", "大剧院",
+                "剧院", "大礼堂", "礼堂", "大厦", "大楼", "酒店", "宾馆", "公园")
 
 
 def _place_tail(sentence: str, end: int) -> str:
@@ -2158,7 +2259,7 @@ def _place_tail(sentence: str, end: int) -> str:
 
     tail = pending = ""
     for word, tag in jieba.tag(sentence[end:end + 24]):
-        if word in _PLACE_WORDS or (tag in ("ns", "n") and len(word) >= 3 and word.endswith(_PLACE_WORDS)):
+        if word in _PLACE_WORDS or (tag in ("ns", "n", "nt") and len(word) >= 3 and word.endswith(_PLACE_WORDS)):
             tail, pending = tail + pending + word, ""
         elif tag in ("ns", "nr", "nz", "n", "j") and len(pending + word) <= 6:
             pending += word  # 金山 (jieba: a person) of 金山工业园: kept once a kind of place follows

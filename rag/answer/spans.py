@@ -41,7 +41,9 @@ _PATTERNS: list[tuple[FigureKind, re.Pattern[str]]] = [
                         r"(?:\s*(?:凌晨|上午|中午|下午|晚上|晚间)?\s*\d{1,2}\s*[时点](?:\s*\d{1,2}\s*分)?)?"
                         r"|(?:19|20)\d{2}-\d{1,2}-\d{1,2}"
                         # A month alone, before the part of it meant (8月底, 9月中旬, 7月份): a date, not the number 8.
-                        r"|(?<![\d年])\d{1,2}\s*月(?=\s*(?:底|初|末|中旬|上旬|下旬|份|中(?![国心])))")),
+                        r"|(?<![\d年])\d{1,2}\s*月(?=\s*(?:底|初|末|中旬|上旬|下旬|份|中(?![国心])))"
+                        # A month in Chinese numerals (九月, 十二月十五日), not a count of months (三个月, 几月).
+                        r"|(?<![个几数每上下这那本当同前后近])(?:十[一二]?|[一二三四五六七八九])月(?:(?:[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])[日号])?(?![亮饼光]|球)")),
     ("rank", re.compile(rf"第\s*{_NUM}\s*(?:名|位|个|届|次|批|期|轮|季度|年|天)?|排名?第?\s*{_NUM}\s*位?")),
     ("duration", re.compile(rf"{_NUM}\s*{_ABOUT}\s*(?:个多?月|个?多?小时|分钟|周|星期|天|年)(?:多|余)?(?:时间|之久)?")),
     ("count", re.compile(rf"{_NUM}\s*{_ABOUT}\s*{_MAGNITUDE}\s*{_ABOUT}\s*(?:个{_COUNTED_NOUN}|(?:{CLASSIFIERS}))")),
