@@ -7,7 +7,7 @@ answerable". A question the answerer cannot answer at all (no candidate sentence
 refused whatever the model says, and is left out of the fit.
 
 The tuning sets pooled by default: eval/gold/seeds-dev.jsonl over the seed articles, fresh-dev,
-fresh2-dev and fresh3-dev over their corpora (/tmp/fresh.jsonl …, made by benchmarks/fresh_corpus.py),
+fresh2-dev, fresh3-dev and fresh4-dev over their corpora (/tmp/fresh.jsonl …, made by benchmarks/fresh_corpus.py),
 and the tune part of CRUD's questions-dev.jsonl over docs-5k (BM25 only: it informs the lexical
 model alone; all its questions are answerable). The dense model is fitted on the sets answered
 with the hybrid retriever, the lexical model (BM25-only indexes) on the BM25 runs of all of them.
@@ -43,6 +43,7 @@ DEFAULT_SETS = (
     ("fresh-dev", Path("eval/gold/fresh-dev.jsonl"), Path("/tmp/fresh.jsonl"), "idx-fresh", ("hybrid", "bm25"), False),
     ("fresh2-dev", Path("eval/gold/fresh2-dev.jsonl"), Path("/tmp/fresh2.jsonl"), "idx-fresh2", ("hybrid", "bm25"), False),
     ("fresh3-dev", Path("eval/gold/fresh3-dev.jsonl"), Path("/tmp/fresh3.jsonl"), "idx-fresh3", ("hybrid", "bm25"), False),
+    ("fresh4-dev", Path("eval/gold/fresh4-dev.jsonl"), Path("/tmp/fresh4.jsonl"), "idx-fresh4", ("hybrid", "bm25"), False),
     ("crud-tune", CRUD / "questions-dev.jsonl", CRUD / "docs-5k.jsonl.gz", "idx-crud5k", ("bm25",), True),
 )
 # Thresholds on p(answerable) tried in cross-validation.
@@ -143,7 +144,7 @@ def choose(rows: list[dict], features: tuple[str, ...], label: str, report: dict
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--set", action="append", default=[], metavar="NAME=GOLD[=CORPUS]",
-                        help="a tuning set (repeatable; default: seeds-dev, fresh-dev, fresh2-dev, fresh3-dev, CRUD tune)")
+                        help="a tuning set (repeatable; default: seeds-dev, fresh-dev … fresh4-dev, CRUD tune)")
     parser.add_argument("--index-dir", type=Path, help="prebuilt indexes (idx-seeds, idx-fresh, …, idx-crud5k)")
     parser.add_argument("--rows", type=Path, help="cache of the collected signals (read when it exists)")
     parser.add_argument("-k", type=int, default=5)

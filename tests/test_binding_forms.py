@@ -208,3 +208,25 @@ def test_a_registered_name_the_sentence_writes_answers_which_company(monkeypatch
 def test_a_venue_after_the_city_is_part_of_where():
     assert extractive._place_tail("论坛将于8月8日在临江国际会议中心举办。", len("论坛将于8月8日在临江")) == "国际会议中心"
     assert extractive._place_tail("大会在临江体育馆举行", len("大会在临江")) == "体育馆"
+
+
+@pytest.mark.parametrize("on", [True, False])
+def test_a_person_named_short_is_answered_as_the_passage_introduces_them(monkeypatch, on):
+    monkeypatch.setattr(extractive, "FULLEST_NAMES", on)
+    text = ("以色列总统艾萨克·赫尔佐格当天发表讲话。尽管谈判并无进展，但赫尔佐格于7月23日晚再次会见了各政治势力的领导人，"
+            "希望在最后一刻争取各方同意暂停通过相关立法。")
+    assert _ask("谁希望暂停相关立法？", text)[1] == ("以色列总统艾萨克·赫尔佐格" if on else "赫尔佐格")
+
+
+@pytest.mark.parametrize("on", [True, False])
+def test_a_negated_compound_is_negated_by_its_head(monkeypatch, on):
+    monkeypatch.setattr(binding, "NEGATED_HEADS", on)
+    text = "临江城市展览馆已经竣工，没有开放的原因是消防验收还没有通过。"
+    assert _ask("临江展览馆已经完工了，为什么迟迟不对外开放？", text) == ((True, "消防验收还没有通过") if on else (False, ""))
+
+
+@pytest.mark.parametrize("on", [True, False])
+def test_offices_joined_before_a_name_are_all_that_persons(monkeypatch, on):
+    monkeypatch.setattr(extractive, "JOINED_OFFICES", on)
+    text = "”临江市大台街道办事处星河社区党支部书记、居委会主任孟二梅说。"
+    assert _ask("星河社区党支部书记是谁？", text) == ((True, "孟二梅") if on else (False, ""))

@@ -29,3 +29,14 @@ def test_a_noun_of_money_after_duoshao_asks_money_and_a_classifier_still_counts(
         assert analyse(question).kind == "money", question
     for question in ("有多少家基金公司参与？", "共有多少笔贷款？", "多少人领到补贴？", "获得多少金牌？", "补贴了多少户？"):
         assert analyse(question).kind == "count", question
+
+
+def test_a_dimension_asked_by_its_noun_is_a_measure_in_its_unit():
+    for question, unit in (("临江大桥的高度是多少？", "米"), ("综合楼总建筑面积有多大？", "平方米"), ("这个园区面积是多少亩？", "亩")):
+        found = analyse(question)
+        assert (found.kind, found.focus_unit) == ("count", unit), question
+    assert analyse("产生了多大的影响？").kind == "phrase"  # a size of nothing measured
+
+
+def test_a_loss_is_money():
+    assert analyse("星河公司第二季度的净亏损是多少？").kind == "money"

@@ -626,13 +626,19 @@ def negated_words(text: str) -> tuple[str, ...]:
                  if words[i][0] in _NEGATIONS and len(words[i + 1][0]) >= 2 and words[i + 1][1] not in ("x", "m", "uj"))
 
 
+# A word the question negates counts as negated where the sentence negates its last two characters (its head).
+NEGATED_HEADS = True
+
+
 def opposite_polarity(question: Question, sentence: str) -> bool:
     """The sentence does not write a word the question negates with a negation just before it (it
     says the opposite, "较有信心", or something else)."""
     if question.language != "zh":
         return False
     for word in negated_words(question.text):
-        places = [m.start() for m in re.finditer(re.escape(word), sentence)]
+        # (A negated compound is negated by its head too: 不对外开放 by 没有开放.)
+        forms = (word, word[-2:]) if NEGATED_HEADS and len(word) >= 3 else (word,)
+        places = [m.start() for form in forms for m in re.finditer(re.escape(form), sentence)]
         if not any(_NEGATION_BEFORE.search(sentence[max(0, p - 4):p]) for p in places):
             return True
     return False

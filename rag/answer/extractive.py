@@ -850,7 +850,8 @@ class ExtractiveAnswerer:
                 if doer and _proper_doer(doer):
                     return doer  # "谁共同组织了体验营": "从化区台办与广州台湾青年之家近日共同组织…"
             if people:
-                return _with_title(sentence, _nearest_span(people, gap))
+                found = _with_title(sentence, _nearest_span(people, gap))
+                return _fullest_mention(found, candidate.chunk.text) if FULLEST_NAMES else found
             # 谁 often asks for an organisation (谁召开了会议 -> 省市场监管局): the one named where the question points.
             if _names_organisations(phrase) and not any(o in phrase for o in question.organisations):
                 return phrase
@@ -2413,6 +2414,22 @@ def _surname_glued_before(previous: str, name: str) -> bool:
             and previous[0] in _BEFORE_PERSON and previous[1] in _SURNAMES)
 
 
+# A person the sentence names short (岸田, 赫尔佐格) is answered as the passage first introduces them, with
+# the office and the whole name (首相岸田文雄, 以色列总统艾萨克·赫尔佐格). Off: as the sentence writes them.
+FULLEST_NAMES = True
+
+
+def _fullest_mention(found: str, passage: str) -> str:
+    """The longest title-and-name in ``passage`` that holds ``found``'s name (``found`` when none is longer)."""
+    best = found
+    for person in _people(passage):
+        if found in person[2] or person[2] in found and len(person[2]) >= 2:
+            titled = _with_title(passage, person)
+            if found in titled and len(titled) > len(best) and len(titled) <= _MAX_TITLE_CHARS + 8:
+                best = titled
+    return best
+
+
 def _with_title(sentence: str, person: tuple[int, int, str]) -> str:
     """The name with the nouns right before it that say who the person is (乌克兰总统泽连斯基).
 
@@ -2632,7 +2649,19 @@ def _beside_asked_title(question: str, sentence: str, people: list[tuple[int, in
                 if (end <= at and at - end <= 12 and _NAME_THEN_OFFICE.search(sentence[end:at])) or (
                         start >= title_end and start - title_end <= 3 and _OFFICE_THEN_NAME.match(sentence[title_end:start])):
                     return name
+            if JOINED_OFFICES and sentence[title_end:title_end + 1] == "、":
+                # "党支部书记、居委会主任孟二梅": offices joined by 、 before one name all are that person's.
+                for start, end, name in people:
+                    between = sentence[title_end + 1:start]
+                    if start > title_end and len(between) <= 12 and between.endswith(TITLES) \
+                            and not re.search(r"[，,。；;：:]", between):
+                        return name
     return "" if asked else None
+
+
+# Offices joined by 、 before a name are all that person's ("书记、主任孟二梅"). Off: the name must stand next to
+# the asked office itself.
+JOINED_OFFICES = True
 
 
 TITLE_OF_THE_ASKED = True

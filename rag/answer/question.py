@@ -62,7 +62,9 @@ _KIND_PATTERNS: list[tuple[AnswerKind, re.Pattern[str]]] = [
                          r"|^(?!.*\bhow many\b).*?\b(?:box office|revenues?|(?:net )?profits?|turnover|income|sales)\b", re.I)),
     # A metric noun (收入, 融资) asks for money only where no other question word asks for a thing:
     # "享受什么税收优惠", "按照哪个规定划分" ask a phrase though they name 担保费收入 or 融资.
-    ("money", re.compile(r"^(?![^？?]*(?:什么|哪|如何|怎么|怎样|为什么|为何)).*?(?:收入|营收|利润|产值|销售额|成交额|票房|募资|募集|融资|筹资|筹集)")),
+    ("money", re.compile(r"^(?![^？?]*(?:什么|哪|如何|怎么|怎样|为什么|为何)).*?(?:收入|营收|利润|亏损|产值|销售额|营业额|成交额|票房|募资|募集|融资|筹资|筹集|市值)")),
+    # A dimension asked by its size (面积有多大, 大桥有多高): a measure, counted in its unit.
+    ("count", re.compile(r"(?:面积|高度|长度|深度|宽度|海拔|里程|重量|体积|容量|距离|占地)[^，,。？?]{0,4}?(?:有|是|为|达)?多(?:大|高|长|重|深|宽|远)")),
     # (哪几项, 哪几个县 ask which, not how many.)
     ("count", re.compile(rf"多少|(?<!哪)几个|(?<!哪)几(?:{CLASSIFIERS})|(?<!哪)几\b|数量|人数|户数|\bhow many\b|\bnumber of\b|\bcapacity\b", re.I)),
     ("place", re.compile(r"哪里|哪儿|在哪(?![个些一家所位款项种])|何地|何处|什么地方|哪(?:个|些|一|几个?)?(?:县|市(?!场)|省|州|地区|地方|村|镇|乡|国家|城市|区(?!域))|\bwhere\b|\b(?:which|what) (?:\w+ )?(?:count(?:y|ies)|cit(?:y|ies)|provinces?|places?|villages?|towns?|regions?|countr(?:y|ies)|areas?)\b", re.I)),

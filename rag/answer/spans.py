@@ -250,7 +250,7 @@ WH_WORDS = re.compile(
 _FOCUS = re.compile(rf"(?:多少|几)\s*(?:[十百千万亿]|百万|千万)?\s*(个{_COUNTED_NOUN}|{CLASSIFIERS}|{'|'.join(CURRENCIES)})")
 UNIT_FAMILIES = [
     {"人", "名", "人次", "位", "户"}, {"家", "个企业", "个单位"}, {"项", "个项目"}, {"个县", "县"}, {"个村", "村"},
-    {"吨", "公斤", "千克", "斤"}, {"亩", "公顷"}, {"元", "块钱"},
+    {"吨", "公斤", "千克", "斤"}, {"亩", "公顷", "平方米", "平方公里"}, {"元", "块钱"}, {"米", "公里", "千米"},
 ]
 
 
@@ -262,8 +262,10 @@ def focus_unit(question: str) -> str | None:
             return "人"  # 几个人: people, not 个
         return match.group(1)
     # A valuation ratio (市盈率 56.76倍) is stated as a multiple, not a percentage.
+    # A dimension asked by its noun (高度是多少: 米; 面积有多大: 平方米 or 亩).
     for word, unit in (("人数", "人"), ("人次", "人次"), ("户数", "户"), ("家数", "家"), ("吨", "吨"), ("亩", "亩"),
-                       ("市盈率", "倍"), ("市净率", "倍"), ("市销率", "倍")):
+                       ("市盈率", "倍"), ("市净率", "倍"), ("市销率", "倍"), ("高度", "米"), ("长度", "米"), ("深度", "米"),
+                       ("宽度", "米"), ("海拔", "米"), ("里程", "公里"), ("面积", "平方米"), ("重量", "吨"), ("载重", "吨")):
         if word in question:
             return unit
     return None
