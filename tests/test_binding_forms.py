@@ -7,18 +7,9 @@ import pytest
 import rag.answer.binding as binding
 import rag.answer.extractive as extractive
 from rag.answer.extractive import ExtractiveAnswerer
-from rag.answer.refusal import RefusalModel
 from rag.documents import Chunk, Hit
-
-# Answers whenever a sentence holds an answer of the kind asked: the binding decides.
-ALWAYS = RefusalModel(bias=-30.0, weights={"typed": 60.0})
-
-
-def _ask(question: str, text: str, title: str = "") -> tuple[bool, str]:
-    chunk = Chunk(id="x#1", doc_id="x.txt", text=text, start=0, end=len(text), title=title, raw=text)
-    idf = lambda token: 9.0 if token == "\uffff\uffff" else 1.0
-    answer = ExtractiveAnswerer(idf, refusal=ALWAYS).answer(question, [Hit(chunk, 1.0)])
-    return answer.answerable, answer.short
+# (One passage answered with refusal left to the binding: the harness of tests/test_binding.py.)
+from tests.test_binding import ALWAYS, _ask
 
 
 @pytest.mark.parametrize("on", [True, False])
