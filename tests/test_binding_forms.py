@@ -221,3 +221,11 @@ def test_offices_joined_before_a_name_are_all_that_persons(monkeypatch, on):
     monkeypatch.setattr(extractive, "JOINED_OFFICES", on)
     text = "”临江市大台街道办事处星河社区党支部书记、居委会主任孟二梅说。"
     assert _ask("星河社区党支部书记是谁？", text) == ((True, "孟二梅") if on else (False, ""))
+
+
+@pytest.mark.parametrize("on", [True, False])
+def test_a_question_for_a_year_is_not_answered_by_a_day_without_one(monkeypatch, on):
+    monkeypatch.setattr(extractive, "DATE_PRECISION", on)
+    text = "临江首个生态日定在8月15日。"
+    assert _ask("临江首个生态日是在哪一年设立的？", text)[0] is not on
+    assert _ask("临江首个生态日是在哪一年设立的？", "2023年，临江设立首个生态日，定在8月15日。")[1].startswith("2023")

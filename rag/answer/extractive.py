@@ -2854,10 +2854,12 @@ def _is_security_code(figure: Figure, sentence: str) -> bool:
         code.start() < figure.start and figure.end < code.end() for code in BRACKETED_STOCK_CODE.finditer(sentence))
 
 
-# A date question that asks for a day or a month is not answered by a year alone. Off: any date answers.
+# A date question that asks for a day or a month is not answered by a year alone, nor one that asks for a
+# year by a day without its year. Off: any date answers.
 DATE_PRECISION = True
 _ASKS_DAY = re.compile(r"哪一?天|哪日|几号|几月几[日号]|\b(?:what|which) (?:date|day)\b", re.I)
 _ASKS_MONTH = re.compile(r"哪个?月|几月份?|\b(?:what|which) month\b", re.I)
+_ASKS_YEAR = re.compile(r"哪一?年(?![的里中度])|\b(?:what|which|in what) year\b", re.I)
 
 
 # "最高的一期是多少" over "分别为a、b、c和d": the largest of the respective figures. Off: read like any figure.
@@ -2883,6 +2885,8 @@ def _figure_for(question: Question, sentence: str, gap: tuple[int, int] | None,
             figures = [f for f in figures if re.search(r"[日号]|底|初|旬", f.surface)]
         elif _ASKS_MONTH.search(question.original):
             figures = [f for f in figures if "月" in f.surface]
+        elif _ASKS_YEAR.search(question.original):
+            figures = [f for f in figures if re.search(r"(?:19|20)\d{2}|年", f.surface)]  # "哪一年设立": not 8月15日
     changes = _change_figures(question, sentence, every)
     if changes:
         figures = changes
