@@ -351,7 +351,7 @@ def with_full_names(name: AskedName, text: str) -> AskedName:
 
 @lru_cache(maxsize=1024)
 def _abbreviated(form: str, text: str) -> tuple[str, ...]:
-    core = _COMPANY_FORM.sub("", form) if not re.search(_NAME_SUFFIX + "$", form) or len(form) > 4 else form
+    core = _COMPANY_FORM.sub("", form)  # (常州城建集团 -> 常州城建; 聊城农商银行 keeps its 银行)
     if len(core) < 3 or form in text or not re.fullmatch(r"[\u4e00-\u9fff]+", core):
         return ()
     # Each further character at most three characters after the one before; the name then runs on to
@@ -572,11 +572,14 @@ def period_bound(question: Question, sentence: str, start: int, previous: str | 
 PERIOD_CARRIED = True
 
 
-def figure_bound(question: Question, sentence: str, start: int, previous: str | None = None) -> bool:
-    """The answer at ``start`` is of the year, month, metric and period asked (what tells a sentence's figures apart)."""
+def figure_bound(question: Question, sentence: str, start: int, previous: str | None = None,
+                 before: str | None = None) -> bool:
+    """The answer at ``start`` is of the year, month, day, metric and period asked (what tells a sentence's
+    figures apart). ``previous``: the sentence before (where a list may name its metric once); ``before``:
+    the passage's text before the sentence, whose last period a sentence naming none continues (None: none)."""
     return year_bound(question, sentence, start) and named_month_bound(question, sentence, start) \
         and day_bound(question, sentence, start) and metric_bound(question, sentence, start, previous) \
-        and period_bound(question, sentence, start)
+        and period_bound(question, sentence, start, before)
 
 
 _REGISTERED = re.compile(r"[\u4e00-\u9fffA-Za-z（）()]{2,24}?(?:有限责任公司|股份有限公司|有限公司)")
@@ -606,11 +609,8 @@ def binds(question: Question, chunk: Chunk, sentence: str, start: int) -> bool:
         return False
     previous = _previous_sentence(chunk.text, sentence)
     at = chunk.text.find(sentence)
-    if not (year_bound(question, sentence, start) and named_month_bound(question, sentence, start)
-            and day_bound(question, sentence, start) and metric_bound(question, sentence, start, previous)):
-        return False
     # The period a sentence that names none continues: the last one its passage names before it.
-    return period_bound(question, sentence, start, chunk.text[:at] if at > 0 else previous)
+    return figure_bound(question, sentence, start, previous, chunk.text[:at] if at > 0 else previous)
 
 
 _NEGATIONS = {"没有", "没", "不", "未", "无", "并未", "尚未", "未能", "不再"}

@@ -681,7 +681,7 @@ class ExtractiveAnswerer:
         if EVENT_WORDS:
             # A word no passage uses whose synonym they use (创办 for 成立) weighs as that synonym.
             for t, w in weights.items():
-                seen = [self.idf(alt) for alt in _SYNONYMS.get(t, ()) if self.idf(alt) < unseen]
+                seen = [self.idf(alt) for alt in _EVENT_SYNONYMS.get(t, ()) if self.idf(alt) < unseen]
                 if w >= unseen and seen:
                     weights[t] = min(seen)
         seen = sorted(w for w in weights.values() if w < unseen)
@@ -1570,12 +1570,12 @@ _SPOKEN_VERBS = {
     "卖": ("销售", "售出", "出售", "销量"), "买": ("购买", "采购", "收购"), "借": ("融资", "借款", "贷款", "发行"),
     "赔": ("赔偿", "赔付", "理赔"), "罚": ("罚款", "处罚"),
 }
-if EVENT_WORDS:
-    for _group in _EVENT_GROUPS:
-        for _word in _group:
-            _SYNONYMS[_word] = tuple(dict.fromkeys(_SYNONYMS.get(_word, ()) + tuple(w for w in _group if w != _word)))
-    for _word, _formal in _SPOKEN_VERBS.items():
-        _SYNONYMS[_word] = tuple(dict.fromkeys(_SYNONYMS.get(_word, ()) + _formal))
+_EVENT_SYNONYMS = {word: tuple(w for w in group if w != word) for group in _EVENT_GROUPS for word in group} | _SPOKEN_VERBS
+
+
+def _synonyms(token: str) -> tuple[str, ...]:
+    """The words a passage may write for the question's ``token`` (the event table's only with EVENT_WORDS)."""
+    return _SYNONYMS.get(token, ()) + (_EVENT_SYNONYMS.get(token, ()) if EVENT_WORDS else ())
 
 
 def _names_organisations(phrase: str) -> bool:
@@ -1632,7 +1632,7 @@ def _covered(groups: list[_Group], found: Callable[[str], bool]) -> float:
 def _contains(text: str, token: str) -> bool:
     """``token``, a synonym of it (a metric in another wording: 募资 as 募集资金), or the same count in the
     other numerals (两个 = 2个) is in ``text``."""
-    return (token in text or any(alt in text for alt in _SYNONYMS.get(token, ()))
+    return (token in text or any(alt in text for alt in _synonyms(token))
             or any(alt in text for alt in metric_synonyms(token))
             or any(form in text for form in numeral_forms(token)[1:]))
 
@@ -1825,9 +1825,9 @@ def _leading_noun_phrase(text: str) -> str | None:
             break
         subject.append(word)
     name = "".join(subject)
-    if ROLE_AFTER_NAME:
+    if ROLE_AFTER_NAME and len(_ROLE_AFTER_NAME.sub("", name)) >= 2:
         # "紫江老板掏了多少钱": the organisation is 紫江; its boss's money is the organisation's figure.
-        name = _ROLE_AFTER_NAME.sub("", name) if len(_ROLE_AFTER_NAME.sub("", name)) >= 2 else name
+        name = _ROLE_AFTER_NAME.sub("", name)
     return name if len(name) >= 2 and name not in _GENERIC_SUBJECTS and not re.search(r"\d", name) \
         and (len(name) >= 3 or _ROLE_AFTER_NAME.search("".join(subject))) else None
 
