@@ -19,6 +19,7 @@ articles (68,213 for the CRUD corpus).
 from __future__ import annotations
 
 import argparse
+import gc
 import itertools
 import json
 import os
@@ -65,6 +66,10 @@ def main() -> None:
     from rag.tagging import _piece_tags
 
     _piece_tags.cache_clear()  # (the warm-up's sentences)
+    # The worker stages run as in a worker: the cycle collector passes over what was loaded before the
+    # fork and does not run by itself (rag.prepare: gc.freeze() in prepare_in_order, _start_worker).
+    gc.freeze()
+    gc.disable()
     documents = timed("worker: clean (OpenCC, furniture), title, date", lambda: [to_document(a) for a in raws])
     chunked = timed("worker: chunk (sentences, subject organisation)",
                     lambda: [chunk_document(d, chunker) for d in documents])
@@ -86,6 +91,7 @@ def main() -> None:
                      lambda: [prepare_batch(b, chunker) for b in batches])
     pickled = timed("worker: send a batch (pickle)", lambda: [pickle.dumps(p, protocol=pickle.HIGHEST_PROTOCOL)
                                                              for p in prepared])
+    gc.enable()  # (the parent's own setting)
     prepared = timed("parent: receive a batch (unpickle)", lambda: [pickle.loads(p) for p in pickled])
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
