@@ -59,7 +59,12 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _INVISIBLE_START = re.compile(f"[\x1b{_FORMAT_CHARS}\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 _MOJIBAKE_START = re.compile("[\ufffd\ue000-\uf8ff\u2580-\u259f\u2261\u03ba\u2022^]")
 _QUESTION_MARK = re.compile(r"\?")
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000\u202f\u205f\ufeff]+")
+_SPACE_CHARACTERS = r"[ \t\u00a0\u2000-\u200b\u3000\u202f\u205f\ufeff]"
+_SPACES = re.compile(_SPACE_CHARACTERS + "+")  # each run becomes one " "
+# The runs of _SPACES that replacing changes: all but a lone " " (most runs, which would become themselves):
+# a run whose last character is not a " " that follows no other space character. (Written as _SPACES plus a
+# look back, so that re still scans for the runs' first character; two alternatives took twice as long.)
+_SPACES_TO_REPLACE = re.compile(f"{_SPACE_CHARACTERS}+(?<!(?<!{_SPACE_CHARACTERS}) )")
 
 # Full-width digits and letters (and ％) become half-width; Chinese punctuation
 # such as ，。：（） stays, because the chunker splits on it.
@@ -183,7 +188,7 @@ def _character_pass(tracked: _Tracked) -> None:
     if _FULL_WIDTH.search(tracked.text):
         tracked.translate(_WIDTH_TABLE)
     tracked.sub(_STRAY_QUESTION, " ", needs=_QUESTION_MARK)
-    tracked.sub(_SPACES, " ")
+    tracked.sub(_SPACES_TO_REPLACE, " ")  # (_SPACES, without the runs it would leave as they are)
 
 
 def decode_surrogates(text: str) -> str:

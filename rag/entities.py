@@ -11,10 +11,13 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate, compress, count
-from operator import itemgetter
+from itertools import compress, count
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rag.tagging import Tagged
 
 _ORG_SUFFIXES = ("集团", "有限公司", "公司", "总商会", "商会", "协会", "联谊会", "基金会", "银行", "研究院")
 _ORG_SUFFIX_SET = frozenset(_ORG_SUFFIXES)  # (looked up for every word of every passage)
@@ -74,7 +77,7 @@ def known_mentions(text: str) -> list[Mention]:
     return [Mention(names[m.group()], m.group(), m.start(), m.end()) for m in pattern.finditer(text)]
 
 
-def generic_mentions(text: str, tagged: list[tuple[str, str]] | None = None) -> list[Mention]:
+def generic_mentions(text: str, tagged: list[tuple[str, str]] | Tagged | None = None) -> list[Mention]:
     """Names such as 三一集团 or 湖南省温州商会: proper-noun words followed by an organisation suffix.
 
     jieba's part-of-speech tags decide what may be part of a name; the run must
@@ -82,32 +85,33 @@ def generic_mentions(text: str, tagged: list[tuple[str, str]] | None = None) -> 
     abbreviation), so 传媒公司 or 下一阶段集团 are not taken for names.
 
     Args:
-        tagged: ``rjieba.tag(text)`` when the caller has it already (tagging is
-            most of the cost of reading a passage's facts).
+        tagged: ``rjieba.tag(text)`` (or ``rag.tagging.tag_words(text)``) when the caller has it already
+            (tagging is most of the cost of reading a passage's facts).
     """
     # A text holding no suffix has no word that is one: nothing to tag for.
     if not any(suffix in text for suffix in _ORG_SUFFIXES):
         return []
-    if tagged is None:
-        from rag.tagging import tag
+    from rag.tagging import Tagged, tag_words
 
-        tagged = tag(text)
-    # (a word list by itemgetter, not zip(*tagged): zip makes an iterator per word, and an article has thousands)
-    words = list(map(itemgetter(0), tagged))
+    if tagged is None:
+        tagged = tag_words(text)
+    elif not isinstance(tagged, Tagged):
+        tagged = Tagged.of(tagged)
+    words, tags = tagged.words, tagged.tags
     ends = list(compress(count(), map(_ORG_SUFFIX_SET.__contains__, words)))  # (the loop over words in C)
     if not ends:
         return []
-    starts = [0, *accumulate(map(len, words))]
+    starts = tagged.starts
     mentions = []
     for i in ends:
-        word = tagged[i][0]
+        word = words[i]
         j = i
-        while j > 0 and i - j < 4 and _name_part(*tagged[j - 1]):
+        while j > 0 and i - j < 4 and _name_part(words[j - 1], tags[j - 1]):
             j -= 1
-        parts = tagged[j:i]
-        if not any(tag in _PROPER_TAGS or (tag == "m" and not any(c.isdigit() for c in w)) for w, tag in parts):
+        if not any(tags[k] in _PROPER_TAGS or (tags[k] == "m" and not any(c.isdigit() for c in words[k]))
+                   for k in range(j, i)):
             continue
-        name = "".join(w for w, _ in parts) + word
+        name = "".join(words[j:i]) + word
         mentions.append(Mention(name, name, starts[j], starts[i] + len(word)))
     return mentions
 
@@ -121,7 +125,7 @@ def _name_part(word: str, tag: str) -> bool:
     return tag in _PROPER_TAGS or tag == "n" or (tag == "m" and not any(c.isdigit() for c in word))
 
 
-def find_organisations(text: str, tagged: list[tuple[str, str]] | None = None) -> list[Mention]:
+def find_organisations(text: str, tagged: list[tuple[str, str]] | Tagged | None = None) -> list[Mention]:
     """All organisations named in ``text``, known ones first where they overlap.
 
     Args:

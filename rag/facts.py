@@ -14,13 +14,16 @@ import re
 from dataclasses import dataclass, fields
 from functools import cached_property
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 from rag.answer.injection import blank_instructions
 from rag.documents import Chunk
 from rag.entities import Mention, find_organisations
 from rag.places import Place
 from rag.places import find_places as _find_places
+
+if TYPE_CHECKING:
+    from rag.tagging import Tagged
 
 FACTS_VERSION = "facts-4"  # 2: places from the gazetteer, with their level; 3: sentences addressing the reader are skipped; 4: more currencies
 
@@ -136,7 +139,7 @@ def money_in(sentence: str) -> list[tuple[str, str | None]]:
     return found
 
 
-def find_places(text: str, organisations: Iterable[Mention] = (), tagged: list[tuple[str, str]] | None = None
+def find_places(text: str, organisations: Iterable[Mention] = (), tagged: list[tuple[str, str]] | Tagged | None = None
                 ) -> list[Place]:
     """Places (from the gazetteer, see rag.places) that are not part of an organisation's name.
 
@@ -153,10 +156,10 @@ def _may_state_money(text: str) -> bool:
 
 def extract_facts(chunk: Chunk) -> PassageFacts:
     """The organisations, places and sums of money of one passage."""
-    from rag.tagging import tag
+    from rag.tagging import tag_words
 
     text = blank_instructions(chunk.text)  # a sentence giving orders is not evidence (same offsets)
-    tagged = tag(text)  # once, for both the organisations and the places (and sentences its article had)
+    tagged = tag_words(text)  # once, for both the organisations and the places (and sentences its article had)
     mentions = find_organisations(text, tagged)
     organisations = list(dict.fromkeys(m.canonical for m in mentions))
     if not organisations and chunk.subject:

@@ -24,10 +24,12 @@ import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from importlib import resources
-from itertools import accumulate, compress, count
-from operator import itemgetter
+from itertools import compress, count
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
+
+if TYPE_CHECKING:
+    from rag.tagging import Tagged
 
 # Longest first: 自治县 before 县, 地区 before 区.
 _DIVISION_SUFFIX = re.compile(r"(?:特别行政区|自治区|自治州|自治县|自治旗|地区|林区|新区|省|市|县|区|州|盟|旗)$")
@@ -230,7 +232,7 @@ def _usable(name: str) -> bool:
 
 
 def find_places(text: str, taken: Iterable[tuple[int, int]] = (),
-                tagged: list[tuple[str, str]] | None = None) -> list[Place]:
+                tagged: list[tuple[str, str]] | Tagged | None = None) -> list[Place]:
     """The places ``text`` names, in order, none inside a ``taken`` span (an organisation's name).
 
     A gazetteer name must begin and end on jieba word boundaries, so 海原 is
@@ -239,20 +241,24 @@ def find_places(text: str, taken: Iterable[tuple[int, int]] = (),
     Args:
         tagged: ``rjieba.tag(text)``, when the caller has it already.
     """
-    if tagged is None:
-        from rag.tagging import tag
+    from rag.tagging import Tagged, tag_words
 
-        tagged = tag(text)
-    if not tagged:
+    if tagged is None:
+        tagged = tag_words(text)
+    elif not isinstance(tagged, Tagged):
+        tagged = Tagged.of(tagged)
+    if not tagged.words:
         return []
-    taken = list(taken)
     lookup = _lookup()
     names = lookup.usable
-    words = list(map(itemgetter(0), tagged))  # (not zip(*tagged): an iterator per word)
-    positions = [0, *accumulate(map(len, words))]
+    words = tagged.words
+    positions = tagged.starts
+    # Each character of the text marked 1 when it lies in a taken span: a span is free when it holds no 1
+    # (one search in C, where a loop over the spans made a generator for each word tried).
+    blocked = _marked(len(text), taken)
 
     def free(start: int, end: int) -> bool:
-        return not any(s < end and start < e for s, e in taken)
+        return blocked.find(1, start, end) < 0
 
     # A name starts and ends on word boundaries, so it begins with a whole word that is a
     # beginning of some name: only those words are tried (most passages have a few).
@@ -281,14 +287,13 @@ def find_places(text: str, taken: Iterable[tuple[int, int]] = (),
                     found[i] = Place(stem_of(name), name, i, end, names[name])
                     resume = end
                     break
-    covered = [(p.start, p.end) for p in found.values()]
-    for k in compress(count(), map("ns".__eq__, map(itemgetter(1), tagged))):  # (the words tagged ns)
+    for place in found.values():  # a word in a taken span or in a gazetteer place is no place of its own
+        blocked[place.start : place.end] = b"\x01" * (place.end - place.start)
+    for k in compress(count(), map("ns".__eq__, tagged.tags)):  # (the words tagged ns)
         word = words[k]
         start = positions[k]
         end = start + len(word)
         if word in _TOO_GENERAL or word in names or not free(start, end):
-            continue
-        if any(s < end and start < e for s, e in covered):
             continue
         local = _LOCAL_SUFFIX.search(word)
         if local:
@@ -299,6 +304,16 @@ def find_places(text: str, taken: Iterable[tuple[int, int]] = (),
         if len(word) >= 2 and word[0] not in _NOT_A_NAME_START and word in lookup.foreign:
             found[start] = Place(word, word, start, end, "other")
     return [found[k] for k in sorted(found)]
+
+
+def _marked(length: int, spans: Iterable[tuple[int, int]]) -> bytearray:
+    """``length`` bytes, 1 at each position inside one of ``spans`` (clipped to the length) and 0 elsewhere."""
+    marks = bytearray(length)
+    for start, end in spans:
+        start, end = max(start, 0), min(end, length)
+        if start < end:
+            marks[start:end] = b"\x01" * (end - start)
+    return marks
 
 
 def is_place_name(name: str) -> bool:

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from itertools import chain
+from itertools import accumulate, chain
 from operator import itemgetter
 
 # A piece: up to and including a sentence end or line break, or what follows the last one.
@@ -34,14 +34,53 @@ _PIECE = re.compile(r"[^。！？；\n]*[。！？；\n]|[^。！？；\n]+")
 
 def tag(text: str) -> list[tuple[str, str]]:
     """``rjieba.tag(text)``: each word of ``text`` with its part of speech."""
-    return [word for piece in _PIECE.findall(text) for word in _piece_tags(piece)]
+    tagged = tag_words(text)
+    return list(zip(tagged.words, tagged.tags))
+
+
+class Tagged:
+    """A text's words and their parts of speech (``rjieba.tag``) as two lists, and where each word starts.
+
+    What a passage's organisations and places read (``rag.entities``, ``rag.places``): made once from
+    the pieces' kept tags, where a list of (word, tag) pairs made a tuple per word that each reader then
+    took apart again into its own word list and positions.
+    """
+
+    __slots__ = ("words", "tags", "_starts")
+
+    def __init__(self, words: list[str], tags: list[str]):
+        self.words = words
+        self.tags = tags
+        self._starts: list[int] | None = None
+
+    @classmethod
+    def of(cls, tagged: list[tuple[str, str]]) -> Tagged:
+        """From ``rjieba.tag``'s pairs."""
+        return cls(list(map(itemgetter(0), tagged)), list(map(itemgetter(1), tagged)))
+
+    @property
+    def starts(self) -> list[int]:
+        """Where each word starts in the text, and the text's length at the end (one more than the words)."""
+        if self._starts is None:
+            self._starts = [0, *accumulate(map(len, self.words))]
+        return self._starts
+
+
+def tag_words(text: str) -> Tagged:
+    """``tag(text)`` as a ``Tagged`` (its pieces' words and tags joined in C, no tuple per word)."""
+    pieces = list(map(_piece_tags, _PIECE.findall(text)))
+    return Tagged(list(chain.from_iterable(map(itemgetter(0), pieces))),
+                  list(chain.from_iterable(map(itemgetter(1), pieces))))
 
 
 @lru_cache(maxsize=4096)  # (an article has tens of sentences; a few MB in all)
-def _piece_tags(piece: str) -> tuple[tuple[str, str], ...]:
+def _piece_tags(piece: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The piece's words and, in the same order, their tags (two tuples: two objects for the collector, not one
+    a word)."""
     from rag import jieba
 
-    return tuple(jieba.tag(piece))
+    tagged = jieba.tag(piece)
+    return tuple(map(itemgetter(0), tagged)), tuple(map(itemgetter(1), tagged))
 
 
 def search_tokens(text: str) -> list[str]:
@@ -52,36 +91,51 @@ def search_tokens(text: str) -> list[str]:
     return list(chain.from_iterable(map(_piece_tokens, _PIECE.findall(text.lower()))))
 
 
-# Word -> its search tokens, kept (``rag.lexical.kept_tokens``); and the words whose search tokens cannot be
+# Word -> its search tokens, kept (``rag.lexical.kept_tokens``), or None for a word whose search tokens cannot be
 # read from the word alone. Emptied when it grows past _SUB_WORDS_MAX words (refilled at a few µs a word).
-_SUB_WORDS: dict[str, tuple[str, ...]] = {}
-_NOT_ALONE: set[str] = set()
+_SUB_WORDS: dict[str, tuple[str, ...] | None] = {}
 _SUB_WORDS_MAX = 100_000  # (about 40 MB; a 68,000-article build sees some 300,000 words per worker)
 
 
 @lru_cache(maxsize=4096)
 def _piece_tokens(piece: str) -> tuple[str, ...]:
     """``tokenize``'s tokens of one lower-cased piece."""
-    words = list(map(itemgetter(0), _piece_tags(piece)))
+    words = _piece_tags(piece)[0]
     try:
-        return tuple(chain.from_iterable(map(_SUB_WORDS.__getitem__, words)))
-    except KeyError:  # a word not seen before (or one of _NOT_ALONE)
+        return _tokens_of_words(words)
+    except KeyError:  # a word not seen before
         pass
+    except TypeError:  # a word not read alone (None)
+        return _cut_for_search(piece)
     from rag import jieba
     from rag.lexical import kept_tokens
 
     if len(_SUB_WORDS) > _SUB_WORDS_MAX:
         _SUB_WORDS.clear()
-        _NOT_ALONE.clear()
-    for word in set(words).difference(_SUB_WORDS, _NOT_ALONE):
+    for word in set(words).difference(_SUB_WORDS):
         # Search mode cuts a word alone into [its sub-words..., word] when the word alone stays one word
         # (its last token is the word itself): then those are its tokens wherever the cut put it. Else
         # (a word the HMM joined, say) a piece holding it is cut in search mode itself.
         alone = jieba.cut_for_search(word)
-        if alone[-1] == word:
-            _SUB_WORDS[word] = tuple(kept_tokens(alone))
-        else:
-            _NOT_ALONE.add(word)
-    if _NOT_ALONE.isdisjoint(words):
-        return tuple(chain.from_iterable(map(_SUB_WORDS.__getitem__, words)))
+        _SUB_WORDS[word] = tuple(kept_tokens(alone)) if alone[-1] == word else None
+    try:
+        return _tokens_of_words(words)
+    except TypeError:
+        return _cut_for_search(piece)
+
+
+def _tokens_of_words(words: tuple[str, ...]) -> tuple[str, ...]:
+    """The words' search tokens one after another, from ``_SUB_WORDS`` (in one pass in C).
+
+    Raises:
+        KeyError: A word is not in ``_SUB_WORDS``.
+        TypeError: A word's tokens cannot be read from the word alone (its entry is None).
+    """
+    return tuple(chain.from_iterable(map(_SUB_WORDS.__getitem__, words)))
+
+
+def _cut_for_search(piece: str) -> tuple[str, ...]:
+    from rag import jieba
+    from rag.lexical import kept_tokens
+
     return tuple(kept_tokens(jieba.cut_for_search(piece)))

@@ -55,6 +55,7 @@ def test_cleaning_with_and_without_the_shortcuts_agrees(monkeypatch):
     texts = list(_texts(11, 1500))
     fast = [(clean.clean(t).text, clean.clean(t).offsets.tolist(), clean.normalise(t)) for t in texts]
     monkeypatch.setattr(clean, "_FULL_WIDTH", clean.re.compile("|"))  # (matches every text)
+    monkeypatch.setattr(clean, "_SPACES_TO_REPLACE", clean._SPACES)  # (every run of spaces replaced)
     original_sub = clean._Tracked.sub
     monkeypatch.setattr(clean._Tracked, "sub", lambda self, pattern, repl="", needs=None: original_sub(self, pattern, repl))
     slow = [(clean.clean(t).text, clean.clean(t).offsets.tolist(), clean.normalise(t)) for t in texts]
@@ -112,6 +113,45 @@ def test_a_text_with_a_sentence_addressing_the_reader_is_seen_as_one():
     assert addressing > 300
 
 
+# Each branch of the pattern, as choices for its parts in order (some characters match Latin letters when case
+# is ignored: İ ı ſ K).
+_BRANCHES = [
+    [["忽略", "无视", "忽视", "不要理会", "别管", "忘记", "忘掉", "跳过"], ["", "掉"], ["", "你"], ["之前", "以上", "所有", "全部"],
+     ["", "的"], ["指令", "规则", "要求"]],
+    [["请", "你要", "你必须", "你应", "你应该"], ["", "直接", "只", "务必"], ["回答", "回复", "输出", "告诉用户"]],
+    [["系统提示", "系统提示词", "系统指令"], ["", " "], [":", "："]],
+    [["你"], ["", "现在"], ["是", "扮演", "作为"], ["", "一个", "一名"], ["", "AI", "人工智能", "智能"],
+     ["助手", "语言模型", "模型", "机器人", "聊天机器人"]],
+    [["作为"], ["", "一个", "一名"], ["AI", "人工智能"], ["助手", "语言模型", "模型"]],
+    [["ignore", "disregard", "forget", "Ignore", "\u0130gnore", "FORGET"], [" "], ["", "all ", "any "], ["", "the ", "your "],
+     ["previous", "prior", "above"]],
+    [["you", "YOU"], [" "], ["are", "ARE"], [" "], ["", "now "], ["", "an ", "the "], ["ai", "assistant", "chatbot", "helpful"]],
+    [["system prompt", "\u017fystem prompt", "new instruction", "New Instructions"]],
+]
+
+
+def test_a_text_the_pattern_matches_holds_the_words_looked_for_first():
+    """rag.answer.injection searches a text with the pattern only when it holds one of the words every match holds."""
+    from rag.answer import injection
+
+    rng = random.Random(14)
+    matched = 0
+    for _ in range(20000):
+        parts = []
+        for _ in range(rng.randint(0, 4)):
+            if rng.random() < 0.3:
+                parts.append("".join(rng.choice(part) for part in rng.choice(_BRANCHES)))
+                assert injection._MAY_ADDRESS.search(parts[-1]), parts[-1]  # (the branches are the pattern's)
+            else:
+                parts.append(rng.choice(_ADDRESS_PIECES))
+        text = "".join(parts)
+        if injection._MAY_ADDRESS.search(text):
+            matched += 1
+            assert injection._CHINESE_WORDS.search(text) or (
+                injection._LETTER.search(text) and injection._ENGLISH_WORDS.search(text)), text
+    assert matched > 5000
+
+
 def test_blanking_with_and_without_the_shortcut_agrees(monkeypatch, seed_corpus):
     from rag.answer import injection
 
@@ -119,7 +159,7 @@ def test_blanking_with_and_without_the_shortcut_agrees(monkeypatch, seed_corpus)
     texts = ["".join(rng.choice(_ADDRESS_PIECES) for _ in range(rng.randint(0, 8))) for _ in range(3000)]
     texts += [f.read_text(encoding="utf-8") for f in sorted(seed_corpus.glob("*.txt"))]
     fast = [injection.blank_instructions(t) for t in texts]
-    monkeypatch.setattr(injection, "_MAY_ADDRESS", injection.re.compile(""))  # (matches every text)
+    monkeypatch.setattr(injection, "_may_address", lambda text: True)  # (every text cut into sentences)
     assert fast == [injection.blank_instructions(t) for t in texts]
     assert sum(f != t for f, t in zip(fast, texts)) > 100  # texts were blanked
 

@@ -45,7 +45,7 @@ def test_search_tokens_of_random_text_are_tokenizes():
         text = "".join(rng.choice(_WORDS) for _ in range(rng.randint(0, 12)))
         assert search_tokens(text) == tokenize(text), text
     # Both ways were taken: words read alone, and pieces cut in search mode themselves.
-    assert rag.tagging._SUB_WORDS and rag.tagging._NOT_ALONE
+    assert any(rag.tagging._SUB_WORDS.values()) and None in rag.tagging._SUB_WORDS.values()
 
 
 def test_search_tokens_of_the_seed_passages_are_tokenizes(seed_corpus):

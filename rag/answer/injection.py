@@ -33,6 +33,15 @@ _ADDRESSING = re.compile(
 # every passage's facts from the blanked text. tests/test_prefilters.py checks the pairing.
 _SENTENCE_START = r"(?:^|[，,：:\s])"
 _MAY_ADDRESS = re.compile(_ADDRESSING.pattern.replace(_SENTENCE_START, "", 1), re.IGNORECASE)
+# What every match of _MAY_ADDRESS holds: one of its Chinese branches' words, or one of its English
+# branches' words (matched as _MAY_ADDRESS matches them, ignoring case). A text without any (nearly every
+# passage) is not searched with _MAY_ADDRESS, which has no first character to look for and tries every
+# branch at every character (18 µs a passage against 4). Each English word holds a Latin letter that only a
+# Latin letter matches (of the others only i, s and k match other characters: İ ı ſ K), looked for first:
+# most passages have none. tests/test_prefilters.py checks the pairing.
+_CHINESE_WORDS = re.compile("忽略|无视|忽视|不要理会|别管|忘记|忘掉|跳过|回答|回复|输出|告诉用户|系统提示|系统指令|助手|模型|机器人")
+_ENGLISH_WORDS = re.compile("ignore|disregard|forget|you|system|new", re.IGNORECASE)
+_LETTER = re.compile("[A-Za-z]")
 # Sentences as the answerers cut them: up to 。！？!? or a line break.
 _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 
@@ -52,7 +61,14 @@ def blank_instructions(text: str) -> str:
     return without_instructions_by(text, lambda sentence: " " * len(sentence))
 
 
+def _may_address(text: str) -> bool:
+    """False when no sentence of ``text`` addresses the reader (``_MAY_ADDRESS``, after the cheaper words)."""
+    if not (_CHINESE_WORDS.search(text) or (_LETTER.search(text) and _ENGLISH_WORDS.search(text))):
+        return False
+    return bool(_MAY_ADDRESS.search(text))
+
+
 def without_instructions_by(text: str, replace) -> str:
-    if not _MAY_ADDRESS.search(text):
+    if not _may_address(text):
         return text
     return _SENTENCE.sub(lambda m: replace(m.group()) if addresses_reader(m.group()) else m.group(), text)
