@@ -164,10 +164,12 @@ def extract_facts(chunk: Chunk) -> PassageFacts:
     organisations = list(dict.fromkeys(m.canonical for m in mentions))
     if not organisations and chunk.subject:
         organisations = [chunk.subject]
-    passage_years = set(_YEAR.findall(text)) if "年" in text else set()
     money = []
     # A passage without a sum of money (most of them) skips the sentence by sentence reading.
-    for sentence in (_SENTENCE.finditer(text) if _may_state_money(text) and _MONEY.search(text) else ()):
+    sentences = _SENTENCE.finditer(text) if _may_state_money(text) and _MONEY.search(text) else ()
+    # The passage's years stand in for a sentence that names none: read only for a passage with money.
+    passage_years = set(_YEAR.findall(text)) if sentences and "年" in text else set()
+    for sentence in sentences:
         sentence_years = _YEAR.findall(sentence.group())
         for match in _MONEY.finditer(sentence.group()):
             start, end = sentence.start() + match.start(), sentence.start() + match.end()

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from itertools import accumulate, chain
+from itertools import accumulate, chain, repeat
 from operator import itemgetter
 
 # A piece: up to and including a sentence end or line break, or what follows the last one.
@@ -101,37 +101,38 @@ _SUB_WORDS_MAX = 100_000  # (about 40 MB; a 68,000-article build sees some 300,0
 def _piece_tokens(piece: str) -> tuple[str, ...]:
     """``tokenize``'s tokens of one lower-cased piece."""
     words = _piece_tags(piece)[0]
-    try:
-        return _tokens_of_words(words)
-    except KeyError:  # a word not seen before
-        pass
-    except TypeError:  # a word not read alone (None)
+    # Each word's entry, looked up once: half the pieces of a large build hold a word not seen before (a
+    # figure, a name), where a first try raising KeyError, a set of the new words and a second try looked
+    # every word up three times.
+    parts = list(map(_SUB_WORDS.get, words, repeat(_UNSEEN, len(words))))
+    if _UNSEEN in parts:
+        _add_words(words, parts)
+    if None in parts:  # a word whose tokens cannot be read from the word alone
         return _cut_for_search(piece)
+    return tuple(chain.from_iterable(parts))
+
+
+_UNSEEN = object()  # what ``_SUB_WORDS.get`` gives for a word it does not hold
+
+
+def _add_words(words: tuple[str, ...], parts: list) -> None:
+    """Put each word whose entry is ``_UNSEEN`` in ``parts`` into ``_SUB_WORDS``, and its entry in ``parts``."""
     from rag import jieba
     from rag.lexical import kept_tokens
 
     if len(_SUB_WORDS) > _SUB_WORDS_MAX:
         _SUB_WORDS.clear()
-    for word in set(words).difference(_SUB_WORDS):
-        # Search mode cuts a word alone into [its sub-words..., word] when the word alone stays one word
-        # (its last token is the word itself): then those are its tokens wherever the cut put it. Else
-        # (a word the HMM joined, say) a piece holding it is cut in search mode itself.
-        alone = jieba.cut_for_search(word)
-        _SUB_WORDS[word] = tuple(kept_tokens(alone)) if alone[-1] == word else None
-    try:
-        return _tokens_of_words(words)
-    except TypeError:
-        return _cut_for_search(piece)
-
-
-def _tokens_of_words(words: tuple[str, ...]) -> tuple[str, ...]:
-    """The words' search tokens one after another, from ``_SUB_WORDS`` (in one pass in C).
-
-    Raises:
-        KeyError: A word is not in ``_SUB_WORDS``.
-        TypeError: A word's tokens cannot be read from the word alone (its entry is None).
-    """
-    return tuple(chain.from_iterable(map(_SUB_WORDS.__getitem__, words)))
+    for i, entry in enumerate(parts):
+        if entry is not _UNSEEN:
+            continue
+        word = words[i]
+        if word not in _SUB_WORDS:
+            # Search mode cuts a word alone into [its sub-words..., word] when the word alone stays one word
+            # (its last token is the word itself): then those are its tokens wherever the cut put it. Else
+            # (a word the HMM joined, say) a piece holding it is cut in search mode itself.
+            alone = jieba.cut_for_search(word)
+            _SUB_WORDS[word] = tuple(kept_tokens(alone)) if alone[-1] == word else None
+        parts[i] = _SUB_WORDS[word]
 
 
 def _cut_for_search(piece: str) -> tuple[str, ...]:
