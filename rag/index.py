@@ -43,7 +43,6 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import repeat
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
@@ -1417,6 +1416,56 @@ def _write_full(path: Path, articles: Iterable[list[Chunk] | PreparedBatch], doc
         shutil.rmtree(_checkpoint_folder(path), ignore_errors=True)
 
 
+class _CodeIds:
+    """Bigram code -> token id (``rag.lexical.han_bigram_codes``), looked up for a whole batch in numpy.
+
+    A dict of a large build's two million codes cost the parent a Python int and a dictionary probe, most
+    of them cache misses, for each of a batch's 15,000 distinct codes: half of what the parent does per
+    batch. Here the codes are two sorted arrays, searched with ``np.searchsorted``: the bulk, and the
+    latest codes, merged into the bulk when they grow past ``RECENT_MAX`` (so that adding a batch's new
+    codes moves a small array, not the bulk).
+    """
+
+    RECENT_MAX = 1 << 16
+
+    def __init__(self) -> None:
+        empty = np.zeros(0, dtype=np.int64)
+        self._codes, self._ids = empty, empty  # sorted codes and their ids
+        self._recent_codes, self._recent_ids = empty, empty
+
+    def find(self, codes: np.ndarray) -> np.ndarray:
+        """The id of each of ``codes`` (int64), -1 for a code not added."""
+        ids = _sorted_lookup(self._codes, self._ids, codes)
+        missing = np.flatnonzero(ids < 0)
+        if len(missing) and len(self._recent_codes):
+            ids[missing] = _sorted_lookup(self._recent_codes, self._recent_ids, codes[missing])
+        return ids
+
+    def add(self, codes: np.ndarray, ids: np.ndarray) -> None:
+        """Add ``codes`` (distinct, none added before) with their ``ids``."""
+        self._recent_codes, self._recent_ids = _sorted_insert(self._recent_codes, self._recent_ids, codes, ids)
+        if len(self._recent_codes) > self.RECENT_MAX:
+            self._codes, self._ids = _sorted_insert(self._codes, self._ids, self._recent_codes, self._recent_ids)
+            self._recent_codes = self._recent_ids = np.zeros(0, dtype=np.int64)
+
+
+def _sorted_lookup(keys: np.ndarray, values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """``values[i]`` where ``keys[i] == w`` for each ``w`` of ``wanted``, else -1 (``keys`` sorted)."""
+    if not len(keys):
+        return np.full(len(wanted), -1, dtype=np.int64)
+    at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+    return np.where(keys[at] == wanted, values[at], -1)
+
+
+def _sorted_insert(keys: np.ndarray, values: np.ndarray, new_keys: np.ndarray, new_values: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """``keys`` (sorted) with ``new_keys`` (none of them in ``keys``) put in order, and the values alike."""
+    order = np.argsort(new_keys, kind="stable")
+    new_keys, new_values = new_keys[order], new_values[order]
+    at = np.searchsorted(keys, new_keys)
+    return np.insert(keys, at, new_keys), np.insert(values, at, new_values)
+
+
 class _TokenRows:
     """Token ids of one row after another (passages or articles), as numpy pieces, and their vocabulary."""
 
@@ -1424,7 +1473,7 @@ class _TokenRows:
         self.vocab = vocab
         self._pieces: list[np.ndarray] = []
         self._lengths: list[np.ndarray | int] = []  # per piece: its one row's length, or its rows' lengths
-        self._by_code: dict[int, int] = {}  # bigram code -> id, of the tokens add_codes has seen (rag.lexical)
+        self._by_code = _CodeIds()  # bigram code -> id, of the tokens add_codes has seen (rag.lexical)
 
     @property
     def n_tokens(self) -> int:
@@ -1458,15 +1507,14 @@ class _TokenRows:
         index becomes its token, once (most of a batch's codes are known: the
         strings would be most of the parent's work in a large build).
         """
-        by_code, vocab = self._by_code, self.vocab
-        translate = np.fromiter(map(by_code.get, batch.distinct.tolist(), repeat(-1)), dtype=np.int64,
-                                count=len(batch.distinct))
+        vocab = self.vocab
+        translate = self._by_code.find(batch.distinct)
         new = np.flatnonzero(translate < 0)
         if len(new):
             setdefault = vocab.setdefault  # in order: new tokens are numbered as they first appear
             translate[new] = [setdefault(token, len(vocab)) for token in batch.tokens_of(batch.distinct[new])]
             kept = new[batch.distinct[new] >= 0]  # (a Latin word's code is its place in this batch's list: not kept)
-            by_code.update(zip(batch.distinct[kept].tolist(), translate[kept].tolist()))
+            self._by_code.add(batch.distinct[kept], translate[kept])
         self._pieces.append(translate.astype(np.int32)[batch.ids] if len(batch.ids) else batch.ids.astype(np.int32))
         self._lengths.append(batch.lengths)
 
@@ -1480,7 +1528,7 @@ class _TokenRows:
         words = [""] * len(self.vocab)
         for token, i in self.vocab.items():
             words[i] = token
-        self.vocab, self._by_code = {}, {}  # the list is all that is left to write; each dict is 100 MB at 68,000 articles
+        self.vocab, self._by_code = {}, _CodeIds()  # the list is all that is left to write (the dict: 100 MB at 68,000 articles)
         return flat, offsets, words
 
 
@@ -1589,7 +1637,7 @@ class _PartWriter:
                 write_vocab_lookup(self.folder / bm25, vocab)  # a question's tokens looked up without parsing the vocabulary
 
         articles = (self.articles, "article-tokens", "bm25-articles", ARTICLE_BM25)
-        self.articles._by_code.clear()  # (100 MB at 68,000 articles that neither process needs any more)
+        self.articles._by_code = _CodeIds()  # (what neither process needs any more)
         # A large build's article BM25 (the largest single piece of the finish) is written by a copy of
         # this process on the core the workers have left, while this one writes the rest.
         aside = fork_aside(lambda: write_rows(*articles)) if self.articles.n_tokens >= ASIDE_ABOVE_TOKENS else None
