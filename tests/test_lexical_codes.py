@@ -63,6 +63,36 @@ def test_known_codes_and_tokens_number_alike():
         assert np.array_equal(got, expected) if isinstance(got, np.ndarray) else got == expected
 
 
+def test_codes_numbered_alike_across_merges(monkeypatch):
+    """Known codes are found both among the latest (``_CodeIds``' small array) and in the bulk they are merged
+    into: many batches with a tiny merge size give the ids of the token path."""
+    import rag.index
+
+    monkeypatch.setattr(rag.index._CodeIds, "RECENT_MAX", 7)
+    rng = random.Random(5)
+    texts = ["".join(rng.choice(_ALPHABET) for _ in range(rng.randint(0, 30))) for _ in range(120)]
+    by_codes, by_tokens = _TokenRows({}), _TokenRows({})
+    for start in range(0, len(texts), 3):
+        by_codes.add_codes(han_bigram_codes(texts[start : start + 3]))
+    for text in texts:
+        by_tokens.add_tokens(han_bigrams(text))
+    for got, expected in zip(by_codes.arrays(), by_tokens.arrays()):
+        assert np.array_equal(got, expected) if isinstance(got, np.ndarray) else got == expected
+
+
+def test_code_ids_find_what_was_added(monkeypatch):
+    from rag.index import _CodeIds
+
+    monkeypatch.setattr(_CodeIds, "RECENT_MAX", 3)
+    ids = _CodeIds()
+    assert ids.find(np.array([5, 9], dtype=np.int64)).tolist() == [-1, -1]
+    ids.add(np.array([9, 2], dtype=np.int64), np.array([0, 1], dtype=np.int64))
+    ids.add(np.array([7, 1 << 41], dtype=np.int64), np.array([2, 3], dtype=np.int64))  # (past 3: merged)
+    ids.add(np.array([4], dtype=np.int64), np.array([4], dtype=np.int64))  # (among the latest)
+    wanted = np.array([1 << 41, 4, 5, 9, 2, 7, 0, 1 << 42], dtype=np.int64)
+    assert ids.find(wanted).tolist() == [3, 4, -1, 0, 1, 2, -1, -1]
+
+
 def test_tokens_of_codes_decodes_each_kind():
     batch = han_bigram_codes(["海原县7.78亿元 cr 集 团", "\u3400\u4dbf \U00020000 \ufaffé"])
     codes = np.concatenate([batch.distinct, batch.distinct[::-1]])
