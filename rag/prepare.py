@@ -96,9 +96,10 @@ def prepare_batch(articles: list[RawArticle], chunker: ChunkerSettings) -> Prepa
             passage_tokens.extend(tokens)
             passage_lengths.append(len(tokens))
         article_texts.append(article_text(chunks))
-        chunk_lines = "".join(dumps(c.to_json()) + "\n" for c in chunks).encode("utf-8")
-        fact_lines = "".join(dumps(facts.to_json()) + "\n"
-                             for _, facts in FactTable.extract(chunks)).encode("utf-8")
+        # One line a passage (there is at least one), each ending in "\n": joined, not each line copied with its "\n".
+        chunk_lines = ("\n".join([dumps(c.to_json()) for c in chunks]) + "\n").encode("utf-8")
+        fact_lines = ("\n".join([dumps(facts.to_json()) for _, facts in FactTable.extract(chunks)]) + "\n"
+                      ).encode("utf-8")
         prepared.append(PreparedArticle(article.id, chunks[0].subject, *document, len(chunks), chunk_lines,
                                         fact_lines))
     passage_words, passage_ids = _numbered(passage_tokens)
