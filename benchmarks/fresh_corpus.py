@@ -11,7 +11,7 @@ The questions were written by helper sessions that were given only their twelve 
 and the gold format, never the code. The article text stays in the benchmark's archive; this
 script copies the 24 records out of it:
 
-    python benchmarks/fresh_corpus.py [--set fresh|fresh2|fresh3|fresh4|fresh5] [--archive ../shared/benchmarks/crud/docs.jsonl.gz] [--out /tmp/fresh.jsonl]
+    python benchmarks/fresh_corpus.py [--set fresh|fresh2|fresh3|fresh4|fresh5|fresh6] [--archive ../shared/benchmarks/crud/docs.jsonl.gz] [--out /tmp/fresh.jsonl]
     rag eval --gold eval/gold/fresh-test.jsonl --corpus /tmp/fresh.jsonl --out eval/reports/fresh-test-hybrid
 """
 
@@ -93,12 +93,28 @@ FRESH5_TEST_ARTICLES = (
     "crud-ac3a3d7835c06db7", "crud-a934b90b0a7a81be", "crud-9e8ad4d10325510e", "crud-9fda47543655b9f9",
     "crud-58a0188f8ab46f34", "crud-ca769a519bf2eb0c", "crud-211bb05ab412bc39", "crud-ec7c0863bd2bb551",
 )
+# The sixth pair (eval/gold/fresh6-dev.jsonl, fresh6-test.jsonl): consumption, tourism and city
+# life rather than companies. Articles of 700-3,000 characters outside docs-5k, the CRUD dev sources
+# and the first 120, with no 股票 or 行情快报, using at least seven of 消费, 旅游, 游客, 文化, 居民,
+# 城市, 活动, 万人次, 收入, 同比, 景区, 假期 (52 in the archive), drawn with
+# random.Random(20261127).sample over their sorted ids; the first 12 drawn carry the dev questions.
+FRESH6_DEV_ARTICLES = (
+    "crud-1dcffc0a76f354c5", "crud-c2ace9b7b8a5bc7a", "crud-616c6fdc36c4355c", "crud-7a4e8f771330e86e",
+    "crud-bb723bf109d45201", "crud-4ec743f2fa2a2435", "crud-525941615670b4fd", "crud-76d698bbf24a1033",
+    "crud-971e29b698891f34", "crud-60354ffabdf00223", "crud-67aa887ed3562568", "crud-2c3cf15a012e13a7",
+)
+FRESH6_TEST_ARTICLES = (
+    "crud-e69441ad283d2e22", "crud-acd84f0d4c9bc86b", "crud-feaf83ddc16f24e9", "crud-d56b1ead9b0defbf",
+    "crud-5b080766927a01ec", "crud-fb5296b8f0a3ebf6", "crud-b099ce89da55164d", "crud-e7e46ea9fda62ea1",
+    "crud-12ccde62326e2a9e", "crud-b41cc817e4a4f089", "crud-5c91b562cec5ae2b", "crud-9ff89f9b3077ed45",
+)
 SETS = {
     "fresh": DEV_ARTICLES + TEST_ARTICLES,
     "fresh2": FRESH2_DEV_ARTICLES + FRESH2_TEST_ARTICLES,
     "fresh3": FRESH3_DEV_ARTICLES + FRESH3_TEST_ARTICLES,
     "fresh4": FRESH4_DEV_ARTICLES + FRESH4_TEST_ARTICLES,
     "fresh5": FRESH5_DEV_ARTICLES + FRESH5_TEST_ARTICLES,
+    "fresh6": FRESH6_DEV_ARTICLES + FRESH6_TEST_ARTICLES,
 }
 DEFAULT_ARCHIVE = Path(__file__).resolve().parents[1].parent / "shared" / "benchmarks" / "crud" / "docs.jsonl.gz"
 

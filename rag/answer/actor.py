@@ -147,3 +147,33 @@ def _is_doer_name(name: str, question: Question) -> bool:
         return False
     places = find_places(name)
     return not (places and all(p.surface == name for p in places))  # a place is where, not who
+
+
+# The speaker a news quotation is credited to, right after it closes: "…”拓邦股份表示。", "…”，该公司负责人称".
+_CREDIT = re.compile(r"”\s*[，,]?\s*([^，,。；;！？!?“”\s]{2,16}?)(?:相关负责人|负责人|董事长|总经理|人士)?"
+                     r"(?:对记者|向记者|在互动平台上|在互动易平台上)?(?:表示|称|说|透露|介绍|指出|坦言|回应|回复)")
+_SELF_REFERENCE = re.compile(r"^(?:公司|本公司|我们公司|我们|我司|集团|本集团|企业)")
+
+
+def quoted_speaker(text: str, start: int, end: int, following: str = "") -> str | None:
+    """Who speaks the quotation that holds ``text[start:end]``: the words between its closing mark and a
+    verb of saying; None when the span is not quoted or no credit follows. ``following``: the article's
+    next passage, where the credit stands when the quotation closes at the end of ``text``."""
+    opened, closed = text.rfind("“", 0, start), text.rfind("”", 0, start)
+    if opened < 0 or closed > opened:
+        return None
+    close = text.find("”", end)
+    if close < 0 or close - end > 400 or "“" in text[end:close]:
+        return None
+    credit = _CREDIT.match(text, close)
+    if credit is None and following and not text[close + 1:].strip():
+        # Passages overlap: the credit follows the quotation's last characters in the next passage.
+        tail = text[max(0, close - 5):close + 1]
+        at = following.find(tail)
+        credit = _CREDIT.match(following, at + len(tail) - 1) if at >= 0 else _CREDIT.match("”" + following)
+    return credit.group(1) if credit else None
+
+
+def speaks_of_itself(sentence: str) -> bool:
+    """The sentence's subject is the speaker's own organisation (公司的…, 我们…), as a quotation words it."""
+    return _SELF_REFERENCE.match(sentence.lstrip("“ ")) is not None

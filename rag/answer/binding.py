@@ -152,9 +152,17 @@ def _asked_names(text: str, organisations: tuple[str, ...]) -> tuple[AskedName, 
     if company and not any(company.group(1) in f or f in company.group(1) for f in known_forms):
         # "谦寻（杭州）控股有限责任公司的…": jieba cuts a registered name into verbs and nouns.
         full = company.group(1)
+        rest = text[company.end():]
+        joined_at = [m for m in _JOINED_NAMES.finditer(full) if m.start() >= 2 and len(full) - m.end() >= 6] \
+            if NAMES_BEFORE_REGISTERED else []
+        if joined_at:
+            # "麦格米特对苏州某某有限公司的持股比例": the registered name starts after 对; what is before it is
+            # another name, read below like any other.
+            rest = full[:joined_at[-1].start()] + rest
+            full = full[joined_at[-1].end():]
         core = _COMPANY_FORM.sub("", _BRACKETED.sub("", full))
         names.append(AskedName(full, tuple(dict.fromkeys(f for f in (full, core) if len(f) >= 2)), False))
-        text = text[company.end():]
+        text = rest
     words = jieba.tag(text)
     i = 0
     while i < len(words) and words[i][1] in _LEADING_SKIP_TAGS and words[i][0] not in _JOINS:
@@ -195,6 +203,12 @@ def _asked_names(text: str, organisations: tuple[str, ...]) -> tuple[AskedName, 
                 and not any(subject in f or f in subject for f in known_forms):
             names.append(AskedName(subject, (subject,), False))
     return tuple(names)
+
+
+# "甲对/与/和乙有限公司…": a registered name does not run back over the word that joins it to another name.
+# Off: everything from the question's start to 有限公司 is one name.
+NAMES_BEFORE_REGISTERED = True
+_JOINED_NAMES = re.compile(r"[对与和跟向给同]")
 
 
 # A question that opens with a name and the date it asks about (理工导航8月16日…, 某某2023年…).
@@ -587,11 +601,30 @@ _REGISTERED = re.compile(r"[\u4e00-\u9fffA-Za-z（）()]{2,24}?(?:有限责任�
 
 def _later_company(name: AskedName, sentence: str, start: int) -> bool:
     """Between ``name``'s last mention before ``start`` and ``start``, the sentence names another registered company."""
-    ends = [sentence.rfind(form, 0, start) + len(form) for form in name.forms if 0 <= sentence.rfind(form, 0, start)]
-    if not ends:
+    mentions = [(sentence.rfind(form, 0, start), form) for form in name.forms if 0 <= sentence.rfind(form, 0, start)]
+    if not mentions:
         return False
-    between = sentence[max(ends):start]
-    return any(not any(form in m.group() or m.group() in form for form in name.forms) for m in _REGISTERED.finditer(between))
+    at, form = max(mentions, key=lambda m: m[0] + len(m[1]))
+    scan_from = at + len(form)
+    if OWN_REGISTERED_NAME:
+        own = _REGISTERED.match(sentence, at, start)
+        if own and not _COMPANY_FORM.search(form) and not _ANOTHER_IN_NAME.search(own.group()[len(form):]):
+            scan_from = own.end()  # the name's own registered form (丰田|汽车研发中心（中国）有限公司)
+    return any(not any(f in m.group() or m.group() in f for f in name.forms) for m in _REGISTERED.finditer(sentence, scan_from, start))
+
+
+# A registered name that opens with the asked name's mention is that name's own
+# (丰田|汽车研发中心（中国）有限公司将从8月1日起…): a date after it is still the asked name's; not where the
+# words between name another body (甲旗下乙有限公司, 甲与乙有限公司).
+# Off: only the words after the mention are read, so the rest of its own registered name is another company.
+OWN_REGISTERED_NAME = True
+_ANOTHER_IN_NAME = re.compile(r"旗下|下属|子公司|控股的|与|和|及|、|的")
+
+
+# A registered name that starts at (or before) the asked name's mention is that name's own
+# (丰田|汽车研发中心（中国）有限公司将从8月1日起…): a date after it is still the asked name's.
+# Off: any registered name ending after the mention's start counts as another company.
+OWN_REGISTERED_NAME = True
 
 
 def binds(question: Question, chunk: Chunk, sentence: str, start: int) -> bool:

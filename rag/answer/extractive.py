@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from itertools import islice, takewhile
 from typing import Callable, Iterator
 
-from rag.answer.actor import verb_doer
+from rag.answer.actor import quoted_speaker, speaks_of_itself, verb_doer
 from rag.answer.binding import BRACKETED_STOCK_CODE, asked_names, binds, figure_bound, metric_labelled, metric_synonyms, name_bound, opposite_polarity
 from rag.answer.topic import misses_topic
 from rag.answer.furniture import mask_furniture
@@ -67,6 +67,7 @@ class _Candidate:
     typed: bool = True  # holds an answer of the kind asked (else the words where the question points)
     lead_in: str = ""  # the article's retrieved passages before this one (the period it set out: rag/answer/period.py)
     opening: str = ""  # the opening clause of the list this sentence is an item of (``_list_opening``)
+    following: str = ""  # the article's next passage, when read (where a quotation's credit may stand)
 
 
 @dataclass(frozen=True)
@@ -550,6 +551,8 @@ class ExtractiveAnswerer:
         # A list may open in the passage before (passages overlap, but not always by a whole sentence).
         previous_passage = {chunk.id: before.text for article in ordered.values()
                             for before, chunk in zip(article, article[1:]) if before.position == chunk.position - 1}
+        next_passage = {before.id: chunk.text for article in ordered.values()
+                        for before, chunk in zip(article, article[1:]) if before.position == chunk.position - 1}
         for rank, hit in enumerate(hits, 1):
             chunk = hit.chunk
             context = f"{chunk.title}\n{chunk.text}"
@@ -578,7 +581,7 @@ class ExtractiveAnswerer:
                 if focus:
                     score += FOCUS_BONUS * sum(_contains(sentence, w) for w in focus) / len(focus)
                 candidates.append(_Candidate(rank, chunk, match.start(), match.end(), coverage, score, lead_in=lead_in,
-                                             opening=opening))
+                                             opening=opening, following=next_passage.get(chunk.id, "")))
         candidates.sort(key=lambda c: (-c.score, c.hit_rank, c.start))
         return candidates
 
@@ -794,6 +797,11 @@ class ExtractiveAnswerer:
                             registered.append((match.end() - len(name), match.end(), name))
                     if registered:
                         organisation = _nearest_span(registered, gap)[2]
+                if organisation is None and QUOTED_SPEAKERS and speaks_of_itself(unmasked):
+                    # "“…公司的商用炒菜机器人已批量出货…”拓邦股份表示": a quotation's 公司 is whoever it is credited to.
+                    speaker = quoted_speaker(candidate.chunk.text, candidate.start, candidate.end, candidate.following)
+                    if speaker and _reads_as_organisation(speaker, speaker):
+                        organisation = speaker
                 if organisation is None and not (SUBJECT_NOT_ASKED and _is_the_asked(candidate.chunk.subject, question)):
                     # (Not where the article's subject is what the question names: "朗晖石化的辅导机构是哪家券商"
                     # is not answered by 山东朗晖石油化学股份有限公司.)
@@ -1282,6 +1290,16 @@ SUBJECT_NOT_ASKED = True
 _LEGAL_FORMS = re.compile(r"(?:股份有限公司|有限责任公司|有限公司|集团公司|股份公司|集团|公司|股份)$")
 
 
+# A quotation's 公司/我们 is the organisation it is credited to ("“…公司已批量出货…”甲股份表示").
+# Off: such a sentence answers "which company" with its article's subject.
+QUOTED_SPEAKERS = True
+
+# A public body's name is its field plus its kind (国家知识产权|局, 商务|部): a question that shares the
+# field (国家知识产权优势企业) does not name the body. Off: three shared opening characters name it.
+WHOLE_BODY_NAMES = True
+_BODY_NAME_END = re.compile(r"(?:局|部|委|厅|署|办|委员会|办公室|协会|学会|中心)$")
+
+
 def _is_the_asked(subject: str | None, question: Question) -> bool:
     """An organisation is what the question asks about: the question writes the start of its name after its
     place (山东|朗晖石|油化学股份有限公司 asked as 朗晖石化; 华润饮料 is not what "华润下面哪家企业" names)."""
@@ -1296,6 +1314,8 @@ def _is_the_asked(subject: str | None, question: Question) -> bool:
             break
     if len(core) < 3 or core[:3] not in question.text:
         return False
+    if WHOLE_BODY_NAMES and _BODY_NAME_END.search(core) and core not in question.text:
+        return False  # "国家知识产权优势企业…由哪个机构公布" does not name 国家知识产权局: a body is asked by its whole name
     from rag import jieba
 
     # Only a trade name (朗晖, 泛美: a proper noun to jieba); a name made of common words (个人投资者协会) shares

@@ -42,6 +42,12 @@ _PATTERNS: list[tuple[FigureKind, re.Pattern[str]]] = [
                         r"|(?:19|20)\d{2}-\d{1,2}-\d{1,2}"
                         # A month alone, before the part of it meant (8月底, 9月中旬, 7月份): a date, not the number 8.
                         r"|(?<![\d年])\d{1,2}\s*月(?=\s*(?:底|初|末|中旬|上旬|下旬|份|中(?![国心])))"
+                        # A month alone that opens or dates a clause ("今年4月，…", "6月,甲公司收购…", "从7月起"),
+                        # not the end of a span of months (1-6月, 1至6月, 前6月).
+                        r"|(?<![\d\-－~～至到前第.])\d{1,2}\s*月(?=\s*(?:[，,]|起|以来|开始|至今))"
+                        # A day alone, as news dates what happened this month ("9日在郑州启幕的…", "…，15日上午，…").
+                        r"|(?:^|(?<=[，,。；;：:\s（(“…于从自在]))(?:3[01]|[12]\d|0?[1-9])\s*日"
+                        r"(?=\s*(?:[，,]|在|起|凌晨|上午|中午|下午|晚上|晚间|晚|举行|召开|开幕|启幕|闭幕|发布|公布|宣布))"
                         # A month in Chinese numerals (九月, 十二月十五日), not a count of months (三个月, 几月).
                         r"|(?<![个几数每上下这那本当同前后近])(?:十[一二]?|[一二三四五六七八九])月(?:(?:[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])[日号])?(?![亮饼光]|球)")),
     ("rank", re.compile(rf"第\s*{_NUM}\s*(?:名|位|个|届|次|批|期|轮|季度|年|天)?|排名?第?\s*{_NUM}\s*位?")),
@@ -251,6 +257,8 @@ _FOCUS = re.compile(rf"(?:多少|几)\s*(?:[十百千万亿]|百万|千万)?\s*(
 UNIT_FAMILIES = [
     {"人", "名", "人次", "位", "户"}, {"家", "个企业", "个单位"}, {"项", "个项目"}, {"个县", "县"}, {"个村", "村"},
     {"吨", "公斤", "千克", "斤"}, {"亩", "公顷", "平方米", "平方公里"}, {"元", "块钱"}, {"米", "公里", "千米"},
+    # Spoken Chinese counts vehicles and machines by 台 ("电车卖了多少台" of 119.1万辆), equipment by 套 or 台.
+    {"辆", "台"}, {"台", "套"},
 ]
 
 

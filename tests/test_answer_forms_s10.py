@@ -1,0 +1,95 @@
+"""Question and sentence forms that blind questions showed the answerer missing: a registered name that
+opens with the asked name, a public body asked by its field, a quotation's 公司, months and days written
+alone, vehicles counted by 台, and a registered name after "甲对". Made-up names and text; each switch test
+fails with its rule off."""
+
+import pytest
+
+import rag.answer.binding as binding
+import rag.answer.extractive as extractive
+from rag.answer.actor import quoted_speaker, speaks_of_itself
+from rag.answer.extractive import ExtractiveAnswerer
+from rag.answer.question import analyse
+from rag.answer.spans import find_figures, same_unit
+from rag.documents import Chunk, Hit
+from tests.test_binding import ALWAYS, _ask
+
+
+@pytest.mark.parametrize("on", [True, False])
+def test_a_date_after_the_asked_names_own_registered_name_is_its_own(monkeypatch, on):
+    monkeypatch.setattr(binding, "OWN_REGISTERED_NAME", on)
+    text = "云顶汽车研发中心（中国）有限公司将从8月1日起更名为云顶智能研究院。"
+    found = _ask("云顶在华研发中心从哪天起正式更名？", text)
+    assert found == ((True, "8月1日起") if on else (False, ""))
+
+
+def test_a_date_after_another_registered_company_is_still_not_the_asked_ones():
+    text = "星河有限公司于5月停业，云顶有限公司已于8月1日注销。"
+    name = binding.AskedName("星河", ("星河",), False)
+    assert binding._later_company(name, text, text.find("8月1日"))
+    # 甲旗下乙有限公司: the words between name another body.
+    under = "星河集团旗下云顶科技有限公司于8月1日上市。"
+    assert binding._later_company(binding.AskedName("星河", ("星河",), False), under, under.find("8月1日"))
+
+
+@pytest.mark.parametrize("on", [True, False])
+def test_a_public_body_is_not_asked_by_the_field_it_is_named_after(monkeypatch, on):
+    monkeypatch.setattr(extractive, "WHOLE_BODY_NAMES", on)
+    text = "近期，国家知识产权局公布了2022年度国家知识产权示范单位名单，星河科技等企业入选。"
+    found = _ask("2022年度国家知识产权示范单位名单是由哪个机构公布的？", text)
+    assert found == ((True, "国家知识产权局") if on else (False, ""))
+
+
+def _chunk(text: str, position: int) -> Chunk:
+    return Chunk(id=f"x#{position}", doc_id="x.txt", text=text, start=0, end=len(text), title="", raw=text,
+                 position=position)
+
+
+@pytest.mark.parametrize("on", [True, False])
+def test_a_quotations_company_is_whoever_it_is_credited_to(monkeypatch, on):
+    monkeypatch.setattr(extractive, "QUOTED_SPEAKERS", on)
+    first = "多家企业布局机器人。“目前公司产品包括电机。公司的商用洗碗机器人已批量出货；主要为控制器等产品。”"
+    second = "主要为控制器等产品。”星河股份表示。云顶科技则透露，公司在伺服方面有积累。"
+    hits = [Hit(_chunk(first, 0), 1.0), Hit(_chunk(second, 1), 0.5)]
+    idf = lambda token: 9.0 if token == "\uffff\uffff" else 1.0
+    answer = ExtractiveAnswerer(idf, refusal=ALWAYS).answer("哪家公司说它的商用洗碗机器人已经批量出货？", hits)
+    assert (answer.answerable, answer.short) == ((True, "星河股份") if on else (False, ""))
+
+
+def test_the_speaker_of_a_quotation():
+    text = "“公司订单饱满。”星河股份负责人表示。"
+    assert quoted_speaker(text, 1, 8) == "星河股份"
+    assert quoted_speaker("公司订单饱满。星河股份表示。", 0, 7) is None  # not quoted
+    assert quoted_speaker("“公司订单饱满。”", 1, 8, "订单饱满。”云顶集团称，") == "云顶集团"  # the credit in the next passage
+    assert speaks_of_itself("公司的订单饱满") and not speaks_of_itself("星河公司的订单")
+
+
+@pytest.mark.parametrize("text, surface", [
+    ("今年4月，星河L5正式接受预订。", "4月"), ("6月,星河收购云顶。", "6月"), ("从7月起执行。", "7月"),
+    ("……9日在郑州开幕的大会。", "9日"), ("据悉，15日上午，会议召开。", "15日"),
+])
+def test_a_month_or_day_written_alone_is_a_date(text, surface):
+    assert [(f.surface, f.kind) for f in find_figures(text) if f.kind == "date"] == [(surface, "date")]
+
+
+@pytest.mark.parametrize("text", ["1-6月，销量增长", "今年1至6月，销量增长", "前6月，销量增长", "连续9日在线", "近9日，气温走高"])
+def test_a_span_of_months_or_a_count_of_days_is_no_date(text):
+    assert not [f for f in find_figures(text) if f.kind == "date"]
+
+
+def test_vehicles_counted_by_tai_are_the_vehicles_asked():
+    assert same_unit("辆", "台") and same_unit("套", "台")
+    assert not same_unit("辆", "套") and not same_unit("吨", "台")
+    assert _ask("星河汽车上半年电车卖了多少台？", "上半年，星河汽车新能源车销量11.9万辆。") == (True, "11.9万辆")
+
+
+@pytest.mark.parametrize("on", [True, False])
+def test_a_registered_name_after_dui_is_a_name_of_its_own(monkeypatch, on):
+    monkeypatch.setattr(binding, "NAMES_BEFORE_REGISTERED", on)
+    binding._asked_names.cache_clear()
+    question = "麦田电气对苏州直为精驱控制技术有限公司的持股比例是多少？"
+    names = [n.name for n in binding.asked_names(analyse(question))]
+    assert names == (["苏州直为精驱控制技术有限公司", "麦田电气"] if on else ["麦田电气对苏州直为精驱控制技术有限公司"])
+    text = "苏州直为精驱控制技术有限公司系公司的控股子公司，截至目前麦田电气对其的持股比例为51.55%。"
+    assert _ask(question, text) == ((True, "51.55%") if on else (False, ""))
+    binding._asked_names.cache_clear()
