@@ -93,3 +93,29 @@ def test_a_registered_name_after_dui_is_a_name_of_its_own(monkeypatch, on):
     text = "苏州直为精驱控制技术有限公司系公司的控股子公司，截至目前麦田电气对其的持股比例为51.55%。"
     assert _ask(question, text) == ((True, "51.55%") if on else (False, ""))
     binding._asked_names.cache_clear()
+
+
+@pytest.mark.parametrize("on", [True, False])
+def test_each_asked_item_takes_its_own_place_in_a_longer_respective_list(monkeypatch, on):
+    monkeypatch.setattr(extractive, "RESPECTIVE_ITEMS", on)
+    text = "在外购零部件中，齿轮箱、伺服电机、直线推杆成本占比分别为14%、19%、15%。"
+    found = _ask("星河机器人外购零部件中，齿轮箱和直线推杆的成本占比分别是多少？", text)
+    assert (found == (True, "14%、15%")) is on
+    assert extractive._asked_items("齿轮箱和直线推杆的成本占比分别是多少？") == ["齿轮箱", "直线推杆"]
+    assert extractive._asked_items("成本占比是多少？") == []
+
+
+def test_each_part_takes_the_kind_of_the_question_so_far():
+    question = analyse("星河协会预计今年新能源汽车销量能到多少，市场渗透率又会提升到多少？")
+    assert [p.kind for p in question.parts] == ["count", "percent"]
+    assert [p.kind for p in analyse("发生率从多少降到了多少？").parts] == ["percent", "percent"]
+
+
+@pytest.mark.parametrize("on", [True, False])
+def test_the_level_a_change_reaches_answers_how_far_it_went(monkeypatch, on):
+    monkeypatch.setattr(extractive, "CHANGE_LEVELS", on)
+    text = "宝马取代星河汽车排在第三名，而星河汽车由第三名降到了第六名。"
+    assert (_ask("星河汽车今年上半年的排名掉到了第几？", text) == (True, "第六名")) is on
+    share = "预计市场渗透率从2022年的25.6%提升至32%左右。"
+    if on:
+        assert _ask("市场渗透率预计会提升到多少？", share) == (True, "32%左右")

@@ -66,7 +66,7 @@ def test_days_are_compared_on_the_passage_of_each_day():
     answer = answer_over_texts("星河电子8月7日和8月11日这两天，哪天收盘价更高？",
                                "截至2023年8月11日收盘，星河电子报收于6.89元，下跌1.71%。",
                                "截至2023年8月7日收盘，星河电子报收于7.05元，下跌0.98%。")
-    assert answer.short == "8月7日"
+    assert answer.short == "8月7日（7.05元，高于6.89元）"
 
 
 def test_figures_in_two_currencies_are_not_compared():

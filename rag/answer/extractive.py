@@ -514,7 +514,16 @@ class ExtractiveAnswerer:
             citation = replace(sub.citations[0], n=len(citations) + 1)
             citations.append(citation)
             parts.append(f"{name}{choice.metric}{figures[name].surface}[{citation.n}]")
-        return Answer(question=question, text=f"{best}。" + "，".join(parts) + "。", answerable=True, short=best,
+        short = best
+        if FIGURES_IN_CHOICE:
+            # "东北亚博览会（1006家，多于约300家）": the winner with the figures it was chosen on, the others'
+            # by figure only (the short answer names the winner alone).
+            others = "、".join(figures[name].surface for name in choice.names if name != best)
+            counted = figures[best].kind == "count"
+            than = ("晚于" if choice.largest else "早于") if choice.dated else \
+                ("多于" if choice.largest else "少于") if counted else ("高于" if choice.largest else "低于")
+            short = f"{best}（{figures[best].surface}，{than}{others}）"
+        return Answer(question=question, text=f"{short}。" + "，".join(parts) + "。", answerable=True, short=short,
                       citations=tuple(citations), hits=tuple(hits), answerer=self.name)
 
     def _part_answer(self, single: Question, hits: list[Hit]) -> tuple[_Candidate, str] | None:
@@ -911,6 +920,10 @@ class ExtractiveAnswerer:
             # Each part read with its own ask where the question writes them apart ("资金规模是多少，价格上限又是多少").
             asks = separate_questions(question.text) if WHOLE_RANGES and question.language == "zh" else ()
             asks = asks if len(asks) == len(question.parts) else (question.text,) * len(question.parts)
+            respective = _respective_figures_asked(question, sentence) \
+                if RESPECTIVE_ITEMS and question.language == "zh" else []
+            if len(respective) == len(question.parts) and all(f.kind == p.kind for f, p in zip(respective, question.parts)):
+                return "、".join(f.surface for f in respective)
             for part, ask in zip(question.parts, asks):
                 figure = _figure_for(replace(question, kind=part.kind, focus_unit=part.unit, text=ask), sentence, None,
                                      exclude={f.start for f in chosen})
@@ -1293,6 +1306,14 @@ _LEGAL_FORMS = re.compile(r"(?:股份有限公司|有限责任公司|有限公�
 # A quotation's 公司/我们 is the organisation it is credited to ("“…公司已批量出货…”甲股份表示").
 # Off: such a sentence answers "which company" with its article's subject.
 QUOTED_SPEAKERS = True
+
+# "A和B的X分别是多少" over a sentence that pairs a longer list with its figures (A、C、B…分别为…): each
+# asked item's own figure. Off: the parts take the figures nearest where the question points.
+RESPECTIVE_ITEMS = True
+
+# "A和B，哪个更多" is answered with the figures compared, not the winner's name alone: a reader sees why.
+# Off: the winner's name alone.
+FIGURES_IN_CHOICE = True
 
 # A public body's name is its field plus its kind (国家知识产权|局, 商务|部): a question that shares the
 # field (国家知识产权优势企业) does not name the body. Off: three shared opening characters name it.
@@ -3030,10 +3051,18 @@ def _plain_change_labels(question: str) -> set[str]:
     return labels
 _AFTER_CHANGE = re.compile(rf"({_CHANGE_WORDS})(?:了|为|达到?|约|近|超过|逾|幅度为?)*\s*$")
 CHANGE_FIGURES = True
+# "渗透率又会提升到多少", "排名掉到了第几": the level a change ends at, the figure after its 至/到
+# ("从25.6%提升至32%", "由第三名降到了第六名"), not where it started. Off: any figure of the kind.
+CHANGE_LEVELS = True
+_ASKS_LEVEL = re.compile(rf"(?:{_CHANGE_WORDS}|{_COLLOQUIAL_CHANGE_WORDS}|升)(?:到|至)了?(?:多少|第几|几)")
+_AFTER_LEVEL = re.compile(rf"(?:{_CHANGE_WORDS}|{_COLLOQUIAL_CHANGE_WORDS}|升)(?:到|至)了?(?:约|近|超过|逾)?\s*$")
 
 
 def _change_figures(question: Question, sentence: str, every: list[Figure]) -> list[Figure]:
-    """For a question about a change asked without a unit, the figures that a change word introduces."""
+    """For a question about a change asked without a unit, the figures that a change word introduces;
+    for one about the level a change reaches, the figures right after its 至/到."""
+    if CHANGE_LEVELS and _ASKS_LEVEL.search(question.text):
+        return [f for f in every if f.kind == question.kind and _AFTER_LEVEL.search(sentence[max(0, f.start - 8):f.start])]
     if not CHANGE_FIGURES or question.focus_unit:
         return []
     if not (_ASKS_CHANGE.search(question.text)
@@ -3049,6 +3078,52 @@ _ITEM_JOIN = re.compile(r"、|以及|和|与|及")
 _ITEM_END = re.compile(r"的|，|,|也|将|都|均|同比|环比|分别")
 
 
+def _respective_pairs(figures: list[Figure], sentence: str) -> list[tuple[str, Figure]]:
+    """"A、B和C…分别为f1、f2、f3": each item before 分别 with the figure in its place after it, in order
+    ([] when the sentence pairs none)."""
+    at = sentence.find(_RESPECTIVELY)
+    if at < 0:
+        return []
+    stop = min([i for i in (sentence.find(c, at) for c in "，,。；;") if i >= 0] or [len(sentence)])
+    after = [f for f in figures if at < f.start < stop]
+    region_start = max(sentence.rfind(c, 0, at) for c in "。；;") + 1
+    items = _ITEM_JOIN.split(sentence[region_start:at])
+    if len(after) < 2 or len(items) < len(after):
+        return []
+    items = items[-len(after):]
+    items[0] = re.split(r"[，,：:]", items[0])[-1]
+    items[-1] = _ITEM_END.split(items[-1])[0]
+    for figure_in_item in {f.surface for item in items for f in find_figures(item)}:
+        items = [item.replace(figure_in_item, "") for item in items]  # 进口水果11.2万吨 -> 进口水果
+    return list(zip(items, after))
+
+
+def _asked_items(question_text: str) -> list[str]:
+    """The items of "A和B的X分别是多少" (A, B), in the question's order; [] when it asks of no such list."""
+    at = question_text.find(_RESPECTIVELY)
+    if at < 0:
+        return []
+    clause = re.split(r"[，,：:]", question_text[:at])[-1]
+    clause = clause.split("的")[0] if "的" in clause else clause
+    items = [item.strip() for item in _ITEM_JOIN.split(clause)]
+    return items if len(items) >= 2 and all(len(item) >= 2 for item in items) else []
+
+
+def _respective_figures_asked(question: Question, sentence: str) -> list[Figure]:
+    """"减速器和直线执行器的成本占比分别是多少" over "减速器、伺服电机、直线执行器成本占比分别为14%、19%、15%":
+    each asked item's figure (14%, 15%), in the question's order; [] unless every item has exactly one."""
+    asked = _asked_items(question.text)
+    pairs = _respective_pairs([f for f in find_figures(sentence) if f.value is not None], sentence) if asked else []
+    chosen = []
+    for item in asked:
+        # The sentence's item that writes the asked one (or that the asked one writes: 直线执行器 / 执行器).
+        holders = [figure for written, figure in pairs if item in written or (len(written) >= 2 and written in item)]
+        if len(holders) != 1:
+            return []
+        chosen.append(holders[0])
+    return chosen
+
+
 def _respective_figure(figures: list[Figure], sentence: str, question: Question) -> Figure | None:
     """In "A和B…分别…f1和f2", the figure in the place of the item the question names.
 
@@ -3059,20 +3134,11 @@ def _respective_figure(figures: list[Figure], sentence: str, question: Question)
     question's last (its head noun: 进口水果的货值 asks about 货值). None when the
     sentence does not pair items with figures or no word tells the item.
     """
-    at = sentence.find(_RESPECTIVELY)
-    if at < 0:
+    pairs = _respective_pairs(figures, sentence)
+    if not pairs:
         return None
-    stop = min([i for i in (sentence.find(c, at) for c in "，,。；;") if i >= 0] or [len(sentence)])
-    after = [f for f in figures if at < f.start < stop]
-    region_start = max(sentence.rfind(c, 0, at) for c in "。；;") + 1
-    items = _ITEM_JOIN.split(sentence[region_start:at])
-    if len(after) < 2 or len(items) < len(after):
-        return None
-    items = items[-len(after):]
-    items[0] = re.split(r"[，,：:]", items[0])[-1]
-    items[-1] = _ITEM_END.split(items[-1])[0]
-    for figure_in_item in {f.surface for item in items for f in find_figures(item)}:
-        items = [item.replace(figure_in_item, "") for item in items]  # 进口水果11.2万吨 -> 进口水果
+    items = [item for item, _ in pairs]
+    after = [figure for _, figure in pairs]
     telling = []  # (position in the question, item index)
     for token in dict.fromkeys(t for t in question.tokens if len(t) > 1):
         holders = [i for i, item in enumerate(items) if token in item]

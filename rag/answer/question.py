@@ -45,7 +45,7 @@ _KIND_PATTERNS: list[tuple[AnswerKind, re.Pattern[str]]] = [
     ("count", re.compile(r"(?:市盈|市净|市销)率(?!.*(?:增长|下降|提高|降低|变化))")),
     # "研发投入占比排第几": 第几 asks the rank even where a percentage word names the measure.
     ("rank", re.compile(r"(?:排|位列|位居|名列)?第几|名次|\bwhat place\b", re.I)),
-    ("percent", re.compile(r"百分之|百分比|(?:多少|几)个?百分点|比例|占比|比重|增幅|增速|降幅|涨幅|跌幅|涨跌幅|(?:变动|变化|涨跌)?幅度[是为有]?(?:多少|几)|多大(?:的)?幅度|[增降]长率|率.{0,4}多少|\w率(?:是|为|达到?)?多少|几成|(?<!占地)占[^，,。？?]{0,24}?(?:的)?(?:多少|几)(?!钱|元|万|亿|人|名|家|个|项|亩|户)|持股(?:比例)?[是为有]?多少|\bpercent|(?<!\bper )\bshare\b(?! price)|\brate\b|\b(?:gross|net|profit|operating) margin\b|\bdebt(?:-to-asset)? ratio\b"
+    ("percent", re.compile(r"百分之|百分比|(?:多少|几)个?百分点|比例|占比|比重|增幅|增速|降幅|涨幅|跌幅|涨跌幅|(?:变动|变化|涨跌)?幅度[是为有]?(?:多少|几)|多大(?:的)?幅度|[增降]长率|率[^，,。？?]{0,6}多少|\w率(?:是|为|达到?)?多少|几成|(?<!占地)占[^，,。？?]{0,24}?(?:的)?(?:多少|几)(?!钱|元|万|亿|人|名|家|个|项|亩|户)|持股(?:比例)?[是为有]?多少|\bpercent|(?<!\bper )\bshare\b(?! price)|\brate\b|\b(?:gross|net|profit|operating) margin\b|\bdebt(?:-to-asset)? ratio\b"
                           r"|\bby how much\b|\b(?:revenue|sales|profit|income|earnings|output|gdp|export|import|trade) growth\b|\bgrowth (?:rate|in|of)\b|\bhow much (?:[\w'-]+ ){0,4}?(?:gain|gained|rise|risen|rose|fall|fell|fallen|grow|grew|grown|"
                           r"increase|increased|decline|declined|drop|dropped)\b", re.I)),
     ("rank", re.compile(r"第几|排名|名次|排第|排在|\brank|\bwhat place\b|\bposition\b", re.I)),
@@ -325,7 +325,9 @@ def _figure_parts(text: str) -> tuple[FigurePart, ...]:
         kind = _kind(context)
         if kind not in ("money", "percent", "count", "duration", "rank", "date") or (
                 kind == "count" and focus_unit(piece) is None):
-            whole = _kind(text)  # "发生率从多少降到了多少": the parts share the question's kind
+            # "发生率从多少降到了多少": the parts share the kind of the question so far (not a later
+            # part's: "销量能到多少，渗透率又会提升到多少" asks a count first).
+            whole = _kind(text[:positions[i + 1]] if i + 1 < len(positions) else text)
             kind = whole if whole in ("money", "percent", "count", "duration", "rank", "date") else "count"
         if kind in ("count", "money") and focus_unit(piece) is None and _CHANGE.search(context):
             kind = "percent"  # "营收多少？同比涨了多少？": the second part asks the change
