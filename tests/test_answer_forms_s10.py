@@ -119,3 +119,21 @@ def test_the_level_a_change_reaches_answers_how_far_it_went(monkeypatch, on):
     share = "预计市场渗透率从2022年的25.6%提升至32%左右。"
     if on:
         assert _ask("市场渗透率预计会提升到多少？", share) == (True, "32%左右")
+
+
+@pytest.mark.parametrize("question, kind, unit", [
+    ("今年上半年星河新区的进口额是多少？", "money", None), ("交易额达到多少？", "money", None),
+    ("招生名额有多少？", "count", None), ("星河工厂三期新盖的厂房有多大？", "count", "平方米"),
+    ("这个基地规模有多大？", "phrase", None),
+])
+def test_what_a_sum_or_a_size_asks(question, kind, unit):
+    analysed = analyse(question)
+    assert (analysed.kind, analysed.focus_unit) == (kind, unit)
+
+
+@pytest.mark.parametrize("on", [True, False])
+def test_a_part_opened_by_qizhong_is_of_the_sentence_before(monkeypatch, on):
+    monkeypatch.setattr(extractive, "PART_OF_PREVIOUS", on)
+    text = "今年上半年，星河新区实现贸易额1.3万亿元人民币，比去年同期增长18%。其中货物进口0.8万亿元，服务进口0.2万亿元。"
+    found = _ask("今年上半年星河新区货物进口是多少？", text)
+    assert (found == (True, "0.8万亿元")) is on

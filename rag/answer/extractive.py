@@ -579,6 +579,9 @@ class ExtractiveAnswerer:
                     continue
                 opening = _list_opening(chunk.text, match.start(), previous_passage.get(chunk.id, "")) \
                     if LIST_OPENING else ""
+                if not opening and PART_OF_PREVIOUS and _PART_OPENING.match(sentence.lstrip()):
+                    # "…进出口额1.3万亿元。其中进口额0.8万亿元": a part's subject and period are the sentence before's.
+                    opening = _previous_sentence(chunk.text, match.start())[:_MAX_OPENING * 2]
                 in_sentence = _covered(groups, lambda t: _contains(sentence, t) or _contains(opening, t))
                 # The passage counts, but the sentence that names the terms counts more.
                 coverage = (0.6 * in_sentence + 0.4 * chunk_weight) / total
@@ -1310,6 +1313,11 @@ QUOTED_SPEAKERS = True
 # "A和B的X分别是多少" over a sentence that pairs a longer list with its figures (A、C、B…分别为…): each
 # asked item's own figure. Off: the parts take the figures nearest where the question points.
 RESPECTIVE_ITEMS = True
+
+# A sentence that opens with 其中 gives parts of what the sentence before it totals: that sentence's words
+# (its subject, place and period) count as the part's. Off: the part's sentence counts alone.
+PART_OF_PREVIOUS = True
+_PART_OPENING = re.compile(r"其中[，,]?")
 
 # "A和B，哪个更多" is answered with the figures compared, not the winner's name alone: a reader sees why.
 # Off: the winner's name alone.

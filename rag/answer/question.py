@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Callable, Literal
 
 from rag.answer.crosslingual import chinese_term_groups, institution_names, is_english
-from rag.answer.spans import CLASSIFIERS, CURRENCIES, focus_unit
+from rag.answer.spans import CLASSIFIERS, CURRENCIES, SIZED_PLACE, focus_unit
 from rag.clean import normalise
 from rag.entities import Mention, english_mentions, find_organisations, informal_mentions
 from rag.facts import MONEY_CATEGORIES, find_places
@@ -62,9 +62,12 @@ _KIND_PATTERNS: list[tuple[AnswerKind, re.Pattern[str]]] = [
                          r"|^(?!.*\bhow many\b).*?\b(?:box office|revenues?|(?:net )?profits?|turnover|income|sales)\b", re.I)),
     # A metric noun (收入, 融资) asks for money only where no other question word asks for a thing:
     # "享受什么税收优惠", "按照哪个规定划分" ask a phrase though they name 担保费收入 or 融资.
-    ("money", re.compile(r"^(?![^？?]*(?:什么|哪|如何|怎么|怎样|为什么|为何)).*?(?:收入|营收|利润|亏损|产值|销售额|营业额|成交额|票房|募资|募集|融资|筹资|筹集|市值)")),
+    ("money", re.compile(r"^(?![^？?]*(?:什么|哪|如何|怎么|怎样|为什么|为何)).*?(?:收入|营收|利润|亏损|产值|销售额|营业额|成交额|票房|募资|募集|融资|筹资|筹集|市值|"
+                         # 进口额, 交易额, 投资额: a sum (not 份额 a share, 名额 places, 限额/配额 a cap)
+                         r"(?<![份名配限])额(?!度?(?:[是为有]?(?:多少|几)(?:个|家|名|人))))")),
     # A dimension asked by its size (面积有多大, 大桥有多高): a measure, counted in its unit.
     ("count", re.compile(r"(?:面积|高度|长度|深度|宽度|海拔|里程|重量|体积|容量|距离|占地)[^，,。？?]{0,4}?(?:有|是|为|达)?多(?:大|高|长|重|深|宽|远)")),
+    ("count", SIZED_PLACE),
     # (哪几项, 哪几个县 ask which, not how many.)
     ("count", re.compile(rf"多少|(?<!哪)几个|(?<!哪)几(?:{CLASSIFIERS})|(?<!哪)几\b|数量|人数|户数|\bhow many\b|\bnumber of\b|\bcapacity\b", re.I)),
     ("place", re.compile(r"哪里|哪儿|在哪(?![个些一家所位款项种])|何地|何处|什么地方|哪(?:个|些|一|几个?)?(?:县|市(?!场)|省|州|地区|地方|村|镇|乡|国家|城市|区(?!域))|\bwhere\b|\b(?:which|what) (?:\w+ )?(?:count(?:y|ies)|cit(?:y|ies)|provinces?|places?|villages?|towns?|regions?|countr(?:y|ies)|areas?)\b", re.I)),

@@ -262,6 +262,11 @@ UNIT_FAMILIES = [
 ]
 
 
+# "厂房有多大", "园区占地多大": the size of a building or a piece of land is its area.
+SIZED_PLACE = re.compile(r"(?:厂房|园区|基地|厂区|场馆|展馆|展区|展厅|仓库|校区|公园|广场|工厂|车间|景区|湖|水库|林地|农田|草原|商场|"
+                         r"综合体)(?:(?!规模|产能|投资|产值)[^，,。？?]){0,4}?(?:有|是|为|达|占地)?多大(?![规年岁])")
+
+
 def focus_unit(question: str) -> str | None:
     """The unit a count question asks in: 多少人 -> 人, 几个县 -> 个县, 人数 -> 人."""
     match = _FOCUS.search(question)
@@ -269,6 +274,8 @@ def focus_unit(question: str) -> str | None:
         if match.group(1) == "个" and question[match.end():match.end() + 1] == "人":
             return "人"  # 几个人: people, not 个
         return match.group(1)
+    if SIZED_PLACE.search(question):
+        return "平方米"  # "新盖的厂房有多大": an area (亩 and 公顷 are the same family)
     # A valuation ratio (市盈率 56.76倍) is stated as a multiple, not a percentage.
     # A dimension asked by its noun (高度是多少: 米; 面积有多大: 平方米 or 亩).
     for word, unit in (("人数", "人"), ("人次", "人次"), ("户数", "户"), ("家数", "家"), ("吨", "吨"), ("亩", "亩"),
