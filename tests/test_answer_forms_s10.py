@@ -137,3 +137,8 @@ def test_a_part_opened_by_qizhong_is_of_the_sentence_before(monkeypatch, on):
     text = "今年上半年，星河新区实现贸易额1.3万亿元人民币，比去年同期增长18%。其中货物进口0.8万亿元，服务进口0.2万亿元。"
     found = _ask("今年上半年星河新区货物进口是多少？", text)
     assert (found == (True, "0.8万亿元")) is on
+
+
+def test_the_inside_of_the_asked_company_is_still_the_asked():
+    question = analyse("北汽蓝谷与哪家公司合作？")
+    assert extractive._is_the_asked("北汽蓝谷内部", question)

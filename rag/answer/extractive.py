@@ -1326,7 +1326,7 @@ FIGURES_IN_CHOICE = True
 # A public body's name is its field plus its kind (国家知识产权|局, 商务|部): a question that shares the
 # field (国家知识产权优势企业) does not name the body. Off: three shared opening characters name it.
 WHOLE_BODY_NAMES = True
-_BODY_NAME_END = re.compile(r"(?:局|部|委|厅|署|办|委员会|办公室|协会|学会|中心)$")
+_BODY_NAME_END = re.compile(r"(?:局|(?<![内外全总本])部|委|厅|署|(?<![主承协])办|委员会|办公室|协会|学会|中心)$")  # (北汽蓝谷内部 is 北汽蓝谷)
 
 
 def _is_the_asked(subject: str | None, question: Question) -> bool:
