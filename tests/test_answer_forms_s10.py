@@ -142,3 +142,18 @@ def test_a_part_opened_by_qizhong_is_of_the_sentence_before(monkeypatch, on):
 def test_the_inside_of_the_asked_company_is_still_the_asked():
     question = analyse("北汽蓝谷与哪家公司合作？")
     assert extractive._is_the_asked("北汽蓝谷内部", question)
+
+
+@pytest.mark.parametrize("question, kind, unit", [
+    ("What was Haiyuan's total import and export value in 2023?", "money", None),
+    ("What were global new energy vehicle sales in H1 2023?", "count", "辆"),
+    ("What were Apple's sales last quarter?", "money", None),
+])
+def test_what_an_english_trade_or_sales_question_asks(question, kind, unit):
+    analysed = analyse(question)
+    assert (analysed.kind, analysed.focus_unit) == (kind, unit)
+
+
+def test_a_total_is_not_answered_by_a_part_opened_by_qizhong():
+    text = "今年上半年，星河新区实现贸易额1.3万亿元人民币，比去年同期增长18%。其中货物贸易额0.8万亿元，服务贸易额0.5万亿元。"
+    assert _ask("今年上半年星河新区的贸易总额是多少？", text) == (True, "1.3万亿元")

@@ -579,7 +579,8 @@ class ExtractiveAnswerer:
                     continue
                 opening = _list_opening(chunk.text, match.start(), previous_passage.get(chunk.id, "")) \
                     if LIST_OPENING else ""
-                if not opening and PART_OF_PREVIOUS and _PART_OPENING.match(sentence.lstrip()):
+                if not opening and PART_OF_PREVIOUS and _PART_OPENING.match(sentence.lstrip()) \
+                        and not _ASKS_TOTAL.search(question.original):  # (a total is the sentence before's own)
                     # "…进出口额1.3万亿元。其中进口额0.8万亿元": a part's subject and period are the sentence before's.
                     opening = _previous_sentence(chunk.text, match.start())[:_MAX_OPENING * 2]
                 in_sentence = _covered(groups, lambda t: _contains(sentence, t) or _contains(opening, t))
@@ -1318,6 +1319,7 @@ RESPECTIVE_ITEMS = True
 # (its subject, place and period) count as the part's. Off: the part's sentence counts alone.
 PART_OF_PREVIOUS = True
 _PART_OPENING = re.compile(r"其中[，,]?")
+_ASKS_TOTAL = re.compile(r"总|合计|一共|共计|加起来|\b(?:total|overall|combined|altogether)\b", re.I)
 
 # "A和B，哪个更多" is answered with the figures compared, not the winner's name alone: a reader sees why.
 # Off: the winner's name alone.

@@ -59,7 +59,9 @@ _KIND_PATTERNS: list[tuple[AnswerKind, re.Pattern[str]]] = [
                          # "报名费是多少", "展位费要多少": the noun of money before the ask
                          r"(?:费|奖金|款|补贴|补助|工资|薪酬|薪水|成本|利息|租金|预算|罚金)(?:是|为|要|需要|大概|大约|一般)?多少(?=[？?，,。！!]|$|吗|呢|啊|呀|钱)|资金[是有]?多少|多少资金|投[资入]了?多少|捐[赠款助]?了?多少|"
                          r"(?<![评代])价(?:格|钱)?[定是为报]?[的了]?[是为]?(?:多少|几)|\bhow much\b|\bmoney\b|\bcost\b|\bfunds?\b|\bprice\b"
-                         r"|^(?!.*\bhow many\b).*?\b(?:box office|revenues?|(?:net )?profits?|turnover|income|sales)\b", re.I)),
+                         r"|^(?!.*\bhow many\b).*?\b(?:box office|revenues?|(?:net )?profits?|turnover|income|(?<!vehicle )(?<!car )(?<!ev )sales)\b"
+                         # "total import and export value", "value of exports": a sum of trade
+                         r"|\b(?:imports?|exports?|trade)(?: and (?:imports?|exports?))? value\b|\bvalue of (?:imports|exports|trade)\b", re.I)),
     # A metric noun (收入, 融资) asks for money only where no other question word asks for a thing:
     # "享受什么税收优惠", "按照哪个规定划分" ask a phrase though they name 担保费收入 or 融资.
     ("money", re.compile(r"^(?![^？?]*(?:什么|哪|如何|怎么|怎样|为什么|为何)).*?(?:收入|营收|利润|亏损|产值|销售额|营业额|成交额|票房|募资|募集|融资|筹资|筹集|市值|"
@@ -69,7 +71,7 @@ _KIND_PATTERNS: list[tuple[AnswerKind, re.Pattern[str]]] = [
     ("count", re.compile(r"(?:面积|高度|长度|深度|宽度|海拔|里程|重量|体积|容量|距离|占地)[^，,。？?]{0,4}?(?:有|是|为|达)?多(?:大|高|长|重|深|宽|远)")),
     ("count", SIZED_PLACE),
     # (哪几项, 哪几个县 ask which, not how many.)
-    ("count", re.compile(rf"多少|(?<!哪)几个|(?<!哪)几(?:{CLASSIFIERS})|(?<!哪)几\b|数量|人数|户数|\bhow many\b|\bnumber of\b|\bcapacity\b", re.I)),
+    ("count", re.compile(rf"多少|(?<!哪)几个|(?<!哪)几(?:{CLASSIFIERS})|(?<!哪)几\b|数量|人数|户数|\bhow many\b|\bnumber of\b|\bcapacity\b|\b(?:vehicle|car|ev|truck)s? (?:sales|deliveries)\b", re.I)),
     ("place", re.compile(r"哪里|哪儿|在哪(?![个些一家所位款项种])|何地|何处|什么地方|哪(?:个|些|一|几个?)?(?:县|市(?!场)|省|州|地区|地方|村|镇|乡|国家|城市|区(?!域))|\bwhere\b|\b(?:which|what) (?:\w+ )?(?:count(?:y|ies)|cit(?:y|ies)|provinces?|places?|villages?|towns?|regions?|countr(?:y|ies)|areas?)\b", re.I)),
 ]
 _MONEY_VERBS = re.compile(r"投资|投入|捐赠|捐款|捐助|采购|购买|购销|资金|金额|\binvest|\bspen[dt]|\bdonat|\bbought|\bpurchas", re.I)
@@ -273,6 +275,7 @@ _ENGLISH_UNITS = [
 ]
 # The classifier the noun counted takes: companies 家, schools 所, vehicles 辆.
 ENGLISH_CLASSIFIERS = True
+_VEHICLE_SALES = re.compile(r"\b(?:vehicle|car|ev|truck)s? (?:sales|deliveries)\b", re.I)
 _ENGLISH_CLASSIFIER_UNITS = [
     (re.compile(rf"{_COUNT_ASK} (?:[\w-]+ ){{0,3}}?(?:patients|staff|visitors|tourists|passengers|participants|attendees|athletes|"
                 r"victims|deaths|casualties|nurses|engineers|researchers|experts|migrants|jobseekers|practitioners|"
@@ -282,6 +285,7 @@ _ENGLISH_CLASSIFIER_UNITS = [
                 r"restaurants|hotels|supermarkets|institutions)\b", re.I), "家"),
     (re.compile(rf"{_COUNT_ASK} (?:[\w-]+ ){{0,3}}?(?:schools|universities|colleges|kindergartens)\b", re.I), "所"),
     (re.compile(rf"{_COUNT_ASK} (?:[\w-]+ ){{0,3}}?(?:vehicles|cars|trucks|buses)\b", re.I), "辆"),
+    (_VEHICLE_SALES, "辆"),  # "What were global new energy vehicle sales": how many were sold
 ]
 
 
