@@ -157,3 +157,11 @@ def test_what_an_english_trade_or_sales_question_asks(question, kind, unit):
 def test_a_total_is_not_answered_by_a_part_opened_by_qizhong():
     text = "今年上半年，星河新区实现贸易额1.3万亿元人民币，比去年同期增长18%。其中货物贸易额0.8万亿元，服务贸易额0.5万亿元。"
     assert _ask("今年上半年星河新区的贸易总额是多少？", text) == (True, "1.3万亿元")
+
+
+@pytest.mark.parametrize("on", [True, False])
+def test_a_counted_metric_is_asked_in_its_classifier(monkeypatch, on):
+    import rag.answer.choice as choice
+    monkeypatch.setattr(choice, "COUNTED_METRICS", on)
+    asked = choice.named_choice("星河博览会和云顶博览会，哪个参展企业更多？")
+    assert asked.sub_question("星河博览会") == ("星河博览会参展企业有多少家？" if on else "星河博览会参展企业是多少？")

@@ -30,6 +30,15 @@ _DATED = re.compile(r"(?:哪(?:一)?(?:家|个|位|只|款|方|类|项|条)|谁)
 _NAME_TAIL = re.compile(r"(?:相比|相较|比较|对比|比)$|[两三四五几]个?(?:家|个|位|只|条|类|项|款|种)?"
                         r"(?:公司|企业|股票|县|市|省|国家|地区|产品线|业务|板块|资金|产品)?$")
 _CHANGE = re.compile(r"[降升涨跌增减]|提高|下滑")
+# "哪个参展企业更多": a metric that is a counted noun asks how many of it, in its classifier.
+# Off: "…是多少" for every metric.
+COUNTED_METRICS = True
+_CLASSIFIER_OF = {"企业": "家", "公司": "家", "机构": "家", "银行": "家", "展商": "家", "门店": "家", "工厂": "家",
+                  "人": "人", "人员": "人", "员工": "人", "观众": "人", "游客": "人", "学生": "人", "代表": "人",
+                  "项目": "个", "国家": "个", "城市": "个", "活动": "场", "车型": "款", "产品": "款"}
+_COUNTED = re.compile(f"(?:{'|'.join(sorted(_CLASSIFIER_OF, key=len, reverse=True))})$")
+
+
 @dataclass(frozen=True)
 class NamedChoice:
     """A comparison among the names the question itself gives."""
@@ -53,7 +62,13 @@ class NamedChoice:
         subject = f"{self.context}{name}"
         if self.dated:
             return f"{subject}什么时候{self.metric}？"
-        return f"{subject}{self.metric}了多少？" if self.is_change else f"{subject}{self.metric}是多少？"
+        if self.is_change:
+            return f"{subject}{self.metric}了多少？"
+        counted = _COUNTED.search(self.metric) if COUNTED_METRICS else None
+        if counted:
+            # "哪个参展企业更多": how many enterprises (家), not a figure of any unit (67户 of another list).
+            return f"{subject}{self.metric}有多少{_CLASSIFIER_OF[counted.group()]}？"
+        return f"{subject}{self.metric}是多少？"
 
     def signed(self, figure: Figure, sentence: str, at: int) -> float:
         """``figure``'s value in the measure's direction (净流出 read for a 净流入 question is negative);
