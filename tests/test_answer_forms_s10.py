@@ -165,3 +165,10 @@ def test_a_counted_metric_is_asked_in_its_classifier(monkeypatch, on):
     monkeypatch.setattr(choice, "COUNTED_METRICS", on)
     asked = choice.named_choice("星河博览会和云顶博览会，哪个参展企业更多？")
     assert asked.sub_question("星河博览会") == ("星河博览会参展企业有多少家？" if on else "星河博览会参展企业是多少？")
+
+
+@pytest.mark.parametrize("on", [True, False])
+def test_the_place_taken_as_the_asked_noun_answers_where_it_is(monkeypatch, on):
+    monkeypatch.setattr(extractive, "TAKEN_AS_PLACE", on)
+    text = "作为老牌车企的星河集团以长春为研发总部，打造北京、慕尼黑等12个创新研发中心。"
+    assert (_ask("星河集团的研发总部设在哪个城市？", text) == (True, "长春")) is on

@@ -909,6 +909,11 @@ class ExtractiveAnswerer:
                          re.I):  # "Which cities …" opens with a capital
                 return "、".join(dict.fromkeys(_strip_lead(p[2]) for p in places))
             chosen = _nearest_span(places, gap)
+            if TAKEN_AS_PLACE:
+                # "以长春为研发总部，打造北京…中心" asked "研发总部设在哪": the place 以…为 makes the question's noun.
+                taken = [p for p in places if sentence[max(0, p[0] - 1):p[0]] == "以" and sentence[p[1]:p[1] + 1] == "为"
+                         and any(t in sentence[p[1] + 1:p[1] + 9] for t in question.tokens if len(t) >= 2)]
+                chosen = taken[0] if len(taken) == 1 else chosen
             if PLACE_RUN and not suffix and _ASKS_WHERE.search(question.text):
                 # "位于哪里": the place with the smaller places and the street or park written after it
                 # (淄博市 -> 淄博市临淄区金山工业园; 丰沙 -> 丰沙铁路).
@@ -1314,6 +1319,10 @@ QUOTED_SPEAKERS = True
 # "A和B的X分别是多少" over a sentence that pairs a longer list with its figures (A、C、B…分别为…): each
 # asked item's own figure. Off: the parts take the figures nearest where the question points.
 RESPECTIVE_ITEMS = True
+
+# "以长春为研发总部": the place that 以…为 makes into the question's noun answers where that noun is.
+# Off: the place nearest where the question points.
+TAKEN_AS_PLACE = True
 
 # A sentence that opens with 其中 gives parts of what the sentence before it totals: that sentence's words
 # (its subject, place and period) count as the part's. Off: the part's sentence counts alone.
