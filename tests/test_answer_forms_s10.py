@@ -172,3 +172,15 @@ def test_the_place_taken_as_the_asked_noun_answers_where_it_is(monkeypatch, on):
     monkeypatch.setattr(extractive, "TAKEN_AS_PLACE", on)
     text = "作为老牌车企的星河集团以长春为研发总部，打造北京、慕尼黑等12个创新研发中心。"
     assert (_ask("星河集团的研发总部设在哪个城市？", text) == (True, "长春")) is on
+
+
+@pytest.mark.parametrize("on", [True, False])
+def test_a_month_asked_is_not_answered_by_a_half_years_figure(monkeypatch, on):
+    monkeypatch.setattr(binding, "MONTH_NOT_PERIOD", on)
+    text = "此外，今年上半年，星河汽车在华售出879400辆新车，同比下降2.8%。"
+    assert _ask("星河汽车今年7月在中国卖了多少辆新车？", text)[0] is not on
+    assert _ask("星河汽车今年上半年在中国卖了多少辆新车？", text) == (True, "879400辆")
+    july = "7月，星河汽车在华售出9.1万辆新车。"
+    assert _ask("星河汽车今年7月在中国卖了多少辆新车？", july) == (True, "9.1万辆")
+    carried = "今年上半年，星河新区实现贸易额1.3万亿元。其中货物贸易额0.8万亿元。"
+    assert _ask("星河新区今年7月的货物贸易额是多少？", carried)[0] is not on

@@ -449,7 +449,7 @@ def year_bound(question: Question, sentence: str, start: int) -> bool:
 _MONTH = re.compile(r"(?<![\d.])(1[0-2]|0?[1-9])\s*月(?!份?\s*[-－~～至到])")
 
 
-def named_month_bound(question: Question, sentence: str, start: int) -> bool:
+def named_month_bound(question: Question, sentence: str, start: int, carried: str | None = None) -> bool:
     """The last month named before ``start`` (not one compared with) is one the question names (not for a date)."""
     if question.kind == "date":
         return True
@@ -457,8 +457,26 @@ def named_month_bound(question: Question, sentence: str, start: int) -> bool:
     if not asked:
         return True
     before = sentence[:start]
-    months = [int(m.group(1)) for m in _MONTH.finditer(before) if not _COMPARED_YEAR.search(before[:m.start()])]
+    found = [m for m in _MONTH.finditer(before) if not _COMPARED_YEAR.search(before[:m.start()])]
+    if MONTH_NOT_PERIOD and not _PERIOD_WORDS.search(question.text):
+        # "7月卖了多少辆" is not answered by "上半年…售出879400辆": a period of several months named after
+        # the last month (or with none) is the figure's.
+        periods = list(_PERIOD_WORDS.finditer(before))
+        if periods and (not found or periods[-1].start() >= found[-1].end()):
+            return False
+        if not periods and not found and carried and not _MONTH.search(sentence) and not _PERIOD_WORDS.search(sentence):
+            # A sentence naming neither continues the passage before it ("上半年…。其中进口额0.8万亿元").
+            last_period = list(_PERIOD_WORDS.finditer(carried))
+            last_month = list(_MONTH.finditer(carried))
+            if last_period and (not last_month or last_period[-1].start() >= last_month[-1].end()):
+                return False
+    months = [int(m.group(1)) for m in found]
     return not months or months[-1] in asked
+
+
+# A question for one month is not answered by the figure of a period of several (上半年, 一季度, 1-6月).
+# Off: only a different month named before the figure unbinds it.
+MONTH_NOT_PERIOD = True
 
 
 # A day, like a month: "8月11日收盘价" is not answered by the figure "截至8月10日收盘" gives.
@@ -591,7 +609,7 @@ def figure_bound(question: Question, sentence: str, start: int, previous: str | 
     """The answer at ``start`` is of the year, month, day, metric and period asked (what tells a sentence's
     figures apart). ``previous``: the sentence before (where a list may name its metric once); ``before``:
     the passage's text before the sentence, whose last period a sentence naming none continues (None: none)."""
-    return year_bound(question, sentence, start) and named_month_bound(question, sentence, start) \
+    return year_bound(question, sentence, start) and named_month_bound(question, sentence, start, before) \
         and day_bound(question, sentence, start) and metric_bound(question, sentence, start, previous) \
         and period_bound(question, sentence, start, before)
 
