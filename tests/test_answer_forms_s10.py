@@ -184,3 +184,12 @@ def test_a_month_asked_is_not_answered_by_a_half_years_figure(monkeypatch, on):
     assert _ask("星河汽车今年7月在中国卖了多少辆新车？", july) == (True, "9.1万辆")
     carried = "今年上半年，星河新区实现贸易额1.3万亿元。其中货物贸易额0.8万亿元。"
     assert _ask("星河新区今年7月的货物贸易额是多少？", carried)[0] is not on
+
+
+@pytest.mark.parametrize("on", [True, False])
+def test_a_month_alone_answers_only_where_the_event_asked_is_written(monkeypatch, on):
+    monkeypatch.setattr(extractive, "BARE_DATES_NEED_EVENT", on)
+    halted = "去年12月，由于不愿修改剧情大纲，《星河传奇3》项目被叫停。"
+    assert _ask("《星河传奇3》计划什么时候开拍？", halted)[0] is not on
+    assert _ask("《星河传奇3》项目是什么时候被叫停的？", halted) == (True, "12月")
+    assert _ask("星河博览会是哪天开幕的？", "……9日在郑州启幕的星河博览会现场人头攒动。") == (True, "9日")

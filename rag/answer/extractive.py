@@ -1320,6 +1320,11 @@ QUOTED_SPEAKERS = True
 # asked item's own figure. Off: the parts take the figures nearest where the question points.
 RESPECTIVE_ITEMS = True
 
+# A month or a day written alone answers a date question only in a sentence that writes the question's
+# event. Off: any date of the sentence answers.
+BARE_DATES_NEED_EVENT = True
+_BARE_DATE = re.compile(r"\d{1,2}\s*[月日号](?:份|底|初|末|中旬|上旬|下旬)?")
+
 # "以长春为研发总部": the place that 以…为 makes into the question's noun answers where that noun is.
 # Off: the place nearest where the question points.
 TAKEN_AS_PLACE = True
@@ -1614,7 +1619,7 @@ EVENT_WORDS = True
 _EVENT_GROUPS = (
     ("成立", "创办", "创立", "创建", "组建", "设立", "建立"),
     ("上市", "挂牌"),
-    ("开业", "开张", "开幕", "揭幕", "开馆", "启用"),
+    ("开业", "开张", "开幕", "揭幕", "启幕", "开馆", "启用"),
     ("开工", "动工", "开建"),
     ("竣工", "完工", "建成", "落成"),
     ("投产", "量产", "投运", "投入运营"),
@@ -2939,6 +2944,12 @@ def _figure_for(question: Question, sentence: str, gap: tuple[int, int] | None,
     if question.kind == "count" and ASKS_CODE.search(question.text):
         return next((f for f in every if _is_security_code(f, sentence)), None)  # "股票代码是什么"
     figures = [f for f in every if f.kind == question.kind]
+    if BARE_DATES_NEED_EVENT and question.kind == "date" and question.language == "zh" and figures:
+        # "去年12月，…项目被叫停" does not say when it 开拍: a month or day alone dates the sentence's own
+        # event, so the question's event (or a word for it) must be written there.
+        events = _event_verbs(question.text)
+        if events and not any(_contains(sentence, w) for e in events for w in (e, *_synonyms(e))):
+            figures = [f for f in figures if not _BARE_DATE.fullmatch(f.surface)]
     if DATE_PRECISION and question.kind == "date":
         # "哪天受理": a day, not the year a bond's name carries ("2022年面向专业投资者…"); "几月": a month at least.
         if _ASKS_DAY.search(question.original):
