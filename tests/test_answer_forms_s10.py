@@ -193,3 +193,12 @@ def test_a_month_alone_answers_only_where_the_event_asked_is_written(monkeypatch
     assert _ask("《星河传奇3》计划什么时候开拍？", halted)[0] is not on
     assert _ask("《星河传奇3》项目是什么时候被叫停的？", halted) == (True, "12月")
     assert _ask("星河博览会是哪天开幕的？", "……9日在郑州启幕的星河博览会现场人头攒动。") == (True, "9日")
+
+
+@pytest.mark.parametrize("on", [True, False])
+def test_a_number_of_people_is_not_answered_by_a_count_of_events(monkeypatch, on):
+    import rag.answer.spans as spans
+    monkeypatch.setattr(spans, "PEOPLE_NOUNS", on)
+    text = "本届星河博览会拟举办28场会议论坛活动。"
+    assert _ask("本届星河博览会预计会有多少观众到场？", text)[0] is not on
+    assert _ask("星河景区国庆接待了多少游客？", "国庆期间，星河景区接待游客12.5万人次。") == (True, "12.5万人次")

@@ -262,6 +262,11 @@ UNIT_FAMILIES = [
 ]
 
 
+# "多少观众", "多少游客": a noun for people after 多少 asks a number of people. Off: any count answers.
+PEOPLE_NOUNS = True
+_PEOPLE_COUNTED = re.compile(r"(?:多少|几)(?:名|位|个)?(?:观众|游客|市民|居民|员工|职工|工人|学生|患者|选手|运动员|志愿者|代表|嘉宾|"
+                             r"乘客|旅客|村民|农户|会员|用户|粉丝|网友|专家|医生|教师|老师)")
+
 # "厂房有多大", "园区占地多大": the size of a building or a piece of land is its area.
 SIZED_PLACE = re.compile(r"(?:厂房|园区|基地|厂区|场馆|展馆|展区|展厅|仓库|校区|公园|广场|工厂|车间|景区|湖|水库|林地|农田|草原|商场|"
                          r"综合体)(?:(?!规模|产能|投资|产值)[^，,。？?]){0,4}?(?:有|是|为|达|占地)?多大(?![规年岁])")
@@ -274,6 +279,9 @@ def focus_unit(question: str) -> str | None:
         if match.group(1) == "个" and question[match.end():match.end() + 1] == "人":
             return "人"  # 几个人: people, not 个
         return match.group(1)
+    people = _PEOPLE_COUNTED.search(question) if PEOPLE_NOUNS else None
+    if people:
+        return "人"  # "预计有多少观众到场": people, whatever the article counts them in (人, 名, 人次)
     if SIZED_PLACE.search(question):
         return "平方米"  # "新盖的厂房有多大": an area (亩 and 公顷 are the same family)
     # A valuation ratio (市盈率 56.76倍) is stated as a multiple, not a percentage.
