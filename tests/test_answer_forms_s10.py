@@ -202,3 +202,11 @@ def test_a_number_of_people_is_not_answered_by_a_count_of_events(monkeypatch, on
     text = "本届星河博览会拟举办28场会议论坛活动。"
     assert _ask("本届星河博览会预计会有多少观众到场？", text)[0] is not on
     assert _ask("星河景区国庆接待了多少游客？", "国庆期间，星河景区接待游客12.5万人次。") == (True, "12.5万人次")
+
+
+@pytest.mark.parametrize("on", [True, False])
+def test_a_value_after_a_colon_runs_to_its_end(monkeypatch, on):
+    monkeypatch.setattr(extractive, "COLON_VALUES", on)
+    text = "在作者看来，星河集团的座右铭是：少说，多做！实用主义令人印象深刻。"
+    found = _ask("作者认为星河集团的座右铭是什么？", text)
+    assert (found == (True, "少说，多做")) is on

@@ -994,6 +994,8 @@ class ExtractiveAnswerer:
         # What/how/why: the clause that holds the words where the question points. The
         # exact gap is often a word short of the answer, so the clause is the short answer.
         clause = _clause_around(sentence, gap, question.text)
+        if COLON_VALUES and clause and question.language == "zh":
+            clause = _colon_value(sentence, clause)
         if question.language == "en" and gap is None and LABEL_VALUE:
             clause = _labelled_value(sentence, clause, question.text) or clause
         return clause or None
@@ -1324,6 +1326,21 @@ RESPECTIVE_ITEMS = True
 # event. Off: any date of the sentence answers.
 BARE_DATES_NEED_EVENT = True
 _BARE_DATE = re.compile(r"\d{1,2}\s*[月日号](?:份|底|初|末|中旬|上旬|下旬)?")
+
+# "座右铭是：不说，只做！": a short value after a colon runs to its sentence's end, commas and all.
+# Off: the clause (up to the comma) alone.
+COLON_VALUES = True
+_COLON_VALUE = re.compile(r"[：:]\s*([^：:。！？!?；;“”]{2,14})[。！？!?；;]")
+
+
+def _colon_value(sentence: str, clause: str) -> str:
+    """``clause`` run on to the end of the colon-introduced value that it opens (else ``clause``)."""
+    value = _COLON_VALUE.search(sentence)
+    opened = re.split(r"[：:]", clause)[-1].strip()  # "中国经济的座右铭是：不说" opens the value with 不说
+    if value and opened and value.group(1).startswith(opened) and re.search(r"[，,]", value.group(1)):
+        return value.group(1)
+    return clause
+
 
 # "以长春为研发总部": the place that 以…为 makes into the question's noun answers where that noun is.
 # Off: the place nearest where the question points.
