@@ -210,3 +210,7 @@ def test_a_value_after_a_colon_runs_to_its_end(monkeypatch, on):
     text = "在作者看来，星河集团的座右铭是：少说，多做！实用主义令人印象深刻。"
     found = _ask("作者认为星河集团的座右铭是什么？", text)
     assert (found == (True, "少说，多做")) is on
+
+
+def test_a_parts_words_end_with_its_clause():
+    assert [(p.kind, p.unit) for p in analyse("推介会一共签了几个项目？协议投资额又是多少？").parts] == [("count", "个项目"), ("money", None)]

@@ -327,6 +327,8 @@ def _figure_parts(text: str) -> tuple[FigurePart, ...]:
     parts = []
     for i, position in enumerate(positions):
         piece = text[position : positions[i + 1] if i + 1 < len(positions) else len(text)]
+        # A part's words end with its clause ("几个项目？协议投资额又是…": 投资额 is the next part's).
+        piece = re.split(r"(?<=[？?，,。；;])", piece, maxsplit=1)[0]
         previous_end = positions[i - 1] + 2 if i else 0
         context = text[max(previous_end, position - 8) : position] + piece
         kind = _kind(context)
@@ -334,7 +336,8 @@ def _figure_parts(text: str) -> tuple[FigurePart, ...]:
                 kind == "count" and focus_unit(piece) is None):
             # "发生率从多少降到了多少": the parts share the kind of the question so far (not a later
             # part's: "销量能到多少，渗透率又会提升到多少" asks a count first).
-            whole = _kind(text[:positions[i + 1]] if i + 1 < len(positions) else text)
+            clause_end = re.search(r"[？?，,。；;]", text[position:])
+            whole = _kind(text[:position + clause_end.end()] if clause_end and i + 1 < len(positions) else text)
             kind = whole if whole in ("money", "percent", "count", "duration", "rank", "date") else "count"
         if kind in ("count", "money") and focus_unit(piece) is None and _CHANGE.search(context):
             kind = "percent"  # "营收多少？同比涨了多少？": the second part asks the change
