@@ -214,3 +214,11 @@ def test_a_value_after_a_colon_runs_to_its_end(monkeypatch, on):
 
 def test_a_parts_words_end_with_its_clause():
     assert [(p.kind, p.unit) for p in analyse("推介会一共签了几个项目？协议投资额又是多少？").parts] == [("count", "个项目"), ("money", None)]
+
+
+@pytest.mark.parametrize("on", [True, False])
+def test_the_organisation_of_a_named_person_stops_at_the_title(monkeypatch, on):
+    monkeypatch.setattr(extractive, "ASKED_PERSON_CUT", on)
+    text = "在享受个性化推荐服务时如何避免隐私泄露？安恒信息产品经理盖文轩表示，运用隐私计算系统可以解决。"
+    found = _ask("盖文轩来自哪家公司？", text)
+    assert found == (True, "安恒信息" if on else "安恒信息产品经理盖文轩")

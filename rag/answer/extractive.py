@@ -838,6 +838,13 @@ class ExtractiveAnswerer:
                     return None
                 organisation = longer.group()
 
+            if ASKED_PERSON_CUT and organisation and question.language == "zh":
+                # "盖文轩来自哪家公司": of "安恒信息产品经理盖文轩" the organisation is what stands before the title.
+                person = next((p for p in _people(organisation) if p[2] in question.text and p[1] == len(organisation)), None)
+                if person:
+                    organisation = _PERSON_TITLE.sub("", organisation[:person[0]]) or None
+                    if organisation is None:
+                        return None
             if ENGLISH_LISTS and organisation and question.language == "en" and _SEVERAL.search(question.original):
                 listed = _list_around(sentence, organisation)
                 if listed:
@@ -1341,6 +1348,12 @@ def _colon_value(sentence: str, clause: str) -> str:
         return value.group(1)
     return clause
 
+
+# The organisation of a person the question names is the name before the person's title, not the title
+# and name too. Off: the words where the question points, person and all.
+ASKED_PERSON_CUT = True
+_PERSON_TITLE = re.compile(r"(?:副?总裁|董事长|副?总经理|产品经理|项目经理|经理|主任|负责人|首席[\u4e00-\u9fff]{1,4}官|CEO|总工程师|工程师|"
+                           r"研究员|分析师|创始人|董事|秘书长|会长|院长|所长|部长|总监|主管|专家|教授|记者)+$")
 
 # "以长春为研发总部": the place that 以…为 makes into the question's noun answers where that noun is.
 # Off: the place nearest where the question points.
