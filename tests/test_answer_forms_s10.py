@@ -222,3 +222,18 @@ def test_the_organisation_of_a_named_person_stops_at_the_title(monkeypatch, on):
     text = "在享受个性化推荐服务时如何避免隐私泄露？安恒信息产品经理盖文轩表示，运用隐私计算系统可以解决。"
     found = _ask("盖文轩来自哪家公司？", text)
     assert found == (True, "安恒信息" if on else "安恒信息产品经理盖文轩")
+
+
+@pytest.mark.parametrize("on", [True, False])
+def test_a_later_ask_opening_with_a_pronoun_is_about_the_first_asks_subject(monkeypatch, on):
+    import rag.answer.listed as listed
+    monkeypatch.setattr(listed, "PRONOUN_SUBJECTS", on)
+    asks = listed.separate_questions("星河智电的创始人是谁？它背后的星河又是哪一年成立的？")
+    assert (asks[1] == "星河智电背后的星河又是哪一年成立的？") is on
+    asks = listed.separate_questions("星河汽车上半年销量是多少？它又要在巴西哪个州建基地？")
+    assert (asks[1] == "星河汽车又要在巴西哪个州建基地？") is on
+
+
+def test_an_english_office_abbreviation_is_an_office():
+    text = "7月18日，星河智电创始人、CEO王阳女士入选年度商界精英榜单。"
+    assert _ask("星河智电的创始人是谁？", text) == (True, "王阳")

@@ -2587,7 +2587,9 @@ TITLES = ("党委书记", "副书记", "书记", "董事长", "副董事长", "�
           # Company offices, as business news and company registers write them.
           "法定代表人", "执行董事", "董事", "首席执行官", "首席运营官", "首席财务官", "财务总监", "总监", "董事会秘书", "董秘",
           "监事会主席", "监事", "实际控制人", "创始人", "联合创始人", "合伙人", "行长", "副行长", "发言人", "导演", "总导演",
-          "制片人", "负责人", "分析师", "首席经济学家", "经济学家", "策略师")
+          "制片人", "负责人", "分析师", "首席经济学家", "经济学家", "策略师",
+          # English abbreviations Chinese business news writes as they are ("创始人、CEO王阳").
+          "CEO", "CFO", "COO", "CTO")
 # An office a body may hold (实际控制人, 控股股东): the question's 谁 is answered by the organisation, or the
 # person, the sentence writes right after it ("实际控制人为常州市国资委", "实际控制人为蓝帆医疗董事长李振平").
 BODY_HOLDERS = True

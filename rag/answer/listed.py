@@ -234,7 +234,26 @@ def separate_questions(text: str) -> tuple[str, ...]:
     context = _ASK_PHRASE.sub("", first).strip("，, ")
     if len(context) < 2:
         return ()
-    return (first + "？",) + tuple(f"{context}，{c.rstrip('？?')}？" for c in clauses[1:])
+    # The first ask's subject: the words before its first 的, or before a time or place word (比亚迪|上半年…).
+    opening = _SUBJECT_OPENING.match(context)
+    subject = opening.group(1) if opening else ""
+    later = []
+    for clause in clauses[1:]:
+        pronoun = _PRONOUN_OPENING.match(clause) if PRONOUN_SUBJECTS else None
+        if pronoun and len(subject) >= 2:
+            # "能链智电的创始人是谁？它背后的能链又是哪一年成立的": 它 is 能链智电, not its 创始人.
+            later.append(f"{subject}{clause[pronoun.end():].rstrip('？?')}？")
+        else:
+            later.append(f"{context}，{clause.rstrip('？?')}？")
+    return (first + "？",) + tuple(later)
+
+
+# A later ask that opens with a pronoun (它, 其, 该公司) is about the first ask's subject (the words before its
+# first 的), not about all of its context. Off: every later ask is read after the first's whole context.
+PRONOUN_SUBJECTS = True
+_SUBJECT_OPENING = re.compile(r"^([\u4e00-\u9fffA-Za-z0-9]{2,12}?)(?=的|今年|去年|上半年|下半年|前三季度|[一二三四]季度|"
+                              r"(?:19|20)\d{2}年|\d{1,2}月|在|于)")
+_PRONOUN_OPENING = re.compile(r"^(?:它|其|该公司|该企业|这家公司|这家企业)(?=的|[\u4e00-\u9fff])")
 
 
 def _items(before: str) -> list[str]:
