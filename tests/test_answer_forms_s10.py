@@ -237,3 +237,11 @@ def test_a_later_ask_opening_with_a_pronoun_is_about_the_first_asks_subject(monk
 def test_an_english_office_abbreviation_is_an_office():
     text = "7月18日，星河智电创始人、CEO王阳女士入选年度商界精英榜单。"
     assert _ask("星河智电的创始人是谁？", text) == (True, "王阳")
+
+
+@pytest.mark.parametrize("on", [True, False])
+def test_a_city_jieba_cuts_up_is_read_after_zai(monkeypatch, on):
+    monkeypatch.setattr(extractive, "SUFFIX_AFTER_PREPOSITION", on)
+    text = "7月5日，星河汽车宣布将与巴西巴伊亚州政府在卡马萨里市设立由三座工厂组成的生产基地。"
+    found = _ask("星河汽车在巴西的生产基地设在哪个市？", text)
+    assert (found == (True, "卡马萨里市")) is on

@@ -907,6 +907,11 @@ class ExtractiveAnswerer:
                     places += _names_ending(sentence, start, end, suffix, question.text)
                     if places:
                         break
+            if suffix and SUFFIX_AFTER_PREPOSITION and not any(p[2].endswith(suffix) for p in places):
+                # "在卡马萨里市设立": a name jieba cuts into pieces (卡马 | 萨里 | 市), after 在/于, ending in the suffix asked.
+                places += [(m.start(1), m.end(1), m.group(1)) for m in
+                           re.finditer(rf"(?:在|于|落户|位于|落地)([\u4e00-\u9fff]{{2,6}}?{re.escape(suffix)})", sentence)
+                           if m.group(1) not in question.text and m.group(1) not in _TOO_GENERAL]
             if suffix:  # 哪个县: a county, not the province it lies in; 城西 + 村 is 城西村
                 places = [p if p[2].endswith(suffix) else (p[0], p[1] + 1, p[2] + suffix) for p in places
                           if p[2].endswith(suffix) or sentence[p[1]:p[1] + 1] == suffix] or places
@@ -1354,6 +1359,10 @@ def _colon_value(sentence: str, clause: str) -> str:
 ASKED_PERSON_CUT = True
 _PERSON_TITLE = re.compile(r"(?:副?总裁|董事长|副?总经理|产品经理|项目经理|经理|主任|负责人|首席[\u4e00-\u9fff]{1,4}官|CEO|总工程师|工程师|"
                            r"研究员|分析师|创始人|董事|秘书长|会长|院长|所长|部长|总监|主管|专家|教授|记者)+$")
+
+# A place name asked by its suffix (哪个市) that jieba cuts into pieces is read after 在/于 up to the suffix.
+# Off: only the gazetteer's and jieba's place words answer.
+SUFFIX_AFTER_PREPOSITION = True
 
 # "以长春为研发总部": the place that 以…为 makes into the question's noun answers where that noun is.
 # Off: the place nearest where the question points.
