@@ -52,7 +52,7 @@ def test_figures_in_other_currencies_are_not_added():
 def test_the_largest_listed_item_is_named():
     answer = _answer("水利、道路、学校这几类工程里，哪一类投入最多？",
                      "累计投入水利资金900万元。新建道路，累计投入1.2亿元。援建学校投入3000万元。")
-    assert answer.short == "道路"
+    assert answer.short == "道路（1.2亿元，高于900万元、3000万元）"
 
 
 def test_an_item_without_a_figure_leaves_the_question_to_the_ordinary_answerer():
@@ -75,7 +75,7 @@ def test_listed_counts_are_compared_in_one_unit():
     # No unit asked: 医生 must be counted in 名 like 教师, not by its training classes (期).
     answer = _answer("教师和医生，哪一类更多？",
                      "县里举办教师培训班、医生培训班120余期，累计培训教师900名、医生1500名。")
-    assert answer.short == "医生"
+    assert answer.short == "医生（1500名，多于900名）"
     assert "1500名" in answer.text and "120余期" not in answer.text
 
 
@@ -135,3 +135,11 @@ def test_items_with_their_own_modifiers_keep_them(monkeypatch, on):
     assert items == (("甲市的星河产业园", "乙县的云顶公园项目") if on else ("星河产业园", "乙县"))
     # What is counted, written once after the last item, is still every item's.
     assert listed_question("乙县和丙县的投资哪个多？").items == ("乙县", "丙县")
+
+
+@pytest.mark.parametrize("on", [True, False])
+def test_a_listed_comparison_shows_the_figures_it_was_made_on(monkeypatch, on):
+    import rag.answer.listed as listed_module
+    monkeypatch.setattr(listed_module, "FIGURES_IN_SHORT", on)
+    answer = _answer("教师和医生，哪一类人更少？", "县里培训教师900名、医生1500名。")
+    assert answer.short == ("教师（900名，少于1500名）" if on else "教师")

@@ -45,12 +45,12 @@ def test_a_rate_is_compared_when_the_question_asks_which_grew_fastest():
     text = "承保金额500亿元，同比增长2.1%；支付赔款9亿元，同比增长30.5%；服务客户18万家，同比增长9%。"
     question = "承保金额、支付赔款、服务客户这几项，哪一项同比增速最快？"
     assert listed_question(question).kind == "percent"
-    assert answer_over_texts(question, text).short == "支付赔款"  # the largest amount is 承保金额's
+    assert answer_over_texts(question, text).short == "支付赔款（30.5%，高于2.1%、9%）"  # the largest amount is 承保金额's
 
 
 def test_each_figure_of_a_list_joined_by_and_belongs_to_its_own_item():
     text = "此次捐赠总金额超过千万元，其中包括500万元现金、价值近250万元的药品及价值近280万元的食品。"
-    assert answer_over_texts("这次捐赠里，现金、药品、食品哪一块金额最小？", text).short == "药品"
+    assert answer_over_texts("这次捐赠里，现金、药品、食品哪一块金额最小？", text).short == "药品（250万元，低于500万元、280万元）"
 
 
 def test_the_figure_whose_clause_says_the_measure_answers(monkeypatch):
@@ -139,8 +139,8 @@ def test_lists_asked_in_other_words(question, items, operation):
 
 @pytest.mark.parametrize("question, short", [
     ("甲公司在乙县和丙县共投资了多少钱？", "20000万元"),
-    ("投资最多的是乙县还是丙县？", "乙县"),
-    ("乙县、丙县两地中投资最少的是哪个？", "丙县"),
+    ("投资最多的是乙县还是丙县？", "乙县（1.2亿元，高于8000万元）"),
+    ("乙县、丙县两地中投资最少的是哪个？", "丙县（8000万元，低于1.2亿元）"),
 ])
 def test_lists_asked_in_other_words_are_answered(question, short):
     assert answer_over_texts(question, _TWO_COUNTIES).short == short

@@ -443,6 +443,11 @@ def _clause(sentence: str, position: int) -> tuple[int, int]:
     return start, min(ends, default=len(sentence))
 
 
+# A comparison of listed items is answered with the figures compared, not the winner's name alone (as
+# rag/answer/extractive.py's FIGURES_IN_CHOICE). Off: the winner's name alone.
+FIGURES_IN_SHORT = True
+
+
 def answer_listed(question: str, text: str, hits: list[Hit], answerer: str = "extractive") -> Answer | None:
     """The sum of, or the largest among, the listed items' figures; None when an item has no figure.
 
@@ -504,7 +509,18 @@ def answer_listed(question: str, text: str, hits: list[Hit], answerer: str = "ex
                 return comparable_value(f.figure)
             return signed_value(comparable_value(f.figure), asked, sentence[:f.figure.start])
 
-        short = pick(found, key=value).item
+        best = pick(found, key=value)
+        short = best.item
+        if FIGURES_IN_SHORT:
+            # "专业技术人员（4498名，多于952名、145名）": the winner with the figures it was chosen on; the short
+            # answer names the winner alone.
+            largest = listed.operation == "max"
+            than = ("晚于" if largest else "早于") if best.figure.kind == "date" else \
+                ("多于" if largest else "少于") if best.figure.kind == "count" else ("高于" if largest else "低于")
+            others = "、".join(dict.fromkeys(f.figure.surface for f in found if f is not best))
+            # (Not where a direction turned a figure's sign: "高于245万元" would misread a 净流出 of 245万元.)
+            unsigned = all(value(f) == comparable_value(f.figure) for f in found)
+            short = f"{best.item}（{best.figure.surface}，{than}{others}）" if others and unsigned else best.item
     citations: list[Citation] = []
     parts = []
     for f in found:
