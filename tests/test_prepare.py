@@ -123,7 +123,8 @@ def _die(articles, chunker):
 def test_a_dying_worker_is_one_clear_error_and_no_index(seed_corpus, tmp_path, monkeypatch):
     corpus = _jsonl_corpus(seed_corpus, tmp_path)
     monkeypatch.setattr(prepare, "_warm_up", lambda chunker: None)  # (it prepares an article in this process)
-    monkeypatch.setattr(prepare, "prepare_batch", _die)
+    # (What the pool sends to a worker: with "spawn", a worker resolves prepare.prepare_batch afresh.)
+    monkeypatch.setattr(prepare, "_prepare_in_worker", _die)
     with pytest.raises(UserError, match="worker process .* died.*RAG_BUILD_WORKERS=1"):
         _build(corpus, tmp_path / "idx", 2, monkeypatch)
     assert not (tmp_path / "idx").exists()
