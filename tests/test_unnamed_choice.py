@@ -35,7 +35,7 @@ def test_the_category_and_the_measure_are_read(question, category, measure, larg
 ])
 def test_the_item_with_the_largest_figure_answers(question, short):
     answer = answer_over_texts(question, _RANKED)
-    assert answer.short == short and answer.citations
+    assert answer.short.split("（")[0] == short and answer.citations  # (the figures follow in brackets)
 
 
 def test_one_item_alone_is_no_comparison():
@@ -46,14 +46,14 @@ def test_one_item_alone_is_no_comparison():
         return [Hit(Chunk(id="x#0", doc_id="x.txt", text=text, start=0, end=len(text), title="", raw=text), 1.0)]
 
     assert answer_unnamed_choice("q", "哪个国家的钢铁企业出口占比最高？", hits("统计显示，法国的钢铁企业其出口占比为31.5%。")) is None
-    assert answer_unnamed_choice("q", "哪个国家的钢铁企业出口占比最高？", hits(_RANKED)).short == "法国"
+    assert answer_unnamed_choice("q", "哪个国家的钢铁企业出口占比最高？", hits(_RANKED)).short.startswith("法国（")
 
 
 def test_bodies_are_named_by_the_phrase_that_ends_in_their_kind():
     text = ("甲省丙市商会为各乡镇卫生院捐赠设备总价值约800万元。甲省丁市总商会捐资45万元设立奖学金。"
             "甲省戊市商会投资9000万元建设酒店。采取公司+商会+农户的形式，动员投入资金30万元。")
     answer = answer_over_texts("哪个商会捐的最多？", text)
-    assert answer.short == "甲省丙市商会"  # 投资 is no donation: the hotel's 9000万元 is not compared
+    assert answer.short.split("（")[0] == "甲省丙市商会"  # 投资 is no donation: the hotel's 9000万元 is not compared
     assert "甲省丁市总商会45万元" in answer.text
 
 

@@ -19,6 +19,9 @@ from dataclasses import dataclass
 from rag.answer.spans import Figure, find_figures
 from rag.documents import Answer, Chunk, Citation, Hit
 
+# A ranking of the items an article names is answered with the figures it was made on. Off: the winner alone.
+FIGURES_IN_SHORT = True
+
 _PLACE_CATEGORY = r"国家或地区|国家和地区|国家|地区|省份|省|城市|经济体"
 _INDUSTRY_CATEGORY = r"行业|产业|领域"
 # Bodies named by a phrase that ends in their kind: 湖南省山东商会, 某某基金会.
@@ -195,7 +198,12 @@ def answer_unnamed_choice(question: str, text: str, hits: list[Hit], answerer: s
                                       ranked.chunk.title))
         parts.append(f"{ranked.item}{ranked.figure.surface}[{n}]")
     short = ordered[0].item
-    body = f"{short}。按文章给出的数字比较：" + "，".join(parts) + "。"
+    if FIGURES_IN_SHORT:
+        # "乙县风电项目（12亿元，高于5亿元、3亿元）": the winner with the figures it was ranked on (as listed.py's).
+        than = ("多于" if choice.largest else "少于") if ordered[0].figure.kind == "count" else ("高于" if choice.largest else "低于")
+        others = "、".join(r.figure.surface for r in ordered[1:4])
+        short = f"{short}（{ordered[0].figure.surface}，{than}{others}）"
+    body = f"{ordered[0].item}。按文章给出的数字比较：" + "，".join(parts) + "。"
     return Answer(question=question, text=body, answerable=True, short=short, citations=tuple(citations),
                   hits=tuple(hits), answerer=answerer)
 
