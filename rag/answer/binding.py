@@ -639,11 +639,6 @@ OWN_REGISTERED_NAME = True
 _ANOTHER_IN_NAME = re.compile(r"旗下|下属|子公司|控股的|与|和|及|、|的")
 
 
-# A registered name that starts at (or before) the asked name's mention is that name's own
-# (丰田|汽车研发中心（中国）有限公司将从8月1日起…): a date after it is still the asked name's.
-# Off: any registered name ending after the mention's start counts as another company.
-OWN_REGISTERED_NAME = True
-
 
 def binds(question: Question, chunk: Chunk, sentence: str, start: int) -> bool:
     """Every constraint of the question holds for the answer at ``start`` in ``sentence``.

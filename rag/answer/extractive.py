@@ -31,6 +31,7 @@ from rag.answer.ranker import OptionText, SentenceRanker, option_features
 from rag.answer.refusal import RefusalModel
 from rag.answer.english_choice import english_choice
 from rag.answer.choice import NamedChoice, figure_of, named_choice, winner
+from rag.answer.compared import with_figures
 from rag.answer.spans import _RANGE_JOIN, CURRENCIES, Figure, find_figures, focus_unit, gap_span, numeral_forms, question_sides, read_number, same_unit, stated_figure, tidy, whole_span, words_of
 from rag.documents import Answer, Chunk, Citation, Hit
 from rag.entities import aliases_of, english_name, find_organisations
@@ -518,11 +519,7 @@ class ExtractiveAnswerer:
         if FIGURES_IN_CHOICE:
             # "东北亚博览会（1006家，多于约300家）": the winner with the figures it was chosen on, the others'
             # by figure only (the short answer names the winner alone).
-            others = "、".join(figures[name].surface for name in choice.names if name != best)
-            counted = figures[best].kind == "count"
-            than = ("晚于" if choice.largest else "早于") if choice.dated else \
-                ("多于" if choice.largest else "少于") if counted else ("高于" if choice.largest else "低于")
-            short = f"{best}（{figures[best].surface}，{than}{others}）"
+            short = with_figures(best, figures[best], [figures[n].surface for n in choice.names if n != best], choice.largest)
         return Answer(question=question, text=f"{short}。" + "，".join(parts) + "。", answerable=True, short=short,
                       citations=tuple(citations), hits=tuple(hits), answerer=self.name)
 
@@ -558,10 +555,16 @@ class ExtractiveAnswerer:
             for doc, article in ordered.items():
                 periods[doc] = listed_years("\n".join(c.text for c in article))
         # A list may open in the passage before (passages overlap, but not always by a whole sentence).
-        previous_passage = {chunk.id: before.text for article in ordered.values()
-                            for before, chunk in zip(article, article[1:]) if before.position == chunk.position - 1}
-        next_passage = {before.id: chunk.text for article in ordered.values()
-                        for before, chunk in zip(article, article[1:]) if before.position == chunk.position - 1}
+        # A quotation's credit may stand in the passage after.
+        previous_passage: dict[str, str] = {}
+        next_passage: dict[str, str] = {}
+        for article in ordered.values():
+            for before, chunk in zip(article, article[1:]):
+                if before.position == chunk.position - 1:
+                    previous_passage[chunk.id] = before.text
+                    next_passage[before.id] = chunk.text
+        # (A question for a total is answered by the sentence before a 其中 part, not by the part.)
+        part_of_previous = PART_OF_PREVIOUS and not _ASKS_TOTAL.search(question.original)
         for rank, hit in enumerate(hits, 1):
             chunk = hit.chunk
             context = f"{chunk.title}\n{chunk.text}"
@@ -579,8 +582,7 @@ class ExtractiveAnswerer:
                     continue
                 opening = _list_opening(chunk.text, match.start(), previous_passage.get(chunk.id, "")) \
                     if LIST_OPENING else ""
-                if not opening and PART_OF_PREVIOUS and _PART_OPENING.match(sentence.lstrip()) \
-                        and not _ASKS_TOTAL.search(question.original):  # (a total is the sentence before's own)
+                if not opening and part_of_previous and _PART_OPENING.match(sentence.lstrip()):
                     # "…进出口额1.3万亿元。其中进口额0.8万亿元": a part's subject and period are the sentence before's.
                     opening = _previous_sentence(chunk.text, match.start())[:_MAX_OPENING * 2]
                 in_sentence = _covered(groups, lambda t: _contains(sentence, t) or _contains(opening, t))
@@ -1357,8 +1359,6 @@ def _colon_value(sentence: str, clause: str) -> str:
 # The organisation of a person the question names is the name before the person's title, not the title
 # and name too. Off: the words where the question points, person and all.
 ASKED_PERSON_CUT = True
-_PERSON_TITLE = re.compile(r"(?:副?总裁|董事长|副?总经理|产品经理|项目经理|经理|主任|负责人|首席[\u4e00-\u9fff]{1,4}官|CEO|总工程师|工程师|"
-                           r"研究员|分析师|创始人|董事|秘书长|会长|院长|所长|部长|总监|主管|专家|教授|记者)+$")
 
 # A place name asked by its suffix (哪个市) that jieba cuts into pieces is read after 在/于 up to the suffix.
 # Off: only the gazetteer's and jieba's place words answer.
@@ -2599,6 +2599,10 @@ TITLES = ("党委书记", "副书记", "书记", "董事长", "副董事长", "�
           "制片人", "负责人", "分析师", "首席经济学家", "经济学家", "策略师",
           # English abbreviations Chinese business news writes as they are ("创始人、CEO王阳").
           "CEO", "CFO", "COO", "CTO")
+# The titles written between an organisation and a person's name (安恒信息|产品经理|盖文轩): the offices
+# above and the job titles a company gives.
+_PERSON_TITLE = re.compile("(?:" + "|".join(sorted(set(TITLES) | {"产品经理", "项目经理", "工程师", "总工程师", "所长", "主管", "专家"},
+                                                   key=len, reverse=True)) + r"|首席[\u4e00-\u9fff]{1,4}官)+$")
 # An office a body may hold (实际控制人, 控股股东): the question's 谁 is answered by the organisation, or the
 # person, the sentence writes right after it ("实际控制人为常州市国资委", "实际控制人为蓝帆医疗董事长李振平").
 BODY_HOLDERS = True

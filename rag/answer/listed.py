@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from rag.answer.compared import with_figures
 from rag.answer.spans import Figure, find_figures, same_unit, signed_value
 from rag.documents import Answer, Chunk, Citation, Hit
 from rag.entities import aliases_of, find_organisations
@@ -514,13 +515,10 @@ def answer_listed(question: str, text: str, hits: list[Hit], answerer: str = "ex
         if FIGURES_IN_SHORT:
             # "专业技术人员（4498名，多于952名、145名）": the winner with the figures it was chosen on; the short
             # answer names the winner alone.
-            largest = listed.operation == "max"
-            than = ("晚于" if largest else "早于") if best.figure.kind == "date" else \
-                ("多于" if largest else "少于") if best.figure.kind == "count" else ("高于" if largest else "低于")
-            others = "、".join(dict.fromkeys(f.figure.surface for f in found if f is not best))
             # (Not where a direction turned a figure's sign: "高于245万元" would misread a 净流出 of 245万元.)
-            unsigned = all(value(f) == comparable_value(f.figure) for f in found)
-            short = f"{best.item}（{best.figure.surface}，{than}{others}）" if others and unsigned else best.item
+            if all(value(f) == comparable_value(f.figure) for f in found):
+                short = with_figures(best.item, best.figure, [f.figure.surface for f in found if f is not best],
+                                     listed.operation == "max")
     citations: list[Citation] = []
     parts = []
     for f in found:

@@ -16,6 +16,9 @@ from rag.lexical import tokenize
 AnswerKind = Literal["organisation", "person", "money", "percent", "count", "duration", "rank", "date", "place",
                      "phrase"]
 
+# "What were global new energy vehicle sales": how many were sold (a count in 辆), not a sum of money.
+_VEHICLE_SALES = re.compile(r"\b(?:vehicle|car|ev|truck)s? (?:sales|deliveries)\b", re.I)
+
 _ORG_WORDS = r"(?:企业|公司|集团|单位|央企|国企|机构|组织|商会|银行|部门|协会|学校|医院|平台)"
 # A question that asks for a listed company's code (not one that names the code to ask something else).
 ASKS_CODE = re.compile(r"(?:股票|证券|上市)?代码[是为]?(?:什么|多少|几)|\b(?:stock|ticker) (?:code|symbol)\b", re.I)
@@ -59,7 +62,7 @@ _KIND_PATTERNS: list[tuple[AnswerKind, re.Pattern[str]]] = [
                          # "报名费是多少", "展位费要多少": the noun of money before the ask
                          r"(?:费|奖金|款|补贴|补助|工资|薪酬|薪水|成本|利息|租金|预算|罚金)(?:是|为|要|需要|大概|大约|一般)?多少(?=[？?，,。！!]|$|吗|呢|啊|呀|钱)|资金[是有]?多少|多少资金|投[资入]了?多少|捐[赠款助]?了?多少|"
                          r"(?<![评代])价(?:格|钱)?[定是为报]?[的了]?[是为]?(?:多少|几)|\bhow much\b|\bmoney\b|\bcost\b|\bfunds?\b|\bprice\b"
-                         r"|^(?!.*\bhow many\b).*?\b(?:box office|revenues?|(?:net )?profits?|turnover|income|(?<!vehicle )(?<!car )(?<!ev )sales)\b"
+                         r"|^(?!.*\bhow many\b).*?\b(?:box office|revenues?|(?:net )?profits?|turnover|income|(?<!vehicle )(?<!car )(?<!ev )(?<!truck )sales)\b"
                          # "total import and export value", "value of exports": a sum of trade
                          r"|\b(?:imports?|exports?|trade)(?: and (?:imports?|exports?))? value\b|\bvalue of (?:imports|exports|trade)\b", re.I)),
     # A metric noun (收入, 融资) asks for money only where no other question word asks for a thing:
@@ -71,7 +74,7 @@ _KIND_PATTERNS: list[tuple[AnswerKind, re.Pattern[str]]] = [
     ("count", re.compile(r"(?:面积|高度|长度|深度|宽度|海拔|里程|重量|体积|容量|距离|占地)[^，,。？?]{0,4}?(?:有|是|为|达)?多(?:大|高|长|重|深|宽|远)")),
     ("count", SIZED_PLACE),
     # (哪几项, 哪几个县 ask which, not how many.)
-    ("count", re.compile(rf"多少|(?<!哪)几个|(?<!哪)几(?:{CLASSIFIERS})|(?<!哪)几\b|数量|人数|户数|\bhow many\b|\bnumber of\b|\bcapacity\b|\b(?:vehicle|car|ev|truck)s? (?:sales|deliveries)\b", re.I)),
+    ("count", re.compile(rf"多少|(?<!哪)几个|(?<!哪)几(?:{CLASSIFIERS})|(?<!哪)几\b|数量|人数|户数|\bhow many\b|\bnumber of\b|\bcapacity\b|{_VEHICLE_SALES.pattern}", re.I)),
     ("place", re.compile(r"哪里|哪儿|在哪(?![个些一家所位款项种])|何地|何处|什么地方|哪(?:个|些|一|几个?)?(?:县|市(?!场)|省|州|地区|地方|村|镇|乡|国家|城市|区(?!域))|\bwhere\b|\b(?:which|what) (?:\w+ )?(?:count(?:y|ies)|cit(?:y|ies)|provinces?|places?|villages?|towns?|regions?|countr(?:y|ies)|areas?)\b", re.I)),
 ]
 _MONEY_VERBS = re.compile(r"投资|投入|捐赠|捐款|捐助|采购|购买|购销|资金|金额|\binvest|\bspen[dt]|\bdonat|\bbought|\bpurchas", re.I)
@@ -275,7 +278,6 @@ _ENGLISH_UNITS = [
 ]
 # The classifier the noun counted takes: companies 家, schools 所, vehicles 辆.
 ENGLISH_CLASSIFIERS = True
-_VEHICLE_SALES = re.compile(r"\b(?:vehicle|car|ev|truck)s? (?:sales|deliveries)\b", re.I)
 _ENGLISH_CLASSIFIER_UNITS = [
     (re.compile(rf"{_COUNT_ASK} (?:[\w-]+ ){{0,3}}?(?:patients|staff|visitors|tourists|passengers|participants|attendees|athletes|"
                 r"victims|deaths|casualties|nurses|engineers|researchers|experts|migrants|jobseekers|practitioners|"

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rag.answer.compared import with_figures
 from rag.answer.spans import Figure, find_figures
 from rag.documents import Answer, Chunk, Citation, Hit
 
@@ -200,9 +201,7 @@ def answer_unnamed_choice(question: str, text: str, hits: list[Hit], answerer: s
     short = ordered[0].item
     if FIGURES_IN_SHORT:
         # "乙县风电项目（12亿元，高于5亿元、3亿元）": the winner with the figures it was ranked on (as listed.py's).
-        than = ("多于" if choice.largest else "少于") if ordered[0].figure.kind == "count" else ("高于" if choice.largest else "低于")
-        others = "、".join(r.figure.surface for r in ordered[1:4])
-        short = f"{short}（{ordered[0].figure.surface}，{than}{others}）"
+        short = with_figures(short, ordered[0].figure, [r.figure.surface for r in ordered[1:4]], choice.largest)
     body = f"{ordered[0].item}。按文章给出的数字比较：" + "，".join(parts) + "。"
     return Answer(question=question, text=body, answerable=True, short=short, citations=tuple(citations),
                   hits=tuple(hits), answerer=answerer)
