@@ -11,7 +11,7 @@ The questions were written by helper sessions that were given only their twelve 
 and the gold format, never the code. The article text stays in the benchmark's archive; this
 script copies the 24 records out of it:
 
-    python benchmarks/fresh_corpus.py [--set fresh|fresh2|fresh3|fresh4|fresh5|fresh6] [--archive ../shared/benchmarks/crud/docs.jsonl.gz] [--out /tmp/fresh.jsonl]
+    python benchmarks/fresh_corpus.py [--set fresh|fresh2|fresh3|fresh4|fresh5|fresh6|fresh7] [--archive ../shared/benchmarks/crud/docs.jsonl.gz] [--out /tmp/fresh.jsonl]
     rag eval --gold eval/gold/fresh-test.jsonl --corpus /tmp/fresh.jsonl --out eval/reports/fresh-test-hybrid
 """
 
@@ -108,6 +108,22 @@ FRESH6_TEST_ARTICLES = (
     "crud-5b080766927a01ec", "crud-fb5296b8f0a3ebf6", "crud-b099ce89da55164d", "crud-e7e46ea9fda62ea1",
     "crud-12ccde62326e2a9e", "crud-b41cc817e4a4f089", "crud-5c91b562cec5ae2b", "crud-9ff89f9b3077ed45",
 )
+# The seventh pair (eval/gold/fresh7-dev.jsonl, fresh7-test.jsonl): farming and rural life (crops,
+# cooperatives, villagers' income, training) rather than cities or companies. Articles of 700-3,000
+# characters outside docs-5k, the CRUD dev sources and the first 144, with no 股票 or 行情快报, using
+# at least seven of 农业, 农民, 粮食, 种植, 亩, 产量, 乡村, 合作社, 农产品, 增收, 养殖, 村民, 丰收, 收购
+# (63 in the archive; all drawn are short, 720-953 characters), drawn with
+# random.Random(20261128).sample over their sorted ids; the first 12 drawn carry the dev questions.
+FRESH7_DEV_ARTICLES = (
+    "crud-7ce008f39634059c", "crud-2936b1aee2e6a9ea", "crud-bd3b85c5eb324f13", "crud-e3278b499efe3bd7",
+    "crud-c4e4ab1cfaedfe92", "crud-28a07adc8f747e84", "crud-0ba9dfd8ce596bff", "crud-aef8a58663b630b5",
+    "crud-72982da301c29a3d", "crud-7200e851529f6d32", "crud-71e9bf4b75984da3", "crud-9935c8f1dff662fe",
+)
+FRESH7_TEST_ARTICLES = (
+    "crud-bad0f16e4a21a947", "crud-1ccc2dc5a9070ee9", "crud-47dd71941d05033c", "crud-bf998e6b3eb42a9e",
+    "crud-621c04bc22a14cf2", "crud-e43d48b020d93f9e", "crud-b052e1c03db44261", "crud-8b50d3b6b5b1e69a",
+    "crud-351761ded7874483", "crud-84bd474c16289d7d", "crud-4e872cc607b21d9f", "crud-dac27bbb681a94c3",
+)
 SETS = {
     "fresh": DEV_ARTICLES + TEST_ARTICLES,
     "fresh2": FRESH2_DEV_ARTICLES + FRESH2_TEST_ARTICLES,
@@ -115,6 +131,7 @@ SETS = {
     "fresh4": FRESH4_DEV_ARTICLES + FRESH4_TEST_ARTICLES,
     "fresh5": FRESH5_DEV_ARTICLES + FRESH5_TEST_ARTICLES,
     "fresh6": FRESH6_DEV_ARTICLES + FRESH6_TEST_ARTICLES,
+    "fresh7": FRESH7_DEV_ARTICLES + FRESH7_TEST_ARTICLES,
 }
 DEFAULT_ARCHIVE = Path(__file__).resolve().parents[1].parent / "shared" / "benchmarks" / "crud" / "docs.jsonl.gz"
 
