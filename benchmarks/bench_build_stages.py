@@ -45,8 +45,9 @@ def main() -> None:
     from rag.facts import FactTable
     from rag.index import IndexSettings, _PartWriter, passage_text
     from rag.ingest import RawArticle, iter_corpus, to_document
-    from rag.lexical import han_bigram_codes, tokenize
+    from rag.lexical import han_bigram_codes
     from rag.prepare import _numbered, _warm_up, prepare_batch
+    from rag.tagging import search_tokens
 
     chunker = ChunkerSettings()
     _warm_up(chunker)  # tables loaded (the build does it before forking)
@@ -58,14 +59,22 @@ def main() -> None:
         times[stage] = times.get(stage, 0.0) + time.process_time() - started
         return result
 
+    corpus = iter_corpus(args.corpus)
+    for _ in itertools.islice(corpus, args.skip):  # (read, not timed: only the articles measured count)
+        pass
     raws = timed("parent: read (gzip, JSON, checks)", lambda: [
-        a for a in itertools.islice(iter_corpus(args.corpus), args.skip, args.skip + args.articles)
-        if isinstance(a, RawArticle)])
+        a for a in itertools.islice(corpus, args.articles) if isinstance(a, RawArticle)])
     timed("parent: content hash", lambda: [a.content_hash for a in raws])
     n = len(raws)
-    from rag.tagging import _piece_tags
+    from rag import tagging
 
-    _piece_tags.cache_clear()  # (the warm-up's sentences)
+    def cold_caches() -> None:
+        """The tagging caches emptied, so that a stage pays for these articles' words as a worker would."""
+        tagging._piece_tags.cache_clear()
+        tagging._piece_tokens.cache_clear()
+        tagging._SUB_WORDS.clear()
+
+    cold_caches()  # (the warm-up's sentences)
     # The worker stages run as in a worker: the cycle collector passes over what was loaded before the
     # fork and does not run by itself (rag.prepare: gc.freeze() in prepare_in_order, _start_worker).
     gc.freeze()
@@ -74,7 +83,8 @@ def main() -> None:
     chunked = timed("worker: chunk (sentences, subject organisation)",
                     lambda: [chunk_document(d, chunker) for d in documents])
     texts = timed("worker: passage text", lambda: [[passage_text(c) for c in cs] for cs in chunked])
-    tokens = timed("worker: passage tokens (rjieba search)", lambda: [[tokenize(t) for t in ts] for ts in texts])
+    tokens = timed("worker: passage tokens (search_tokens: tags' words, sub-words)",
+                   lambda: [[search_tokens(t) for t in ts] for ts in texts])
     timed("worker: article bigrams, numbered", lambda: han_bigram_codes([article_text(cs) for cs in chunked if cs]))
     timed("worker: chunk lines (JSON)", lambda: [
         "".join(json.dumps(c.to_json(), ensure_ascii=False) + "\n" for c in cs) for cs in chunked])
@@ -86,7 +96,7 @@ def main() -> None:
     del documents, texts, tokens, facts
     # A batch's way back to the parent (pickled by the worker, unpickled by the parent).
     batches = [raws[i : i + 64] for i in range(0, n, 64)]
-    _piece_tags.cache_clear()  # (the stages above tagged these articles' sentences)
+    cold_caches()  # (the stages above tagged these articles' sentences and looked up their words)
     prepared = timed("worker: prepare_batch as a whole (the stages above)",
                      lambda: [prepare_batch(b, chunker) for b in batches])
     pickled = timed("worker: send a batch (pickle)", lambda: [pickle.dumps(p, protocol=pickle.HIGHEST_PROTOCOL)
