@@ -45,7 +45,7 @@ def main() -> None:
     from rag.facts import FactTable
     from rag.index import IndexSettings, _PartWriter, passage_text
     from rag.ingest import RawArticle, iter_corpus, to_document
-    from rag.lexical import han_bigram_codes
+    from rag.lexical import han_bigram_codes, short_word_codes
     from rag.prepare import _numbered, _warm_up, prepare_batch
     from rag.tagging import search_tokens
 
@@ -92,7 +92,8 @@ def main() -> None:
                   lambda: [list(FactTable.extract(cs)) for cs in chunked])
     timed("worker: fact lines (JSON)", lambda: [
         "".join(json.dumps(f.to_json(), ensure_ascii=False) + "\n" for _, f in fs) for fs in facts])
-    timed("worker: passage token numbering", lambda: _numbered([t for ts in tokens for row in ts for t in row]))
+    timed("worker: passage token numbering, word codes",
+          lambda: short_word_codes(_numbered([t for ts in tokens for row in ts for t in row])[0]))
     del documents, texts, tokens, facts
     # A batch's way back to the parent (pickled by the worker, unpickled by the parent).
     batches = [raws[i : i + 64] for i in range(0, n, 64)]

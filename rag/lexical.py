@@ -97,12 +97,15 @@ class BigramCodes:
         ids: Every token's index in ``distinct``, all texts' tokens one text after another.
         lengths: Each text's number of tokens.
         latin: The Latin words and numbers the negative codes stand for.
+        ascending: The positions in ``distinct`` of its codes in increasing order (``distinct[ascending]``
+            is sorted; the parent searches them in that order, ``rag.index._CodeIds``), or None.
     """
 
     distinct: np.ndarray
     ids: np.ndarray
     lengths: np.ndarray
     latin: list[str]
+    ascending: np.ndarray | None = None
 
     def token_of(self, code: int) -> str:
         if code < 0:
@@ -164,4 +167,31 @@ def han_bigram_codes(texts: Iterable[str]) -> BigramCodes:
     order = np.argsort(first, kind="stable")  # the distinct codes in order of first appearance
     number = np.empty(len(distinct), dtype=np.int32)
     number[order] = np.arange(len(distinct), dtype=np.int32)
-    return BigramCodes(distinct[order], number[inverse.reshape(-1)], lengths.astype(np.int64), list(latin))
+    # (np.unique sorted the codes: number[j] is where the j-th smallest stands in the order of first appearance)
+    return BigramCodes(distinct[order], number[inverse.reshape(-1)], lengths.astype(np.int64), list(latin), number)
+
+
+_WORD_CODE_MAX = 3  # characters: three code points plus one, 21 bits each, fit in 63 bits
+
+
+def short_word_codes(words: list[str]) -> tuple[str, np.ndarray, np.ndarray]:
+    """``words`` joined, each word's length, and a number for each word of one to three characters (0 for longer).
+
+    The number of a word ``c1 c2 c3`` is ``(c1 + 1) << 42 | (c2 + 1) << 21 | (c3 + 1)`` over its code points
+    (``(c1 + 1) << 21 | (c2 + 1)`` for two, ``c1 + 1`` for one): distinct words have distinct numbers, and a
+    word of more characters a larger one. A build's parent looks most words of a batch up by these numbers
+    in a sorted array (``rag.index._TokenRows.add_words``), not each string in a dictionary.
+    """
+    joined = "".join(words)
+    lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+    points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64) + 1
+    starts = np.cumsum(lengths) - lengths
+    codes = np.zeros(len(words), dtype=np.int64)
+    short = np.flatnonzero((lengths >= 1) & (lengths <= _WORD_CODE_MAX))
+    at, length = starts[short], lengths[short]
+    code = points[at]
+    for k in range(1, _WORD_CODE_MAX):
+        longer = np.flatnonzero(length > k)
+        code[longer] = (code[longer] << _PAIR_SHIFT) | points[at[longer] + k]
+    codes[short] = code
+    return joined, lengths, codes

@@ -32,7 +32,7 @@ import numpy as np
 from rag.chunking import ChunkerSettings, article_text, chunk_document
 from rag.errors import UserError
 from rag.ingest import RawArticle, to_document
-from rag.lexical import BigramCodes, han_bigram_codes
+from rag.lexical import BigramCodes, han_bigram_codes, short_word_codes
 from rag.tagging import search_tokens
 
 # What json.dumps(value, ensure_ascii=False) returns; json.dumps makes a new encoder for every call with an option.
@@ -60,17 +60,28 @@ class PreparedArticle:
 class PreparedBatch:
     """A batch of articles' lines and token ids.
 
-    Passage token ids index the batch's own word list (``passage_words``);
+    Passage token ids index the batch's own word list (``passage_words``: each
+    word once, in order of first appearance), which travels as one string, each
+    word's length and the numbers of its short words (``rag.lexical.short_word_codes``);
     ``passage_lengths`` holds one count per passage. ``article_bigrams`` are the
     bigrams of each article that has passages (an article without any has no
     row), as numbers (``rag.lexical.han_bigram_codes``).
     """
 
     articles: list[PreparedArticle]
-    passage_words: list[str]
+    passage_words_joined: str
+    passage_word_lengths: np.ndarray
+    passage_word_codes: np.ndarray
     passage_ids: np.ndarray
     passage_lengths: np.ndarray
     article_bigrams: BigramCodes
+
+    @property
+    def passage_words(self) -> list[str]:
+        """The batch's word list."""
+        ends = np.cumsum(self.passage_word_lengths).tolist()
+        joined = self.passage_words_joined
+        return [joined[start:end] for start, end in zip([0, *ends], ends)]
 
 
 def prepare_batch(articles: list[RawArticle], chunker: ChunkerSettings) -> PreparedBatch:
@@ -103,8 +114,8 @@ def prepare_batch(articles: list[RawArticle], chunker: ChunkerSettings) -> Prepa
         prepared.append(PreparedArticle(article.id, chunks[0].subject, *document, len(chunks), chunk_lines,
                                         fact_lines))
     passage_words, passage_ids = _numbered(passage_tokens)
-    return PreparedBatch(prepared, passage_words, passage_ids, np.asarray(passage_lengths, dtype=np.int64),
-                         han_bigram_codes(article_texts))
+    return PreparedBatch(prepared, *short_word_codes(passage_words), passage_ids,
+                         np.asarray(passage_lengths, dtype=np.int64), han_bigram_codes(article_texts))
 
 
 def _numbered(tokens: list[str]) -> tuple[list[str], np.ndarray]:

@@ -109,3 +109,51 @@ def test_no_token_crosses_from_one_text_to_the_next():
     tokens = [batch.token_of(c) for c in batch.distinct[batch.ids].tolist()]
     assert tokens == ["海", "原县", "7.7", "8", "亿", "ab", "cd"]
     assert batch.lengths.tolist() == [1, 1, 0, 1, 2, 1, 1]
+
+
+def test_short_word_codes_tell_every_short_word_apart():
+    """A word of one to three characters has a number of its own (0 for longer words), whatever its characters."""
+    from rag.lexical import short_word_codes
+
+    alphabet = list("海原县投资亿元aB1.") + ["\U00020000", "\U0010ffff", "\ud800", "\x00", "\u4e00"]
+    rng = random.Random(0)
+    seen: dict[int, str] = {}
+    for _ in range(300):
+        words = list(dict.fromkeys("".join(rng.choice(alphabet) for _ in range(rng.randint(1, 5)))
+                                   for _ in range(rng.randint(0, 30))))
+        joined, lengths, codes = short_word_codes(words)
+        assert joined == "".join(words) and lengths.tolist() == [len(w) for w in words]
+        for word, code in zip(words, codes.tolist()):
+            if len(word) > 3:
+                assert code == 0
+            else:
+                assert code > 0 and seen.setdefault(code, word) == word
+
+
+def test_words_by_code_numbered_as_tokens_one_row_at_a_time_would_be():
+    """add_words (a prepared batch's passage words) gives the ids and vocabulary add_tokens gives, also for words
+    that add_tokens numbered first (an update's kept rows) and words too long for a code."""
+    from rag.lexical import short_word_codes
+
+    alphabet = list("海原县投资亿元ab1") + ["\U00020000"]
+    rng = random.Random(1)
+    by_words, by_tokens = _TokenRows({}), _TokenRows({})
+    for batch in range(150):
+        tokens = ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 5))) for _ in range(rng.randint(0, 40))]
+        words = list(dict.fromkeys(tokens))
+        number = {w: i for i, w in enumerate(words)}
+        by_words.add_words(*short_word_codes(words), np.asarray([number[t] for t in tokens], dtype=np.int32),
+                           np.asarray([len(tokens)]))
+        by_tokens.add_tokens(tokens)
+        if batch % 7 == 0:
+            kept = ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 3))) for _ in range(5)]
+            by_words.add_tokens(kept)
+            by_tokens.add_tokens(kept)
+    (flat_a, offsets_a, words_a), (flat_b, offsets_b, words_b) = by_words.arrays(), by_tokens.arrays()
+    assert np.array_equal(flat_a, flat_b) and np.array_equal(offsets_a, offsets_b) and words_a == words_b
+
+
+def test_ascending_orders_a_batch_s_codes():
+    batch = han_bigram_codes(["海原县投资7.78亿元", "cr 集团在海原", "", "\U00020000ab 海"])
+    assert batch.ascending is not None and sorted(batch.ascending.tolist()) == list(range(len(batch.distinct)))
+    assert np.array_equal(batch.distinct[batch.ascending], np.sort(batch.distinct))
