@@ -57,7 +57,7 @@ def test_the_figure_whose_clause_says_the_measure_answers(monkeypatch):
     text = ("甲公司准备了4000万元资金，回购价格的上限是60元/股。乙公司将用5000万元资金回购，回购价格不超过71元/股。"
             "丙公司拟以5亿元资金回购公司股份，全部用于股权激励，回购价格不高于50元/股。")
     question = "甲公司、乙公司和丙公司中，哪家设定的回购价格上限最高？"
-    assert answer_over_texts(question, text).short == "乙公司"
+    assert answer_over_texts(question, text).short.split("（")[0] == "乙公司"
     monkeypatch.setattr(listed_module, "MEASURE_FIRST", False)
     assert answer_over_texts(question, text).short != "乙公司"
 

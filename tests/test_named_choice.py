@@ -33,13 +33,13 @@ def test_the_question_is_read_for_its_names_measure_and_direction():
 
 def test_the_named_candidate_with_the_larger_figure_answers_with_both_figures_cited():
     answer = _ask("星河电子和蓝鲸汽车，哪家营收更多？")
-    assert answer.short == "蓝鲸汽车"
+    assert answer.short.split("（")[0] == "蓝鲸汽车"
     assert len(answer.citations) == 2 and "312亿元" in answer.text and "455亿元" in answer.text
 
 
 def test_the_smaller_is_chosen_when_asked_and_a_third_unnamed_company_never_answers():
-    assert _ask("星河电子和远山物流，哪家营收更少？").short == "远山物流"
-    assert _ask("星河电子和远山物流，哪家营收更多？").short == "星河电子"
+    assert _ask("星河电子和远山物流，哪家营收更少？").short.split("（")[0] == "远山物流"
+    assert _ask("星河电子和远山物流，哪家营收更多？").short.split("（")[0] == "星河电子"
 
 
 def test_figures_in_different_currencies_are_not_compared():
@@ -67,15 +67,15 @@ def test_a_figure_stated_in_the_other_direction_counts_against_the_measure():
 
 def test_the_named_candidate_whose_change_is_larger_answers_which_fell_more():
     text = "东坪电子营收同比下滑2%。西岭汽车营收同比下滑20%。"
-    assert _ask("东坪电子和西岭汽车两家公司，哪家营收下滑得更厉害？", text).short == "西岭汽车"
+    assert _ask("东坪电子和西岭汽车两家公司，哪家营收下滑得更厉害？", text).short.split("（")[0] == "西岭汽车"
     # A rise is no fall: "跌得更多" goes to the one that fell.
     text = "东坪电子股价上涨5%。西岭汽车股价下跌3%。"
-    assert _ask("东坪电子和西岭汽车，哪家股价跌得更多？", text).short == "西岭汽车"
+    assert _ask("东坪电子和西岭汽车，哪家股价跌得更多？", text).short.split("（")[0] == "西岭汽车"
 
 
 def test_a_net_outflow_is_not_the_largest_net_inflow():
     text = "东坪电子主力资金净流出500万元。西岭汽车主力资金净流入120万元。"
-    assert _ask("东坪电子和西岭汽车，哪家主力资金净流入更多？", text).short == "西岭汽车"
+    assert _ask("东坪电子和西岭汽车，哪家主力资金净流入更多？", text).short.split("（")[0] == "西岭汽车"
     listed = "8月2日，主力资金净流出245.34万元，游资资金净流入221.15万元，散户资金净流入24.19万元。"
     assert _ask("主力、游资、散户三类资金中，哪一类净流入最多？", listed).short == "游资"
 
@@ -94,7 +94,7 @@ def test_the_named_candidate_with_the_earlier_date_answers_which_came_first():
     question = "东坪电子有限公司和西岭汽车有限公司，哪家更早注销？"
     choice = named_choice(question)
     assert choice is not None and choice.dated and choice.sub_question("东坪电子有限公司") == "东坪电子有限公司什么时候注销？"
-    assert _ask(question, text).short == "西岭汽车有限公司"
+    assert _ask(question, text).short.split("（")[0] == "西岭汽车有限公司"
     assert _ask("东坪电子有限公司和西岭汽车有限公司哪家注销得更晚？", text).short == "东坪电子有限公司（2022年6月23日，晚于2021年3月5日）"
     # A date without its year is not ordered against one with it.
     undated = "东坪电子有限公司于6月23日被注销。西岭汽车有限公司于2021年3月5日被注销。"
@@ -105,7 +105,7 @@ def test_of_parallel_clauses_the_figure_whose_own_clause_names_the_item_answers(
     text = "手机、平板和电脑的销售收入均有下滑，其中手机业务同比下滑2%，平板业务下滑20%。"
     assert _ask("手机的销售收入同比下滑了多少？", text).short == "2%"
     assert _ask("平板的销售收入同比下滑了多少？", text).short == "20%"
-    assert _ask("手机和平板两条产品线，哪个销售收入下滑得更厉害？", text).short == "平板"
+    assert _ask("手机和平板两条产品线，哪个销售收入下滑得更厉害？", text).short.split("（")[0] == "平板"
 
 
 def test_the_sentences_named_topic_is_no_clauses_item_and_a_figures_comma_ends_no_clause():

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rag.answer import listed as _listed
 from rag.answer.listed import comparable_value, listed_question
 from rag.answer.spans import Figure, find_figures, signed_value
 
@@ -76,6 +77,13 @@ class NamedChoice:
         return signed_value(figure.value, self.metric, sentence[:at])
 
 
+# "X的同比增速，A和B相比哪个更高": the measure said in the clause before the list's. Off: 相比 is the measure.
+FRONT_MEASURES = True
+# "…增速最低的是哪里？", "…最多的是哪个？": a ranked ask after its measure. Off: only "哪个…更多" asks.
+RANKED_CHOICES = True
+_RANKED = re.compile(r"(?:最多|最高|最大|最少|最低|最小|最快|最慢)的?是(?:哪|谁)")
+
+
 def named_choice(question: str) -> NamedChoice | None:
     """The candidates and measure of "A和B，哪家X更多", else None (also for one name, or a name of one character).
 
@@ -92,6 +100,10 @@ def named_choice(question: str) -> NamedChoice | None:
         measure = (dated.group("after") or dated.group("before") or "").strip(" 的得了")
     else:
         metric = _METRIC.search(question)
+        if metric is None and listed.measure and (RANKED_CHOICES and _RANKED.search(question)
+                                                  or _listed.PAIRED_COMPARATIVES and _listed._PAIRED.search(question)):
+            # "常德、琼海、西藏三地中，上半年旅游收入同比增速最低的是哪里": the measure is said before the ask.
+            return _named(listed, listed.measure, question)
         if metric is None:
             return None
         measure = metric.group("metric").strip(" 的得")
@@ -101,15 +113,26 @@ def named_choice(question: str) -> NamedChoice | None:
             if last in question[:metric.start()]:
                 between = question[question.rfind(last, 0, metric.start()) + len(last):metric.start()]
                 measure = _LIST_NAME.sub("", between).strip(" 的得，,")
+        if FRONT_MEASURES and len(re.sub(r"^(?:相比|相较|比较|对比)", "", measure)) < 2:
+            # "上半年国内旅游收入的同比增速，吉林和全国相比哪个更高": the measure is the clause before the list's.
+            measure = re.sub(r"^(?:相比|相较|比较|对比)", "", measure)
+            first = question.find(listed.items[0])
+            before = re.split(r"[，,]", question[:first])
+            if not measure and len(before) >= 2 and len(before[-2].strip()) >= 2 and not before[-1].strip():
+                measure = before[-2].strip(" 的")
         if _CHANGE.search(measure) and metric.group("direction") in ("低", "小", "少"):
             return None  # "哪个降得更低": to a lower level, or by less? One reading cannot settle it
+    return _named(listed, measure, question)
+
+
+def _named(listed, measure: str, question: str) -> NamedChoice | None:
     names = tuple(n for n in (_NAME_TAIL.sub("", item).strip(" 的在") for item in listed.items) if n)
     if len(names) < 2 or any(len(n) < 2 for n in names) or len(measure) < 2:
         return None
     # The words before the list, in the list's clause, less what only frames it (中, 里, 在).
     clause_start = max(question.rfind(c, 0, question.find(names[0])) for c in "，,：:；;") + 1
     context = question[clause_start:max(question.find(names[0]), clause_start)].strip()
-    context = re.sub(r"^在|(?:在|中|里|之中|当中)$", "", context).strip()  # not the 中 of 中环环保
+    context = re.sub(r"^[在是]|(?:在|中|里|之中|当中|是)$", "", context).strip()  # not the 中 of 中环环保
     return NamedChoice(names=names, metric=measure, largest=listed.operation == "max", context=context,
                        dated=listed.kind == "date")
 

@@ -31,7 +31,7 @@ from rag.answer.ranker import OptionText, SentenceRanker, option_features
 from rag.answer.refusal import RefusalModel
 from rag.answer.english_choice import english_choice
 from rag.answer.choice import NamedChoice, figure_of, named_choice, winner
-from rag.answer.compared import with_figures
+from rag.answer.compared import difference, with_figures
 from rag.answer.spans import _RANGE_JOIN, CURRENCIES, Figure, find_figures, focus_unit, gap_span, numeral_forms, question_sides, read_number, same_unit, stated_figure, tidy, whole_span, words_of
 from rag.documents import Answer, Chunk, Citation, Hit
 from rag.entities import aliases_of, english_name, find_organisations
@@ -127,7 +127,9 @@ class ExtractiveAnswerer:
         analysed = analyse(question) if isinstance(question, str) else question
         found = self._answer(analysed, hits)
         candidates = named_candidates(analysed.text) if analysed.language == "zh" else ()
-        if found.answerable and found.short and candidates and found.short not in candidates:
+        if found.answerable and found.short and candidates and found.short not in candidates \
+                and not (KEEP_COMPARED_FIGURES and any(found.short.startswith(f"{c}（") for c in candidates)):
+            # (Not a listed name already followed by the figures it won on: "乙（450家，多于约200家）".)
             # "A、B、C这三家里，哪家…": the answer is one of the names the question gives, in its words.
             name = as_listed_name(found.short, candidates)
             if name is not None:
@@ -499,6 +501,12 @@ class ExtractiveAnswerer:
             own = [h for h in hits if name in h.chunk.text]
             sub = self.answer(choice.sub_question(name), own or hits)
             figure = figure_of(sub.short) if sub.answerable and sub.citations else None
+            bare = _EDITION_OPENING.sub("", name) if EDITION_NAMES else name
+            if figure is None and bare != name and len(bare) >= 3:
+                # "2023商用密码大会", "第十四届东北亚博览会": the year or edition names the event, not a period
+                # its figures must be dated in; the event's figures are asked of its name without them.
+                sub = self.answer(choice.sub_question(bare), own or [h for h in hits if bare in h.chunk.text] or hits)
+                figure = figure_of(sub.short) if sub.answerable and sub.citations else None
             if figure is None:
                 return None
             figures[name] = figure
@@ -519,7 +527,9 @@ class ExtractiveAnswerer:
         if FIGURES_IN_CHOICE:
             # "东北亚博览会（1006家，多于约300家）": the winner with the figures it was chosen on, the others'
             # by figure only (the short answer names the winner alone).
-            short = with_figures(best, figures[best], [figures[n].surface for n in choice.names if n != best], choice.largest)
+            rest = [n for n in choice.names if n != best]
+            gap = difference(question, figures[best], figures[rest[0]]) if len(rest) == 1 and not choice.dated else None
+            short = with_figures(best, figures[best], [figures[n].surface for n in rest], choice.largest, gap)
         return Answer(question=question, text=f"{short}。" + "，".join(parts) + "。", answerable=True, short=short,
                       citations=tuple(citations), hits=tuple(hits), answerer=self.name)
 
@@ -1377,6 +1387,13 @@ _ASKS_TOTAL = re.compile(r"总|合计|一共|共计|加起来|\b(?:total|overall
 # "A和B，哪个更多" is answered with the figures compared, not the winner's name alone: a reader sees why.
 # Off: the winner's name alone.
 FIGURES_IN_CHOICE = True
+# A named candidate whose figure is not found is asked again without its opening year or edition
+# ("2023商用密码大会" -> 商用密码大会). Off: the comparison is left to the usual path.
+EDITION_NAMES = True
+# A comparison's short answer that is a listed name with its figures keeps the figures (the name alone
+# otherwise replaces it). Off: the name alone.
+KEEP_COMPARED_FIGURES = True
+_EDITION_OPENING = re.compile(r"^(?:(?:19|20)\d{2}年?|第[一二三四五六七八九十百零〇\d]+届)")
 
 # A public body's name is its field plus its kind (国家知识产权|局, 商务|部): a question that shares the
 # field (国家知识产权优势企业) does not name the body. Off: three shared opening characters name it.

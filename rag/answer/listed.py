@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from rag.answer.compared import with_figures
+from rag.answer.compared import difference, with_figures
 from rag.answer.spans import Figure, find_figures, same_unit, signed_value
 from rag.documents import Answer, Chunk, Citation, Hit
 from rag.entities import aliases_of, find_organisations
@@ -27,6 +27,15 @@ _SUM = re.compile(r"加起来|加在一起|合起来|合计|一共|总共|共计
 # "哪一类…最多", "谁捐得最多", "哪个更多": a choice among the listed items.
 # 哪一块 (现金、物资哪一块), 哪天 (8月7日和8月11日哪天): a part or a day of those listed.
 _CHOICE = re.compile(r"哪一?(?:类|项|种|个|方面|家|位|方|条|块|部分|天|样)|谁")
+# "常德、琼海、西藏三地中，…增速最低的是哪里": a place among the listed places. Off: 哪里 lists nothing.
+PLACE_CHOICE = True
+_PLACE_CHOICE = re.compile(r"哪里|哪儿")
+
+
+def _choice(text: str) -> re.Match | None:
+    return _CHOICE.search(text) or (_PLACE_CHOICE.search(text) if PLACE_CHOICE else None)
+
+
 # 更厉害/更快 (下滑得更厉害, 增长更快): the larger change.
 # 投得多, 大一些, "哪个签约项目多？": the comparative without 更.
 _MORE = re.compile(r"最多|最高|最大|更多|更高|更大|多一些|多些|更厉害|最厉害|更快|最快|更猛|更严重|更明显"
@@ -35,6 +44,9 @@ _LESS = re.compile(r"最少|最低|最小|更少|更低|更小|得少|[少小低
 # "哪个县先脱贫", "哪个最晚": a choice among the listed items by their dates.
 _EARLIER = re.compile(r"先|最早|更早|早一些")
 _LATER = re.compile(r"最晚|更晚|晚一些|最后")
+# "是中国更高还是全球更高": two items, each with the comparative. Off: not read as a list.
+PAIRED_COMPARATIVES = True
+_PAIRED = re.compile(r"(?:是|选)?([^，,。？?是还]{2,12}?)(更[高多大快低少小慢])还是([^，,。？?是]{2,12}?)\2[？?]?$")
 # What joins listed items; 加上 joins two whole phrases ("A的利润，加上B的收入").
 _JOIN = re.compile(r"[、和与及跟]|以及")
 # "A的X和B的Y": each item has its own modifier, so the last item's words after 的 are its own, not
@@ -88,7 +100,7 @@ def listed_question(text: str) -> ListedQuestion | None:
     Args:
         text: The question, normalised (simplified Chinese).
     """
-    choice = _CHOICE.search(text)
+    choice = _choice(text)
     total = _SUM.search(text)
     if total is None and "加上" in text:
         total = re.search(r"(?:是|为|有|等于)?多少", text)  # "A的投资加上B的投资是多少"
@@ -97,6 +109,14 @@ def listed_question(text: str) -> ListedQuestion | None:
         if len(items) < 2:
             return None
         return ListedQuestion(tuple(items), "min" if _EARLIER.search(text, choice.start()) else "max", "date")
+    paired = _PAIRED.search(text) if PAIRED_COMPARATIVES else None
+    if paired and not choice:
+        # "上半年新能源汽车销量的同比增速，是中国更高还是全球更高": each side says the comparative.
+        measure = text[:paired.start()].strip("，, 的")
+        measure = re.split(r"[，,]", measure)[-1].strip(" 的") if measure else ""
+        kind = "percent" if _RATE.search(measure) else "money" if _MONEY_WORDS.search(measure) else "count"
+        less = paired.group(2)[-1] in "低少小慢"
+        return ListedQuestion((paired.group(1), paired.group(3)), "min" if less else "max", kind, measure)
     either = re.search(r"(?:是|选)?([^，,。？?是]{2,20})还是([^，,。？?]{2,20}?)[？?]?$", text)
     if either and (_MORE.search(text, 0, either.start()) or _LESS.search(text, 0, either.start())) and not choice:
         # "投资最多的是甲项目还是乙项目": the two items either side of 还是.
@@ -107,20 +127,30 @@ def listed_question(text: str) -> ListedQuestion | None:
             measure = _MORE.sub("", _LESS.sub("", measure)).strip("的是 ")
             kind = "money" if _MONEY_WORDS.search(text) else "count"
             return ListedQuestion(tuple(items), "min" if less else "max", kind, measure)
-    ranked = choice and not (_MORE.search(text, choice.start()) or _LESS.search(text, choice.start())) and \
-        re.search(r"(?:最多|最高|最大|最少|最低|最小)的?是$", text[:choice.start()])
+    # (A second ask after the choice, "…是哪里？有多少？", says no direction.)
+    asked_end = len(text)
+    if choice and PLACE_CHOICE:
+        asked_end = next((m.end() for m in re.finditer(r"[？?]", text) if choice.end() <= m.start() < len(text) - 1),
+                         len(text))
+    ranked = choice and not (_MORE.search(text, choice.start(), asked_end) or _LESS.search(text, choice.start(), asked_end)) \
+        and re.search(r"(?:最多|最高|最大|最少|最低|最小|最快|最慢)的?是$", text[:choice.start()])
     if ranked:
         # "甲、乙和丙项目中投资额最大的是哪个": the list ends at 中/里, the measure follows it.
         head = text[:ranked.start()]
         end = max(head.rfind(w) for w in ("中", "里"))
+        if end < 0 and PLACE_CHOICE:
+            # "吉林、常德、琼海、西藏这四个地方，上半年旅游收入最高的是哪里": the list is the clause before the comma.
+            comma = min((i for i in (head.find("，"), head.find(",")) if i > 0), default=-1)
+            if comma > 0 and _JOIN.search(head[:comma]) and _LIST_TAIL.search(head[:comma]):
+                end = comma
         if end > 0:
             items = _items(text[:end])
             if len(items) >= 2:
-                operation = "min" if ranked.group()[1] in "少低小" else "max"
+                operation = "min" if ranked.group()[1] in "少低小慢" else "max"
                 kind = "money" if _MONEY_WORDS.search(text) else "count"
                 if _RATE.search(head[end:]):
                     kind = "percent"
-                return ListedQuestion(tuple(items), operation, kind, head[end + 1:].strip("的 "))
+                return ListedQuestion(tuple(items), operation, kind, head[end + 1:].strip("的，, "))
     if choice and (_MORE.search(text, choice.start()) or _LESS.search(text, choice.start())):
         operation: Operation = "min" if _LESS.search(text, choice.start()) and not _MORE.search(text, choice.start()) \
             else "max"
@@ -257,6 +287,12 @@ _SUBJECT_OPENING = re.compile(r"^([\u4e00-\u9fffA-Za-z0-9]{2,12}?)(?=的|今年|
 _PRONOUN_OPENING = re.compile(r"^(?:它|其|该公司|该企业|这家公司|这家企业)(?=的|[\u4e00-\u9fff])")
 
 
+# "吉林和西藏上半年社会消费品零售总额同比增速哪个更快": with no comma after the list, the last item ends
+# where a period opens what is compared. Off: the last item runs on to the ask.
+PERIOD_ENDS_ITEM = True
+_PERIOD = re.compile(r"今年|去年|前年|上半年|下半年|前三季度|[一二三四]季度|(?:19|20)\d{2}年|\d{1,2}月(?:\d{1,2}[日号])?")
+
+
 def _items(before: str) -> list[str]:
     """The phrases joined by 、/和/与 (or 加上) just before the question's marker."""
     before = before.strip("，,。？?：: ")
@@ -283,6 +319,9 @@ def _items(before: str) -> list[str]:
         piece = _LIST_TAIL.sub("", piece).strip("，,、的 ")
         if i == len(pieces) - 1 and i > 0 and not whole_phrases:
             piece = _SHARED_TAIL.sub("", piece)
+            period = _PERIOD.search(piece, 2) if PERIOD_ENDS_ITEM else None
+            if period and not _PERIOD.search(pieces[0]):
+                piece = piece[:period.start()]  # "吉林和西藏上半年社零总额增速": the period and measure follow the item
             # (Not where the first item has its own 的 too: "宜昌的甲产业园和榆中的乙项目" lists two things.)
             if "的" in piece[2:] and len(piece.split("的", 1)[0]) <= max(len(p) for p in pieces[:-1]) + 2 \
                     and not (OWN_MODIFIERS and "的" in pieces[0][2:]):
@@ -294,6 +333,12 @@ def _items(before: str) -> list[str]:
             cut = [m.end() for m in re.finditer(r"[在给向对为于]", piece) if m.start() >= 2 and len(piece) - m.end() >= 2]
             if cut:
                 piece = piece[cut[-1]:]
+        if i == 0 and len(pieces) > 1 and not whole_phrases and PERIOD_ENDS_ITEM and not _PERIOD.match(pieces[-1]):
+            # "生益电子上半年归母净利润和扣非净利润", "上半年比亚迪和特斯拉": who and when, up to the period,
+            # are every item's context.
+            period = _PERIOD.search(piece)
+            if period and len(piece) - period.end() >= 2:
+                piece = piece[period.end():]
         if i == 0 and "的" in piece and not whole_phrases and not (OWN_MODIFIERS and len(pieces) > 1
                                                                    and "的" in pieces[-1][2:] and "的" in piece[2:]):
             # "2023年华润培训的基层干部": the shared context before 的 belongs to every item.
@@ -517,8 +562,10 @@ def answer_listed(question: str, text: str, hits: list[Hit], answerer: str = "ex
             # answer names the winner alone.
             # (Not where a direction turned a figure's sign: "高于245万元" would misread a 净流出 of 245万元.)
             if all(value(f) == comparable_value(f.figure) for f in found):
-                short = with_figures(best.item, best.figure, [f.figure.surface for f in found if f is not best],
-                                     listed.operation == "max")
+                rest = [f for f in found if f is not best]
+                gap = difference(question, best.figure, rest[0].figure) if len(rest) == 1 else None
+                short = with_figures(best.item, best.figure, [f.figure.surface for f in rest],
+                                     listed.operation == "max", gap)
     citations: list[Citation] = []
     parts = []
     for f in found:
