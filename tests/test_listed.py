@@ -100,7 +100,7 @@ def test_the_answerers_lead_names_the_listed_name(monkeypatch):
 
     found = Answer(question="q", text="戊己新材料股份有限公司。戊己新材料股份有限公司计划在北交所上市[1]", answerable=True,
                    short="戊己新材料股份有限公司")
-    monkeypatch.setattr(ExtractiveAnswerer, "_answer", lambda self, question, hits: found)
+    monkeypatch.setattr(ExtractiveAnswerer, "_answer", lambda self, question, hits, taken=frozenset(): found)
     answer = ExtractiveAnswerer(lambda token: 1.0).answer("甲乙科技、丙丁医药、戊己材料这三家里，哪家要去北交所上市？", [])
     assert answer.short == "戊己材料" and answer.text.startswith("戊己材料。戊己新材料股份有限公司计划")
 

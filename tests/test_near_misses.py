@@ -53,6 +53,7 @@ def test_a_person_named_after_another_listed_company_is_not_the_asked_companys(m
     assert _ask("星河微的董事长是谁？", text, title) == (True, "吕一泉")
     assert not _ask("云岭股份的董事长是谁？", text, title)[0]
     _off(monkeypatch, extractive, "PERSON_BOUND")
+    _off(monkeypatch, extractive, "OTHERS_TITLES")  # (which refuses it too: both titles are other companies')
     assert _ask("云岭股份的董事长是谁？", text, title)[0]
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from rag.answer import listed as _listed
 from rag.answer.listed import comparable_value, listed_question
+from rag.answer.period import PERIOD_ONLY
 from rag.answer.spans import Figure, find_figures, signed_value
 
 # What is compared, between the choice ("哪家", "哪个县的") and its direction ("更多", "最高").
@@ -20,6 +21,9 @@ _METRIC = re.compile(
     r"(?:哪(?:一)?(?:家|个|位|只|款|方|类|项|条|天|块)|谁)(?:公司|企业|股票|品牌|县|市|省|国家|地区)?(?:的)?"
     r"(?P<metric>[^，,。？?！!]{0,16}?)(?:更|比较|较|最)(?P<direction>多|高|大|贵|少|低|小|便宜|厉害|快|猛|严重|明显)"
 )
+# "常德和西藏比，上半年谁的旅游收入更高": a period written between the list and the ask is part of the measure.
+# Off: the measure is the words after the ask's 哪/谁 alone.
+PERIOD_BEFORE_ASK = True
 # What the list's name leaves before the measure: "这三家，", "三家公司", "中".
 _LIST_NAME = re.compile(r"^(?:[这那]?[几两三四五六七八九十\d]*(?:个|家|位|只|款|类|项|条|天|块)?(?:公司|企业|股票|品牌)?)?"
                         r"(?:[中里]|之中|当中)?[，,\s]*")
@@ -31,6 +35,7 @@ _DATED = re.compile(r"(?:哪(?:一)?(?:家|个|位|只|款|方|类|项|条)|谁)
 _NAME_TAIL = re.compile(r"(?:相比|相较|比较|对比|比)$|[两三四五几]个?(?:家|个|位|只|条|类|项|款|种)?"
                         r"(?:公司|企业|股票|县|市|省|国家|地区|产品线|业务|板块|资金|产品)?$")
 _CHANGE = re.compile(r"[降升涨跌增减]|提高|下滑")
+
 # "哪个参展企业更多": a metric that is a counted noun asks how many of it, in its classifier.
 # Off: "…是多少" for every metric.
 COUNTED_METRICS = True
@@ -55,8 +60,10 @@ class NamedChoice:
 
     @property
     def is_change(self) -> bool:
-        """The metric is a change (下滑, 涨): its figure is the change's size, not a level."""
-        return _CHANGE.search(self.metric) is not None
+        """The metric is a change (下滑, 涨): its figure is the change's size, not a level.
+        A rate of change (增速, 增幅) is a level: "增速最低" asks for the lowest rate."""
+        rate = _listed.RATES_ARE_LEVELS and _listed.RATE_OF_CHANGE.search(self.metric) is not None
+        return _CHANGE.search(self.metric) is not None and not rate
 
     def sub_question(self, name: str) -> str:
         """The question each candidate's figure answers: "比亚迪营收是多少？", "平板销售收入下滑了多少？"."""
@@ -107,6 +114,14 @@ def named_choice(question: str) -> NamedChoice | None:
         if metric is None:
             return None
         measure = metric.group("metric").strip(" 的得")
+        last = listed.items[-1]
+        end_of_list = question.rfind(last, 0, metric.start())
+        if PERIOD_BEFORE_ASK and measure and end_of_list >= 0:
+            # "常德和西藏比，上半年谁的旅游收入更高": the period said between the list and the ask is the measure's.
+            between = question[end_of_list + len(last):metric.start()]
+            between = _LIST_NAME.sub("", re.sub(r"^(?:相比|相较|比较|对比|比)", "", between)).strip(" 的，,")
+            if PERIOD_ONLY.fullmatch(between):
+                measure = f"{between}{measure}"
         if not measure:
             # "A、B、C这三家，一季度营收谁最高": the measure is said between the list and the ask.
             last = listed.items[-1]
@@ -120,7 +135,8 @@ def named_choice(question: str) -> NamedChoice | None:
             before = re.split(r"[，,]", question[:first])
             if not measure and len(before) >= 2 and len(before[-2].strip()) >= 2 and not before[-1].strip():
                 measure = before[-2].strip(" 的")
-        if _CHANGE.search(measure) and metric.group("direction") in ("低", "小", "少"):
+        if _CHANGE.search(measure) and not (_listed.RATES_ARE_LEVELS and _listed.RATE_OF_CHANGE.search(measure)) \
+                and metric.group("direction") in ("低", "小", "少", "慢"):
             return None  # "哪个降得更低": to a lower level, or by less? One reading cannot settle it
     return _named(listed, measure, question)
 

@@ -21,7 +21,7 @@ from rag.answer.byline import asks_outlet, asks_writer, outlet_in, writer_in
 from rag.answer.enumeration import ASKS_SEVERAL, enumeration
 from rag.answer.aggregate import aggregate_answer, group_total_lead, group_total_note, largest_figure
 from rag.answer.injection import addresses_reader
-from rag.answer.period import listed_years, respective_year_figure
+from rag.answer.period import PERIOD_ONLY, listed_years, respective_year_figure
 from rag.answer.listed import (answer_listed, as_listed_name, listed_question, named_candidates, respective_questions,
                                separate_questions)
 from rag.answer.series import answer_which_year, asks_which_year
@@ -121,11 +121,13 @@ class ExtractiveAnswerer:
         self.similarity = similarity
         self.refusal = refusal
 
-    def answer(self, question: str | Question, hits: list[Hit], by_parts: bool = True) -> Answer:
+    def answer(self, question: str | Question, hits: list[Hit], by_parts: bool = True,
+               taken: frozenset[str] = frozenset()) -> Answer:
         """The answer to ``question`` from ``hits``; ``by_parts`` False asks a multi-part question whole only
-        (a part's own question is not split again)."""
+        (a part's own question is not split again); ``taken``: answers another part already gave, which a
+        sentence-by-sentence reading passes over."""
         analysed = analyse(question) if isinstance(question, str) else question
-        found = self._answer(analysed, hits)
+        found = self._answer(analysed, hits, taken)
         candidates = named_candidates(analysed.text) if analysed.language == "zh" else ()
         if found.answerable and found.short and candidates and found.short not in candidates \
                 and not (KEEP_COMPARED_FIGURES and any(found.short.startswith(f"{c}（") for c in candidates)):
@@ -144,11 +146,22 @@ class ExtractiveAnswerer:
         words, kind and unit; kept when more parts are answered so than by reading the question whole."""
         respective = respective_questions(analysed.text)
         parts = respective or tuple(("", q) for q in separate_questions(analysed.text))
-        if len(parts) < 2 or _parts_answered(whole) >= len(parts):
+        if len(parts) < 2:
             return whole
-        answers = [(label, self.answer(sub, hits, by_parts=False)) for label, sub in parts]
+        # "A和B分别增长了多少" asks one thing of each item: a whole answer that mixes kinds (8.5%、6190元)
+        # gives another measure for one of them, so it answers no part for certain.
+        mixed = ONE_KIND_EACH and respective and len({f.kind for f in find_figures(whole.short or "")}) > 1
+        if _parts_answered(whole) >= len(parts) and not mixed:
+            return whole
+        answers = []
+        for label, sub in parts:
+            # "设计和施工分别是哪家公司": two items asked apart are two answers; a part that comes out as
+            # an earlier part's answer is read again past it (DISTINCT_PARTS).
+            given = frozenset(a.short for _, a in answers if a.answerable and a.short) \
+                if DISTINCT_PARTS and respective else frozenset()
+            answers.append((label, self.answer(sub, hits, by_parts=False, taken=given)))
         answered = sum(1 for _, a in answers if a.answerable and a.short)
-        if answered <= _parts_answered(whole) or (not whole.answerable and answered < len(parts)):
+        if (answered <= _parts_answered(whole) and not mixed) or (not whole.answerable and answered < len(parts)):
             # (A question refused whole is answered by parts only when every part is: a part alone
             # has fewer words to miss, so it is answered more easily where the articles do not say.)
             return whole
@@ -169,7 +182,7 @@ class ExtractiveAnswerer:
         return Answer(question=analysed.original, text="；".join(texts) + "。", answerable=True,
                       short="；".join(shorts), citations=tuple(citations), hits=tuple(hits), answerer=self.name)
 
-    def _answer(self, analysed: Question, hits: list[Hit]) -> Answer:
+    def _answer(self, analysed: Question, hits: list[Hit], taken: frozenset[str] = frozenset()) -> Answer:
         question = analysed.original
         if analysed.language == "zh" and asks_which_year(analysed.text):
             # "2020到2022年哪一年净利润最高": the years' series that names the measure decides.
@@ -220,7 +233,7 @@ class ExtractiveAnswerer:
             credited = self._credited(analysed, candidates, hits)
             if credited is not None:
                 return credited
-        found = self._first_answered(analysed, candidates, read) if candidates else None
+        found = self._first_answered(analysed, candidates, read, taken) if candidates else None
         if found is None:
             return self._not_answered(question, hits)
         best, headline = found
@@ -319,7 +332,7 @@ class ExtractiveAnswerer:
         return found
 
     def _first_answered(self, question: Question, candidates: list[_Candidate],
-                        hits: list[Hit] = ()) -> tuple[_Candidate, str] | None:
+                        hits: list[Hit] = (), taken: frozenset[str] = frozenset()) -> tuple[_Candidate, str] | None:
         """The best sentence that holds an answer of the kind asked (a figure, a name), with that answer.
 
         With a ranker, the option it scores highest. Without, the best-scored sentence
@@ -335,7 +348,7 @@ class ExtractiveAnswerer:
             chosen = self._english_choice(question, candidates)
             if chosen is not None:
                 return chosen
-        first = next(self.answered_candidates(question, candidates), None)
+        first = next((found for found in self.answered_candidates(question, candidates) if found[1] not in taken), None)
         if first is not None:
             return first
         # No sentence holds an answer of the exact kind asked (a name jieba does not tag,
@@ -575,14 +588,28 @@ class ExtractiveAnswerer:
                     next_passage[before.id] = chunk.text
         # (A question for a total is answered by the sentence before a 其中 part, not by the part.)
         part_of_previous = PART_OF_PREVIOUS and not _ASKS_TOTAL.search(question.original)
+        uncontested_of: dict[str, frozenset[str]] = {}
         for rank, hit in enumerate(hits, 1):
             chunk = hit.chunk
             context = f"{chunk.title}\n{chunk.text}"
             lead_in = "\n".join(c.text for c in ordered[chunk.doc_id] if c.position < chunk.position) \
                 if ARTICLE_PERIOD and question.years else ""
             article_years = periods.get(chunk.doc_id, set())
+            if ARTICLE_PLACES and question.places and question.kind == "place":
+                # A place another retrieved passage of the article names is the article's: a passage that
+                # goes on about it without its name ("开幕式地址由…调整至…") is still about that place.
+                article_years = article_years | {p for p in question.places if any(
+                    p in c.text or p in c.title for c in ordered[chunk.doc_id])}
             if not _supports_required(question, chunk, context, article_years):
                 continue
+            # A place or year asked that the article's passages name alone (no other place, no other year) picks
+            # out no sentence of it: each sentence is about it, named or not.
+            # (A dateline's city is furniture: 中新网拉萨7月26日电 does not contest 西藏.)
+            if chunk.doc_id not in uncontested_of:
+                article_text = mask_furniture("\n".join(c.text for c in ordered[chunk.doc_id]))
+                uncontested_of[chunk.doc_id] = _uncontested_terms(question, article_text) \
+                    if NAMED_WHERE_CONTESTED and (question.places or question.years) else frozenset()
+            uncontested = uncontested_of[chunk.doc_id]
             chunk_weight = _covered(groups, lambda t: _contains(context, t))
             for match in _SENTENCE.finditer(chunk.text):
                 sentence = match.group()
@@ -592,15 +619,18 @@ class ExtractiveAnswerer:
                     continue
                 opening = _list_opening(chunk.text, match.start(), previous_passage.get(chunk.id, "")) \
                     if LIST_OPENING else ""
-                if not opening and part_of_previous and _PART_OPENING.match(sentence.lstrip()):
-                    # "…进出口额1.3万亿元。其中进口额0.8万亿元": a part's subject and period are the sentence before's.
-                    opening = _previous_sentence(chunk.text, match.start())[:_MAX_OPENING * 2]
+                if not opening and part_of_previous:
+                    parts_from = _parts_opening(chunk.text, match.start())
+                    if parts_from >= 0:
+                        # "…进出口额1.3万亿元。其中进口额0.8万亿元": a part's subject and period are the sentence before's.
+                        opening = _previous_sentence(chunk.text, parts_from)[:_MAX_OPENING * 2]
                 in_sentence = _covered(groups, lambda t: _contains(sentence, t) or _contains(opening, t))
                 # The passage counts, but the sentence that names the terms counts more.
                 coverage = (0.6 * in_sentence + 0.4 * chunk_weight) / total
                 # A sentence that itself names the place or year asked about beats
                 # one that only shares the passage with it.
                 named_here = sum(1 for term in question.required_terms + years_for(question, chunk.date)
+                                 if term not in uncontested
                                  if term in sentence or term in opening)
                 score = coverage + 0.1 * named_here + _type_bonus(question, sentence, chunk) + 0.02 / rank
                 if focus:
@@ -709,7 +739,8 @@ class ExtractiveAnswerer:
         if EVENT_WORDS:
             # A word no passage uses whose synonym they use (创办 for 成立) weighs as that synonym.
             for t, w in weights.items():
-                seen = [self.idf(alt) for alt in _EVENT_SYNONYMS.get(t, ()) if self.idf(alt) < unseen]
+                alternatives = _EVENT_SYNONYMS.get(t, ()) + (_RATE_NOUNS.get(t, ()) if RATE_WORDS else ())
+                seen = [self.idf(alt) for alt in alternatives if self.idf(alt) < unseen]
                 if w >= unseen and seen:
                     weights[t] = min(seen)
         seen = sorted(w for w in weights.values() if w < unseen)
@@ -740,6 +771,12 @@ class ExtractiveAnswerer:
         ("韦尔股份的董事长" is not the 董事长 the sentence writes after 晶华微（688130.SH）).
         """
         headline = self._read_headline(question, candidate, sentence, dated)
+        if headline and question.kind == "organisation" and BODY_SUFFIX_GLUED:
+            # jieba glues a body's last character to the word after it (国家发展改革|委等|部门): the name keeps it.
+            at = sentence.find(headline)
+            after = sentence[at + len(headline):at + len(headline) + 2] if at >= 0 else ""
+            if len(after) == 2 and after[0] in _BODY_SUFFIX_CHARS and after[1] in _AFTER_A_NAME:
+                headline += after[0]
         if headline and question.kind == "person" and OWN_SUBJECT \
                 and any(headline.endswith(form) for name in asked_names(question) for form in name.forms):
             return None  # "朗晖石化的申请执行人是谁" is not answered by words that end in 朗晖 (函至朗晖)
@@ -756,6 +793,25 @@ class ExtractiveAnswerer:
         # still tells whom a figure belongs to ("据甲公司披露，…13亿元").
         unmasked, sentence = sentence, mask_furniture(sentence)
         gap = _gap(question, sentence)
+        untitled = re.sub(r"《[^》]*》", "", question.text)  # (a title's 数据 asks nothing)
+        named_noun = _NAMED_NOUN_ASK.search(question.text) if QUOTED_NAMES and question.kind in ("phrase", "organisation") \
+            else None
+        if named_noun:
+            # "秉持的是什么理念": the quoted words the passage calls its 理念, which a ； inside the quotation may have
+            # cut off this sentence ("始终秉承“取之社会、用之社会；人溺己溺”的理念").
+            quoted = _quoted_as(candidate.chunk.text, candidate.start, candidate.end, named_noun.group(1))
+            if quoted:
+                return quoted
+            if _quoted_as(candidate.chunk.text, 0, len(candidate.chunk.text), named_noun.group(1)):
+                return None  # the passage names it elsewhere: that sentence answers
+        if question.kind == "organisation" and DATA_SOURCES and _SOURCE_ASK.search(untitled):
+            # "数据来自哪个平台", "是哪个机构统计的": whoever the sentence credits its figures to (灯塔专业版数据显示,
+            # 据文化和旅游部数据中心统计), named by the table or not.
+            sources = [re.sub(r"(?:的|发布的|公布的)?数据$", "", (m.group(1) or m.group(2)).strip())
+                       for m in _CREDITED_SOURCE.finditer(unmasked)]
+            sources = [s for s in sources if len(s) >= 2 and s not in question.text and not _NOT_A_SOURCE.match(s)]
+            if sources:
+                return sources[0]
         if question.kind == "organisation":
             # "哪个机构/单位": a body named after an organisation may answer; "哪家企业": a foundation is no enterprise.
             whole = (lambda m: m) if _ASKS_ENTERPRISE.search(question.text) else (lambda m: _whole_unit(sentence, m))
@@ -895,8 +951,23 @@ class ExtractiveAnswerer:
             # 谁 often asks for an organisation (谁召开了会议 -> 省市场监管局): the one named where the question points.
             if _names_organisations(phrase) and not any(o in phrase for o in question.organisations):
                 return phrase
+            if SPEAKER_CARRIES_ON and question.language == "zh" and _SPEECH_ASK.search(question.text):
+                # "谁认为还需推动…": an expert's view runs on for sentences after "周茂华认为，…"; the one who
+                # opened it, a sentence or two before in its paragraph, holds the view.
+                return _speaker_before(candidate.chunk.text, candidate.start, question.text)
             return None
         if question.kind == "place":
+            if VENUES and question.language == "zh":
+                # "开幕式搬到了哪里": where it moved to, in the sentence's words (调整至嘉陵江与南河交汇的两江口),
+                # and only there; "在哪里举行": the place 在 puts before the event's verb (在潭门老渡口举行).
+                if _MOVE_ASK.search(question.text):
+                    moved = _MOVED_TO.search(sentence)
+                    return moved.group(1) if moved and moved.group(1) not in question.text else None
+                if _VENUE_ASK.search(question.text):
+                    venues = [m.group(1) for m in _VENUE.finditer(sentence)
+                              if m.group(1) not in question.text and not _NOT_A_VENUE.search(m.group(1))]
+                    if venues:
+                        return venues[0]
             places = [(p.start, p.end, p.surface) for p in find_places(sentence, find_organisations(sentence))
                       if p.stem not in question.places and p.surface not in question.text]
             if not places:
@@ -957,9 +1028,13 @@ class ExtractiveAnswerer:
                 if RESPECTIVE_ITEMS and question.language == "zh" else []
             if len(respective) == len(question.parts) and all(f.kind == p.kind for f, p in zip(respective, question.parts)):
                 return "、".join(f.surface for f in respective)
-            for part, ask in zip(question.parts, asks):
-                figure = _figure_for(replace(question, kind=part.kind, focus_unit=part.unit, text=ask), sentence, None,
-                                     exclude={f.start for f in chosen})
+            nouns = [m.group(1) for m in _COUNTED_ASK_NOUN.finditer(question.text)] if COUNTED_NOUNS_FIRST else []
+            nouns = nouns if len(nouns) == len(question.parts) else [""] * len(question.parts)
+            for part, ask, noun in zip(question.parts, asks, nouns):
+                # "多少个重点点位和多少个常规点位": the figure written before each part's own noun (24个常规点位).
+                figure = _figure_before_noun(sentence, noun, {f.start for f in chosen}) if noun else None
+                figure = figure or _figure_for(replace(question, kind=part.kind, focus_unit=part.unit, text=ask),
+                                               sentence, None, exclude={f.start for f in chosen})
                 if figure is not None:
                     chosen.append(figure)
                     if not WHOLE_RANGES:
@@ -974,6 +1049,9 @@ class ExtractiveAnswerer:
         if question.kind in _FIGURE_KINDS:
             lead_in = f"{candidate.lead_in}\n{candidate.chunk.text[:candidate.start]}"
             figure = _figure_for(question, sentence, gap, lead_in=lead_in)
+            if figure is not None and PER_DAY and question.language == "zh" and _PER_DAY.search(question.text):
+                # "一天大概能来多少游客": of "日均游客接待量在2000人次以上，…将突破20万人次", the daily one.
+                figure = _daily_figure(sentence, figure) or figure
             if figure is not None and figure.kind in ("money", "count") and (
                     not _bound_to_organisations(question, candidate.chunk, unmasked, figure)
                     or _place_in_a_list(question, unmasked, figure)
@@ -982,6 +1060,16 @@ class ExtractiveAnswerer:
                 return None
             if figure is not None and not binds(question, candidate.chunk, sentence, figure.start):
                 return None  # the figure is another organisation's, year's, metric's or period's
+            if figure is None and question.kind == "rank" and TOP_WORDS:
+                # "连续10年居世界首位": the first place written as a word, not a 第N.
+                top = _TOP_PLACE.search(sentence)
+                if top is not None:
+                    return top.group(1)
+            if figure is None and question.kind == "money" and PRICES_WITHOUT_UNIT:
+                # "目标均价为21.22": market reports write a share's price as a bare number after its label.
+                price = _bare_price(question.text, sentence)
+                if price is not None:
+                    return price
             if figure is None and question.kind == "date" and dated and _ASKS_PUBLICATION.search(question.text):
                 # The article's date: only for when it was published, and a sentence about what the question names
                 # (the day a court ruled or a policy starts is not the day the news of it ran).
@@ -1080,7 +1168,88 @@ def _list_opening(text: str, start: int, previous: str = "") -> str:
     opens = max(before.rfind(c) for c in "。！？!?\n") + 1
     first = re.split(r"[；;]", before[opens:], maxsplit=1)[0]
     comma = re.search(r"[，,]", first)
-    return first[:comma.start()][-_MAX_OPENING:] if comma else ""
+    if not comma:
+        return ""
+    opening = first[:comma.start()]
+    if SUBJECT_AFTER_PERIOD and PERIOD_ONLY.fullmatch(opening.strip()):
+        # "上半年，西藏全区接待游客…；实现旅游总收入…": the opening clause only dates the sentence, and its
+        # subject stands in the next clause, before that clause's own figure.
+        subject = re.split(r"[，,]|[-−]?\d", first[comma.end():], maxsplit=1)[0]
+        opening = f"{opening}，{subject}"
+    return opening[-_MAX_OPENING:]
+
+
+# Parts that each count a noun of their own ("多少个重点点位和多少个常规点位") take the figure written before
+# that noun. Off: each part takes the next figure of its unit.
+COUNTED_NOUNS_FIRST = True
+_COUNTED_ASK_NOUN = re.compile(r"(?:多少|几)(?:个|家|名|位|项|座|处|条|辆|台|套|场|次)?([\u4e00-\u9fff]{2,4}?)(?=[和与及、，,？?]|以及|$)")
+_NOUN_REACH = 6  # characters between a figure and its noun (16个大运重点点位)
+
+
+def _figure_before_noun(sentence: str, noun: str, taken: set[int]) -> Figure | None:
+    """The one count figure that ``noun`` follows within a few characters, with no figure between."""
+    figures = [f for f in find_figures(sentence) if f.kind in ("count", "number")]
+    found = []
+    for k, figure in enumerate(figures):
+        reach = sentence[figure.end:figure.end + _NOUN_REACH + len(noun)]
+        at = reach.find(noun)
+        following = figures[k + 1].start if k + 1 < len(figures) else len(sentence)
+        if at >= 0 and figure.end + at < following and figure.start not in taken:
+            found.append(figure)
+    return found[0] if len(found) == 1 else None
+
+
+# A figure's source asked for (数据来自哪个平台, 哪个机构统计的) is whoever the sentence credits its figures
+# to. Off: only organisation names the table or tagger reads.
+DATA_SOURCES = True
+_SOURCE_ASK = re.compile(r"(?:数据|数字|统计)[^，,。？?]{0,6}(?:来自|来源|出自|出处|由|是)[^，,。？?]{0,4}(?:哪|谁|什么)"
+                         r"|(?:哪|谁)[^，,。？?]{0,8}(?:统计|监测|测算)的")  # (who published a report is the usual path's)
+_CREDITED_SOURCE = re.compile(r"据([^，,。；;：:“”]{2,20})(?:统计|监测|测算|调查|显示|发布|公布)"
+                              r"|(?:^|[，,；;：:])([^，,。；;：:“”据]{2,20}?)(?:的|发布的|公布的)?(?:数据|统计)(?:显示|表明)")
+_NOT_A_SOURCE = re.compile(r"^(?:相关|有关|最新|官方|公开|初步|不完全|记者|本报|数据)")
+
+# A view asked by who holds it (谁认为/谁表示) belongs to the person who opened it in the sentences before,
+# where the sentence itself names no one. Off: such a sentence answers no one.
+SPEAKER_CARRIES_ON = True
+_SPEECH_VERB = r"(?:认为|表示|指出|称|说|建议|提出|坦言|强调|分析|预计|看来)"
+_SPEECH_ASK = re.compile(rf"谁{_SPEECH_VERB}")
+_SPEAKER_OPENS = re.compile(rf"(?:^|[，,。；;：:\s])(?:在)?([\u4e00-\u9fff·]{{2,4}}?){_SPEECH_VERB}")
+_SPEAKER_SENTENCES = 2
+
+
+def _speaker_before(text: str, start: int, question: str) -> str | None:
+    """The person who opens a view in the (at most two) sentences before ``start`` in its paragraph; None when
+    those sentences name no speaker or more than one."""
+    paragraph = text.rfind("\n", 0, start) + 1
+    before = text[paragraph:start]
+    sentences = [s for s in re.split(r"(?<=[。！？!?])", before) if s.strip()][-_SPEAKER_SENTENCES:]
+    people = {p[2] for s in sentences for p in _people(s)}
+    speakers = {m.group(1) for s in sentences for m in _SPEAKER_OPENS.finditer(s)} & people
+    speakers = {s for s in speakers if s not in question}
+    return speakers.pop() if len(speakers) == 1 else None
+
+
+# An organisation's name runs to its body suffix (委, 局, 部…) where jieba cut it off with the word after it.
+# Off: the name as the tagger cut it (国家发展改革).
+BODY_SUFFIX_GLUED = True
+_BODY_SUFFIX_CHARS = "委局部厅署办"
+_AFTER_A_NAME = "等和与及、，,牵联会同"
+
+# A place asked of an event or a move is the phrase the sentence gives it after 在/于 or after 搬到/调整至,
+# gazetteer name or not (老渡口, 两江口). Off: only gazetteer and jieba place names answer.
+VENUES = True
+_EVENT_VERB = r"(?:举行|举办|召开|开幕|进行|开展|落户|落地|上演|亮相)"
+_ASKED_WHERE = r"(?:哪里|哪儿|何处|什么地方|哪)"
+_VENUE_ASK = re.compile(rf"(?:在|于)?{_ASKED_WHERE}{_EVENT_VERB}|{_EVENT_VERB}(?:地点|的地方)?(?:在|是){_ASKED_WHERE}")
+_MOVE_ASK = re.compile(rf"(?:搬|迁|移|调整|改)(?:到|至|往)了?{_ASKED_WHERE}")
+_VENUE = re.compile(rf"(?:在|于)([^，,。；;！？!?“”\"、在于]{{2,16}}?)(?:隆重|盛大|正式|顺利|同步|同时)?{_EVENT_VERB}")
+_MOVED_TO = re.compile(r"(?:搬|迁|移|调整|改)(?:到|至|往)([^，,。；;！？!?]{2,20})")
+# A time is no venue: "于9月1日举行", "在活动期间举行".
+_NOT_A_VENUE = re.compile(r"\d|[年月日]|期间|之际|时|前|后|当天")
+
+# An opening clause that only says when (上半年, 2023年1-6月, 今年以来) leaves the subject to the next clause.
+# Off: the opening is the first clause alone.
+SUBJECT_AFTER_PERIOD = True
 
 
 # The question's own subject does not answer it: an organisation whose name opens with the question's words
@@ -1168,6 +1337,14 @@ _LEADING_VERBS = re.compile(r"^(?:联合|携手|引进|引导|组织|动员|协�
 _GENERIC_SUBJECTS = {"集团公司", "集团", "公司", "企业", "我们", "各单位", "子分公司", "各子分公司", "单位", "县委", "政府", "会上",
                      "商协会", "民营企业", "会员企业", "党组", "集团党组", "挂职干部", "干部", "群众"}
 _NOUN_LIKE = ("n", "nz", "nt", "ns", "nr", "j", "vn", "nrt", "eng")
+
+
+# "A和B分别是哪家" is two answers: a later part is not answered with an earlier part's answer where another
+# sentence gives one of its own. Off: each part is read alone.
+DISTINCT_PARTS = True
+# "A和B分别…" is answered by parts when the whole answer's figures are of different kinds. Off: a whole answer
+# that gives as many figures as there are parts stands.
+ONE_KIND_EACH = True
 
 
 def _parts_answered(answer: Answer) -> int:
@@ -1382,6 +1559,23 @@ TAKEN_AS_PLACE = True
 # (its subject, place and period) count as the part's. Off: the part's sentence counts alone.
 PART_OF_PREVIOUS = True
 _PART_OPENING = re.compile(r"其中[，,]?")
+# "其中，城镇居民…；农村居民…。": every ；-item of a 其中 sentence is a part. Off: only the first item.
+PARTS_AFTER_SEMICOLON = True
+
+
+def _parts_opening(text: str, start: int) -> int:
+    """Where the 其中 sentence that the sentence at ``start`` is a part of begins (the sentence itself, or
+    one it continues after ；); -1 when it is no part."""
+    if _PART_OPENING.match(text, start + len(text[start:]) - len(text[start:].lstrip())):
+        return start
+    if not PARTS_AFTER_SEMICOLON:
+        return -1
+    before = text[:start].rstrip()
+    if not before.endswith(("；", ";")):
+        return -1
+    opens = max(before.rfind(c) for c in "。！？!?\n") + 1
+    whole = text[opens:start]
+    return opens + len(whole) - len(whole.lstrip()) if _PART_OPENING.match(whole.lstrip()) else -1
 _ASKS_TOTAL = re.compile(r"总|合计|一共|共计|加起来|\b(?:total|overall|combined|altogether)\b", re.I)
 
 # "A和B，哪个更多" is answered with the figures compared, not the winner's name alone: a reader sees why.
@@ -1691,12 +1885,20 @@ _SPOKEN_VERBS = {
     "卖": ("销售", "售出", "出售", "销量"), "买": ("购买", "采购", "收购"), "借": ("融资", "借款", "贷款", "发行"),
     "赔": ("赔偿", "赔付", "理赔"), "罚": ("罚款", "处罚"),
 }
+# A rate of change is written as the change itself: "增速是多少" is answered by "同比增长7.9%" (one way: a
+# question's 增长 is covered by its own word). Off: a rate noun must be written as asked.
+RATE_WORDS = True
+_RATE_NOUNS = {"增速": ("增长", "增幅", "增长率"), "增幅": ("增长", "增速", "增长率"), "增长率": ("增长", "增速", "增幅"),
+               "降幅": ("下降", "减少", "下滑"),  # (not 涨幅/跌幅: a market report's metrics, beside its verbs)
+               # A change that statistics report is year on year unless said otherwise: "增长47.5%" is 同比.
+               "同比": ("增长", "下降", "增加", "减少", "上涨", "下跌", "下滑", "增幅", "降幅")}
 _EVENT_SYNONYMS = {word: tuple(w for w in group if w != word) for group in _EVENT_GROUPS for word in group} | _SPOKEN_VERBS
 
 
 def _synonyms(token: str) -> tuple[str, ...]:
     """The words a passage may write for the question's ``token`` (the event table's only with EVENT_WORDS)."""
-    return _SYNONYMS.get(token, ()) + (_EVENT_SYNONYMS.get(token, ()) if EVENT_WORDS else ())
+    return _SYNONYMS.get(token, ()) + (_EVENT_SYNONYMS.get(token, ()) if EVENT_WORDS else ()) \
+        + (_RATE_NOUNS.get(token, ()) if RATE_WORDS else ())
 
 
 def _names_organisations(phrase: str) -> bool:
@@ -1753,9 +1955,19 @@ def _covered(groups: list[_Group], found: Callable[[str], bool]) -> float:
 def _contains(text: str, token: str) -> bool:
     """``token``, a synonym of it (a metric in another wording: 募资 as 募集资金), or the same count in the
     other numerals (两个 = 2个) is in ``text``."""
-    return (token in text or any(alt in text for alt in _synonyms(token))
+    written = token in text
+    if written and SUBSTRING_TOTALS and token in _PART_OF_TOTAL:
+        # "出口额" is not written by "进出口额": the total that holds the word names both flows.
+        written = text.replace(_PART_OF_TOTAL[token], "").find(token) >= 0
+    return (written or any(alt in text for alt in _synonyms(token))
             or any(alt in text for alt in metric_synonyms(token))
             or any(form in text for form in numeral_forms(token)[1:]))
+
+
+# A flow asked for (出口, 入境) is not written inside the total of both flows (进出口, 出入境).
+# Off: any occurrence of the word counts.
+SUBSTRING_TOTALS = True
+_PART_OF_TOTAL = {"出口": "进出口", "入境": "出入境", "出境": "出入境"}
 
 
 def _supports_required(question: Question, chunk: Chunk, context: str, article_years: set[str] = frozenset()) -> bool:
@@ -1764,7 +1976,7 @@ def _supports_required(question: Question, chunk: Chunk, context: str, article_y
     The article's subject organisation counts as named in every passage of it.
     A "which of A, B and C" question needs only one of its candidates. A year counts as
     named when it is one of ``article_years`` (its article's reporting periods; any year the article
-    names, for a passage that names none).
+    names, for a passage that names none); so does a place among them (one its article names).
     """
     named = [org == chunk.subject or any(alias in context for alias in aliases_of(org))
              or (LOOSE_NAMES and _loose_name(org) is not None and _loose_name(org).search(context) is not None)
@@ -1781,6 +1993,33 @@ def _supports_required(question: Question, chunk: Chunk, context: str, article_y
         question, chunk, context) and (not LATIN_NAMES or _latin_names_written(question, context)) \
         and (not ORDINALS or _ordinals_agree(question.text, context))
 
+
+# A sentence naming the place or year asked scores above its neighbours only where its article's retrieved
+# passages name another place or year too. Off: naming it always scores.
+NAMED_WHERE_CONTESTED = True
+
+
+def _uncontested_terms(question: Question, passage: str) -> frozenset[str]:
+    """The question's places and years that ``passage`` names with no other of their kind beside them."""
+    alone = set()
+    if question.places:
+        # Only a place of the same level contests one (a province's article may name its capital: 西藏, 拉萨).
+        asked_levels = {p.level for p in find_places(question.text)} or {"province", "city", "county", "local", "other"}
+        named = find_places(passage, find_organisations(passage))
+        others = {p.stem for p in named if p.level in asked_levels
+                  and not any(p.stem in q or q in p.stem for q in question.places)}
+        if not others:
+            alone.update(question.places)
+    if question.years:
+        if not set(_YEAR_IN_TEXT.findall(passage)) - set(question.years):
+            alone.update(question.years)
+    return frozenset(alone)
+
+
+# A place a place question requires counts as named in a passage when another retrieved passage of its
+# article names it (the answer is a place inside it). Off: each passage must name it (or its title).
+# (Not for figures: "中国电科在叙永县培训了多少名" is not answered by a total for both its counties.)
+ARTICLE_PLACES = True
 
 # "第八届论坛在哪办" is not answered by a passage about the 第九届: an edition, session or round the question
 # names (第N届/次/期/轮/批) must be the one a passage names, where the passage names one of that kind.
@@ -2057,7 +2296,8 @@ def _contradicts(question: Question, sentence: str, previous: str = "") -> bool:
         years = {leading.group(1)} if leading else set()
     if question.years and years and not years & set(question.years):
         return True
-    if question.places:
+    if question.places and not (OWN_PLACES_ANSWER and question.kind == "place"):
+        # (A place question's answer is a place the sentence names inside the one asked: 广元's 两江口.)
         places = {p.stem for p in find_places(sentence, find_organisations(sentence))}
         # Only counties and the like: a province or region name in the sentence is not a conflict.
         local = {p for p in places if p not in _REGIONS}
@@ -2069,6 +2309,9 @@ def _contradicts(question: Question, sentence: str, previous: str = "") -> bool:
     return question.kind == "money" and misses_topic(question, previous + sentence)
 
 
+# A place question is not contradicted by the other places its sentence names: one of them answers it.
+# Off: a sentence naming a county other than the one asked is dropped for place questions too.
+OWN_PLACES_ANSWER = True
 # A sentence that writes, unnegated, a word the question negates says the opposite (rag/answer/binding.py).
 POLARITY = True
 
@@ -2760,6 +3003,12 @@ def _beside_asked_title(question: str, sentence: str, people: list[tuple[int, in
         if TITLE_OF_THE_ASKED and len(found) > 1:
             # "甲公司董事长A、乙公司董事长B": the title of the organisation the question names.
             found.sort(key=lambda at: -_shared_run(_named_before(sentence, at), question))
+        owner = question[:position].rstrip("的")
+        owner = owner[max(owner.rfind(c) for c in "，,。；;：:的") + 1:]
+        if OTHERS_TITLES and found and 2 <= len(owner) <= 8 and question[:position].endswith((owner, f"{owner}的")):
+            # "晶华微（688130.SH）董事长吕汉泉…与理工导航相似": a title written after another organisation's name
+            # is that organisation's, whichever names the sentence adds later.
+            found = [at for at in found if not _reads_as_other_organisation(sentence, at, question)]
         for at in found:
             title_end = at + len(title)
             for start, end, name in people:
@@ -2796,6 +3045,85 @@ TITLE_OF_THE_ASKED = True
 ASKED_TITLE_LAST = True
 # People named in Latin letters beside a title or before a verb of office (see _titled_names).
 LATIN_PEOPLE = True
+
+
+# "什么理念/主题/口号" is answered by the quotation the passage calls so (“…”的理念, 主题为“…”), where the
+# sentence or the one it continues holds it. Off: the usual phrase reading.
+QUOTED_NAMES = True
+_NAMED_NOUN_ASK = re.compile(r"(?:什么|啥|哪些?个?)(?:样的?)?(理念|主题|口号|宗旨|精神|愿景|使命|标语|定位|名号|称号|平台|品牌|活动)")
+_QUOTE_REACH = 60
+
+
+def _quoted_as(text: str, start: int, end: int, noun: str) -> str | None:
+    """The quotation next to ``noun`` (“…”的理念, 理念是“…”) that overlaps ``text[start:end]`` or ends within a
+    few characters after it."""
+    window_start, window_end = max(0, start - _QUOTE_REACH), min(len(text), end + _QUOTE_REACH)
+    # (“慧采商城”等电商扶贫平台: a few words may say what kind of 平台 it is.)
+    for m in re.finditer(rf"“([^“”]{{2,40}})”(?:的|这一|这个|等)?[\u4e00-\u9fff]{{0,6}}?{noun}"
+                         rf"|{noun}(?:是|为|：|:)?“([^“”]{{2,40}})”", text):
+        if m.start() < end and m.end() > start or (window_start <= m.start() and m.end() <= window_end and m.start() >= start):
+            return (m.group(1) or m.group(2)).strip()
+    return None
+
+
+# A question asked per day takes the figure its sentence says is daily (日均, 每天), where another of the same
+# kind is not. Off: the figure nearest the question's words.
+PER_DAY = True
+_PER_DAY = re.compile(r"一天|每天|每日|日均|单日|一日|天天")
+_DAILY_REACH = 12
+
+
+def _daily_figure(sentence: str, chosen: Figure) -> Figure | None:
+    """The one figure of ``chosen``'s kind and unit that a per-day word stands shortly before, in its clause."""
+    def daily(f: Figure) -> bool:
+        before = sentence[max(0, f.start - _DAILY_REACH):f.start]
+        before = re.split(r"[，,；;。]", before)[-1]
+        return _PER_DAY.search(before) is not None
+    if daily(chosen):
+        return None
+    found = [f for f in find_figures(sentence) if f.kind == chosen.kind and same_unit(f.unit, chosen.unit) and daily(f)]
+    return found[0] if len(found) == 1 else None
+
+
+# A rank question is answered by the first place written as a word (居世界首位, 位列榜首). Off: only 第N.
+TOP_WORDS = True
+_TOP_PLACE = re.compile(r"(?:居|位居|位列|排在|排名|名列|稳居|保持)[^，,。；;]{0,6}?(首位|榜首|第一位|第一名|首位|头名|冠军)")
+
+# A price asked (目标均价, 收盘价) is answered by the bare number a sentence writes after the same label.
+# Off: a money question needs a figure with its currency.
+PRICES_WITHOUT_UNIT = True
+_PRICE_LABEL = re.compile(r"(?:目标均价|目标价|均价|股价|收盘价|开盘价|最高价|最低价|发行价|回购价格?上限|价格|售价|报价)")
+
+
+def _bare_price(question: str, sentence: str) -> str | None:
+    """The number right after the price label the question asks (为/是/报/达 between), with none after it."""
+    for label in dict.fromkeys(m.group() for m in _PRICE_LABEL.finditer(question)):
+        found = re.search(rf"{label}(?:为|是|报|达|在|约)?\s*(\d+(?:\.\d+)?)(?![\d.%％万亿元美港欧日股手倍])", sentence)
+        if found:
+            return found.group(1)
+    return None
+
+
+# A title right after an organisation's name that the question does not name answers nothing about the one
+# it names ("理工导航的董事长": not 晶华微（688130.SH）董事长). Off: such a title answers when no other one does.
+# (Only where the question names whose title it asks: "…的分析师是哪位" asks any firm's analyst.)
+OTHERS_TITLES = True
+
+
+def _reads_as_other_organisation(sentence: str, at: int, question: str) -> bool:
+    """What stands right before the title at ``at`` is an organisation's name (one the table knows, or one a
+    stock code follows: 晶华微（688130.SH）) that shares nothing with the question's words."""
+    start = max(sentence.rfind(c, 0, at) for c in "、，,；;：:。") + 1
+    before = sentence[start:at]
+    coded = _CODED_NAME.search(before)
+    if coded:
+        return _shared_run(coded.group(1)[-8:], question) == 0
+    before = _named_before(sentence, at)
+    named = [m for m in find_organisations(before) if m.end == len(before)]
+    return bool(named) and _shared_run(named[-1].surface, question) == 0
+
+
+_CODED_NAME = re.compile(r"([\u4e00-\u9fffA-Za-z]{2,})\s*[（(]\s*\d{6}(?:\.(?:SH|SZ|BJ))?\s*[）)]\s*$", re.I)
 
 
 def _named_before(sentence: str, at: int) -> str:

@@ -19,6 +19,7 @@ from rag.answer.compared import difference, with_figures
 from rag.answer.spans import Figure, find_figures, same_unit, signed_value
 from rag.documents import Answer, Chunk, Citation, Hit
 from rag.entities import aliases_of, find_organisations
+from rag.places import find_places, is_place_name
 
 Operation = Literal["sum", "max", "min"]
 
@@ -40,7 +41,7 @@ def _choice(text: str) -> re.Match | None:
 # 投得多, 大一些, "哪个签约项目多？": the comparative without 更.
 _MORE = re.compile(r"最多|最高|最大|更多|更高|更大|多一些|多些|更厉害|最厉害|更快|最快|更猛|更严重|更明显"
                    r"|得多(?!少)|[多大高快](?:一些|一点|些|点)|多(?=[？?]?$)")
-_LESS = re.compile(r"最少|最低|最小|更少|更低|更小|得少|[少小低慢](?:一些|一点|些|点)|少(?=[？?]?$)")
+_LESS = re.compile(r"最少|最低|最小|更少|更低|更小|得少|[少小低慢](?:一些|一点|些|点)|(?<!多)少(?=[？?]?$)")
 # "哪个县先脱贫", "哪个最晚": a choice among the listed items by their dates.
 _EARLIER = re.compile(r"先|最早|更早|早一些")
 _LATER = re.compile(r"最晚|更晚|晚一些|最后")
@@ -56,6 +57,13 @@ OWN_MODIFIERS = True
 _LIST_TAIL = re.compile(r"(?:这|那)[几两三四五六七八九十\d]*(?:[类项个家种位条款只块天年地县市省]|方面|部分)+.*$"
                         r"|[几两三四五六七八九十\d]+(?:[类项家种条款只块天地县市省个]|方面|部分)+.*$"
                         r"|(?:等|这些|里|中|当中|之中|相比|相较|比较|对比)$")
+# "哪个增速更低": a rate of change compares as a level (the lowest rate), not as a fall (降得更低: to a lower
+# level, or by less?). Off: every measure with 增/降 is a change, and "lowest" of a change is refused.
+RATES_ARE_LEVELS = True
+RATE_OF_CHANGE = re.compile(r"增速|增幅|降幅|涨幅|跌幅|增长率|下降率")
+# "吉林和西藏上半年零售总额增速哪个更快": when the earlier items are whole place names, the last item is the
+# place it begins with; the words after it say what is compared. Off: the last item runs to the ask.
+PARALLEL_PLACES = True
 # "教育扶贫和医疗扶贫的项目": what is counted, written once after the last item, belongs to every item.
 _SHARED_TAIL = re.compile(r"的(?:项目|资金|金额|投入|人数|数量|数额|钱|款|规模|收入|个数|次数)$")
 _MONEY_WORDS = re.compile(r"钱|元|资金|金额|投入|投资|投了|投得|花|捐|出资|采购|购买|销售|收入|营收|利润|产值|费|价")
@@ -136,6 +144,7 @@ def listed_question(text: str) -> ListedQuestion | None:
         and re.search(r"(?:最多|最高|最大|最少|最低|最小|最快|最慢)的?是$", text[:choice.start()])
     if ranked:
         # "甲、乙和丙项目中投资额最大的是哪个": the list ends at 中/里, the measure follows it.
+        # "甲、乙、丙这三个地方，旅游收入最高的是哪里": or at the comma after a clause that joins items.
         head = text[:ranked.start()]
         end = max(head.rfind(w) for w in ("中", "里"))
         if end < 0 and PLACE_CHOICE:
@@ -173,7 +182,8 @@ def listed_question(text: str) -> ListedQuestion | None:
                       r"(?:项目|公司|企业|资金|业务|地区|项)?(?:之中|当中|[中里])?[，,]?(?:相比|相较)?", "", text[after_list:])
         measure = _MORE.sub("", _LESS.sub("", _CHOICE.sub("", rest)))
         measure = re.sub(r"[？?，,。！!）)]", "", measure).strip()
-    if operation == "min" and re.search(r"[降升涨跌增减]|下滑|提高", measure):
+    if operation == "min" and re.search(r"[降升涨跌增减]|下滑|提高", measure) \
+            and not (RATES_ARE_LEVELS and RATE_OF_CHANGE.search(measure)):
         return None  # "哪个县的发生率降得更低": to a lower level, or by less? One reading cannot settle it
     return ListedQuestion(tuple(items), operation, kind, measure)
 
@@ -217,6 +227,12 @@ def respective_questions(text: str) -> tuple[tuple[str, str], ...]:
     item's 的 ("欧洲和中国台湾的研发投入占比" -> 欧洲的研发投入占比, 中国台湾的研发投入占比).
     """
     match = _RESPECTIVE.search(text)
+    measure = ""
+    if match is None and MEASURE_AFTER_LIST:
+        # "现金券和满减券，面额范围分别是多少": the items' clause, then what each is asked of.
+        match = _RESPECTIVE_AFTER_COMMA.search(text)
+        if match is not None:
+            measure = match.group(2)
     if match is None:
         return ()
     phrase = match.group(1)
@@ -224,7 +240,10 @@ def respective_questions(text: str) -> tuple[tuple[str, str], ...]:
     if len(pieces) < 2 or any(not p.strip() for p in pieces):
         return ()
     prefix, suffix = "", ""
-    if "的" in pieces[0]:
+    shared = _shared_head(pieces[0], pieces[-1]) if SHARED_HEAD else None
+    if shared is not None:
+        prefix, pieces[0], pieces[-1], suffix = shared
+    elif "的" in pieces[0]:
         prefix, pieces[0] = pieces[0].rsplit("的", 1)[0] + "的", pieces[0].rsplit("的", 1)[1]
     else:
         # "三特索道在陕西和贵州": the first item is as many words as the last, at the end of its piece.
@@ -239,15 +258,45 @@ def respective_questions(text: str) -> tuple[tuple[str, str], ...]:
     items = [p.strip() for p in pieces]
     if any(len(item) < 2 for item in items):
         return ()
+    if measure:
+        suffix = f"{suffix}的{measure}"
     before, after = text[:match.start(1)], text[match.end():]
     return tuple((item, f"{before}{prefix}{item}{suffix}{after}") for item in items)
 
 
+# "A和B，X分别是多少": the list, a comma, then the measure each item is asked of. Off: 分别 must follow the list.
+MEASURE_AFTER_LIST = True
+_RESPECTIVE_AFTER_COMMA = re.compile(r"([^，,。？?；;：:]*?(?:和|与|及|、)[^，,。？?；;：:]*?)[，,]([^，,。？?；;：:和与及、]{2,12}?)(?:分别|各自)")
+# "城镇居民和农村居民人均可支配收入分别…": items that end on one noun share the words after the last one.
+# Off: the last item runs to 分别.
+SHARED_HEAD = True
 # A question word that makes a clause a question of its own.
 _ASKS = re.compile(r"哪一?(?:年|天|个|家|位|里|些|种|类|座|所)|多少|(?<![这那好十前后])几[个家位年月天次名人项]?|什么|啥|谁|何时|怎么|怎样|为何|为什么|是否|吗")
+# "接待了多少人次游客，旅游总收入又是多少": an ask with its unit before the noun counted is taken out too,
+# or the next part would read 人次 as its own unit. Off: only an ask at the clause's end.
+COUNTED_ASKS = True
+_COUNTED_ASK = re.compile(r"(?:了)?(?:多少|几)(?:万|亿)?(?:人次|个|家|名|位|项|处|座|辆|台|套|吨|亩|次|场|批|户|人|元|万元|亿元)")
 # The ask of a clause, taken out when the clause becomes the context of the next one.
 _ASK_PHRASE = re.compile(r"(?:是|在|于)?(?:哪一?(?:年|天|个月)|什么时候|何时)|(?:了)?(?:多少|几)个?[\u4e00-\u9fff]{0,2}(?=[？?，,]|$)"
                          r"|(?:叫|是)?(?:什么|啥)(?:名字)?")
+
+
+def _shared_head(first: str, last: str) -> tuple[str, str, str, str] | None:
+    """(prefix, first item, last item, suffix) of "西藏城镇居民" and "农村居民人均可支配收入": items that end
+    on one noun (居民) share what follows it in the last piece and what precedes the first item; None
+    when the pieces name no such noun (or have their own 的)."""
+    if "的" in first or "的" in last:
+        return None
+    from rag.jieba import cut
+
+    first_words, last_words = cut(first), cut(last)
+    head = first_words[-1][-2:] if first_words else ""  # (jieba keeps 城镇居民 and 农村居民 whole)
+    ends = [k for k, word in enumerate(last_words[:-1]) if len(head) == 2 and word.endswith(head)]
+    if not ends or len(first_words) < ends[0] + 1:
+        return None
+    size = ends[0] + 1
+    return ("".join(first_words[:-size]), "".join(first_words[-size:]), "".join(last_words[:size]),
+            "".join(last_words[size:]))
 
 
 def separate_questions(text: str) -> tuple[str, ...]:
@@ -262,7 +311,10 @@ def separate_questions(text: str) -> tuple[str, ...]:
     if len(clauses) < 2 or not all(_ASKS.search(c) for c in clauses):
         return ()
     first = clauses[0].rstrip("？?")
-    context = _ASK_PHRASE.sub("", first).strip("，, ")
+    context = _ASK_PHRASE.sub("", first)
+    if COUNTED_ASKS:
+        context = _COUNTED_ASK.sub("", context)
+    context = context.strip("，, ")
     if len(context) < 2:
         return ()
     # The first ask's subject: the words before its first 的, or before a time or place word (比亚迪|上半年…).
@@ -348,6 +400,10 @@ def _items(before: str) -> list[str]:
             piece = piece[named[0].end:].lstrip("的在")  # "中国电科购买" -> 购买: the organisation is context
         if len(piece) >= 2:
             items.append(piece)
+    if PARALLEL_PLACES and len(items) > 1 and not whole_phrases and all(is_place_name(i) for i in items[:-1]):
+        places = find_places(items[-1])
+        if places and places[0].start == 0 and places[0].end < len(items[-1]):
+            items[-1] = items[-1][:places[0].end]
     if len(items) > 1 and not whole_phrases:
         # "云南锗业8月8日游资和散户": the day (and who) before the first item are context, not the item.
         dated = [f for f in find_figures(items[0]) if f.kind == "date" and f.end < len(items[0])]

@@ -23,6 +23,9 @@ _LIST_ITEM = re.compile(r"(?:19|20)\d{2}")
 _MAX_YEARS = 6
 _RESPECTIVELY = "分别"
 _CLAUSE_END = re.compile(r"[，。；;！？!?]|,(?!\d)")  # not the comma of 4,399.96
+# A phrase that only says when (上半年, 2023年1-6月, 今年以来): it dates a clause, it names no subject.
+PERIOD_ONLY = re.compile(r"(?:(?:19|20)\d{2}年|今年|去年|上半年|下半年|全年|前?[一二三四1-4]季度|第[一二三四]季度"
+                         r"|[0-9一二三四五六七八九十]+(?:[-—至到~～][0-9一二三四五六七八九十]+)?月份?|以来|截至|同期|前)+")
 
 F = TypeVar("F")
 

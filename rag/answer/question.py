@@ -51,7 +51,7 @@ _KIND_PATTERNS: list[tuple[AnswerKind, re.Pattern[str]]] = [
     ("percent", re.compile(r"百分之|百分比|(?:多少|几)个?百分点|比例|占比|比重|增幅|增速|降幅|涨幅|跌幅|涨跌幅|(?:变动|变化|涨跌)?幅度[是为有]?(?:多少|几)|多大(?:的)?幅度|[增降]长率|率[^，,。？?]{0,6}多少|\w率(?:是|为|达到?)?多少|几成|(?<!占地)占[^，,。？?]{0,24}?(?:的)?(?:多少|几)(?!钱|元|万|亿|人|名|家|个|项|亩|户)|持股(?:比例)?[是为有]?多少|\bpercent|(?<!\bper )\bshare\b(?! price)|\brate\b|\b(?:gross|net|profit|operating) margin\b|\bdebt(?:-to-asset)? ratio\b"
                           r"|\bby how much\b|\b(?:revenue|sales|profit|income|earnings|output|gdp|export|import|trade) growth\b|\bgrowth (?:rate|in|of)\b|\bhow much (?:[\w'-]+ ){0,4}?(?:gain|gained|rise|risen|rose|fall|fell|fallen|grow|grew|grown|"
                           r"increase|increased|decline|declined|drop|dropped)\b", re.I)),
-    ("rank", re.compile(r"第几|排名|名次|排第|排在|\brank|\bwhat place\b|\bposition\b", re.I)),
+    ("rank", re.compile(r"第几|排名|名次|排第|(?<![安编彩])排在|\brank|\bwhat place\b|\bposition\b", re.I)),
     # "哪几天/哪几个月" asks which days or months (a date), not how many (a duration).
     ("date", re.compile(r"哪(?:几|些)(?:天|日|个?月|年)")),
     ("duration", re.compile(r"多长时间|多久|多少年|几年|多少天|几天|几个月|多少个月|(?:多少|几)个?(?:小时|分钟|周|星期)|\bhow long\b|\bhow many (?:years|months|days)\b", re.I)),

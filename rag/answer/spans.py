@@ -24,19 +24,25 @@ CURRENCIES = ("美元", "港元", "港币", "欧元", "日元", "英镑", "新�
               "泰铢", "卢布", "卢比", "林吉特", "比索", "里拉", "兰特", "瑞郎", "法郎", "元", "块钱", "人民币")
 # Classifiers and measure words a count may carry; 个 may be followed by the noun it counts.
 CLASSIFIERS = (
-    "人次|人|名|位(?!数)|户|家|所|项|次|场|批|轮|期|届|份|种|类|笔|条|件|张|台|套|辆|架|艘|部|篇|座|栋|间|"
-    "株|棵|头|只|匹|枚|块|支|口|单(?![位项价独身据品元])|亩|公顷|平方公里|平方米|立方米|公里|千米|米|吨|公斤|千克|斤|千瓦时|千瓦|兆瓦|"
+    "人次|人|名|位(?!数)|户|家|所|项|次|场|批|轮|期|届|份|种|类|笔|条|件|张|台|套|辆|架|艘|部门|部|篇|座|栋|间|"
+    "株|棵|头|只|匹|枚|块|支|口|处(?![罚理置分长级])|组(?![织建合团装件委长])|单(?![位项价独身据品元])|亩|公顷|平方公里|平方米|立方米|公里|千米|米|吨|公斤|千克|斤|千瓦时|千瓦|兆瓦|"
     "倍|岁|村|县|乡|镇|省|市|校|所|毫米|厘米|基点|摄氏度|℃|"
     # Shares, as business news counts them (1.8亿股); not the 股 that starts 股东, 股份, 股票…
     "股(?![东份权票价市民指本息])"
 )
 _COUNTED_NOUN = r"(?:县|村|乡|镇|省|市|区|国家|地区|项目|企业|单位|方面|领域|产业|基地|合作社|学校|班|基点)?"
 
+# A span of days in one month (8月28至30日, 8月28日至30日) or of months each written (6月到8月) is one date,
+# not a date and a number. Off: the first day or month alone (stated_figure still widens a span of days).
+DATE_SPANS = True
+_DATE_SPAN = re.compile(r"(?:(?:19|20)\d{2}\s*年)?\d{1,2}\s*月\s*\d{1,2}\s*[日号]?\s*(?:至|到|~|～|-|－|—)\s*\d{1,2}\s*[日号]"
+                        r"|(?:(?:19|20)\d{2}\s*年)?\d{1,2}\s*月份?\s*(?:至|到|~|～|-|－|—)\s*\d{1,2}\s*月份?(?!\s*\d)")
 _PATTERNS: list[tuple[FigureKind, re.Pattern[str]]] = [
     ("percent", re.compile(rf"百分之{_NUM}|{_NUM}\s*(?:%|％|个百分点)|[{_CN_DIGITS}\d]+分之[{_CN_DIGITS}\d]+")),
     ("money", re.compile(rf"{_NUM}\s*{_ABOUT}\s*{_MAGNITUDE}\s*{_ABOUT}\s*(?:{'|'.join(CURRENCIES)})")),
     # Spoken sums, as interviews are quoted: "约1.7个亿", "几个亿" (yuan understood).
     ("money", re.compile(rf"{_NUM}\s*{_ABOUT}\s*个\s*{_ABOUT}\s*(?:亿|千万|百万)(?!\s*(?:人|名|户|吨|亩|股|辆|件|级|平方|立方|千瓦|米|字|次))")),
+    ("date", _DATE_SPAN),
     ("date", re.compile(r"(?:(?:19|20)\d{2}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?)?|\d{1,2}\s*月\s*\d{1,2}\s*[日号])"
                         r"(?:\s*(?:凌晨|上午|中午|下午|晚上|晚间)?\s*\d{1,2}\s*[时点](?:\s*\d{1,2}\s*分)?)?"
                         r"|(?:19|20)\d{2}-\d{1,2}-\d{1,2}"
@@ -74,6 +80,8 @@ def find_figures(text: str) -> list[Figure]:
     taken = [False] * len(text)
     found: list[Figure] = []
     for kind, pattern in _PATTERNS:
+        if pattern is _DATE_SPAN and not DATE_SPANS:
+            continue
         for match in pattern.finditer(text):
             start, end = match.span()
             surface = match.group().strip()
