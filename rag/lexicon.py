@@ -153,6 +153,13 @@ def _meanings(wanted: set[str]) -> dict[str, tuple[tuple[int, bool, str], ...]]:
             content = [w for w in _ENGLISH_WORD.findall(meaning) if w not in _STOPWORDS and w not in _FILLERS]
             if len(content) == 2 and content[0] != content[1] and all(w in wanted_words for w in content):
                 found.append((pair_key(*content), 1))
+            if COMPANY_NAMES and name:
+                # "BYD Company (company name)", "Samsung Group", "Haier (… brand)": a company's own name is the
+                # words before the word that says it is a company ("BYD" finds 比亚迪).
+                for part, _ in list(found):
+                    words = part.split()
+                    if len(words) >= 2 and words[-1] in _COMPANY_WORDS and " ".join(words[:-1]) in wanted:
+                        found.append((" ".join(words[:-1]), 1))
             for part, exact in found:
                 if part not in wanted:
                     # The head of a short noun phrase ("computer chip" for chip): the loosest
@@ -167,6 +174,10 @@ def _meanings(wanted: set[str]) -> dict[str, tuple[tuple[int, bool, str], ...]]:
                 if headword not in best or candidate < best[headword]:
                     best[headword] = candidate
     return {meaning: tuple(found.values()) for meaning, found in entries.items()}
+
+
+COMPANY_NAMES = True
+_COMPANY_WORDS = frozenset("company corporation corp group auto motors holdings inc ltd bank airlines brand".split())
 
 
 def _frequency(headword: str) -> int:
@@ -237,6 +248,18 @@ _SUPPLEMENT = {
     # Accidents and disasters: "died" is 死亡 or 遇难 in news, not 去世 (passed away).
     # "capacity" of a plant or a grid is 产能, 生产能力, 容量 in business news, not 身份 (a capacity as a role).
     "capacity": ("产能", "生产能力", "容量", "装机容量"),
+    # Consumption, tourism, trade fairs and the economy's statistics, as Chinese news reports them: "retail sales"
+    # is 零售额 (the dictionary's 门市 is a shop front), "expo" 博览会 or 展会 (not 漫展, a comics fair), a visitor
+    # to a town a 游客, "tourist trips" counted in 人次, "added value" 增加值.
+    "visitor": ("游客", "观众", "访客"), "retail sales": ("零售额", "零售总额"), "online retail sales": ("网上零售额",),
+    "tourist trip": ("人次", "旅游人次"), "passenger trip": ("人次", "客运量"), "domestic trip": ("人次",),
+    "tourism revenue": ("旅游收入", "旅游总收入"), "consumer spending": ("消费支出", "消费"),
+    "expo": ("博览会", "展会", "展览会", "展示会"), "exhibit": ("展示", "展出", "参展"), "exhibitor": ("参展商", "参展企业"),
+    "elderly care": ("养老", "康养"), "elderly": ("老年", "老人", "养老"), "voucher": ("消费券", "优惠券", "券"),
+    "trade-in": ("以旧换新",), "new energy vehicle": ("新能源汽车", "新能源车"), "electric vehicle": ("电动汽车", "新能源汽车"),
+    "charging pile": ("充电桩",), "charging station": ("充电站", "充电桩"), "added value": ("增加值",),
+    "value added": ("增加值",), "grain output": ("粮食产量",), "scenic area": ("景区",), "floor space": ("面积", "建筑面积"),
+    "floor area": ("面积", "建筑面积"), "rail transit": ("轨道交通",), "metro": ("地铁", "轨道交通"), "subway": ("地铁",),
     "die": ("死亡", "遇难", "身亡"), "died": ("死亡", "遇难", "身亡"), "kill": ("死亡", "遇难"), "injure": ("受伤",), "dead": ("死亡", "遇难"),
 }
 
@@ -397,7 +420,13 @@ def places_by_english_name(text: str) -> list[str]:
     found: dict[str, str] = {}
     for match in pattern.finditer(_text()):
         found.setdefault(match.group(2), match.group(1))
-    return [found[w] for w in words if w in found]
+    # A place whose name is one syllable (嵩县, "Song county") is named only with its kind word: "BYD Song
+    # vehicles" names a car, "Song County" the county.
+    return [found[w] for w in words if w in found and not (
+        ONE_SYLLABLE_NEEDS_KIND and len(found[w]) <= 2 and not re.search(rf"\b{re.escape(w)}\s+{_PLACE_KINDS}\b", text, re.I))]
+
+
+ONE_SYLLABLE_NEEDS_KIND = True
 
 
 

@@ -307,7 +307,7 @@ def chinese_term_groups(text: str, place_names: frozenset[str] = frozenset(),
             without_names = without_names.replace(english, " ")
     # Chinese words the question already gives ("Qumarleb (曲麻莱) County") are the best rendering.
     # So are acronyms: Chinese news writes them in Latin letters ("美国半导体协会（SIA）", IPO, CEO).
-    acronyms = [a for a in _ACRONYM.findall(without_names)]
+    acronyms = [a for a in _ACRONYM.findall(without_names) if not (PERIODS and _PERIOD.fullmatch(a))]  # H1 is 上半年
     given = _CJK_RUN.findall(text) + list(names) + acronyms
     from rag.lexicon import places_by_english_name
 
@@ -400,6 +400,14 @@ _SCALED = re.compile(rf"(?P<number>{_NUMBER})\s*(?P<scale>thousand|million|mn|bi
 _PERCENT = re.compile(rf"(?P<number>{_NUMBER})\s*(?:%|per\s*cent\b|percent\b)", re.I)
 _TIME = re.compile(r"(?<![\w.:])(?P<number>[012]?\d:[0-5]\d)(?![\d:])")  # 9:39, as Chinese writes it
 _PLAIN = re.compile(rf"(?<![\w.])(?P<number>{_NUMBER})(?![\w])")
+# Business English writes a half or a quarter as H1, 1H, Q2, 2Q (with the year beside it: "H1 2023", "2Q23");
+# Chinese news writes 上半年, 二季度. Read as a period, not as an acronym to find in Latin letters, nor as the
+# number 1 (which, beside the next rendering, read as a figure: "H1" + 人均 was "1人").
+_PERIOD = re.compile(r"(?<![\w.])(?:H(?P<half>[12])|(?P<half_first>[12])H|Q(?P<quarter>[1-4])|(?P<quarter_first>[1-4])Q)"
+                     r"(?:\s*'?(?:19|20)?\d{2})?(?![\w])")
+_HALVES = {"1": "上半年", "2": "下半年"}
+_QUARTERS = {"1": "一季度", "2": "二季度", "3": "三季度", "4": "四季度"}
+PERIODS = True
 # A listed company's stock code, in brackets or with its exchange: "Aotai Biotech (688606)", "600519.SH".
 # It is an identifier, not an amount (688606 is not 68.8606万): it stays as written.
 STOCK_CODE = re.compile(r"(?:(?<=[(（])\s*(?P<code>\d{6})(?=(?:\.(?:SH|SZ|BJ))?\s*[)）]))"
@@ -439,6 +447,13 @@ def english_figures(text: str) -> tuple[list[str], str]:
         day_number = int(re.sub(r"\D", "", day)) if day else None
         found.append((match.start(), f"{month}月{day_number}日" if day_number else f"{month}月"))
         spans.append(match.span())
+    for match in (_PERIOD.finditer(text) if PERIODS else ()):
+        half = match.group("half") or match.group("half_first")
+        quarter = match.group("quarter") or match.group("quarter_first")
+        found.append((match.start(), _HALVES[half] if half else _QUARTERS[quarter]))
+        # The year written inside the match ("2Q23", "H1 2023") stays in the text, where years are read.
+        year = re.search(r"(?:19|20)\d{2}$", match.group())
+        spans.append((match.start(), match.end() - (len(year.group()) if year else 0)))
     for match in STOCK_CODE.finditer(text):
         found.append((match.start(), match.group("code") or match.group("suffixed")))
         spans.append(match.span())

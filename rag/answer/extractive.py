@@ -624,6 +624,17 @@ class ExtractiveAnswerer:
                     if parts_from >= 0:
                         # "…进出口额1.3万亿元。其中进口额0.8万亿元": a part's subject and period are the sentence before's.
                         opening = _previous_sentence(chunk.text, parts_from)[:_MAX_OPENING * 2]
+                if CONTINUED_CLAUSES and question.language == "en" and question.kind in _FIGURE_KINDS:
+                    # "上半年，中国信保实现承保金额4543亿美元，同比增长2.1%；支付赔款近9亿美元…": a clause after a
+                    # semicolon continues the sentence before it, whose subject and period are its own (its
+                    # metric is not: the lead stops at the clause of the sentence's first figure).
+                    lead = _continued_lead(_previous_sentence(chunk.text, match.start()))
+                    if not lead and REFERRED_BACK and _REFERS_BACK.search(sentence):
+                        # "为了确保这个投资600亿元的项目…", "此次事故共造成11人死亡": the project or accident
+                        # is the one the sentence before names.
+                        lead = _previous_sentence(chunk.text, match.start())[-_MAX_OPENING * 2:]
+                    if lead and lead not in opening:
+                        opening = f"{opening}{lead}"
                 in_sentence = _covered(groups, lambda t: _contains(sentence, t) or _contains(opening, t))
                 # The passage counts, but the sentence that names the terms counts more.
                 coverage = (0.6 * in_sentence + 0.4 * chunk_weight) / total
@@ -1576,7 +1587,26 @@ def _parts_opening(text: str, start: int) -> int:
     opens = max(before.rfind(c) for c in "。！？!?\n") + 1
     whole = text[opens:start]
     return opens + len(whole) - len(whole.lstrip()) if _PART_OPENING.match(whole.lstrip()) else -1
-_ASKS_TOTAL = re.compile(r"总|合计|一共|共计|加起来|\b(?:total|overall|combined|altogether)\b", re.I)
+
+
+CONTINUED_CLAUSES = True
+# A sentence that points back ("这个项目", "此次事故", "该公司") is about what the sentence before it names.
+REFERRED_BACK = True
+_REFERS_BACK = re.compile(r"这(?:个|一|些|次|家|座|项|条|场|批|款)|(?<![应活])该(?=[\u4e00-\u9fff])|此(?:次|项|番)|上述")
+
+
+def _continued_lead(before: str) -> str:
+    """What a clause after ``before`` (a sentence ending in a semicolon) inherits from it: its words up to the
+    clause of its first figure ("记者…获悉，上半年，" of "记者…获悉，上半年，中国信保实现承保金额4543亿美元，
+    同比增长2.1%；"), the whole of it when it gives no figure; "" when it does not end in a semicolon."""
+    if not before.endswith(("；", ";")):
+        return ""
+    # (A date is the period, which carries over; a dateline's time is no figure of the account.)
+    figures = [f for f in find_figures(before) if f.kind in ("money", "count", "percent")]
+    if figures:
+        before = before[:max(before.rfind(c, 0, figures[0].start) for c in "，,：:") + 1]
+    return before[-_MAX_OPENING * 2:]
+_ASKS_TOTAL = re.compile(r"总|合计|一共|共计|加起来|\b(?:total|overall|combined|altogether|all)\b", re.I)
 
 # "A和B，哪个更多" is answered with the figures compared, not the winner's name alone: a reader sees why.
 # Off: the winner's name alone.
@@ -1991,7 +2021,14 @@ def _supports_required(question: Question, chunk: Chunk, context: str, article_y
     dated = ({chunk.date[:4]} if chunk.date else set()) | set(article_years)
     return all(term in context or term in dated for term in question.required_terms) and _relative_years_named(
         question, chunk, context) and (not LATIN_NAMES or _latin_names_written(question, context)) \
-        and (not ORDINALS or _ordinals_agree(question.text, context))
+        and (not ORDINALS or _ordinals_agree(question.text, context)) \
+        and (not SPELLED_NAMES or not question.spelled or any(n in context or n == chunk.subject for n in question.spelled))
+
+
+# An English question's romanised name ("Huaqi Environmental") read as the Chinese name it spells in the passages
+# (华骐) names what it is about, as a Chinese question's organisation does: a passage that names none of them,
+# in its text, title or subject, answers about something else.
+SPELLED_NAMES = True
 
 
 # A sentence naming the place or year asked scores above its neighbours only where its article's retrieved
@@ -3413,6 +3450,13 @@ def _figure_for(question: Question, sentence: str, gap: tuple[int, int] | None,
         listed = [f for f in figures if f.start > sentence.find(_RESPECTIVELY)]
         if len(listed) >= 2:
             return (max if question.superlative == "max" else min)(listed, key=lambda f: f.value)
+    if LATEST_OF_SERIES and question.language == "en" and _RESPECTIVELY in sentence:
+        # "at the end of the latest reporting period" over "报告期各期末…分别为64.44%、64.95%、65.85%和66.16%":
+        # a series is written in time order, so the latest period's figure is its last (the earliest its first).
+        asked = _ASKS_LATEST.search(question.original)
+        listed = [f for f in figures if f.start > sentence.find(_RESPECTIVELY)]
+        if asked and len(listed) >= 2 and len({f.unit for f in listed}) == 1:
+            return listed[0] if asked.group(1).lower() == "earliest" else listed[-1]
     respective = _respective_figure(figures, sentence, question)
     if respective is not None:
         return respective
@@ -3493,6 +3537,9 @@ def _change_figures(question: Question, sentence: str, every: list[Figure]) -> l
 
 
 _RESPECTIVELY = "分别"
+LATEST_OF_SERIES = True
+_ASKS_LATEST = re.compile(r"\b(latest|most recent|earliest)\s+(?:reporting\s+|financial\s+|fiscal\s+)?"
+                          r"(?:period|year|quarter)\b", re.I)  # ("first half", "last year" name a period, not a place in a series)
 _ITEM_JOIN = re.compile(r"、|以及|和|与|及")
 # Where the last item of "A和B的…分别" stops: the words the items share come after it.
 _ITEM_END = re.compile(r"的|，|,|也|将|都|均|同比|环比|分别")

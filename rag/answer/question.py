@@ -22,6 +22,17 @@ _VEHICLE_SALES = re.compile(r"\b(?:vehicle|car|ev|truck)s? (?:sales|deliveries)\
 _ORG_WORDS = r"(?:企业|公司|集团|单位|央企|国企|机构|组织|商会|银行|部门|协会|学校|医院|平台)"
 # A question that asks for a listed company's code (not one that names the code to ask something else).
 ASKS_CODE = re.compile(r"(?:股票|证券|上市)?代码[是为]?(?:什么|多少|几)|\b(?:stock|ticker) (?:code|symbol)\b", re.I)
+# The dimension an English question asks by its words, with the unit the articles give it in.
+ENGLISH_MEASURES = [
+    (re.compile(r"\bhow far\b|\bdistance\b|\b(?:total |overall )?length\b|\bmileage\b|\bhow many (?:kilomet|km\b|miles)", re.I),
+     "公里"),
+    (re.compile(r"\bhow (?:high|tall|deep)\b|\b(?:elevation|altitude|height|depth)\b|\bhow many met(?:er|re)s\b", re.I), "米"),
+    (re.compile(r"\b(?:floor|land|site|building|construction|exhibition|planting|cultivated|covered|gross) (?:space|area)\b"
+                r"|\bhow many square\b|\bhow much (?:[\w-]+ ){0,3}?(?:floor|office|retail|commercial|exhibition) space\b", re.I),
+     "平方米"),
+    (re.compile(r"\b(?:installed|generating|photovoltaic|solar|pv|wind|power|storage) (?:[\w-]+ ){0,2}?capacity\b"
+                r"|\bhow many (?:kilowatts|megawatts|gigawatts)\b", re.I), "千瓦"),
+]
 # First match wins: the specific asks before the generic 多少.
 _KIND_PATTERNS: list[tuple[AnswerKind, re.Pattern[str]]] = [
     # A listed company's code is a number written in brackets after its name: read like a count's figure
@@ -49,13 +60,16 @@ _KIND_PATTERNS: list[tuple[AnswerKind, re.Pattern[str]]] = [
     # "研发投入占比排第几": 第几 asks the rank even where a percentage word names the measure.
     ("rank", re.compile(r"(?:排|位列|位居|名列)?第几|名次|\bwhat place\b", re.I)),
     ("percent", re.compile(r"百分之|百分比|(?:多少|几)个?百分点|比例|占比|比重|增幅|增速|降幅|涨幅|跌幅|涨跌幅|(?:变动|变化|涨跌)?幅度[是为有]?(?:多少|几)|多大(?:的)?幅度|[增降]长率|率[^，,。？?]{0,6}多少|\w率(?:是|为|达到?)?多少|几成|(?<!占地)占[^，,。？?]{0,24}?(?:的)?(?:多少|几)(?!钱|元|万|亿|人|名|家|个|项|亩|户)|持股(?:比例)?[是为有]?多少|\bpercent|(?<!\bper )\bshare\b(?! price)|\brate\b|\b(?:gross|net|profit|operating) margin\b|\bdebt(?:-to-asset)? ratio\b"
-                          r"|\bby how much\b|\b(?:revenue|sales|profit|income|earnings|output|gdp|export|import|trade) growth\b|\bgrowth (?:rate|in|of)\b|\bhow much (?:[\w'-]+ ){0,4}?(?:gain|gained|rise|risen|rose|fall|fell|fallen|grow|grew|grown|"
+                          r"|\bby how much\b|\b(?:revenue|sales|profit|income|earnings|output|gdp|export|import|trade) growth\b|\bgrowth (?:rate|in|of)\b|\bhow (?:fast|quickly) (?:[\w'-]+ ){0,7}?(?:grow|grew|grown|rise|rose|risen|increase|increased|expand|expanded)\b|\bhow much (?:[\w'-]+ ){0,7}?(?:gain|gained|rise|risen|rose|fall|fell|fallen|grow|grew|grown|"
                           r"increase|increased|decline|declined|drop|dropped)\b", re.I)),
     ("rank", re.compile(r"第几|排名|名次|排第|(?<![安编彩])排在|\brank|\bwhat place\b|\bposition\b", re.I)),
     # "哪几天/哪几个月" asks which days or months (a date), not how many (a duration).
     ("date", re.compile(r"哪(?:几|些)(?:天|日|个?月|年)")),
     ("duration", re.compile(r"多长时间|多久|多少年|几年|多少天|几天|几个月|多少个月|(?:多少|几)个?(?:小时|分钟|周|星期)|\bhow long\b|\bhow many (?:years|months|days)\b", re.I)),
     ("date", re.compile(r"何时|什么时候|什么时间|哪一?年|哪一?天|哪个月|几月|几号|日期|\bwhen\b|\bwhat (?:year|date|day|month)\b|\bwhich year\b", re.I)),
+    # "How far …", "the average elevation", "how much floor space": a length, height, area or power, counted
+    # in its unit (1172公里, 1600多米, 240万平方米, 7.70MW), not a sum of money or a phrase.
+    ("count", re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in ENGLISH_MEASURES), re.I)),
     ("money", re.compile(r"多少钱|花了多少|多少(?:资金|元|万元|亿元|经费|费用)|金额|"
                          # "多少奖金/电费/报名费/补贴": a noun of money after 多少, with no classifier that counts
                          r"多少(?!(?:个|家|只|名|位|项|人|笔|种|类|次))[\u4e00-\u9fff]{0,2}?(?:费|奖金|资金|款|税|补贴|补助|工资|薪酬|薪水|成本|利息|租金|预算|罚金)(?=[？?，,。！!]|$|吗|呢|啊|呀)|"
@@ -104,6 +118,8 @@ class Question:
         kind: What the answer should name.
         focus_unit: For a count or duration, the unit asked in (人 for 多少人).
         parts: For a question that asks several figures at once, each figure's kind and unit.
+        spelled: For an English question, the Chinese names its romanised names (or stock codes) were found
+            to stand for in the passages ("Huaqi" -> 华骐); a passage that answers names one of them.
         renderings: For an English question, the Chinese words it stands for, one group per
             English word, phrase or name (invest -> 投资, 投入): a passage uses one of a group.
         relative_years: Years named relative to now (今年 0, 去年 -1, 前年 -2), read
@@ -134,6 +150,7 @@ class Question:
     parts: tuple["FigurePart", ...] = ()
     relative_years: tuple[int, ...] = ()
     renderings: tuple[tuple[str, ...], ...] = ()
+    spelled: tuple[str, ...] = ()
 
     @property
     def is_aggregation(self) -> bool:
@@ -205,7 +222,9 @@ def analyse(question: str, place_names: PlaceNames = frozenset(),
         kind = "money"  # "多少美元的损失"
     elif kind == "money" and _COUNTED.search(chinese):
         kind = "count"  # "几家企业营收下降": the money word names what is counted, not the answer
-    asked_unit = focus_unit(chinese) or (_english_focus(text) if language == "en" else None)
+    measure = next((unit for pattern, unit in ENGLISH_MEASURES if pattern.search(text)), None) \
+        if language == "en" and kind == "count" else None
+    asked_unit = measure or focus_unit(chinese) or (_english_focus(text) if language == "en" else None)
     if kind in ("count", "money") and asked_unit is None and _CHANGE.search(chinese):
         # "收入同比增长了多少": a change is reported as a percentage.
         kind = "percent"
@@ -234,7 +253,11 @@ def analyse(question: str, place_names: PlaceNames = frozenset(),
         organisations=tuple(dict.fromkeys(organisations)),
         places=tuple(dict.fromkeys(p.stem for p in find_places(chinese, mentions + named))),
         years=tuple(dict.fromkeys(_YEAR.findall(text))),
-        figures=tuple(m.group().replace(" ", "") for m in _FIGURE.finditer(chinese)),
+        # An English question's renderings stand side by side: a figure is read within one ("500" then 人均
+        # is no "500人").
+        figures=tuple(m.group().replace(" ", "") for term in ((chinese,) if language == "zh" or not GROUP_FIGURES
+                                                               else dict.fromkeys(t for g in groups for t in g))
+                      for m in _FIGURE.finditer(term)),
         about_money=bool(_MONEY_VERBS.search(text)) or kind == "money",
         superlative="max" if _MOST.search(text) else "min" if _LEAST.search(text) else None,
         money_category=MONEY_CATEGORIES[category[0]] if category else None,
@@ -242,7 +265,11 @@ def analyse(question: str, place_names: PlaceNames = frozenset(),
         parts=_figure_parts(chinese) if language == "zh" else _english_parts(normalise(question)),
         relative_years=relative_years(chinese) if not _YEAR.search(text) else (),
         renderings=groups,
+        spelled=tuple(names) if language == "en" else (),
     )
+
+
+GROUP_FIGURES = True
 
 
 # 今年/去年/前年 name a year relative to when the article was written; "比去年增长" compares, it does not date.
