@@ -319,3 +319,12 @@ def test_a_title_asked_of_no_one_in_particular_is_anyones():
     sentence = "星河银行分析师王建国表示：“这是前首席执行官的一个出色的结束语。”"
     people = extractive._people(sentence)
     assert extractive._beside_asked_title("说这份财报是前CEO一个出色结束语的分析师是哪位？", sentence, people) == "王建国"
+
+
+def test_ge_asks_each_item_apart_and_lots_are_counted_in_shou():
+    from rag.answer.spans import find_figures
+
+    assert listed.respective_questions("星河环保8月11日换手率和成交量各是多少？") == (
+        ("换手率", "星河环保8月11日换手率是多少？"), ("成交量", "星河环保8月11日成交量是多少？"))
+    assert listed.respective_questions("各地和各部门要加强什么？") == ()
+    assert [f.surface for f in find_figures("成交量4.96万手，另有3手机")] == ["4.96万手", "3"]

@@ -216,7 +216,7 @@ def as_listed_name(answer: str, candidates: tuple[str, ...]) -> str | None:
 
 
 # "A和B分别/各自…": the list is the phrase joined by 和/与/、 just before the word.
-_RESPECTIVE = re.compile(r"([^，,。？?；;：:]*?(?:和|与|及|、)[^，,。？?；;：:]*?)(?:分别|各自)")
+_RESPECTIVE = re.compile(r"([^，,。？?；;：:]*?(?:和|与|及|、)[^，,。？?；;：:]*?)(?:分别|各自|各(?=[是为有占]|[\u4e00-\u9fff]{0,4}(?:多少|几)))")
 
 
 def respective_questions(text: str) -> tuple[tuple[str, str], ...]:
