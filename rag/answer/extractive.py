@@ -594,13 +594,15 @@ class ExtractiveAnswerer:
             context = f"{chunk.title}\n{chunk.text}"
             lead_in = "\n".join(c.text for c in ordered[chunk.doc_id] if c.position < chunk.position) \
                 if ARTICLE_PERIOD and question.years else ""
-            article_years = periods.get(chunk.doc_id, set())
+            # What the article names that counts as named in each of its passages: its reporting periods, and for
+            # a place question the places another of its retrieved passages names.
+            article_named = periods.get(chunk.doc_id, set())
             if ARTICLE_PLACES and question.places and question.kind == "place":
                 # A place another retrieved passage of the article names is the article's: a passage that
                 # goes on about it without its name ("开幕式地址由…调整至…") is still about that place.
-                article_years = article_years | {p for p in question.places if any(
+                article_named = article_named | {p for p in question.places if any(
                     p in c.text or p in c.title for c in ordered[chunk.doc_id])}
-            if not _supports_required(question, chunk, context, article_years):
+            if not _supports_required(question, chunk, context, article_named):
                 continue
             # A place or year asked that the article's passages name alone (no other place, no other year) picks
             # out no sentence of it: each sentence is about it, named or not.
@@ -2000,12 +2002,12 @@ SUBSTRING_TOTALS = True
 _PART_OF_TOTAL = {"出口": "进出口", "入境": "出入境", "出境": "出入境"}
 
 
-def _supports_required(question: Question, chunk: Chunk, context: str, article_years: set[str] = frozenset()) -> bool:
+def _supports_required(question: Question, chunk: Chunk, context: str, article_named: set[str] = frozenset()) -> bool:
     """Every organisation, place, year and figure the question names is in the passage.
 
     The article's subject organisation counts as named in every passage of it.
     A "which of A, B and C" question needs only one of its candidates. A year counts as
-    named when it is one of ``article_years`` (its article's reporting periods; any year the article
+    named when it is one of ``article_named`` (its article's reporting periods; any year the article
     names, for a passage that names none); so does a place among them (one its article names).
     """
     named = [org == chunk.subject or any(alias in context for alias in aliases_of(org))
@@ -2018,7 +2020,7 @@ def _supports_required(question: Question, chunk: Chunk, context: str, article_y
     # without naming it: its date names the year.
     # A year of its article's reporting period: the passage may continue that account ("报告期各期…");
     # a sentence dated otherwise is dropped on its own (_contradicts).
-    dated = ({chunk.date[:4]} if chunk.date else set()) | set(article_years)
+    dated = ({chunk.date[:4]} if chunk.date else set()) | set(article_named)
     return all(term in context or term in dated for term in question.required_terms) and _relative_years_named(
         question, chunk, context) and (not LATIN_NAMES or _latin_names_written(question, context)) \
         and (not ORDINALS or _ordinals_agree(question.text, context)) \
