@@ -11,7 +11,7 @@ The questions were written by helper sessions that were given only their twelve 
 and the gold format, never the code. The article text stays in the benchmark's archive; this
 script copies the 24 records out of it:
 
-    python benchmarks/fresh_corpus.py [--set fresh|fresh2|fresh3|fresh4|fresh5|fresh6|fresh7] [--archive ../shared/benchmarks/crud/docs.jsonl.gz] [--out /tmp/fresh.jsonl]
+    python benchmarks/fresh_corpus.py [--set fresh|fresh2|fresh3|fresh4|fresh5|fresh6|fresh7|fresh8] [--archive ../shared/benchmarks/crud/docs.jsonl.gz] [--out /tmp/fresh.jsonl]
     rag eval --gold eval/gold/fresh-test.jsonl --corpus /tmp/fresh.jsonl --out eval/reports/fresh-test-hybrid
 """
 
@@ -124,6 +124,22 @@ FRESH7_TEST_ARTICLES = (
     "crud-621c04bc22a14cf2", "crud-e43d48b020d93f9e", "crud-b052e1c03db44261", "crud-8b50d3b6b5b1e69a",
     "crud-351761ded7874483", "crud-84bd474c16289d7d", "crud-4e872cc607b21d9f", "crud-dac27bbb681a94c3",
 )
+# The eighth pair (eval/gold/fresh8-dev.jsonl, fresh8-test.jsonl): energy, power and the environment
+# (generation capacity, solar and wind, emissions, energy saving) rather than farms, cities or
+# companies. Articles of 700-3,000 characters outside docs-5k, the CRUD dev sources and the first
+# 168, with no 股票 or 行情快报, using at least seven of 能源, 电力, 发电, 光伏, 风电, 新能源, 装机,
+# 千瓦, 储能, 碳, 排放, 绿色, 环保, 节能 (104 in the archive), drawn with
+# random.Random(20261129).sample over their sorted ids; the first 12 drawn carry the dev questions.
+FRESH8_DEV_ARTICLES = (
+    "crud-0437753386814f72", "crud-6dcff2697dc2e13c", "crud-cab3ecaf812f8a0b", "crud-4ac340781fb0f7fe",
+    "crud-1aa5d5d6a7a9dd50", "crud-0a945fed44f26af1", "crud-66d6728488458423", "crud-4bee2add8bb466ce",
+    "crud-dc034ce5c43d7276", "crud-f3e77c99a677e983", "crud-289116dd4ce33f7d", "crud-b881c4fd62f51f47",
+)
+FRESH8_TEST_ARTICLES = (
+    "crud-067f36f1ea6f2d03", "crud-0d358156da24524e", "crud-8a39d4135562762f", "crud-19825efb81acb968",
+    "crud-0b50e0c2ad0f686b", "crud-3c4617e5775990e8", "crud-60657cacbf4c6ac7", "crud-9e055803a14d0823",
+    "crud-998890b7eeee69b5", "crud-0e61fdbb7161f30b", "crud-fd984f958dc0d7e8", "crud-b3e81590b8bb9d1f",
+)
 SETS = {
     "fresh": DEV_ARTICLES + TEST_ARTICLES,
     "fresh2": FRESH2_DEV_ARTICLES + FRESH2_TEST_ARTICLES,
@@ -132,6 +148,7 @@ SETS = {
     "fresh5": FRESH5_DEV_ARTICLES + FRESH5_TEST_ARTICLES,
     "fresh6": FRESH6_DEV_ARTICLES + FRESH6_TEST_ARTICLES,
     "fresh7": FRESH7_DEV_ARTICLES + FRESH7_TEST_ARTICLES,
+    "fresh8": FRESH8_DEV_ARTICLES + FRESH8_TEST_ARTICLES,
 }
 DEFAULT_ARCHIVE = Path(__file__).resolve().parents[1].parent / "shared" / "benchmarks" / "crud" / "docs.jsonl.gz"
 
