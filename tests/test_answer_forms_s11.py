@@ -8,6 +8,7 @@ import pytest
 
 import rag.answer.choice as choice
 import rag.answer.extractive as extractive
+import rag.answer.people as person_readers
 import rag.answer.listed as listed
 from rag.answer.choice import named_choice
 from rag.answer.listed import listed_question
@@ -270,10 +271,10 @@ def test_who_published_a_report_with_data_in_its_title_is_no_data_source_questio
 
 @pytest.mark.parametrize("on", [True, False])
 def test_a_title_after_another_coded_company_is_that_companys(monkeypatch, on):
-    monkeypatch.setattr(extractive, "OTHERS_TITLES", on)
+    monkeypatch.setattr(person_readers, "OTHERS_TITLES", on)
     sentence = "提议回购的还包括星河微（688130.SH）董事长王建国、麦田德（688273.SH）董事长杨瑞嘉，与云顶导航相似。"
-    people = extractive._people(sentence)
-    found = extractive._beside_asked_title("云顶导航的董事长是谁？", sentence, people)
+    people = person_readers._people(sentence)
+    found = person_readers._beside_asked_title("云顶导航的董事长是谁？", sentence, people)
     assert (found == "王建国") is not on
 
 
@@ -317,8 +318,8 @@ def test_a_question_asked_per_day_takes_the_daily_figure(monkeypatch, on):
 
 def test_a_title_asked_of_no_one_in_particular_is_anyones():
     sentence = "星河银行分析师王建国表示：“这是前首席执行官的一个出色的结束语。”"
-    people = extractive._people(sentence)
-    assert extractive._beside_asked_title("说这份财报是前CEO一个出色结束语的分析师是哪位？", sentence, people) == "王建国"
+    people = person_readers._people(sentence)
+    assert person_readers._beside_asked_title("说这份财报是前CEO一个出色结束语的分析师是哪位？", sentence, people) == "王建国"
 
 
 def test_ge_asks_each_item_apart_and_lots_are_counted_in_shou():

@@ -115,10 +115,10 @@ def test_a_question_for_an_enterprise_in_traditional_script_is_read_like_simplif
 
 
 def test_of_several_titled_names_the_one_of_the_organisation_asked(monkeypatch):
-    import rag.answer.extractive as extractive
+    import rag.answer.people as person_readers
 
     text = "提议回购的还包括星河科技（688130.SH）董事长王立群、云顶电子（688273.SH）董事长赵明远、青山导航（688788.SH）董事长刘建华。"
     assert answer_over_texts("青山导航的董事长是谁？", text).short == "刘建华"
-    monkeypatch.setattr(extractive, "TITLE_OF_THE_ASKED", False)
-    monkeypatch.setattr(extractive, "OTHERS_TITLES", False)  # (which passes over the other companies' titles too)
+    monkeypatch.setattr(person_readers, "TITLE_OF_THE_ASKED", False)
+    monkeypatch.setattr(person_readers, "OTHERS_TITLES", False)  # (which passes over the other companies' titles too)
     assert answer_over_texts("青山导航的董事长是谁？", text).short != "刘建华"

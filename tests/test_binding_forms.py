@@ -6,6 +6,8 @@ import pytest
 
 import rag.answer.binding as binding
 import rag.answer.extractive as extractive
+import rag.answer.people as person_readers
+import rag.answer.place_names as place_names
 from rag.answer.extractive import ExtractiveAnswerer
 from rag.documents import Chunk, Hit
 # (One passage answered with refusal left to the binding: the harness of tests/test_binding.py.)
@@ -103,7 +105,7 @@ def test_what_something_is_for_is_what_yongyu_introduces(monkeypatch, on):
 
 @pytest.mark.parametrize("on", [True, False])
 def test_a_deputy_does_not_hold_the_office_asked_about(monkeypatch, on):
-    monkeypatch.setattr(extractive, "DEPUTIES", on)
+    monkeypatch.setattr(person_readers, "DEPUTIES", on)
     text = "推进会上，临江区委常委、区政府副区长王立新传达了会议精神，并部署了工作任务。"
     assert _ask("临江区区长是谁？", text)[0] is not on
     assert _ask("临江区副区长是谁？", text)[1].startswith("王")  # the deputy is answered when asked for
@@ -195,8 +197,8 @@ def test_a_registered_name_the_sentence_writes_answers_which_company(monkeypatch
 
 
 def test_a_venue_after_the_city_is_part_of_where():
-    assert extractive._place_tail("论坛将于8月8日在临江国际会议中心举办。", len("论坛将于8月8日在临江")) == "国际会议中心"
-    assert extractive._place_tail("大会在临江体育馆举行", len("大会在临江")) == "体育馆"
+    assert place_names._place_tail("论坛将于8月8日在临江国际会议中心举办。", len("论坛将于8月8日在临江")) == "国际会议中心"
+    assert place_names._place_tail("大会在临江体育馆举行", len("大会在临江")) == "体育馆"
 
 
 @pytest.mark.parametrize("on", [True, False])
@@ -216,7 +218,7 @@ def test_a_negated_compound_is_negated_by_its_head(monkeypatch, on):
 
 @pytest.mark.parametrize("on", [True, False])
 def test_offices_joined_before_a_name_are_all_that_persons(monkeypatch, on):
-    monkeypatch.setattr(extractive, "JOINED_OFFICES", on)
+    monkeypatch.setattr(person_readers, "JOINED_OFFICES", on)
     text = "”临江市大台街道办事处星河社区党支部书记、居委会主任孟二梅说。"
     assert _ask("星河社区党支部书记是谁？", text) == ((True, "孟二梅") if on else (False, ""))
 

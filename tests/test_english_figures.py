@@ -64,7 +64,7 @@ def test_weights_are_read_from_json_and_a_damaged_file_is_ignored(tmp_path, caps
 
 
 def test_a_surname_jieba_glues_to_the_preposition_before_it_stays_with_the_name():
-    from rag.answer.extractive import _people, _surname_glued_before
+    from rag.answer.people import _people, _surname_glued_before
 
     assert _surname_glued_before("向陆", "丽丽")
     assert not _surname_glued_before("向陆", "王刚")  # the name already starts with a surname
@@ -74,7 +74,7 @@ def test_a_surname_jieba_glues_to_the_preposition_before_it_stays_with_the_name(
 
 
 def test_a_name_jieba_cuts_a_character_short_before_the_asked_title_runs_to_the_title():
-    from rag.answer.extractive import _beside_asked_title, _people
+    from rag.answer.people import _beside_asked_title, _people
 
     sentence = "这部电影由乌尔善导演，于七月上映"
     assert _beside_asked_title("这部电影的导演是谁", sentence, _people(sentence)) == "乌尔善"

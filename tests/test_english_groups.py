@@ -6,7 +6,8 @@ import rag.answer.crosslingual as crosslingual
 import rag.answer.extractive as extractive
 import rag.answer.question as question_module
 from rag.answer.crosslingual import pinyin_places
-from rag.answer.extractive import _covered, _group_weight, _held_by_body, _people, _term_groups
+from rag.answer.extractive import _covered, _group_weight, _term_groups
+from rag.answer.people import _held_by_body, _people
 from rag.answer.question import analyse
 from rag.lexicon import chinese_for_english, english_groups
 

@@ -6,9 +6,12 @@ The texts are made up; each test fails with its rule's switch turned off (or its
 import pytest
 
 from rag.answer import extractive
+import rag.answer.organisation_names as organisation_names
+import rag.answer.people as person_readers
 from rag.answer.actor import verb_doer
 from rag.answer.byline import outlet_in, writer_in
-from rag.answer.extractive import ExtractiveAnswerer, _Candidate, _people
+from rag.answer.extractive import ExtractiveAnswerer, _Candidate
+from rag.answer.people import _people
 from rag.answer.furniture import furniture_spans
 from rag.answer.question import analyse
 from rag.documents import Chunk, Hit
@@ -96,8 +99,8 @@ def test_a_former_office_holder_does_not_answer_for_the_present_one():
 # --- kinds of organisation, the question's own organisation --------------------------------------
 
 def test_an_organisation_ending_must_end_the_name():
-    assert not extractive._reads_as_organisation("投资者")
-    assert extractive._reads_as_organisation("东方投资")
+    assert not organisation_names._reads_as_organisation("投资者")
+    assert organisation_names._reads_as_organisation("东方投资")
 
 
 def test_a_kind_named_by_a_word_its_names_do_not_end_in():
@@ -115,10 +118,11 @@ def test_a_name_written_after_its_description():
     assert _headline("来本县开展技能培训项目的是哪家企业？", text) == "远丙集团"
 
 
-@pytest.mark.parametrize("switch", ["BYLINES", "WHO_DOER", "LATIN_PEOPLE", "ASKED_TITLE_LAST", "SUBJECT_NOT_ASKED",
-                                    "KIND_ENDINGS", "APPOSED_NAMES"])
-def test_each_rule_has_a_switch(switch):
-    assert getattr(extractive, switch) is True
+@pytest.mark.parametrize("module, switch", [(extractive, "BYLINES"), (extractive, "WHO_DOER"), (person_readers, "LATIN_PEOPLE"),
+                                            (person_readers, "ASKED_TITLE_LAST"), (extractive, "SUBJECT_NOT_ASKED"),
+                                            (extractive, "KIND_ENDINGS"), (extractive, "APPOSED_NAMES")])
+def test_each_rule_has_a_switch(module, switch):
+    assert getattr(module, switch) is True
 
 
 # --- where ---------------------------------------------------------------------------------------
@@ -159,7 +163,7 @@ def test_a_company_named_the_way_people_talk_is_named_by_its_registered_name():
 def test_a_preposition_after_an_office_opens_no_name():
     assert _people("该企业负责人向来访的农商银行工作人员介绍到。") == []
     assert [p[2] for p in _people("董事长向文波主持会议。")] == ["向文波"]
-    assert extractive.NO_PREPOSITION_NAMES is True
+    assert person_readers.NO_PREPOSITION_NAMES is True
 
 
 def test_an_adverb_after_a_name_is_no_part_of_it():

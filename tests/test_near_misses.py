@@ -8,6 +8,7 @@ Each test also fails with its mechanism switched off.
 import pytest
 
 from rag.answer import binding, extractive
+import rag.answer.people as person_readers
 from rag.answer.extractive import ExtractiveAnswerer
 from rag.answer.refusal import RefusalModel
 from rag.documents import Chunk, Hit
@@ -53,7 +54,7 @@ def test_a_person_named_after_another_listed_company_is_not_the_asked_companys(m
     assert _ask("星河微的董事长是谁？", text, title) == (True, "吕一泉")
     assert not _ask("云岭股份的董事长是谁？", text, title)[0]
     _off(monkeypatch, extractive, "PERSON_BOUND")
-    _off(monkeypatch, extractive, "OTHERS_TITLES")  # (which refuses it too: both titles are other companies')
+    _off(monkeypatch, person_readers, "OTHERS_TITLES")  # (which refuses it too: both titles are other companies')
     assert _ask("云岭股份的董事长是谁？", text, title)[0]
 
 
@@ -107,5 +108,5 @@ def test_which_company_is_not_answered_by_words_that_name_no_organisation(monkey
 def test_a_person_asked_by_a_title_is_the_one_written_beside_it(monkeypatch):
     text = "星河铁路局相关负责同志前往云顶贸易有限公司，感谢该公司员工申一鑫；云顶贸易有限公司负责人李二林表示，这是应该做的。"
     assert _ask("云顶贸易有限公司的负责人是谁？", text) == (True, "李二林")
-    monkeypatch.setattr(extractive, "TITLES", tuple(t for t in extractive.TITLES if t != "负责人"))
+    monkeypatch.setattr(person_readers, "TITLES", tuple(t for t in person_readers.TITLES if t != "负责人"))
     assert _ask("云顶贸易有限公司的负责人是谁？", text) != (True, "李二林")

@@ -76,7 +76,7 @@ def test_a_question_for_several_of_a_kind_gets_the_whole_list_of_that_kind():
 
 
 def test_a_gap_over_several_clauses_is_answered_from_the_clause_next_to_the_question_word():
-    from rag.answer.extractive import _clause_around
+    from rag.answer.phrases import _clause_around
 
     sentence = ("据本市电视台今天上午在新闻节目中的报道称，市交通运输局已经宣布将拨款三千万元用于改造老旧道路，"
                 "委托甲乙建设公司和丙丁科技公司修建新的污水处理厂。")

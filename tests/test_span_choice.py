@@ -8,6 +8,9 @@ about Chinese news text, not about one question.
 import pytest
 
 from rag.answer import extractive
+import rag.answer.people as person_readers
+import rag.answer.phrases as phrases
+import rag.answer.place_names as place_names
 from rag.answer.extractive import ExtractiveAnswerer
 from rag.answer.spans import find_figures, focus_unit, stated_figure
 from rag.documents import Chunk, Hit
@@ -26,7 +29,7 @@ def test_a_given_name_jieba_cut_off_its_surname_is_read_whole():
 
 
 def test_a_conjunction_before_a_name_is_no_surname():
-    people = extractive._people("董事会同意向周晓晓转让，并与马小军签约。")
+    people = person_readers._people("董事会同意向周晓晓转让，并与马小军签约。")
     assert [p[2] for p in people] == ["周晓晓", "马小军"]
 
 
@@ -86,7 +89,7 @@ def test_a_why_question_is_answered_with_the_clause_a_cause_word_opens():
     ("这是基因突变所致。", None),  # 因 inside 基因 opens nothing
 ])
 def test_cause_words(sentence, cause):
-    assert extractive._cause_clause(sentence, None) == cause
+    assert phrases._cause_clause(sentence, None) == cause
 
 
 def test_the_institution_of_the_kind_asked_ends_in_its_kind():
@@ -123,7 +126,7 @@ def test_what_was_said_follows_the_act_of_saying():
     ("乘客可以通过什么方式购票？", "乘客可以用手机支付来购票。", "手机支付"),
 ])
 def test_means_phrases(question, sentence, means):
-    assert extractive._means_phrase(sentence, question) == means
+    assert phrases._means_phrase(sentence, question) == means
 
 
 def test_an_approximate_magnitude_is_a_figure():
@@ -133,11 +136,11 @@ def test_an_approximate_magnitude_is_a_figure():
 
 
 def test_a_which_city_question_keeps_the_citys_suffix():
-    assert extractive._asked_suffix("在哪个城市成立了联络中心？") == "市"
+    assert place_names._asked_suffix("在哪个城市成立了联络中心？") == "市"
 
 
 def test_a_place_name_holds_no_de():
-    found = extractive._names_ending("提议在大河中游的青川市成立联络中心", 0, 12, "市", "在哪个城市成立了联络中心？")
+    found = place_names._names_ending("提议在大河中游的青川市成立联络中心", 0, 12, "市", "在哪个城市成立了联络中心？")
     assert [f[2] for f in found] == ["青川市"]
 
 
@@ -152,13 +155,13 @@ def test_a_registered_name_keeps_the_words_jieba_left_out_of_it():
 
 def test_a_foreign_name_cut_short_runs_on_over_its_sound_characters():
     # jieba reads 哈勒 as a name and glues 维 to the next word (维在).
-    assert [p[2] for p in extractive._people("国防军参谋长哈勒维在一封公开信中警告称")][0] == "哈勒维"
-    assert [p[2] for p in extractive._people("主任李娜表示")] == ["李娜"]
+    assert [p[2] for p in person_readers._people("国防军参谋长哈勒维在一封公开信中警告称")][0] == "哈勒维"
+    assert [p[2] for p in person_readers._people("主任李娜表示")] == ["李娜"]
 
 
 def test_what_kind_of_is_no_manner_question():
     sentence = "该企业将持续完善“从一粒种到一碗饭”的产业链条，助力农户增收。"
-    assert extractive._after_anchor(sentence, "该企业说要完善一个怎样的产业链条？") is None
+    assert phrases._after_anchor(sentence, "该企业说要完善一个怎样的产业链条？") is None
 
 
 def test_who_is_answered_by_the_person_named_where_it_points():

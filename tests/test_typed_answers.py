@@ -224,7 +224,7 @@ def test_organisations_listed_where_the_question_points_are_the_answer():
     ("涌现出“种茶书记”钱有才、“修路书记”冯川等一批干部。", ["钱有才", "冯川"]),
 ])
 def test_names_beside_a_title_are_read_whole(sentence, names):
-    from rag.answer.extractive import _people
+    from rag.answer.people import _people
 
     found = [p[2] for p in _people(sentence)]
     assert all(name in found for name in names), found

@@ -116,7 +116,7 @@ def writer_in(passages, question: str) -> tuple[object, int, int, str] | None:
     Where several bylines give the role, the one whose outlet (the words before the role) the
     question names wins ("南都记者是谁" -> "南都记者 陈燕"), else the first.
     """
-    from rag.answer.extractive import _shared_run
+    from rag.answer.people import _shared_run
 
     roles = _asked_roles(question)
     found = []

@@ -37,6 +37,15 @@ from rag.documents import Answer, Chunk, Citation, Hit
 from rag.entities import aliases_of, english_name, find_organisations
 from rag.facts import SCOPE_WORDS, find_places, money_in
 from rag.store.protocols import FactStore
+from rag.answer.people import (_beside_asked_title, _fullest_mention, _held_by_body, _people, _PERSON_TITLE, _tagged,
+                               _with_title)
+from rag.answer.terms import _ANSWER_TYPE_WORDS, _ASKED_WORDS, _content_words, _FORM_WORDS
+from rag.answer.organisation_names import _BEFORE_NAME, _ORGANISATION_NAME, _reads_as_organisation
+from rag.answer.phrases import (_after_anchor, _ASKS_CAUSE, _ASKS_MEANS, _ASKS_PURPOSE, _cause_clause, _clause_around,
+                                _CLAUSE_BREAK, _labelled_value, _means_phrase, _NAMED_NOUN_ASK, _purpose_phrase,
+                                _PURPOSE_VERB, _quoted_as)
+from rag.answer.place_names import (_asked_suffix, _ASKS_WHERE, _MOVE_ASK, _MOVED_TO, _names_ending, _NOT_A_VENUE,
+                                    _place_tail, _strip_lead, _TOO_GENERAL, _VENUE, _VENUE_ASK, _words_ending)
 
 NOT_ANSWERED = "这些文章没有回答这个问题。(The articles do not answer this question.)"
 
@@ -1251,14 +1260,6 @@ _AFTER_A_NAME = "等和与及、，,牵联会同"
 # A place asked of an event or a move is the phrase the sentence gives it after 在/于 or after 搬到/调整至,
 # gazetteer name or not (老渡口, 两江口). Off: only gazetteer and jieba place names answer.
 VENUES = True
-_EVENT_VERB = r"(?:举行|举办|召开|开幕|进行|开展|落户|落地|上演|亮相)"
-_ASKED_WHERE = r"(?:哪里|哪儿|何处|什么地方|哪)"
-_VENUE_ASK = re.compile(rf"(?:在|于)?{_ASKED_WHERE}{_EVENT_VERB}|{_EVENT_VERB}(?:地点|的地方)?(?:在|是){_ASKED_WHERE}")
-_MOVE_ASK = re.compile(rf"(?:搬|迁|移|调整|改)(?:到|至|往)了?{_ASKED_WHERE}")
-_VENUE = re.compile(rf"(?:在|于)([^，,。；;！？!?“”\"、在于]{{2,16}}?)(?:隆重|盛大|正式|顺利|同步|同时)?{_EVENT_VERB}")
-_MOVED_TO = re.compile(r"(?:搬|迁|移|调整|改)(?:到|至|往)([^，,。；;！？!?]{2,20})")
-# A time is no venue: "于9月1日举行", "在活动期间举行".
-_NOT_A_VENUE = re.compile(r"\d|[年月日]|期间|之际|时|前|后|当天")
 
 # An opening clause that only says when (上半年, 2023年1-6月, 今年以来) leaves the subject to the next clause.
 # Off: the opening is the first clause alone.
@@ -1298,20 +1299,6 @@ def _without_leading_place(name: str) -> str:
     return name[max(p.end for p in places):] if places else name
 
 
-def _reads_as_organisation(name: str, sentence: str = "") -> bool:
-    """A table organisation, a name with an organisation's ending, one the sentence writes right after
-    the kind of body it is (新能源公司星河动力), or one jieba tags a name (nt, nz, nr, ns, eng)."""
-    from rag import jieba
-
-    if re.search(rf"(?:公司|企业|集团|机构|单位){re.escape(name)}", sentence) or find_organisations(name) or _ORGANISATION_NAME.search(name) or _ORGANISATION_END_WORD.search(name):
-        return True
-    return any(tag in ("nt", "nz", "nr", "nrt", "ns", "eng", "j") for _, tag in jieba.tag(name))
-
-
-_ORGANISATION_END_WORD = re.compile(r"(?:科技|电器|电子|医疗|医药|汽车|能源|电力|网络|传媒|影业|文化|智能|生物|材料|实业|投资|证券|保险|"
-                                    r"基金|资本|物流|地产|置业|食品|乳业|酒业|药业|股份|控股|煤业|钢铁|航空|通信|半导体|产险|财险|寿险)$")
-
-
 # What an article's own date answers: when it (or what it reports) was published.
 _ASKS_PUBLICATION = re.compile(r"发布|发表|刊发|刊登|刊出|报道|播发|推送|发文|\b(?:publish|releas|report|post)", re.I)
 # A person's name answers only where the names the question is about own it (see _headline).
@@ -1344,8 +1331,6 @@ _SEVERAL = re.compile(r"哪些|哪几|哪[两二三四五六七八九]|\bwhich (
 _MAX_LIST_CHARS = 100
 
 
-# Words before an organisation's name that are not part of it (联合湖南君成教育集团 -> 湖南君成教育集团).
-_BEFORE_NAME = re.compile(r"^(?:.*?(?:联合|携手|引进|引导|组织|动员|协调|通过|依托|由|和|与|同|跟|向|是|为|在|被|把|将|对|给|其中|此外|同时|并))+")
 _LEADING_VERBS = re.compile(r"^(?:联合|携手|引进|引导|组织|动员|协调|通过|依托|由|和|与|同|跟|向|是|为|在|被|把|将|对|给)+")
 _GENERIC_SUBJECTS = {"集团公司", "集团", "公司", "企业", "我们", "各单位", "子分公司", "各子分公司", "单位", "县委", "政府", "会上",
                      "商协会", "民营企业", "会员企业", "党组", "集团党组", "挂职干部", "干部", "群众"}
@@ -1745,9 +1730,6 @@ def _subsidiaries(sentence: str, question: Question) -> list[tuple[int, int, str
     return found
 
 
-_ORGANISATION_NAME = re.compile(r"[\u4e00-\u9fffA-Za-z0-9（）()]{2,20}(?:公司|集团|企业|银行|总会|商会|协会|学会|基金会|联合会|"
-                                r"工商联|研究院|研究所|大学|学院|医院|委员会|政府|办公室|局|厅|部|中心|煤业|电力|能源|钢铁|控股|股份)"
-                                r"(?:[（(][^（()）]{1,20}[）)]|[）)])?")  # a name in brackets after it, or the bracket it opened
 def _organisation_names(text: str) -> list[re.Match]:
     """Matches of _ORGANISATION_NAME that name something: "在19家企业", "8家公司" count organisations
     of a kind (a count, then the kind's word), they name none; nor does a kind of organisation written
@@ -1826,11 +1808,6 @@ _NOT_BODIES = {"布局", "格局", "局部", "全部", "内部", "外部", "部�
 _FOREIGN_NAME = re.compile(r"[\u4e00-\u9fff]+[·・][\u4e00-\u9fff]+|[\u4e00-\u9fff]{1,4}(?:斯|尔|德|特|夫|娃|娜|姆|克|恩|森|顿|兰)$")
 # The noun right after 什么/哪个/哪些 (什么能力, 哪个省, 什么类型的装甲车 -> 装甲车).
 _TYPE_NOUN = re.compile(r"^(?:个|些|一|种|类型的|样的|名|所|家|位|款|项|座|条)?([\u4e00-\u9fff]{1,4}?)(?=[的了是在？?，,]|$)")
-# Words after a question word that name the kind of answer (哪个机构), not what surrounds it.
-_ANSWER_TYPE_WORDS = {"机构", "企业", "公司", "集团", "单位", "组织", "部门", "央企", "商会", "协会", "基金会", "银行", "县", "市", "省", "村", "镇", "乡",
-                      "地方", "地区", "人", "名字", "位"}
-# How a user phrases a question, not what the answer's sentence says: filler (那个, 一共)
-# and the words that name what is asked (叫什么名字, 多少钱, 第几, 哪个乡).
 # A date question's event (受理, 投产, 开幕) picks the close sentence whose date answers it. Off: score order.
 EVENT_ANCHORS = True
 _LIGHT_VERBS = {"是", "有", "在", "将", "会", "要", "能", "进行", "开始", "计划", "打算", "准备", "举行", "举办", "发生", "出现",
@@ -1866,16 +1843,6 @@ def _function_words(text: str) -> frozenset[str]:
                      if tag.startswith(_TALK_TAGS) and tag != "rr" and (len(word) == 1 or not tag.startswith(("u", "p"))))
 
 
-_FORM_WORDS = {"那个", "这个", "那", "这", "一共", "总共", "大概", "大约", "到底", "究竟", "具体", "啊", "呢", "吧", "呀",
-               "请问", "知道", "告诉"}
-_ASKED_WORDS = {
-    "person": {"叫", "名字", "姓名", "叫做", "人"},
-    "money": {"钱", "花", "花了", "掏", "砸", "出", "拿", "拿出"},
-    "rank": {"第几", "名次", "几名", "第几名", "第几位"},
-    "date": {"时候", "时间", "日期", "哪天", "哪一天", "几号", "几月"},
-    "place": {"地方", "哪儿"},
-    "duration": {"多久", "多长", "时间", "多长时间"},
-}
 _NOUN_TAGS = ("n", "nr", "ns", "nt", "nz", "nrt", "nrfg", "vn", "eng", "an", "j")
 
 
@@ -2419,279 +2386,22 @@ def _proper_nouns(text: str) -> list[str]:
     return [word for word, tag in jieba.tag(text) if tag in ("nr", "ns", "nt", "nz") and len(word) >= 2]
 
 
-_CLAUSE_BREAK = "，,；;：:。！？!?\n"
-_MAX_PHRASE_CHARS = 60
-
-
-# A gap whose words are at least this share the question's own (the question's words
-# and nothing new) does not hold the answer. Chosen on the tune part of CRUD dev
-# among 0.2-0.6 (benchmarks/crud_split_cv.py prints its 5-fold cross-validation).
-MIN_NEW = 0.4
-
-
 # "北京利尔（002392）主营业务：耐火材料的生产…": an English what-question, which has no gap, is
 # answered by what follows a label that only restates the question, not by the label.
 LABEL_VALUE = True
 
 
-def _labelled_value(sentence: str, clause: str, question: str) -> str | None:
-    """The clause after a colon when the clause before it is a label made of the question's own words."""
-    at = sentence.find(clause) if clause else -1
-    if at < 0:
-        return None
-    end = at + len(clause)
-    rest = sentence[end:].lstrip()
-    if not rest.startswith(("：", ":")) or _new_share(clause, question) >= MIN_NEW:
-        return None
-    return _clause_around(rest[1:], None) or None
-
-
-def _clause_around(sentence: str, gap: tuple[int, int] | None, question: str = "") -> str:
-    """The clause (between commas, semicolons, colons) around ``gap``; the first clause without a gap.
-
-    When the gap holds nothing the question does not already say ("…制定实施一揽子化债方案"
-    for "一揽子化债方案的目的是什么"), the answer is in a neighbouring clause, so both
-    neighbours join the clause.
-    """
-    start, end = gap or (0, 0)
-    clause_start = max(sentence.rfind(c, 0, start) for c in _CLAUSE_BREAK) + 1
-    ends = [i for i in (sentence.find(c, max(end, start + 1) if gap else 0) for c in _CLAUSE_BREAK) if i >= 0]
-    clause_end = min(ends) if ends else len(sentence)
-    if gap:  # the gap's ends are found by characters: whole words and whole 《…》/“…” (spans.whole_span)
-        start, end = whole_span(sentence, start, end)
-        clause_start, clause_end = whole_span(sentence, min(clause_start, start), max(clause_end, end), keep=(start, end))
-    clause = tidy(sentence[clause_start:clause_end])
-    if len(clause) > _MAX_PHRASE_CHARS and gap:
-        # A gap that runs over clauses ends at the question's next word: the answer is in its last clause.
-        last_break = max(sentence.rfind(c, start, end) for c in _CLAUSE_BREAK)
-        if last_break >= 0 and tidy(sentence[last_break + 1:end]):
-            start = whole_span(sentence, last_break + 1, end)[0]
-        clause = _words_within(tidy(sentence[start:end]), _MAX_PHRASE_CHARS)
-    elif gap and question and _new_share(tidy(sentence[start:end]), question) < MIN_NEW:
-        before = max(sentence.rfind(c, 0, max(clause_start - 1, 0)) for c in _CLAUSE_BREAK) + 1 if clause_start > 0 else 0
-        after_ends = [i for i in (sentence.find(c, clause_end + 1) for c in _CLAUSE_BREAK) if i >= 0]
-        wider = tidy(sentence[slice(*whole_span(sentence, before, min(after_ends) if after_ends else len(sentence),
-                                                keep=(start, end)))])
-        if wider and len(wider) <= 2 * _MAX_PHRASE_CHARS:
-            clause = wider
-    return clause
-
-
-# A question that asks for a cause, and the words that open a cause in Chinese prose:
-# 因/因为/由于/鉴于 + cause, 得益于/源于 + cause, 原因是 + cause, 受 + cause + 影响.
 # "拿去干嘛", "用途是什么", "用于哪些方面": what something is for, which an article writes after 用于/用来/
 # 用作. Off: such a question is answered like any other what-question.
 PURPOSES = True
-_ASKS_PURPOSE = re.compile(r"干嘛|干啥|干什么|做什么用|派什么用场|用来(?:做|干)?(?:什么|啥)|用[于在作](?:什么|哪些|哪里|何处|啥|何)|"
-                           r"用途|拿去|作何用|(?:打算|准备|计划|要)用(?:在|于|来)?(?:什么|哪|啥)")
-_PURPOSE_VERB = re.compile(r"(?:用于|用来|用作|用在)(?!途)|用途(?:主要)?(?:为|是|包括)")
 
 
-def _purpose_phrase(sentence: str) -> str | None:
-    """What the first purpose verb of ``sentence`` introduces, up to the clause's end (a 、 list kept whole)."""
-    match = _PURPOSE_VERB.search(sentence)
-    if match is None:
-        return None
-    ends = [i for i in (sentence.find(c, match.end()) for c in "，,；;。！？!?\n") if i >= 0]
-    phrase = tidy(sentence[match.end():min(ends) if ends else len(sentence)])
-    return _words_within(phrase, _MAX_PHRASE_CHARS) if len(phrase) >= 2 else None
-
-
-_ASKS_CAUSE = re.compile(r"为什么|为何|因何|什么原因|原因是什么|何故|因为什么|缘何")
-_CAUSE_OPENS = re.compile(r"因为|由于|鉴于|得益于|受益于|源于|归因于|原因(?:是|在于|为|主要是)|因(?![此而素子地为果])"
-                          rf"|受(?=[^{_CLAUSE_BREAK}]{{1,20}}影响)")
-
-
-def _cause_clause(sentence: str, gap: tuple[int, int] | None) -> str | None:
-    """The clause of ``sentence`` that a cause word opens, from that word to the clause's end;
-    of several, the one nearest the question's gap. None when no word opens a cause.
-
-    A cause is written after its opening word up to the next clause mark ("因涉嫌信息披露违法违规，
-    证监会决定对其立案"), whatever the sentence says around it; the opening word must start a
-    word (因 of 原因 or 基因 opens nothing).
-    """
-    boundaries, at = {0}, 0
-    for word in words_of(sentence):
-        at += len(word)
-        boundaries.add(at)
-    found = []
-    for match in _CAUSE_OPENS.finditer(sentence):
-        if match.start() not in boundaries:
-            continue
-        ends = [i for i in (sentence.find(c, match.end()) for c in _CLAUSE_BREAK) if i >= 0]
-        end = min(ends) if ends else len(sentence)
-        start = match.end() if match.group().startswith("原因") else match.start()
-        cause = tidy(sentence[start:end])
-        if len(cause) >= 3:
-            found.append((match.start(), _words_within(cause, _MAX_PHRASE_CHARS)))
-    if not found:
-        return None
-    centre = (gap[0] + gap[1]) / 2 if gap else 0
-    return min(found, key=lambda f: abs(f[0] - centre))[1]
-
-
-# A question about manner or content ("将如何回应…期望", "对…有何批驳"): its question word stands before
-# the predicate it asks about.
-# "一个怎样的生态圈" asks what kind of thing (its modifier, before the noun), not how: 怎样的 is no manner.
-_ASKS_MANNER = re.compile(r"如何(?!的)|怎样(?!的)|怎么(?!样)|有何|作何")
+# A manner question is answered after its predicate where the predicate ends a clause (phrases._after_anchor).
 ANCHOR_AT_CLAUSE_END = True
-# How long a manner answer may run: it often lists several steps, clause after clause.
-_MAX_MANNER_CHARS = 80
-
-
-def _after_anchor(sentence: str, question: str) -> str | None:
-    """For a manner or content question, what the sentence says right after the question's predicate,
-    when the predicate ends its clause.
-
-    News prose writes what was done or said after the act it explains: "发表声明予以批驳，称…“…”",
-    "他们将不负…的期望，坚持…，融入…，为…贡献力量". The question's last word (its predicate's head:
-    批驳, 期望) ending a clause in the sentence, the clauses after it are the answer: one clause
-    for what was said, up to the sentence's end (at most _MAX_MANNER_CHARS) for how.
-    None when the question asks no manner, or its last word is not at a clause's end.
-    """
-    asked = _ASKS_MANNER.search(question)
-    if asked is None:
-        return None
-    plain = set(_FORM_WORDS) | _ANSWER_TYPE_WORDS
-    right = [w for w in _content_words(question[asked.end():]) if len(w) > 1 and w not in plain]
-    if not right:
-        return None
-    last = right[-1]
-    for match in re.finditer(re.escape(last), sentence):
-        end = match.end()
-        if end < len(sentence) and sentence[end] in "，,；;：:":
-            rest = sentence[end + 1:]
-            if asked.group() in ("如何", "怎样", "怎么"):
-                cut = re.search(r"[。！？!?；;]", rest)
-                answer = _words_within(tidy(rest[:cut.start()] if cut else rest), _MAX_MANNER_CHARS)
-            else:
-                cut = re.search(rf"[{_CLAUSE_BREAK}]", rest)
-                answer = tidy(rest[:cut.start()] if cut else rest)
-            if answer and _new_share(answer, question) >= MIN_NEW:
-                return answer
-    return None
-
-
-# A question about the means of an act, and the prepositions that introduce a means in Chinese
-# prose (通过X来V, 用X为…V, 以X…V, 借助X…).
-_ASKS_MEANS = re.compile(r"(?:什么|何种|哪些|哪种)(?:方式|方法|手段|途径|办法)|(?:方式|方法|手段|途径|办法)(?:是|有)(?:什么|哪些)")
-_MEANS_OPENS = re.compile(r"通过|借助|依靠|依托|利用|凭借|采取|采用|运用|用|以")
-
-
-def _means_phrase(sentence: str, question: str) -> str | None:
-    """The words between a means preposition and the question's own words after it, in one clause
-    ("…用富含科技力的产品为消费者健康生活赋能" for "…为消费者健康生活赋能的方式是什么")."""
-    words = [w for w in _content_words(question) if len(w) > 1 and w not in _FORM_WORDS
-             and w not in ("方式", "方法", "手段", "途径", "办法")]
-    if not words:
-        return None
-    from rag import jieba
-
-    starts, glued, at = {0}, set(), 0
-    for word, tag in jieba.tag(sentence):
-        if len(word) > 1 and not tag.startswith(("c", "p", "d", "v", "f", "u", "r")):
-            glued.add(at + len(word) - 1)  # jieba glues a lone 用 to a name before it (倍健用)
-        at += len(word)
-        starts.add(at)
-    for match in _MEANS_OPENS.finditer(sentence):
-        if match.start() not in starts and not (len(match.group()) == 1 and match.start() in glued):
-            continue
-        if match.end() not in starts:
-            continue
-        cut = re.search(rf"[{_CLAUSE_BREAK}]", sentence[match.end():])
-        clause = sentence[match.end():match.end() + cut.start() if cut else len(sentence)]
-        # A question word after 的 is the head noun of the means ("富含科技力的产品"), not what follows it.
-        ends = [clause.find(w) for w in words if clause.find(w) > 0 and clause[clause.find(w) - 1] != "的"]
-        if not ends:
-            continue
-        means = clause[:min(ends)]
-        named = re.search(r"(?:等|的)?(?:方式|方法|手段|途径|办法)", means)  # "以X等方式扎实开展": X
-        means = tidy(re.sub(r"(?:来|去|为|对|向|给)$", "", means[:named.start()] if named else means))
-        if 2 <= len(means) <= 30 and _new_share(means, question) >= MIN_NEW:
-            return means
-    return None
-
-
-def _words_within(text: str, limit: int) -> str:
-    """The longest run of ``text``'s first words that fits in ``limit`` characters (a cut never splits a word)."""
-    if len(text) <= limit:
-        return text
-    kept = ""
-    for word in words_of(text):
-        if len(kept) + len(word) > limit:
-            break
-        kept += word
-    return kept or text[:limit]
-
-
-def _new_share(text: str, question: str) -> float:
-    """The share of ``text``'s Chinese characters that the question does not use."""
-    chars = [c for c in text if "\u4e00" <= c <= "\u9fff"]
-    return sum(c not in question for c in chars) / len(chars) if chars else 0.0
-
-
-def _asked_suffix(question: str) -> str | None:
-    """The kind of place asked for, as its suffix: 哪个县 / which county -> 县."""
-    # 哪个城市 asks a 市 as 哪个市 does (马瑙斯市, not 马瑙斯).
-    found = re.search(r"哪(?:个|些|一|几个)?(?:城(?=市))?(县|市(?!场)|省|村|镇|乡|区(?!域))", question)
-    if found:
-        return found.group(1)
-    english = re.search(r"\b(count(?:y|ies)|villages?|towns?|cit(?:y|ies)|provinces?)\b", question, re.I)
-    if english is None:
-        return None
-    word = english.group(1).lower()
-    return "市" if word.startswith("cit") else {"c": "县", "v": "村", "t": "镇", "p": "省"}[word[0]]
-
-
-_LEAD = re.compile(r"^(?:[在于到向和与为给对从由是将把的及、]|帮助|帮扶|位于|来自|落户|援建|支持)+")
 
 
 # A "where" question without a kind of place (哪里, 什么地方, 哪条街) is answered by the whole place written.
 PLACE_RUN = True
-_ASKS_WHERE = re.compile(r"哪里|哪儿|在哪(?![个些一家所位款项种])|什么地方|何地|何处|哪条|哪座|地点|位置|\bwhere\b", re.I)
-_PLACE_WORDS = ("省", "市", "区", "县", "镇", "乡", "街道", "村", "社区", "开发区", "新区", "工业园", "工业园区", "产业园", "产业园区",
-                "园区", "大道", "大街", "路", "街", "铁路", "公路", "高速", "机场", "港", "码头", "火车站", "广场",
-                # Venues, where events are held (北京…亦创国际会展中心, 青岛国际会议中心).
-                "会展中心", "会议中心", "展览中心", "博览中心", "体育中心", "体育馆", "体育场", "展览馆", "博物馆", "大剧院",
-                "剧院", "大礼堂", "礼堂", "大厦", "大楼", "酒店", "宾馆", "公园")
-
-
-def _place_tail(sentence: str, end: int) -> str:
-    """The smaller places and the street, park or line written right after a place (临淄区金山工业园 after
-    淄博市; 铁路 after 丰沙): jieba's place words and words that end in a kind of place, up to anything else."""
-    from rag import jieba
-
-    tail = pending = ""
-    for word, tag in jieba.tag(sentence[end:end + 24]):
-        if word in _PLACE_WORDS or (tag in ("ns", "n", "nt") and len(word) >= 3 and word.endswith(_PLACE_WORDS)):
-            tail, pending = tail + pending + word, ""
-        elif tag in ("ns", "nr", "nz", "n", "j") and len(pending + word) <= 6:
-            pending += word  # 金山 (jieba: a person) of 金山工业园: kept once a kind of place follows
-        else:
-            break
-    return tail
-
-
-def _strip_lead(name: str) -> str:
-    """A place name without the preposition or verb glued before it (在普格县 -> 普格县, 帮助海原县 -> 海原县)."""
-    stripped = _LEAD.sub("", name)
-    return stripped if len(stripped) >= 2 else name
-
-
-# "定点帮扶县", "贫困村": a kind of place, not a place's name.
-_GENERAL_PLACE = re.compile(r"(?:帮扶|扶贫|贫困|援扶|定点|重点|示范|国家级|深度|薄弱|小康|所在|周边|全国|各)[县村镇乡市区省]$")
-
-
-def _names_ending(sentence: str, start: int, end: int, suffix: str, question: str) -> list[tuple[int, int, str]]:
-    """Names in ``sentence[start:end]`` that end in ``suffix`` (荣华乡), without the words glued before them."""
-    found = []
-    window = sentence[start:end]
-    for match in re.finditer(rf"[\u4e00-\u9fff]{{2,7}}?{suffix}(?![\u4e00-\u9fff]?(?:长|委|政府|级))", window):
-        # A place's name holds no 的: "亚马孙中游的马瑙斯市" names 马瑙斯市.
-        name = _strip_lead(_BEFORE_NAME.sub("", match.group().rsplit("的", 1)[-1]).lstrip("元了个"))
-        if len(name) >= 3 and name not in _TOO_GENERAL and name not in question and not _GENERAL_PLACE.search(name):
-            found.append((start + match.end() - len(name), start + match.end(), name))
-    return found
 
 
 def _named_by_asked_noun(question: Question, sentence: str, gap: tuple[int, int] | None) -> str | None:
@@ -2710,399 +2420,19 @@ def _named_by_asked_noun(question: Question, sentence: str, gap: tuple[int, int]
     return _nearest_span(names, gap)[2] if names else None
 
 
-def _words_ending(sentence: str, suffix: str) -> list[tuple[int, int, str]]:
-    """jieba's words of two or more characters that end in ``suffix`` (县, 村), with their spans."""
-    from rag import jieba
-
-    words, position = [], 0
-    for word in jieba.cut(sentence):
-        if len(word) >= 2 and word.endswith(suffix) and word not in _TOO_GENERAL and not _GENERAL_PLACE.search(word):
-            words.append((position, position + len(word), word))
-        position += len(word)
-    return words
-
-
-_TOO_GENERAL = {"各县", "本县", "该县", "全县", "两县", "各村", "本村", "全村", "该村", "驻村", "驻县", "每县", "每村", "农村", "乡村"}
-
-
-# jieba's tags for personal names: Chinese (nr) and transliterated (nrt). Its nrfg (famous full
-# names, mostly leaders an article cites as authority) stay out: they are rarely who acted.
-_NAME_TAGS = {"nr", "nrt"}
-# Tags of the words that may stand before a name as its title (乌克兰总统, 国务院副总理).
-_TITLE_TAGS = {"n", "nt", "ns", "nz", "nr", "nrt", "b", "an", "vn", "ng"}
-_MAX_TITLE_CHARS = 14
-
-
-def _tagged(sentence: str, tags: set[str]) -> list[tuple[int, int, str]]:
-    """jieba's words of two or more characters with one of ``tags``, with their spans."""
-    from rag import jieba
-
-    words, position = [], 0
-    for word, tag in jieba.tag(sentence):
-        if tag in tags and len(word) >= 2:
-            words.append((position, position + len(word), word))
-        position += len(word)
-    return words
-
-
-def _jieba_people(sentence: str) -> list[tuple[int, int, str]]:
-    """Personal names as jieba tags them, with their spans in ``sentence``.
-
-    jieba cuts a foreign name at its middle dot (约翰 · 柯比) and an unfamiliar
-    name into pieces (泽 + 连斯基): adjacent name pieces are one name.
-    """
-    from rag import jieba
-
-    people: list[tuple[int, int, str]] = []
-    position = 0
-    joined = False  # the previous word was a middle dot after a name
-    previous = ""
-    for word, tag in jieba.tag(sentence):
-        end = position + len(word)
-        if tag in _NAME_TAGS or (joined and re.fullmatch(r"[\u4e00-\u9fff]+", word)):  # 约翰·巴(ns)拉索
-            if people and (joined or people[-1][1] == position):
-                people[-1] = (people[-1][0], end, sentence[people[-1][0]:end])
-            elif _surname_glued_before(previous, word):
-                people.append((position - 1, end, sentence[position - 1:end]))  # 向陆 + 丽丽 -> 陆丽丽
-            else:
-                people.append((position, end, word))
-            joined = False
-        else:
-            joined = word in "·・•" and bool(people) and people[-1][1] == position
-        previous = word
-        position = end
-    return [_with_surname(sentence, p) for p in people if len(p[2]) >= 2]
-
-
-def _with_surname(sentence: str, person: tuple[int, int, str]) -> tuple[int, int, str]:
-    """A given name that jieba cut off its surname, put back together (向陆 | 丽丽 -> 陆丽丽).
-
-    jieba glues a one-character surname to the word before it when the given name is
-    a word of its own (a doubled character, a common given name) and tags only the
-    given name ``nr``. A two-character name that does not start with a surname, right
-    after a surname character, is that surname's given name: Chinese names are a
-    surname and one or two characters.
-    """
-    from rag import jieba
-
-    start, end, name = person
-    if len(name) != 2 or _starts_with_surname(name) or start == 0:
-        return person
-    if start >= 2 and sentence[start - 2:start] in _DOUBLE_SURNAMES:
-        return start - 2, end, sentence[start - 2:end]
-    if sentence[start - 1] not in _SURNAMES:
-        return person
-    # The character before is a surname only when jieba glued it to a word before it (向陆)
-    # or left it alone as no function word: 和, 向, 于 standing alone join, they do not name.
-    before = jieba.tag(sentence[:start])
-    word, tag = before[-1] if before else ("", "")
-    if len(word) >= 2 or not tag.startswith(_FUNCTION_TAGS):
-        return start - 1, end, sentence[start - 1:end]
-    return person
-
-
-# jieba's tags of words that join or point (prepositions, conjunctions, particles, adverbs, pronouns).
-_FUNCTION_TAGS = ("p", "c", "u", "d", "r")
-
-
-# Prepositions and verbs that take a person as object; jieba may glue a surname to them (向陆 丽丽).
-_BEFORE_PERSON = frozenset("向给由与和同跟对被把将从让叫请为是经")
-
-
-def _surname_glued_before(previous: str, name: str) -> bool:
-    """jieba read a preposition and the surname as one word and the given name alone as the name:
-    "向陆丽丽转让" is cut 向陆 + 丽丽. Only a two-character given name after a one-character
-    preposition and a common surname is read so."""
-    return (len(name) == 2 and name[0] not in _SURNAMES and len(previous) == 2
-            and previous[0] in _BEFORE_PERSON and previous[1] in _SURNAMES)
-
-
 # A person the sentence names short (岸田, 赫尔佐格) is answered as the passage first introduces them, with
 # the office and the whole name (首相岸田文雄, 以色列总统艾萨克·赫尔佐格). Off: as the sentence writes them.
 FULLEST_NAMES = True
 
 
-def _fullest_mention(found: str, passage: str) -> str:
-    """The longest title-and-name in ``passage`` that holds ``found``'s name (``found`` when none is longer)."""
-    best = found
-    for person in _people(passage):
-        if found in person[2] or person[2] in found and len(person[2]) >= 2:
-            titled = _with_title(passage, person)
-            if found in titled and len(titled) > len(best) and len(titled) <= _MAX_TITLE_CHARS + 8:
-                best = titled
-    return best
-
-
-def _with_title(sentence: str, person: tuple[int, int, str]) -> str:
-    """The name with the nouns right before it that say who the person is (乌克兰总统泽连斯基).
-
-    A reader needs the office as much as the name, and it tells apart people
-    with one surname; the title stops at a verb, a particle or punctuation.
-    """
-    from rag import jieba
-
-    start = person[0]
-    words, position = [], 0
-    for word, tag in jieba.tag(sentence[: person[0]]):
-        words.append((position, word, tag))
-        position += len(word)
-    for word_start, word, tag in reversed(words):
-        if tag not in _TITLE_TAGS or person[0] - word_start > _MAX_TITLE_CHARS:
-            break
-        start = word_start
-    return sentence[start : person[1]]
-
-
-def _people(sentence: str) -> list[tuple[int, int, str]]:
-    """Personal names with their spans in ``sentence``: jieba's (pieces joined), and names written next to a title.
-
-    jieba often cuts a Chinese name short or misses it (王崔军 -> 崔军, 岳权 untagged); a name
-    beside a title (王崔军总经理, 董事长王军, “感动那曲人物”岳权) that starts with a common
-    surname is read whole.
-    """
-    people = _jieba_people(sentence)
-    for start, end, name in _titled_names(sentence):
-        # The titled reading replaces jieba's overlapping one.
-        people = [p for p in people if p[1] <= start or p[0] >= end]
-        people.append((start, end, name))
-    return sorted(_transliterated_whole(sentence, p) for p in people)
-
-
-# Characters that Chinese news uses to write foreign names by sound (古特雷斯, 哈勒维, 巴祖姆).
-_TRANSLITERATION = set("阿埃艾安昂奥巴拜班邦鲍贝本比彼毕宾波伯博布查达戴丹道德迪蒂丁杜敦多厄恩尔法菲费芬弗福盖戈格古"
-                       "哈海汉豪赫亨基吉加贾杰卡凯坎柯科克肯库奎拉莱兰朗劳勒雷里利莉列琳卢鲁伦罗洛玛迈麦曼梅蒙米莫姆穆"
-                       "纳娜奈内尼妮努诺欧帕潘佩皮普齐奇乔萨塞桑森莎舍斯苏索塔泰坦特滕提图托瓦维韦温沃乌西希谢休雅亚耶"
-                       "伊尤约泽扎祖佐")
-_MAX_TRANSLITERATED = 6
-
-
-def _transliterated_whole(sentence: str, person: tuple[int, int, str]) -> tuple[int, int, str]:
-    """A foreign name jieba or a title reading cut short (哈勒 | 维在, 古特 | 雷斯), run on over the
-    sound-writing characters that follow it, when every character of it is one of those."""
-    start, end, name = person
-    if not name or not all(c in _TRANSLITERATION for c in name):
-        return person
-    while end < len(sentence) and sentence[end] in _TRANSLITERATION and end - start < _MAX_TRANSLITERATED:
-        end += 1
-    return start, end, sentence[start:end]
-
-
-# Titles and roles written right before or after a personal name.
-TITLES = ("党委书记", "副书记", "书记", "董事长", "副董事长", "总经理", "副总经理", "总裁", "主席", "副主席", "主任", "副主任",
-          "部长", "局长", "厅长", "县长", "市长", "省长", "区长", "州长", "镇长", "乡长", "村长", "院长", "校长", "会长", "副会长",
-          "秘书长", "副部长", "副局长", "副县长", "副市长", "副省长", "副区长", "副院长", "副校长", "副总裁",
-          "理事长", "经理", "组长", "队长", "支书", "教授", "研究员", "记者", "牧民", "村民", "农民", "代表", "人物", "先生", "女士",
-          # Company offices, as business news and company registers write them.
-          "法定代表人", "执行董事", "董事", "首席执行官", "首席运营官", "首席财务官", "财务总监", "总监", "董事会秘书", "董秘",
-          "监事会主席", "监事", "实际控制人", "创始人", "联合创始人", "合伙人", "行长", "副行长", "发言人", "导演", "总导演",
-          "制片人", "负责人", "分析师", "首席经济学家", "经济学家", "策略师",
-          # English abbreviations Chinese business news writes as they are ("创始人、CEO王阳").
-          "CEO", "CFO", "COO", "CTO")
-# The titles written between an organisation and a person's name (安恒信息|产品经理|盖文轩): the offices
-# above and the job titles a company gives.
-_PERSON_TITLE = re.compile("(?:" + "|".join(sorted(set(TITLES) | {"产品经理", "项目经理", "工程师", "总工程师", "所长", "主管", "专家"},
-                                                   key=len, reverse=True)) + r"|首席[\u4e00-\u9fff]{1,4}官)+$")
 # An office a body may hold (实际控制人, 控股股东): the question's 谁 is answered by the organisation, or the
 # person, the sentence writes right after it ("实际控制人为常州市国资委", "实际控制人为蓝帆医疗董事长李振平").
 BODY_HOLDERS = True
-_BODY_TITLES = ("实际控制人", "控股股东", "第一大股东", "大股东", "发行人", "承销商", "保荐机构", "保荐人", "主办方", "承办方")
-
-
-def _held_by_body(question: str, sentence: str, people: list[tuple[int, int, str]]) -> str | None:
-    for written, title in _TITLE_SYNONYMS.items():
-        if written in question and title not in question:
-            question = question.replace(written, title)
-    for title in (t for t in _BODY_TITLES if t in question):
-        for match in re.finditer(rf"{title}(?:均)?(?:为|是|系)", sentence):
-            clause = re.match(r"[^，,。；;：:]{2,40}", sentence[match.end():])
-            if clause is None:
-                continue
-            inside = [p for p in people if match.end() <= p[0] and p[1] <= match.end() + clause.end()]
-            if inside:
-                return inside[-1][2]  # "…蓝帆医疗董事长李振平": the person the clause ends with
-            holder = tidy(clause.group())
-            if holder and _reads_as_organisation(holder, sentence):
-                return holder
-    return None
-
-
-# How a question may name an office that articles write otherwise (法人代表 -> 法定代表人).
-_TITLE_SYNONYMS = {"法人代表": "法定代表人", "法人": "法定代表人", "实控人": "实际控制人", "CEO": "首席执行官",
-                   "ceo": "首席执行官", "COO": "首席运营官", "coo": "首席运营官", "CFO": "首席财务官", "cfo": "首席财务官"}
-# Words that join a name and its office: 陶亚冬任法定代表人, 法定代表人为陶亚冬, 吴连萍为公司的副董事长.
-_NAME_THEN_OFFICE = re.compile(r"\s*(?:[(（][^)）]{0,20}[)）])?\s*(?:为|任|担任|出任|系|是)(?:公司|该公司|本公司|集团)?(?:的)?\s*$")
-_OFFICE_THEN_NAME = re.compile(r"^\s*(?:为|是|系|由|[:：])\s*$")
-_TITLE = "|".join(sorted(TITLES, key=len, reverse=True))
-# The most common Chinese surnames (single and double), to tell a name beside a title from other words.
-_SURNAMES = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜"
-                "崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤岳扎常温"
-                "康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝")
-_DOUBLE_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "长孙", "宇文", "司徒")
-_NAME_AFTER_TITLE = re.compile(rf"(?:{_TITLE})[”\"」』]?([\u4e00-\u9fff]{{2,3}})")
-
-
-# A name in Latin letters (Alan Jope, James Edwardes Jones): capitalised words, after a title or before a verb of office or speech.
-_LATIN_PERSON = r"[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?(?: [A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?){0,3}"
-_LATIN_AFTER_TITLE = re.compile(rf"(?:{_TITLE})\s?({_LATIN_PERSON})(?![A-Za-z])")
-_LATIN_BEFORE_VERB = re.compile(rf"(?<![A-Za-z])({_LATIN_PERSON})(?=\s?(?:曾任|曾担任|担任|出任|接替|表示|称|说|指出|认为|强调))")
-
-
-def _titled_names(sentence: str) -> list[tuple[int, int, str]]:
-    """Names directly before a title (王崔军总经理) or after one (董事长王军出席), surname first;
-    names in Latin letters after a title (首席执行官Alan Jope) or before a verb of office (Schumacher曾担任)."""
-    found = []
-    if LATIN_PEOPLE:
-        for pattern in (_LATIN_AFTER_TITLE, _LATIN_BEFORE_VERB):
-            found += [(m.start(1), m.end(1), m.group(1)) for m in pattern.finditer(sentence)
-                      if not any(m.start(1) < f[1] and f[0] < m.end(1) for f in found)]
-    for match in re.finditer(rf"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{{2,4}}?)(?:{_TITLE})", sentence):
-        name = match.group(1)
-        if _starts_with_surname(name) and not any(t in name for t in TITLES):
-            found.append((match.start(1), match.end(1), name))
-    for match in _NAME_AFTER_TITLE.finditer(sentence):
-        start = match.start(1)
-        if not _starts_with_surname(match.group(1)):
-            continue
-        name = _name_at(sentence, start)
-        if any(name in f[2] or f[2] in name for f in found):
-            continue
-        if NO_PREPOSITION_NAMES and _opens_with_function_word(sentence[start:start + 8]):
-            continue  # "负责人向来访的…": 向 is a preposition here, not a surname
-        found.append((start, start + len(name), name))
-    return found
-
-
-# A surname character that jieba reads as a preposition or adverb with the words after it opens no name.
-NO_PREPOSITION_NAMES = True
-
-
-def _opens_with_function_word(text: str) -> bool:
-    from rag import jieba
-
-    tags = jieba.tag(text)
-    return bool(tags) and len(tags[0][0]) == 1 and tags[0][1] in ("p", "c", "d", "u") and len(tags) > 1 \
-        and tags[1][1].startswith("v")
-
-
-# What follows a name in a sentence (王军出席, 赵忠民主持, 李四方等, 扎西一家): where a name ends.
-_AFTER_NAME = ("出席", "主持", "讲话", "表示", "指出", "强调", "介绍", "带队", "调研", "参加", "参与", "会见", "同志", "一行",
-               "一家", "先生", "女士", "代表", "任", "等", "和", "与", "及", "在", "说", "的", "是", "为", "向", "对", "带领",
-               "也", "还", "又", "曾", "已", "则", "均", "都", "将")  # 汪渤|也在同日提议
-
-
-def _name_at(sentence: str, start: int) -> str:
-    """A two- or three-character name starting at ``start``: where a word that follows names ends,
-    else where punctuation ends it, else jieba's word."""
-    from rag import jieba
-
-    for length in (2, 3):
-        after = sentence[start + length:]
-        if not after or not "\u4e00" <= after[0] <= "\u9fff" or after.startswith(_AFTER_NAME):
-            return sentence[start:start + length]
-    words = jieba.cut(sentence[start:start + 6])
-    return words[0] if words and 2 <= len(words[0]) <= 3 else sentence[start:start + 2]
-
-
-# "区长是谁" is not answered by the name beside 副区长. Off: a deputy's title answers for the office.
-DEPUTIES = True
-
-
-def _beside_asked_title(question: str, sentence: str, people: list[tuple[int, int, str]]) -> str | None:
-    """The name written right before or after the title the question asks about (总经理, “草莓书记”).
-
-    Returns None when the question names no title; "" when it names one that the
-    sentence does not hold or that no name stands beside.
-    """
-    asked = False
-    for written, title in _TITLE_SYNONYMS.items():
-        if written in question and title not in question:
-            question = question.replace(written, title)
-    # The office nearest the question's end is the one asked ("说前CEO…的分析师是哪位": the 分析师).
-    for title in sorted((t for t in TITLES if t in question), key=lambda t: (question.rfind(t) if ASKED_TITLE_LAST else 0,
-                                                                              len(t)), reverse=True):
-        if any(title in longer and longer in question for longer in TITLES if longer != title):
-            continue  # 书记 inside 副书记
-        asked = True
-        position = question.find(title)
-        # The title with as much of the question's wording before it as the sentence shares:
-        # “草莓书记” picks out one of several 书记.
-        for k in range(min(6, position), -1, -1):
-            context = question[position - k : position + len(title)]
-            found = [m.start() + k for m in re.finditer(re.escape(context), sentence)]
-            if found:
-                break
-        if ASKED_TITLE_LAST:
-            # A former holder (前首席执行官) answers only "前任…是谁", and the other way round.
-            former = question[max(0, position - 2):position].endswith(("前", "前任", "原"))
-            found = [at for at in found if sentence[max(0, at - 2):at].endswith(("前", "前任", "原")) == former] or \
-                ([] if former else found)
-        if DEPUTIES:
-            # A deputy (副区长, 常务副总经理) is not the holder of the office the question asks about.
-            found = [at for at in found if not sentence[max(0, at - 1):at] == "副"]
-        if TITLE_OF_THE_ASKED and len(found) > 1:
-            # "甲公司董事长A、乙公司董事长B": the title of the organisation the question names.
-            found.sort(key=lambda at: -_shared_run(_named_before(sentence, at), question))
-        owner = question[:position].rstrip("的")
-        owner = owner[max(owner.rfind(c) for c in "，,。；;：:的") + 1:]
-        if OTHERS_TITLES and found and 2 <= len(owner) <= 8 and question[:position].endswith((owner, f"{owner}的")):
-            # "晶华微（688130.SH）董事长吕汉泉…与理工导航相似": a title written after another organisation's name
-            # is that organisation's, whichever names the sentence adds later.
-            found = [at for at in found if not _reads_as_other_organisation(sentence, at, question)]
-        for at in found:
-            title_end = at + len(title)
-            for start, end, name in people:
-                if end == at and len(name) >= 3 and name[-1] in "任系":
-                    return name[:-1]  # jieba reads "钱文博任法定代表人" as the name 钱文博任
-                if end == at or (start >= title_end and sentence[title_end:start].strip("”\"」』 ") == ""):
-                    return name
-            for start, end, name in people:
-                if 0 < at - end <= 1 and re.fullmatch(r"[\u4e00-\u9fff]", sentence[end:at]) \
-                        and sentence[end:at] not in _NOT_IN_NAME:
-                    return sentence[start:at]  # jieba cut the name a character short: "乌尔善导演" as 乌尔 + 善
-            for start, end, name in people:
-                # Joined by a verb: "陶亚冬任法定代表人", "法定代表人为陶亚冬".
-                if (end <= at and at - end <= 12 and _NAME_THEN_OFFICE.search(sentence[end:at])) or (
-                        start >= title_end and start - title_end <= 3 and _OFFICE_THEN_NAME.match(sentence[title_end:start])):
-                    return name
-            if JOINED_OFFICES and sentence[title_end:title_end + 1] == "、":
-                # "党支部书记、居委会主任孟二梅": offices joined by 、 before one name all are that person's.
-                for start, end, name in people:
-                    between = sentence[title_end + 1:start]
-                    if start > title_end and len(between) <= 12 and between.endswith(TITLES) \
-                            and not re.search(r"[，,。；;：:]", between):
-                        return name
-    return "" if asked else None
-
-
-# Offices joined by 、 before a name are all that person's ("书记、主任孟二梅"). Off: the name must stand next to
-# the asked office itself.
-JOINED_OFFICES = True
-
-
-TITLE_OF_THE_ASKED = True
-# The asked office is the one nearest the question's end; a former one (前任) is told from the present one.
-ASKED_TITLE_LAST = True
-# People named in Latin letters beside a title or before a verb of office (see _titled_names).
-LATIN_PEOPLE = True
 
 
 # "什么理念/主题/口号" is answered by the quotation the passage calls so (“…”的理念, 主题为“…”), where the
 # sentence or the one it continues holds it. Off: the usual phrase reading.
 QUOTED_NAMES = True
-_NAMED_NOUN_ASK = re.compile(r"(?:什么|啥|哪些?个?)(?:样的?)?(理念|主题|口号|宗旨|精神|愿景|使命|标语|定位|名号|称号|平台|品牌|活动)")
-_QUOTE_REACH = 60
-
-
-def _quoted_as(text: str, start: int, end: int, noun: str) -> str | None:
-    """The quotation next to ``noun`` (“…”的理念, 理念是“…”) that overlaps ``text[start:end]`` or ends within a
-    few characters after it."""
-    window_start, window_end = max(0, start - _QUOTE_REACH), min(len(text), end + _QUOTE_REACH)
-    # (“慧采商城”等电商扶贫平台: a few words may say what kind of 平台 it is.)
-    for m in re.finditer(rf"“([^“”]{{2,40}})”(?:的|这一|这个|等)?[\u4e00-\u9fff]{{0,6}}?{noun}"
-                         rf"|{noun}(?:是|为|：|:)?“([^“”]{{2,40}})”", text):
-        if m.start() < end and m.end() > start or (window_start <= m.start() and m.end() <= window_end and m.start() >= start):
-            return (m.group(1) or m.group(2)).strip()
-    return None
 
 
 # A question asked per day takes the figure its sentence says is daily (日均, 每天), where another of the same
@@ -3141,54 +2471,6 @@ def _bare_price(question: str, sentence: str) -> str | None:
         if found:
             return found.group(1)
     return None
-
-
-# A title right after an organisation's name that the question does not name answers nothing about the one
-# it names ("理工导航的董事长": not 晶华微（688130.SH）董事长). Off: such a title answers when no other one does.
-# (Only where the question names whose title it asks: "…的分析师是哪位" asks any firm's analyst.)
-OTHERS_TITLES = True
-
-
-def _reads_as_other_organisation(sentence: str, at: int, question: str) -> bool:
-    """What stands right before the title at ``at`` is an organisation's name (one the table knows, or one a
-    stock code follows: 晶华微（688130.SH）) that shares nothing with the question's words."""
-    start = max(sentence.rfind(c, 0, at) for c in "、，,；;：:。") + 1
-    before = sentence[start:at]
-    coded = _CODED_NAME.search(before)
-    if coded:
-        return _shared_run(coded.group(1)[-8:], question) == 0
-    before = _named_before(sentence, at)
-    named = [m for m in find_organisations(before) if m.end == len(before)]
-    return bool(named) and _shared_run(named[-1].surface, question) == 0
-
-
-_CODED_NAME = re.compile(r"([\u4e00-\u9fffA-Za-z]{2,})\s*[（(]\s*\d{6}(?:\.(?:SH|SZ|BJ))?\s*[）)]\s*$", re.I)
-
-
-def _named_before(sentence: str, at: int) -> str:
-    """The few characters before ``at`` in its list item or clause, a bracketed stock code left out: the
-    organisation a title there belongs to ("科思科技（688788.SH）董事长" -> 科思科技)."""
-    start = max(sentence.rfind(c, 0, at) for c in "、，,；;：:。") + 1
-    return re.sub(r"[（(][^（()）]*[）)]", "", sentence[start:at])[-8:]
-
-
-def _shared_run(text: str, question: str) -> int:
-    """The length of the longest run of two or more characters ``text`` shares with ``question`` (else 0)."""
-    best = 0
-    for i in range(len(text)):
-        length = best + 1
-        while i + length <= len(text) and text[i:i + length] in question:
-            best = length
-            length += 1
-    return best if best >= 2 else 0
-
-
-# Characters that follow a name without being part of it (王军任董事长, 李四为总经理, 张三等).
-_NOT_IN_NAME = frozenset("任系为是和与及等的在将由被请向对说任兼")
-
-
-def _starts_with_surname(name: str) -> bool:
-    return name[:1] in _SURNAMES or name[:2] in _DOUBLE_SURNAMES
 
 
 def _gap(question: Question, sentence: str) -> tuple[int, int] | None:
@@ -3272,16 +2554,6 @@ def _after_preposition(sentence: str, span: tuple[int, int] | None, before: str)
         return span
     at = sentence.rfind(before[-1], span[0], span[1] - 1)
     return (at + 1, span[1]) if at >= 0 else span
-
-
-def _content_words(text: str) -> list[str]:
-    """The question's words that a sentence can be matched on: words of two or more characters
-    (single characters such as 向 or 在 occur everywhere), else its single Chinese characters."""
-    from rag.lexical import tokenize
-
-    tokens = list(dict.fromkeys(tokenize(text)))
-    words = [t for t in tokens if len(t) > 1]
-    return words or [t for t in tokens if "\u4e00" <= t <= "\u9fff" and t not in "的了是在和与有向对给把被"]
 
 
 def _nearest_span(spans: list, gap: tuple[int, int] | None):
