@@ -53,7 +53,7 @@ def write_vocab_lookup(folder: Path, vocab: Mapping[str, int] | None = None) -> 
     hashes = np.frombuffer(b"".join([blake2b(token.encode("utf-8", "surrogatepass"), digest_size=8).digest()
                                      for token in vocab]), dtype="<i8").astype(np.int64)
     columns = np.fromiter(vocab.values(), dtype=np.int64, count=len(vocab))
-    order = np.argsort(hashes, kind="stable")
+    order = np.argsort(hashes)  # (distinct hashes, or nothing is written: any sort gives the same order)
     table = np.stack([hashes[order], columns[order]])
     if table.shape[1] > 1 and bool((table[0, 1:] == table[0, :-1]).any()):
         return

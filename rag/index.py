@@ -1470,7 +1470,7 @@ def _sorted_lookup(keys: np.ndarray, values: np.ndarray, wanted: np.ndarray) -> 
 def _sorted_insert(keys: np.ndarray, values: np.ndarray, new_keys: np.ndarray, new_values: np.ndarray
                    ) -> tuple[np.ndarray, np.ndarray]:
     """``keys`` (sorted) with ``new_keys`` (none of them in ``keys``) put in order, and the values alike."""
-    order = np.argsort(new_keys, kind="stable")
+    order = np.argsort(new_keys)  # (distinct keys: any sort gives the one order)
     new_keys, new_values = new_keys[order], new_values[order]
     at = np.searchsorted(keys, new_keys)
     return np.insert(keys, at, new_keys), np.insert(values, at, new_values)

@@ -154,21 +154,52 @@ def han_bigram_codes(texts: Iterable[str]) -> BigramCodes:
     token[alone] = points[alone]
     starts |= alone
     latin: dict[str, int] = {}
-    for match in _WORD.finditer(joined):
-        token[match.start()] = -1 - latin.setdefault(match.group(), len(latin))
-        starts[match.start()] = True
+    matches = list(_WORD.finditer(joined))
+    if matches:  # (each word's place and number gathered first, then set in two numpy passes, not two per word)
+        setdefault = latin.setdefault
+        at = np.fromiter(map(re.Match.start, matches), dtype=np.int64, count=len(matches))
+        token[at] = -1 - np.fromiter((setdefault(word, len(latin)) for word in map(re.Match.group, matches)),
+                                     dtype=np.int64, count=len(matches))
+        starts[at] = True
     # Each text's tokens are the starts between its first character and its last.
     sizes = np.fromiter(map(len, lowered), dtype=np.int64, count=len(lowered))
     begins = np.cumsum(sizes + 1) - (sizes + 1)  # (one line break after each text)
     before = np.concatenate([[0], np.cumsum(starts)])  # tokens starting before each position
     lengths = before[begins + sizes] - before[begins]
     every = token[starts]
-    distinct, first, inverse = np.unique(every, return_index=True, return_inverse=True)
-    order = np.argsort(first, kind="stable")  # the distinct codes in order of first appearance
+    distinct, first, inverse = _unique_with_first(every)
+    order = np.argsort(first)  # the distinct codes in order of first appearance (no two firsts are equal)
     number = np.empty(len(distinct), dtype=np.int32)
     number[order] = np.arange(len(distinct), dtype=np.int32)
-    # (np.unique sorted the codes: number[j] is where the j-th smallest stands in the order of first appearance)
-    return BigramCodes(distinct[order], number[inverse.reshape(-1)], lengths.astype(np.int64), list(latin), number)
+    # (distinct is sorted: number[j] is where the j-th smallest stands in the order of first appearance)
+    return BigramCodes(distinct[order], number[inverse], lengths.astype(np.int64), list(latin), number)
+
+
+def _unique_with_first(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``np.unique(codes, return_index=True, return_inverse=True)``: the sorted distinct codes, where each first
+    appears, and each code's place among them.
+
+    np.unique sorts stably (a merge sort of int64: most of what numbering a batch's bigrams cost). Here
+    each code carries its position in its low bits, so that all keys differ and numpy's faster sort
+    gives the same order; codes too far apart for that go to np.unique.
+    """
+    n = len(codes)
+    if n:
+        low = int(codes.min())
+        position_bits = max(1, (n - 1).bit_length())
+        if (int(codes.max()) - low).bit_length() + position_bits <= 62:
+            keys = ((codes - low) << position_bits) | np.arange(n, dtype=np.int64)
+            keys.sort()
+            values = keys >> position_bits
+            at = keys & ((1 << position_bits) - 1)
+            starts = np.empty(n, dtype=bool)
+            starts[0] = True
+            np.not_equal(values[1:], values[:-1], out=starts[1:])
+            inverse = np.empty(n, dtype=np.int64)
+            inverse[at] = np.cumsum(starts) - 1
+            return values[starts] + low, at[starts], inverse
+    distinct, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
+    return distinct, first, inverse.reshape(-1)
 
 
 _WORD_CODE_MAX = 3  # characters: three code points plus one, 21 bits each, fit in 63 bits

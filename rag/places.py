@@ -271,6 +271,11 @@ def find_places(text: str, taken: Iterable[tuple[int, int]] = (),
             i = positions[k]
             if i < resume:
                 continue
+            # (Most starters are a word such as 中 or 新 that begins some name but is none, and the next word
+            # does not go on with it: nothing starts here. Checked without the slices and the list below.)
+            word = words[k]
+            if word not in names and (k + 1 == n_words or word + words[k + 1] not in prefixes):
+                continue
             # The names that start here and end on a boundary: words are added while what they
             # spell is still the beginning of some name; then the longest name is taken first.
             ends, m = [], k + 1

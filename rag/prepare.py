@@ -22,9 +22,9 @@ from __future__ import annotations
 import gc
 import json
 import os
-from collections import deque
+from collections import defaultdict, deque
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, count
 from typing import Iterable, Iterator
 
 import numpy as np
@@ -120,9 +120,11 @@ def prepare_batch(articles: list[RawArticle], chunker: ChunkerSettings) -> Prepa
 
 def _numbered(tokens: list[str]) -> tuple[list[str], np.ndarray]:
     """Each distinct token once, in order of first appearance, and every token's number in that list."""
-    words = list(dict.fromkeys(tokens))  # (loops in C, unlike a setdefault per token)
-    number = dict(zip(words, range(len(words))))
-    return words, np.fromiter(map(number.__getitem__, tokens), dtype=np.int32, count=len(tokens))
+    # One probe a token, in C: a token not numbered yet is given the next number by the dictionary's default
+    # (where listing the distinct tokens first, then looking each token up, took two).
+    number: defaultdict[str, int] = defaultdict(count().__next__)
+    ids = np.fromiter(map(number.__getitem__, tokens), dtype=np.int32, count=len(tokens))
+    return list(number), ids
 
 
 def _manifest_fields(article: RawArticle, chunks) -> tuple[str, str | None]:

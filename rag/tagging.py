@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from itertools import accumulate, chain, repeat
+from itertools import accumulate, chain
 from operator import itemgetter
 
 # A piece: up to and including a sentence end or line break, or what follows the last one.
@@ -107,38 +107,47 @@ _SUB_WORDS_MAX = 400_000
 def _piece_tokens(piece: str) -> tuple[str, ...]:
     """``tokenize``'s tokens of one lower-cased piece."""
     words = _piece_tags(piece)[0]
-    # Each word's entry, looked up once: half the pieces of a large build hold a word not seen before (a
-    # figure, a name), where a first try raising KeyError, a set of the new words and a second try looked
-    # every word up three times.
-    parts = list(map(_SUB_WORDS.get, words, repeat(_UNSEEN, len(words))))
-    if _UNSEEN in parts:
-        _add_words(words, parts)
-    if None in parts:  # a word whose tokens cannot be read from the word alone
+    # Each word's entry, looked up once: None for a word not met yet (half the pieces of a large build hold
+    # one: a figure, a name) as for one whose tokens cannot be read from it alone. One search for None then
+    # tells most pieces (their words met before) from the rest, where a second marker for a word not met
+    # took a second search of every piece.
+    parts = list(map(_SUB_WORDS.get, words))
+    if None in parts and _add_words(words, parts):  # a word whose tokens cannot be read from the word alone
         return _cut_for_search(piece)
     return tuple(chain.from_iterable(parts))
 
 
-_UNSEEN = object()  # what ``_SUB_WORDS.get`` gives for a word it does not hold
+_UNSEEN = object()  # what ``_SUB_WORDS.get`` gives here for a word it does not hold
 
 
-def _add_words(words: tuple[str, ...], parts: list) -> None:
-    """Put each word whose entry is ``_UNSEEN`` in ``parts`` into ``_SUB_WORDS``, and its entry in ``parts``."""
+def _add_words(words: tuple[str, ...], parts: list) -> bool:
+    """Put each word not met yet (its entry None in ``parts``) into ``_SUB_WORDS``, and its entry in ``parts``.
+
+    Returns:
+        Whether a word's entry stays None: its tokens cannot be read from the word alone.
+    """
     from rag import jieba
     from rag.lexical import kept_tokens
 
     if len(_SUB_WORDS) > _SUB_WORDS_MAX:
         _SUB_WORDS.clear()
+    whole = False
     for i, entry in enumerate(parts):
-        if entry is not _UNSEEN:
+        if entry is not None:
             continue
         word = words[i]
-        if word not in _SUB_WORDS:
+        entry = _SUB_WORDS.get(word, _UNSEEN)
+        if entry is _UNSEEN:
             # Search mode cuts a word alone into [its sub-words..., word] when the word alone stays one word
             # (its last token is the word itself): then those are its tokens wherever the cut put it. Else
             # (a word the HMM joined, say) a piece holding it is cut in search mode itself.
             alone = jieba.cut_for_search(word)
-            _SUB_WORDS[word] = tuple(kept_tokens(alone)) if alone[-1] == word else None
-        parts[i] = _SUB_WORDS[word]
+            entry = _SUB_WORDS[word] = tuple(kept_tokens(alone)) if alone[-1] == word else None
+        if entry is None:
+            whole = True
+        else:
+            parts[i] = entry
+    return whole
 
 
 def _cut_for_search(piece: str) -> tuple[str, ...]:

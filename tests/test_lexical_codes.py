@@ -157,3 +157,20 @@ def test_ascending_orders_a_batch_s_codes():
     batch = han_bigram_codes(["海原县投资7.78亿元", "cr 集团在海原", "", "\U00020000ab 海"])
     assert batch.ascending is not None and sorted(batch.ascending.tolist()) == list(range(len(batch.distinct)))
     assert np.array_equal(batch.distinct[batch.ascending], np.sort(batch.distinct))
+
+
+def test_unique_with_first_is_numpys_unique():
+    """The sort of position-tagged keys gives np.unique's distinct values, first places and inverse, also for
+    codes too far apart for the tags (np.unique itself then) and for repeats, negatives and no codes at all."""
+    from rag.lexical import _unique_with_first
+
+    rng = np.random.default_rng(7)
+    cases = [np.zeros(0, dtype=np.int64), np.array([5], dtype=np.int64), np.array([-3, -3, 9, -3], dtype=np.int64),
+             np.array([-(1 << 62), 1 << 62, 0, 1 << 62], dtype=np.int64)]
+    cases += [rng.integers(-50, 1 << 37, size=int(n)).astype(np.int64) for n in rng.integers(1, 3000, size=20)]
+    cases += [rng.integers(0, 40, size=int(n)).astype(np.int64) for n in rng.integers(1, 3000, size=20)]
+    for codes in cases:
+        distinct, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
+        got = _unique_with_first(codes)
+        for want, have in zip((distinct, first, inverse.reshape(-1)), got):
+            assert np.array_equal(want, have)
