@@ -7,6 +7,7 @@ import pytest
 
 import rag.answer.binding as binding
 import rag.answer.extractive as extractive
+import rag.answer.organisation_names as organisation_names
 from rag.answer.actor import quoted_speaker, speaks_of_itself
 from rag.answer.extractive import ExtractiveAnswerer
 from rag.answer.question import analyse
@@ -34,7 +35,7 @@ def test_a_date_after_another_registered_company_is_still_not_the_asked_ones():
 
 @pytest.mark.parametrize("on", [True, False])
 def test_a_public_body_is_not_asked_by_the_field_it_is_named_after(monkeypatch, on):
-    monkeypatch.setattr(extractive, "WHOLE_BODY_NAMES", on)
+    monkeypatch.setattr(organisation_names, "WHOLE_BODY_NAMES", on)
     text = "近期，国家知识产权局公布了2022年度国家知识产权示范单位名单，星河科技等企业入选。"
     found = _ask("2022年度国家知识产权示范单位名单是由哪个机构公布的？", text)
     assert found == ((True, "国家知识产权局") if on else (False, ""))
@@ -141,7 +142,7 @@ def test_a_part_opened_by_qizhong_is_of_the_sentence_before(monkeypatch, on):
 
 def test_the_inside_of_the_asked_company_is_still_the_asked():
     question = analyse("北汽蓝谷与哪家公司合作？")
-    assert extractive._is_the_asked("北汽蓝谷内部", question)
+    assert organisation_names._is_the_asked("北汽蓝谷内部", question)
 
 
 @pytest.mark.parametrize("question, kind, unit", [

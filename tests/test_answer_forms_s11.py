@@ -9,6 +9,7 @@ import pytest
 import rag.answer.choice as choice
 import rag.answer.extractive as extractive
 import rag.answer.people as person_readers
+import rag.answer.terms as terms
 import rag.answer.listed as listed
 from rag.answer.choice import named_choice
 from rag.answer.listed import listed_question
@@ -58,11 +59,11 @@ def test_a_semicolon_clause_takes_its_subject_from_after_the_opening_period(monk
 
 @pytest.mark.parametrize("on", [True, False])
 def test_a_rate_asked_as_a_noun_is_covered_by_the_change_written(monkeypatch, on):
-    monkeypatch.setattr(extractive, "RATE_WORDS", on)
-    assert extractive._contains("旅游总收入260.39亿元，同比增长47.5%", "增速") is on
-    assert extractive._contains("销量同比下降3%", "降幅") is on
+    monkeypatch.setattr(terms, "RATE_WORDS", on)
+    assert terms._contains("旅游总收入260.39亿元，同比增长47.5%", "增速") is on
+    assert terms._contains("销量同比下降3%", "降幅") is on
     # A reported change is year on year unless it says otherwise.
-    assert extractive._contains("实现旅游总收入260.39亿元，增长47.5%", "同比") is on
+    assert terms._contains("实现旅游总收入260.39亿元，增长47.5%", "同比") is on
 
 
 @pytest.mark.parametrize("on", [True, False])
@@ -205,7 +206,7 @@ def test_naming_the_only_place_of_a_passage_picks_out_no_sentence(monkeypatch, o
     assert _ask("上半年甘肃新能源汽车零售额同比增长了多少？", text) == (True, "86.7%" if on else "3.3%")
     # Where the passage names another province, the sentence that names the one asked still counts.
     asked = extractive.analyse("甘肃上半年零售额增长多少？")
-    assert extractive._uncontested_terms(asked, "甘肃增长3%，青海增长5%。") == frozenset()
+    assert terms._uncontested_terms(asked, "甘肃增长3%，青海增长5%。") == frozenset()
 
 
 @pytest.mark.parametrize("on", [True, False])
@@ -257,9 +258,9 @@ def test_a_sentence_reading_passes_over_an_answer_already_taken():
 
 @pytest.mark.parametrize("on", [True, False])
 def test_a_flow_is_not_written_inside_the_total_of_both(monkeypatch, on):
-    monkeypatch.setattr(extractive, "SUBSTRING_TOTALS", on)
-    assert extractive._contains("浦东新区实现进出口额1.3万亿元", "出口") is not on
-    assert extractive._contains("进口额0.8万亿元，出口额0.5万亿元", "出口")
+    monkeypatch.setattr(terms, "SUBSTRING_TOTALS", on)
+    assert terms._contains("浦东新区实现进出口额1.3万亿元", "出口") is not on
+    assert terms._contains("进口额0.8万亿元，出口额0.5万亿元", "出口")
     text = "今年上半年，星河新区实现进出口额1.3万亿元人民币，比去年同期增长18%。其中进口额0.8万亿元，出口额0.5万亿元。"
     assert _ask("上半年星河新区出口额有多少？", text) == (True, "0.5万亿元" if on else "1.3万亿元")
 

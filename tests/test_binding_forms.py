@@ -6,8 +6,10 @@ import pytest
 
 import rag.answer.binding as binding
 import rag.answer.extractive as extractive
+import rag.answer.organisation_names as organisation_names
 import rag.answer.people as person_readers
 import rag.answer.place_names as place_names
+import rag.answer.terms as terms
 from rag.answer.extractive import ExtractiveAnswerer
 from rag.documents import Chunk, Hit
 # (One passage answered with refusal left to the binding: the harness of tests/test_binding.py.)
@@ -16,7 +18,7 @@ from tests.test_binding import ALWAYS, _ask
 
 @pytest.mark.parametrize("on", [True, False])
 def test_a_kind_of_organisation_in_common_words_owns_no_figure(monkeypatch, on):
-    monkeypatch.setattr(extractive, "GENERIC_ORGANISATIONS", on)
+    monkeypatch.setattr(organisation_names, "GENERIC_ORGANISATIONS", on)
     text = "归属于母公司所有者的净利润为957.13万元，同比下降94.05%。"
     found = _ask("星河电子上半年归母净利润是多少？", text, title="星河电子发布半年报")
     assert found == ((True, "957.13万元") if on else (False, ""))
@@ -123,7 +125,7 @@ def test_a_year_written_straight_before_a_name_is_the_year_asked():
 
 @pytest.mark.parametrize("on", [True, False])
 def test_an_edition_the_question_names_must_be_the_passages(monkeypatch, on):
-    monkeypatch.setattr(extractive, "ORDINALS", on)
+    monkeypatch.setattr(terms, "ORDINALS", on)
     text = "第九届星河服务业发展论坛将于8月8日在临江市国际会议中心举办。"
     assert _ask("第八届星河服务业发展论坛是在哪座城市举办的？", text)[0] is not on
     assert _ask("第九届星河服务业发展论坛是在哪座城市举办的？", text)[0] is True
@@ -169,7 +171,7 @@ def test_a_subject_that_refers_back_is_the_organisation_its_passage_names(monkey
 
 @pytest.mark.parametrize("on", [True, False])
 def test_an_event_worded_otherwise_covers_the_questions_word(monkeypatch, on):
-    monkeypatch.setattr(extractive, "EVENT_WORDS", on)
+    monkeypatch.setattr(terms, "EVENT_WORDS", on)
     text = "2013年星河集团实现整体上市。据官网显示，星河集团成立于1968年，旗下有多个品牌。"
     chunk = Chunk(id="x#1", doc_id="x.txt", text=text, start=0, end=len(text), title="", raw=text)
     idf = lambda token: 9.0 if token in ("\uffff\uffff", "创办") else 1.0  # the articles never write 创办
@@ -192,8 +194,8 @@ def test_a_registered_name_the_sentence_writes_answers_which_company(monkeypatch
     found = _ask("临江市民公园项目是由哪家建筑企业承建负责的？", text)
     assert (found == (True, "甘肃第九建设集团有限公司")) is on
     # A kind of company or a unit in common words is no registered name.
-    assert not extractive._registered("上市公司") and not extractive._registered("研发中心")
-    assert not extractive._registered("新冶特钢等企业")
+    assert not organisation_names._registered("上市公司") and not organisation_names._registered("研发中心")
+    assert not organisation_names._registered("新冶特钢等企业")
 
 
 def test_a_venue_after_the_city_is_part_of_where():

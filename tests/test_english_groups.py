@@ -3,10 +3,10 @@
 import pytest
 
 import rag.answer.crosslingual as crosslingual
-import rag.answer.extractive as extractive
 import rag.answer.question as question_module
+import rag.answer.terms as terms
 from rag.answer.crosslingual import pinyin_places
-from rag.answer.extractive import _covered, _group_weight, _term_groups
+from rag.answer.terms import _covered, _group_weight, _term_groups
 from rag.answer.people import _held_by_body, _people
 from rag.answer.question import analyse
 from rag.lexicon import chinese_for_english, english_groups
@@ -28,7 +28,7 @@ def test_a_word_is_covered_by_the_rendering_the_sentence_uses():
 
 
 def test_without_groups_each_rendering_counts(monkeypatch):
-    monkeypatch.setattr(extractive, "WORD_GROUPS", False)
+    monkeypatch.setattr(terms, "WORD_GROUPS", False)
     weights = {"投资": 2.0, "投入": 3.0, "项目": 1.0}
     groups = _term_groups(_question((("投资", "投入"), ("项目",))), weights)
     sentence = "公司投入资金建设项目"

@@ -7,6 +7,7 @@ Names and texts are made up; each test fails with its rule taken out.
 """
 
 from rag.answer import crosslingual, extractive, question as question_module
+import rag.answer.terms as terms
 from rag.answer.crosslingual import chinese_term_groups, english_figures
 from rag.answer.extractive import ExtractiveAnswerer, _continued_lead
 from rag.answer.question import analyse
@@ -103,7 +104,7 @@ def test_a_romanised_name_found_in_the_passages_must_be_named_by_the_passage(mon
     other = _answer(asked, "上半年，丙丁股份实现净利润3亿元。")
     assert not other.answerable
     assert _answer(asked, "上半年，甲乙科技实现净利润3亿元。").short == "3亿元"
-    monkeypatch.setattr(extractive, "SPELLED_NAMES", False)
+    monkeypatch.setattr(terms, "SPELLED_NAMES", False)
     assert _answer(asked, "上半年，丙丁股份实现净利润3亿元。").short == "3亿元"
 
 

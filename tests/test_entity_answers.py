@@ -8,6 +8,7 @@ import pytest
 from rag.answer import extractive
 import rag.answer.organisation_names as organisation_names
 import rag.answer.people as person_readers
+import rag.answer.terms as terms
 from rag.answer.actor import verb_doer
 from rag.answer.byline import outlet_in, writer_in
 from rag.answer.extractive import ExtractiveAnswerer, _Candidate
@@ -155,9 +156,9 @@ def test_the_names_listed_before_the_kind_asked():
 def test_a_company_named_the_way_people_talk_is_named_by_its_registered_name():
     question = analyse("给丙城环科餐厨垃圾公司放贷的是哪家银行？")
     chunk = _chunk("丙城市环科餐厨垃圾处理有限公司急需资金，丙城农商银行为其提供1500万元贷款。")
-    assert extractive._supports_required(question, chunk, chunk.text)
-    assert not extractive._supports_required(question, _chunk("丙城农商银行为某公司提供1500万元贷款。"), "丙城农商银行为某公司提供贷款。")
-    assert extractive.LOOSE_NAMES is True
+    assert terms._supports_required(question, chunk, chunk.text)
+    assert not terms._supports_required(question, _chunk("丙城农商银行为某公司提供1500万元贷款。"), "丙城农商银行为某公司提供贷款。")
+    assert terms.LOOSE_NAMES is True
 
 
 def test_a_preposition_after_an_office_opens_no_name():
@@ -172,8 +173,8 @@ def test_an_adverb_after_a_name_is_no_part_of_it():
 
 def test_a_name_of_common_words_is_not_taken_for_the_question_s_own():
     question = analyse("显示个人投资者高度乐观的情绪调查是哪个机构做的？")
-    assert not extractive._is_the_asked("美国个人投资者协会", question)
-    assert extractive._is_the_asked("山东星辉石油化学股份有限公司", analyse("星辉石化的辅导机构是哪家券商？"))
+    assert not organisation_names._is_the_asked("美国个人投资者协会", question)
+    assert organisation_names._is_the_asked("山东星辉石油化学股份有限公司", analyse("星辉石化的辅导机构是哪家券商？"))
 
 
 def test_who_is_the_doer_of_the_verb_right_after_it_only():

@@ -9,6 +9,7 @@ import pytest
 
 from rag.answer import binding, extractive
 import rag.answer.people as person_readers
+import rag.answer.terms as terms
 from rag.answer.extractive import ExtractiveAnswerer
 from rag.answer.refusal import RefusalModel
 from rag.documents import Chunk, Hit
@@ -87,7 +88,7 @@ def test_a_date_in_a_list_belongs_to_the_company_named_in_its_item(monkeypatch):
 def test_a_latin_product_name_must_be_in_the_passage(monkeypatch, question, answered):
     text = "星河科技表示，旗下Star Cloud已录得1000万付费用户。"
     assert _ask(question, text)[0] is answered
-    _off(monkeypatch, extractive, "LATIN_NAMES")
+    _off(monkeypatch, terms, "LATIN_NAMES")
     assert _ask(question, text)[0]
 
 

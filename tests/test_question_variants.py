@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import pytest
 
-import rag.answer.extractive as extractive
+import rag.answer.terms as terms
 from rag.answer.crosslingual import corpus_vocabulary
 from rag.answer.extractive import ExtractiveAnswerer
 from rag.answer.question import analyse, relative_years, years_for
@@ -53,7 +53,7 @@ def test_a_question_that_says_two_finds_the_sentence_that_writes_2(monkeypatch):
     answer = _answerer(idf).answer(question, [Hit(_chunk(text), 1.0)])
     assert answer.answerable and answer.short == "300万元"
     # Without reading 两个 as 2个 the sentence with the figure covers too little of the question.
-    monkeypatch.setattr(extractive, "numeral_forms", lambda token: (token,))
+    monkeypatch.setattr(terms, "numeral_forms", lambda token: (token,))
     assert _answerer(idf).answer(question, [Hit(_chunk(text), 1.0)]).short != "300万元"
 
 

@@ -6,6 +6,7 @@ Each rule is switched off in one test to show the test can fail without it.
 import pytest
 
 import rag.answer.extractive as extractive
+import rag.answer.terms as terms
 from rag.answer.extractive import ExtractiveAnswerer
 from rag.answer.period import listed_years, period_years, respective_year_figure
 from rag.answer.refusal import RefusalModel
@@ -61,10 +62,10 @@ def test_a_passage_continues_the_period_its_article_set_out(monkeypatch):
 
 
 def test_a_metric_in_another_wording_counts_as_the_questions_word():
-    assert extractive._contains("公司本次拟募集资金7.1亿元", "募资")
-    assert extractive._contains("截至收盘，股价今开12.5元", "开盘")
-    assert not extractive._contains("公司本次营业收入7.1亿元", "募资")
-    assert not extractive._contains("股价上涨5%", "涨幅")  # rise/fall words are verbs as often as metrics
+    assert terms._contains("公司本次拟募集资金7.1亿元", "募资")
+    assert terms._contains("截至收盘，股价今开12.5元", "开盘")
+    assert not terms._contains("公司本次营业收入7.1亿元", "募资")
+    assert not terms._contains("股价上涨5%", "涨幅")  # rise/fall words are verbs as often as metrics
 
 
 SUBSIDIARY = ("8月2日，星河文旅发布公告称，全资子公司上海星河影视有限公司与南京云杉文化产业集团有限公司订立了股权转让协议，"

@@ -8,6 +8,7 @@ about Chinese news text, not about one question.
 import pytest
 
 from rag.answer import extractive
+import rag.answer.organisation_names as organisation_names
 import rag.answer.people as person_readers
 import rag.answer.phrases as phrases
 import rag.answer.place_names as place_names
@@ -58,7 +59,7 @@ def test_the_year_the_questions_verb_follows_is_the_answer():
 
 
 def test_a_count_of_a_kind_of_organisation_names_no_organisation():
-    names = [m.group() for m in extractive._organisation_names("某人共关联12家企业，在3家公司担任股东，在某某科技公司任职")]
+    names = [m.group() for m in organisation_names._organisation_names("某人共关联12家企业，在3家公司担任股东，在某某科技公司任职")]
     assert not any("12家企业" in n or "3家公司" in n for n in names)
     assert any(n.endswith("某某科技公司") for n in names)
 

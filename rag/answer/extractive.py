@@ -14,7 +14,7 @@ from itertools import islice, takewhile
 from typing import Callable, Iterator
 
 from rag.answer.actor import quoted_speaker, speaks_of_itself, verb_doer
-from rag.answer.binding import BRACKETED_STOCK_CODE, asked_names, binds, figure_bound, metric_labelled, metric_synonyms, name_bound, opposite_polarity
+from rag.answer.binding import BRACKETED_STOCK_CODE, asked_names, binds, figure_bound, metric_labelled, name_bound, opposite_polarity
 from rag.answer.topic import misses_topic
 from rag.answer.furniture import mask_furniture
 from rag.answer.byline import asks_outlet, asks_writer, outlet_in, writer_in
@@ -26,26 +26,33 @@ from rag.answer.listed import (answer_listed, as_listed_name, listed_question, n
                                separate_questions)
 from rag.answer.series import answer_which_year, asks_which_year
 from rag.answer.unnamed import answer_unnamed_choice, unnamed_choice
-from rag.answer.question import ASKS_CODE, RELATIVE_YEAR_WORDS, Question, analyse, relative_years, years_for
+from rag.answer.question import ASKS_CODE, RELATIVE_YEAR_WORDS, Question, analyse, years_for
 from rag.answer.ranker import OptionText, SentenceRanker, option_features
 from rag.answer.refusal import RefusalModel
 from rag.answer.english_choice import english_choice
 from rag.answer.choice import NamedChoice, figure_of, named_choice, winner
 from rag.answer.compared import difference, with_figures
-from rag.answer.spans import _RANGE_JOIN, CURRENCIES, Figure, find_figures, focus_unit, gap_span, numeral_forms, question_sides, read_number, same_unit, stated_figure, tidy, whole_span, words_of
+from rag.answer.spans import _RANGE_JOIN, CURRENCIES, Figure, find_figures, focus_unit, gap_span, question_sides, same_unit, stated_figure, tidy, whole_span, words_of
 from rag.documents import Answer, Chunk, Citation, Hit
 from rag.entities import aliases_of, english_name, find_organisations
 from rag.facts import SCOPE_WORDS, find_places, money_in
 from rag.store.protocols import FactStore
 from rag.answer.people import (_beside_asked_title, _fullest_mention, _held_by_body, _people, _PERSON_TITLE, _tagged,
                                _with_title)
-from rag.answer.terms import _ANSWER_TYPE_WORDS, _ASKED_WORDS, _content_words, _FORM_WORDS
-from rag.answer.organisation_names import _BEFORE_NAME, _ORGANISATION_NAME, _reads_as_organisation
 from rag.answer.phrases import (_after_anchor, _ASKS_CAUSE, _ASKS_MEANS, _ASKS_PURPOSE, _cause_clause, _clause_around,
                                 _CLAUSE_BREAK, _labelled_value, _means_phrase, _NAMED_NOUN_ASK, _purpose_phrase,
                                 _PURPOSE_VERB, _quoted_as)
 from rag.answer.place_names import (_asked_suffix, _ASKS_WHERE, _MOVE_ASK, _MOVED_TO, _names_ending, _NOT_A_VENUE,
                                     _place_tail, _strip_lead, _TOO_GENERAL, _VENUE, _VENUE_ASK, _words_ending)
+from rag.answer.organisation_names import (_ASKED_BODY, _ASKS_ENTERPRISE, _BEFORE_NAME, _BODY_ENDS, _clause_subject,
+                                           _from_proper_word, _GENERIC_SUBJECTS, _is_the_asked, _LEADING_VERBS,
+                                           _names_organisations, _NOUN_LIKE, _organisation_names,
+                                           _reads_as_organisation, _registered, _subsidiaries, _unit_of_the_asked,
+                                           _whole_unit)
+from rag.answer.terms import (_ANSWER_TYPE_WORDS, _ASKED_WORDS, _contains, _content_words, _covered, _event_verbs,
+                              _FORM_WORDS, _function_words, _group_weight, _is_noun, _NOUN_TAGS, _ORG_TYPE_WORDS,
+                              _supports_required, _synonyms, _term_groups, _uncontested_terms, _unseen_word_synonyms,
+                              _YEAR_IN_TEXT)
 
 NOT_ANSWERED = "这些文章没有回答这个问题。(The articles do not answer this question.)"
 
@@ -758,13 +765,11 @@ class ExtractiveAnswerer:
         """
         unseen = self.idf(_UNSEEN)
         weights = {t: self.idf(t) for t in content}
-        if EVENT_WORDS:
-            # A word no passage uses whose synonym they use (创办 for 成立) weighs as that synonym.
-            for t, w in weights.items():
-                alternatives = _EVENT_SYNONYMS.get(t, ()) + (_RATE_NOUNS.get(t, ()) if RATE_WORDS else ())
-                seen = [self.idf(alt) for alt in alternatives if self.idf(alt) < unseen]
-                if w >= unseen and seen:
-                    weights[t] = min(seen)
+        # A word no passage uses whose synonym they use (创办 for 成立) weighs as that synonym.
+        for t, w in weights.items():
+            seen = [self.idf(alt) for alt in _unseen_word_synonyms(t) if self.idf(alt) < unseen]
+            if w >= unseen and seen:
+                weights[t] = min(seen)
         seen = sorted(w for w in weights.values() if w < unseen)
         # An English question's words come with every dictionary rendering (invest ->
         # 投资, 付出): the renderings the corpus never uses are no evidence either way.
@@ -1331,12 +1336,6 @@ _SEVERAL = re.compile(r"哪些|哪几|哪[两二三四五六七八九]|\bwhich (
 _MAX_LIST_CHARS = 100
 
 
-_LEADING_VERBS = re.compile(r"^(?:联合|携手|引进|引导|组织|动员|协调|通过|依托|由|和|与|同|跟|向|是|为|在|被|把|将|对|给)+")
-_GENERIC_SUBJECTS = {"集团公司", "集团", "公司", "企业", "我们", "各单位", "子分公司", "各子分公司", "单位", "县委", "政府", "会上",
-                     "商协会", "民营企业", "会员企业", "党组", "集团党组", "挂职干部", "干部", "群众"}
-_NOUN_LIKE = ("n", "nz", "nt", "ns", "nr", "j", "vn", "nrt", "eng")
-
-
 # "A和B分别是哪家" is two answers: a later part is not answered with an earlier part's answer where another
 # sentence gives one of its own. Off: each part is read alone.
 DISTINCT_PARTS = True
@@ -1510,7 +1509,6 @@ def _with_name_head(sentence: str, mention):
 # The article's subject answers "which organisation" only where the clause names no subject and the
 # question does not name the article's subject itself (see _read_headline).
 SUBJECT_NOT_ASKED = True
-_LEGAL_FORMS = re.compile(r"(?:股份有限公司|有限责任公司|有限公司|集团公司|股份公司|集团|公司|股份)$")
 
 
 # A quotation's 公司/我们 is the organisation it is credited to ("“…公司已批量出货…”甲股份表示").
@@ -1606,143 +1604,10 @@ EDITION_NAMES = True
 KEEP_COMPARED_FIGURES = True
 _EDITION_OPENING = re.compile(r"^(?:(?:19|20)\d{2}年?|第[一二三四五六七八九十百零〇\d]+届)")
 
-# A public body's name is its field plus its kind (国家知识产权|局, 商务|部): a question that shares the
-# field (国家知识产权优势企业) does not name the body. Off: three shared opening characters name it.
-WHOLE_BODY_NAMES = True
-_BODY_NAME_END = re.compile(r"(?:局|(?<![内外全总本])部|委|厅|署|(?<![主承协])办|委员会|办公室|协会|学会|中心)$")  # (北汽蓝谷内部 is 北汽蓝谷)
 
-
-def _is_the_asked(subject: str | None, question: Question) -> bool:
-    """An organisation is what the question asks about: the question writes the start of its name after its
-    place (山东|朗晖石|油化学股份有限公司 asked as 朗晖石化; 华润饮料 is not what "华润下面哪家企业" names)."""
-    if not subject:
-        return False
-    if subject in question.organisations:
-        return True
-    core = _LEGAL_FORMS.sub("", subject)
-    for place in find_places(core):
-        if place.start == 0:
-            core = core[place.end:]
-            break
-    if len(core) < 3 or core[:3] not in question.text:
-        return False
-    if WHOLE_BODY_NAMES and _BODY_NAME_END.search(core) and core not in question.text:
-        return False  # "国家知识产权优势企业…由哪个机构公布" does not name 国家知识产权局: a body is asked by its whole name
-    from rag import jieba
-
-    # Only a trade name (朗晖, 泛美: a proper noun to jieba); a name made of common words (个人投资者协会) shares
-    # them with the question's description without being what it names.
-    tags = jieba.tag(core)
-    return bool(tags) and tags[0][1] in ("nr", "nz", "nt", "j", "eng", "nrt", "nrfg", "ng", "x")
-
-
-def _unit_of_the_asked(name: str, question: Question) -> bool:
-    """``name`` is a body of an organisation the question names (国家电网12所帮扶工作组 of 国家电网)."""
-    return any(alias in name and alias != name for org in question.organisations for alias in aliases_of(org))
-
-
-def _clause_subject(sentence: str, question: Question) -> str | None:
-    """The leading noun phrase of the clause that holds most of the question's words, when it names something."""
-    from rag import jieba
-
-    words = [t for t in question.tokens if len(t) > 1]
-    clauses = [(m.start(), m.group()) for m in re.finditer(r"[^，,；;：:。！？!?\n]+", sentence)]
-    if not clauses or not words:
-        return None
-    best = max(range(len(clauses)), key=lambda i: sum(len(w) for w in words if w in clauses[i][1]))
-    # A clause that opens with a verb or preposition ("为新化建设20所卫生室") continues the
-    # subject of the clause before it ("省海外联谊会捐赠100万元,").
-    for _, clause in reversed(clauses[: best + 1]):
-        subject = []
-        tags = jieba.tag(clause.strip())
-        for word, tag in tags:
-            if not subject and (tag in ("r", "c", "d", "x") or word in ("其中", "此外", "同时", "另外", "如")):
-                continue
-            if tag not in _NOUN_LIKE and not (subject and tag == "s"):
-                break
-            subject.append(word)
-        name = "".join(subject)
-        if not name:
-            continue
-        if len(name) < 3 or name in _GENERIC_SUBJECTS or name in question.text or re.search(r"\d", name):
-            return None
-        if find_places(name) and all(p.surface == name for p in find_places(name)):
-            return None  # a place, not an organisation
-        return name
-    return None
-
-
-# A body of an organisation named after it: 国家能源集团公益基金会, 中国电科10所脱贫攻坚工作组.
-_UNIT_AFTER = re.compile(r"[\u4e00-\u9fff\d ]{0,10}?(?:基金会|研究院|研究所|协会|商会|联谊会|工会部?|医院|学院|工作组|党支部)")
-# Between an organisation and a body's suffix, these say it acts on that body ("A设立基金会"); other verbs
-# are part of a body's name (脱贫攻坚工作组, 乡村振兴办公室).
 # "哪家设计院/哪个研究所/哪家银行/哪所学校": the kind of body asked names how its name ends (院, 所, 行, 校);
 # an answer without that character is not one. Off: any organisation answers.
 ASKED_BODIES = True
-_ASKED_BODY = re.compile(r"哪一?(?:家|个|所|座)?([\u4e00-\u9fff]{0,4}?(?:院|研究所|事务所|银行|学校|大学|中学|小学|工厂|厂|"
-                         r"博物馆|图书馆|展览馆|出版社|报社|合作社|基金会|协会|商会|学会|委员会|法院|检察院|医院))")
-_BODY_ENDS = {"学校": ("校", "学", "院")}  # a 学校 may be a 大学, 中学 or 学院
-_ASKS_ENTERPRISE = re.compile(r"企业|公司|央企|国企|\b(?:enterprises?|compan(?:y|ies)|firms?|business(?:es)?)\b", re.I)
-_NOT_NAME_TAGS = ("d", "p", "u", "r", "f", "ad")
-_FOUNDING = re.compile(r"成立|设立|组建|建立|援建|捐建|捐赠|资助|支持|联合|携手|发起|牵头|与|和|及|并|或|向|给|为")
-
-
-def _whole_unit(sentence: str, mention):
-    """The mention, or the body named after it when one follows at once ("国家能源集团公益基金会精准救助…"
-    names the foundation, not the group): its own name, no longer the group's."""
-    from rag import jieba
-
-    from rag.entities import Mention
-
-    match = _UNIT_AFTER.match(sentence, mention.end)
-    if match is None:
-        return mention
-    middle = match.group().strip()
-    if _FOUNDING.search(middle) or any(tag.startswith(_NOT_NAME_TAGS) for _, tag in jieba.tag(middle)):
-        return mention  # a verb between them: "A组织成立了商会" is A acting
-    name = re.sub(r"(?<=\d) +(?=[\u4e00-\u9fff])", "", sentence[mention.start:match.end()])
-    return Mention(name, name, mention.start, match.end())
-
-
-def _subsidiaries(sentence: str, question: Question) -> list[tuple[int, int, str]]:
-    """"华润下面哪家企业": names that are the asked organisation's short name plus a word (华润饮料, 华润万家)."""
-    from rag import jieba
-
-    found = []
-    for organisation in question.organisations:
-        for alias in sorted(aliases_of(organisation), key=len):
-            for match in re.finditer(re.escape(alias), sentence):
-                tagged = jieba.tag(sentence[match.end():match.end() + 10])
-                words = [w for w, _ in tagged]
-                if words and 2 <= len(words[0]) <= 4 and re.fullmatch(r"[\u4e00-\u9fff]+", words[0]) \
-                        and words[0] not in ("集团", "公司", "股份", "有限"):
-                    # The name runs on over the nouns after its first word (华润环保 | 科技 organises…),
-                    # up to the verb it does.
-                    name = words[0]
-                    for word, tag in tagged[1:3]:
-                        if tag not in ("n", "nz", "nt", "j") or not re.fullmatch(r"[\u4e00-\u9fff]{2,4}", word) \
-                                or len(name) + len(word) > 6:
-                            break
-                        name += word
-                    found.append((match.start(), match.end() + len(name), alias + name))
-            if found:
-                return found
-    return found
-
-
-def _organisation_names(text: str) -> list[re.Match]:
-    """Matches of _ORGANISATION_NAME that name something: "在19家企业", "8家公司" count organisations
-    of a kind (a count, then the kind's word), they name none; nor does a kind of organisation written
-    with common words only ("归属于母公司", "包括总部企业", "深入企业": see _names_someone)."""
-    found = []
-    for match in _ORGANISATION_NAME.finditer(text):
-        counts = [f for f in find_figures(match.group()) if f.kind in ("count", "number")]
-        if counts and len(match.group()) - counts[-1].end <= 2:
-            continue
-        if GENERIC_ORGANISATIONS and not _names_someone(match.group()):
-            continue
-        found.append(match)
-    return found
 
 
 # An organisation question whose sentence names no table organisation and no clause subject is answered by
@@ -1751,75 +1616,12 @@ def _organisation_names(text: str) -> list[re.Match]:
 REGISTERED_NAMES = True
 
 
-# Words for a kind of company that jieba tags as a name (上市公司/nt): no registered name.
-_KINDS_OF_COMPANY = {"上市公司", "母公司", "子公司", "总公司", "分公司", "控股公司", "集团公司", "股份公司", "有限公司",
-                     "该公司", "本公司", "公司", "企业", "集团", "国有企业", "民营企业", "外资企业", "合资企业"}
-
-
-def _registered(name: str) -> bool:
-    """A company's registered name (…有限公司, …集团), or one whose words before its last are a place, a person
-    or a brand (not jieba's abbreviations: 研发/j 中心), and not a kind of company (上市公司)."""
-    from rag import jieba
-
-    if name in _KINDS_OF_COMPANY or re.search(r"等(?:企业|公司|单位|机构|集团)$", name):
-        return False  # (新冶特钢等企业: a list's tail, no one's name)
-    if re.search(r"(?:有限责任公司|股份有限公司|有限公司|集团)$", name):
-        return True
-    return any(tag in _PROPER_TAGS - {"j"} for _, tag in jieba.tag(name)[:-1])
-
-
-def _from_proper_word(phrase: str) -> str:
-    """``phrase`` from its first word jieba tags a name (管理人为中信建投证券… -> 中信建投证券…); "" when none is."""
-    from rag import jieba
-
-    at = 0
-    for word, tag in jieba.tag(phrase):
-        if tag in _PROPER_TAGS and word not in "（）()":
-            return phrase[at:]
-        at += len(word)
-    return ""
-
-
-# A kind of company written in common words ("母公司", "总部企业", "推动能源") is no name that could own a
-# figure in place of the question's subject; a company's name holds a word jieba tags as a place, person,
-# brand or organisation, or one it does not know (中赟), or Latin letters (CBD). Public bodies and
-# associations are named in common words and always count. Off: every match is a name.
-GENERIC_ORGANISATIONS = True
-_PROPER_TAGS = {"ns", "nr", "nrt", "nrfg", "nz", "nt", "j", "x", "eng"}
-
-
-@functools.lru_cache(maxsize=4096)
-def _names_someone(phrase: str) -> bool:
-    from rag import jieba
-
-    words = jieba.tag(phrase)
-    if any(len(word) >= 2 and _BODY_END.search(word) and word not in _NOT_BODIES for word, _ in words):
-        return True  # a public body or an association is named in common words (市场监督管理局, 慈善协会)
-    # (某某: a name the article leaves out, 某某科技公司.)
-    return bool(re.search(r"[A-Za-z]|某", phrase)) or any(tag in _PROPER_TAGS and word not in "（）()" for word, tag in words)
-
-
-_BODY_END = re.compile(r"(?:局|厅|部|委员会|委|政府|办公室|协会|商会|学会|总会|基金会|联合会|工商联|大学|学院|医院|研究院|研究所|银行)$")
-_NOT_BODIES = {"布局", "格局", "局部", "全部", "内部", "外部", "部分", "干部", "局面", "结局", "大局", "开局", "当局", "总部",
-               "西部", "东部", "南部", "北部", "中部", "头部", "底部", "顶部", "腹部", "一部", "本部"}
-
-
 # A transliterated name: 劳埃德·奥斯汀, or the 斯/尔/德 endings jieba does not know as names.
 _FOREIGN_NAME = re.compile(r"[\u4e00-\u9fff]+[·・][\u4e00-\u9fff]+|[\u4e00-\u9fff]{1,4}(?:斯|尔|德|特|夫|娃|娜|姆|克|恩|森|顿|兰)$")
 # The noun right after 什么/哪个/哪些 (什么能力, 哪个省, 什么类型的装甲车 -> 装甲车).
 _TYPE_NOUN = re.compile(r"^(?:个|些|一|种|类型的|样的|名|所|家|位|款|项|座|条)?([\u4e00-\u9fff]{1,4}?)(?=[的了是在？?，,]|$)")
 # A date question's event (受理, 投产, 开幕) picks the close sentence whose date answers it. Off: score order.
 EVENT_ANCHORS = True
-_LIGHT_VERBS = {"是", "有", "在", "将", "会", "要", "能", "进行", "开始", "计划", "打算", "准备", "举行", "举办", "发生", "出现",
-                "成为", "获得", "实现", "完成", "达到", "属于", "显示", "表示", "介绍", "宣布", "公布", "发布", "定", "定在"}
-
-
-@functools.lru_cache(maxsize=512)
-def _event_verbs(text: str) -> tuple[str, ...]:
-    """The question's verbs that name what happened (受理, 投产), not the light ones (是, 举行, 计划)."""
-    from rag import jieba
-
-    return tuple(w for w, tag in jieba.tag(text) if tag.startswith("v") and len(w) >= 2 and w not in _LIGHT_VERBS)
 
 
 # Close candidates are measured from the best one whose passage names what the question is about.
@@ -1829,175 +1631,6 @@ NAMED_FLOOR = True
 # the user talks, not what a passage must say: however rare in the articles (a high idf), they weigh
 # nothing in the coverage. Off: they weigh their idf like any word.
 FUNCTION_WORDS = True
-# (Not adverbs: 共同 in 共同持股, 首次, 累计 say what the passage must.)
-_TALK_TAGS = ("r", "p", "c", "u", "y", "e", "o")
-
-
-@functools.lru_cache(maxsize=1024)
-def _function_words(text: str) -> frozenset[str]:
-    from rag import jieba
-
-    # (jieba tags a verb with its aspect particle, 投了, as the particle, and the verb 通过 as a preposition:
-    # only a lone particle or preposition is one.)
-    return frozenset(word for word, tag in jieba.tag(text)
-                     if tag.startswith(_TALK_TAGS) and tag != "rr" and (len(word) == 1 or not tag.startswith(("u", "p"))))
-
-
-_NOUN_TAGS = ("n", "nr", "ns", "nt", "nz", "nrt", "nrfg", "vn", "eng", "an", "j")
-
-
-def _is_noun(token: str) -> bool:
-    from rag import jieba
-
-    tags = [tag for _, tag in jieba.tag(token)]
-    return bool(tags) and all(tag in _NOUN_TAGS for tag in tags)
-
-
-_ORG_TYPE_WORDS = {"企业", "公司", "集团", "央企", "单位", "机构", "组织", "enterprise", "company", "group"}
-# Words a passage may use for the question's word; kept small and literal.
-_SYNONYMS = {
-    "投资": ("投入",), "投入": ("投资",),
-    "帮扶": ("扶贫", "援扶", "支援", "对口支援"), "扶贫": ("帮扶",), "援助": ("帮扶", "支援"),
-    "购买": ("采购", "购销"), "采购": ("购买", "购销"),
-    "捐赠": ("捐助", "捐款", "捐资", "捐建"), "捐款": ("捐赠", "捐助"),
-}
-# Events that business news words several ways, and how users say them: a question's word is covered by any
-# word of its group that a passage writes ("美的是哪一年创办的": "美的成立于1968年"). General vocabulary, not
-# any article's. Off (EVENT_WORDS = False): only the pairs above.
-EVENT_WORDS = True
-_EVENT_GROUPS = (
-    ("成立", "创办", "创立", "创建", "组建", "设立", "建立"),
-    ("上市", "挂牌"),
-    ("开业", "开张", "开幕", "揭幕", "启幕", "开馆", "启用"),
-    ("开工", "动工", "开建"),
-    ("竣工", "完工", "建成", "落成"),
-    ("投产", "量产", "投运", "投入运营"),
-    ("签约", "签署", "签订"),
-    ("赔偿", "赔付", "理赔"),
-    ("罚款", "处罚", "罚没"),
-    ("招聘", "招收", "录用"),
-)
-# Colloquial verbs a question uses for what articles write formally (one way: an article's 挣 says little).
-_SPOKEN_VERBS = {
-    "挣": ("盈利", "利润", "净利润", "收入"), "赚": ("盈利", "利润", "净利润", "收入"),
-    "花": ("投资", "投入", "花费", "支出", "耗资"), "砸": ("投资", "投入", "耗资"), "掏": ("捐赠", "捐款", "出资", "投入"),
-    "卖": ("销售", "售出", "出售", "销量"), "买": ("购买", "采购", "收购"), "借": ("融资", "借款", "贷款", "发行"),
-    "赔": ("赔偿", "赔付", "理赔"), "罚": ("罚款", "处罚"),
-}
-# A rate of change is written as the change itself: "增速是多少" is answered by "同比增长7.9%" (one way: a
-# question's 增长 is covered by its own word). Off: a rate noun must be written as asked.
-RATE_WORDS = True
-_RATE_NOUNS = {"增速": ("增长", "增幅", "增长率"), "增幅": ("增长", "增速", "增长率"), "增长率": ("增长", "增速", "增幅"),
-               "降幅": ("下降", "减少", "下滑"),  # (not 涨幅/跌幅: a market report's metrics, beside its verbs)
-               # A change that statistics report is year on year unless said otherwise: "增长47.5%" is 同比.
-               "同比": ("增长", "下降", "增加", "减少", "上涨", "下跌", "下滑", "增幅", "降幅")}
-_EVENT_SYNONYMS = {word: tuple(w for w in group if w != word) for group in _EVENT_GROUPS for word in group} | _SPOKEN_VERBS
-
-
-def _synonyms(token: str) -> tuple[str, ...]:
-    """The words a passage may write for the question's ``token`` (the event table's only with EVENT_WORDS)."""
-    return _SYNONYMS.get(token, ()) + (_EVENT_SYNONYMS.get(token, ()) if EVENT_WORDS else ()) \
-        + (_RATE_NOUNS.get(token, ()) if RATE_WORDS else ())
-
-
-def _names_organisations(phrase: str) -> bool:
-    """``phrase`` is an organisation's name, or a list of them (自然资源部、水利部和中国气象局)."""
-    parts = [p for p in re.split(r"[、，,]|和|与|及|以及", phrase) if p]
-    return bool(parts) and len(parts) <= 8 and all(_ORGANISATION_NAME.fullmatch(p) for p in parts)
-
-
-# An English word's renderings count once (invest -> 投资, 投入): the word is found by the best of them.
-WORD_GROUPS = True
-
-_Group = list[list[tuple[str, float]]]  # renderings, each its weighted tokens
-
-
-def _term_groups(question: Question, weights: dict[str, float]) -> list[_Group]:
-    """The question's weighted tokens grouped by the word they render.
-
-    A Chinese question's tokens are a group each. An English question's tokens are grouped by
-    ``question.renderings`` (each English word's renderings; a token is its first group's); a token
-    that no rendering holds is a group of its own.
-    """
-    groups: list[_Group] = []
-    claimed: set[str] = set()
-    if question.language == "en" and WORD_GROUPS:
-        for renderings in question.renderings:
-            group = []
-            for rendering in renderings:
-                tokens = [(t, w) for t, w in weights.items() if t not in claimed and t in rendering]
-                if tokens:
-                    group.append(tokens)
-            claimed.update(t for tokens in group for t, _ in tokens)
-            if group:
-                groups.append(group)
-    groups += [[[(t, w)]] for t, w in weights.items() if t not in claimed]
-    return groups
-
-
-def _group_weight(group: _Group) -> float:
-    return max(sum(w for _, w in tokens) for tokens in group)
-
-
-def _covered(groups: list[_Group], found: Callable[[str], bool]) -> float:
-    """The weight of the groups ``found`` finds: each group's weight times the share of its best rendering found."""
-    covered = 0.0
-    for group in groups:
-        weight = _group_weight(group)
-        if weight <= 0:
-            continue
-        share = max(sum(w for t, w in tokens if found(t)) / (sum(w for _, w in tokens) or 1.0) for tokens in group)
-        covered += weight * share
-    return covered
-
-
-def _contains(text: str, token: str) -> bool:
-    """``token``, a synonym of it (a metric in another wording: 募资 as 募集资金), or the same count in the
-    other numerals (两个 = 2个) is in ``text``."""
-    written = token in text
-    if written and SUBSTRING_TOTALS and token in _PART_OF_TOTAL:
-        # "出口额" is not written by "进出口额": the total that holds the word names both flows.
-        written = text.replace(_PART_OF_TOTAL[token], "").find(token) >= 0
-    return (written or any(alt in text for alt in _synonyms(token))
-            or any(alt in text for alt in metric_synonyms(token))
-            or any(form in text for form in numeral_forms(token)[1:]))
-
-
-# A flow asked for (出口, 入境) is not written inside the total of both flows (进出口, 出入境).
-# Off: any occurrence of the word counts.
-SUBSTRING_TOTALS = True
-_PART_OF_TOTAL = {"出口": "进出口", "入境": "出入境", "出境": "出入境"}
-
-
-def _supports_required(question: Question, chunk: Chunk, context: str, article_named: set[str] = frozenset()) -> bool:
-    """Every organisation, place, year and figure the question names is in the passage.
-
-    The article's subject organisation counts as named in every passage of it.
-    A "which of A, B and C" question needs only one of its candidates. A year counts as
-    named when it is one of ``article_named`` (its article's reporting periods; any year the article
-    names, for a passage that names none); so does a place among them (one its article names).
-    """
-    named = [org == chunk.subject or any(alias in context for alias in aliases_of(org))
-             or (LOOSE_NAMES and _loose_name(org) is not None and _loose_name(org).search(context) is not None)
-             for org in question.organisations]
-    choosing = question.kind == "organisation" and len(named) > 1
-    if named and not (any(named) if choosing else all(named)):
-        return False
-    # An article dated in the year asked about speaks of that year as 今年 or 上半年
-    # without naming it: its date names the year.
-    # A year of its article's reporting period: the passage may continue that account ("报告期各期…");
-    # a sentence dated otherwise is dropped on its own (_contradicts).
-    dated = ({chunk.date[:4]} if chunk.date else set()) | set(article_named)
-    return all(term in context or term in dated for term in question.required_terms) and _relative_years_named(
-        question, chunk, context) and (not LATIN_NAMES or _latin_names_written(question, context)) \
-        and (not ORDINALS or _ordinals_agree(question.text, context)) \
-        and (not SPELLED_NAMES or not question.spelled or any(n in context or n == chunk.subject for n in question.spelled))
-
-
-# An English question's romanised name ("Huaqi Environmental") read as the Chinese name it spells in the passages
-# (华骐) names what it is about, as a Chinese question's organisation does: a passage that names none of them,
-# in its text, title or subject, answers about something else.
-SPELLED_NAMES = True
 
 
 # A sentence naming the place or year asked scores above its neighbours only where its article's retrieved
@@ -2005,93 +1638,10 @@ SPELLED_NAMES = True
 NAMED_WHERE_CONTESTED = True
 
 
-def _uncontested_terms(question: Question, passage: str) -> frozenset[str]:
-    """The question's places and years that ``passage`` names with no other of their kind beside them."""
-    alone = set()
-    if question.places:
-        # Only a place of the same level contests one (a province's article may name its capital: 西藏, 拉萨).
-        asked_levels = {p.level for p in find_places(question.text)} or {"province", "city", "county", "local", "other"}
-        named = find_places(passage, find_organisations(passage))
-        others = {p.stem for p in named if p.level in asked_levels
-                  and not any(p.stem in q or q in p.stem for q in question.places)}
-        if not others:
-            alone.update(question.places)
-    if question.years:
-        if not set(_YEAR_IN_TEXT.findall(passage)) - set(question.years):
-            alone.update(question.years)
-    return frozenset(alone)
-
-
 # A place a place question requires counts as named in a passage when another retrieved passage of its
 # article names it (the answer is a place inside it). Off: each passage must name it (or its title).
 # (Not for figures: "中国电科在叙永县培训了多少名" is not answered by a total for both its counties.)
 ARTICLE_PLACES = True
-
-# "第八届论坛在哪办" is not answered by a passage about the 第九届: an edition, session or round the question
-# names (第N届/次/期/轮/批) must be the one a passage names, where the passage names one of that kind.
-ORDINALS = True
-_ORDINAL = re.compile(r"第\s*([零〇一二两三四五六七八九十百\d]+)\s*(届|次|期|轮|批|版)(?!度)")  # (quarters are periods: binding.period_bound)
-
-
-def _ordinals_agree(question: str, context: str) -> bool:
-    asked = [(read_number(n), unit) for n, unit in _ORDINAL.findall(question)]
-    if not asked:
-        return True
-    said: dict[str, set] = {}
-    for number, unit in _ORDINAL.findall(context):
-        said.setdefault(unit, set()).add(read_number(number))
-    return all(unit not in said or number in said[unit] for number, unit in asked)
-
-
-# An organisation the table does not know, named by the question the way people talk (聊城环科餐厨垃圾公司), is
-# named by a passage that writes its words in order with a few more between them (聊城市环科餐厨垃圾处理有限公司).
-LOOSE_NAMES = True
-_LOOSE_GAP = 4
-
-
-@functools.lru_cache(maxsize=1024)
-def _loose_name(organisation: str) -> re.Pattern | None:
-    """A pattern for ``organisation``'s words (its legal form left out) in order, up to _LOOSE_GAP characters apart;
-    None for a table organisation (its aliases are how it is written) or a name of fewer than two words."""
-    from rag import jieba
-
-    if aliases_of(organisation) != (organisation,):
-        return None
-    core = _LEGAL_FORMS.sub("", organisation)
-    words = [w for w in jieba.cut(core) if w.strip()]
-    if len(words) < 2 or len(core) < 4:
-        return None
-    return re.compile(f".{{0,{_LOOSE_GAP}}}".join(map(re.escape, words)))
-
-
-# A product or brand a Chinese question writes in Latin letters (Apple Music, iPhone) must be in the passage.
-LATIN_NAMES = True
-_LATIN_NAME = re.compile(r"(?<![A-Za-z])[A-Za-z][A-Za-z0-9]*(?:\s+[A-Z][A-Za-z0-9]*)*")
-# Abbreviations news writes for a kind of thing, not a name (an IPO, an App).
-_LATIN_COMMON = {"ipo", "app", "ceo", "cfo", "cto", "gdp", "cpi", "ppi", "pmi", "ai", "it", "a", "b", "h"}
-
-
-def _latin_names_written(question: Question, context: str) -> bool:
-    if question.language != "zh":
-        return True
-    lowered = context.lower()
-    return all(name.lower() in lowered for name in _LATIN_NAME.findall(question.text)
-               if len(name) >= 2 and name.lower() not in _LATIN_COMMON)
-
-
-def _relative_years_named(question: Question, chunk: Chunk, context: str) -> bool:
-    """去年 asked of an article dated 2025 means 2024: the passage must name it (or say 去年 itself).
-
-    今年 is the article's own year, which its date names. An undated article is not held to it.
-    """
-    for offset, year in zip(question.relative_years, years_for(question, chunk.date)):
-        said = [w for w in RELATIVE_YEAR_WORDS if relative_years(w) == (offset,)]  # 去年, 上年 for -1
-        if offset != 0 and year not in context and not any(w in context for w in said):
-            return False
-    return True
-
-
-_YEAR_IN_TEXT = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 
 
 def _bound_to_organisations(question: Question, chunk: Chunk, sentence: str, figure: Figure) -> bool:
