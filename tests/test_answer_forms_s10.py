@@ -243,6 +243,7 @@ def test_an_english_office_abbreviation_is_an_office():
 @pytest.mark.parametrize("on", [True, False])
 def test_a_city_jieba_cuts_up_is_read_after_zai(monkeypatch, on):
     monkeypatch.setattr(extractive, "SUFFIX_AFTER_PREPOSITION", on)
+    monkeypatch.setattr(extractive, "SUFFIX_ANYWHERE", False)  # (which would find it too)
     text = "7月5日，星河汽车宣布将与巴西巴伊亚州政府在卡马萨里市设立由三座工厂组成的生产基地。"
     found = _ask("星河汽车在巴西的生产基地设在哪个市？", text)
     assert (found == (True, "卡马萨里市")) is on

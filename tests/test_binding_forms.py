@@ -61,6 +61,7 @@ def test_the_articles_subject_named_in_a_later_clause_owns_the_figure(monkeypatc
 def test_a_question_for_a_day_is_not_answered_by_a_year(monkeypatch, on):
     monkeypatch.setattr(extractive, "DATE_PRECISION", on)
     monkeypatch.setattr(extractive, "EVENT_ANCHORS", False)  # (which also finds the 受理 sentence)
+    monkeypatch.setattr(extractive, "CHINESE_REFERRED_BACK", False)  # (so does 该项目 read with the sentence before)
     text = "“星河科技2022年面向专业投资者公开发行公司债券”项目在上交所状态更新为“终止”。该项目于7月1日在上交所受理。"
     assert _ask("星河科技这个债券项目是哪天在上交所被受理的？", text)[1] == ("7月1日" if on else "2022年")
 
@@ -182,6 +183,7 @@ def test_an_event_worded_otherwise_covers_the_questions_word(monkeypatch, on):
 @pytest.mark.parametrize("on", [True, False])
 def test_the_date_of_the_event_asked_comes_from_the_sentence_that_writes_it(monkeypatch, on):
     monkeypatch.setattr(extractive, "EVENT_ANCHORS", on)
+    monkeypatch.setattr(extractive, "CHINESE_REFERRED_BACK", False)  # (该项目 read with the sentence before finds it too)
     text = ("7月27日，上交所显示，星河城建2022年公开发行公司债券项目状态更新为终止。"
             "该项目于2022年7月1日在上交所受理。")
     assert (_ask("星河城建这个债券项目是哪天在上交所被受理的？", text)[1] == "2022年7月1日") is on

@@ -94,6 +94,7 @@ def test_the_last_one_of_them_is_no_count_of_them(monkeypatch):
     texts = ("7月24日，体育馆坍塌事故最后一名被困学生已搜救到。", "此次事故共造成9人死亡。")
     assert answer_over_texts("体育馆坍塌事故一共有多少人死亡？", *texts).short != "一名"
     monkeypatch.setattr(extractive, "NOT_A_HEADCOUNT", False)
+    monkeypatch.setattr(extractive, "CASUALTIES_APART", False)  # (一名被困学生 counts the trapped, not the dead)
     assert answer_over_texts("体育馆坍塌事故一共有多少人死亡？", *texts).short == "一名"
 
 

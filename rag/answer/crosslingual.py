@@ -311,7 +311,7 @@ def chinese_term_groups(text: str, place_names: frozenset[str] = frozenset(),
     given = _CJK_RUN.findall(text) + list(names) + acronyms
     from rag.lexicon import places_by_english_name
 
-    places = pinyin_places(without_names, place_names)
+    places = _passages_first(pinyin_places(without_names, place_names), place_names, names)
     # The dictionary's place of the same spelling (榆中 for "Yuzhong") is not a second place asked: the corpus's is.
     spelled = {_pinyin_key(p) for p in places}
     places += [p for p in places_by_english_name(without_names) if _pinyin_key(p) not in spelled]
@@ -326,6 +326,24 @@ def chinese_term_groups(text: str, place_names: frozenset[str] = frozenset(),
 
 
 DICTIONARY_NAMES = True
+# Off: a place in pinyin is the corpus's or the gazetteer's, whatever the passages spell alike.
+PASSAGES_SPELL_PLACES = True
+
+
+def _passages_first(places: list[str], place_names: frozenset[str], names: tuple[str, ...]) -> list[str]:
+    """"Guidong village" spelled 归东 in the passages is not the gazetteer's 桂东 (nor "Huimin" the word 回民):
+    a name the passages spell alike is the place, unless the corpus's own place names have it."""
+    if not (PASSAGES_SPELL_PLACES and names):
+        return places
+    spelled_names = {_pinyin_key(n): n for n in names}
+    return [spelled_names.get(_pinyin_key(p), p) if p not in place_names else p for p in places]
+
+
+def spelled_places(text: str, place_names: frozenset[str], names: tuple[str, ...]) -> tuple[str, ...]:
+    """The places an English question names in pinyin that only its passages spell (洋山 for "Yangshan", which
+    no gazetteer lists): places asked about all the same."""
+    found = _passages_first(pinyin_places(text, place_names), place_names, names)
+    return tuple(p for p in found if p in names)
 
 
 @lru_cache(maxsize=256)

@@ -223,6 +223,11 @@ class ExtractiveAnswerer:
             chosen = self._answer_named_choice(question, choice, hits)
             if chosen is not None:
                 return chosen
+        if ITEMS_APART and listed is not None and not listed.of_organisations and not listed.of_dates:
+            # Each item in an article of its own, after each item's own question found no answer.
+            found = self._answer_listed(analysed, hits, apart=True)
+            if found is not None:
+                return found
         local = unnamed_choice(analysed.text) if analysed.language == "zh" and analysed.superlative else None
         if analysed.language == "zh" and analysed.superlative and hits and not named_candidates(analysed.text) \
                 and not (local is not None and local.suffix and analysed.is_aggregation and self.facts is not None):
@@ -332,8 +337,12 @@ class ExtractiveAnswerer:
         return Answer(question=question.original, text=text, answerable=False, citations=(citation,),
                       hits=tuple(hits), answerer=self.name, signals=signals)
 
-    def _answer_listed(self, question: Question, hits: list[Hit]) -> Answer | None:
-        supporting = [h for h in hits if _supports_required(question, h.chunk, f"{h.chunk.title}\n{h.chunk.text}")]
+    def _answer_listed(self, question: Question, hits: list[Hit], apart: bool = False) -> Answer | None:
+        """``apart``: a passage need name only one listed item's places, years and organisations."""
+        listed = listed_question(question.text)
+        asked = _each_item_apart(question, listed.items) if apart and listed is not None else [question]
+        supporting = [h for h in hits if any(_supports_required(q, h.chunk, f"{h.chunk.title}\n{h.chunk.text}")
+                                             for q in asked)]
         found = answer_listed(question.original, question.text, supporting, self.name)
         if found is None and question.organisations and self.facts is not None:
             # An item's figure may be in a passage of the organisation that was not retrieved.
@@ -653,7 +662,18 @@ class ExtractiveAnswerer:
                         lead = _previous_sentence(chunk.text, match.start())[-_MAX_OPENING * 2:]
                     if lead and lead not in opening:
                         opening = f"{opening}{lead}"
+                referred = ""
+                if CHINESE_REFERRED_BACK and question.language == "zh" and not opening \
+                        and (_REFERS_BACK.search(_TIME_BACK.sub("", sentence)) or _GENERIC_SUBJECT.search(sentence)):
+                    # "…红沙峪林果种植示范园…。…，园区今年纯收入也达560万元": a sentence that points back, or
+                    # whose subject is only a generic noun, is about what the sentence before it names; those
+                    # words count half, since the sentence before may name more than the one pointed back to.
+                    referred = _previous_sentence(chunk.text, match.start())[-_MAX_OPENING * 2:]
                 in_sentence = _covered(groups, lambda t: _contains(sentence, t) or _contains(opening, t))
+                if referred:
+                    with_referred = _covered(groups, lambda t: _contains(sentence, t) or _contains(opening, t)
+                                             or _contains(referred, t))
+                    in_sentence += 0.5 * (with_referred - in_sentence)
                 # The passage counts, but the sentence that names the terms counts more.
                 coverage = (0.6 * in_sentence + 0.4 * chunk_weight) / total
                 # A sentence that itself names the place or year asked about beats
@@ -798,6 +818,8 @@ class ExtractiveAnswerer:
         ("韦尔股份的董事长" is not the 董事长 the sentence writes after 晶华微（688130.SH）).
         """
         headline = self._read_headline(question, candidate, sentence, dated)
+        if headline and question.kind == "organisation" and PEOPLE_ARE_NO_BODY and _PEOPLE_WORD.search(headline):
+            return None  # "在哪个单位工作": 退休干部 is who he is, not where he worked
         if headline and question.kind == "organisation" and BODY_SUFFIX_GLUED:
             # jieba glues a body's last character to the word after it (国家发展改革|委等|部门): the name keeps it.
             at = sentence.find(headline)
@@ -959,6 +981,10 @@ class ExtractiveAnswerer:
             if titled is not None:
                 return None  # the question asks for a 主任 and the sentence names none: its names are not the answer
             phrase = tidy(sentence[gap[0]:gap[1]]) if gap else ""
+            if DEPUTIES_IN_GAP and gap and _deputy_of_the_asked(question.text, sentence, gap[0]):
+                return None  # "种植业管理司司长是谁": 副司长吕修涛 is not the 司长
+            if SPEECH_AFTER_NAME:
+                phrase = _SPEECH_AFTER.sub("", phrase)  # "副司长吕修涛表示": the name, not what he did
             if phrase and len(phrase) <= 16 and (any(p[2] in phrase for p in people) or _FOREIGN_NAME.search(phrase)):
                 return phrase  # "联合国秘书长古特雷斯": jieba cuts foreign names short
             named = re.sub(r"^经过?", "", _LEADING_VERBS.sub("", phrase[max(phrase.rfind(c) for c in _CLAUSE_BREAK) + 1:]))
@@ -984,6 +1010,10 @@ class ExtractiveAnswerer:
                 return _speaker_before(candidate.chunk.text, candidate.start, question.text)
             return None
         if question.kind == "place":
+            if ROUTES and question.language == "zh" and _ROUTE_ASK.search(question.text):
+                # "仓八线是从哪里通到哪里的": both ends, as the sentence writes them (从新洲仓埠到李集八屋).
+                route = _ROUTE.search(sentence)
+                return f"{route.group(1)}{route.group(2)}{route.group(3)}" if route else None
             if VENUES and question.language == "zh":
                 # "开幕式搬到了哪里": where it moved to, in the sentence's words (调整至嘉陵江与南河交汇的两江口),
                 # and only there; "在哪里举行": the place 在 puts before the event's verb (在潭门老渡口举行).
@@ -1015,7 +1045,7 @@ class ExtractiveAnswerer:
                 # the suffix asked, where the question points, else anywhere in the sentence.
                 for start, end in ([(gap[0], gap[1] + len(suffix))] if gap else []) + [(0, len(sentence))]:
                     places += _names_ending(sentence, start, end, suffix, question.text)
-                    if places:
+                    if any(p[2].endswith(suffix) for p in places) if SUFFIX_ANYWHERE else places:
                         break
             if suffix and SUFFIX_AFTER_PREPOSITION and not any(p[2].endswith(suffix) for p in places):
                 # "在卡马萨里市设立": a name jieba cuts into pieces (卡马 | 萨里 | 市), after 在/于, ending in the suffix asked.
@@ -1083,7 +1113,8 @@ class ExtractiveAnswerer:
                     not _bound_to_organisations(question, candidate.chunk, unmasked, figure)
                     or _place_in_a_list(question, unmasked, figure)
                     or not _place_named(question, candidate.chunk, unmasked)
-                    or not _counted_noun_named(question, unmasked)):
+                    or not _counted_noun_named(question, unmasked)
+                    or (CASUALTIES_APART and _other_casualty(question.text, unmasked, figure))):
                 return None
             if figure is not None and not binds(question, candidate.chunk, sentence, figure.start):
                 return None  # the figure is another organisation's, year's, metric's or period's
@@ -1223,7 +1254,15 @@ def _figure_before_noun(sentence: str, noun: str, taken: set[int]) -> Figure | N
         following = figures[k + 1].start if k + 1 < len(figures) else len(sentence)
         if at >= 0 and figure.end + at < following and figure.start not in taken:
             found.append(figure)
+    if not found and NOUN_THEN_FIGURE:
+        # "共引进新技术31项，新品种65个": the noun written just before its figure, as a list's label.
+        found = [f for f in figures if f.start not in taken and sentence[max(0, f.start - len(noun) - 1):f.start]
+                 .rstrip("为达约近超过").endswith(noun)]
     return found[0] if len(found) == 1 else None
+
+
+# Off: a part's noun counts only a figure written before it.
+NOUN_THEN_FIGURE = True
 
 
 # A figure's source asked for (数据来自哪个平台, 哪个机构统计的) is whoever the sentence credits its figures
@@ -1580,6 +1619,16 @@ REFERRED_BACK = True
 _REFERS_BACK = re.compile(r"这(?:个|一|些|次|家|座|项|条|场|批|款)|(?<![应活])该(?=[\u4e00-\u9fff])|此(?:次|项|番)|上述")
 
 
+# Off: only English questions read a sentence that points back with the sentence before it.
+CHINESE_REFERRED_BACK = True
+# "这一年", "这些年": a time the account has reached, not a thing the sentence before names.
+_TIME_BACK = re.compile(r"这(?:一|几|些)?(?:年|天|日|月|时期|阶段|周)")
+# A clause whose subject is a generic noun (园区, 合作社) of what the account is about. (Not 公司: business news
+# calls its own subject 公司, which rag/answer/binding.py reads already.)
+_GENERIC_SUBJECT = re.compile(r"(?:^|[，,：:“])\s*(?:园区|基地|农场|合作社|工厂|景区|村里|全村|全镇|全县|全市)"
+                              r"(?![\u4e00-\u9fff]{0,2}[名称])")
+
+
 def _continued_lead(before: str) -> str:
     """What a clause after ``before`` (a sentence ending in a semicolon) inherits from it: its words up to the
     clause of its first figure ("记者…获悉，上半年，" of "记者…获悉，上半年，中国信保实现承保金额4543亿美元，
@@ -1622,6 +1671,12 @@ _FOREIGN_NAME = re.compile(r"[\u4e00-\u9fff]+[·・][\u4e00-\u9fff]+|[\u4e00-\u9
 _TYPE_NOUN = re.compile(r"^(?:个|些|一|种|类型的|样的|名|所|家|位|款|项|座|条)?([\u4e00-\u9fff]{1,4}?)(?=[的了是在？?，,]|$)")
 # A date question's event (受理, 投产, 开幕) picks the close sentence whose date answers it. Off: score order.
 EVENT_ANCHORS = True
+
+
+# "从哪里通到哪里": a route's two ends, read from "从A到B" together. Off: one place, as for 在哪里.
+ROUTES = True
+_ROUTE_ASK = re.compile(r"从哪(?:里|儿|个地方)[^？?，,。]{0,6}?(?:到|至)哪(?:里|儿|个地方)")
+_ROUTE = re.compile(r"从([^，,。；;从到至的]{2,12}?)(到|至)([^，,。；;从到至的]{2,12}?)(?=[的，,。；;]|$)")
 
 
 # Close candidates are measured from the best one whose passage names what the question is about.
@@ -1781,10 +1836,33 @@ PLACE_IN_PASSAGE = True
 _COUNTED = re.compile(r"(?:多少|几)\s*(?:名|位|个|份|项|家|所|户|座|条|篇|期|批)([\u4e00-\u9fff]{2,8}?)(?=[？?，,。、的了在和与]|$)")
 
 
+# "多少人受伤" is not answered by "11人死亡": the outcome written after a count of people must be the one
+# asked. Off: any count of people answers.
+CASUALTIES_APART = True
+_CASUALTY = r"受伤|死亡|遇难|失踪|获救|被困|确诊|感染|住院|重伤|轻伤|丧生|罹难|身亡"
+
+
+def _other_casualty(question: str, sentence: str, figure: Figure) -> bool:
+    asked = re.search(rf"(?:多少|几)(?:个|名|位)?人(?:次)?[^，,。？?]{{0,3}}?({_CASUALTY})", question)
+    if asked is None:
+        return False
+    written = re.match(rf"\s*(?:[^，,。；;]{{0,3}}?)({_CASUALTY})", sentence[figure.end:])
+    return written is not None and written.group(1) != asked.group(1)
+
+
+# "一年能生产多少吨山野葡萄酒": a noun measured in a unit is named too (葡萄酒, not the 葡萄 of "年产葡萄约75万
+# 公斤"). Off: only nouns counted by a classifier.
+MEASURED_NOUN_NAMED = True
+_MEASURED = re.compile(r"(?:多少|几)\s*(?:万|亿)?\s*(?:吨|亩|公斤|千克|斤|辆|台|套|头|只|棵|株|箱|袋|羽|册|件|张|千瓦)"
+                       r"([\u4e00-\u9fff]{2,8}?)(?=[？?，,。、的了在和与]|$)")
+
+
 def _counted_noun_named(question: Question, sentence: str) -> bool:
     """A count of 基层干部 is not answered by a sentence that counts 学生: the counted noun (or its last
     two characters, its head) must be in the sentence."""
     match = _COUNTED.search(question.text) if question.kind == "count" else None
+    if match is None and MEASURED_NOUN_NAMED and question.kind == "count":
+        match = _MEASURED.search(question.text)
     if match is None:
         return True
     from rag import jieba
@@ -1952,6 +2030,11 @@ ANCHOR_AT_CLAUSE_END = True
 
 # A "where" question without a kind of place (哪里, 什么地方, 哪条街) is answered by the whole place written.
 PLACE_RUN = True
+
+
+# A name ending in the suffix asked is looked for in the whole sentence when the gap holds none, whatever other
+# places the sentence names (广西、三江侗族自治县 are no 乡). Off: only where no place was found at all.
+SUFFIX_ANYWHERE = True
 
 
 def _named_by_asked_noun(question: Question, sentence: str, gap: tuple[int, int] | None) -> str | None:
@@ -2250,6 +2333,9 @@ def _figure_for(question: Question, sentence: str, gap: tuple[int, int] | None,
             figures = per_share or figures
         else:
             figures = [f for f in figures if f not in per_share] or figures
+    if RATE_PERIODS and question.kind == "duration":
+        # "打药一天可以覆盖400亩": 一天 is the period of a rate, not how long something took.
+        figures = [f for f in figures if not _rate_period(sentence, f, every)]
     if not figures:
         return None
     # A figure inside quotation marks is part of a name or a slogan (“一人就业、全家脱贫”, “8+8”结对):
@@ -2263,6 +2349,13 @@ def _figure_for(question: Question, sentence: str, gap: tuple[int, int] | None,
         # A figure labelled as the asked metric beats one the sentence labels as nothing ("主力资金净卖出
         # 445.34万元截至…收盘，…报收于16.37元" for the closing price).
         figures = [f for f in figures if metric_labelled(question, sentence, f.start)] or figures
+    if COUNTED_NOUN_BESIDE and question.kind == "count" and not question.focus_unit and len(figures) > 1:
+        asked = _ASKED_NOUN_AFTER.search(question.text)
+        if asked is not None:
+            noun = asked.group(1)
+            beside = [f for f in figures if noun in sentence[max(0, f.start - len(noun) - 2):f.start]
+                      or noun in sentence[f.end:f.end + len(noun) + 2]]
+            figures = beside or figures
     end = _range_end(figures, sentence, question)
     if end is not None:
         return end
@@ -2310,6 +2403,25 @@ def _figure_for(question: Question, sentence: str, gap: tuple[int, int] | None,
     if subject is not None:
         return subject
     return _nearest_span(figures, gap) if gap else _nearest_figure(figures, sentence, question)
+
+
+# A duration of one unit with a count after it in its clause is a rate's period (一天可以覆盖400亩, 一年能挣2万元);
+# another duration of the sentence answers "多长时间". Off: any duration.
+RATE_PERIODS = True
+
+
+def _rate_period(sentence: str, figure: Figure, every: list[Figure]) -> bool:
+    if not re.match(r"(?:一|1)\s*(?:个)?(?:天|日|年|月|小时|周)$", figure.surface):
+        return False
+    clause_end = min((i for i in (sentence.find(c, figure.end) for c in "，,。；;") if i >= 0), default=len(sentence))
+    return any(f.kind in ("count", "money") and figure.end <= f.start < clause_end for f in every)
+
+
+# "武陵村每年出栏多少肉鸽": a count asked of a noun, with no unit, is the figure written beside that noun
+# ("肉鸽700万至800万羽", "孢子粉30克", "120头肉牛"), not another of the sentence's counts (带动100多户).
+# Off: the figure nearest the question's words.
+COUNTED_NOUN_BESIDE = True
+_ASKED_NOUN_AFTER = re.compile(r"(?:多少|几)([\u4e00-\u9fff]{2,4}?)(?=[？?，,。]|$)")
 
 
 # "营业收入下降了多少": the amount of a change, asked without a unit of its own; the figure is the
@@ -2690,3 +2802,50 @@ def _trim(sentence: str, question: Question, offset: int) -> tuple[int, int]:
         start = max(start, min(centre - 40, end - _MAX_EVIDENCE_CHARS))
         end = start + _MAX_EVIDENCE_CHARS
     return offset + start, offset + end
+
+
+# An organisation's answer that ends in a word for people (退休干部, 村民, 技术人员) names no body. Off: it may.
+PEOPLE_ARE_NO_BODY = True
+_PEOPLE_WORD = re.compile(r"(?:干部|人员|村民|农民|居民|市民|专家|学生|员工|职工|群众|志愿者|老人|工人|农户|党员|代表)$")
+# A deputy's name written where 谁 points does not answer for the office asked (种植业管理司司长是谁: 副司长吕修涛).
+# Off: it does (people.DEPUTIES keeps deputies apart beside an asked title).
+DEPUTIES_IN_GAP = True
+# A name the question's gap holds ends before a verb of speech (吕修涛|表示, 刘威生|说). Off: the gap's words whole.
+SPEECH_AFTER_NAME = True
+_SPEECH_AFTER = re.compile(r"(?:表示|说道|说|指出|介绍|强调|认为|称|坦言|透露|告诉记者)$")
+
+
+def _deputy_of_the_asked(question: str, sentence: str, at: int) -> bool:
+    """The office the question asks for just before 是谁 (司长, 所长) stands in ``sentence`` right before
+    ``at`` as a deputy's (副司长)."""
+    asked = re.search(r"([\u4e00-\u9fff]{0,4}?[长任记理席])(?:是谁|叫什么|是哪位)", question)
+    if asked is None:
+        return False
+    office = asked.group(1)[-2:]
+    return sentence[:at].endswith(office) and sentence[:at].endswith(f"副{office}") and f"副{office}" not in question
+
+
+# "三江归东村的山野葡萄和隆尧红沙峪示范园的核桃，哪个种植面积更大": each listed item may be in an article of its
+# own, so a passage must name what one item names (三江 or 隆尧), not what every item does. Off: a passage
+# must name every place, year and organisation of every item.
+ITEMS_APART = True
+
+
+def _each_item_apart(question: Question, items: tuple[str, ...]) -> list[Question]:
+    """The question once per listed item, naming only that item's places, years, figures and organisations
+    (and those outside every item)."""
+    def own(term: str, item: str, others: list[str]) -> bool:
+        return term in item or not any(term in other for other in others)
+
+    def own_organisation(name: str, item: str, others: list[str]) -> bool:
+        return own(name, item, others) and not any(alias in other for alias in aliases_of(name) for other in others) \
+            or any(alias in item for alias in aliases_of(name))
+
+    asked = []
+    for item in items:
+        others = [other for other in items if other != item]
+        asked.append(replace(question, places=tuple(p for p in question.places if own(p, item, others)),
+                             years=tuple(y for y in question.years if own(y, item, others)),
+                             figures=tuple(f for f in question.figures if own(f, item, others)),
+                             organisations=tuple(o for o in question.organisations if own_organisation(o, item, others))))
+    return asked

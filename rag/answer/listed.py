@@ -27,7 +27,7 @@ _SUM = re.compile(r"加起来|加在一起|合起来|合计|一共|总共|共计
                   r"|\bin total\b|\bcombined\b|\baltogether\b", re.I)
 # "哪一类…最多", "谁捐得最多", "哪个更多": a choice among the listed items.
 # 哪一块 (现金、物资哪一块), 哪天 (8月7日和8月11日哪天): a part or a day of those listed.
-_CHOICE = re.compile(r"哪一?(?:类|项|种|个|方面|家|位|方|条|块|部分|天|样)|谁")
+_CHOICE = re.compile(r"哪一?(?:类|项|种|个|方面|家|位|方|条|块|部分|天|样|边)|谁")
 # "常德、琼海、西藏三地中，…增速最低的是哪里": a place among the listed places. Off: 哪里 lists nothing.
 PLACE_CHOICE = True
 _PLACE_CHOICE = re.compile(r"哪里|哪儿")
@@ -66,7 +66,7 @@ RATE_OF_CHANGE = re.compile(r"增速|增幅|降幅|涨幅|跌幅|增长率|下�
 PARALLEL_PLACES = True
 # "教育扶贫和医疗扶贫的项目": what is counted, written once after the last item, belongs to every item.
 _SHARED_TAIL = re.compile(r"的(?:项目|资金|金额|投入|人数|数量|数额|钱|款|规模|收入|个数|次数)$")
-_MONEY_WORDS = re.compile(r"钱|元|资金|金额|投入|投资|投了|投得|花|捐|出资|采购|购买|销售|收入|营收|利润|产值|费|价")
+_MONEY_WORDS = re.compile(r"钱|元|资金|金额|投入|投资|投了|投得|花|捐|出资|采购|购买|销售|收入|营收|利润|产值|费|价|挣|赚")
 _CLAUSE_BREAK = "，,；;：:、。！？!?\n《》"
 # What a choice compares when it asks a rate: a growth rate, a share, a margin (增速最快, 毛利率最高).
 _RATE = re.compile(r"增速|增幅|降幅|涨幅|跌幅|增长率|增长(?:得)?(?:最|更)|(?:同比|环比)[^，,。？?]{0,4}(?:增长|下降|上涨|下跌)|占比|比重|比例|[^效]率")
@@ -458,11 +458,14 @@ def _figure_for_item(item: str, others: list[str], kind: str, hits: list[Hit], u
     best: tuple[float, _ItemFigure] | None = None
     seen: set[tuple[str, int]] = set()
 
+    # (A head every item ends on names none of them: "周家镇的李子和王本军合作社的李子".)
+    own_head = not (SHARED_HEADS_NAME_NONE and any(head in other for other in others))
+
     def named(text: str) -> float:
-        score = sum(len(w) for w in words if w in text) + (2 * len(head) if head in text else 0)
+        score = sum(len(w) for w in words if w in text) + (2 * len(head) if own_head and head in text else 0)
         # With a measure asked, the measure decides between clauses, so the item must be named,
-        # not half-named: 韦尔股份 is not named by the 股份 of "回购股份价格".
-        return score if not measure or score >= min(len(item), 4) else 0
+        # not half-named: 韦尔股份 is not named by the 股份 of "回购股份价格" (周家镇 is named by 周家镇).
+        return score if not measure or score >= min(len(item), NAMED_CHARS) else 0
 
     for hit in hits:
         chunk = hit.chunk
@@ -498,6 +501,10 @@ def _figure_for_item(item: str, others: list[str], kind: str, hits: list[Hit], u
                         if score or not measure:
                             break
                         at = previous[0]
+                    if score == 0 and measure and TITLE_NAMES_ITEM:
+                        # "双泉镇灵芝产业园和三江归东村山野葡萄，哪个年产值更高": each item is what its article is
+                        # about, and the sentence that says the measure need not name it again.
+                        score = 0.25 * named(chunk.title)
                     if score == 0:
                         continue
                 if measure:
@@ -506,6 +513,15 @@ def _figure_for_item(item: str, others: list[str], kind: str, hits: list[Hit], u
                 if best is None or score > best[0]:
                     best = (score, _ItemFigure(item, figure, chunk, offset, offset + len(sentence)))
     return best
+
+
+# With a measure asked, an item is named by this many characters of its own words. Was 4.
+NAMED_CHARS = 3
+# With a measure asked, an item its article's title names is named by a sentence that says the measure
+# and no other item. Off: the sentence must name the item.
+TITLE_NAMES_ITEM = True
+# Off: an item's head word names it even when every listed item ends on it.
+SHARED_HEADS_NAME_NONE = True
 
 
 def _item_figures(listed: ListedQuestion, hits: list[Hit], unit: str | None,

@@ -37,8 +37,9 @@ _ORGANISATION_END_WORD = re.compile(r"(?:科技|电器|电子|医疗|医药|汽�
 
 
 _ORGANISATION_NAME = re.compile(r"[\u4e00-\u9fffA-Za-z0-9（）()]{2,20}(?:公司|集团|企业|银行|总会|商会|协会|学会|基金会|联合会|"
-                                r"工商联|研究院|研究所|大学|学院|医院|委员会|政府|办公室|局|厅|部|中心|煤业|电力|能源|钢铁|控股|股份)"
+                                r"工商联|研究院|研究所|大学|学院|医院|委员会|政府|办公室|局|厅|(?<![干全内外局])部|中心|煤业|电力|能源|钢铁|控股|股份)"
                                 r"(?:[（(][^（()）]{1,20}[）)]|[）)])?")  # a name in brackets after it, or the bracket it opened
+# (部 of 干部, 全部, 内部 is no 国家发改委办公厅's 部.)
 
 
 # Words before an organisation's name that are not part of it (联合湖南君成教育集团 -> 湖南君成教育集团).

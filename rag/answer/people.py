@@ -275,7 +275,8 @@ def _opens_with_function_word(text: str) -> bool:
 # What follows a name in a sentence (王军出席, 赵忠民主持, 李四方等, 扎西一家): where a name ends.
 _AFTER_NAME = ("出席", "主持", "讲话", "表示", "指出", "强调", "介绍", "带队", "调研", "参加", "参与", "会见", "同志", "一行",
                "一家", "先生", "女士", "代表", "任", "等", "和", "与", "及", "在", "说", "的", "是", "为", "向", "对", "带领",
-               "也", "还", "又", "曾", "已", "则", "均", "都", "将")  # 汪渤|也在同日提议
+               "也", "还", "又", "曾", "已", "则", "均", "都", "将",
+               "便", "就", "仍", "一直", "随即", "亲自")  # 汪渤|也在同日提议, 彭小容|便带领 (not 才, 正: 钱有才)
 
 
 def _name_at(sentence: str, start: int) -> str:
@@ -306,8 +307,13 @@ def _beside_asked_title(question: str, sentence: str, people: list[tuple[int, in
         if written in question and title not in question:
             question = question.replace(written, title)
     # The office nearest the question's end is the one asked ("说前CEO…的分析师是哪位": the 分析师).
-    for title in sorted((t for t in TITLES if t in question), key=lambda t: (question.rfind(t) if ASKED_TITLE_LAST else 0,
-                                                                              len(t)), reverse=True):
+    titles = [t for t in TITLES if t in question]
+    which = re.search(r"哪(?:一)?[位名](?=[\u4e00-\u9fff])", question) if TITLE_AFTER_WHICH else None
+    if which is not None:
+        # "哪位退休干部帮助青年农民创业": the person asked is the one 哪位 describes; an office later in the
+        # question (农民) is whom that person acts on.
+        titles = [t for t in titles if which.end() <= question.find(t) <= which.end() + 6]
+    for title in sorted(titles, key=lambda t: (question.rfind(t) if ASKED_TITLE_LAST else 0, len(t)), reverse=True):
         if any(title in longer and longer in question for longer in TITLES if longer != title):
             continue  # 书记 inside 副书记
         asked = True
@@ -362,6 +368,8 @@ def _beside_asked_title(question: str, sentence: str, people: list[tuple[int, in
     return "" if asked else None
 
 
+# "哪位X…": only an office within X is the one asked. Off: any office the question names.
+TITLE_AFTER_WHICH = True
 # Offices joined by 、 before a name are all that person's ("书记、主任孟二梅"). Off: the name must stand next to
 # the asked office itself.
 JOINED_OFFICES = True

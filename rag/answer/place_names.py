@@ -74,13 +74,26 @@ def _strip_lead(name: str) -> str:
 _GENERAL_PLACE = re.compile(r"(?:帮扶|扶贫|贫困|援扶|定点|重点|示范|国家级|深度|薄弱|小康|所在|周边|全国|各)[县村镇乡市区省]$")
 
 
+# A smaller place written after the larger one it lies in starts where that one's suffix ends. Off: the words
+# before it are stripped as usual.
+PLACE_INSIDE_PLACE = True
+
+
 def _names_ending(sentence: str, start: int, end: int, suffix: str, question: str) -> list[tuple[int, int, str]]:
     """Names in ``sentence[start:end]`` that end in ``suffix`` (荣华乡), without the words glued before them."""
     found = []
     window = sentence[start:end]
-    for match in re.finditer(rf"[\u4e00-\u9fff]{{2,7}}?{suffix}(?![\u4e00-\u9fff]?(?:长|委|政府|级))", window):
+    # (Not 乡 of 乡村: "助力乡村振兴" names no 助力乡.)
+    after = "(?!村)" if suffix == "乡" else ""
+    for match in re.finditer(rf"[\u4e00-\u9fff]{{2,7}}?{suffix}(?![\u4e00-\u9fff]?(?:长|委|政府|级)){after}", window):
         # A place's name holds no 的: "亚马孙中游的马瑙斯市" names 马瑙斯市.
-        name = _strip_lead(_BEFORE_NAME.sub("", match.group().rsplit("的", 1)[-1]).lstrip("元了个"))
+        text = match.group().rsplit("的", 1)[-1]
+        inside = max(text.rfind(c, 0, len(text) - len(suffix)) for c in "省市县区州旗") if PLACE_INSIDE_PLACE else -1
+        if inside >= 1 and len(text) - inside - 1 >= 3:
+            # "三江侗族自治县同乐苗族乡": the township begins where the county's name ends (not at 乐: 同 is no "with").
+            name = text[inside + 1:]
+        else:
+            name = _strip_lead(_BEFORE_NAME.sub("", text).lstrip("元了个"))
         if len(name) >= 3 and name not in _TOO_GENERAL and name not in question and not _GENERAL_PLACE.search(name):
             found.append((start + match.end() - len(name), start + match.end(), name))
     return found

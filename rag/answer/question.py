@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Literal
 
-from rag.answer.crosslingual import chinese_term_groups, institution_names, is_english
+from rag.answer.crosslingual import chinese_term_groups, institution_names, is_english, spelled_places
 from rag.answer.spans import CLASSIFIERS, CURRENCIES, SIZED_PLACE, focus_unit
 from rag.clean import normalise
 from rag.entities import Mention, english_mentions, find_organisations, informal_mentions
@@ -52,9 +52,9 @@ _KIND_PATTERNS: list[tuple[AnswerKind, re.Pattern[str]]] = [
     ("place", re.compile(r"^\s*(?:(?:in|at|from|to|into) )?(?:which|what) (?:[\w-]+ )?(?:count(?:y|ies)|cit(?:y|ies)|"
                          r"provinces?|villages?|towns?|regions?|countr(?:y|ies)|districts?|prefectures?)\b", re.I)),
     ("person", re.compile(r"谁|哪位|什么人|何人|叫什么名字|叫啥名字|姓名|(?:户主|书记|干部|主任|董事长|总经理|经理|会长|主席|局长|县长|"
-                          r"代表|人|者|员|长)(?:叫|名叫)(?:什么|啥)|\bwho\b|\bwhose\b|\b(?:real|full|legal|birth|original) name\b"
+                          r"代表|人|者|员|长|民|师|生|工|手|兵|警)(?:叫|名叫)(?:什么|啥)|\bwho\b|\bwhose\b|\b(?:real|full|legal|birth|original) name\b"
                           r"|\b(?:which|what) (?:[\w-]+ )?(?:individuals?|person|people|man|woman|executives?|officials?|"
-                          r"founders?|actors?|actress(?:es)?|directors?|chairman|chairwoman|ceo)\b", re.I)),
+                          r"founders?|actors?|actress(?:es)?|directors?|chairman|chairwoman|ceo)\b(?!\s+(?:call|name|say|know|think))", re.I)),
     # A valuation ratio is a multiple (市盈率56.76倍), counted in 倍, though it ends in 率.
     ("count", re.compile(r"(?:市盈|市净|市销)率(?!.*(?:增长|下降|提高|降低|变化))")),
     # "研发投入占比排第几": 第几 asks the rank even where a percentage word names the measure.
@@ -207,10 +207,12 @@ def analyse(question: str, place_names: PlaceNames = frozenset(),
         text = spoken_forms(text)
     chinese = text
     groups: tuple[tuple[str, ...], ...] = ()
+    spelled: tuple[str, ...] = ()
     if language == "en":
         # BM25 and the passage checks work on Chinese words: use the rendering.
         places = place_names() if callable(place_names) else place_names
         groups = tuple(chinese_term_groups(text, places, vocabulary, names))
+        spelled = spelled_places(text, places, names) if names else ()
         chinese = " ".join(dict.fromkeys(t for group in groups for t in group))
         text = f"{text} {chinese}"
     # An English question is typed by its own words ("How many … income" asks a count);
@@ -251,7 +253,7 @@ def analyse(question: str, place_names: PlaceNames = frozenset(),
         kind=kind,
         tokens=tuple(tokenize(chinese)),
         organisations=tuple(dict.fromkeys(organisations)),
-        places=tuple(dict.fromkeys(p.stem for p in find_places(chinese, mentions + named))),
+        places=tuple(dict.fromkeys([p.stem for p in find_places(chinese, mentions + named)] + list(spelled))),
         years=tuple(dict.fromkeys(_YEAR.findall(text))),
         # An English question's renderings stand side by side: a figure is read within one ("500" then 人均
         # is no "500人").
@@ -302,6 +304,9 @@ _ENGLISH_UNITS = [
     (re.compile(rf"{_COUNT_ASK} (?:[\w-]+ ){{0,3}}?(?:times|sessions)\b", re.I), "次"),
     (re.compile(rf"{_COUNT_ASK} (?:[\w-]+ ){{0,3}}?(?:tons|tonnes)\b", re.I), "吨"),
     (re.compile(rf"{_COUNT_ASK} (?:[\w-]+ ){{0,3}}?(?:mu)\b", re.I), "亩"),
+    (re.compile(rf"{_COUNT_ASK} (?:[\w-]+ ){{0,3}}?(?:kilograms?|kilos?|kg)\b", re.I), "公斤"),
+    (re.compile(rf"{_COUNT_ASK} (?:[\w-]+ ){{0,3}}?(?:grams?)\b", re.I), "克"),
+    (re.compile(rf"{_COUNT_ASK} (?:[\w-]+ ){{0,3}}?(?:jin)\b", re.I), "斤"),
 ]
 # The classifier the noun counted takes: companies 家, schools 所, vehicles 辆.
 ENGLISH_CLASSIFIERS = True
@@ -337,12 +342,23 @@ _PART = re.compile(r"多少|几")
 _EACH = re.compile(r"([^，,。？?]*?(?:和|与|、)[^，,。？?]*?)分别")
 
 
+# "修通前后…分别要多久", "改造之前和之后分别是多少": one figure before and one after. Off: one figure.
+BEFORE_AND_AFTER = True
+_BEFORE_AFTER = re.compile(r"(?:[\u4e00-\u9fff]前后|之前和之后|前和后)[^。？?]*分别")
+
+
 def _figure_parts(text: str) -> tuple[FigurePart, ...]:
     """The figures a question asks for, in order ("多少次、多少人次", "从多少降到了多少").
 
     One part (or none) for an ordinary question; the answerer then uses the question's kind.
     """
     positions = [m.start() for m in _PART.finditer(text)]
+    if BEFORE_AND_AFTER and len(positions) <= 1 and _BEFORE_AFTER.search(text):
+        # "仓八线修通前后，…开车到城关分别要多久": the figure before and the one after.
+        kind = _kind(text)
+        if kind in ("money", "percent", "count", "duration", "rank", "date"):
+            unit = focus_unit(text) if kind in ("count", "duration") else None
+            return (FigurePart(kind, unit), FigurePart(kind, unit))
     both = _EACH.search(text)
     if len(positions) == 1 and both:
         # "采购额和帮助销售额分别是多少": as many figures as the things joined before 分别.

@@ -25,7 +25,7 @@ CURRENCIES = ("美元", "港元", "港币", "欧元", "日元", "英镑", "新�
 # Classifiers and measure words a count may carry; 个 may be followed by the noun it counts.
 CLASSIFIERS = (
     "人次|人|名|位(?!数)|户|家|所|项|次|场|批|轮|期|届|份|种|类|笔|条|件|张|台|套|辆|架|艘|部门|部|篇|座|栋|间|"
-    "株|棵|头|只|匹|枚|块|支|口|手(?![机续段术套工表])|处(?![罚理置分长级])|组(?![织建合团装件委长])|单(?![位项价独身据品元])|亩|公顷|平方公里|平方米|立方米|公里|千米|米|吨|公斤|千克|斤|千瓦时|千瓦|兆瓦|"
+    "株|棵|头|只|匹|枚|块|支|口|手(?![机续段术套工表])|处(?![罚理置分长级])|组(?![织建合团装件委长])|单(?![位项价独身据品元])|亩|公顷|平方公里|平方米|立方米|公里|千米|米|吨|公斤|千克|斤|千瓦时|千瓦|兆瓦|毫克|克(?![服隆制拉])|羽|箱|袋|盒|瓶|粒|册|"
     # Units the articles write in Latin letters (7.70MW, 120km)
     "[kMG]Wh(?![A-Za-z])|[kMG]W(?![A-Za-z])|km(?![A-Za-z])|"
     "倍|岁|村|县|乡|镇|省|市|校|所|毫米|厘米|基点|摄氏度|℃|"
@@ -34,13 +34,19 @@ CLASSIFIERS = (
 )
 _COUNTED_NOUN = r"(?:县|村|乡|镇|省|市|区|国家|地区|项目|企业|单位|方面|领域|产业|基地|合作社|学校|班|基点)?"
 
-# A span of days in one month (8月28至30日, 8月28日至30日) or of months each written (6月到8月) is one date,
+# A span of days (8月28至30日, 8月28日至30日, 8月28日至9月2日) or of months each written (6月到8月) is one date,
 # not a date and a number. Off: the first day or month alone (stated_figure still widens a span of days).
 DATE_SPANS = True
-_DATE_SPAN = re.compile(r"(?:(?:19|20)\d{2}\s*年)?\d{1,2}\s*月\s*\d{1,2}\s*[日号]?\s*(?:至|到|~|～|-|－|—)\s*\d{1,2}\s*[日号]"
+_DATE_SPAN = re.compile(r"(?:(?:19|20)\d{2}\s*年)?\d{1,2}\s*月\s*\d{1,2}\s*[日号]?\s*(?:至|到|~|～|-|－|—)\s*"
+                        r"(?:\d{1,2}\s*月\s*)?\d{1,2}\s*[日号]"
                         r"|(?:(?:19|20)\d{2}\s*年)?\d{1,2}\s*月份?\s*(?:至|到|~|～|-|－|—)\s*\d{1,2}\s*月份?(?!\s*\d)")
+# Off: 九成 is no figure. (Not 一成不变, 八成是, 三成员: a word that goes on after 成.)
+TENTHS = True
+_TENTHS = re.compile(r"(?<![\d.])(?:[一二三四五六七八九]|\d(?:\.\d)?)\s*成(?![为本功立绩果员交都年长熟就不了型品分是])")
 _PATTERNS: list[tuple[FigureKind, re.Pattern[str]]] = [
     ("percent", re.compile(rf"百分之{_NUM}|{_NUM}\s*(?:%|％|个百分点)|[{_CN_DIGITS}\d]+分之[{_CN_DIGITS}\d]+")),
+    # Tenths, as news rounds shares (晚稻播栽过九成, 超过8成的农户): a percentage of ten times the number.
+    ("percent", _TENTHS),
     ("money", re.compile(rf"{_NUM}\s*{_ABOUT}\s*{_MAGNITUDE}\s*{_ABOUT}\s*(?:{'|'.join(CURRENCIES)})")),
     # Spoken sums, as interviews are quoted: "约1.7个亿", "几个亿" (yuan understood).
     ("money", re.compile(rf"{_NUM}\s*{_ABOUT}\s*个\s*{_ABOUT}\s*(?:亿|千万|百万)(?!\s*(?:人|名|户|吨|亩|股|辆|件|级|平方|立方|千瓦|米|字|次))")),
@@ -82,7 +88,7 @@ def find_figures(text: str) -> list[Figure]:
     taken = [False] * len(text)
     found: list[Figure] = []
     for kind, pattern in _PATTERNS:
-        if pattern is _DATE_SPAN and not DATE_SPANS:
+        if pattern is _DATE_SPAN and not DATE_SPANS or pattern is _TENTHS and not TENTHS:
             continue
         for match in pattern.finditer(text):
             start, end = match.span()
@@ -93,7 +99,10 @@ def find_figures(text: str) -> list[Figure]:
                 continue
             for i in range(start, end):
                 taken[i] = True
-            found.append(Figure(start, end, surface, kind, _unit(surface, kind), read_number(surface)))
+            value = read_number(surface)
+            if pattern is _TENTHS and value is not None:
+                value *= 10  # 九成 is 90%
+            found.append(Figure(start, end, surface, kind, _unit(surface, kind), value))
     return sorted(found, key=lambda f: f.start)
 
 
@@ -300,9 +309,20 @@ def focus_unit(question: str) -> str | None:
     for word, unit in (("人数", "人"), ("人次", "人次"), ("户数", "户"), ("家数", "家"), ("吨", "吨"), ("亩", "亩"),
                        ("市盈率", "倍"), ("市净率", "倍"), ("市销率", "倍"), ("高度", "米"), ("长度", "米"), ("深度", "米"),
                        ("宽度", "米"), ("海拔", "米"), ("里程", "公里"), ("面积", "平方米"), ("重量", "吨"), ("载重", "吨")):
-        if word in question:
+        if word in question and not (STATED_UNITS_NOT_ASKED and _stated_only(question, word)):
             return unit
     return None
+
+
+# "试种的5亩白茄子…多卖了多少": a unit the question writes after its own figure (5亩) is no unit it asks in.
+# Off: any unit word of the question is the one asked.
+STATED_UNITS_NOT_ASKED = True
+
+
+def _stated_only(question: str, word: str) -> bool:
+    """Every ``word`` in ``question`` ends a figure the question states (5亩)."""
+    return all(re.search(rf"{_NUM}\s*{_ABOUT}\s*{_MAGNITUDE}\s*$", question[:m.start()])
+               for m in re.finditer(re.escape(word), question))
 
 
 def same_unit(unit: str, focus: str | None) -> bool:
