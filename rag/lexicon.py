@@ -260,6 +260,9 @@ _SUPPLEMENT = {
     "charging pile": ("充电桩",), "charging station": ("充电站", "充电桩"), "added value": ("增加值",),
     "value added": ("增加值",), "grain output": ("粮食产量",), "scenic area": ("景区",), "floor space": ("面积", "建筑面积"),
     "floor area": ("面积", "建筑面积"), "rail transit": ("轨道交通",), "metro": ("地铁", "轨道交通"), "subway": ("地铁",),
+    # An office's deputy is named by the body's own title (副站长 of a 站, 副局长 of a 局); "plant protection" is 植保.
+    "deputy director": ("副主任", "副站长", "副局长", "副所长", "副院长", "副处长", "副司长", "副厅长", "副馆长", "副总经理"),
+    "plant protection": ("植保", "植物保护"),
     "die": ("死亡", "遇难", "身亡"), "died": ("死亡", "遇难", "身亡"), "kill": ("死亡", "遇难"), "injure": ("受伤",), "dead": ("死亡", "遇难"),
 }
 

@@ -853,6 +853,23 @@ class ExtractiveAnswerer:
                 return quoted
             if _quoted_as(candidate.chunk.text, 0, len(candidate.chunk.text), named_noun.group(1)):
                 return None  # the passage names it elsewhere: that sentence answers
+        if ENGLISH_CALLED and question.language == "en" and question.kind == "phrase" \
+                and _ENGLISH_CALLED.search(question.original):
+            # "What do people call the wild grape?": the quoted name the sentence gives it (成为民众的“致富果”).
+            called = [m.group(1).strip() for m in re.finditer(r"“([^“”]{2,12})”", sentence)]
+            if called:
+                return called[0]
+            if re.search(r"“[^“”]{2,12}”", candidate.chunk.text):
+                return None  # the passage quotes a name elsewhere: that sentence answers
+        counted = _ENGLISH_N_ASK.search(question.original) if ENGLISH_N_ITEMS and question.language == "en" \
+            and question.kind == "phrase" else None
+        if counted:
+            # "What four varieties are grown …": the N items the sentence lists before its count (主要有A、B、C、D四个品种).
+            listed = _listed_items(sentence, _ENGLISH_NUMBERS[counted.group(1).lower()])
+            if listed:
+                return listed
+            if _listed_items(candidate.chunk.text, _ENGLISH_NUMBERS[counted.group(1).lower()]):
+                return None  # the passage lists them elsewhere: that sentence answers
         if question.kind == "organisation" and DATA_SOURCES and _SOURCE_ASK.search(untitled):
             # "数据来自哪个平台", "是哪个机构统计的": whoever the sentence credits its figures to (灯塔专业版数据显示,
             # 据文化和旅游部数据中心统计), named by the table or not.
@@ -2066,6 +2083,40 @@ BODY_HOLDERS = True
 # "什么理念/主题/口号" is answered by the quotation the passage calls so (“…”的理念, 主题为“…”), where the
 # sentence or the one it continues holds it. Off: the usual phrase reading.
 QUOTED_NAMES = True
+
+
+# "What four varieties are grown there": the items a sentence lists with that count (有A、B、C、D四个品种).
+# Off: the usual phrase reading.
+ENGLISH_N_ITEMS = True
+_ENGLISH_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+_ENGLISH_N_ASK = re.compile(r"\b(?:what|which|name the|list the) (two|three|four|five|six|seven|eight|nine|ten) [a-z-]+s\b", re.I)
+_CHINESE_NUMBERS = {2: "两二", 3: "三", 4: "四", 5: "五", 6: "六", 7: "七", 8: "八", 9: "九", 10: "十"}
+
+
+def _listed_items(text: str, count: int) -> str | None:
+    """The ``count`` items written before their count in ``text`` (有A、B、C、D四个品种: A、B、C、D)."""
+    item = r"[\u4e00-\u9fff]{1,8}"
+    digits = f"(?:[{_CHINESE_NUMBERS[count]}]|{count})"
+    pattern = rf"({item}(?:[、和及与]{item}){{{count - 1}}})等?{digits}(?:个|种|类|大|项|款)"
+    for m in re.finditer(pattern, text):
+        items = m.group(1)
+        # The first item starts after the verb that opens the list (主要有, 包括, 为).
+        first = re.split(r"[、和及与]", items)[0]
+        openers = list(re.finditer(r"有|包括|包含|种植|种了|生产|推出|分别是|分别为|为|是", first))
+        if openers:
+            items = items[openers[-1].end():]
+        elif m.start() > 0 and text[m.start() - 1] not in "，,。；;：:":
+            continue  # no word opens the list: where its first item starts is not known
+        if len(re.split(r"[、和及与]", items)) == count and all(re.split(r"[、和及与]", items)):
+            return items
+    return None
+
+
+# "What do people call X", "what is X called/known as": answered by the quoted name (“致富果”) in the
+# sentence read. Off: the usual phrase reading.
+ENGLISH_CALLED = True
+_ENGLISH_CALLED = re.compile(r"\bwhat (?:do|does|did) (?:[\w'-]+ ){0,4}?call\b|\bwhat (?:is|are|was|were) (?:[\w'-]+ ){0,6}?"
+                             r"(?:called|known as|nicknamed|dubbed)\b", re.I)
 
 
 # A question asked per day takes the figure its sentence says is daily (日均, 每天), where another of the same

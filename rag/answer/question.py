@@ -33,6 +33,9 @@ ENGLISH_MEASURES = [
     (re.compile(r"\b(?:installed|generating|photovoltaic|solar|pv|wind|power|storage) (?:[\w-]+ ){0,2}?capacity\b"
                 r"|\bhow many (?:kilowatts|megawatts|gigawatts)\b", re.I), "千瓦"),
 ]
+# "How much later do the plums ripen": a gap in time (晚一个月左右), not a sum of money. Off: money.
+ENGLISH_GAPS = True
+_ENGLISH_GAP = re.compile(r"\bhow (?:much|many (?:days|weeks|months|years)) (?:later|earlier|sooner|longer)\b", re.I)
 # First match wins: the specific asks before the generic 多少.
 _KIND_PATTERNS: list[tuple[AnswerKind, re.Pattern[str]]] = [
     # A listed company's code is a number written in brackets after its name: read like a count's figure
@@ -66,6 +69,8 @@ _KIND_PATTERNS: list[tuple[AnswerKind, re.Pattern[str]]] = [
     # "哪几天/哪几个月" asks which days or months (a date), not how many (a duration).
     ("date", re.compile(r"哪(?:几|些)(?:天|日|个?月|年)")),
     ("duration", re.compile(r"多长时间|多久|多少年|几年|多少天|几天|几个月|多少个月|(?:多少|几)个?(?:小时|分钟|周|星期)|\bhow long\b|\bhow many (?:years|months|days)\b", re.I)),
+    # "How much later do the plums ripen": a gap in time (晚一个月左右), not a sum of money.
+    ("duration", _ENGLISH_GAP),
     ("date", re.compile(r"何时|什么时候|什么时间|哪一?年|哪一?天|哪个月|几月|几号|日期|\bwhen\b|\bwhat (?:year|date|day|month)\b|\bwhich year\b", re.I)),
     # "How far …", "the average elevation", "how much floor space": a length, height, area or power, counted
     # in its unit (1172公里, 1600多米, 240万平方米, 7.70MW), not a sum of money or a phrase.
@@ -429,6 +434,8 @@ def _value_word(text: str) -> bool:
 def _kind(text: str) -> AnswerKind:
     """What the answer should name; what/how/why questions are answered with a phrase."""
     for candidate, pattern in _KIND_PATTERNS:
+        if pattern is _ENGLISH_GAP and not ENGLISH_GAPS:
+            continue
         if pattern.search(text):
             return candidate
     return "phrase"
