@@ -249,3 +249,22 @@ def test_a_place_only_the_passages_spell_is_a_place_asked():
     asked = "How many new energy vehicles did Yangshan Port alone export in the first half of the year?"
     assert spelled_places(asked, frozenset({"浦东"}), ("洋山",)) == ("洋山",)
     assert spelled_places(asked, frozenset({"浦东"}), ()) == ()
+
+
+@pytest.mark.parametrize("on", [True, False])
+def test_gezi_asks_a_figure_of_each_item(monkeypatch, on):
+    import rag.answer.question as question
+
+    monkeypatch.setattr(question, "EACH_GEZI", on)
+    text = "在市区两级工会投入建设资金989万元的基础上，各企业主动投入资金累计2580余万元，形成了关爱职工的合力。"
+    answerable, short = _ask_articles("东坪的工间活动站，市区两级工会和企业各自投了多少钱？", [("", text)])
+    assert (short == "989万元、2580余万元") is on
+
+
+@pytest.mark.parametrize("on", [True, False])
+def test_two_people_asked_are_the_names_listed_together(monkeypatch, on):
+    monkeypatch.setattr(extractive, "SEVERAL_PEOPLE", on)
+    text = "星河电子在科创板上市，保荐机构为东坪证券股份有限公司，保荐代表人为王辉、姚根发。"
+    answerable, short = _ask_articles("星河电子IPO的两位保荐代表人是谁？", [("", text)])
+    assert (short == "王辉、姚根发") is on
+    assert answerable and "王辉" in short

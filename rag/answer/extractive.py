@@ -988,6 +988,9 @@ class ExtractiveAnswerer:
         if question.kind == "person":
             people = [p for p in _people(sentence) if p[2] not in question.text]
             titled = _beside_asked_title(question.text, sentence, people)
+            if titled and SEVERAL_PEOPLE and _ASKS_SEVERAL_PEOPLE.search(question.text):
+                # "两位保荐代表人是谁": the names listed with it (保荐代表人为王辉、姚根发).
+                return _listed_with(sentence, titled, people)
             if titled:
                 return titled  # "总经理叫什么名字": the name written beside 总经理
             # (An English question's renderings stand apart: "实际 控制人" is 实际控制人.)
@@ -2900,3 +2903,21 @@ def _each_item_apart(question: Question, items: tuple[str, ...]) -> list[Questio
                              figures=tuple(f for f in question.figures if own(f, item, others)),
                              organisations=tuple(o for o in question.organisations if own_organisation(o, item, others))))
     return asked
+
+
+# "两位保荐代表人是谁", "哪几位…": every name listed with the one beside the title (王辉、姚根发). Off: that one.
+SEVERAL_PEOPLE = True
+_ASKS_SEVERAL_PEOPLE = re.compile(r"[两二三四几]位|哪些人|哪几个人|分别是谁")
+
+
+def _listed_with(sentence: str, name: str, people: list[tuple[int, int, str]]) -> str:
+    """``name`` and the names that follow it joined by 、/和/及 (王辉、姚根发)."""
+    at = sentence.find(name)
+    if at < 0:
+        return name
+    names, end = [name], at + len(name)
+    for start, stop, other in sorted(people):
+        if start >= end and re.fullmatch(r"\s*(?:、|和|及|与|以及)\s*", sentence[end:start]):
+            names.append(other)
+            end = stop
+    return "、".join(names)

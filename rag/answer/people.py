@@ -186,7 +186,7 @@ TITLES = ("党委书记", "副书记", "书记", "董事长", "副董事长", "�
           # Company offices, as business news and company registers write them.
           "法定代表人", "执行董事", "董事", "首席执行官", "首席运营官", "首席财务官", "财务总监", "总监", "董事会秘书", "董秘",
           "监事会主席", "监事", "实际控制人", "创始人", "联合创始人", "合伙人", "行长", "副行长", "发言人", "导演", "总导演",
-          "制片人", "负责人", "分析师", "首席经济学家", "经济学家", "策略师",
+          "制片人", "负责人", "分析师", "首席经济学家", "经济学家", "策略师", "保荐代表人", "代表人",
           # English abbreviations Chinese business news writes as they are ("创始人、CEO王阳").
           "CEO", "CFO", "COO", "CTO")
 # The titles written between an organisation and a person's name (安恒信息|产品经理|盖文轩): the offices

@@ -344,7 +344,10 @@ class FigurePart:
 
 
 _PART = re.compile(r"多少|几")
-_EACH = re.compile(r"([^，,。？?]*?(?:和|与|、)[^，,。？?]*?)分别")
+_EACH = re.compile(r"([^，,。？?]*?(?:和|与|、)[^，,。？?]*?)(?:分别|各自)")
+_EACH_FENBIE = re.compile(r"([^，,。？?]*?(?:和|与|、)[^，,。？?]*?)分别")
+# "市区两级工会和企业各自投了多少钱": 各自 asks one figure of each item, as 分别 does. Off: only 分别.
+EACH_GEZI = True
 
 
 # "修通前后…分别要多久", "改造之前和之后分别是多少": one figure before and one after. Off: one figure.
@@ -364,7 +367,7 @@ def _figure_parts(text: str) -> tuple[FigurePart, ...]:
         if kind in ("money", "percent", "count", "duration", "rank", "date"):
             unit = focus_unit(text) if kind in ("count", "duration") else None
             return (FigurePart(kind, unit), FigurePart(kind, unit))
-    both = _EACH.search(text)
+    both = (_EACH if EACH_GEZI else _EACH_FENBIE).search(text)
     if len(positions) == 1 and both:
         # "采购额和帮助销售额分别是多少": as many figures as the things joined before 分别.
         kind = _kind(text)
