@@ -268,3 +268,17 @@ def test_two_people_asked_are_the_names_listed_together(monkeypatch, on):
     answerable, short = _ask_articles("星河电子IPO的两位保荐代表人是谁？", [("", text)])
     assert (short == "王辉、姚根发") is on
     assert answerable and "王辉" in short
+
+
+@pytest.mark.parametrize("on", [True, False])
+def test_a_count_with_no_unit_is_the_figure_after_the_questions_words(monkeypatch, on):
+    monkeypatch.setattr(extractive, "WRITTEN_AFTER_ASKED_WORDS", on)
+    text = "为当地35名群众提供就业岗位，带动240户脱贫户实现户均分红不低于5%。"
+    answerable, short = _ask_articles("产业园带动的脱贫户户均分红不低于多少？", [("", text)])
+    assert ("5%" in short) is on
+
+
+def test_a_numbered_typhoon_is_a_rank():
+    from rag.answer.spans import find_figures
+
+    assert [(f.surface, f.kind) for f in find_figures("今年第5号台风造成部分农田内涝")] == [("第5号", "rank")]

@@ -2332,6 +2332,16 @@ def _figure_for(question: Question, sentence: str, gap: tuple[int, int] | None,
     if question.kind == "count" and ASKS_CODE.search(question.text):
         return next((f for f in every if _is_security_code(f, sentence)), None)  # "股票代码是什么"
     figures = [f for f in every if f.kind == question.kind]
+    if WRITTEN_AFTER_ASKED_WORDS and question.kind == "count" and not question.focus_unit and question.language == "zh":
+        # "户均分红不低于多少": the figure written right after the question's words before its 多少
+        # ("户均分红不低于5%"), whatever its kind, rather than another count of the sentence (240户).
+        before = re.search(r"([\u4e00-\u9fff]{3,8})(?:是|为|有|达到?)?(?:多少|几)", question.text)
+        if before is not None:
+            words = before.group(1)[-4:]
+            right_after = [f for f in every if f.kind in ("count", "number", "percent", "money")
+                           and sentence[max(0, f.start - len(words) - 2):f.start].find(words) >= 0]
+            if len(right_after) == 1:
+                figures = right_after
     if BARE_DATES_NEED_EVENT and question.kind == "date" and question.language == "zh" and figures:
         # "去年12月，…项目被叫停" does not say when it 开拍: a month or day alone dates the sentence's own
         # event, so the question's event (or a word for it) must be written there.
@@ -2921,3 +2931,8 @@ def _listed_with(sentence: str, name: str, people: list[tuple[int, int, str]]) -
             names.append(other)
             end = stop
     return "、".join(names)
+
+
+# "户均分红不低于多少": a count asked with no unit is the figure written right after the words the question
+# writes before its 多少, of any kind (5%). Off: a count figure of the sentence.
+WRITTEN_AFTER_ASKED_WORDS = True

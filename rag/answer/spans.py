@@ -64,7 +64,7 @@ _PATTERNS: list[tuple[FigureKind, re.Pattern[str]]] = [
                         r"(?=\s*(?:[，,]|在|起|凌晨|上午|中午|下午|晚上|晚间|晚|举行|召开|开幕|启幕|闭幕|发布|公布|宣布))"
                         # A month in Chinese numerals (九月, 十二月十五日), not a count of months (三个月, 几月).
                         r"|(?<![个几数每上下这那本当同前后近])(?:十[一二]?|[一二三四五六七八九])月(?:(?:[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])[日号])?(?![亮饼光]|球)")),
-    ("rank", re.compile(rf"第\s*{_NUM}\s*(?:名|位|个|届|次|批|期|轮|季度|年|天)?|排名?第?\s*{_NUM}\s*位?")),
+    ("rank", re.compile(rf"第\s*{_NUM}\s*(?:名|位|个|届|次|批|期|轮|季度|年|天|号|场|代|版)?|排名?第?\s*{_NUM}\s*位?")),
     ("duration", re.compile(rf"{_NUM}\s*{_ABOUT}\s*(?:个多?月|个?多?小时|分钟|周|星期|天|年)(?:多|余)?(?:时间|之久)?")),
     ("count", re.compile(rf"{_NUM}\s*{_ABOUT}\s*{_MAGNITUDE}\s*{_ABOUT}\s*(?:个{_COUNTED_NOUN}|(?:{CLASSIFIERS}))")),
     ("number", re.compile(rf"{_NUM}\s*{_ABOUT}\s*{_MAGNITUDE}")),
