@@ -282,3 +282,14 @@ def test_a_numbered_typhoon_is_a_rank():
     from rag.answer.spans import find_figures
 
     assert [(f.surface, f.kind) for f in find_figures("今年第5号台风造成部分农田内涝")] == [("第5号", "rank")]
+
+
+@pytest.mark.parametrize("on", [True, False])
+def test_a_change_asked_at_the_end_is_a_percentage_whatever_noun_came_before(monkeypatch, on):
+    import rag.answer.question as question
+
+    monkeypatch.setattr(question, "CHANGE_AT_THE_ASK", on)
+    assert (question.analyse("东坪上半年接待游客人次同比增长了多少？").kind == "percent") is on
+    assert question.analyse("东坪上半年接待游客同比增长了多少万人次？").kind != "percent"
+    text = "上半年，东坪共接待游客2352.70万人次，同比增长60.50%；"
+    assert (_ask_articles("东坪上半年接待游客人次同比增长了多少？", [("", text)])[1] == "60.50%") is on

@@ -235,6 +235,10 @@ def analyse(question: str, place_names: PlaceNames = frozenset(),
     if kind in ("count", "money") and asked_unit is None and _CHANGE.search(chinese):
         # "收入同比增长了多少": a change is reported as a percentage.
         kind = "percent"
+    elif CHANGE_AT_THE_ASK and kind in ("count", "money") and language == "zh" and _CHANGE_ASKED.search(chinese):
+        # "接待游客人次同比增长了多少": 人次 names what changed; the change itself, asked with no unit of its own
+        # right at 多少, is reported as a percentage.
+        kind, asked_unit = "percent", None
     elif kind == "count" and asked_unit is None and language == "zh" and (
             _MONEY_VERBS.search(text) or _value_word(text)):
         # "采购多少？", "设备总价值约多少？": a bare 多少 about spending asks for money.
@@ -348,6 +352,13 @@ _EACH = re.compile(r"([^，,。？?]*?(?:和|与|、)[^，,。？?]*?)(?:分别|
 _EACH_FENBIE = re.compile(r"([^，,。？?]*?(?:和|与|、)[^，,。？?]*?)分别")
 # "市区两级工会和企业各自投了多少钱": 各自 asks one figure of each item, as 分别 does. Off: only 分别.
 EACH_GEZI = True
+
+
+# A change asked at the question's end with no unit after its 多少 (同比增长了多少？) asks a percentage, whatever noun
+# named the measure before (游客人次). Off: a unit word anywhere makes it a count.
+CHANGE_AT_THE_ASK = True
+_CHANGE_ASKED = re.compile(r"(?:同比|环比|较上年|比去年)[^，,。？?]{0,2}(?:增长|下降|增加|减少|上涨|下跌|提高|降低|上升|下滑)了?(?:多少|几)"
+                           r"(?:个百分点)?\s*[？?]?\s*$")
 
 
 # "修通前后…分别要多久", "改造之前和之后分别是多少": one figure before and one after. Off: one figure.
