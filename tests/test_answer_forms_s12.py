@@ -293,3 +293,12 @@ def test_a_change_asked_at_the_end_is_a_percentage_whatever_noun_came_before(mon
     assert question.analyse("东坪上半年接待游客同比增长了多少万人次？").kind != "percent"
     text = "上半年，东坪共接待游客2352.70万人次，同比增长60.50%；"
     assert (_ask_articles("东坪上半年接待游客人次同比增长了多少？", [("", text)])[1] == "60.50%") is on
+
+
+@pytest.mark.parametrize("on", [True, False])
+def test_the_date_of_an_opening_does_not_answer_when_it_closes(monkeypatch, on):
+    monkeypatch.setattr(extractive, "OPPOSITE_EVENTS", on)
+    text = "记者从发布会上获悉，2023东坪女儿节将于9月1日在栖凤湖开幕。"
+    answerable, short = _ask_articles("2023东坪女儿节哪天闭幕？", [("", text)])
+    assert (short == "9月1日") is not on
+    assert _ask_articles("2023东坪女儿节哪天开幕？", [("", text)]) == (True, "9月1日")

@@ -2348,6 +2348,11 @@ def _figure_for(question: Question, sentence: str, gap: tuple[int, int] | None,
         events = _event_verbs(question.text)
         if events and not any(_contains(sentence, w) for e in events for w in (e, *_synonyms(e))):
             figures = [f for f in figures if not _BARE_DATE.fullmatch(f.surface)]
+    if OPPOSITE_EVENTS and question.kind == "date" and question.language == "zh" and figures:
+        # "哪天闭幕" is not answered by a sentence that dates the 开幕 and writes no 闭幕.
+        for asked, opposite in _OPPOSITE_EVENTS:
+            if asked in question.text and asked not in sentence and opposite in sentence:
+                return None
     if DATE_PRECISION and question.kind == "date":
         # "哪天受理": a day, not the year a bond's name carries ("2022年面向专业投资者…"); "几月": a month at least.
         if _ASKS_DAY.search(question.original):
@@ -2936,3 +2941,10 @@ def _listed_with(sentence: str, name: str, people: list[tuple[int, int, str]]) -
 # "户均分红不低于多少": a count asked with no unit is the figure written right after the words the question
 # writes before its 多少, of any kind (5%). Off: a count figure of the sentence.
 WRITTEN_AFTER_ASKED_WORDS = True
+
+
+# An event's date does not answer when its opposite is asked (开幕 for 闭幕, 开工 for 竣工). Off: any date may.
+OPPOSITE_EVENTS = True
+_OPPOSITE_EVENTS = tuple((a, b) for pair in (("开幕", "闭幕"), ("开工", "竣工"), ("开始", "结束"), ("开业", "停业"),
+                                             ("上市", "退市"), ("开通", "停运"), ("启动", "收官"), ("出发", "返回"))
+                         for a, b in (pair, pair[::-1]))
