@@ -152,6 +152,8 @@ def main() -> None:
     parser.add_argument("--rows", type=Path, help="cache of the collected signals (read when it exists)")
     parser.add_argument("-k", type=int, default=5)
     parser.add_argument("--write", action="store_true", help=f"write the weights into {WEIGHTS_FILE}")
+    parser.add_argument("--dense-only", action="store_true",
+                        help="collect and refit only the model with the dense signal (the stored lexical model is kept)")
     parser.add_argument("--report", type=Path, help="write the cross-validated figures here (JSON)")
     args = parser.parse_args()
 
@@ -170,13 +172,16 @@ def main() -> None:
         for name, gold, corpus, index_name, modes, tune_only in sets:
             index = args.index_dir / index_name if args.index_dir else None
             for mode in modes:
+                if args.dense_only and mode != "hybrid":
+                    continue
                 collected = collect(name, gold, corpus, index, mode, tune_only, args.k)
                 print(f"{name} ({mode}): {len(collected)} questions with a candidate answer", flush=True)
                 rows += collected
         if args.rows:
             args.rows.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
 
-    stored, report = {}, {}
+    stored, report = ({"lexical": json.loads(WEIGHTS_FILE.read_text(encoding="utf-8"))["lexical"]} if args.dense_only
+                      else {}), {}
     for name, mode, features in (("dense", "hybrid", FEATURES_DENSE), ("lexical", "bm25", FEATURES_LEXICAL)):
         chosen = [r for r in rows if r["mode"] == mode]
         if chosen:

@@ -302,3 +302,12 @@ def test_the_date_of_an_opening_does_not_answer_when_it_closes(monkeypatch, on):
     answerable, short = _ask_articles("2023东坪女儿节哪天闭幕？", [("", text)])
     assert (short == "9月1日") is not on
     assert _ask_articles("2023东坪女儿节哪天开幕？", [("", text)]) == (True, "9月1日")
+
+
+def test_the_measure_share_tells_a_near_miss_from_the_measure_asked():
+    from rag.answer.question import analyse
+
+    sentence = "上半年，东坪全区接待游客2424.11万人次，增长41.2%；实现旅游总收入260.39亿元，增长47.5%"
+    assert extractive._measure_share(analyse("东坪上半年旅游总收入是多少？"), sentence, "") == 1.0
+    assert extractive._measure_share(analyse("东坪上半年固定资产投资增长了多少？"), sentence, "") < 0.5
+    assert extractive._measure_share(analyse("东坪的旅游总收入是谁统计的？"), sentence, "") == 1.0  # no figure asked

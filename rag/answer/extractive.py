@@ -465,6 +465,7 @@ class ExtractiveAnswerer:
             "typed": float(candidate.typed),
             "named": sum(term in sentence or term in candidate.opening for term in required) / len(required)
             if required else 1.0,
+            "measure": _measure_share(question, sentence, candidate.opening),
         }
         if self.similarity is not None:
             signals["dense"] = self.similarity(question.original, sentence)
@@ -2948,3 +2949,28 @@ OPPOSITE_EVENTS = True
 _OPPOSITE_EVENTS = tuple((a, b) for pair in (("开幕", "闭幕"), ("开工", "竣工"), ("开始", "结束"), ("开业", "停业"),
                                              ("上市", "退市"), ("开通", "停运"), ("启动", "收官"), ("出发", "返回"))
                          for a, b in (pair, pair[::-1]))
+
+
+
+# The words a figure question writes just before its ask: what is measured (固定资产投资增长了多少 -> 固定资产, 投资).
+_MEASURE_BEFORE_ASK = re.compile(r"([\u4e00-\u9fff]{2,10}?)(?:同比|环比)?(?:增长|下降|增加|减少|上涨|下跌|提高|降低|上升|下滑)?"
+                                 r"了?(?:是|为|有|达到?|约|大约|一共|共|总共)?(?:多少|几)")
+_NOT_MEASURE_WORDS = {"上半年", "下半年", "今年", "去年", "一共", "总共", "大约", "大概", "目前", "现在", "这次", "那个"}
+
+
+def _measure_share(question: Question, sentence: str, opening: str) -> float:
+    """The share of the measured words (those just before a figure question's ask) that the sentence or its
+    opening writes: a refusal signal for near misses that name the topic but not the measure (入境游客 against
+    游客, 汽车类零售额 against 零售总额); 1.0 for other questions."""
+    if question.language != "zh" or question.kind not in _FIGURE_KINDS:
+        return 1.0
+    found = _MEASURE_BEFORE_ASK.search(question.text)
+    if found is None:
+        return 1.0
+    from rag.lexical import tokenize
+
+    words = [t for t in dict.fromkeys(tokenize(found.group(1))) if len(t) >= 2 and t not in _NOT_MEASURE_WORDS
+             and t not in question.places and t not in question.years]
+    if not words:
+        return 1.0
+    return sum(_contains(sentence, w) or _contains(opening, w) for w in words) / len(words)

@@ -11,7 +11,9 @@ The signals of the best sentence that holds an answer of the kind asked:
 - ``anchored``: 1 when the question's own words either side of its question word
   are found in the sentence (the answer sits where the question points), else 0;
 - ``named``: the share of the places, years and figures the question names that
-  the sentence itself names (1 when it names none).
+  the sentence itself names (1 when it names none);
+- ``measure``: the share of the words a figure question writes just before its ask (what is
+  measured: 固定资产投资) that the sentence writes (1 for other questions).
 A passage must name the organisation, place and year asked for its sentences to
 be candidates at all; the model weighs how well the best candidate fits.
 
@@ -29,8 +31,8 @@ from functools import lru_cache
 from pathlib import Path
 
 WEIGHTS_FILE = Path(__file__).with_name("refusal.json")
-FEATURES_DENSE = ("coverage", "top_coverage", "dense", "typed", "anchored", "named")
-FEATURES_LEXICAL = ("coverage", "top_coverage", "typed", "anchored", "named")
+FEATURES_DENSE = ("coverage", "top_coverage", "dense", "typed", "anchored", "named", "measure")
+FEATURES_LEXICAL = ("coverage", "top_coverage", "typed", "anchored", "named", "measure")
 
 
 @dataclass(frozen=True)
