@@ -37,8 +37,8 @@ from rag.documents import Answer, Chunk, Citation, Hit
 from rag.entities import aliases_of, english_name, find_organisations
 from rag.facts import SCOPE_WORDS, find_places, money_in
 from rag.store.protocols import FactStore
-from rag.answer.people import (_beside_asked_title, _fullest_mention, _held_by_body, _people, _PERSON_TITLE, _tagged,
-                               _with_title)
+from rag.answer.people import (_beside_asked_title, _deputy_of_the_asked, _fullest_mention, _held_by_body, _listed_with,
+                               _people, _PERSON_TITLE, _tagged, _with_title)
 from rag.answer.phrases import (_after_anchor, _ASKS_CAUSE, _ASKS_MEANS, _ASKS_PURPOSE, _cause_clause, _clause_around,
                                 _CLAUSE_BREAK, _labelled_value, _means_phrase, _NAMED_NOUN_ASK, _purpose_phrase,
                                 _PURPOSE_VERB, _quoted_as)
@@ -51,8 +51,8 @@ from rag.answer.organisation_names import (_ASKED_BODY, _ASKS_ENTERPRISE, _BEFOR
                                            _whole_unit)
 from rag.answer.terms import (_ANSWER_TYPE_WORDS, _ASKED_WORDS, _contains, _content_words, _covered, _event_verbs,
                               _FORM_WORDS, _function_words, _group_weight, _is_noun, _NOUN_TAGS, _ORG_TYPE_WORDS,
-                              _supports_required, _synonyms, _term_groups, _uncontested_terms, _unseen_word_synonyms,
-                              _YEAR_IN_TEXT)
+                              _each_item_apart, _measure_share, _supports_required, _synonyms, _term_groups,
+                              _uncontested_terms, _unseen_word_synonyms, _YEAR_IN_TEXT)
 
 NOT_ANSWERED = "这些文章没有回答这个问题。(The articles do not answer this question.)"
 
@@ -465,7 +465,7 @@ class ExtractiveAnswerer:
             "typed": float(candidate.typed),
             "named": sum(term in sentence or term in candidate.opening for term in required) / len(required)
             if required else 1.0,
-            "measure": _measure_share(question, sentence, candidate.opening),
+            "measure": _measure_share(question, sentence, candidate.opening) if question.kind in _FIGURE_KINDS else 1.0,
         }
         if self.similarity is not None:
             signals["dense"] = self.similarity(question.original, sentence)
@@ -1321,6 +1321,9 @@ def _speaker_before(text: str, start: int, question: str) -> str | None:
 BODY_SUFFIX_GLUED = True
 _BODY_SUFFIX_CHARS = "委局部厅署办"
 _AFTER_A_NAME = "等和与及、，,牵联会同"
+# An organisation's answer that ends in a word for people (退休干部, 村民, 技术人员) names no body. Off: it may.
+PEOPLE_ARE_NO_BODY = True
+_PEOPLE_WORD = re.compile(r"(?:干部|人员|村民|农民|居民|市民|专家|学生|员工|职工|群众|志愿者|老人|工人|农户|党员|代表)$")
 
 # A place asked of an event or a move is the phrase the sentence gives it after 在/于 or after 搬到/调整至,
 # gazetteer name or not (老渡口, 两江口). Off: only gazetteer and jieba place names answer.
@@ -1368,6 +1371,15 @@ def _without_leading_place(name: str) -> str:
 _ASKS_PUBLICATION = re.compile(r"发布|发表|刊发|刊登|刊出|报道|播发|推送|发文|\b(?:publish|releas|report|post)", re.I)
 # A person's name answers only where the names the question is about own it (see _headline).
 PERSON_BOUND = True
+# A deputy's name written where 谁 points does not answer for the office asked (种植业管理司司长是谁: 副司长吕修涛).
+# Off: it does (people.DEPUTIES keeps deputies apart beside an asked title).
+DEPUTIES_IN_GAP = True
+# A name the question's gap holds ends before a verb of speech (吕修涛|表示, 刘威生|说). Off: the gap's words whole.
+SPEECH_AFTER_NAME = True
+_SPEECH_AFTER = re.compile(r"(?:表示|说道|说|指出|介绍|强调|认为|称|坦言|透露|告诉记者)$")
+# "两位保荐代表人是谁", "哪几位…": every name listed with the one beside the title (王辉、姚根发). Off: that one.
+SEVERAL_PEOPLE = True
+_ASKS_SEVERAL_PEOPLE = re.compile(r"[两二三四几]位|哪些人|哪几个人|分别是谁")
 
 # "Which two stocks …": an English question that asks for several names is answered by the list
 # (A、B等公司) that the name chosen is an item of, without the items' bracketed codes.
@@ -1672,6 +1684,10 @@ EDITION_NAMES = True
 # A comparison's short answer that is a listed name with its figures keeps the figures (the name alone
 # otherwise replaces it). Off: the name alone.
 KEEP_COMPARED_FIGURES = True
+# "三江归东村的山野葡萄和隆尧红沙峪示范园的核桃，哪个种植面积更大": each listed item may be in an article of its
+# own, so a passage must name what one item names (三江 or 隆尧), not what every item does. Off: a passage
+# must name every place, year and organisation of every item.
+ITEMS_APART = True
 _EDITION_OPENING = re.compile(r"^(?:(?:19|20)\d{2}年?|第[一二三四五六七八九十百零〇\d]+届)")
 
 
@@ -2475,6 +2491,14 @@ def _figure_for(question: Question, sentence: str, gap: tuple[int, int] | None,
     return _nearest_span(figures, gap) if gap else _nearest_figure(figures, sentence, question)
 
 
+# "户均分红不低于多少": a count asked with no unit is the figure written right after the words the question
+# writes before its 多少, of any kind (5%). Off: a count figure of the sentence.
+WRITTEN_AFTER_ASKED_WORDS = True
+# An event's date does not answer when its opposite is asked (开幕 for 闭幕, 开工 for 竣工). Off: any date may.
+OPPOSITE_EVENTS = True
+_OPPOSITE_EVENTS = tuple((a, b) for pair in (("开幕", "闭幕"), ("开工", "竣工"), ("开始", "结束"), ("开业", "停业"),
+                                             ("上市", "退市"), ("开通", "停运"), ("启动", "收官"), ("出发", "返回"))
+                         for a, b in (pair, pair[::-1]))
 # A duration of one unit with a count after it in its clause is a rate's period (一天可以覆盖400亩, 一年能挣2万元);
 # another duration of the sentence answers "多长时间". Off: any duration.
 RATE_PERIODS = True
@@ -2872,105 +2896,3 @@ def _trim(sentence: str, question: Question, offset: int) -> tuple[int, int]:
         start = max(start, min(centre - 40, end - _MAX_EVIDENCE_CHARS))
         end = start + _MAX_EVIDENCE_CHARS
     return offset + start, offset + end
-
-
-# An organisation's answer that ends in a word for people (退休干部, 村民, 技术人员) names no body. Off: it may.
-PEOPLE_ARE_NO_BODY = True
-_PEOPLE_WORD = re.compile(r"(?:干部|人员|村民|农民|居民|市民|专家|学生|员工|职工|群众|志愿者|老人|工人|农户|党员|代表)$")
-# A deputy's name written where 谁 points does not answer for the office asked (种植业管理司司长是谁: 副司长吕修涛).
-# Off: it does (people.DEPUTIES keeps deputies apart beside an asked title).
-DEPUTIES_IN_GAP = True
-# A name the question's gap holds ends before a verb of speech (吕修涛|表示, 刘威生|说). Off: the gap's words whole.
-SPEECH_AFTER_NAME = True
-_SPEECH_AFTER = re.compile(r"(?:表示|说道|说|指出|介绍|强调|认为|称|坦言|透露|告诉记者)$")
-
-
-def _deputy_of_the_asked(question: str, sentence: str, at: int) -> bool:
-    """The office the question asks for just before 是谁 (司长, 所长) stands in ``sentence`` right before
-    ``at`` as a deputy's (副司长)."""
-    asked = re.search(r"([\u4e00-\u9fff]{0,4}?[长任记理席])(?:是谁|叫什么|是哪位)", question)
-    if asked is None:
-        return False
-    office = asked.group(1)[-2:]
-    return sentence[:at].endswith(office) and sentence[:at].endswith(f"副{office}") and f"副{office}" not in question
-
-
-# "三江归东村的山野葡萄和隆尧红沙峪示范园的核桃，哪个种植面积更大": each listed item may be in an article of its
-# own, so a passage must name what one item names (三江 or 隆尧), not what every item does. Off: a passage
-# must name every place, year and organisation of every item.
-ITEMS_APART = True
-
-
-def _each_item_apart(question: Question, items: tuple[str, ...]) -> list[Question]:
-    """The question once per listed item, naming only that item's places, years, figures and organisations
-    (and those outside every item)."""
-    def own(term: str, item: str, others: list[str]) -> bool:
-        return term in item or not any(term in other for other in others)
-
-    def own_organisation(name: str, item: str, others: list[str]) -> bool:
-        return own(name, item, others) and not any(alias in other for alias in aliases_of(name) for other in others) \
-            or any(alias in item for alias in aliases_of(name))
-
-    asked = []
-    for item in items:
-        others = [other for other in items if other != item]
-        asked.append(replace(question, places=tuple(p for p in question.places if own(p, item, others)),
-                             years=tuple(y for y in question.years if own(y, item, others)),
-                             figures=tuple(f for f in question.figures if own(f, item, others)),
-                             organisations=tuple(o for o in question.organisations if own_organisation(o, item, others))))
-    return asked
-
-
-# "两位保荐代表人是谁", "哪几位…": every name listed with the one beside the title (王辉、姚根发). Off: that one.
-SEVERAL_PEOPLE = True
-_ASKS_SEVERAL_PEOPLE = re.compile(r"[两二三四几]位|哪些人|哪几个人|分别是谁")
-
-
-def _listed_with(sentence: str, name: str, people: list[tuple[int, int, str]]) -> str:
-    """``name`` and the names that follow it joined by 、/和/及 (王辉、姚根发)."""
-    at = sentence.find(name)
-    if at < 0:
-        return name
-    names, end = [name], at + len(name)
-    for start, stop, other in sorted(people):
-        if start >= end and re.fullmatch(r"\s*(?:、|和|及|与|以及)\s*", sentence[end:start]):
-            names.append(other)
-            end = stop
-    return "、".join(names)
-
-
-# "户均分红不低于多少": a count asked with no unit is the figure written right after the words the question
-# writes before its 多少, of any kind (5%). Off: a count figure of the sentence.
-WRITTEN_AFTER_ASKED_WORDS = True
-
-
-# An event's date does not answer when its opposite is asked (开幕 for 闭幕, 开工 for 竣工). Off: any date may.
-OPPOSITE_EVENTS = True
-_OPPOSITE_EVENTS = tuple((a, b) for pair in (("开幕", "闭幕"), ("开工", "竣工"), ("开始", "结束"), ("开业", "停业"),
-                                             ("上市", "退市"), ("开通", "停运"), ("启动", "收官"), ("出发", "返回"))
-                         for a, b in (pair, pair[::-1]))
-
-
-
-# The words a figure question writes just before its ask: what is measured (固定资产投资增长了多少 -> 固定资产, 投资).
-_MEASURE_BEFORE_ASK = re.compile(r"([\u4e00-\u9fff]{2,10}?)(?:同比|环比)?(?:增长|下降|增加|减少|上涨|下跌|提高|降低|上升|下滑)?"
-                                 r"了?(?:是|为|有|达到?|约|大约|一共|共|总共)?(?:多少|几)")
-_NOT_MEASURE_WORDS = {"上半年", "下半年", "今年", "去年", "一共", "总共", "大约", "大概", "目前", "现在", "这次", "那个"}
-
-
-def _measure_share(question: Question, sentence: str, opening: str) -> float:
-    """The share of the measured words (those just before a figure question's ask) that the sentence or its
-    opening writes: a refusal signal for near misses that name the topic but not the measure (入境游客 against
-    游客, 汽车类零售额 against 零售总额); 1.0 for other questions."""
-    if question.language != "zh" or question.kind not in _FIGURE_KINDS:
-        return 1.0
-    found = _MEASURE_BEFORE_ASK.search(question.text)
-    if found is None:
-        return 1.0
-    from rag.lexical import tokenize
-
-    words = [t for t in dict.fromkeys(tokenize(found.group(1))) if len(t) >= 2 and t not in _NOT_MEASURE_WORDS
-             and t not in question.places and t not in question.years]
-    if not words:
-        return 1.0
-    return sum(_contains(sentence, w) or _contains(opening, w) for w in words) / len(words)

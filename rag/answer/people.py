@@ -430,3 +430,26 @@ _NOT_IN_NAME = frozenset("任系为是和与及等的在将由被请向对说任
 
 def _starts_with_surname(name: str) -> bool:
     return name[:1] in _SURNAMES or name[:2] in _DOUBLE_SURNAMES
+
+
+def _deputy_of_the_asked(question: str, sentence: str, at: int) -> bool:
+    """The office the question asks for just before 是谁 (司长, 所长) stands in ``sentence`` right before
+    ``at`` as a deputy's (副司长)."""
+    asked = re.search(r"([\u4e00-\u9fff]{0,4}?[长任记理席])(?:是谁|叫什么|是哪位)", question)
+    if asked is None:
+        return False
+    office = asked.group(1)[-2:]
+    return sentence[:at].endswith(office) and sentence[:at].endswith(f"副{office}") and f"副{office}" not in question
+
+
+def _listed_with(sentence: str, name: str, people: list[tuple[int, int, str]]) -> str:
+    """``name`` and the names that follow it joined by 、/和/及 (王辉、姚根发)."""
+    at = sentence.find(name)
+    if at < 0:
+        return name
+    names, end = [name], at + len(name)
+    for start, stop, other in sorted(people):
+        if start >= end and re.fullmatch(r"\s*(?:、|和|及|与|以及)\s*", sentence[end:start]):
+            names.append(other)
+            end = stop
+    return "、".join(names)

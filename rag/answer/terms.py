@@ -17,6 +17,7 @@ and stay there.
 from __future__ import annotations
 
 import functools
+from dataclasses import replace
 import re
 from typing import Callable
 
@@ -324,3 +325,47 @@ def _relative_years_named(question: Question, chunk: Chunk, context: str) -> boo
 
 
 _YEAR_IN_TEXT = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
+
+
+def _each_item_apart(question: Question, items: tuple[str, ...]) -> list[Question]:
+    """The question once per listed item, naming only that item's places, years, figures and organisations
+    (and those outside every item)."""
+    def own(term: str, item: str, others: list[str]) -> bool:
+        return term in item or not any(term in other for other in others)
+
+    def own_organisation(name: str, item: str, others: list[str]) -> bool:
+        return own(name, item, others) and not any(alias in other for alias in aliases_of(name) for other in others) \
+            or any(alias in item for alias in aliases_of(name))
+
+    asked = []
+    for item in items:
+        others = [other for other in items if other != item]
+        asked.append(replace(question, places=tuple(p for p in question.places if own(p, item, others)),
+                             years=tuple(y for y in question.years if own(y, item, others)),
+                             figures=tuple(f for f in question.figures if own(f, item, others)),
+                             organisations=tuple(o for o in question.organisations if own_organisation(o, item, others))))
+    return asked
+
+
+# The words a figure question writes just before its ask: what is measured (固定资产投资增长了多少 -> 固定资产, 投资).
+_MEASURE_BEFORE_ASK = re.compile(r"([\u4e00-\u9fff]{2,10}?)(?:同比|环比)?(?:增长|下降|增加|减少|上涨|下跌|提高|降低|上升|下滑)?"
+                                 r"了?(?:是|为|有|达到?|约|大约|一共|共|总共)?(?:多少|几)")
+_NOT_MEASURE_WORDS = {"上半年", "下半年", "今年", "去年", "一共", "总共", "大约", "大概", "目前", "现在", "这次", "那个"}
+
+
+def _measure_share(question: Question, sentence: str, opening: str) -> float:
+    """The share of the measured words (those just before a figure question's ask) that the sentence or its
+    opening writes (the caller asks it of figure questions only): a refusal signal for near misses that name the topic but not the measure (入境游客 against
+    游客, 汽车类零售额 against 零售总额)."""
+    if question.language != "zh":
+        return 1.0
+    found = _MEASURE_BEFORE_ASK.search(question.text)
+    if found is None:
+        return 1.0
+    from rag.lexical import tokenize
+
+    words = [t for t in dict.fromkeys(tokenize(found.group(1))) if len(t) >= 2 and t not in _NOT_MEASURE_WORDS
+             and t not in question.places and t not in question.years]
+    if not words:
+        return 1.0
+    return sum(_contains(sentence, w) or _contains(opening, w) for w in words) / len(words)
