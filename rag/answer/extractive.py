@@ -37,8 +37,8 @@ from rag.documents import Answer, Chunk, Citation, Hit
 from rag.entities import aliases_of, english_name, find_organisations
 from rag.facts import SCOPE_WORDS, find_places, money_in
 from rag.store.protocols import FactStore
-from rag.answer.people import (_beside_asked_title, _deputy_of_the_asked, _fullest_mention, _held_by_body, _listed_with,
-                               _people, _PERSON_TITLE, _tagged, _with_title)
+from rag.answer.people import (_beside_asked_title, _deputy_of_the_asked, _fullest_mention, _held_by_body, _people,
+                               _PERSON_TITLE, _tagged, _with_title)
 from rag.answer.phrases import (_after_anchor, _ASKS_CAUSE, _ASKS_MEANS, _ASKS_PURPOSE, _cause_clause, _clause_around,
                                 _CLAUSE_BREAK, _labelled_value, _means_phrase, _NAMED_NOUN_ASK, _purpose_phrase,
                                 _PURPOSE_VERB, _quoted_as)
@@ -991,7 +991,7 @@ class ExtractiveAnswerer:
             titled = _beside_asked_title(question.text, sentence, people)
             if titled and SEVERAL_PEOPLE and _ASKS_SEVERAL_PEOPLE.search(question.text):
                 # "两位保荐代表人是谁": the names listed with it (保荐代表人为王辉、姚根发).
-                return _listed_with(sentence, titled, people)
+                return _list_around(sentence, titled) or titled
             if titled:
                 return titled  # "总经理叫什么名字": the name written beside 总经理
             # (An English question's renderings stand apart: "实际 控制人" is 实际控制人.)
@@ -1377,7 +1377,7 @@ DEPUTIES_IN_GAP = True
 # A name the question's gap holds ends before a verb of speech (吕修涛|表示, 刘威生|说). Off: the gap's words whole.
 SPEECH_AFTER_NAME = True
 _SPEECH_AFTER = re.compile(r"(?:表示|说道|说|指出|介绍|强调|认为|称|坦言|透露|告诉记者)$")
-# "两位保荐代表人是谁", "哪几位…": every name listed with the one beside the title (王辉、姚根发). Off: that one.
+# "两位保荐代表人是谁", "哪几位…": the 、-list of names the one beside the title is in (王辉、姚根发; _list_around). Off: that one.
 SEVERAL_PEOPLE = True
 _ASKS_SEVERAL_PEOPLE = re.compile(r"[两二三四几]位|哪些人|哪几个人|分别是谁")
 

@@ -440,16 +440,3 @@ def _deputy_of_the_asked(question: str, sentence: str, at: int) -> bool:
         return False
     office = asked.group(1)[-2:]
     return sentence[:at].endswith(office) and sentence[:at].endswith(f"副{office}") and f"副{office}" not in question
-
-
-def _listed_with(sentence: str, name: str, people: list[tuple[int, int, str]]) -> str:
-    """``name`` and the names that follow it joined by 、/和/及 (王辉、姚根发)."""
-    at = sentence.find(name)
-    if at < 0:
-        return name
-    names, end = [name], at + len(name)
-    for start, stop, other in sorted(people):
-        if start >= end and re.fullmatch(r"\s*(?:、|和|及|与|以及)\s*", sentence[end:start]):
-            names.append(other)
-            end = stop
-    return "、".join(names)
