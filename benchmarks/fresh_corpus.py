@@ -11,7 +11,7 @@ The questions were written by helper sessions that were given only their twelve 
 and the gold format, never the code. The article text stays in the benchmark's archive; this
 script copies the 24 records out of it:
 
-    python benchmarks/fresh_corpus.py [--set fresh|fresh2|fresh3|fresh4|fresh5|fresh6|fresh7|fresh8] [--archive ../shared/benchmarks/crud/docs.jsonl.gz] [--out /tmp/fresh.jsonl]
+    python benchmarks/fresh_corpus.py [--set fresh|fresh2|fresh3|fresh4|fresh5|fresh6|fresh7|fresh8|fresh9] [--archive ../shared/benchmarks/crud/docs.jsonl.gz] [--out /tmp/fresh.jsonl]
     rag eval --gold eval/gold/fresh-test.jsonl --corpus /tmp/fresh.jsonl --out eval/reports/fresh-test-hybrid
 """
 
@@ -140,6 +140,22 @@ FRESH8_TEST_ARTICLES = (
     "crud-0b50e0c2ad0f686b", "crud-3c4617e5775990e8", "crud-60657cacbf4c6ac7", "crud-9e055803a14d0823",
     "crud-998890b7eeee69b5", "crud-0e61fdbb7161f30b", "crud-fd984f958dc0d7e8", "crud-b3e81590b8bb9d1f",
 )
+# The ninth pair (eval/gold/fresh9-dev.jsonl, fresh9-test.jsonl): health and medicine (hospitals,
+# doctors, patients, screening, medical insurance) rather than companies, farms or energy. Articles
+# of 700-3,000 characters outside docs-5k, the CRUD dev sources and the first 192, with no 股票 or
+# 行情快报, using at least seven of 医院, 医疗, 患者, 医生, 健康, 药品, 诊疗, 医保, 疾病, 卫生, 治疗,
+# 床位 (105 in the archive), drawn with random.Random(20261130).sample over their sorted ids; the
+# first 12 drawn carry the dev questions.
+FRESH9_DEV_ARTICLES = (
+    "crud-f12ca6f68d9bbbb4", "crud-2e024c55feeea05b", "crud-bf7c8c364adb3cfa", "crud-17651b2f37d09a87",
+    "crud-7aa852b96fb266be", "crud-848a517786ffe6bc", "crud-7115c445ff36d6f5", "crud-1fb080b64171e79d",
+    "crud-ea4792fbd694842c", "crud-d4d5cc6bcfb926f0", "crud-ecbb008aac345c2d", "crud-ee0f57f436389137",
+)
+FRESH9_TEST_ARTICLES = (
+    "crud-cf5a04dd5f18cd72", "crud-d9b2fe1da6bc1a0c", "crud-45de4472cd844d18", "crud-7615166d78c7e04f",
+    "crud-03b39c34a41e8ec6", "crud-ec098b8ee01f54a2", "crud-50c062428b53f9af", "crud-265ff6550f2645cf",
+    "crud-d2039a71159092dd", "crud-5e3aba3edbf710af", "crud-7dd8cb23cc532307", "crud-cea232fecbfbab81",
+)
 SETS = {
     "fresh": DEV_ARTICLES + TEST_ARTICLES,
     "fresh2": FRESH2_DEV_ARTICLES + FRESH2_TEST_ARTICLES,
@@ -149,6 +165,7 @@ SETS = {
     "fresh6": FRESH6_DEV_ARTICLES + FRESH6_TEST_ARTICLES,
     "fresh7": FRESH7_DEV_ARTICLES + FRESH7_TEST_ARTICLES,
     "fresh8": FRESH8_DEV_ARTICLES + FRESH8_TEST_ARTICLES,
+    "fresh9": FRESH9_DEV_ARTICLES + FRESH9_TEST_ARTICLES,
 }
 DEFAULT_ARCHIVE = Path(__file__).resolve().parents[1].parent / "shared" / "benchmarks" / "crud" / "docs.jsonl.gz"
 
