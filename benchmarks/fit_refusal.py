@@ -7,7 +7,7 @@ answerable". A question the answerer cannot answer at all (no candidate sentence
 refused whatever the model says, and is left out of the fit.
 
 The tuning sets pooled by default: eval/gold/seeds-dev.jsonl over the seed articles, fresh-dev …
-fresh7-dev over their corpora (/tmp/fresh.jsonl …, made by benchmarks/fresh_corpus.py),
+fresh8-dev over their corpora (/tmp/fresh.jsonl …, made by benchmarks/fresh_corpus.py),
 and the tune part of CRUD's questions-dev.jsonl over docs-5k (BM25 only: it informs the lexical
 model alone; all its questions are answerable). The dense model is fitted on the sets answered
 with the hybrid retriever, the lexical model (BM25-only indexes) on the BM25 runs of all of them.
@@ -47,6 +47,7 @@ DEFAULT_SETS = (
     ("fresh5-dev", Path("eval/gold/fresh5-dev.jsonl"), Path("/tmp/fresh5.jsonl"), "idx-fresh5", ("hybrid", "bm25"), False),
     ("fresh6-dev", Path("eval/gold/fresh6-dev.jsonl"), Path("/tmp/fresh6.jsonl"), "idx-fresh6", ("hybrid", "bm25"), False),
     ("fresh7-dev", Path("eval/gold/fresh7-dev.jsonl"), Path("/tmp/fresh7.jsonl"), "idx-fresh7", ("hybrid", "bm25"), False),
+    ("fresh8-dev", Path("eval/gold/fresh8-dev.jsonl"), Path("/tmp/fresh8.jsonl"), "idx-fresh8", ("hybrid", "bm25"), False),
     ("crud-tune", CRUD / "questions-dev.jsonl", CRUD / "docs-5k.jsonl.gz", "idx-crud5k", ("bm25",), True),
 )
 # Thresholds on p(answerable) tried in cross-validation.
@@ -147,7 +148,7 @@ def choose(rows: list[dict], features: tuple[str, ...], label: str, report: dict
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--set", action="append", default=[], metavar="NAME=GOLD[=CORPUS]",
-                        help="a tuning set (repeatable; default: seeds-dev, fresh-dev … fresh7-dev, CRUD tune)")
+                        help="a tuning set (repeatable; default: seeds-dev, fresh-dev … fresh8-dev, CRUD tune)")
     parser.add_argument("--index-dir", type=Path, help="prebuilt indexes (idx-seeds, idx-fresh, …, idx-crud5k)")
     parser.add_argument("--rows", type=Path, help="cache of the collected signals (read when it exists)")
     parser.add_argument("-k", type=int, default=5)
