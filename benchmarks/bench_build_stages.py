@@ -72,6 +72,7 @@ def main() -> None:
         """The tagging caches emptied, so that a stage pays for these articles' words as a worker would."""
         tagging._piece_tags.cache_clear()
         tagging._piece_tokens.cache_clear()
+        tagging._written_piece_tokens.cache_clear()
         tagging._SUB_WORDS.clear()
 
     cold_caches()  # (the warm-up's sentences)

@@ -10,7 +10,7 @@ pinyin annotations and all).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
@@ -110,7 +110,8 @@ class Chunk:
 
     def to_json(self) -> dict[str, Any]:
         # asdict's result without its deep copy of ``runs`` (tuples, never changed): a build writes every chunk.
-        return {name: getattr(self, name) for name in _CHUNK_FIELDS}
+        # (A frozen dataclass's __dict__ holds its fields in their order, and nothing else: copied in C.)
+        return dict(self.__dict__)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Chunk:
@@ -119,7 +120,6 @@ class Chunk:
         return cls(**data)
 
 
-_CHUNK_FIELDS = tuple(f.name for f in fields(Chunk))  # (to_json with fields() per call: 9 µs a chunk, 5 µs with this)
 
 
 @dataclass(frozen=True)

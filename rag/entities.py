@@ -21,6 +21,10 @@ if TYPE_CHECKING:
 
 _ORG_SUFFIXES = ("集团", "有限公司", "公司", "总商会", "商会", "协会", "联谊会", "基金会", "银行", "研究院")
 _ORG_SUFFIX_SET = frozenset(_ORG_SUFFIXES)  # (looked up for every word of every passage)
+# A text holds one of the suffixes when it holds one of those that contain no other (有限公司 holds 公司): one
+# search for them all (re scans for their first characters), where a search per suffix took two and a half times as long.
+_ANY_SUFFIX = re.compile("|".join(re.escape(suffix) for suffix in _ORG_SUFFIXES
+                                  if not any(other != suffix and other in suffix for other in _ORG_SUFFIXES)))
 # Words that precede 集团/公司 without naming anyone: 集团公司 = "the group".
 _NOT_A_NAME = {"集团", "公司", "本", "该", "我们", "各", "下属", "所属", "子", "分", "全", "两家", "农业", "民营", "省级", "组长"}
 
@@ -66,9 +70,29 @@ def _alias_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
     for org in organisations():
         for name in (org.canonical, *org.aliases):
             names.setdefault(name, org.canonical)
-    # Longest first, so 华润集团 wins over 华润.
-    alternation = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-    return re.compile(alternation), names
+    # The names as a trie (中国(?:华润|电信(?:集团)?)…): re tries a position's few branches rather than every name.
+    # Each later character is optional only after a whole name, and tried first, so the longest name that starts
+    # at a position wins (华润集团 over 华润), as it did with the names as alternatives, longest first.
+    return re.compile(_trie_pattern(names)), names
+
+
+def _trie_pattern(words) -> str:
+    """A regular expression matching exactly ``words``, the longest that matches at a position first."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for character in word:
+            node = node.setdefault(character, {})
+        node[""] = {}  # (a word ends here)
+
+    def pattern(node: dict) -> str:
+        branches = [re.escape(character) + pattern(child) for character, child in sorted(node.items()) if character]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return pattern(trie) or "(?!)"
 
 
 def known_mentions(text: str) -> list[Mention]:
@@ -89,7 +113,7 @@ def generic_mentions(text: str, tagged: list[tuple[str, str]] | Tagged | None = 
             (tagging is most of the cost of reading a passage's facts).
     """
     # A text holding no suffix has no word that is one: nothing to tag for.
-    if not any(suffix in text for suffix in _ORG_SUFFIXES):
+    if not _ANY_SUFFIX.search(text):
         return []
     from rag.tagging import Tagged, tag_words
 

@@ -253,8 +253,8 @@ def _do_aside(work) -> None:
 
 
 # Touches every lazily loaded table: traditional characters (OpenCC), a pinyin reading
-# (pypinyin), organisations, jieba's dictionary, places and money.
-_WARM_UP_TEXT = "我們(men)在海原县投资120万元。\n华润集团有限公司向宁夏捐赠300万元，帮助销售农产品。"
+# (pypinyin), organisations, jieba's dictionary (and its words with Latin letters), places and money.
+_WARM_UP_TEXT = "我們(men)在海原县投资120万元。\n华润集团有限公司向宁夏捐赠300万元，帮助销售农产品，GDP增长。"
 
 
 def _warm_up(chunker: ChunkerSettings) -> None:

@@ -117,3 +117,52 @@ def test_entity_questions_name_the_organisation_first(assistant, question, organ
 def test_a_place_no_article_names_is_not_answered(assistant):
     answer = assistant.ask("哪家企业在鄂尔多斯投资最多？")
     assert not answer.answerable
+
+
+def test_known_names_match_as_the_longest_first_alternation_did():
+    """The known organisations' names are matched through a trie (rag.entities._trie_pattern): the same spans
+    as the names as alternatives, longest first, on made-up text full of names that begin other names."""
+    import random
+    import re
+
+    from rag.entities import _trie_pattern
+
+    names = ["华润", "华润集团", "华润集团有限公司", "华电", "中国华润", "中国电信", "中国电信集团", "电信", "a.b", "三一"]
+    longest_first = re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)))
+    trie = re.compile(_trie_pattern(names))
+    rng = random.Random(7)
+    pieces = [*names, "集", "团", "有限", "公司", "中国", "。", "a", "b", ".", "和"]
+    for _ in range(2000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        assert [m.span() for m in trie.finditer(text)] == [m.span() for m in longest_first.finditer(text)], text
+    assert re.compile(_trie_pattern([])).search("华润") is None
+
+
+def test_records_hold_each_field_once_in_order():
+    """Chunk and fact records are their dataclasses' __dict__ (copied): exactly the fields, in declaration order."""
+    from dataclasses import asdict, fields
+
+    chunk = _chunk("2023年,华润集团在海原县捐赠300万元。")
+    assert list(chunk.to_json()) == [f.name for f in fields(Chunk)] and chunk.to_json() == asdict(chunk)
+    facts = extract_facts(chunk)
+    assert facts.places and facts.money
+    record = facts.to_json()
+    assert json.dumps(record, ensure_ascii=False) == json.dumps(asdict(facts), ensure_ascii=False)
+    assert all(list(p) == [f.name for f in fields(type(facts.places[0]))] for p in record["places"])
+    assert all(list(m) == [f.name for f in fields(type(facts.money[0]))] for m in record["money"])
+
+
+def test_a_text_holds_an_organisation_suffix_when_one_search_says_so():
+    import random
+
+    from rag.entities import _ANY_SUFFIX, _ORG_SUFFIXES
+
+    rng = random.Random(3)
+    pieces = [*_ORG_SUFFIXES, "有限", "总", "商", "会", "集", "团", "公", "司", "银", "行", "海原", "。"]
+    found = 0
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 4)))
+        expected = any(suffix in text for suffix in _ORG_SUFFIXES)
+        assert bool(_ANY_SUFFIX.search(text)) == expected, text
+        found += expected
+    assert 100 < found < 2900

@@ -30,8 +30,11 @@ def _texts(seed, n=3000):
 
 @pytest.mark.parametrize("pattern, needs", [
     (clean._INVISIBLE, clean._INVISIBLE_START),
+    (clean._INVISIBLE, clean._INVISIBLE_NEEDS),
+    (clean._LONE_SURROGATE, clean._SURROGATE_NEEDS),
     (clean._MOJIBAKE_CHARS, clean._MOJIBAKE_START),
     (clean._STRAY_QUESTION, clean._QUESTION_MARK),
+    (clean._STRAY_QUESTION, clean._QUESTION_NEEDS),
 ])
 def test_a_text_a_pattern_matches_holds_what_it_needs(pattern, needs):
     matched = 0
@@ -40,6 +43,32 @@ def test_a_text_a_pattern_matches_holds_what_it_needs(pattern, needs):
             matched += 1
             assert needs.search(text), (pattern.pattern, text)
     assert matched > 100  # the texts exercise the pattern
+
+
+def test_a_broken_reading_starts_with_a_lost_character():
+    rng = random.Random(17)
+    pieces = ["?", "？", "\ufffd", "shu", "men", "ü", "ǎ", ")", "）", "(", "海原", " "]
+    matched = 0
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 6))) + rng.choice(["", "?shù)", "？men）"])
+        if clean._BROKEN_ANNOTATION.search(text):
+            matched += 1
+            assert clean._BROKEN_NEEDS.search(text), text
+    assert matched > 100
+
+
+def test_a_line_with_a_trailing_credit_names_one():
+    rng = random.Random(13)
+    pieces = ["信息", "来源", "责任", "编辑", "来", "编", ":", "：", " ", "\u3000", "海原县", "。", "!"]
+    matched = 0
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8))) + rng.choice(["", " 来源：", " 编辑:"])
+        if clean._TRAILING_CREDIT.search(text):
+            matched += 1
+            assert clean._CREDIT_NEEDS.search(text), text
+        if not clean._CREDIT_NEEDS.search(text):
+            assert not clean._TRAILING_CREDIT.search(text), text
+    assert matched > 100
 
 
 def test_width_is_translated_only_where_it_changes_something():

@@ -63,3 +63,24 @@ def test_search_tokens_of_the_seed_passages_are_tokenizes(seed_corpus):
             assert search_tokens(text) == tokenize(text)
             n += 1
     assert n > 10
+
+
+def test_a_piece_with_capitals_is_tagged_once_as_written(monkeypatch):
+    """A passage's search tokens come from the lower-cased text, its facts from the text as written: a piece with
+    capitals is tagged as written only, unless it holds a dictionary word with Latin letters (T恤, AA制), whose cut
+    may change with the case; either way the tokens are tokenize's."""
+    from rag import jieba
+    from rag.lexical import tokenize
+    from rag.tagging import _piece_tags, _piece_tokens, _written_piece_tokens, search_tokens
+
+    tagged = []
+    real_tag = jieba.tag
+    monkeypatch.setattr(jieba, "tag", lambda text: tagged.append(text) or real_tag(text))
+    for cache in (_piece_tags, _piece_tokens, _written_piece_tokens):
+        cache.cache_clear()
+    safe = "据IT之家消息，GDP增长了5%。"
+    risky = "他穿着T恤去做B超，实行AA制。"
+    for text in (safe, risky, f"{safe}\n{risky}", "İSTANBUL的GDP。Σ的ΑΣ。"):
+        assert search_tokens(text) == tokenize(text), text
+    assert safe in tagged and safe.lower() not in tagged
+    assert risky.lower() in tagged
