@@ -24,7 +24,8 @@ import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from importlib import resources
-from itertools import compress, count
+from itertools import compress, count, repeat
+from operator import eq
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
@@ -294,7 +295,9 @@ def find_places(text: str, taken: Iterable[tuple[int, int]] = (),
                     break
     for place in found.values():  # a word in a taken span or in a gazetteer place is no place of its own
         blocked[place.start : place.end] = b"\x01" * (place.end - place.start)
-    for k in compress(count(), map("ns".__eq__, tagged.tags)):  # (the words tagged ns)
+    # (the words tagged ns; operator.eq is called as a plain C function, "ns".__eq__ through a slot wrapper: a
+    # third slower)
+    for k in compress(count(), map(eq, tagged.tags, repeat("ns"))):
         word = words[k]
         start = positions[k]
         end = start + len(word)
