@@ -103,7 +103,7 @@ def iter_corpus(path: Path, unchanged: Callable[[str, tuple[int, int]], bool] | 
         raise missing_corpus(path)
     if path.is_dir():
         yield from _iter_directory(path, unchanged)
-    elif path.name.endswith((".jsonl", ".jsonl.gz")):
+    elif path.name.lower().endswith((".jsonl", ".jsonl.gz")):  # CORPUS.JSONL too, as a folder's A.TXT is read
         yield from _iter_jsonl(path)
     elif path.suffix.lower() in TEXT_SUFFIXES:
         item = _read_file(path, path.name)
@@ -280,18 +280,22 @@ def _record_model():
 
 
 def _iter_jsonl(path: Path) -> Iterator[RawArticle | LoadProblem]:
-    opener = gzip.open if path.name.endswith(".gz") else open
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
     number = 0
     try:
         with opener(path, "rb") as lines:
             for number, data in enumerate(lines, 1):
+                if number == 1:
+                    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+                        raise UserError(f"{path} is UTF-16 text; save it as UTF-8 (one JSON object a line)")
+                    data = data.removeprefix(codecs.BOM_UTF8)  # Notepad's UTF-8 opens with a BOM
                 if not data.strip():
                     continue
                 where = f"{path.name}:{number}"
                 try:
                     record = json.loads(data.decode("utf-8"))
                 except UnicodeDecodeError:
-                    yield LoadProblem(where, "not valid UTF-8")
+                    yield LoadProblem(where, "not UTF-8 text; save the file as UTF-8")
                     continue
                 except json.JSONDecodeError:
                     yield LoadProblem(where, "not a JSON object")
@@ -358,7 +362,10 @@ def decode_bytes(data: bytes) -> str:
             readable.append((_plausible_share(text), text))
         if readable and max(readable)[0] > 0.9:
             return max(readable)[1]
-        raise ValueError("looks like a binary file, not text")
+        try:  # UTF-8 text with a few stray zero bytes (a damaged export): the check below counts them
+            return _check_text(data.decode("utf-8"))
+        except UnicodeDecodeError:
+            raise ValueError("looks like a binary file, not text") from None
     try:
         return _check_text(data.decode("utf-8"))
     except UnicodeDecodeError:

@@ -34,3 +34,56 @@ def test_the_passages_of_one_huge_article_are_found_in_one_reading_not_one_per_p
     passages = LocalPassages(SimpleNamespace(chunks=chunks, chunks_of={"big": list(range(n))}))
     assert passages.row_of(ids[::-1] + ["big#nope", "other#1"]) == list(range(n))[::-1]
     assert chunks.reads <= 2 * n, chunks.reads
+
+
+# --- corpora ----------------------------------------------------------------------------
+
+RECORDS = [{"id": "a", "text": "华润集团在海原县投资7.78亿元。"}, {"id": "b", "text": "国家能源集团在米脂县捐赠3000万元。"}]
+
+
+def _jsonl(records) -> bytes:
+    import json
+
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode("utf-8")
+
+
+def test_a_jsonl_corpus_saved_with_a_bom_keeps_its_first_article(tmp_path):
+    import codecs
+
+    from rag.ingest import RawArticle, iter_corpus
+
+    corpus = tmp_path / "notepad.jsonl"
+    corpus.write_bytes(codecs.BOM_UTF8 + _jsonl(RECORDS))  # was: line 1 skipped as "not a JSON object"
+    assert [a.id for a in iter_corpus(corpus) if isinstance(a, RawArticle)] == ["a", "b"]
+
+
+def test_a_utf16_jsonl_corpus_is_one_line_saying_to_save_it_as_utf8(run, tmp_path):
+    from rag.cli import rag_group
+
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_bytes(_jsonl(RECORDS).decode("utf-8").encode("utf-16"))  # was: a warning for every line
+    result = run(rag_group, "index", "build", "--corpus", corpus, "--index", tmp_path / "idx")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    errors = [line for line in result.stderr.splitlines() if "UTF" in line]
+    assert len(errors) == 1 and "is UTF-16 text; save it as UTF-8" in errors[0], result.stderr
+
+
+def test_an_upper_case_jsonl_name_is_read_as_jsonl(tmp_path):
+    from rag.ingest import RawArticle, iter_corpus
+
+    corpus = tmp_path / "EXPORT.JSONL"  # was: "unsupported corpus …: give … a .jsonl(.gz) file"
+    corpus.write_bytes(_jsonl(RECORDS))
+    assert [a.id for a in iter_corpus(corpus) if isinstance(a, RawArticle)] == ["a", "b"]
+
+
+def test_a_text_file_with_a_few_stray_zero_bytes_is_indexed_not_called_binary(tmp_path):
+    from rag.ingest import RawArticle, iter_corpus, to_document
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    text = "华润集团在海原县投资7.78亿元。" * 40
+    (folder / "export.txt").write_bytes(text[:100].encode() + b"\x00" * 4 + text[100:].encode())
+    (folder / "scan.txt").write_bytes(bytes(range(256)) * 8)  # binary stays refused
+    items = list(iter_corpus(folder))
+    assert [type(i).__name__ for i in items] == ["RawArticle", "LoadProblem"]
+    assert "7.78亿元" in to_document(items[0]).text and "\x00" not in to_document(items[0]).text
