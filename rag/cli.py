@@ -28,6 +28,7 @@ quiet_openmp()  # before FAISS or the embedding engine start their OpenMP thread
 EXIT_USER_ERROR = 1
 EXIT_INTERNAL_ERROR = 2
 EXIT_PARTIAL = 3  # built, but some files were skipped
+EXIT_BROKEN_PIPE = 141  # as a program the shell's SIGPIPE ended
 
 
 def echo(text: str = "", **kwargs) -> None:
@@ -50,6 +51,9 @@ def _friendly_errors(command):
             sys.exit(130)
         except click.exceptions.Exit:
             raise
+        except BrokenPipeError:  # the reader of the output went away (`rag index status | head -2`): not a bug
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit's flush does not fail again
+            sys.exit(EXIT_BROKEN_PIPE)
         except Exception as exc:  # a bug: say so briefly, never a raw traceback
             if os.environ.get("RAG_DEBUG"):
                 raise

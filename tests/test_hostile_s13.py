@@ -87,3 +87,24 @@ def test_a_text_file_with_a_few_stray_zero_bytes_is_indexed_not_called_binary(tm
     items = list(iter_corpus(folder))
     assert [type(i).__name__ for i in items] == ["RawArticle", "LoadProblem"]
     assert "7.78亿元" in to_document(items[0]).text and "\x00" not in to_document(items[0]).text
+
+
+# --- output ---------------------------------------------------------------------------
+
+
+def test_output_piped_into_a_reader_that_stops_early_is_not_reported_as_a_bug(seed_index, seed_corpus):
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import FAKE, PROJECT
+
+    read, write = os.pipe()
+    os.close(read)  # `rag index status | head -1`, head long gone
+    code = "import sys; from rag.cli import rag_group; sys.argv[0] = 'rag'; rag_group()"
+    result = subprocess.run([sys.executable, "-c", code, "index", "status", "--corpus", str(seed_corpus), "--index",
+                             str(seed_index.path), "--embedder", FAKE], stdout=write, stderr=subprocess.PIPE,
+                            text=True, cwd=PROJECT, timeout=120)
+    os.close(write)
+    assert result.returncode == 141, result.stderr  # was 2 and "error: unexpected BrokenPipeError … report it"
+    assert result.stderr == ""
