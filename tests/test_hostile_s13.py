@@ -108,3 +108,20 @@ def test_output_piped_into_a_reader_that_stops_early_is_not_reported_as_a_bug(se
     os.close(write)
     assert result.returncode == 141, result.stderr  # was 2 and "error: unexpected BrokenPipeError … report it"
     assert result.stderr == ""
+
+
+# --- the chat page ---------------------------------------------------------------------
+
+
+def test_the_chat_service_refuses_a_top_k_its_slider_would_not_give(seed_corpus, tmp_path):
+    import pytest
+
+    from rag.errors import UserError
+    from tests.conftest import FAKE
+    from ui.service import ChatService
+
+    service = ChatService(seed_corpus, tmp_path / "idx", FAKE)
+    for k in (0, -3, 10**6):  # through the page's API; was: "the articles do not answer" for -3, a slow answer for 10**6
+        with pytest.raises(UserError, match="top-k must be a whole number from 1 to 50"):
+            list(service.stream("哪家企业在海原投资最多？", k))
+    assert "华润" in list(service.stream("哪家企业在海原投资最多？", 5))[-1].text

@@ -23,6 +23,7 @@ from rag.errors import UserError
 from rag.ingest import printable_name, why_not_indexed
 
 EXTRACTIVE = "extractive"
+MAX_TOP_K = 50  # as ask -k
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,8 @@ class ChatService:
         """The answer's text as it streams (LLM answerers), then the ``Answer``."""
         if answerer not in self.answerers:
             raise UserError(f"answerer {answerer!r} is not configured here; choose one of {', '.join(self.answerers)}")
+        if not isinstance(k, int) or not 1 <= k <= MAX_TOP_K:  # the page's slider keeps to this; its API does not
+            raise UserError(f"top-k must be a whole number from 1 to {MAX_TOP_K}, not {k!r}")
         with self._lock:
             assistant, chosen = self.assistant, self.answerers[answerer]
         if answerer == EXTRACTIVE:
