@@ -131,11 +131,21 @@ def _embedder_for(embedder: str | None, retriever: str, index_path: Path | None)
     return built if isinstance(built, str) and built and (built != "none" or retriever == "bm25") else default
 
 
+MAX_WARNINGS = 20  # skipped items named one a line; past these, counted by reason
+
+
 def _warn_problems(report) -> None:
     if report is None:
         return
-    for problem in report.problems:
+    for problem in report.problems[:MAX_WARNINGS]:
         echo(f"warning: {_one_line(str(problem))}", err=True)
+    rest = report.problems[MAX_WARNINGS:]
+    if rest:  # 5,000 broken lines of a JSONL file must not bury the rest of the output
+        from collections import Counter
+
+        reasons = Counter(_one_line(getattr(problem, "reason", str(problem))) for problem in rest)
+        echo(f"warning: … and {len(rest)} more skipped (" + "; ".join(f"{n}: {reason}" for reason, n in reasons.most_common(5))
+             + ("; …" if len(reasons) > 5 else "") + ")", err=True)
     for note in report.notes:
         echo(f"warning: {_one_line(note)}", err=True)
 

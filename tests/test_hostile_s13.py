@@ -125,3 +125,17 @@ def test_the_chat_service_refuses_a_top_k_its_slider_would_not_give(seed_corpus,
         with pytest.raises(UserError, match="top-k must be a whole number from 1 to 50"):
             list(service.stream("哪家企业在海原投资最多？", k))
     assert "华润" in list(service.stream("哪家企业在海原投资最多？", 5))[-1].text
+
+
+def test_thousands_of_broken_lines_are_counted_not_each_printed(run, tmp_path):
+    from rag.cli import rag_group
+
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_bytes(_jsonl(RECORDS) + b"{broken\n" * 3000)  # was: 3,000 warning lines
+    result = run(rag_group, "index", "build", "--corpus", corpus, "--index", tmp_path / "idx")
+    assert result.exit_code == 3 and "Traceback" not in result.output
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning: ")]
+    assert len(warnings) == 21, len(warnings)
+    assert warnings[0] == "warning: skipped c.jsonl:3: not a JSON object"
+    assert warnings[-1] == "warning: … and 2980 more skipped (2980: not a JSON object)", warnings[-1]
+    assert "error: 3000 file(s) skipped" in result.stderr
