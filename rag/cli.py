@@ -146,8 +146,14 @@ def _warn_problems(report) -> None:
         reasons = Counter(_one_line(getattr(problem, "reason", str(problem))) for problem in rest)
         echo(f"warning: … and {len(rest)} more skipped (" + "; ".join(f"{n}: {reason}" for reason, n in reasons.most_common(5))
              + ("; …" if len(reasons) > 5 else "") + ")", err=True)
-    for note in report.notes:
+    for note in report.notes[:MAX_WARNINGS]:
         echo(f"warning: {_one_line(note)}", err=True)
+    if len(report.notes) > MAX_WARNINGS:  # "<id>: <what>": counted by what
+        from collections import Counter
+
+        kinds = Counter(_one_line(note.partition(": ")[2] or note) for note in report.notes[MAX_WARNINGS:])
+        echo(f"warning: … and {len(report.notes) - MAX_WARNINGS} more articles (" + "; ".join(
+            f"{n}: {kind}" for kind, n in kinds.most_common(5)) + ("; …" if len(kinds) > 5 else "") + ")", err=True)
 
 
 @click.command(name="ask")

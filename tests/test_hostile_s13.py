@@ -165,3 +165,14 @@ def test_an_embedder_mismatch_offers_the_index_s_own_embedder_before_a_rebuild(r
     assert "give --embedder none to use it as it is, or rebuild it with: rag index build --rebuild" in line, line
     answer = run(ask_command, "哪家企业在海原投资最多？", "--corpus", seed_corpus, "--index", index, "--embedder", "none")
     assert answer.exit_code == 0 and "华润" in answer.stdout
+
+
+def test_hundreds_of_empty_articles_are_counted_not_each_printed(run, seed_corpus, tmp_path):
+    from rag.cli import rag_group
+
+    for i in range(60):
+        (seed_corpus / f"empty{i:02d}.txt").write_bytes(b"")  # was: 60 warning lines
+    result = run(rag_group, "index", "build", "--corpus", seed_corpus, "--index", tmp_path / "idx")
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning: ")]
+    assert len(warnings) == 21 and warnings[-1].startswith("warning: … and 40 more articles (40: no text to index"), warnings
