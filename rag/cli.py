@@ -31,6 +31,15 @@ EXIT_PARTIAL = 3  # built, but some files were skipped
 EXIT_BROKEN_PIPE = 141  # as a program the shell's SIGPIPE ended
 
 
+def _show_usage_error(self, file=None) -> None:
+    """A mistyped option or value as one line (click prints usage, a hint and the error on four)."""
+    where = f"{self.ctx.command_path} --help" if self.ctx is not None else "--help"
+    echo(f"error: {_one_line(self.format_message())} ({where} lists the options)", err=True)
+
+
+click.exceptions.UsageError.show = _show_usage_error  # the exit status stays click's 2
+
+
 def echo(text: str = "", **kwargs) -> None:
     """``click.echo`` of text with control characters removed (articles and file names reach the terminal)."""
     click.echo(printable(str(text)), **kwargs)
@@ -157,7 +166,7 @@ def _warn_problems(report) -> None:
 
 
 @click.command(name="ask")
-@click.argument("question", required=False)
+@click.argument("question", nargs=-1)  # ask Which company invested most? (unquoted words are one question)
 @click.option("-k", "--top-k", default=5, show_default=True, type=click.IntRange(1, 50), help="Passages to retrieve.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
 @click.option("--retriever", type=click.Choice(["hybrid", "dense", "bm25"]), default="hybrid", show_default=True)
@@ -179,6 +188,7 @@ def ask_command(question, top_k, as_json, retriever, llm, corpus, index_path, em
     """
     from rag.chain import Assistant, check_question
 
+    question = " ".join(question) if question else None
     if question is None:
         raise UserError('give a question, e.g. ask "哪家企业在海原投资最多？"')
     question = check_question(question)

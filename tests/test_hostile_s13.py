@@ -176,3 +176,25 @@ def test_hundreds_of_empty_articles_are_counted_not_each_printed(run, seed_corpu
     assert result.exit_code == 0, result.output
     warnings = [line for line in result.stderr.splitlines() if line.startswith("warning: ")]
     assert len(warnings) == 21 and warnings[-1].startswith("warning: … and 40 more articles (40: no text to index"), warnings
+
+
+# --- the command line ------------------------------------------------------------------
+
+
+def test_a_mistyped_option_is_one_error_line(run, seed_corpus):
+    from rag.cli import ask_command, rag_group
+
+    for command, args in ((ask_command, ["-k", "0", "哪家企业在海原投资最多？"]), (rag_group, ["indx", "build"]),
+                          (rag_group, ["index", "build", "--bogus"])):
+        result = run(command, *args)
+        assert result.exit_code == 2, result.output  # click's status for a usage error, as before
+        lines = [line for line in result.stderr.splitlines() if line.strip()]  # was: Usage:, Try …, blank, Error:
+        assert len(lines) == 1 and lines[0].startswith("error: ") and "--help lists the options" in lines[0], lines
+
+
+def test_an_unquoted_question_of_several_words_is_asked_whole(run, seed_corpus):
+    from rag.cli import ask_command
+
+    result = run(ask_command, "--corpus", seed_corpus, "Which", "enterprise", "invested", "most", "in", "Haiyuan?")
+    assert result.exit_code == 0, result.output  # was: "Got unexpected extra arguments (enterprise invested …)"
+    assert "华润" in result.stdout
