@@ -69,7 +69,10 @@ def test_the_speaker_of_a_quotation():
     ("今年4月，星河L5正式接受预订。", "4月"), ("6月,星河收购云顶。", "6月"), ("从7月起执行。", "7月"),
     ("……9日在郑州开幕的大会。", "9日"), ("据悉，15日上午，会议召开。", "15日"),
 ])
-def test_a_month_or_day_written_alone_is_a_date(text, surface):
+def test_a_month_or_day_written_alone_is_a_date(monkeypatch, text, surface):
+    import rag.answer.spans as spans
+
+    monkeypatch.setattr(spans, "RELATIVE_YEAR_DATES", False)  # (on, 今年4月 is the date: tests/test_answer_forms_s13.py)
     assert [(f.surface, f.kind) for f in find_figures(text) if f.kind == "date"] == [(surface, "date")]
 
 

@@ -320,12 +320,16 @@ def chinese_term_groups(text: str, place_names: frozenset[str] = frozenset(),
 
     place_keys = {"".join(lazy_pinyin(p)).lower() for p in places}
     figures, without_figures = english_figures(without_names)
-    rest = " ".join(w for w in _LATIN_WORD.findall(without_figures) if w.lower() not in place_keys)
+    # ("Fujian's" is the place Fujian: looked up as a word, the dictionary gives the places inside it, 平潭, 福清.)
+    rest = " ".join(w for w in _LATIN_WORD.findall(without_figures)
+                    if (_POSSESSIVE.sub("", w) if POSSESSIVE_PLACES else w).lower() not in place_keys)
     singles = [(t,) for t in given + organisations] + institutions + [(t,) for t in places + figures]
     return list(dict.fromkeys(singles + english_groups(rest, known=known)))
 
 
 DICTIONARY_NAMES = True
+# A place written with a possessive ("Ningxia's") is read as the place alone. Off: its word is looked up too.
+POSSESSIVE_PLACES = True
 # Off: a place in pinyin is the corpus's or the gazetteer's, whatever the passages spell alike.
 PASSAGES_SPELL_PLACES = True
 

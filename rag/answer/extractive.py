@@ -245,7 +245,9 @@ class ExtractiveAnswerer:
             found = self._answer_listed(analysed, hits)
             if found is not None:
                 return found
-        if len(analysed.organisations) > 1 and analysed.kind != "organisation":
+        if len(analysed.organisations) > 1 and analysed.kind != "organisation" \
+                and not (ONE_PERSON_TWO_BODIES and analysed.kind == "person"):
+            # ("由A总经理调任B董事长的是谁": one person whose career names both, unless asked 分别 above.)
             return self._answer_each_organisation(question, analysed, hits)
         read = self._with_sibling_passages(hits)
         candidates = self._candidates(analysed, read)
@@ -374,6 +376,26 @@ class ExtractiveAnswerer:
             if chosen is not None:
                 return chosen
         first = next((found for found in self.answered_candidates(question, candidates) if found[1] not in taken), None)
+        if first is not None and EVERY_PART_FIRST and len(question.parts) > 1 \
+                and len(find_figures(first[1])) < len(question.parts):
+            # "太阳能发电投资和核电投资同比分别增长了多少": a sentence as well covered that gives every part its
+            # figure ("太阳能发电、核电…投资同比分别增长113.6%、56.1%…") beats one that gives one of them.
+            whole = next((found for found in self.answered_candidates(question, candidates)
+                          if found[1] not in taken and found[0].coverage >= first[0].coverage
+                          and len(find_figures(found[1])) >= len(question.parts)), None)
+            first = whole or first
+        if first is not None and EVERY_PART_FIRST and len(question.parts) > 1 and question.language == "zh" \
+                and (items := _asked_items(question.text)):
+            # "风电和光伏分别是多少": of the close sentences, one that names each item asked, with a figure for each
+            # ("其中，风电装机374.7万千瓦、光伏装机637万千瓦"), beats one that names them not.
+            def names_all(found: tuple[_Candidate, str]) -> bool:
+                sentence = found[0].chunk.text[found[0].start:found[0].end]
+                return all(item in sentence for item in items)
+
+            if not names_all(first):
+                first = next((found for found in self.answered_candidates(question, candidates)
+                              if found[1] not in taken and names_all(found)
+                              and len(find_figures(found[1])) >= len(question.parts)), first)
         if first is not None:
             return first
         # No sentence holds an answer of the exact kind asked (a name jieba does not tag,
@@ -615,6 +637,9 @@ class ExtractiveAnswerer:
         # (A question for a total is answered by the sentence before a 其中 part, not by the part.)
         part_of_previous = PART_OF_PREVIOUS and not _ASKS_TOTAL.search(question.original)
         uncontested_of: dict[str, frozenset[str]] = {}
+        # An English question's source or name written in Latin letters that some passage writes too
+        # ("according to Clean Technica": "Clean Technica网站的最新数据显示") is what the answer rests on.
+        written = _latin_names_in_passages(question, hits) if ENGLISH_LATIN_SOURCES else ()
         for rank, hit in enumerate(hits, 1):
             chunk = hit.chunk
             context = f"{chunk.title}\n{chunk.text}"
@@ -628,8 +653,6 @@ class ExtractiveAnswerer:
                 # goes on about it without its name ("开幕式地址由…调整至…") is still about that place.
                 article_named = article_named | {p for p in question.places if any(
                     p in c.text or p in c.title for c in ordered[chunk.doc_id])}
-            if not _supports_required(question, chunk, context, article_named):
-                continue
             # A place or year asked that the article's passages name alone (no other place, no other year) picks
             # out no sentence of it: each sentence is about it, named or not.
             # (A dateline's city is furniture: 中新网拉萨7月26日电 does not contest 西藏.)
@@ -638,6 +661,14 @@ class ExtractiveAnswerer:
                 uncontested_of[chunk.doc_id] = _uncontested_terms(question, article_text) \
                     if NAMED_WHERE_CONTESTED and (question.places or question.years) else frozenset()
             uncontested = uncontested_of[chunk.doc_id]
+            if ARTICLE_PLACE_ALONE and question.places:
+                # "长宁区…。…去年2月，区发改委…到北翟路基地进行实地调研": a place the article names with no other place
+                # of its level is where each of its passages is, though a passage writes only 区 or 县.
+                article_named = article_named | {p for p in question.places if p in uncontested and any(
+                    p in c.text or p in c.title for c in ordered[chunk.doc_id])}
+            if not _supports_required(question, chunk, context, article_named) \
+                    or (written and not all(name in context.lower() for name in written)):
+                continue
             chunk_weight = _covered(groups, lambda t: _contains(context, t))
             for match in _SENTENCE.finditer(chunk.text):
                 sentence = match.group()
@@ -827,14 +858,18 @@ class ExtractiveAnswerer:
             after = sentence[at + len(headline):at + len(headline) + 2] if at >= 0 else ""
             if len(after) == 2 and after[0] in _BODY_SUFFIX_CHARS and after[1] in _AFTER_A_NAME:
                 headline += after[0]
+        if headline and question.kind == "organisation" and REGISTERED_NAMES and question.language == "zh":
+            headline = _registered_name(sentence, headline)
         if headline and question.kind == "person" and OWN_SUBJECT \
                 and any(headline.endswith(form) for name in asked_names(question) for form in name.forms):
             return None  # "朗晖石化的申请执行人是谁" is not answered by words that end in 朗晖 (函至朗晖)
         if headline and question.kind == "person" and PERSON_BOUND:
             at = sentence.find(headline)
             at = len(sentence) if at < 0 else at
-            if not all(name_bound(name, candidate.chunk, sentence, at, question.text, question.kind)
-                       for name in asked_names(question)):
+            bound = [name_bound(name, candidate.chunk, sentence, at, question.text, question.kind)
+                     for name in asked_names(question)]
+            # (One person asked of two organisations moved from one to the other: either may own the name.)
+            if not (any(bound) if ONE_PERSON_TWO_BODIES and len(question.organisations) > 1 else all(bound)):
                 return None
         return headline
 
@@ -987,7 +1022,8 @@ class ExtractiveAnswerer:
             english = english_name(organisation) if organisation and question.language == "en" else None
             return f"{organisation} ({english})" if english else organisation
         if question.kind == "person":
-            people = [p for p in _people(sentence) if p[2] not in question.text]
+            people = [p for p in _people(sentence) if p[2] not in question.text
+                      and not (ENGLISH_NAMED_PEOPLE and question.language == "en" and _named_in_english(p[2], question.text))]
             titled = _beside_asked_title(question.text, sentence, people)
             if titled and SEVERAL_PEOPLE and _ASKS_SEVERAL_PEOPLE.search(question.text):
                 # "两位保荐代表人是谁": the names listed with it (保荐代表人为王辉、姚根发).
@@ -1590,11 +1626,47 @@ QUOTED_SPEAKERS = True
 # "A和B的X分别是多少" over a sentence that pairs a longer list with its figures (A、C、B…分别为…): each
 # asked item's own figure. Off: the parts take the figures nearest where the question points.
 RESPECTIVE_ITEMS = True
+# A foreign name an English question writes ("John Kerry", rendered 约翰) is whom it asks about, not its answer
+# (约翰·克里). Off: only a name the question writes in Chinese is left out.
+ENGLISH_NAMED_PEOPLE = True
+
+
+def _named_in_english(name: str, question_text: str) -> bool:
+    """A transliterated name (约翰·克里) one of whose parts the question's Chinese renderings hold."""
+    return "·" in name and any(len(part) >= 2 and part in question_text for part in name.split("·"))
+
+
+# An organisation's name that the sentence writes on to a registered company's or institute's ending
+# ("国家电投集团黄河上游水电开发有限责任公司", "东方电气（福建）创新研究院有限公司") answers whole. Off: the name as read.
+REGISTERED_NAMES = True
+_REGISTERED_END = "(?:股份有限公司|有限责任公司|有限公司|研究院|研究所)"
+_NAME_CHAR = r"[^\s，,。；;：:！？!?、“”\"'《》与和及同跟向对在为是的从于由据经称]"
+
+
+def _registered_name(sentence: str, name: str) -> str:
+    """``name`` with what the sentence writes before it in brackets ("东方电气（福建）" + 创新研究院…) and after it up
+    to a registered ending; ``name`` itself when the sentence writes no such ending within 24 characters."""
+    at = sentence.find(name)
+    if at < 0:
+        return name
+    before = re.search(rf"{_NAME_CHAR}{{2,8}}[（(][\u4e00-\u9fff]{{2,4}}[）)]$", sentence[:at])
+    start = before.start() if before and not re.search(r"[（(）)]", name) else at
+    if re.search(f"{_REGISTERED_END}$", name):
+        return sentence[start:at + len(name)]
+    after = re.match(rf"{_NAME_CHAR}{{0,24}}?{_REGISTERED_END}", sentence[at + len(name):])
+    if after is None or re.search(r"[（(）)]", after.group()):
+        return sentence[start:at + len(name)]
+    return sentence[start:at + len(name) + after.end()]
+
+
+# A multi-part question is answered by a sentence that gives every part its figure before a better-scored one
+# that gives fewer, when its coverage is as high. Off: the best-scored sentence with any figure asked.
+EVERY_PART_FIRST = True
 
 # A month or a day written alone answers a date question only in a sentence that writes the question's
 # event. Off: any date of the sentence answers.
 BARE_DATES_NEED_EVENT = True
-_BARE_DATE = re.compile(r"\d{1,2}\s*[月日号](?:份|底|初|末|中旬|上旬|下旬)?")
+_BARE_DATE = re.compile(r"[今去前明同当]年\s*年[底初末中]|(?:[今去前明同当]年\s*)?\d{1,2}\s*[月日号](?:份|底|初|末|中旬|上旬|下旬)?")  # (去年12月 too)
 
 # "座右铭是：不说，只做！": a short value after a colon runs to its sentence's end, commas and all.
 # Off: the clause (up to the comma) alone.
@@ -1728,12 +1800,18 @@ FUNCTION_WORDS = True
 # A sentence naming the place or year asked scores above its neighbours only where its article's retrieved
 # passages name another place or year too. Off: naming it always scores.
 NAMED_WHERE_CONTESTED = True
+# A person asked of two organisations without 分别 is one person (a move from one to the other). Off: one answer
+# per organisation.
+ONE_PERSON_TWO_BODIES = True
 
 
 # A place a place question requires counts as named in a passage when another retrieved passage of its
 # article names it (the answer is a place inside it). Off: each passage must name it (or its title).
 # (Not for figures: "中国电科在叙永县培训了多少名" is not answered by a total for both its counties.)
 ARTICLE_PLACES = True
+# A place asked that its article's retrieved passages name, with no other place of its level, counts as named in
+# each of them. Off: a passage must name the place itself (or the place is asked by a place question).
+ARTICLE_PLACE_ALONE = True
 
 
 def _bound_to_organisations(question: Question, chunk: Chunk, sentence: str, figure: Figure) -> bool:
@@ -1969,7 +2047,12 @@ def _contradicts(question: Question, sentence: str, previous: str = "") -> bool:
         return True
     if question.places and not (OWN_PLACES_ANSWER and question.kind == "place"):
         # (A place question's answer is a place the sentence names inside the one asked: 广元's 两江口.)
-        places = {p.stem for p in find_places(sentence, find_organisations(sentence))}
+        named = find_places(sentence, find_organisations(sentence))
+        if GAZETTEER_CONTESTS and (asked := find_places(question.text)) and all(p.level != "other" for p in asked):
+            # "长宁区…" is not contradicted by the sentence's 区虹桥办: a place outside the gazetteer (an area, an
+            # office's quarter) is no division beside the one asked.
+            named = [p for p in named if p.level != "other"]
+        places = {p.stem for p in named}
         # Only counties and the like: a province or region name in the sentence is not a conflict.
         local = {p for p in places if p not in _REGIONS}
         if local and not any(q in sentence for q in question.places) and not SCOPE_WORDS.search(sentence):
@@ -1983,6 +2066,9 @@ def _contradicts(question: Question, sentence: str, previous: str = "") -> bool:
 # A place question is not contradicted by the other places its sentence names: one of them answers it.
 # Off: a sentence naming a county other than the one asked is dropped for place questions too.
 OWN_PLACES_ANSWER = True
+# A question that asks of gazetteer places (provinces, cities, counties) is contradicted only by gazetteer places.
+# Off: any place a sentence names, jieba's areas outside the gazetteer too.
+GAZETTEER_CONTESTS = True
 # A sentence that writes, unnegated, a word the question negates says the opposite (rag/answer/binding.py).
 POLARITY = True
 
@@ -2332,6 +2418,11 @@ _ASKS_MONTH = re.compile(r"哪个?月|几月份?|\b(?:what|which) month\b", re.I
 _ASKS_YEAR = re.compile(r"哪一?年(?![的里中度])|\b(?:what|which|in what) year\b", re.I)
 
 
+# A figure the question states rules out a figure of the sentence only with the same unit. Off: the same number.
+STATED_UNIT_TOO = True
+# A growth asked as a share is answered by a multiple where the sentence gives no percentage. Off: only a percentage.
+MULTIPLES_ANSWER_GROWTH = True
+_ASKS_GROWTH = re.compile(r"增长|增加|提高|提升|上升|翻")
 # "最高的一期是多少" over "分别为a、b、c和d": the largest of the respective figures. Off: read like any figure.
 SERIES_EXTREMES = True
 
@@ -2343,12 +2434,18 @@ def _figure_for(question: Question, sentence: str, gap: tuple[int, int] | None,
     ``lead_in``: the article's text before the sentence, where a series' years may be set out.
     """
     # A figure the question itself states ("那1868名学生里…有多少名") is not its answer.
-    stated = {f.value for f in find_figures(question.text) if f.value is not None}
-    every = [f for f in find_figures(sentence) if f.start not in exclude and f.value not in stated
+    # (Only of the same unit: "这十多年增长了多少" does not rule out "增长近10倍".)
+    stated = [f for f in find_figures(question.text) if f.value is not None]
+    every = [f for f in find_figures(sentence) if f.start not in exclude
+             and not any(s.value == f.value and (not STATED_UNIT_TOO or s.kind == f.kind or s.unit == f.unit)
+                         for s in stated)
              and (not _is_security_code(f, sentence) or ASKS_CODE.search(question.text))]
     if question.kind == "count" and ASKS_CODE.search(question.text):
         return next((f for f in every if _is_security_code(f, sentence)), None)  # "股票代码是什么"
     figures = [f for f in every if f.kind == question.kind]
+    if MULTIPLES_ANSWER_GROWTH and question.kind == "percent" and not figures and _ASKS_GROWTH.search(question.text):
+        # "装机增长了多少" answered by "新能源装机增长近10倍": the multiple is the growth the sentence gives.
+        figures = [f for f in every if f.unit == "倍"]
     if WRITTEN_AFTER_ASKED_WORDS and question.kind == "count" and not question.focus_unit and question.language == "zh":
         # "户均分红不低于多少": the figure written right after the question's words before its 多少
         # ("户均分红不低于5%"), whatever its kind, rather than another count of the sentence (240户).
@@ -2442,6 +2539,13 @@ def _figure_for(question: Question, sentence: str, gap: tuple[int, int] | None,
             beside = [f for f in figures if noun in sentence[max(0, f.start - len(noun) - 2):f.start]
                       or noun in sentence[f.end:f.end + len(noun) + 2]]
             figures = beside or figures
+    if ENGLISH_COUNTED_NOUN and question.kind == "count" and question.language == "en" and len(figures) > 1:
+        # "How many suppliers does Schneider have" over "在华共有29家工厂…，供应商数量超过1600家": the figure
+        # written beside a rendering of the counted noun (供应商).
+        renderings = _english_counted_renderings(question.original)
+        beside = [f for f in figures if any(r in sentence[max(0, f.start - len(r) - 4):f.start]
+                                            or r in sentence[f.end:f.end + len(r) + 2] for r in renderings)]
+        figures = beside if len(beside) == 1 else figures
     end = _range_end(figures, sentence, question)
     if end is not None:
         return end
@@ -2515,6 +2619,47 @@ def _rate_period(sentence: str, figure: Figure, every: list[Figure]) -> bool:
 # ("肉鸽700万至800万羽", "孢子粉30克", "120头肉牛"), not another of the sentence's counts (带动100多户).
 # Off: the figure nearest the question's words.
 COUNTED_NOUN_BESIDE = True
+# An English question's capitalised name that is no English word, written in Latin letters in some retrieved
+# passage, must be written in the answer's passage. Off: English questions are not held to such names.
+ENGLISH_LATIN_SOURCES = True
+_CAPITALISED_NAME = re.compile(r"(?<![A-Za-z])[A-Z][A-Za-z0-9]+(?:\s+[A-Z][A-Za-z0-9]+)*")
+
+
+def _latin_names_in_passages(question: Question, hits: list[Hit]) -> tuple[str, ...]:
+    """The English question's capitalised names (lower-cased) that are no dictionary word and that one of ``hits``
+    writes; () for a Chinese question."""
+    if question.language != "en":
+        return ()
+    from rag.lexicon import is_english_word
+
+    texts = [f"{h.chunk.title}\n{h.chunk.text}".lower() for h in hits]
+    names = []
+    for match in _CAPITALISED_NAME.finditer(question.original):
+        name = match.group().lower()
+        words = name.split()
+        if len(name) < 4 or (len(words) == 1 and (is_english_word(name) or match.start() == 0)):
+            continue  # (a sentence's first word; a word the dictionary knows)
+        if any(name in text for text in texts):
+            names.append(name)
+    return tuple(names)
+
+
+# An English count's noun ("how many suppliers"), rendered in Chinese, picks the figure written beside it.
+# Off: the figure nearest the question's words.
+ENGLISH_COUNTED_NOUN = True
+_ENGLISH_COUNTED = re.compile(r"\bhow many ((?:[\w-]+ ){0,3}?[\w-]+?)(?= (?:were|are|was|is|do|does|did|have|has|had|will|"
+                              r"can|could|would|should|in|of|at|on|for|from|does)\b)", re.I)
+
+
+def _english_counted_renderings(question: str) -> list[str]:
+    """The Chinese renderings (two characters or more) of the noun an English "how many" counts."""
+    from rag.lexicon import english_groups
+
+    asked = _ENGLISH_COUNTED.search(question)
+    if asked is None:
+        return []
+    noun = asked.group(1).split()[-1]
+    return [t for group in english_groups(noun) for t in group if len(t) >= 2]
 _ASKED_NOUN_AFTER = re.compile(r"(?:多少|几)([\u4e00-\u9fff]{2,4}?)(?=[？?，,。]|$)")
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from rag.answer.compared import difference, with_figures
+from rag.answer.period import PERIOD_ONLY
 from rag.answer.spans import Figure, find_figures, same_unit, signed_value
 from rag.documents import Answer, Chunk, Citation, Hit
 from rag.entities import aliases_of, find_organisations
@@ -243,6 +244,13 @@ def respective_questions(text: str) -> tuple[tuple[str, str], ...]:
     shared = _shared_head(pieces[0], pieces[-1]) if SHARED_HEAD else None
     if shared is not None:
         prefix, pieces[0], pieces[-1], suffix = shared
+        period = PERIOD_ONLY.match(f"{prefix}{pieces[0]}") if PERIOD_BEFORE_ITEMS else None
+        between = prefix[period.end():] if period else ""
+        if between and not is_place_name(between) and not find_organisations(between) and not find_places(between):
+            # "上半年太阳能发电投资和核电投资": a period opens the first piece and the rest of it is the first item,
+            # however many words longer than the last it is (not a place or organisation: 2023年西藏城镇居民).
+            whole = f"{prefix}{pieces[0]}"
+            prefix, pieces[0] = whole[:period.end()], whole[period.end():]
     elif "的" in pieces[0]:
         prefix, pieces[0] = pieces[0].rsplit("的", 1)[0] + "的", pieces[0].rsplit("的", 1)[1]
     else:
@@ -279,6 +287,11 @@ _COUNTED_ASK = re.compile(r"(?:了)?(?:多少|几)(?:万|亿)?(?:人次|个|家|
 # The ask of a clause, taken out when the clause becomes the context of the next one.
 _ASK_PHRASE = re.compile(r"(?:是|在|于)?(?:哪一?(?:年|天|个月)|什么时候|何时)|(?:了)?(?:多少|几)个?[\u4e00-\u9fff]{0,2}(?=[？?，,]|$)"
                          r"|(?:叫|是)?(?:什么|啥)(?:名字)?")
+
+
+# A period that opens a list's first piece (items ending on one noun) is the list's, and the rest of the piece
+# is the first item. Off: the first item is as many words as the last.
+PERIOD_BEFORE_ITEMS = True
 
 
 def _shared_head(first: str, last: str) -> tuple[str, str, str, str] | None:

@@ -68,6 +68,12 @@ def _jieba_people(sentence: str) -> list[tuple[int, int, str]]:
     return [_with_surname(sentence, p) for p in people if len(p[2]) >= 2]
 
 
+# jieba tags the party bodies that appointments name (党组成员, 党委副书记) as personal names in some sentences.
+# Off: they stay names.
+PARTY_BODIES_NO_NAMES = True
+_PARTY_BODIES = frozenset({"党组", "党委", "党支部", "支部", "党工委"})
+
+
 def _with_surname(sentence: str, person: tuple[int, int, str]) -> tuple[int, int, str]:
     """A given name that jieba cut off its surname, put back together (向陆 | 丽丽 -> 陆丽丽).
 
@@ -154,6 +160,8 @@ def _people(sentence: str) -> list[tuple[int, int, str]]:
         # The titled reading replaces jieba's overlapping one.
         people = [p for p in people if p[1] <= start or p[0] >= end]
         people.append((start, end, name))
+    if PARTY_BODIES_NO_NAMES:
+        people = [p for p in people if p[2] not in _PARTY_BODIES]
     return sorted(_transliterated_whole(sentence, p) for p in people)
 
 
@@ -360,6 +368,13 @@ def _beside_asked_title(question: str, sentence: str, people: list[tuple[int, in
                 if (end <= at and at - end <= 12 and _NAME_THEN_OFFICE.search(sentence[end:at])) or (
                         start >= title_end and start - title_end <= 3 and _OFFICE_THEN_NAME.match(sentence[title_end:start])):
                     return name
+            if APPOINTED_TO_OFFICE:
+                for start, end, name in people:
+                    if len(name) >= 3 and name[-1] in "任":  # jieba reads "江毅任中国华电…" as the name 江毅任
+                        name, end = name[:-1], end - 1
+                    if end < at and _APPOINTED_TO.match(sentence[end:at]) \
+                            and not any(end <= other < at for other, _, _ in people):
+                        return name
             if JOINED_OFFICES and sentence[title_end:title_end + 1] == "、":
                 # "党支部书记、居委会主任孟二梅": offices joined by 、 before one name all are that person's.
                 for start, end, name in people:
@@ -372,6 +387,12 @@ def _beside_asked_title(question: str, sentence: str, people: list[tuple[int, in
 
 # "哪位X…": only an office within X is the one asked. Off: any office the question names.
 TITLE_AFTER_WHICH = True
+# An appointment names the person, the verb, the organisation and then the office, maybe after other offices
+# ("江毅任中国华电集团有限公司董事长", "栗宝卿任国家电投董事、党组副书记"). Off: only a bare 公司 or 集团 may stand
+# between the verb and the office.
+APPOINTED_TO_OFFICE = True
+# (Not 任命, which names who appoints; not 任何, 任务, 任期.)
+_APPOINTED_TO = re.compile(r"(?:担任|出任|兼任|接任|升任|调任|转任|任)(?![命何务期])[^，,。；;：:！？!?“”\s]{0,28}$")
 # Offices joined by 、 before a name are all that person's ("书记、主任孟二梅"). Off: the name must stand next to
 # the asked office itself.
 JOINED_OFFICES = True

@@ -32,15 +32,38 @@ ENGLISH_MEASURES = [
      "平方米"),
     (re.compile(r"\b(?:installed|generating|photovoltaic|solar|pv|wind|power|storage) (?:[\w-]+ ){0,2}?capacity\b"
                 r"|\bhow many (?:kilowatts|megawatts|gigawatts)\b", re.I), "千瓦"),
+    # "What is the planned area of the park": a land area (平方公里, 亩), not a phrase.
+    (re.compile(r"\bthe (?:planned |total |covered |overall |whole |land )?area (?:of|covered|it covers)\b"
+                r"|\bhow (?:large|big) (?:an )?area\b", re.I), "平方公里"),
+    # "How much carbon dioxide will it cut": a weight, not a sum of money.
+    (re.compile(r"\bhow much (?:[\w-]+ ){0,2}?(?:carbon(?: dioxide)?|co2|emissions?|coal|steel|grain|cement|waste|garbage)\b"
+                r"|\bhow many (?:tons|tonnes)\b", re.I), "吨"),
+    (re.compile(r"\bhow much (?:[\w-]+ ){0,2}?(?:electricity|power generation)\b|\bhow many kilowatt[- ]hours\b", re.I), "千瓦时"),
+]
+# A measure asked with a bare 多少 is counted in its own unit: 发电量 in 千瓦时 (度 too), 装机 in 千瓦, 面积 in 平方米
+# (亩 too), 二氧化碳 or 标准煤 in 吨, 长度 in 公里 (米 too), 高度 in 米. Off: any figure of the sentence answers.
+CHINESE_MEASURE_UNITS = True
+_ASKED_AFTER = r"(?=[^，,。？?；;]{0,6}(?:多少|几|多大|多高|多长|多深|多远))"
+_CHINESE_MEASURES = [
+    (re.compile(rf"(?:发电量|用电量|电量|售电量|上网电量){_ASKED_AFTER}"), "千瓦时"),
+    (re.compile(rf"(?:装机(?:容量|规模|总容量)?|单机容量|总容量){_ASKED_AFTER}"), "千瓦"),
+    (re.compile(rf"(?:面积|占地){_ASKED_AFTER}"), "平方米"),
+    (re.compile(rf"(?:二氧化碳|碳排放|标准煤|标煤){_ASKED_AFTER}"), "吨"),
+    (re.compile(rf"(?:长度|全长|里程|距离){_ASKED_AFTER}"), "公里"),
+    (re.compile(rf"(?:高度|海拔|深度){_ASKED_AFTER}"), "米"),
 ]
 # "How much later do the plums ripen": a gap in time (晚一个月左右), not a sum of money. Off: money.
 ENGLISH_GAPS = True
 _ENGLISH_GAP = re.compile(r"\bhow (?:much|many (?:days|weeks|months|years)) (?:later|earlier|sooner|longer)\b", re.I)
 # First match wins: the specific asks before the generic 多少.
+# "由谁出任…副总经理" asks who takes an office, a person; "由谁主办" asks a body. Off: 由谁 always asks a body.
+BY_WHOM_TAKES_OFFICE = True
+_BY_WHOM_OFFICE = re.compile(r"由谁\s*(?:出任|担任|接任|兼任|继任|任(?!务))")
 _KIND_PATTERNS: list[tuple[AnswerKind, re.Pattern[str]]] = [
     # A listed company's code is a number written in brackets after its name: read like a count's figure
     # (rag.answer.extractive lets a code through only for this ask), whether asked 是什么 or 是多少.
     ("count", ASKS_CODE),
+    ("person", _BY_WHOM_OFFICE),
     # "哪些参与抢修的企业": the kind asked is the head noun after the clause that describes it.
     ("organisation", re.compile(rf"哪(?:一|几)?[家个些所]\s*{_ORG_WORDS}|哪家|什么{_ORG_WORDS}|哪个{_ORG_WORDS}|由谁|"
                                 rf"哪(?:些|几)[^，,。？?；;]{{1,20}}?的{_ORG_WORDS}(?=[？?，,。；;]|$)|谁(?=.*(?:帮扶|投资|投了|投入|出资|资助|捐|援|采购|定点|主办|承办|协办))"
@@ -243,6 +266,9 @@ def analyse(question: str, place_names: PlaceNames = frozenset(),
             _MONEY_VERBS.search(text) or _value_word(text)):
         # "采购多少？", "设备总价值约多少？": a bare 多少 about spending asks for money.
         kind = "money"
+    if CHINESE_MEASURE_UNITS and language == "zh" and kind == "count" and asked_unit is None:
+        # "年发电量是多少": the measure's own unit (千瓦时, 度), not the sentence's nearest figure (700MW, 40公里).
+        asked_unit = next((unit for pattern, unit in _CHINESE_MEASURES if pattern.search(chinese)), None)
     mentions = find_organisations(chinese)
     informal = informal_mentions(chinese)  # "电科帮了几个县"
     mentions = sorted(mentions + informal, key=lambda m: m.start)
@@ -273,7 +299,7 @@ def analyse(question: str, place_names: PlaceNames = frozenset(),
         superlative="max" if _MOST.search(text) else "min" if _LEAST.search(text) else None,
         money_category=MONEY_CATEGORIES[category[0]] if category else None,
         focus_unit=asked_unit if kind in ("count", "duration") else None,
-        parts=_figure_parts(chinese) if language == "zh" else _english_parts(normalise(question)),
+        parts=_parts_of_kind(_figure_parts(chinese), kind) if language == "zh" else _english_parts(normalise(question)),
         relative_years=relative_years(chinese) if not _YEAR.search(text) else (),
         renderings=groups,
         spelled=tuple(names) if language == "en" else (),
@@ -366,6 +392,19 @@ BEFORE_AND_AFTER = True
 _BEFORE_AFTER = re.compile(r"(?:[\u4e00-\u9fff]前后|之前和之后|前和后)[^。？?]*分别")
 
 
+# Parts asked with a bare 多少 take the kind the whole question was read as ("太阳能发电投资和核电投资同比分别增长了
+# 多少": two percentages, as CHANGE_AT_THE_ASK reads the whole). Off: such parts are counts.
+PARTS_TAKE_KIND = True
+
+
+def _parts_of_kind(parts: tuple[FigurePart, ...], kind: AnswerKind) -> tuple[FigurePart, ...]:
+    if not PARTS_TAKE_KIND or kind not in ("percent", "money") or not parts:
+        return parts
+    if all(p.kind == "count" and p.unit is None for p in parts):
+        return tuple(FigurePart(kind, None) for _ in parts)
+    return parts
+
+
 def _figure_parts(text: str) -> tuple[FigurePart, ...]:
     """The figures a question asks for, in order ("多少次、多少人次", "从多少降到了多少").
 
@@ -448,7 +487,7 @@ def _value_word(text: str) -> bool:
 def _kind(text: str) -> AnswerKind:
     """What the answer should name; what/how/why questions are answered with a phrase."""
     for candidate, pattern in _KIND_PATTERNS:
-        if pattern is _ENGLISH_GAP and not ENGLISH_GAPS:
+        if pattern is _ENGLISH_GAP and not ENGLISH_GAPS or pattern is _BY_WHOM_OFFICE and not BY_WHOM_TAKES_OFFICE:
             continue
         if pattern.search(text):
             return candidate

@@ -24,6 +24,8 @@ CURRENCIES = ("美元", "港元", "港币", "欧元", "日元", "英镑", "新�
               "泰铢", "卢布", "卢比", "林吉特", "比索", "里拉", "兰特", "瑞郎", "法郎", "元", "块钱", "人民币")
 # Classifiers and measure words a count may carry; 个 may be followed by the noun it counts.
 CLASSIFIERS = (
+    # Electricity in 度 (kWh), as news writes it after 万 or 亿 ("年发电量200万度"); not degrees (35度).
+    "(?<=[万亿])度|"
     "人次|人|名|位(?!数)|户|家|所|项|次|场|批|轮|期|届|份|种|类|笔|条|件|张|台|套|辆|架|艘|部门|部|篇|座|栋|间|"
     "株|棵|头|只|匹|枚|块|支|口|手(?![机续段术套工表])|处(?![罚理置分长级])|组(?![织建合团装件委长])|单(?![位项价独身据品元])|亩|公顷|平方公里|平方米|立方米|公里|千米|米|吨|公斤|千克|斤|千瓦时|千瓦|兆瓦|毫克|克(?![服隆制拉])|羽|箱|袋|盒|瓶|粒|册|"
     # Units the articles write in Latin letters (7.70MW, 120km)
@@ -43,6 +45,15 @@ _DATE_SPAN = re.compile(r"(?:(?:19|20)\d{2}\s*年)?\d{1,2}\s*月\s*\d{1,2}\s*[�
 # Off: 九成 is no figure. (Not 一成不变, 八成是, 三成员: a word that goes on after 成.)
 TENTHS = True
 _TENTHS = re.compile(r"(?<![\d.])(?:[一二三四五六七八九]|\d(?:\.\d)?)\s*成(?![为本功立绩果员交都年长熟就不了型品分是])")
+# A month of a year written relative to the article's (去年2月, 今年7月31日), or its end or start (今年年底):
+# the year word is part of the date.
+# Off: the month alone (2月), whose year the reader cannot tell.
+RELATIVE_YEAR_DATES = True
+_RELATIVE_DATE = re.compile(r"(?:今|去|前|明|同|当)年\s*(?:\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?|年[底初末中](?!期))")
+# A day alone with its hour ("26日22时15分，…电站成功并网") is a time of the article's month. Off: no date.
+DAY_AND_HOUR = True
+_DAY_AND_HOUR = re.compile(r"(?<![\d月.])(?:3[01]|[12]\d|0?[1-9])\s*日\s*(?:凌晨|上午|中午|下午|晚上|晚间)?\s*\d{1,2}\s*[时点]"
+                           r"(?:\s*\d{1,2}\s*分)?")
 _PATTERNS: list[tuple[FigureKind, re.Pattern[str]]] = [
     ("percent", re.compile(rf"百分之{_NUM}|{_NUM}\s*(?:%|％|个百分点)|[{_CN_DIGITS}\d]+分之[{_CN_DIGITS}\d]+")),
     # Tenths, as news rounds shares (晚稻播栽过九成, 超过8成的农户): a percentage of ten times the number.
@@ -51,6 +62,7 @@ _PATTERNS: list[tuple[FigureKind, re.Pattern[str]]] = [
     # Spoken sums, as interviews are quoted: "约1.7个亿", "几个亿" (yuan understood).
     ("money", re.compile(rf"{_NUM}\s*{_ABOUT}\s*个\s*{_ABOUT}\s*(?:亿|千万|百万)(?!\s*(?:人|名|户|吨|亩|股|辆|件|级|平方|立方|千瓦|米|字|次))")),
     ("date", _DATE_SPAN),
+    ("date", _RELATIVE_DATE),
     ("date", re.compile(r"(?:(?:19|20)\d{2}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?)?|\d{1,2}\s*月\s*\d{1,2}\s*[日号])"
                         r"(?:\s*(?:凌晨|上午|中午|下午|晚上|晚间)?\s*\d{1,2}\s*[时点](?:\s*\d{1,2}\s*分)?)?"
                         r"|(?:19|20)\d{2}-\d{1,2}-\d{1,2}"
@@ -64,6 +76,7 @@ _PATTERNS: list[tuple[FigureKind, re.Pattern[str]]] = [
                         r"(?=\s*(?:[，,]|在|起|凌晨|上午|中午|下午|晚上|晚间|晚|举行|召开|开幕|启幕|闭幕|发布|公布|宣布))"
                         # A month in Chinese numerals (九月, 十二月十五日), not a count of months (三个月, 几月).
                         r"|(?<![个几数每上下这那本当同前后近])(?:十[一二]?|[一二三四五六七八九])月(?:(?:[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])[日号])?(?![亮饼光]|球)")),
+    ("date", _DAY_AND_HOUR),
     ("rank", re.compile(rf"第\s*{_NUM}\s*(?:名|位|个|届|次|批|期|轮|季度|年|天|号|场|代|版)?|排名?第?\s*{_NUM}\s*位?")),
     ("duration", re.compile(rf"{_NUM}\s*{_ABOUT}\s*(?:个多?月|个?多?小时|分钟|周|星期|天|年)(?:多|余)?(?:时间|之久)?")),
     ("count", re.compile(rf"{_NUM}\s*{_ABOUT}\s*{_MAGNITUDE}\s*{_ABOUT}\s*(?:个{_COUNTED_NOUN}|(?:{CLASSIFIERS}))")),
@@ -88,7 +101,8 @@ def find_figures(text: str) -> list[Figure]:
     taken = [False] * len(text)
     found: list[Figure] = []
     for kind, pattern in _PATTERNS:
-        if pattern is _DATE_SPAN and not DATE_SPANS or pattern is _TENTHS and not TENTHS:
+        if pattern is _DATE_SPAN and not DATE_SPANS or pattern is _TENTHS and not TENTHS \
+                or pattern is _RELATIVE_DATE and not RELATIVE_YEAR_DATES or pattern is _DAY_AND_HOUR and not DAY_AND_HOUR:
             continue
         for match in pattern.finditer(text):
             start, end = match.span()
@@ -184,8 +198,8 @@ def _is_figure(surface: str, text: str, start: int) -> bool:
     if re.search(r"\d", surface):
         # "A4", "G20": a number glued to Latin letters is a name.
         return not (start > 0 and text[start - 1].isascii() and text[start - 1].isalpha())
-    if surface.startswith("百分之"):
-        return True
+    if surface.startswith("百分之") or _RELATIVE_DATE.fullmatch(surface):
+        return True  # (今年年底: a date written without a numeral)
     numeral = re.search(rf"[{_CN_DIGITS}]+", surface)
     if numeral is None or surface == numeral.group():
         return False
@@ -276,7 +290,7 @@ _FOCUS = re.compile(rf"(?:多少|几)\s*(?:[十百千万亿]|百万|千万)?\s*(
 UNIT_FAMILIES = [
     {"人", "名", "人次", "位", "户"}, {"家", "个企业", "个单位"}, {"项", "个项目"}, {"个县", "县"}, {"个村", "村"},
     {"吨", "公斤", "千克", "斤"}, {"亩", "公顷", "平方米", "平方公里"}, {"元", "块钱"}, {"米", "公里", "千米", "km"},
-    {"千瓦", "兆瓦", "万千瓦", "kW", "MW", "GW"}, {"千瓦时", "kWh", "MWh", "GWh"},
+    {"千瓦", "兆瓦", "万千瓦", "kW", "MW", "GW"}, {"千瓦时", "度", "kWh", "MWh", "GWh"},
     # Spoken Chinese counts vehicles and machines by 台 ("电车卖了多少台" of 119.1万辆), equipment by 套 or 台.
     {"辆", "台"}, {"台", "套"},
 ]
