@@ -232,3 +232,11 @@ def test_an_english_questions_source_in_latin_letters_must_be_in_the_answers_pas
     answerable, short = _ask_articles("What were global new energy vehicle sales in the first half according to Clean Technica?",
                                       articles)
     assert (answerable and short == "583.2万辆") is on
+
+
+@pytest.mark.parametrize("on", [True, False])
+def test_yi_ming_after_zuo_is_the_indefinite_article_not_a_count(monkeypatch, on):
+    monkeypatch.setattr(extractive, "INDEFINITE_ONE", on)
+    monkeypatch.setattr(extractive, "STATED_UNIT_TOO", True)
+    text = "这阵子来尧治河景区的游客都说，长大以后要做一名有用的人。讲解员说：“日均接待量在2000人次以上。”"
+    assert (_ask_articles("尧治河景区这阵子一天大概能来多少游客？", [("", text)])[1] != "一名") is on

@@ -2420,6 +2420,9 @@ _ASKS_YEAR = re.compile(r"哪一?年(?![的里中度])|\b(?:what|which|in what) 
 
 # A figure the question states rules out a figure of the sentence only with the same unit. Off: the same number.
 STATED_UNIT_TOO = True
+# 一名 or 一个 after 做, 是, 成为 or 作为 is the indefinite "a" (做一名有用的人), not a count. Off: a count of one.
+INDEFINITE_ONE = True
+_INDEFINITE_BEFORE = re.compile(r"(?:做|是|成为|当|作为|像)$")
 # A growth asked as a share is answered by a multiple where the sentence gives no percentage. Off: only a percentage.
 MULTIPLES_ANSWER_GROWTH = True
 _ASKS_GROWTH = re.compile(r"增长|增加|提高|提升|上升|翻")
@@ -2443,6 +2446,10 @@ def _figure_for(question: Question, sentence: str, gap: tuple[int, int] | None,
     if question.kind == "count" and ASKS_CODE.search(question.text):
         return next((f for f in every if _is_security_code(f, sentence)), None)  # "股票代码是什么"
     figures = [f for f in every if f.kind == question.kind]
+    if INDEFINITE_ONE and question.kind == "count":
+        # "长大以后做一名对党有用的人": 一名 after 做, 是 or 成为 says "a", it counts nothing.
+        figures = [f for f in figures if not (re.fullmatch(r"一\s*[个名位家只件项]", f.surface)
+                                              and _INDEFINITE_BEFORE.search(sentence[max(0, f.start - 3):f.start]))]
     if MULTIPLES_ANSWER_GROWTH and question.kind == "percent" and not figures and _ASKS_GROWTH.search(question.text):
         # "装机增长了多少" answered by "新能源装机增长近10倍": the multiple is the growth the sentence gives.
         figures = [f for f in every if f.unit == "倍"]
