@@ -79,6 +79,20 @@ def check_question(question: str) -> str:
 CODE_NAMES = True
 
 
+def _refuse_another_corpus(recorded: str, corpus: Path, path: Path) -> None:
+    """An index built from another corpus that still exists is not re-indexed for this one: ``ask --corpus B
+    --index A's`` would remove A's articles from it (hours of embedding to get back). A corpus that moved
+    (its recorded path is gone) is brought up to date as before.
+
+    Raises:
+        UserError: Naming both corpora and the two ways on; the index is not touched.
+    """
+    if not recorded or Path(recorded) == corpus.resolve() or not Path(recorded).exists():
+        return
+    raise UserError(f"the index {path} was built from {recorded}, not {corpus}; it was not touched: give --index "
+                    f"a folder for {corpus}, or re-index this one with: rag index build --corpus {corpus} --index {path}")
+
+
 def retrieve(retriever: HybridRetriever, question: str, k: int, place_names: PlaceNames = frozenset(),
              doc_ids: set[str] | None = None) -> tuple[Question, list[Hit]]:
     """Analyse ``question`` and find its passages.
@@ -246,6 +260,8 @@ class Assistant:
         embedder = None
         index = None if no_index_yet(path) else load_index(path, settings, corpus)
         stale = index is None or index.manifest.get("corpus_fingerprint") != corpus_fingerprint(corpus)
+        if update and stale and index is not None:
+            _refuse_another_corpus(index.manifest.get("corpus", ""), corpus, path)
         if update and stale:
             if settings.embedder != NO_EMBEDDER:
                 from rag.embeddings import make_embedder
