@@ -142,6 +142,7 @@ def test_a_place_question_is_not_contradicted_by_the_places_that_answer_it(monke
 @pytest.mark.parametrize("on", [True, False])
 def test_a_place_that_another_passage_of_the_article_names_is_the_articles(monkeypatch, on):
     monkeypatch.setattr(extractive, "ARTICLE_PLACES", on)
+    monkeypatch.setattr(extractive, "ARTICLE_PLACE_ALONE", False)  # (a later rule that also answers it)
     from rag.answer.extractive import ExtractiveAnswerer
     from rag.documents import Chunk, Hit
     from tests.test_binding import ALWAYS
@@ -237,6 +238,7 @@ def test_each_counted_part_takes_the_figure_before_its_own_noun(monkeypatch, on)
 @pytest.mark.parametrize("on", [True, False])
 def test_two_items_asked_apart_are_not_given_one_answer(monkeypatch, on):
     monkeypatch.setattr(extractive, "DISTINCT_PARTS", on)
+    monkeypatch.setattr(extractive, "REGISTERED_NAMES", False)  # (names as read: 云顶集团)
     text = ("星河中学新建附属综合楼施工项目定标结果公示，定标委员会最终确定黑龙江远山建设有限公司为预中标单位。"
             "另据云顶集团有限公司官网发布信息，该公司工程技术总院中标星河中学新建附属综合楼设计项目。")
     found = _ask("星河中学综合楼项目，设计和施工分别是哪家公司中的标？", text)
