@@ -260,7 +260,9 @@ class Assistant:
         embedder = None
         index = None if no_index_yet(path) else load_index(path, settings, corpus)
         stale = index is None or index.manifest.get("corpus_fingerprint") != corpus_fingerprint(corpus)
-        if update and stale and index is not None:
+        if update and stale and index is not None and index_path is not None:
+            # (An index given by --index. The default one is named after the corpus folder, so two corpora of one
+            # name share it: each is re-indexed in turn, as before, rather than refused with no --index to blame.)
             _refuse_another_corpus(index.manifest.get("corpus", ""), corpus, path)
         if update and stale:
             if settings.embedder != NO_EMBEDDER:

@@ -50,3 +50,13 @@ def test_the_same_corpus_changed_is_brought_up_to_date(tmp_path):
     _corpus(a, A + B)
     assistant, report = Assistant.open(a, index, embedder_spec="none", progress=False)
     assert report is not None and report.n_documents == 3
+
+
+def test_the_default_index_of_two_corpora_of_one_name_is_re_indexed_not_refused(tmp_path, monkeypatch):
+    monkeypatch.setenv("RAG_INDEX_HOME", str(tmp_path / "home"))
+    (tmp_path / "x").mkdir()
+    (tmp_path / "y").mkdir()
+    a, b = _corpus(tmp_path / "x" / "news.jsonl", A), _corpus(tmp_path / "y" / "news.jsonl", B)
+    Assistant.open(a, embedder_spec="none", progress=False)
+    assistant, report = Assistant.open(b, embedder_spec="none", progress=False)  # (no --index: nobody to blame)
+    assert report is not None and report.n_documents == 1
