@@ -32,7 +32,7 @@ from rag.answer.refusal import RefusalModel
 from rag.answer.english_choice import english_choice
 from rag.answer.choice import NamedChoice, figure_of, named_choice, winner
 from rag.answer.compared import difference, with_figures
-from rag.answer.spans import _RANGE_JOIN, CURRENCIES, Figure, find_figures, focus_unit, gap_span, question_sides, same_unit, stated_figure, tidy, whole_span, words_of
+from rag.answer.spans import _RANGE_JOIN, CURRENCIES, RELATIVE_YEAR, Figure, find_figures, focus_unit, gap_span, question_sides, same_unit, stated_figure, tidy, whole_span, words_of
 from rag.documents import Answer, Chunk, Citation, Hit
 from rag.entities import aliases_of, english_name, find_organisations
 from rag.facts import SCOPE_WORDS, find_places, money_in
@@ -376,26 +376,8 @@ class ExtractiveAnswerer:
             if chosen is not None:
                 return chosen
         first = next((found for found in self.answered_candidates(question, candidates) if found[1] not in taken), None)
-        if first is not None and EVERY_PART_FIRST and len(question.parts) > 1 \
-                and len(find_figures(first[1])) < len(question.parts):
-            # "太阳能发电投资和核电投资同比分别增长了多少": a sentence as well covered that gives every part its
-            # figure ("太阳能发电、核电…投资同比分别增长113.6%、56.1%…") beats one that gives one of them.
-            whole = next((found for found in self.answered_candidates(question, candidates)
-                          if found[1] not in taken and found[0].coverage >= first[0].coverage
-                          and len(find_figures(found[1])) >= len(question.parts)), None)
-            first = whole or first
-        if first is not None and EVERY_PART_FIRST and len(question.parts) > 1 and question.language == "zh" \
-                and (items := _asked_items(question.text)):
-            # "风电和光伏分别是多少": of the close sentences, one that names each item asked, with a figure for each
-            # ("其中，风电装机374.7万千瓦、光伏装机637万千瓦"), beats one that names them not.
-            def names_all(found: tuple[_Candidate, str]) -> bool:
-                sentence = found[0].chunk.text[found[0].start:found[0].end]
-                return all(item in sentence for item in items)
-
-            if not names_all(first):
-                first = next((found for found in self.answered_candidates(question, candidates)
-                              if found[1] not in taken and names_all(found)
-                              and len(find_figures(found[1])) >= len(question.parts)), first)
+        if first is not None and EVERY_PART_FIRST and len(question.parts) > 1:
+            first = self._every_part(question, candidates, taken, first)
         if first is not None:
             return first
         # No sentence holds an answer of the exact kind asked (a name jieba does not tag,
@@ -416,6 +398,26 @@ class ExtractiveAnswerer:
         if not loose or len(loose) > 40:
             return None
         return replace(best, typed=False), loose
+
+    def _every_part(self, question: Question, candidates: list[_Candidate], taken: frozenset[str],
+                    first: tuple[_Candidate, str]) -> tuple[_Candidate, str]:
+        """Of the close answered sentences, one that gives every part of a multi-part question its figure
+        ("太阳能发电、核电…投资同比分别增长113.6%、56.1%…", as well covered as ``first``), and then one that names
+        each item asked ("其中，风电装机374.7万千瓦、光伏装机637万千瓦"), before ``first``."""
+        options = [found for found in self.answered_candidates(question, candidates) if found[1] not in taken]
+        parts = len(question.parts)
+        if len(find_figures(first[1])) < parts:
+            first = next((found for found in options
+                          if found[0].coverage >= first[0].coverage and len(find_figures(found[1])) >= parts), first)
+        items = _asked_items(question.text) if question.language == "zh" else []
+        if items:
+            def names_all(found: tuple[_Candidate, str]) -> bool:
+                return all(item in found[0].chunk.text[found[0].start:found[0].end] for item in items)
+
+            if not names_all(first):
+                first = next((found for found in options if names_all(found) and len(find_figures(found[1])) >= parts),
+                             first)
+        return first
 
     def answered_candidates(self, question: Question, candidates: list[_Candidate]) -> Iterator[tuple[_Candidate, str]]:
         """The close candidate sentences that hold an answer of the kind asked, best-scored first, with that answer.
@@ -1666,7 +1668,7 @@ EVERY_PART_FIRST = True
 # A month or a day written alone answers a date question only in a sentence that writes the question's
 # event. Off: any date of the sentence answers.
 BARE_DATES_NEED_EVENT = True
-_BARE_DATE = re.compile(r"[今去前明同当]年\s*年[底初末中]|(?:[今去前明同当]年\s*)?\d{1,2}\s*[月日号](?:份|底|初|末|中旬|上旬|下旬)?")  # (去年12月 too)
+_BARE_DATE = re.compile(rf"{RELATIVE_YEAR}\s*年[底初末中]|(?:{RELATIVE_YEAR}\s*)?\d{{1,2}}\s*[月日号](?:份|底|初|末|中旬|上旬|下旬)?")
 
 # "座右铭是：不说，只做！": a short value after a colon runs to its sentence's end, commas and all.
 # Off: the clause (up to the comma) alone.

@@ -49,7 +49,8 @@ _TENTHS = re.compile(r"(?<![\d.])(?:[一二三四五六七八九]|\d(?:\.\d)?)\s
 # the year word is part of the date.
 # Off: the month alone (2月), whose year the reader cannot tell.
 RELATIVE_YEAR_DATES = True
-_RELATIVE_DATE = re.compile(r"(?:今|去|前|明|同|当)年\s*(?:\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?|年[底初末中](?!期))")
+RELATIVE_YEAR = "(?:今|去|前|明|同|当)年"  # a year written relative to the article's (rag/answer/extractive.py too)
+_RELATIVE_DATE = re.compile(rf"{RELATIVE_YEAR}\s*(?:\d{{1,2}}\s*月(?:\s*\d{{1,2}}\s*[日号])?|年[底初末中](?!期))")
 # A day alone with its hour ("26日22时15分，…电站成功并网") is a time of the article's month. Off: no date.
 DAY_AND_HOUR = True
 _DAY_AND_HOUR = re.compile(r"(?<![\d月.])(?:3[01]|[12]\d|0?[1-9])\s*日\s*(?:凌晨|上午|中午|下午|晚上|晚间)?\s*\d{1,2}\s*[时点]"
