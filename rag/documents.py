@@ -120,8 +120,6 @@ class Chunk:
         return cls(**data)
 
 
-
-
 @dataclass(frozen=True)
 class Hit:
     """A retrieved chunk with its fused score and its rank in each retriever.

@@ -30,6 +30,8 @@ from pathlib import Path
 from typing import Any
 
 SETTINGS_VERSION = 1
+# The most passages a question may read: ask -k, eval -k and the chat service's top-k.
+MAX_TOP_K = 50
 
 # bm25s's defaults, which the passage index is built with.
 PASSAGE_BM25 = {"k1": 1.5, "b": 0.75}

@@ -21,9 +21,9 @@ from rag.chain import Assistant, default_corpus
 from rag.documents import Answer, Chunk
 from rag.errors import UserError
 from rag.ingest import printable_name, why_not_indexed
+from rag.settings import MAX_TOP_K  # as ask -k
 
 EXTRACTIVE = "extractive"
-MAX_TOP_K = 50  # as ask -k
 
 
 @dataclass(frozen=True)
